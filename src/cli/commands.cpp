@@ -1,0 +1,248 @@
+#include "cli/commands.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "cli/facts_dump.h"
+#include "engine/config.h"
+#include "engine/engine.h"
+#include "engine/rule.h"
+#include "output/output.h"
+
+namespace ormlint::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct CheckArgs {
+  std::vector<std::string> paths;
+  std::string format = "terminal";
+  std::string output;
+  std::vector<std::string> select, extend_select, ignore;
+  bool select_given = false;
+  std::string profile;
+  std::string config_file;
+  unsigned jobs = 0;
+  bool exit_zero = false;
+  std::string color = "auto";
+  std::string fail_level;
+};
+
+std::vector<std::string> split_commas(const std::vector<std::string>& values) {
+  std::vector<std::string> out;
+  for (const auto& value : values) {
+    std::stringstream stream(value);
+    std::string item;
+    while (std::getline(stream, item, ',')) {
+      if (!item.empty()) out.push_back(item);
+    }
+  }
+  return out;
+}
+
+// The settings file (explicit, or found upward from the first path) with the command line applied on top.
+Config effective_config(const CheckArgs& args) {
+  Config config;
+  config.root = fs::current_path();
+  std::optional<fs::path> file;
+  if (!args.config_file.empty()) {
+    file = args.config_file;
+  } else {
+    fs::path start = args.paths.empty() ? fs::path(".") : fs::path(args.paths.front());
+    std::error_code ec;
+    file = find_config_file(fs::absolute(start, ec));
+  }
+  if (file) config = load_config(*file);
+  if (!args.profile.empty()) {
+    auto profile = parse_profile(args.profile);
+    if (!profile) throw ConfigError("--profile", 0, "unknown profile \"" + args.profile + "\" (portable, postgresql)");
+    config.profile = *profile;
+  }
+  if (!args.fail_level.empty()) {
+    auto level = parse_severity(args.fail_level);
+    if (!level) throw ConfigError("--fail-level", 0, "unknown level \"" + args.fail_level + "\" (info, warning, error)");
+    config.fail_level = *level;
+  }
+  if (args.select_given) config.select = split_commas(args.select);
+  for (const auto& rule : split_commas(args.extend_select)) config.extend_select.push_back(rule);
+  for (const auto& rule : split_commas(args.ignore)) config.ignore.push_back(rule);
+  return config;
+}
+
+int run_check(const CheckArgs& args) {
+  Config config;
+  std::vector<const Rule*> rules;
+  try {
+    config = effective_config(args);
+    rules = active_rules(config, config.source ? config.source->string() : "command line");
+  } catch (const ConfigError& e) {
+    std::cerr << "ormlint: error: " << e.what() << "\n";
+    return kExitError;
+  }
+  RunOptions options;
+  options.paths = args.paths;
+  options.jobs = args.jobs;
+  options.config = config;
+  options.rules = rules;
+  RunResult result = run(options);
+
+  std::ofstream file_out;
+  if (!args.output.empty()) {
+    file_out.open(args.output, std::ios::binary | std::ios::trunc);
+    if (!file_out) {
+      std::cerr << "ormlint: error: cannot write " << args.output << ": " << std::strerror(errno) << "\n";
+      return kExitError;
+    }
+  }
+  std::ostream& out = args.output.empty() ? std::cout : file_out;
+  OutputOptions output;
+  output.root = fs::current_path();
+  output.rules = rules;
+  ColorMode mode = args.color == "always" ? ColorMode::Always : args.color == "never" ? ColorMode::Never : ColorMode::Auto;
+  output.color = args.output.empty() && should_use_color(mode, isatty(STDOUT_FILENO));
+  if (args.format == "json") {
+    write_json(result, output, out);
+  } else if (args.format == "sarif") {
+    write_sarif(result, output, out);
+  } else {
+    write_terminal(result, output, out);
+  }
+  out.flush();
+  if (!out) {
+    std::cerr << "ormlint: error: writing the report failed\n";
+    return kExitError;
+  }
+  // Machine formats carry read errors in the report; still say them on stderr, where people look.
+  if (args.format != "terminal" || !args.output.empty()) {
+    for (const auto& error : result.errors) std::cerr << "ormlint: error: " << error << "\n";
+  }
+  if (!result.errors.empty()) return kExitError;
+  if (args.exit_zero) return kExitClean;
+  for (const auto& d : result.diagnostics) {
+    if (d.severity >= config.fail_level) return kExitFindings;
+  }
+  return kExitClean;
+}
+
+int run_rules(bool json) {
+  if (json) {
+    std::cout << "[\n";
+    const auto& rules = all_rules();
+    for (size_t i = 0; i < rules.size(); ++i) {
+      const RuleInfo& r = rules[i]->info();
+      std::cout << "  {\"code\": \"" << r.code << "\", \"name\": \"" << r.name << "\", \"severity\": \""
+                << to_string(r.severity) << "\", \"profile\": \"" << to_string(r.profile)
+                << "\", \"enabled_by_default\": " << (r.enabled_by_default ? "true" : "false") << "}"
+                << (i + 1 < rules.size() ? ",\n" : "\n");
+    }
+    std::cout << "]\n";
+    return kExitClean;
+  }
+  std::cout << std::left << std::setw(7) << "CODE" << std::setw(40) << "NAME" << std::setw(9) << "SEVERITY"
+            << std::setw(11) << "PROFILE" << std::setw(9) << "DEFAULT"
+            << "SUMMARY\n";
+  for (const Rule* rule : all_rules()) {
+    const RuleInfo& r = rule->info();
+    std::cout << std::left << std::setw(7) << r.code << std::setw(40) << r.name << std::setw(9) << to_string(r.severity)
+              << std::setw(11) << to_string(r.profile) << std::setw(9) << (r.enabled_by_default ? "on" : "off")
+              << r.summary << "\n";
+  }
+  return kExitClean;
+}
+
+int run_explain(const std::string& name) {
+  try {
+    const Rule* rule = rule_or_error(name, "explain", 0);
+    std::string_view doc = rule_documentation(rule->info().name);
+    if (doc.empty()) {
+      std::cout << rule->info().name << " (" << rule->info().code << "): " << rule->info().summary << "\n";
+    } else {
+      std::cout << doc;
+      if (doc.back() != '\n') std::cout << "\n";
+    }
+    return kExitClean;
+  } catch (const ConfigError& e) {
+    std::cerr << "ormlint: error: " << e.what() << "\n";
+    return kExitError;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"ormlint: a static checker for SQLAlchemy models and Alembic migrations"};
+  app.set_version_flag("--version", std::string("ormlint ") + ORMLINT_VERSION);
+  app.require_subcommand(1);
+
+  CheckArgs check;
+  CLI::App* check_cmd = app.add_subcommand("check", "Check files and folders (default: the current folder)");
+  check_cmd->add_option("paths", check.paths, "Files and folders to check");
+  check_cmd->add_option("--format", check.format, "Output format")
+      ->check(CLI::IsMember({"terminal", "json", "sarif"}));
+  check_cmd->add_option("-o,--output", check.output, "Write the report to this file instead of standard output");
+  // One value per occurrence (comma-separated lists allowed), so `--select a path/` keeps the path a path.
+  auto* select = check_cmd->add_option("--select", check.select, "Run only these rules (names or codes, comma-separated)")
+                     ->expected(1)->allow_extra_args(false)
+                     ->take_all();
+  check_cmd->add_option("--extend-select", check.extend_select, "Also run these rules")->expected(1)->allow_extra_args(false)->take_all();
+  check_cmd->add_option("--ignore", check.ignore, "Do not run these rules")->expected(1)->allow_extra_args(false)->take_all();
+  check_cmd->add_option("--profile", check.profile, "Rule profile: portable (default) or postgresql");
+  check_cmd->add_option("--config", check.config_file, "Use this config file instead of searching for one");
+  check_cmd->add_option("-j,--jobs", check.jobs, "Worker threads (default: all cores)")->check(CLI::Range(1u, 1024u));
+  check_cmd->add_flag("--exit-zero", check.exit_zero, "Exit 0 even when there are findings");
+  check_cmd->add_option("--color", check.color, "Colour the terminal output")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  check_cmd->add_option("--fail-level", check.fail_level, "Lowest severity that makes the exit code 1 (default: warning)")
+      ->check(CLI::IsMember({"info", "warning", "error"}));
+
+  bool rules_json = false;
+  CLI::App* rules_cmd = app.add_subcommand("rules", "List every rule");
+  rules_cmd->add_flag("--json", rules_json, "As JSON");
+
+  std::string explain_name;
+  CLI::App* explain_cmd = app.add_subcommand("explain", "Show a rule's documentation");
+  explain_cmd->add_option("rule", explain_name, "Rule name or code")->required();
+
+  // For bench/: parse only, no facts or rules, to measure the engine's overhead over tree-sitter.
+  std::vector<std::string> parse_paths;
+  unsigned parse_jobs = 0;
+  CLI::App* parse_cmd = app.add_subcommand("parse", "");
+  parse_cmd->group("");
+  parse_cmd->add_option("paths", parse_paths);
+  parse_cmd->add_option("-j,--jobs", parse_jobs);
+
+  std::vector<std::string> facts_paths;
+  CLI::App* facts_cmd = app.add_subcommand("facts", "");
+  facts_cmd->group("");
+  facts_cmd->add_option("paths", facts_paths);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? kExitClean : kExitError;
+  }
+  if (check_cmd->parsed()) {
+    check.select_given = select->count() > 0;
+    return run_check(check);
+  }
+  if (rules_cmd->parsed()) return run_rules(rules_json);
+  if (explain_cmd->parsed()) return run_explain(explain_name);
+  if (facts_cmd->parsed()) return dump_facts(facts_paths, std::cout);
+  if (parse_cmd->parsed()) {
+    std::cout << "parsed " << parse_only(parse_paths.empty() ? std::vector<std::string>{"."} : parse_paths, parse_jobs)
+              << " files\n";
+    return kExitClean;
+  }
+  return kExitError;
+}
+
+}  // namespace ormlint::cli

@@ -1,0 +1,47 @@
+// One file's bytes, read once, with the line index that turns byte offsets into line/column positions.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/location.h"
+
+namespace ormlint {
+
+class SourceFile {
+ public:
+  // display_path is what diagnostics show (relative to the working directory where possible).
+  SourceFile(std::filesystem::path path, std::string display_path, std::string text);
+
+  const std::filesystem::path& path() const { return path_; }
+  const std::string& display_path() const { return display_path_; }
+  const std::string& text() const { return text_; }
+  std::string_view slice(uint32_t start_byte, uint32_t end_byte) const;
+  std::string_view line_text(uint32_t line) const;  // 1-based, without the line break
+  uint32_t line_count() const { return static_cast<uint32_t>(line_starts_.size()); }
+
+  // Byte offset -> 1-based line and code-point column.
+  Location locate(uint32_t start_byte, uint32_t end_byte) const;
+
+  // The first byte offset that is not valid UTF-8, if any.
+  std::optional<uint32_t> first_invalid_utf8() const;
+  bool looks_binary() const;  // contains a NUL byte, as git's own heuristic
+
+ private:
+  uint32_t line_of(uint32_t byte) const;
+  uint32_t column_of(uint32_t line, uint32_t byte) const;
+
+  std::filesystem::path path_;
+  std::string display_path_;
+  std::string text_;
+  std::vector<uint32_t> line_starts_;
+  std::vector<bool> line_has_multibyte_;
+};
+
+// Reads a whole file. On failure returns nullopt and sets `error` to a human-readable reason.
+std::optional<std::string> read_file_bytes(const std::filesystem::path& path, std::string& error);
+
+}  // namespace ormlint

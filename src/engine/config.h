@@ -1,0 +1,58 @@
+// Configuration: `[tool.ormlint]` in pyproject.toml or a top-level table in ormlint.toml, found upward from the
+// checked paths; command-line options are applied on top by the CLI.
+#pragma once
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/diagnostic.h"
+
+namespace ormlint {
+
+class Rule;
+
+// A configuration or usage problem, with where it was found. Its what() is the full message.
+class ConfigError : public std::runtime_error {
+ public:
+  ConfigError(std::string file, uint32_t line, std::string problem);
+  const std::string& file() const { return file_; }
+  uint32_t line() const { return line_; }
+
+ private:
+  std::string file_;
+  uint32_t line_;
+};
+
+struct Config {
+  std::optional<std::filesystem::path> source;  // the file the settings came from, if any
+  std::filesystem::path root;                   // patterns are relative to this (the config file's folder, or cwd)
+  Profile profile = Profile::Portable;
+  std::optional<std::vector<std::string>> select;  // replaces the default rule set when given
+  std::vector<std::string> extend_select;
+  std::vector<std::string> ignore;
+  std::vector<std::pair<std::string, std::vector<std::string>>> per_file_ignores;  // glob -> rules
+  std::vector<std::string> exclude;                                                // globs
+  std::map<std::string, Severity> severity;  // rule name -> severity override
+  Severity fail_level = Severity::Warning;   // exit 1 when a finding is at or above this
+};
+
+// The nearest ormlint.toml, or pyproject.toml with a [tool.ormlint] table, in `start` or its parents.
+std::optional<std::filesystem::path> find_config_file(const std::filesystem::path& start);
+// Reads a config file; throws ConfigError naming the file, line and problem.
+Config load_config(const std::filesystem::path& file);
+
+// The rules that run: defaults for the profile, then select / extend-select / ignore. Names or codes;
+// an unknown one throws ConfigError with the closest valid name. `origin` names where the list came from.
+std::vector<const Rule*> active_rules(const Config& config, const std::string& origin);
+// A rule name or code, or throws ConfigError suggesting the closest valid one.
+const Rule* rule_or_error(const std::string& name, const std::string& origin, uint32_t line);
+
+// Glob match of a path (relative to config.root, with '/' separators) against a pattern: `*` and `?` match
+// within and across folders, `**/` matches any folders; a pattern without '/' also matches the base name.
+bool path_matches(const std::string& relative_path, const std::string& pattern);
+
+}  // namespace ormlint

@@ -1,0 +1,45 @@
+// What a rule reports, and the rule metadata every front end (terminal, JSON, SARIF, `rules`, `explain`) reads.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/location.h"
+
+namespace ormlint {
+
+enum class Severity { Info, Warning, Error };
+std::string_view to_string(Severity severity);
+std::optional<Severity> parse_severity(std::string_view text);
+
+// Which profile a rule belongs to: Any rules run in every profile; Portable rules only in the portable profile
+// (the default); PostgreSQL rules only in the postgresql profile.
+enum class Profile { Any, Portable, PostgreSQL };
+std::string_view to_string(Profile profile);
+std::optional<Profile> parse_profile(std::string_view text);  // "portable" | "postgresql" (not "any")
+
+struct RuleInfo {
+  std::string code;     // stable: "OL101"
+  std::string name;     // kebab-case: "reserved-attribute"
+  std::string summary;  // one line, for `ormlint rules` and SARIF shortDescription
+  Severity severity = Severity::Warning;
+  Profile profile = Profile::Any;
+  bool enabled_by_default = true;
+};
+
+struct Diagnostic {
+  std::string path;  // display path, relative to the working directory where possible
+  Location loc;
+  std::string code;
+  std::string rule;  // kebab-case name
+  Severity severity = Severity::Warning;
+  std::string message;
+  std::string help;  // how to fix, one line; may be empty
+  std::string source_line;  // the text of loc.line (for carets, fingerprints and baselines)
+
+  // Total order used for deterministic output: path, line, column, rule, message.
+  friend bool operator<(const Diagnostic& a, const Diagnostic& b);
+};
+
+}  // namespace ormlint

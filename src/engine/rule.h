@@ -1,0 +1,56 @@
+// The contract between the engine and the rule catalogue in rules/. A rule reads facts and reports; it never
+// touches files, syntax trees or configuration. Each rule registers itself (ORMLINT_RULE below), so adding a rule
+// is adding its directory under rules/: no list to edit.
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/diagnostic.h"
+#include "project/project.h"
+
+namespace ormlint {
+
+// Collects one rule's findings. Not shared between threads.
+class Reporter {
+ public:
+  explicit Reporter(const RuleInfo& info) : info_(info) {}
+  // `severity` overrides the rule's default for this finding (e.g. reserved-attribute: error for `metadata`).
+  void report(const ProjectFile& file, const Location& loc, std::string message, std::string help = {},
+              std::optional<Severity> severity = std::nullopt);
+  std::vector<Diagnostic>& diagnostics() { return diagnostics_; }
+
+ private:
+  const RuleInfo& info_;
+  std::vector<Diagnostic> diagnostics_;
+};
+
+class Rule {
+ public:
+  virtual ~Rule() = default;
+  virtual const RuleInfo& info() const = 0;
+  // Called for every file whose findings are shown, possibly on several threads at once.
+  virtual void check_file(const ProjectFile& /*file*/, const Project& /*project*/, Reporter& /*out*/) const {}
+  // Called once per run with the whole project, for rules about relations between files.
+  virtual void check_project(const Project& /*project*/, Reporter& /*out*/) const {}
+};
+
+// Every registered rule, ordered by code.
+const std::vector<const Rule*>& all_rules();
+const Rule* find_rule(std::string_view code_or_name);
+// The rule's documentation (rules/<name>/doc.md, embedded at build time); "" if it has none.
+std::string_view rule_documentation(std::string_view name);
+
+void register_rule(std::unique_ptr<Rule> rule);
+
+template <class R>
+struct RuleRegistration {
+  RuleRegistration() { register_rule(std::make_unique<R>()); }
+};
+
+}  // namespace ormlint
+
+// Registers a rule class with the catalogue at program start-up.
+#define ORMLINT_RULE(Type) static const ::ormlint::RuleRegistration<Type> ormlint_rule_registration_##Type

@@ -1,0 +1,58 @@
+#include "facts/expr.h"
+
+namespace ormlint {
+
+namespace {
+const std::string kEmpty;
+}
+
+Expr::Expr(const Expr& other)
+    : kind(other.kind),
+      loc(other.loc),
+      text(other.text),
+      name(other.name),
+      resolved(other.resolved),
+      is_fstring(other.is_fstring),
+      target(other.target ? std::make_unique<Expr>(*other.target) : nullptr),
+      items(other.items),
+      keywords(other.keywords) {}
+
+Expr& Expr::operator=(const Expr& other) {
+  if (this != &other) *this = Expr(other);
+  return *this;
+}
+
+const std::string& Expr::origin() const {
+  if (kind == Kind::Call) return target ? target->resolved : kEmpty;
+  if (is_name_like()) return resolved;
+  return kEmpty;
+}
+
+const Expr* Expr::keyword(std::string_view wanted) const {
+  for (const auto& kw : keywords) {
+    if (kw.name == wanted) return &kw.value;
+  }
+  return nullptr;
+}
+
+std::string_view Expr::callee_name() const {
+  if (kind != Kind::Call || !target) return {};
+  if (target->kind == Kind::Attribute || target->kind == Kind::Name) return target->name;
+  return {};
+}
+
+void Expr::walk(const std::function<void(const Expr&)>& fn) const {
+  fn(*this);
+  if (target) target->walk(fn);
+  for (const auto& item : items) item.walk(fn);
+  for (const auto& kw : keywords) kw.value.walk(fn);
+}
+
+void Expr::walk_mutable(const std::function<void(Expr&)>& fn) {
+  fn(*this);
+  if (target) target->walk_mutable(fn);
+  for (auto& item : items) item.walk_mutable(fn);
+  for (auto& kw : keywords) kw.value.walk_mutable(fn);
+}
+
+}  // namespace ormlint

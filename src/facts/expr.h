@@ -1,0 +1,68 @@
+// A Python expression as facts: an owned, tree-sitter-free value that rules can read and the project resolver can
+// annotate with the origin of every name ("sa.Column" -> "sqlalchemy.Column").
+#pragma once
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/location.h"
+
+namespace ormlint {
+
+struct Keyword;
+
+struct Expr {
+  enum class Kind { Name, Attribute, Call, String, Number, Bool, None, List, Tuple, Set, Dict, Lambda, Subscript, BinaryOp, Other };
+
+  Kind kind = Kind::Other;
+  Location loc;
+  // Name/Attribute: the dotted source text ("sa.Column"); String: the literal's content (escapes kept as written);
+  // Number/Bool/BinaryOp/Other: the source text (shortened for long nodes).
+  std::string text;
+  // Name: the identifier; Attribute: the attribute ("Column"); BinaryOp: the operator; Other: the node type.
+  std::string name;
+  // Name/Attribute: canonical origin filled by the project resolver ("sqlalchemy.Column"); empty when unknown.
+  // A call's result is written with "()" ("flask_sqlalchemy.SQLAlchemy().Model").
+  std::string resolved;
+  bool is_fstring = false;
+  // Call: callee. Attribute: object. Subscript: value. Lambda: body.
+  std::unique_ptr<Expr> target;
+  // Call: positional arguments. List/Tuple/Set: elements. Subscript: indices. Dict: key, value, key, value...
+  // BinaryOp: left, right. Other: named sub-expressions.
+  std::vector<Expr> items;
+  std::vector<Keyword> keywords;  // Call: keyword arguments (a `**kw` splat is skipped)
+
+  Expr() = default;
+  Expr(Expr&&) noexcept = default;
+  Expr& operator=(Expr&&) noexcept = default;
+  Expr(const Expr& other);  // deep copy
+  Expr& operator=(const Expr& other);
+
+  bool is(Kind k) const { return kind == k; }
+  bool is_call() const { return kind == Kind::Call; }
+  bool is_name_like() const { return kind == Kind::Name || kind == Kind::Attribute; }
+  // For a call: the callee's resolved name; for a name/attribute: its own. Empty otherwise.
+  const std::string& origin() const;
+  // The keyword argument's value, or null.
+  const Expr* keyword(std::string_view name) const;
+  const Expr* arg(size_t index) const { return index < items.size() ? &items[index] : nullptr; }
+  bool is_true() const { return kind == Kind::Bool && text == "True"; }
+  bool is_false() const { return kind == Kind::Bool && text == "False"; }
+  bool is_string() const { return kind == Kind::String && !is_fstring; }
+  // The callee's last dotted segment ("add_column" for "op.add_column(...)"), for calls; else "".
+  std::string_view callee_name() const;
+
+  // Visits this expression and every sub-expression, parents first.
+  void walk(const std::function<void(const Expr&)>& fn) const;
+  void walk_mutable(const std::function<void(Expr&)>& fn);
+};
+
+struct Keyword {
+  std::string name;
+  Expr value;
+  Location loc;
+};
+
+}  // namespace ormlint

@@ -1,0 +1,115 @@
+// What one Python file says, as facts: imports, module-level bindings, classes and their attributes, functions,
+// comments, and — for Alembic revision scripts — the revision identifiers and every `op.*` operation.
+// Built once per file from its syntax tree (facts/module_builder.cpp); names are resolved later, project-wide.
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/location.h"
+#include "facts/expr.h"
+
+namespace ormlint {
+
+struct Import {
+  std::string bound_name;  // the name this import binds in the module ("sa", "DT", "postgresql")
+  std::string origin;      // the dotted name it stands for ("sqlalchemy", "sqlalchemy.DateTime")
+  std::string module;      // the module named in the statement, absolute ("sqlalchemy.dialects.postgresql")
+  bool is_star = false;    // `from x import *` (bound_name empty)
+  bool is_relative = false;
+  Location loc;
+};
+
+struct Assignment {
+  std::string target;  // a plain name at module level
+  Expr value;
+  Location loc;  // the target's location
+};
+
+// An attribute of a class body: `x = ...`, `x: T = ...`, `x: T`, or a `@declared_attr` method (value = its return).
+struct ClassAttribute {
+  std::string name;
+  Location loc;  // the name
+  std::optional<Expr> annotation;
+  std::optional<Expr> value;
+  bool from_declared_attr = false;
+};
+
+struct ClassDef {
+  std::string name;
+  Location loc;  // the class name
+  std::vector<Expr> bases;
+  std::vector<Keyword> class_keywords;  // `table=True`, `metaclass=...`
+  std::vector<Expr> decorators;
+  std::vector<ClassAttribute> attributes;
+  bool module_level = true;
+
+  const ClassAttribute* attribute(std::string_view attr_name) const;
+};
+
+struct FunctionDef {
+  std::string name;
+  Location loc;  // the function name
+  Location def_loc;  // the `def` keyword through the name
+  // The body holds nothing but `pass`, `...` and/or a docstring.
+  bool trivial_body = false;
+  bool raises_only = false;  // the body's only statement (besides a docstring) is a `raise`
+};
+
+// One `op.<name>(...)` / `batch_op.<name>(...)` call inside a revision's upgrade() or downgrade().
+struct OperationCall {
+  std::string function;  // "upgrade" or "downgrade" (a helper's operations count for the function calling it)
+  std::string name;      // "add_column", "create_table", "execute", ...
+  std::string receiver;  // the source text before the dot ("op", "batch_op")
+  bool in_batch = false;  // inside `with op.batch_alter_table(...) as batch_op:`
+  std::string table;      // the literal table name it touches, "" when not a literal
+  bool guarded = false;   // stands under an existence check (inspector get_columns / has_table / a helper doing so)
+  bool in_autocommit_block = false;  // inside `with op.get_context().autocommit_block():`
+  Expr call;
+};
+
+struct RevisionInfo {
+  std::optional<Expr> revision;  // the value assigned to `revision`
+  Location revision_loc;
+  std::optional<Expr> down_revision;
+  Location down_revision_loc;
+  std::optional<Expr> branch_labels;
+  std::optional<Expr> depends_on;
+  std::optional<std::string> docstring;
+  std::optional<FunctionDef> upgrade;
+  std::optional<FunctionDef> downgrade;
+  std::vector<OperationCall> operations;  // in source order
+};
+
+struct Comment {
+  uint32_t line;
+  std::string text;  // including the leading '#'
+  Location loc;
+};
+
+struct ModuleFacts {
+  std::vector<Import> imports;
+  std::vector<Assignment> assignments;  // module level, simple-name targets, in source order
+  std::vector<ClassDef> classes;        // module level and nested, in source order
+  std::vector<FunctionDef> functions;   // module level
+  std::vector<Comment> comments;
+  // Every call expression outside class bodies and module-level assignments (e.g. `Index(...)` statements,
+  // calls inside functions) is not kept; rules read the constructs above.
+  std::vector<Expr> module_expressions;  // module-level expression statements (e.g. `Index("ix", ...)`)
+  std::optional<RevisionInfo> revision;  // set for Alembic revision scripts
+  std::optional<std::string> docstring;
+
+  // Which statement binds each module-level name first (imports, classes, functions, assignments).
+  enum class BindingKind { Import, Class, Function, Assignment };
+  struct Binding {
+    BindingKind kind;
+    size_t index;  // into imports / classes / functions / assignments
+  };
+  std::map<std::string, Binding, std::less<>> bindings;
+  bool has_star_import = false;
+
+  bool is_revision() const { return revision.has_value(); }
+};
+
+}  // namespace ormlint

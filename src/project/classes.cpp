@@ -1,0 +1,128 @@
+// Which classes are declarative bases, mapped classes, abstract classes and mixins feeding them.
+#include <functional>
+#include <set>
+
+#include "project/project.h"
+
+namespace ormlint {
+
+namespace {
+
+// External names a class can derive from to *be* a declarative base.
+const std::set<std::string, std::less<>> kBaseClasses = {"sqlalchemy.orm.DeclarativeBase",
+                                                          "sqlalchemy.orm.DeclarativeBaseNoMeta"};
+
+// External values a class can derive from to be *mapped* (the value is itself a declarative base).
+bool is_base_value(const std::string& name) {
+  return name == "sqlalchemy.orm.declarative_base()" || name == "flask_sqlalchemy.Model" ||
+         (name.rfind("sqlalchemy.orm.registry()", 0) == 0 && name.size() > 2 &&
+          name.compare(name.size() - 17, 17, ".generate_base()") == 0) ||
+         name == "sqlalchemy.orm.declarative_base().Model";
+}
+
+bool is_enum_base(const std::string& name) {
+  return name == "enum.Enum" || name == "enum.IntEnum" || name == "enum.StrEnum" || name == "enum.Flag" ||
+         name == "enum.IntFlag";
+}
+
+bool ends_with(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+bool is_true_attribute(const ClassDef& def, std::string_view name) {
+  const ClassAttribute* attr = def.attribute(name);
+  return attr && attr->value && attr->value->is_true();
+}
+
+}  // namespace
+
+void Project::classify_classes() {
+  for (const auto& file : files_) {
+    for (const ClassDef& def : file->facts.classes) {
+      class_index_[&def] = classes_.size();
+      ClassInfo info;
+      info.file = file.get();
+      info.def = &def;
+      classes_.push_back(info);
+    }
+  }
+  // Bases first (resolution reads only the facts, so every class can be linked before any is classified).
+  for (ClassInfo& info : classes_) {
+    for (const Expr& base : info.def->bases) {
+      Target t = resolve_expr_target(*info.file, base, 0);
+      if (t.cls) {
+        info.project_bases.push_back(class_info(*t.cls));
+      } else {
+        info.external_bases.push_back(t.name.empty() ? base.text : t.name);
+      }
+    }
+  }
+
+  enum class State { Unvisited, Visiting, Done };
+  std::vector<State> state(classes_.size(), State::Unvisited);
+  std::function<void(ClassInfo&)> classify = [&](ClassInfo& info) {
+    size_t index = &info - classes_.data();
+    if (state[index] != State::Unvisited) return;  // Visiting: an inheritance cycle; leave it Plain
+    state[index] = State::Visiting;
+    const ClassDef& def = *info.def;
+    bool derives_from_base = false;
+    bool is_base = false;
+    for (const ClassInfo* base : info.project_bases) {
+      classify(const_cast<ClassInfo&>(*base));
+      if (base->role != ClassInfo::Role::Plain) {
+        derives_from_base = true;
+        if (!info.declarative_base) {
+          info.declarative_base = base->role == ClassInfo::Role::DeclarativeBase ? base : base->declarative_base;
+        }
+      }
+      info.flask_model = info.flask_model || base->flask_model;
+      info.sqlmodel = info.sqlmodel || base->sqlmodel;
+      info.is_enum = info.is_enum || base->is_enum;
+    }
+    for (const std::string& name : info.external_bases) {
+      if (kBaseClasses.count(name)) is_base = true;
+      if (is_base_value(name)) derives_from_base = true;
+      if (name == "flask_sqlalchemy.Model") info.flask_model = true;
+      if (name == "sqlmodel.SQLModel") info.sqlmodel = true;
+      if (is_enum_base(name)) info.is_enum = true;
+    }
+    for (const Expr& decorator : def.decorators) {
+      const std::string& origin = decorator.is_call() ? decorator.origin() : decorator.resolved;
+      if (origin == "sqlalchemy.orm.as_declarative" || ends_with(origin, ".as_declarative_base")) is_base = true;
+      if (origin.rfind("sqlalchemy.orm.registry()", 0) == 0 &&
+          (ends_with(origin, ".mapped") || ends_with(origin, ".mapped_as_dataclass"))) {
+        derives_from_base = true;
+      }
+    }
+    if (is_base) {
+      info.role = ClassInfo::Role::DeclarativeBase;
+    } else if (info.sqlmodel) {
+      bool table = false;
+      for (const Keyword& kw : def.class_keywords) table = table || (kw.name == "table" && kw.value.is_true());
+      info.role = table ? ClassInfo::Role::Mapped : ClassInfo::Role::Abstract;
+    } else if (derives_from_base) {
+      info.role = is_true_attribute(def, "__abstract__") ? ClassInfo::Role::Abstract : ClassInfo::Role::Mapped;
+    }
+    state[index] = State::Done;
+  };
+  for (ClassInfo& info : classes_) classify(info);
+
+  // Mixins, abstract classes and declarative bases whose attributes end up on mapped classes.
+  for (ClassInfo& info : classes_) {
+    if (!info.is_mapped()) continue;
+    std::vector<const ClassInfo*> stack(info.project_bases.begin(), info.project_bases.end());
+    std::set<const ClassInfo*> seen;
+    while (!stack.empty()) {
+      auto* ancestor = const_cast<ClassInfo*>(stack.back());
+      stack.pop_back();
+      if (!seen.insert(ancestor).second) continue;
+      ancestor->feeds_mapped_class = true;
+      if (!ancestor->declarative_base && ancestor->role == ClassInfo::Role::Plain) {
+        ancestor->declarative_base = info.declarative_base;
+      }
+      stack.insert(stack.end(), ancestor->project_bases.begin(), ancestor->project_bases.end());
+    }
+  }
+}
+
+}  // namespace ormlint

@@ -1,0 +1,257 @@
+// Every column the project declares — model attributes (Column, mapped_column, Mapped[...], SQLModel fields),
+// Table(...) objects, and migration operations — with its type resolved to one canonical class.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "project/project.h"
+
+namespace ormlint {
+
+namespace {
+
+// Positional Column arguments that are schema items, not the type.
+const std::set<std::string, std::less<>> kSchemaItems = {
+    "sqlalchemy.ForeignKey", "sqlalchemy.Sequence",        "sqlalchemy.Identity",    "sqlalchemy.Computed",
+    "sqlalchemy.CheckConstraint", "sqlalchemy.UniqueConstraint", "sqlalchemy.FetchedValue", "sqlalchemy.DefaultClause",
+    "sqlalchemy.Index",      "sqlalchemy.PrimaryKeyConstraint", "sqlalchemy.ForeignKeyConstraint"};
+
+// What SQLAlchemy 2.0 maps a bare `Mapped[T]` to when the base has no type_annotation_map entry for T.
+const std::map<std::string, std::string, std::less<>> kDefaultAnnotationTypes = {
+    {"datetime.datetime", "sqlalchemy.DateTime"}, {"datetime.date", "sqlalchemy.Date"},
+    {"datetime.time", "sqlalchemy.Time"},         {"datetime.timedelta", "sqlalchemy.Interval"},
+    {"builtins.int", "sqlalchemy.Integer"},       {"builtins.str", "sqlalchemy.String"},
+    {"builtins.float", "sqlalchemy.Float"},       {"builtins.bool", "sqlalchemy.Boolean"},
+    {"builtins.bytes", "sqlalchemy.LargeBinary"}, {"decimal.Decimal", "sqlalchemy.Numeric"},
+    {"uuid.UUID", "sqlalchemy.Uuid"},
+};
+
+bool is_column_call(const Expr& e) { return e.is_call() && e.origin() == "sqlalchemy.Column"; }
+
+// `Mapped[Optional[datetime]]` -> the `datetime` expression; null when the annotation maps no column
+// (no Mapped, a collection, a relationship target).
+const Expr* unwrap_annotation(const Expr& annotation, bool require_mapped) {
+  const Expr* e = &annotation;
+  if (require_mapped) {
+    if (e->kind != Expr::Kind::Subscript || !e->target || e->target->resolved != "sqlalchemy.orm.Mapped" ||
+        e->items.empty()) {
+      return nullptr;
+    }
+    e = &e->items[0];
+  }
+  for (int guard = 0; guard < 8; ++guard) {
+    if (e->kind == Expr::Kind::Subscript && e->target && !e->items.empty()) {
+      const std::string& wrapper = e->target->resolved;
+      if (wrapper == "typing.Optional" || wrapper == "typing_extensions.Optional") {
+        e = &e->items[0];
+        continue;
+      }
+      if (wrapper == "typing.Union") {
+        const Expr* other = nullptr;
+        for (const Expr& item : e->items) {
+          if (item.kind != Expr::Kind::None) other = &item;
+        }
+        if (!other) return nullptr;
+        e = other;
+        continue;
+      }
+      return nullptr;  // List[...], Dict[...], Annotated[...]: not a plain scalar column
+    }
+    if (e->kind == Expr::Kind::BinaryOp && e->name == "|" && e->items.size() == 2) {
+      e = e->items[0].kind == Expr::Kind::None ? &e->items[1] : &e->items[0];
+      continue;
+    }
+    break;
+  }
+  return e->is_name_like() ? e : nullptr;
+}
+
+}  // namespace
+
+void Project::collect_columns() {
+  // The type expression of a Column/mapped_column call: the first positional argument that is neither the
+  // column name nor a schema item, or `type_=`.
+  auto explicit_type = [](const Expr& call, ColumnType& type) {
+    const Expr* found = call.keyword("type_");
+    for (const Expr& arg : call.items) {
+      if (found) break;
+      if (arg.kind == Expr::Kind::String) continue;
+      if (arg.is_call() && kSchemaItems.count(arg.origin())) continue;
+      if (arg.is_name_like() && kSchemaItems.count(arg.resolved)) continue;
+      found = &arg;
+    }
+    if (!found) return false;
+    type.expr = found;
+    type.origin = found->is_call() ? found->origin() : found->resolved;
+    type.loc = found->loc;
+    return true;
+  };
+  auto column_name = [](const Expr& call, const std::string& fallback) {
+    const Expr* name = call.keyword("name");
+    if (!name && !call.items.empty() && call.items[0].is_string()) name = &call.items[0];
+    return name && name->is_string() ? name->text : fallback;
+  };
+
+  // A Python type in an annotation -> the column type SQLAlchemy would pick.
+  auto infer_type = [&](const ClassInfo& owner, const Expr& python, const Location& where, ColumnType& type) {
+    type.inferred = true;
+    type.loc = where;
+    const ClassInfo* python_class = python.is_name_like() ? resolve_class(*owner.file, python.text) : nullptr;
+    type.python_type = python_class ? python_class->file->module_key + "." + python_class->def->name : python.resolved;
+    if (type.python_type.empty()) type.python_type = python.text;
+    bool is_enum = python_class && python_class->is_enum;
+    // 1. The declarative base's type_annotation_map.
+    if (const ClassInfo* base = owner.declarative_base) {
+      const ClassAttribute* map = base->def->attribute("type_annotation_map");
+      if (map && map->value && map->value->kind == Expr::Kind::Dict) {
+        const auto& items = map->value->items;
+        for (size_t i = 0; i + 1 < items.size(); i += 2) {
+          const Expr& key = items[i];
+          bool matches = key.resolved == type.python_type ||
+                         (is_enum && (key.resolved == "enum.Enum" || key.resolved == "enum.StrEnum"));
+          if (!matches) continue;
+          const Expr& value = items[i + 1];
+          type.expr = &value;
+          type.origin = value.is_call() ? value.origin() : value.resolved;
+          return;
+        }
+      }
+    }
+    // 2. SQLAlchemy's defaults.
+    if (is_enum) {
+      type.origin = "sqlalchemy.Enum";
+    } else if (auto it = kDefaultAnnotationTypes.find(type.python_type); it != kDefaultAnnotationTypes.end()) {
+      type.origin = it->second;
+    }
+  };
+
+  for (ClassInfo& owner : classes_) {
+    if (!owner.contributes_mapped_attributes()) continue;
+    const std::string table = [&] {
+      const ClassAttribute* t = owner.def->attribute("__tablename__");
+      return t && t->value && t->value->is_string() ? t->value->text : std::string();
+    }();
+    for (const ClassAttribute& attr : owner.def->attributes) {
+      ColumnInfo column;
+      column.context = ColumnInfo::Context::Model;
+      column.file = owner.file;
+      column.owner = &owner;
+      column.attribute = &attr;
+      column.table = table;
+      column.name = attr.name;
+      column.loc = attr.loc;
+      const Expr* value = attr.value ? &*attr.value : nullptr;
+      // deferred(Column(...)) and column_property(Column(...)) wrap a column.
+      if (value && value->is_call() &&
+          (value->origin() == "sqlalchemy.orm.deferred" || value->origin() == "sqlalchemy.orm.column_property") &&
+          !value->items.empty() && is_column_call(value->items[0])) {
+        value = &value->items[0];
+      }
+      // SQLModel: Field(sa_column=Column(...)) is that column; Field(sa_type=T) gives the type.
+      const Expr* sa_type = nullptr;
+      if (owner.sqlmodel && value && value->is_call() && value->origin() == "sqlmodel.Field") {
+        if (const Expr* sa_column = value->keyword("sa_column"); sa_column && is_column_call(*sa_column)) {
+          value = sa_column;
+        } else {
+          sa_type = value->keyword("sa_type");
+        }
+      }
+      bool is_column = value && is_column_call(*value);
+      bool is_mapped_column = value && value->is_call() && value->origin() == "sqlalchemy.orm.mapped_column";
+      bool is_sqlmodel_field =
+          owner.sqlmodel && !is_column && attr.annotation &&
+          (!value || (value->is_call() && value->origin() == "sqlmodel.Field") || !value->is_call());
+      const Expr* python = nullptr;
+      if (attr.annotation) python = unwrap_annotation(*attr.annotation, !is_sqlmodel_field);
+      bool bare_mapped = !value && python && !attr.from_declared_attr;
+      if (!is_column && !is_mapped_column && !is_sqlmodel_field && !bare_mapped) continue;
+      if (is_sqlmodel_field && (attr.name == "model_config" || attr.name.rfind("__", 0) == 0)) continue;
+      if ((is_sqlmodel_field || bare_mapped) && !python) continue;
+      if (is_column || is_mapped_column) {
+        column.construct = value;
+        column.name = column_name(*value, attr.name);
+        if (!explicit_type(*value, column.type) && python) infer_type(owner, *python, attr.annotation->loc, column.type);
+      } else {
+        if (is_sqlmodel_field && value && value->is_call()) column.construct = value;
+        // A bare annotation naming a mapped class is a relationship declared elsewhere, not a column.
+        if (const ClassInfo* target = resolve_class(*owner.file, python->text); target && target->is_mapped()) continue;
+        if (sa_type) {
+          column.type.expr = sa_type;
+          column.type.origin = sa_type->is_call() ? sa_type->origin() : sa_type->resolved;
+          column.type.loc = sa_type->loc;
+        } else {
+          infer_type(owner, *python, attr.annotation->loc, column.type);
+        }
+      }
+      column.nullable_known = column.keyword("nullable") != nullptr;
+      columns_.push_back(std::move(column));
+    }
+  }
+
+  // Core Table objects: users = Table("users", metadata, Column(...), ...).
+  auto table_columns = [&](const ProjectFile& file, const Expr& call, ColumnInfo::Context context,
+                           const OperationCall* op, const std::string& table) {
+    for (const Expr& arg : call.items) {
+      if (!is_column_call(arg)) continue;
+      ColumnInfo column;
+      column.context = context;
+      column.file = &file;
+      column.operation = op;
+      column.table = table;
+      column.construct = &arg;
+      column.name = column_name(arg, "");
+      column.loc = arg.loc;
+      explicit_type(arg, column.type);
+      column.nullable_known = arg.keyword("nullable") != nullptr;
+      columns_.push_back(std::move(column));
+    }
+  };
+  for (const auto& file : files_) {
+    for (const Assignment& assignment : file->facts.assignments) {
+      const Expr& value = assignment.value;
+      if (value.is_call() && value.origin() == "sqlalchemy.Table") {
+        const Expr* name = value.arg(0);
+        table_columns(*file, value, ColumnInfo::Context::Table, nullptr, name && name->is_string() ? name->text : "");
+      }
+    }
+    if (!file->facts.revision) continue;
+    for (const OperationCall& op : file->facts.revision->operations) {
+      if (op.name == "create_table" || op.name == "add_column") {
+        table_columns(*file, op.call, ColumnInfo::Context::Migration, &op, op.table);
+      } else if (op.name == "alter_column" && op.call.keyword("type_")) {
+        // alter_column(type_=...) gives an existing column a new type: judge that type like a new column's.
+        ColumnInfo column;
+        column.context = ColumnInfo::Context::Migration;
+        column.file = file.get();
+        column.operation = &op;
+        column.table = op.table;
+        column.construct = &op.call;
+        const Expr* name = op.call.keyword("column_name");
+        if (!name) name = op.call.arg(op.in_batch ? 0 : 1);
+        column.name = name && name->is_string() ? name->text : "";
+        column.loc = op.call.loc;
+        const Expr* type = op.call.keyword("type_");
+        column.type.expr = type;
+        column.type.origin = type->is_call() ? type->origin() : type->resolved;
+        column.type.loc = type->loc;
+        columns_.push_back(std::move(column));
+      }
+    }
+  }
+
+  std::stable_sort(columns_.begin(), columns_.end(), [](const ColumnInfo& a, const ColumnInfo& b) {
+    if (a.file->path() != b.file->path()) return a.file->path() < b.file->path();
+    return a.loc.start_byte < b.loc.start_byte;
+  });
+  for (size_t i = 0; i < columns_.size(); ++i) columns_by_file_[columns_[i].file].push_back(i);
+}
+
+std::vector<const ColumnInfo*> Project::columns_in(const ProjectFile& file) const {
+  std::vector<const ColumnInfo*> result;
+  auto it = columns_by_file_.find(&file);
+  if (it == columns_by_file_.end()) return result;
+  for (size_t i : it->second) result.push_back(&columns_[i]);
+  return result;
+}
+
+}  // namespace ormlint

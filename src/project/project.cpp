@@ -1,0 +1,208 @@
+#include "project/project.h"
+
+#include <algorithm>
+#include <functional>
+#include <set>
+
+namespace ormlint {
+
+namespace {
+
+constexpr int kMaxResolveDepth = 16;
+
+const std::set<std::string, std::less<>> kBuiltins = {
+    "int", "str", "float", "bool", "bytes", "dict", "list", "set", "tuple", "object", "type", "len", "print",
+    "range", "super", "isinstance", "getattr", "setattr", "hasattr", "property", "staticmethod", "classmethod",
+    "Exception", "ValueError", "TypeError", "KeyError", "NotImplementedError", "RuntimeError", "ImportError",
+    "frozenset", "bytearray", "complex", "id", "filter", "map", "zip", "enumerate", "sorted", "min", "max", "sum",
+    "any", "all", "abs", "open", "repr", "hash", "iter", "next", "callable", "vars", "dir", "format", "round",
+    "__name__", "__file__", "NotImplemented", "Ellipsis", "AttributeError", "IndexError", "StopIteration"};
+
+// Top-level modules that are never the checked project's own, so a project file named e.g. `enum.py`
+// is not mistaken for them.
+const std::set<std::string, std::less<>> kExternalTopLevel = {
+    "sqlalchemy", "alembic", "sqlmodel", "flask_sqlalchemy", "pydantic", "datetime", "enum", "uuid", "typing",
+    "decimal", "json", "os", "sys", "time", "typing_extensions", "geoalchemy2", "sqlalchemy_utils"};
+
+void split_head(std::string_view dotted, std::string& head, std::string& rest) {
+  size_t dot = dotted.find('.');
+  head = std::string(dotted.substr(0, dot));
+  rest = dot == std::string_view::npos ? "" : std::string(dotted.substr(dot + 1));
+}
+
+std::string join(const std::string& a, const std::string& b) {
+  if (a.empty()) return b;
+  if (b.empty()) return a;
+  return a + "." + b;
+}
+
+// Every expression a module's facts hold, for the resolver to annotate.
+void for_each_expr(ModuleFacts& facts, const std::function<void(Expr&)>& fn) {
+  for (auto& a : facts.assignments) fn(a.value);
+  for (auto& e : facts.module_expressions) fn(e);
+  for (auto& cls : facts.classes) {
+    for (auto& b : cls.bases) fn(b);
+    for (auto& k : cls.class_keywords) fn(k.value);
+    for (auto& d : cls.decorators) fn(d);
+    for (auto& attr : cls.attributes) {
+      if (attr.annotation) fn(*attr.annotation);
+      if (attr.value) fn(*attr.value);
+    }
+  }
+  if (facts.revision) {
+    for (auto& op : facts.revision->operations) fn(op.call);
+  }
+}
+
+}  // namespace
+
+const Expr* ColumnType::keyword(std::string_view name) const {
+  return expr && expr->is_call() ? expr->keyword(name) : nullptr;
+}
+
+Project::Project(std::vector<std::unique_ptr<ProjectFile>> files) : files_(std::move(files)) {
+  std::sort(files_.begin(), files_.end(), [](const auto& a, const auto& b) { return a->path() < b->path(); });
+  index_modules();
+  resolve_expressions();
+  classify_classes();
+  collect_columns();
+}
+
+void Project::index_modules() {
+  // Register every dotted suffix of each module key: "app.models.user" answers to "user", "models.user"
+  // and "app.models.user", so absolute imports resolve whatever folder the checked root is.
+  for (const auto& file : files_) {
+    const std::string& key = file->module_key;
+    size_t pos = 0;
+    while (true) {
+      modules_by_suffix_[key.substr(pos)].push_back(file.get());
+      size_t dot = key.find('.', pos);
+      if (dot == std::string::npos) break;
+      pos = dot + 1;
+    }
+  }
+}
+
+const ProjectFile* Project::find_module(std::string_view dotted) const {
+  auto it = modules_by_suffix_.find(std::string(dotted));
+  if (it == modules_by_suffix_.end() || it->second.empty()) return nullptr;
+  bool single_segment = dotted.find('.') == std::string_view::npos;
+  if (single_segment && kExternalTopLevel.count(dotted)) return nullptr;
+  // Prefer the exact key, then the shortest (closest to a root).
+  const ProjectFile* best = nullptr;
+  for (const ProjectFile* file : it->second) {
+    if (file->module_key == dotted) return file;
+    if (!best || file->module_key.size() < best->module_key.size()) best = file;
+  }
+  return best;
+}
+
+Project::Target Project::resolve_expr_target(const ProjectFile& file, const Expr& expr, int depth) const {
+  if (depth > kMaxResolveDepth) return {};
+  if (expr.kind == Expr::Kind::Name) return resolve_target(file, expr.text, depth + 1);
+  if (expr.kind == Expr::Kind::Attribute && expr.target) {
+    if (expr.target->is_name_like()) return resolve_target(file, expr.text, depth + 1);
+    Target object = resolve_expr_target(file, *expr.target, depth + 1);
+    if (object.name.empty()) return {};
+    return Target{canonical_name(object.name + "." + expr.name)};
+  }
+  if (expr.kind == Expr::Kind::Call && expr.target) {
+    Target callee = resolve_expr_target(file, *expr.target, depth + 1);
+    if (callee.cls) return Target{callee.file->module_key + "." + callee.cls->name + "()"};
+    if (callee.name.empty()) return {};
+    return Target{callee.name + "()"};
+  }
+  return {};
+}
+
+Project::Target Project::resolve_target(const ProjectFile& file, std::string_view dotted, int depth) const {
+  if (depth > kMaxResolveDepth || dotted.empty()) return {};
+  std::string head, rest;
+  split_head(dotted, head, rest);
+  const ModuleFacts& facts = file.facts;
+  auto binding = facts.bindings.find(head);
+  if (binding == facts.bindings.end()) {
+    // A star import may have brought the name in.
+    for (const auto& import : facts.imports) {
+      if (!import.is_star) continue;
+      if (const ProjectFile* module = find_module(import.module); module && module != &file) {
+        Target t = resolve_target(*module, dotted, depth + 1);
+        if (!t.name.empty() || t.cls) return t;
+      } else if (import.module.rfind("sqlalchemy", 0) == 0 || import.module.rfind("sqlmodel", 0) == 0) {
+        return Target{canonical_name(import.module + "." + std::string(dotted))};
+      }
+    }
+    if (kBuiltins.count(head)) return Target{join("builtins." + head, rest)};
+    return {};
+  }
+  switch (binding->second.kind) {
+    case ModuleFacts::BindingKind::Import: {
+      const Import& import = facts.imports[binding->second.index];
+      std::string qualified = join(import.origin, rest);
+      // Follow into the project's own modules: the longest prefix that is a project module.
+      for (size_t cut = qualified.rfind('.'); cut != std::string::npos && cut > 0; cut = qualified.rfind('.', cut - 1)) {
+        const ProjectFile* module = find_module(std::string_view(qualified).substr(0, cut));
+        if (!module) continue;
+        if (module == &file && qualified.substr(cut + 1) == dotted) break;  // `from . import x` of itself
+        Target t = resolve_target(*module, qualified.substr(cut + 1), depth + 1);
+        if (!t.name.empty() || t.cls) return t;
+        break;
+      }
+      return Target{canonical_name(qualified)};
+    }
+    case ModuleFacts::BindingKind::Class: {
+      const ClassDef& cls = facts.classes[binding->second.index];
+      if (rest.empty()) return Target{"", &file, &cls};
+      return Target{join(file.module_key + "." + cls.name, rest)};
+    }
+    case ModuleFacts::BindingKind::Function:
+      return Target{join(file.module_key + "." + head, rest)};
+    case ModuleFacts::BindingKind::Assignment: {
+      const Expr& value = facts.assignments[binding->second.index].value;
+      Target t = resolve_expr_target(file, value, depth + 1);
+      if (rest.empty()) return t;
+      if (t.cls) return Target{join(t.file->module_key + "." + t.cls->name, rest)};
+      if (t.name.empty()) return {};
+      return Target{canonical_name(join(t.name, rest))};
+    }
+  }
+  return {};
+}
+
+std::string Project::resolve(const ProjectFile& file, std::string_view dotted) const {
+  Target t = resolve_target(file, dotted, 0);
+  if (t.cls) return t.file->module_key + "." + t.cls->name;
+  return t.name;
+}
+
+const ClassInfo* Project::resolve_class(const ProjectFile& file, std::string_view dotted) const {
+  Target t = resolve_target(file, dotted, 0);
+  return t.cls ? class_info(*t.cls) : nullptr;
+}
+
+const ClassInfo* Project::class_info(const ClassDef& def) const {
+  auto it = class_index_.find(&def);
+  return it == class_index_.end() ? nullptr : &classes_[it->second];
+}
+
+void Project::resolve_expressions() {
+  // Names are resolved once, here, so rules compare canonical strings. Per-file caches: the same
+  // dotted name ("sa.Column") repeats many times in a file.
+  for (const auto& file_ptr : files_) {
+    ProjectFile& file = *file_ptr;
+    std::unordered_map<std::string, std::string> cache;
+    for_each_expr(file.facts, [&](Expr& root) {
+      root.walk_mutable([&](Expr& e) {
+        if (e.kind == Expr::Kind::Name || (e.kind == Expr::Kind::Attribute && e.target && e.target->is_name_like())) {
+          auto [it, inserted] = cache.try_emplace(e.text);
+          if (inserted) it->second = resolve(file, e.text);
+          e.resolved = it->second;
+        } else if (e.kind == Expr::Kind::Attribute) {
+          e.resolved = resolve_expr_target(file, e, 0).name;
+        }
+      });
+    });
+  }
+}
+
+}  // namespace ormlint

@@ -1,0 +1,135 @@
+// The project model: every checked file's facts plus what only the whole project can tell — where a name comes
+// from across modules, which classes are declarative bases, mapped classes and the mixins feeding them, and every
+// column (models, Table objects and migrations) with its resolved type. Built once per run, then read-only.
+#pragma once
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/source_file.h"
+#include "facts/module_builder.h"
+#include "facts/module_facts.h"
+
+namespace ormlint {
+
+struct ProjectFile {
+  ProjectFile(SourceFile source_file, std::string key, bool package)
+      : source(std::move(source_file)), module_key(std::move(key)), is_package(package) {}
+
+  SourceFile source;
+  std::string module_key;  // "app.models.user"
+  bool is_package = false;  // __init__.py
+  ModuleFacts facts;
+  std::optional<SyntaxProblem> syntax_problem;  // also: binary, invalid UTF-8, parser gave up
+  bool report = true;  // diagnostics in this file are shown (false: read only as context for other files)
+
+  const std::string& path() const { return source.display_path(); }
+  bool is_revision() const { return facts.is_revision(); }
+};
+
+struct ClassInfo {
+  enum class Role {
+    Plain,            // not connected to a declarative base (Pydantic models, enums, plain classes)
+    DeclarativeBase,  // Base = declarative_base(), class Base(DeclarativeBase), db.Model, SQLModel ...
+    Mapped,           // a mapped class: derives from a base, not abstract
+    Abstract,         // derives from a base with __abstract__ = True (or a SQLModel without table=True)
+  };
+  const ProjectFile* file = nullptr;
+  const ClassDef* def = nullptr;
+  Role role = Role::Plain;
+  // A mixin or abstract class whose attributes end up on at least one mapped class.
+  bool feeds_mapped_class = false;
+  bool flask_model = false;  // derives from Flask-SQLAlchemy's db.Model
+  bool sqlmodel = false;     // derives from sqlmodel.SQLModel
+  bool is_enum = false;      // derives from enum.Enum (directly or through project classes)
+  const ClassInfo* declarative_base = nullptr;  // the base a mapped/abstract class maps through (project class)
+  std::vector<const ClassInfo*> project_bases;  // base classes defined in the checked project
+  std::vector<std::string> external_bases;      // resolved names of the other bases
+
+  bool is_mapped() const { return role == Role::Mapped; }
+  // Its attributes become mapped attributes: a mapped class, or a mixin/abstract class feeding one.
+  bool contributes_mapped_attributes() const { return role == Role::Mapped || feeds_mapped_class; }
+};
+
+struct ColumnType {
+  std::string origin;            // canonical type class ("sqlalchemy.DateTime"); "" when unknown
+  const Expr* expr = nullptr;    // the type as written (a Name/Attribute, or a Call with arguments); may be in
+                                 // another file when it comes from a base's type_annotation_map
+  bool inferred = false;         // taken from a Mapped[...] / SQLModel annotation, not written in the column
+  std::string python_type;       // for inferred types: the annotation's resolved Python type ("datetime.datetime")
+  Location loc;                  // where to point: the type as written, or the annotation
+
+  // The type's keyword argument, when the type is written as a call ("DateTime(timezone=True)").
+  const Expr* keyword(std::string_view name) const;
+};
+
+struct ColumnInfo {
+  enum class Context { Model, Table, Migration };
+  Context context = Context::Model;
+  const ProjectFile* file = nullptr;
+  const ClassInfo* owner = nullptr;                 // Model: the class that declares the attribute
+  const ClassAttribute* attribute = nullptr;        // Model: the attribute
+  const OperationCall* operation = nullptr;         // Migration: the operation holding the column
+  std::string table;                                // "" when unknown (mixins, non-literal names)
+  std::string name;                                 // the database column name
+  const Expr* construct = nullptr;  // Column(...)/mapped_column(...)/Field(...); null for a bare `x: Mapped[T]`
+  ColumnType type;
+  bool nullable_known = false;
+  Location loc;  // the column as a whole: the attribute name, or the Column(...) call
+  // A keyword argument of the construct (`nullable`, `default`, `server_default`, ...), or null.
+  const Expr* keyword(std::string_view name) const { return construct ? construct->keyword(name) : nullptr; }
+};
+
+class Project {
+ public:
+  // Takes the parsed files (sorted by path here) and builds every project-level fact.
+  explicit Project(std::vector<std::unique_ptr<ProjectFile>> files);
+  Project(const Project&) = delete;
+  Project& operator=(const Project&) = delete;
+
+  const std::vector<std::unique_ptr<ProjectFile>>& files() const { return files_; }
+  const std::vector<ClassInfo>& classes() const { return classes_; }
+  const ClassInfo* class_info(const ClassDef& def) const;
+  const std::vector<ColumnInfo>& columns() const { return columns_; }
+  // The columns defined in one file, in source order.
+  std::vector<const ColumnInfo*> columns_in(const ProjectFile& file) const;
+
+  // The canonical origin of a dotted name as written in `file` ("pg.ARRAY" -> "sqlalchemy.dialects.postgresql.ARRAY"),
+  // following imports and assignments through the project's own modules. "" when unknown.
+  std::string resolve(const ProjectFile& file, std::string_view dotted) const;
+  // The project class a dotted name refers to, if any.
+  const ClassInfo* resolve_class(const ProjectFile& file, std::string_view dotted) const;
+  // The project module with this dotted key (exact, or the unique/first file whose key ends with it).
+  const ProjectFile* find_module(std::string_view dotted) const;
+
+ private:
+  struct Target {
+    std::string name;                  // canonical origin, when external (or a call result)
+    const ProjectFile* file = nullptr; // when the name is a project class
+    const ClassDef* cls = nullptr;
+  };
+  Target resolve_target(const ProjectFile& file, std::string_view dotted, int depth) const;
+  Target resolve_expr_target(const ProjectFile& file, const Expr& expr, int depth) const;
+  void index_modules();
+  void resolve_expressions();
+  void classify_classes();
+  void collect_columns();
+
+  std::vector<std::unique_ptr<ProjectFile>> files_;
+  std::unordered_map<std::string, std::vector<const ProjectFile*>> modules_by_suffix_;
+  std::vector<ClassInfo> classes_;
+  std::unordered_map<const ClassDef*, size_t> class_index_;
+  std::vector<ColumnInfo> columns_;
+  std::unordered_map<const ProjectFile*, std::vector<size_t>> columns_by_file_;
+};
+
+// Maps the many public spellings of one SQLAlchemy object to one name: "sqlalchemy.sql.sqltypes.DateTime" and
+// "sqlalchemy.types.DateTime" become "sqlalchemy.DateTime"; Flask-SQLAlchemy's `db.Column` becomes
+// "sqlalchemy.Column"; dialect submodules collapse to "sqlalchemy.dialects.postgresql.X".
+std::string canonical_name(std::string name);
+
+}  // namespace ormlint

@@ -1,0 +1,135 @@
+#include "fixture_support.h"
+
+#include <algorithm>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <tuple>
+
+#include "engine/rule.h"
+
+namespace ormlint::testing {
+
+namespace fs = std::filesystem;
+
+fs::path source_dir() { return fs::path(ORMLINT_SOURCE_DIR); }
+
+bool operator<(const Expectation& a, const Expectation& b) {
+  return std::tie(a.path, a.line, a.rule) < std::tie(b.path, b.line, b.rule);
+}
+bool operator==(const Expectation& a, const Expectation& b) {
+  return std::tie(a.path, a.line, a.rule) == std::tie(b.path, b.line, b.rule);
+}
+
+namespace {
+
+std::string normalise(const fs::path& path) { return fs::weakly_canonical(fs::absolute(path)).string(); }
+
+void read_file_expectations(const fs::path& file, const std::string& only_rule, std::vector<Expectation>& out) {
+  std::ifstream in(file);
+  std::string line;
+  uint32_t number = 0;
+  std::string path = normalise(file);
+  while (std::getline(in, line)) {
+    ++number;
+    size_t at = line.find("# expect:");
+    if (at == std::string::npos) continue;
+    std::stringstream list(line.substr(at + 9));
+    std::string rule;
+    while (std::getline(list, rule, ',')) {
+      rule.erase(0, rule.find_first_not_of(" \t"));
+      rule.erase(rule.find_last_not_of(" \t\r") + 1);
+      if (rule.empty()) continue;
+      if (only_rule.empty() || rule == only_rule) out.push_back(Expectation{path, number, rule});
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<Expectation> read_expectations(const fs::path& path, const std::string& only_rule) {
+  std::vector<Expectation> out;
+  if (fs::is_regular_file(path)) {
+    read_file_expectations(path, only_rule, out);
+  } else {
+    for (const auto& entry : fs::recursive_directory_iterator(path)) {
+      if (entry.is_regular_file() && entry.path().extension() == ".py") {
+        read_file_expectations(entry.path(), only_rule, out);
+      }
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<Expectation> run_and_collect(const fs::path& path, const Config& config,
+                                         const std::vector<const Rule*>& rules, RunResult* result_out) {
+  RunOptions options;
+  options.paths = {path.string()};
+  options.jobs = 2;
+  options.config = config;
+  options.rules = rules;
+  RunResult result = run(options);
+  std::vector<Expectation> out;
+  for (const auto& d : result.diagnostics) out.push_back(Expectation{normalise(d.path), d.loc.line, d.rule});
+  std::sort(out.begin(), out.end());
+  if (result_out) *result_out = std::move(result);
+  return out;
+}
+
+std::string compare(const std::vector<Expectation>& expected, const std::vector<Expectation>& actual,
+                    const RunResult* result) {
+  std::vector<Expectation> missing, extra;
+  std::set_difference(expected.begin(), expected.end(), actual.begin(), actual.end(), std::back_inserter(missing));
+  std::set_difference(actual.begin(), actual.end(), expected.begin(), expected.end(), std::back_inserter(extra));
+  std::ostringstream report;
+  for (const auto& e : missing) report << "missing: " << e.path << ":" << e.line << " " << e.rule << "\n";
+  for (const auto& e : extra) {
+    report << "extra:   " << e.path << ":" << e.line << " " << e.rule;
+    if (result) {
+      for (const auto& d : result->diagnostics) {
+        if (d.loc.line == e.line && d.rule == e.rule && normalise(d.path) == e.path) report << " (" << d.message << ")";
+      }
+    }
+    report << "\n";
+  }
+  if (result) {
+    for (const auto& error : result->errors) report << "error:   " << error << "\n";
+  }
+  return report.str();
+}
+
+void write_files(const fs::path& dir, const std::string& text, const std::string& default_name) {
+  std::istringstream in(text);
+  std::string line;
+  fs::path current = dir / default_name;
+  std::string content;
+  auto flush = [&] {
+    if (content.empty()) return;
+    fs::create_directories(current.parent_path());
+    std::ofstream(current, std::ios::binary) << content;
+    content.clear();
+  };
+  while (std::getline(in, line)) {
+    if (line.rfind("# file: ", 0) == 0) {
+      flush();
+      current = dir / line.substr(8);
+      continue;
+    }
+    content += line + "\n";
+  }
+  flush();
+}
+
+TempDir::TempDir() {
+  std::random_device random;
+  path_ = fs::temp_directory_path() / ("ormlint-test-" + std::to_string(random()) + std::to_string(random()));
+  fs::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+}  // namespace ormlint::testing

@@ -1,0 +1,51 @@
+// Shared by the fixture-driven tests: run ormlint's engine on a file or folder and compare what it reports with
+// the `# expect: rule-name[, rule-name...]` comments on the offending lines.
+#pragma once
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "engine/config.h"
+#include "engine/engine.h"
+
+namespace ormlint::testing {
+
+std::filesystem::path source_dir();  // the repository root
+
+struct Expectation {
+  std::string path;  // absolute, normalised
+  uint32_t line;
+  std::string rule;
+  friend bool operator<(const Expectation& a, const Expectation& b);
+  friend bool operator==(const Expectation& a, const Expectation& b);
+};
+
+// Every `# expect:` comment in the Python files under `path` (a file or a folder), optionally only for one rule.
+std::vector<Expectation> read_expectations(const std::filesystem::path& path, const std::string& only_rule = "");
+
+// Runs the engine on `path` with the given rules and config; returns the findings as expectations.
+std::vector<Expectation> run_and_collect(const std::filesystem::path& path, const Config& config,
+                                         const std::vector<const Rule*>& rules, RunResult* result = nullptr);
+
+// "" when `expected` and `actual` are the same multiset; otherwise a readable list of missing and extra findings.
+std::string compare(const std::vector<Expectation>& expected, const std::vector<Expectation>& actual,
+                    const RunResult* result = nullptr);
+
+// Writes `text` as files into `dir`: a text may hold several files, each starting at a line `# file: rel/path.py`;
+// without such markers it is one file named `default_name`.
+void write_files(const std::filesystem::path& dir, const std::string& text, const std::string& default_name);
+
+// A fresh, empty temporary folder, removed when the object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+}  // namespace ormlint::testing
