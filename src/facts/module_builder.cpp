@@ -17,6 +17,31 @@ const ClassAttribute* ClassDef::attribute(std::string_view attr_name) const {
 
 namespace {
 
+template <class Facts, class Fn>
+void visit_expressions(Facts& facts, Fn&& fn) {
+  for (auto& a : facts.assignments) fn(a.value);
+  for (auto& e : facts.module_expressions) fn(e);
+  for (auto& cls : facts.classes) {
+    for (auto& b : cls.bases) fn(b);
+    for (auto& k : cls.class_keywords) fn(k.value);
+    for (auto& d : cls.decorators) fn(d);
+    for (auto& attr : cls.attributes) {
+      if (attr.annotation) fn(*attr.annotation);
+      if (attr.value) fn(*attr.value);
+    }
+  }
+  if (facts.revision) {
+    for (auto& op : facts.revision->operations) fn(op.call);
+  }
+}
+
+}  // namespace
+
+void ModuleFacts::for_each_expression(const std::function<void(const Expr&)>& fn) const { visit_expressions(*this, fn); }
+void ModuleFacts::for_each_expression(const std::function<void(Expr&)>& fn) { visit_expressions(*this, fn); }
+
+namespace {
+
 bool type_is(TSNode node, const char* type) { return std::strcmp(ts_node_type(node), type) == 0; }
 
 // The docstring of a block or module: its first statement, when that is a bare string.
@@ -102,11 +127,11 @@ class ModuleBuilder {
         import.bound_name = exprs_.text(field(name, "alias"));
       } else {
         // `import a.b.c` binds `a`, and `a.b.c.x` then resolves through it.
-        import.origin = exprs_.text(name);
-        import.bound_name = import.origin.substr(0, import.origin.find('.'));
+        import.module = exprs_.text(name);
+        import.bound_name = import.module.substr(0, import.module.find('.'));
         import.origin = import.bound_name;
       }
-      import.module = import.origin;
+      if (import.module.empty()) import.module = import.origin;
       add_import(std::move(import));
     });
   }

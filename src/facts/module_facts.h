@@ -2,6 +2,7 @@
 // comments, and — for Alembic revision scripts — the revision identifiers and every `op.*` operation.
 // Built once per file from its syntax tree (facts/module_builder.cpp); names are resolved later, project-wide.
 #pragma once
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -110,6 +111,12 @@ struct ModuleFacts {
   bool has_star_import = false;
 
   bool is_revision() const { return revision.has_value(); }
+
+  // Every top-level expression the facts hold — module assignments and expression statements, class bases,
+  // keywords, decorators, attribute annotations and values, revision operations — for rules that look for a
+  // construct wherever it is written (e.g. every ForeignKey(...) call). Use Expr::walk for sub-expressions.
+  void for_each_expression(const std::function<void(const Expr&)>& fn) const;
+  void for_each_expression(const std::function<void(Expr&)>& fn);
 };
 
 }  // namespace ormlint

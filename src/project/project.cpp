@@ -36,24 +36,6 @@ std::string join(const std::string& a, const std::string& b) {
   return a + "." + b;
 }
 
-// Every expression a module's facts hold, for the resolver to annotate.
-void for_each_expr(ModuleFacts& facts, const std::function<void(Expr&)>& fn) {
-  for (auto& a : facts.assignments) fn(a.value);
-  for (auto& e : facts.module_expressions) fn(e);
-  for (auto& cls : facts.classes) {
-    for (auto& b : cls.bases) fn(b);
-    for (auto& k : cls.class_keywords) fn(k.value);
-    for (auto& d : cls.decorators) fn(d);
-    for (auto& attr : cls.attributes) {
-      if (attr.annotation) fn(*attr.annotation);
-      if (attr.value) fn(*attr.value);
-    }
-  }
-  if (facts.revision) {
-    for (auto& op : facts.revision->operations) fn(op.call);
-  }
-}
-
 }  // namespace
 
 const Expr* ColumnType::keyword(std::string_view name) const {
@@ -191,7 +173,7 @@ void Project::resolve_expressions() {
   for (const auto& file_ptr : files_) {
     ProjectFile& file = *file_ptr;
     std::unordered_map<std::string, std::string> cache;
-    for_each_expr(file.facts, [&](Expr& root) {
+    file.facts.for_each_expression([&](Expr& root) {
       root.walk_mutable([&](Expr& e) {
         if (e.kind == Expr::Kind::Name || (e.kind == Expr::Kind::Attribute && e.target && e.target->is_name_like())) {
           auto [it, inserted] = cache.try_emplace(e.text);
