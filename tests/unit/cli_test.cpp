@@ -1,0 +1,191 @@
+// The command line as users run it: the real binary, exit codes, formats, configuration errors, suppressions.
+#include <sys/wait.h>
+
+#include <array>
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "fixture_support.h"
+
+using namespace ormlint::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;
+};
+
+// Runs `ormlint ARGS` in `dir` through the shell; captures stdout (and stderr when merge_stderr).
+CommandResult run_ormlint(const fs::path& dir, const std::string& args, bool merge_stderr = true,
+                      const std::string& env = "NO_COLOR=1") {
+  std::string command = "cd '" + dir.string() + "' && " + env + " '" + std::string(ORMLINT_BINARY) + "' " + args +
+                        (merge_stderr ? " 2>&1" : " 2>/dev/null");
+  CommandResult result;
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::array<char, 4096> buffer;
+  size_t n;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), n);
+  int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+void write(const fs::path& path, const std::string& text) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+const char* kBadModel = R"(from sqlalchemy import JSON, Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class Agent(Base):
+    __tablename__ = "agents"
+    id = Column(Integer, primary_key=True)
+    metadata = Column(JSON)
+)";
+
+}  // namespace
+
+TEST_CASE("--version prints the version", "[cli]") {
+  auto r = run_ormlint(fs::current_path(), "--version");
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("ormlint " ORMLINT_VERSION) != std::string::npos);
+}
+
+TEST_CASE("exit codes: 0 clean, 1 findings, 0 with --exit-zero, 2 for usage and I/O errors", "[cli]") {
+  TempDir dir;
+  write(dir.path() / "clean.py", "x = 1\n");
+  CHECK(run_ormlint(dir.path(), "check .").exit_code == 0);
+  write(dir.path() / "models.py", kBadModel);
+  auto findings = run_ormlint(dir.path(), "check .");
+  CHECK(findings.exit_code == 1);
+  CHECK(findings.output.find("models.py:10:5: error[reserved-attribute]") != std::string::npos);
+  CHECK(run_ormlint(dir.path(), "check --exit-zero .").exit_code == 0);
+  auto missing = run_ormlint(dir.path(), "check does-not-exist.py");
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.output.find("does-not-exist.py") != std::string::npos);
+  CHECK(run_ormlint(dir.path(), "check --format xml .").exit_code == 2);
+  CHECK(run_ormlint(dir.path(), "frobnicate").exit_code == 2);
+}
+
+TEST_CASE("--fail-level decides which severities fail the run", "[cli]") {
+  TempDir dir;
+  write(dir.path() / "models.py", std::string(kBadModel) + "    registry = Column(JSON)\n");
+  CHECK(run_ormlint(dir.path(), "check --fail-level error .").exit_code == 1);
+  CHECK(run_ormlint(dir.path(), "check --select reserved-attribute --fail-level error .").exit_code == 1);
+  write(dir.path() / "models.py", std::string(kBadModel).replace(std::string(kBadModel).find("metadata ="), 8, "registry"));
+  CHECK(run_ormlint(dir.path(), "check --select reserved-attribute --fail-level error .").exit_code == 0);
+  CHECK(run_ormlint(dir.path(), "check --select reserved-attribute .").exit_code == 1);
+}
+
+TEST_CASE("unknown rules and bad configuration name the problem and suggest a fix", "[cli]") {
+  TempDir dir;
+  write(dir.path() / "models.py", kBadModel);
+  auto typo = run_ormlint(dir.path(), "check --select reserved-atribute .");
+  CHECK(typo.exit_code == 2);
+  CHECK(typo.output.find("did you mean \"reserved-attribute\"") != std::string::npos);
+  write(dir.path() / "ormlint.toml", "profile = \"portable\"\nignore = [\"reserved-atribute\"]\n");
+  auto config = run_ormlint(dir.path(), "check .");
+  CHECK(config.exit_code == 2);
+  CHECK(config.output.find("ormlint.toml:2:") != std::string::npos);
+  CHECK(config.output.find("did you mean \"reserved-attribute\"") != std::string::npos);
+  write(dir.path() / "ormlint.toml", "profile = \"oracle\"\n");
+  CHECK(run_ormlint(dir.path(), "check .").exit_code == 2);
+  write(dir.path() / "ormlint.toml", "select = [\n");
+  auto syntax = run_ormlint(dir.path(), "check .");
+  CHECK(syntax.exit_code == 2);
+  CHECK(syntax.output.find("ormlint.toml") != std::string::npos);
+}
+
+TEST_CASE("configuration: ignore, per-file-ignores, exclude and severity from pyproject.toml", "[cli]") {
+  TempDir dir;
+  write(dir.path() / "app" / "models.py", kBadModel);
+  write(dir.path() / "legacy" / "old.py", kBadModel);
+  write(dir.path() / "pyproject.toml",
+        "[tool.ormlint]\nexclude = [\"legacy/\"]\n[tool.ormlint.per-file-ignores]\n\"app/*.py\" = [\"OL101\"]\n");
+  auto r = run_ormlint(dir.path() / "app", "check --format json .", false);
+  CHECK(r.exit_code == 0);
+  auto json = nlohmann::json::parse(r.output);
+  CHECK(json["diagnostics"].empty());
+  CHECK(json["files_checked"] == 1);
+  write(dir.path() / "pyproject.toml", "[tool.ormlint]\nexclude = [\"legacy/\"]\n[tool.ormlint.severity]\nreserved-attribute = \"info\"\n");
+  auto severity = nlohmann::json::parse(run_ormlint(dir.path(), "check --format json --exit-zero .", false).output);
+  REQUIRE(severity["diagnostics"].size() == 1);
+  CHECK(severity["diagnostics"][0]["severity"] == "info");
+  CHECK(severity["diagnostics"][0]["path"] == "app/models.py");
+  CHECK(run_ormlint(dir.path(), "check .").exit_code == 0);  // info is below the default fail level
+}
+
+TEST_CASE("suppressions: ignore[...] with a reason, noqa codes, skip-file", "[cli]") {
+  TempDir dir;
+  std::string model = kBadModel;
+  std::string line = "    metadata = Column(JSON)";
+  write(dir.path() / "a.py", model.replace(model.find(line), line.size(),
+                                           line + "  # ormlint: ignore[reserved-attribute] -- legacy table, TICKET-12"));
+  model = kBadModel;
+  write(dir.path() / "b.py", model.replace(model.find(line), line.size(), line + "  # noqa: OL101"));
+  model = kBadModel;
+  write(dir.path() / "c.py", model.replace(model.find(line), line.size(), line + "  # noqa: E501"));
+  write(dir.path() / "d.py", std::string("# ormlint: skip-file\n") + kBadModel);
+  auto json = nlohmann::json::parse(run_ormlint(dir.path(), "check --format json .", false).output);
+  REQUIRE(json["diagnostics"].size() == 1);
+  CHECK(json["diagnostics"][0]["path"] == "c.py");
+}
+
+TEST_CASE("JSON output has the documented shape and stable order", "[cli]") {
+  auto demo = source_dir() / "fixtures" / "demo-app";
+  auto one = run_ormlint(demo, "check --format json --jobs 1 .", false);
+  auto two = run_ormlint(demo, "check --format json --jobs 2 .", false);
+  CHECK(one.exit_code == 1);
+  CHECK(one.output == two.output);
+  auto json = nlohmann::json::parse(one.output);
+  CHECK(json["version"] == ORMLINT_VERSION);
+  CHECK(json["files_checked"].get<int>() >= 10);
+  REQUIRE_FALSE(json["diagnostics"].empty());
+  for (const auto& d : json["diagnostics"]) {
+    for (const char* key : {"code", "rule", "severity", "path", "line", "column", "end_line", "end_column", "message"}) {
+      INFO("key " << key);
+      CHECK(d.contains(key));
+    }
+    CHECK(d["path"].get<std::string>().rfind("/", 0) != 0);  // relative to the working directory
+  }
+  auto before = [](const nlohmann::json& a, const nlohmann::json& b) {
+    return std::tie(a["path"], a["line"], a["column"], a["rule"]) <= std::tie(b["path"], b["line"], b["column"], b["rule"]);
+  };
+  for (size_t i = 1; i < json["diagnostics"].size(); ++i) CHECK(before(json["diagnostics"][i - 1], json["diagnostics"][i]));
+}
+
+TEST_CASE("--output writes the report to a file; colours follow --color and NO_COLOR", "[cli]") {
+  TempDir dir;
+  write(dir.path() / "models.py", kBadModel);
+  auto r = run_ormlint(dir.path(), "check --format sarif --output report.sarif .");
+  CHECK(r.exit_code == 1);
+  std::ifstream in(dir.path() / "report.sarif");
+  auto sarif = nlohmann::json::parse(in);
+  CHECK(sarif["version"] == "2.1.0");
+  CHECK(run_ormlint(dir.path(), "check --color always .", true, "").output.find("\x1b[") != std::string::npos);
+  CHECK(run_ormlint(dir.path(), "check --color never .", true, "").output.find("\x1b[") == std::string::npos);
+  CHECK(run_ormlint(dir.path(), "check .", true, "NO_COLOR=1").output.find("\x1b[") == std::string::npos);
+}
+
+TEST_CASE("rules lists every rule; explain shows documentation by name or code", "[cli]") {
+  auto rules = run_ormlint(fs::current_path(), "rules");
+  CHECK(rules.exit_code == 0);
+  CHECK(rules.output.find("OL101") != std::string::npos);
+  CHECK(rules.output.find("reserved-attribute") != std::string::npos);
+  auto by_name = run_ormlint(fs::current_path(), "explain reserved-attribute");
+  CHECK(by_name.exit_code == 0);
+  CHECK(by_name.output.find("## Why is this bad?") != std::string::npos);
+  CHECK(run_ormlint(fs::current_path(), "explain OL101").output == by_name.output);
+  auto unknown = run_ormlint(fs::current_path(), "explain reserved-atribute");
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.output.find("did you mean") != std::string::npos);
+}
