@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cerrno>
+#include <nlohmann/json.hpp>
 #include <cstring>
 #include <fstream>
 #include <iomanip>
@@ -132,28 +133,34 @@ int run_check(const CheckArgs& args) {
   return kExitClean;
 }
 
-int run_rules(bool json) {
-  if (json) {
-    std::cout << "[\n";
-    const auto& rules = all_rules();
-    for (size_t i = 0; i < rules.size(); ++i) {
-      const RuleInfo& r = rules[i]->info();
-      std::cout << "  {\"code\": \"" << r.code << "\", \"name\": \"" << r.name << "\", \"severity\": \""
-                << to_string(r.severity) << "\", \"profile\": \"" << to_string(r.profile)
-                << "\", \"enabled_by_default\": " << (r.enabled_by_default ? "true" : "false") << "}"
-                << (i + 1 < rules.size() ? ",\n" : "\n");
+// `ormlint rules`: a table for people, JSON for tools, Markdown for the README (kept in sync by a test).
+int run_rules(const std::string& format) {
+  const auto& rules = all_rules();
+  if (format == "json") {
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const Rule* rule : rules) {
+      const RuleInfo& r = rule->info();
+      list.push_back({{"code", r.code}, {"name", r.name}, {"severity", to_string(r.severity)},
+                      {"profile", to_string(r.profile)}, {"enabled_by_default", r.enabled_by_default},
+                      {"summary", r.summary}});
     }
-    std::cout << "]\n";
-    return kExitClean;
-  }
-  std::cout << std::left << std::setw(7) << "CODE" << std::setw(40) << "NAME" << std::setw(9) << "SEVERITY"
-            << std::setw(11) << "PROFILE" << std::setw(9) << "DEFAULT"
-            << "SUMMARY\n";
-  for (const Rule* rule : all_rules()) {
-    const RuleInfo& r = rule->info();
-    std::cout << std::left << std::setw(7) << r.code << std::setw(40) << r.name << std::setw(9) << to_string(r.severity)
-              << std::setw(11) << to_string(r.profile) << std::setw(9) << (r.enabled_by_default ? "on" : "off")
-              << r.summary << "\n";
+    std::cout << list.dump(2) << "\n";
+  } else if (format == "markdown") {
+    std::cout << "| Code | Name | Severity | Profile | Default | Summary |\n|---|---|---|---|---|---|\n";
+    for (const Rule* rule : rules) {
+      const RuleInfo& r = rule->info();
+      std::cout << "| " << r.code << " | `" << r.name << "` | " << to_string(r.severity) << " | " << to_string(r.profile)
+                << " | " << (r.enabled_by_default ? "on" : "off") << " | " << r.summary << " |\n";
+    }
+  } else {
+    std::cout << std::left << std::setw(7) << "CODE" << std::setw(40) << "NAME" << std::setw(9) << "SEVERITY"
+              << std::setw(11) << "PROFILE" << std::setw(9) << "DEFAULT" << "SUMMARY\n";
+    for (const Rule* rule : rules) {
+      const RuleInfo& r = rule->info();
+      std::cout << std::left << std::setw(7) << r.code << std::setw(40) << r.name << std::setw(9)
+                << to_string(r.severity) << std::setw(11) << to_string(r.profile) << std::setw(9)
+                << (r.enabled_by_default ? "on" : "off") << r.summary << "\n";
+    }
   }
   return kExitClean;
 }
@@ -203,9 +210,10 @@ int main(int argc, char** argv) {
   check_cmd->add_option("--fail-level", check.fail_level, "Lowest severity that makes the exit code 1 (default: warning)")
       ->check(CLI::IsMember({"info", "warning", "error"}));
 
-  bool rules_json = false;
+  std::string rules_format = "table";
   CLI::App* rules_cmd = app.add_subcommand("rules", "List every rule");
-  rules_cmd->add_flag("--json", rules_json, "As JSON");
+  rules_cmd->add_option("--format", rules_format, "table, json or markdown")
+      ->check(CLI::IsMember({"table", "json", "markdown"}));
 
   std::string explain_name;
   CLI::App* explain_cmd = app.add_subcommand("explain", "Show a rule's documentation");
@@ -234,7 +242,7 @@ int main(int argc, char** argv) {
     check.select_given = select->count() > 0;
     return run_check(check);
   }
-  if (rules_cmd->parsed()) return run_rules(rules_json);
+  if (rules_cmd->parsed()) return run_rules(rules_format);
   if (explain_cmd->parsed()) return run_explain(explain_name);
   if (facts_cmd->parsed()) return dump_facts(facts_paths, std::cout);
   if (parse_cmd->parsed()) {

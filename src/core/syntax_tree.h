@@ -58,7 +58,11 @@ void for_each_named_child(TSNode parent, Fn&& fn) {
 }
 
 inline bool is_type(TSNode node, const char* type) { return !ts_node_is_null(node) && std::strcmp(ts_node_type(node), type) == 0; }
+// The Python grammar's id of a field name, 0 if it has none. A hash lookup: ts_language_field_id_for_name compares
+// the name with every field name in turn, and the fact builders ask for fields on nearly every node.
+TSFieldId python_field_id(std::string_view name);
 inline TSNode field(TSNode node, const char* name) {
+  if (TSFieldId id = python_field_id(name)) return ts_node_child_by_field_id(node, id);
   return ts_node_child_by_field_name(node, name, static_cast<uint32_t>(std::strlen(name)));
 }
 

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "core/parallel.h"
+#include "engine/alembic_config.h"
 #include "core/source_file.h"
 #include "core/syntax_tree.h"
 #include "engine/discovery.h"
@@ -111,7 +112,11 @@ std::unique_ptr<Project> load_project(const std::vector<std::string>& paths, con
       errors.push_back(discovery.files[i].display_path + ": " + load_errors[i]);
     }
   }
-  return std::make_unique<Project>(std::move(files));
+  std::vector<ScriptLocation> script_locations;
+  for (const auto& config_file : find_alembic_configs(paths.empty() ? std::vector<std::string>{"."} : paths)) {
+    for (auto& location : read_script_locations(config_file)) script_locations.push_back(std::move(location));
+  }
+  return std::make_unique<Project>(std::move(files), std::move(script_locations));
 }
 
 RunResult run(const RunOptions& options) {

@@ -1,6 +1,10 @@
 #include "facts/module_builder.h"
 
+#include <algorithm>
 #include <cstring>
+#include <set>
+#include <string_view>
+#include <vector>
 
 #include "core/syntax_tree.h"
 #include "facts/expr_builder.h"
@@ -122,6 +126,7 @@ class ModuleBuilder {
       if (!f || std::strcmp(f, "name") != 0) return;
       Import import;
       import.loc = exprs_.locate(name);
+      import.statement_loc = exprs_.locate(stmt);
       if (type_is(name, "aliased_import")) {
         import.origin = exprs_.text(field(name, "name"));
         import.bound_name = exprs_.text(field(name, "alias"));
@@ -170,6 +175,7 @@ class ModuleBuilder {
       import.module = module;
       import.is_relative = is_relative;
       import.loc = exprs_.locate(child);
+      import.statement_loc = exprs_.locate(stmt);
       if (type_is(child, "wildcard_import")) {
         import.is_star = true;
         import.origin = module;
@@ -326,25 +332,23 @@ class ModuleBuilder {
   }
 
   // Comments anywhere in the file (for suppressions), by an iterative walk: no recursion on deep trees.
+  // A comment starts with `#`, so only subtrees whose bytes hold a `#` are entered: walking the whole tree
+  // cost as much as a fifth of the parse.
   void collect_comments(TSNode root) {
-    TSTreeCursor cursor = ts_tree_cursor_new(root);
-    bool more = true;
-    while (more) {
-      TSNode node = ts_tree_cursor_current_node(&cursor);
-      if (type_is(node, "comment")) {
-        Location loc = exprs_.locate(node);
-        facts_.comments.push_back(Comment{loc.line, exprs_.text(node), loc});
-      }
-      // Only statements, blocks and their direct parts hold comments worth reading; still, walk everything.
-      if (ts_tree_cursor_goto_first_child(&cursor)) continue;
-      while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
-        if (!ts_tree_cursor_goto_parent(&cursor)) {
-          more = false;
-          break;
-        }
-      }
+    const std::string& text = file_.text();
+    std::vector<uint32_t> hashes;
+    for (size_t at = text.find('#'); at != std::string::npos; at = text.find('#', at + 1)) {
+      hashes.push_back(static_cast<uint32_t>(at));
     }
-    ts_tree_cursor_delete(&cursor);
+    if (hashes.empty()) return;
+    walk_subtree(root, [&](TSNode node) {
+      auto hash = std::lower_bound(hashes.begin(), hashes.end(), ts_node_start_byte(node));
+      if (hash == hashes.end() || *hash >= ts_node_end_byte(node)) return false;
+      if (!type_is(node, "comment")) return true;
+      Location loc = exprs_.locate(node);
+      facts_.comments.push_back(Comment{loc.line, exprs_.text(node), loc});
+      return false;
+    });
   }
 
   const SourceFile& file_;
@@ -392,32 +396,387 @@ ModuleFacts build_module_facts(TSNode root, const SourceFile& file, const std::s
   return ModuleBuilder(file, module_key, is_package).build(root);
 }
 
-std::optional<SyntaxProblem> find_syntax_problem(TSNode root, const SourceFile& file) {
-  if (!ts_node_has_error(root)) return std::nullopt;
-  // Descend into the first child that carries the error until the ERROR or MISSING node itself.
-  TSNode node = root;
-  while (true) {
-    if (ts_node_is_missing(node)) {
-      return SyntaxProblem{file.locate(ts_node_start_byte(node), ts_node_start_byte(node)),
-                           std::string("expected `") + ts_node_type(node) + "`"};
+// ---- Syntax problems ------------------------------------------------------------------------------------------
+// tree-sitter recovers from every error, and its grammar accepts some code CPython rejects (Python 2 statements,
+// any indentation, keywords where a name is expected). Both kinds are described here the way CPython would, as far
+// as the tree allows: the bracket that is never closed, the missing `:`, the misindented statement.
+
+namespace {
+
+bool has_type(TSNode node, std::string_view type) { return !ts_node_is_null(node) && type == ts_node_type(node); }
+
+bool is_comment(TSNode node) { return has_type(node, "comment"); }
+
+std::string line_of(const SourceFile& file, uint32_t byte) { return std::to_string(file.locate(byte, byte).line); }
+
+SyntaxProblem problem_at(const SourceFile& file, TSNode node, std::string message) {
+  uint32_t start = ts_node_start_byte(node);
+  uint32_t end = std::max(start, ts_node_end_byte(node));
+  // One line at most: a multi-line node is pointed at by its first line.
+  std::string_view text = file.slice(start, end);
+  if (size_t newline = text.find('\n'); newline != std::string_view::npos) end = start + static_cast<uint32_t>(newline);
+  return SyntaxProblem{file.locate(start, end), std::move(message)};
+}
+
+SyntaxProblem problem_after(const SourceFile& file, TSNode node, std::string message) {
+  uint32_t end = ts_node_end_byte(node);
+  return SyntaxProblem{file.locate(end, end), std::move(message)};
+}
+
+// A token as the user wrote it, for messages: a string delimiter stands for its whole (one-line) string.
+std::string token_text(const SourceFile& file, TSNode token) {
+  if (ts_node_is_null(token)) return "";
+  TSNode parent = ts_node_parent(token);
+  if ((has_type(token, "string_start") || has_type(token, "string_end")) && has_type(parent, "string")) token = parent;
+  std::string_view text = file.slice(ts_node_start_byte(token), ts_node_end_byte(token));
+  text = text.substr(0, text.find('\n'));
+  if (text.size() > 40) return std::string(text.substr(0, 37)) + "...";
+  return std::string(text);
+}
+
+// The tokens of a subtree in source order, without the zero-width MISSING tokens error recovery invents.
+std::vector<TSNode> tokens_of(TSNode root) {
+  std::vector<TSNode> tokens;
+  walk_subtree(root, [&](TSNode n) {
+    if (ts_node_child_count(n) > 0) return true;
+    if (!ts_node_is_missing(n)) tokens.push_back(n);
+    return false;
+  });
+  return tokens;
+}
+
+bool is_opener(TSNode token) { return has_type(token, "(") || has_type(token, "[") || has_type(token, "{"); }
+bool is_closer(TSNode token) { return has_type(token, ")") || has_type(token, "]") || has_type(token, "}"); }
+char closer_of(char opener) { return opener == '(' ? ')' : opener == '[' ? ']' : '}'; }
+
+// Brackets are matched over the tokens tree-sitter lexed, so brackets inside strings and comments do not count.
+std::optional<SyntaxProblem> bracket_problem(const std::vector<TSNode>& tokens, const SourceFile& file) {
+  std::vector<TSNode> open;
+  for (TSNode token : tokens) {
+    if (is_opener(token)) {
+      open.push_back(token);
+      continue;
     }
-    if (type_is(node, "ERROR")) break;
+    if (!is_closer(token)) continue;
+    std::string closer = ts_node_type(token);
+    if (open.empty()) return problem_at(file, token, "unmatched `" + closer + "`");
+    std::string opener = ts_node_type(open.back());
+    if (closer[0] != closer_of(opener[0])) {
+      return problem_at(file, token, "closing `" + closer + "` does not match `" + opener + "` opened at line " +
+                                         line_of(file, ts_node_start_byte(open.back())));
+    }
+    open.pop_back();
+  }
+  if (open.empty()) return std::nullopt;
+  std::string opener = ts_node_type(open.back());
+  return problem_at(file, open.back(), "unclosed `" + opener + "`: no matching `" + std::string(1, closer_of(opener[0])) +
+                                           "` before the end of the file");
+}
+
+// A string whose closing quote never came: tree-sitter leaves its opening delimiter alone in an ERROR node.
+std::optional<SyntaxProblem> unterminated_string(const std::vector<TSNode>& tokens, const SourceFile& file) {
+  for (TSNode token : tokens) {
+    if (!has_type(token, "string_start") || has_type(ts_node_parent(token), "string")) continue;
+    bool triple = ts_node_end_byte(token) - ts_node_start_byte(token) >= 3 &&
+                  file.slice(ts_node_end_byte(token) - 3, ts_node_end_byte(token)).find_first_not_of("\"'") ==
+                      std::string_view::npos;
+    return problem_at(file, token, triple ? "unterminated triple-quoted string literal" : "unterminated string literal");
+  }
+  return std::nullopt;
+}
+
+// The first ERROR or MISSING node, by descending into the first child that carries the error.
+TSNode first_error(TSNode root) {
+  TSNode node = root;
+  while (!ts_node_is_missing(node) && !has_type(node, "ERROR")) {
     TSNode next{};
-    bool found = false;
     for (ChildCursor c(node); c.valid(); c.next()) {
-      TSNode child = c.node();
-      if (ts_node_has_error(child) || ts_node_is_missing(child)) {
-        next = child;
-        found = true;
+      if (ts_node_has_error(c.node()) || ts_node_is_missing(c.node())) {
+        next = c.node();
         break;
       }
     }
-    if (!found) break;
+    if (ts_node_is_null(next)) break;
     node = next;
   }
-  uint32_t start = ts_node_start_byte(node);
-  uint32_t end = std::min<uint32_t>(ts_node_end_byte(node), start + 1);
-  return SyntaxProblem{file.locate(start, end), "invalid syntax: the Python parser could not read this statement"};
+  return node;
+}
+
+bool rest_of_line_blank(const SourceFile& file, uint32_t byte) {
+  std::string_view rest = file.slice(byte, static_cast<uint32_t>(file.text().size()));
+  rest = rest.substr(0, rest.find('\n'));
+  size_t code = rest.find_first_not_of(" \t\r\f");
+  return code == std::string_view::npos || rest[code] == '#';
+}
+
+const std::set<std::string_view> kCompoundKeywords = {"def",   "class", "if",     "elif",    "else", "for",
+                                                       "while", "with",  "try",    "except",  "finally"};
+// Python 3 keywords that can never be a name (tree-sitter lexes a keyword it did not expect as an identifier).
+// `async`/`await`, and the soft keywords (`match`, `case`, `type`, `print`, `exec`), are left out on purpose.
+const std::set<std::string_view> kHardKeywords = {
+    "and",  "as",     "assert", "break", "class",  "continue", "def",    "del",   "elif",  "else",  "except",
+    "finally", "for", "from",   "global", "if",    "import",   "in",     "is",    "lambda", "nonlocal", "not",
+    "or",   "pass",   "raise",  "return", "try",   "while",    "with",   "yield"};
+const std::set<std::string_view> kBinaryOperators = {"+",  "-",  "*",  "/",  "//", "%",  "**", "@",  "<<", ">>",
+                                                      "&",  "|",  "^",  "<",  ">",  "<=", ">=", "==", "!=", "=",
+                                                      "+=", "-=", "*=", "/=", "and", "or", "not", "in", "is", "."};
+const std::set<std::string_view> kCollections = {"argument_list", "list", "tuple", "set", "dictionary", "parameters",
+                                                 "subscript"};
+
+bool ends_expression(TSNode token) {
+  return has_type(token, "identifier") || has_type(token, "string_end") || has_type(token, "integer") ||
+         has_type(token, "float") || is_closer(token) || has_type(token, "true") || has_type(token, "false") ||
+         has_type(token, "none");
+}
+bool starts_expression(TSNode token) {
+  return has_type(token, "identifier") || has_type(token, "string_start") || has_type(token, "integer") ||
+         has_type(token, "float") || has_type(token, "true") || has_type(token, "false") || has_type(token, "none");
+}
+
+// The token just before / after a node in the source, or a null node.
+TSNode token_before(TSNode node) {
+  TSNode n = node;
+  while (!ts_node_is_null(n) && ts_node_is_null(ts_node_prev_sibling(n))) n = ts_node_parent(n);
+  if (ts_node_is_null(n)) return n;
+  n = ts_node_prev_sibling(n);
+  while (ts_node_child_count(n) > 0) n = ts_node_child(n, ts_node_child_count(n) - 1);
+  return n;
+}
+TSNode token_after(TSNode node) {
+  TSNode n = node;
+  while (!ts_node_is_null(n) && ts_node_is_null(ts_node_next_sibling(n))) n = ts_node_parent(n);
+  if (ts_node_is_null(n)) return n;
+  n = ts_node_next_sibling(n);
+  while (ts_node_child_count(n) > 0) n = ts_node_child(n, 0);
+  return n;
+}
+
+bool inside_collection(TSNode node) {
+  for (TSNode n = ts_node_parent(node); !ts_node_is_null(n); n = ts_node_parent(n)) {
+    if (kCollections.count(ts_node_type(n))) return true;
+    if (std::string_view(ts_node_type(n)).ends_with("statement")) return false;
+  }
+  return false;
+}
+
+// `class User(Base)` / `if x == 1` without the colon: the header's tokens end the line with something else.
+std::optional<SyntaxProblem> missing_colon(const std::vector<TSNode>& tokens, const SourceFile& file) {
+  const std::string keyword = token_text(file, tokens[0]);
+  if (!kCompoundKeywords.count(keyword)) return std::nullopt;
+  int depth = 0;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    if (is_opener(tokens[i])) ++depth;
+    if (is_closer(tokens[i]) && depth > 0) --depth;
+    bool line_ends = i + 1 == tokens.size() ? rest_of_line_blank(file, ts_node_end_byte(tokens[i]))
+                                            : ts_node_start_point(tokens[i + 1]).row > ts_node_end_point(tokens[i]).row;
+    if (depth > 0 || !line_ends) continue;
+    if (has_type(tokens[i], ":")) return std::nullopt;
+    return problem_after(file, tokens[i], "expected `:` at the end of the `" + keyword + "` line");
+  }
+  return std::nullopt;
+}
+
+// A `,` missing between two items of a call, list or dict: `Column(Integer primary_key=True)`.
+std::optional<SyntaxProblem> missing_comma(TSNode error, const std::vector<TSNode>& tokens, const SourceFile& file) {
+  if (!inside_collection(error)) return std::nullopt;
+  TSNode before = token_before(error);
+  if (!ts_node_is_null(before) && ends_expression(before) && starts_expression(tokens.front())) {
+    return problem_at(file, tokens.front(), "missing `,` between `" + token_text(file, before) + "` and `" +
+                                                token_text(file, tokens.front()) + "`");
+  }
+  TSNode after = token_after(error);
+  if (!ts_node_is_null(after) && ends_expression(tokens.back()) && starts_expression(after)) {
+    return problem_at(file, after, "missing `,` between `" + token_text(file, tokens.back()) + "` and `" +
+                                       token_text(file, after) + "`");
+  }
+  return std::nullopt;
+}
+
+SyntaxProblem describe_missing(TSNode missing, const SourceFile& file) {
+  std::string type = ts_node_type(missing);
+  std::string what = type == "identifier"          ? "a name"
+                     : ts_node_is_named(missing)    ? "a " + type
+                                                    : "`" + type + "`";
+  for (char& c : what) c = c == '_' ? ' ' : c;
+  uint32_t at = ts_node_start_byte(missing);
+  return SyntaxProblem{file.locate(at, at), "expected " + what};
+}
+
+SyntaxProblem describe_error(TSNode error, const SourceFile& file) {
+  if (ts_node_is_missing(error)) return describe_missing(error, file);
+  std::vector<TSNode> tokens = tokens_of(error);
+  if (tokens.empty() || has_type(error, "module")) {
+    return problem_at(file, error, "invalid syntax");
+  }
+  TSNode first = tokens.front();
+  if (has_type(first, "@") && has_type(ts_node_parent(first), "decorator")) {
+    return problem_at(file, first, "a decorator must be followed by `def` or `class`");
+  }
+  if (auto colon = missing_colon(tokens, file)) return *colon;
+  TSNode parent = ts_node_parent(error);
+  if (has_type(first, "=") &&
+      (has_type(parent, "if_statement") || has_type(parent, "elif_clause") || has_type(parent, "while_statement"))) {
+    return problem_at(file, first, "`=` in a condition: compare with `==`");
+  }
+  if (auto comma = missing_comma(error, tokens, file)) return *comma;
+  TSNode last = tokens.back();
+  if (kBinaryOperators.count(token_text(file, last)) && rest_of_line_blank(file, ts_node_end_byte(last))) {
+    return problem_after(file, last, "expected an expression after `" + token_text(file, last) + "`");
+  }
+  return problem_at(file, first, "unexpected `" + token_text(file, first) + "`");
+}
+
+std::optional<SyntaxProblem> earliest(std::optional<SyntaxProblem> a, std::optional<SyntaxProblem> b) {
+  if (!a) return b;
+  if (!b) return a;
+  return b->loc.start_byte < a->loc.start_byte ? b : a;
+}
+
+// What tree-sitter could not parse: the bracket or string behind the error when there is one, else the error.
+std::optional<SyntaxProblem> parse_error(TSNode root, const SourceFile& file) {
+  if (!ts_node_has_error(root)) return std::nullopt;
+  TSNode error = first_error(root);
+  uint32_t error_end = std::max(ts_node_end_byte(error), ts_node_start_byte(error) + 1);
+  std::vector<TSNode> tokens = tokens_of(root);
+  std::optional<SyntaxProblem> behind = earliest(unterminated_string(tokens, file), bracket_problem(tokens, file));
+  if (behind && behind->loc.start_byte < error_end) return behind;
+  return describe_error(error, file);
+}
+
+// Constructs the grammar accepts but CPython rejects. Keeps the earliest problem found.
+class StrictChecks {
+ public:
+  explicit StrictChecks(const SourceFile& file) : file_(file) {}
+
+  std::optional<SyntaxProblem> run(TSNode root) {
+    walk_subtree(root, [&](TSNode n) {
+      if (has_type(n, "ERROR")) return false;
+      if (ts_node_child_count(n) == 0) {
+        keyword_as_name(n);
+        return false;
+      }
+      if (has_type(n, "module") || has_type(n, "block")) statements(n, has_type(n, "module"));
+      empty_blocks(n);
+      python2_statement(n);
+      return true;
+    });
+    return found_;
+  }
+
+ private:
+  void note(SyntaxProblem problem) { found_ = earliest(std::move(found_), std::move(problem)); }
+
+  void keyword_as_name(TSNode token) {
+    if (!has_type(token, "identifier")) return;
+    uint32_t size = ts_node_end_byte(token) - ts_node_start_byte(token);
+    if (size < 2 || size > 8) return;
+    std::string_view text = file_.slice(ts_node_start_byte(token), ts_node_end_byte(token));
+    if (kHardKeywords.count(text)) note(problem_at(file_, token, "unexpected keyword `" + std::string(text) + "`"));
+  }
+
+  void python2_statement(TSNode n) {
+    if (has_type(n, "print_statement")) {
+      // `print >>f, x` is valid Python 3 syntax (a tuple); it only fails when it runs.
+      bool chevron = false;
+      for_each_named_child(n, [&](TSNode child, const char*) { chevron = chevron || has_type(child, "chevron"); });
+      if (!chevron) note(problem_at(file_, n, "Python 2 `print` statement: Python 3 needs `print(...)`"));
+    } else if (has_type(n, "exec_statement")) {
+      note(problem_at(file_, n, "Python 2 `exec` statement: Python 3 needs `exec(...)`"));
+    } else if (has_type(n, "raise_statement") && has_type(ts_node_named_child(n, 0), "expression_list")) {
+      note(problem_at(file_, n, "Python 2 `raise E, message`: Python 3 needs `raise E(message)`"));
+    }
+  }
+
+  // The whitespace before a token, when nothing else precedes it on its line (and the line does not continue the
+  // previous one with a backslash); a form feed resets the indentation, as in CPython's tokenizer.
+  std::optional<uint32_t> indent_of(TSNode node) const {
+    uint32_t start = ts_node_start_byte(node);
+    uint32_t line_start = start - ts_node_start_point(node).column;
+    std::string_view before = file_.slice(line_start, start);
+    if (before.find_first_not_of(" \t\f") != std::string_view::npos) return std::nullopt;
+    std::string_view previous = file_.slice(0, line_start);
+    if (!previous.empty() && previous.back() == '\n') previous.remove_suffix(1);
+    if (!previous.empty() && previous.back() == '\r') previous.remove_suffix(1);
+    if (!previous.empty() && previous.back() == '\\') return std::nullopt;
+    size_t form_feed = before.rfind('\f');
+    return static_cast<uint32_t>(form_feed == std::string_view::npos ? before.size() : before.size() - form_feed - 1);
+  }
+
+  // The indentation of the line a node starts on.
+  uint32_t line_indent(TSNode node) const {
+    uint32_t start = ts_node_start_byte(node);
+    uint32_t line_start = start - ts_node_start_point(node).column;
+    std::string_view line = file_.slice(line_start, start);
+    size_t code = line.find_first_not_of(" \t\f");
+    return static_cast<uint32_t>(code == std::string_view::npos ? line.size() : code);
+  }
+
+  // The innermost statement a compound statement ends with (`def f(): ... if x: y = 1` -> `y = 1`).
+  static TSNode last_statement(TSNode node) {
+    for (int depth = 0; depth < 64; ++depth) {
+      TSNode last{};
+      for_each_named_child(node, [&](TSNode child, const char*) {
+        if (!is_comment(child)) last = child;
+      });
+      if (ts_node_is_null(last)) return node;
+      std::string_view type = ts_node_type(last);
+      if (type != "block" && !type.ends_with("_clause") && !type.ends_with("_definition")) return node;
+      node = last;
+    }
+    return node;
+  }
+
+  void statements(TSNode container, bool module) {
+    std::optional<uint32_t> expected = module ? std::optional<uint32_t>(0) : std::nullopt;
+    TSNode previous{};
+    for_each_named_child(container, [&](TSNode stmt, const char*) {
+      if (is_comment(stmt)) return;
+      std::optional<uint32_t> indent = has_type(stmt, "ERROR") ? std::nullopt : indent_of(stmt);
+      if (indent && !expected) expected = indent;
+      if (indent && *indent != *expected) misindented(stmt, *indent, previous);
+      previous = stmt;
+    });
+  }
+
+  void misindented(TSNode stmt, uint32_t indent, TSNode previous) {
+    bool dedent = !ts_node_is_null(previous) && line_indent(last_statement(previous)) > indent;
+    note(problem_at(file_, stmt, dedent ? "unindent does not match any outer indentation level" : "unexpected indent"));
+  }
+
+  // `class A:` followed by an unindented line (or only comments): CPython wants an indented block. Found from the
+  // header, not the block: ts_node_parent is unreliable for a zero-width node.
+  void empty_blocks(TSNode header) {
+    for_each_named_child(header, [&](TSNode child, const char*) {
+      if (!has_type(child, "block")) return;
+      bool empty = true;
+      for_each_named_child(child, [&](TSNode stmt, const char*) { empty = empty && is_comment(stmt); });
+      if (empty) empty_block(header);
+    });
+  }
+
+  void empty_block(TSNode header) {
+    TSNode keyword = ts_node_child(header, 0);
+    std::string message = "expected an indented block after `" + token_text(file_, keyword) + "` on line " +
+                          line_of(file_, ts_node_start_byte(header));
+    for (TSNode n = header; !ts_node_is_null(n); n = ts_node_parent(n)) {
+      TSNode next = ts_node_next_named_sibling(n);
+      while (!ts_node_is_null(next) && is_comment(next)) next = ts_node_next_named_sibling(next);
+      if (!ts_node_is_null(next)) {
+        note(problem_at(file_, next, message));
+        return;
+      }
+    }
+    note(problem_after(file_, header, message));
+  }
+
+  const SourceFile& file_;
+  std::optional<SyntaxProblem> found_;
+};
+
+}  // namespace
+
+std::optional<SyntaxProblem> find_syntax_problem(TSNode root, const SourceFile& file) {
+  return earliest(parse_error(root, file), StrictChecks(file).run(root));
 }
 
 }  // namespace ormlint

@@ -19,7 +19,8 @@ struct Import {
   std::string module;      // the module named in the statement, absolute ("sqlalchemy.dialects.postgresql")
   bool is_star = false;    // `from x import *` (bound_name empty)
   bool is_relative = false;
-  Location loc;
+  Location loc;            // the imported name (`JSONB` in `from ... import JSONB, UUID`)
+  Location statement_loc;  // the whole import statement
 };
 
 struct Assignment {

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "core/syntax_tree.h"
 #include "facts/expr_builder.h"
@@ -20,6 +21,15 @@ const std::set<std::string, std::less<>> kExistenceCalls = {
     "get_columns",     "has_table",    "get_table_names", "has_column",          "get_indexes",
     "has_index",       "get_foreign_keys", "get_unique_constraints", "get_check_constraints",
     "get_pk_constraint", "get_enums",  "has_sequence",    "get_sequence_names",  "get_view_names"};
+
+// A helper named like an existence check, wherever it is defined (`from migrations.utils import column_exists`,
+// `helpers.has_column(...)`): the revision builder sees one file, and such names say what they test.
+bool named_like_existence_check(const std::string& callee) {
+  std::string_view name(callee);
+  while (!name.empty() && name.front() == '_') name.remove_prefix(1);
+  return name.rfind("has_", 0) == 0 || name.find("_has_") != std::string_view::npos ||
+         (name != "exists" && name.find("exist") != std::string_view::npos);
+}
 
 // `op.<name>` helpers that are not schema operations.
 const std::set<std::string, std::less<>> kNotOperations = {"f", "get_bind", "get_context", "inline_literal",
@@ -128,7 +138,7 @@ class RevisionBuilder {
       if (type_is(n, "call")) {
         std::string callee = callee_last_name(n, exprs_);
         TSNode function = field(n, "function");
-        if (kExistenceCalls.count(callee) ||
+        if (kExistenceCalls.count(callee) || named_like_existence_check(callee) ||
             (!ts_node_is_null(function) && type_is(function, "identifier") && guard_helpers_.count(callee))) {
           found = true;
         }
@@ -194,11 +204,19 @@ class RevisionBuilder {
     } else if (type_is(stmt, "block")) {
       Context inner = ctx;
       walk_block(stmt, inner, function, info);
+      // Names bound in a nested block (try/except/loop bodies) stay visible after it, as in Python.
+      ctx.tainted.insert(inner.tainted.begin(), inner.tainted.end());
     } else if (type_is(stmt, "for_statement") || type_is(stmt, "while_statement") || type_is(stmt, "try_statement") ||
                type_is(stmt, "else_clause") || type_is(stmt, "except_clause") || type_is(stmt, "finally_clause")) {
+      // `for name in missing_columns:` / `for col in inspector.get_columns(t):` only visits what the database
+      // said is (or is not) there: the loop body is guarded.
+      Context loop = ctx;
+      if (type_is(stmt, "for_statement") && checks_existence(field(stmt, "right"), ctx)) loop.guarded = true;
       for_each_named_child(stmt, [&](TSNode child, const char* f) {
-        if (type_is(child, "block") || type_is(child, "else_clause") || type_is(child, "except_clause") ||
-            type_is(child, "finally_clause")) {
+        if (type_is(child, "block") && type_is(stmt, "for_statement")) {
+          walk_statement(child, loop, function, info);
+        } else if (type_is(child, "block") || type_is(child, "else_clause") || type_is(child, "except_clause") ||
+                   type_is(child, "finally_clause")) {
           walk_statement(child, ctx, function, info);
         } else if (f && (std::strcmp(f, "right") == 0 || std::strcmp(f, "condition") == 0)) {
           collect_operations(child, ctx, function, info);
@@ -206,7 +224,11 @@ class RevisionBuilder {
       });
     } else if (type_is(stmt, "function_definition") || type_is(stmt, "class_definition") ||
                type_is(stmt, "decorated_definition")) {
-      // Nested definitions run only if called; their operations are not the revision's own.
+      // Nested definitions run only if called; their operations are not the revision's own. A nested helper
+      // that checks existence (`def has_col(t, c): ... inspector.get_columns(t)`) guards like a module one.
+      if (type_is(stmt, "function_definition") && checks_existence(field(stmt, "body"), ctx)) {
+        guard_helpers_.insert(exprs_.text(field(stmt, "name")));
+      }
     } else {
       if (type_is(stmt, "expression_statement")) taint_assignment(stmt, ctx);
       collect_operations(stmt, ctx, function, info);
@@ -224,7 +246,19 @@ class RevisionBuilder {
     });
   }
 
+  // `if (cols := [c["name"] for c in insp.get_columns("t")]) ...`: the name holds what exists afterwards too.
+  void taint_walrus(TSNode condition, Context& ctx) const {
+    if (ts_node_is_null(condition)) return;
+    walk_subtree(condition, [&](TSNode n) {
+      if (!type_is(n, "named_expression")) return true;
+      TSNode name = field(n, "name");
+      if (!ts_node_is_null(name) && checks_existence(field(n, "value"), ctx)) ctx.tainted.insert(exprs_.text(name));
+      return true;
+    });
+  }
+
   void walk_if(TSNode stmt, Context& ctx, const std::string& function, RevisionInfo& info) {
+    taint_walrus(field(stmt, "condition"), ctx);
     bool guard = checks_existence(field(stmt, "condition"), ctx);
     TSNode consequence = field(stmt, "consequence");
     Context inner = ctx;
@@ -235,12 +269,16 @@ class RevisionBuilder {
         Context elif = ctx;
         elif.guarded = ctx.guarded || guard || checks_existence(field(clause, "condition"), ctx);
         walk_block(field(clause, "consequence"), elif, function, info);
+        ctx.tainted.insert(elif.tainted.begin(), elif.tainted.end());
       } else if (type_is(clause, "else_clause")) {
         Context otherwise = ctx;
         otherwise.guarded = ctx.guarded || guard;
         walk_block(field(clause, "body"), otherwise, function, info);
+        ctx.tainted.insert(otherwise.tainted.begin(), otherwise.tainted.end());
       }
     });
+    // Names bound in any branch stay visible after the if, as in Python.
+    ctx.tainted.insert(inner.tainted.begin(), inner.tainted.end());
     // `if "x" in existing: return` guards everything after it in the same block.
     if (guard && block_exits(consequence)) ctx.guarded = true;
   }

@@ -15,8 +15,8 @@ const std::set<std::string, std::less<>> kBaseClasses = {"sqlalchemy.orm.Declara
 // External values a class can derive from to be *mapped* (the value is itself a declarative base).
 bool is_base_value(const std::string& name) {
   return name == "sqlalchemy.orm.declarative_base()" || name == "flask_sqlalchemy.Model" ||
-         (name.rfind("sqlalchemy.orm.registry()", 0) == 0 && name.size() > 2 &&
-          name.compare(name.size() - 17, 17, ".generate_base()") == 0) ||
+         (name.rfind("sqlalchemy.orm.registry()", 0) == 0 && name.size() > 16 &&
+          name.compare(name.size() - 16, 16, ".generate_base()") == 0) ||
          name == "sqlalchemy.orm.declarative_base().Model";
 }
 

@@ -55,7 +55,11 @@ const Expr* unwrap_annotation(const Expr& annotation, bool require_mapped) {
         e = other;
         continue;
       }
-      return nullptr;  // List[...], Dict[...], Annotated[...]: not a plain scalar column
+      if (wrapper == "typing.Annotated" || wrapper == "typing_extensions.Annotated") {
+        e = &e->items[0];  // Mapped[Annotated[datetime, mapped_column(...)]]: the Python type is the first item
+        continue;
+      }
+      return nullptr;  // List[...], Dict[...]: not a plain scalar column
     }
     if (e->kind == Expr::Kind::BinaryOp && e->name == "|" && e->items.size() == 2) {
       e = e->items[0].kind == Expr::Kind::None ? &e->items[1] : &e->items[0];
@@ -72,12 +76,22 @@ void Project::collect_columns() {
   // The type expression of a Column/mapped_column call: the first positional argument that is neither the
   // column name nor a schema item, or `type_=`.
   auto explicit_type = [](const Expr& call, ColumnType& type) {
+    auto type_candidate = [](const Expr& arg) {
+      if (arg.kind == Expr::Kind::String) return false;
+      if (arg.is_call() && kSchemaItems.count(arg.origin())) return false;
+      if (arg.is_name_like() && kSchemaItems.count(arg.resolved)) return false;
+      return true;
+    };
     const Expr* found = call.keyword("type_");
-    for (const Expr& arg : call.items) {
-      if (found) break;
-      if (arg.kind == Expr::Kind::String) continue;
-      if (arg.is_call() && kSchemaItems.count(arg.origin())) continue;
-      if (arg.is_name_like() && kSchemaItems.count(arg.resolved)) continue;
+    for (size_t i = 0; i < call.items.size() && !found; ++i) {
+      const Expr& arg = call.items[i];
+      if (!type_candidate(arg)) continue;
+      // `sa.Column(column_name, sa.String(50))` (the seeds' safe-migration template): a first argument naming
+      // nothing the resolver knows (a local variable), followed by a type, is the column name held in a variable.
+      if (i == 0 && arg.is_name_like() && arg.resolved.empty() &&
+          std::any_of(call.items.begin() + 1, call.items.end(), type_candidate)) {
+        continue;
+      }
       found = &arg;
     }
     if (!found) return false;

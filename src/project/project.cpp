@@ -24,6 +24,16 @@ const std::set<std::string, std::less<>> kExternalTopLevel = {
     "sqlalchemy", "alembic", "sqlmodel", "flask_sqlalchemy", "pydantic", "datetime", "enum", "uuid", "typing",
     "decimal", "json", "os", "sys", "time", "typing_extensions", "geoalchemy2", "sqlalchemy_utils"};
 
+// Names `from sqlalchemy.orm import *` brings in that `from sqlalchemy import *` does not.
+const std::set<std::string, std::less<>> kOrmStarNames = {
+    "relationship", "relation", "backref", "mapped_column", "column_property", "deferred", "synonym", "composite",
+    "dynamic_loader", "query_expression", "with_expression", "Mapped", "WriteOnlyMapped", "DynamicMapped",
+    "MappedColumn", "declared_attr", "declarative_base", "as_declarative", "DeclarativeBase", "DeclarativeBaseNoMeta",
+    "DeclarativeMeta", "MappedAsDataclass", "registry", "Session", "sessionmaker", "scoped_session", "Query",
+    "validates", "reconstructor", "foreign", "remote", "aliased", "joinedload", "selectinload", "subqueryload",
+    "lazyload", "noload", "raiseload", "contains_eager", "load_only", "defer", "undefer", "object_session",
+    "attribute_keyed_dict", "column_keyed_dict", "mapped_collection", "attribute_mapped_collection"};
+
 void split_head(std::string_view dotted, std::string& head, std::string& rest) {
   size_t dot = dotted.find('.');
   head = std::string(dotted.substr(0, dot));
@@ -42,12 +52,14 @@ const Expr* ColumnType::keyword(std::string_view name) const {
   return expr && expr->is_call() ? expr->keyword(name) : nullptr;
 }
 
-Project::Project(std::vector<std::unique_ptr<ProjectFile>> files) : files_(std::move(files)) {
+Project::Project(std::vector<std::unique_ptr<ProjectFile>> files, std::vector<ScriptLocation> script_locations)
+    : files_(std::move(files)) {
   std::sort(files_.begin(), files_.end(), [](const auto& a, const auto& b) { return a->path() < b->path(); });
   index_modules();
   resolve_expressions();
   classify_classes();
   collect_columns();
+  build_revision_graphs(script_locations);
 }
 
 void Project::index_modules() {
@@ -104,17 +116,23 @@ Project::Target Project::resolve_target(const ProjectFile& file, std::string_vie
   const ModuleFacts& facts = file.facts;
   auto binding = facts.bindings.find(head);
   if (binding == facts.bindings.end()) {
-    // A star import may have brought the name in.
+    // A star import may have brought the name in: a project module answers for the names it defines; a SQLAlchemy
+    // or sqlmodel module is taken to export any other name but the builtins. Of several such star imports, the
+    // ORM's names come from `sqlalchemy.orm` and the others from a module that is not (else the first one).
+    const Import* external = nullptr;
+    bool orm_name = kOrmStarNames.count(head) > 0;
+    auto fits = [&](const Import& import) { return (import.module == "sqlalchemy.orm") == orm_name; };
     for (const auto& import : facts.imports) {
       if (!import.is_star) continue;
       if (const ProjectFile* module = find_module(import.module); module && module != &file) {
         Target t = resolve_target(*module, dotted, depth + 1);
         if (!t.name.empty() || t.cls) return t;
       } else if (import.module.rfind("sqlalchemy", 0) == 0 || import.module.rfind("sqlmodel", 0) == 0) {
-        return Target{canonical_name(import.module + "." + std::string(dotted))};
+        if (!external || (!fits(*external) && fits(import))) external = &import;
       }
     }
     if (kBuiltins.count(head)) return Target{join("builtins." + head, rest)};
+    if (external) return Target{canonical_name(external->module + "." + std::string(dotted))};
     return {};
   }
   switch (binding->second.kind) {

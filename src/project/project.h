@@ -13,6 +13,8 @@
 #include "core/source_file.h"
 #include "facts/module_builder.h"
 #include "facts/module_facts.h"
+#include "engine/alembic_config.h"
+#include "project/revision_graph.h"
 
 namespace ormlint {
 
@@ -86,8 +88,10 @@ struct ColumnInfo {
 
 class Project {
  public:
-  // Takes the parsed files (sorted by path here) and builds every project-level fact.
-  explicit Project(std::vector<std::unique_ptr<ProjectFile>> files);
+  // Takes the parsed files (sorted by path here) and builds every project-level fact. `script_locations` are the
+  // Alembic locations configured by alembic.ini / pyproject.toml; revision scripts outside them are grouped by
+  // their folder.
+  explicit Project(std::vector<std::unique_ptr<ProjectFile>> files, std::vector<ScriptLocation> script_locations = {});
   Project(const Project&) = delete;
   Project& operator=(const Project&) = delete;
 
@@ -95,6 +99,8 @@ class Project {
   const std::vector<ClassInfo>& classes() const { return classes_; }
   const ClassInfo* class_info(const ClassDef& def) const;
   const std::vector<ColumnInfo>& columns() const { return columns_; }
+  // Every Alembic script location that holds a checked revision script, sorted by name.
+  const std::vector<RevisionLocation>& revision_locations() const { return revision_locations_; }
   // The columns defined in one file, in source order.
   std::vector<const ColumnInfo*> columns_in(const ProjectFile& file) const;
 
@@ -118,6 +124,7 @@ class Project {
   void resolve_expressions();
   void classify_classes();
   void collect_columns();
+  void build_revision_graphs(const std::vector<ScriptLocation>& script_locations);
 
   std::vector<std::unique_ptr<ProjectFile>> files_;
   std::unordered_map<std::string, std::vector<const ProjectFile*>> modules_by_suffix_;
@@ -125,6 +132,7 @@ class Project {
   std::unordered_map<const ClassDef*, size_t> class_index_;
   std::vector<ColumnInfo> columns_;
   std::unordered_map<const ProjectFile*, std::vector<size_t>> columns_by_file_;
+  std::vector<RevisionLocation> revision_locations_;
 };
 
 // Maps the many public spellings of one SQLAlchemy object to one name: "sqlalchemy.sql.sqltypes.DateTime" and

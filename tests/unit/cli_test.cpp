@@ -189,3 +189,15 @@ TEST_CASE("rules lists every rule; explain shows documentation by name or code",
   CHECK(unknown.exit_code == 2);
   CHECK(unknown.output.find("did you mean") != std::string::npos);
 }
+
+TEST_CASE("README lists every rule exactly as `ormlint rules --format markdown` does", "[cli]") {
+  std::ifstream in(source_dir() / "README.md");
+  std::string readme((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  size_t start = readme.find("<!-- rules:start -->\n");
+  size_t end = readme.find("<!-- rules:end -->");
+  REQUIRE(start != std::string::npos);
+  REQUIRE(end != std::string::npos);
+  start += std::string("<!-- rules:start -->\n").size();
+  INFO("run scripts/update-readme-rules to regenerate the table");
+  CHECK(readme.substr(start, end - start) == run_ormlint(fs::current_path(), "rules --format markdown").output);
+}

@@ -1,0 +1,167 @@
+// foreign-key-without-ondelete: a foreign key — ForeignKey(...), ForeignKeyConstraint(...), op.create_foreign_key(...)
+// or SQLModel's Field(foreign_key=...) — that does not say what deleting the referenced row does to the rows
+// pointing at it. Wherever it is written: model attributes, __table_args__, Core Table(...), @declared_attr
+// returns, and the upgrade() operations of revision scripts.
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "engine/rule.h"
+
+namespace ormlint {
+
+namespace {
+
+// Source text on one line with runs of whitespace collapsed: a multi-line argument list must not break the
+// one-line message.
+std::string one_line(std::string_view text) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+      space = !out.empty();
+      continue;
+    }
+    if (space && !(c == ')' || c == ']' || out.back() == '(' || out.back() == '[')) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+// An argument as the user wrote it: strings quoted, everything else as source text.
+std::string render(const Expr* arg) {
+  if (!arg) return "...";
+  if (arg->kind == Expr::Kind::String) return "\"" + arg->text + "\"";
+  return one_line(arg->text);
+}
+
+// "organizations.id" -> "organizations", "billing.accounts.id" -> "billing.accounts", "users.c.id" -> "users",
+// "Organization.id" -> "Organization".
+std::string referenced_table(const Expr* column) {
+  if (!column || !(column->is_string() || column->is_name_like())) return "";
+  std::string spec = column->text;
+  size_t dot = spec.rfind('.');
+  if (dot == std::string::npos) return "";
+  spec.resize(dot);
+  if (spec.size() > 2 && spec.compare(spec.size() - 2, 2, ".c") == 0) spec.resize(spec.size() - 2);
+  return spec;
+}
+
+// The first element of a literal list/tuple of referenced columns (`["organizations.id"]`).
+const Expr* first_element(const Expr* list) {
+  if (!list) return nullptr;
+  if (list->kind == Expr::Kind::List || list->kind == Expr::Kind::Tuple) return list->arg(0);
+  return list;
+}
+
+// What a finding names: the foreign key as written, and the table it points at ("" when not literal).
+struct ForeignKeyShape {
+  std::string shown;
+  std::string table;
+};
+
+std::string callee_text(const Expr& call) { return call.target ? call.target->text : "ForeignKey"; }
+
+ForeignKeyShape foreign_key_shape(const Expr& call) {
+  const Expr* column = call.keyword("column");
+  if (!column) column = call.arg(0);
+  return {callee_text(call) + "(" + render(column) + ")", referenced_table(column)};
+}
+
+ForeignKeyShape constraint_shape(const Expr& call) {
+  const Expr* local = call.keyword("columns");
+  if (!local) local = call.arg(0);
+  const Expr* remote = call.keyword("refcolumns");
+  if (!remote) remote = call.arg(local == call.arg(0) ? 1 : 0);
+  return {callee_text(call) + "(" + render(local) + ", " + render(remote) + ")",
+          referenced_table(first_element(remote))};
+}
+
+// op.create_foreign_key(name, source_table, referent_table, local_cols, remote_cols);
+// batch_op.create_foreign_key(name, referent_table, local_cols, remote_cols).
+ForeignKeyShape create_foreign_key_shape(const OperationCall& op) {
+  const Expr& call = op.call;
+  const Expr* name = call.keyword("constraint_name");
+  if (!name) name = call.arg(0);
+  const Expr* referent = call.keyword("referent_table");
+  if (!referent) referent = call.arg(op.in_batch ? 1 : 2);
+  std::string table = referent && referent->is_string() ? referent->text : "";
+  return {callee_text(call) + "(" + render(name) + ", ...)", table};
+}
+
+// SQLModel >= 0.0.21: Field(foreign_key="teams.id", ondelete="CASCADE").
+ForeignKeyShape field_shape(const Expr& call, const Expr& foreign_key) {
+  std::string table = foreign_key.is_string() ? referenced_table(&foreign_key) : "";
+  return {callee_text(call) + "(foreign_key=" + render(&foreign_key) + ")", table};
+}
+
+class ForeignKeyWithoutOndelete final : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo info{"OL105", "foreign-key-without-ondelete",
+                               "Foreign key without ondelete: deleting a referenced row fails or leaves dangling rows",
+                               Severity::Warning, Profile::Any, true};
+    return info;
+  }
+
+  void check_file(const ProjectFile& file, const Project& /*project*/, Reporter& out) const override {
+    std::set<uint32_t> seen;  // a helper called twice records its operations twice: report each key once
+    std::set<const Expr*> downgrade_only = downgrade_only_calls(file);
+    file.facts.for_each_expression([&](const Expr& root) {
+      if (downgrade_only.count(&root)) return;
+      root.walk([&](const Expr& e) { check_expression(file, e, seen, out); });
+    });
+    if (!file.facts.revision) return;
+    for (const OperationCall& op : file.facts.revision->operations) {
+      if (op.name != "create_foreign_key" || downgrade_only.count(&op.call) || op.call.keyword("ondelete")) continue;
+      if (seen.insert(op.call.loc.start_byte).second) report(file, op.call.loc, create_foreign_key_shape(op), out);
+    }
+  }
+
+ private:
+  // A downgrade() restores the schema as it was: re-creating an old foreign key exactly is its job, so only
+  // upgrade() operations are judged (an operation of a helper both functions call counts as upgrade's).
+  static std::set<const Expr*> downgrade_only_calls(const ProjectFile& file) {
+    std::set<const Expr*> result;
+    if (!file.facts.revision) return result;
+    std::set<uint32_t> in_upgrade;
+    for (const OperationCall& op : file.facts.revision->operations) {
+      if (op.function != "downgrade") in_upgrade.insert(op.call.loc.start_byte);
+    }
+    for (const OperationCall& op : file.facts.revision->operations) {
+      if (op.function == "downgrade" && !in_upgrade.count(op.call.loc.start_byte)) result.insert(&op.call);
+    }
+    return result;
+  }
+
+  static void check_expression(const ProjectFile& file, const Expr& e, std::set<uint32_t>& seen, Reporter& out) {
+    if (!e.is_call()) return;
+    const std::string& origin = e.origin();
+    // `ondelete=None` is written on purpose (NO ACTION): a decision, not an omission.
+    if (origin == "sqlalchemy.ForeignKey" || origin == "sqlalchemy.ForeignKeyConstraint") {
+      if (e.keyword("ondelete") || !seen.insert(e.loc.start_byte).second) return;
+      report(file, e.loc, origin == "sqlalchemy.ForeignKey" ? foreign_key_shape(e) : constraint_shape(e), out);
+    } else if (origin == "sqlmodel.Field") {
+      const Expr* foreign_key = e.keyword("foreign_key");
+      if (!foreign_key || foreign_key->kind == Expr::Kind::None || e.keyword("ondelete")) return;
+      if (!seen.insert(foreign_key->loc.start_byte).second) return;
+      report(file, foreign_key->loc, field_shape(e, *foreign_key), out);
+    }
+  }
+
+  static void report(const ProjectFile& file, const Location& loc, const ForeignKeyShape& fk, Reporter& out) {
+    std::string row = fk.table.empty() ? "the referenced row" : "a referenced `" + fk.table + "` row";
+    out.report(file, loc,
+               "`" + fk.shown + "` has no ondelete: deleting " + row +
+                   " fails while rows still point at it, or leaves them dangling where foreign keys are not enforced",
+               "say what the delete does: ondelete=\"CASCADE\" (delete the dependent rows), \"SET NULL\" (keep them, "
+               "unlinked; the column must be nullable) or \"RESTRICT\" (refuse the delete)");
+  }
+};
+
+ORMLINT_RULE(ForeignKeyWithoutOndelete);
+
+}  // namespace
+
+}  // namespace ormlint

@@ -1,0 +1,133 @@
+// naive-datetime-column: a DateTime/TIMESTAMP column declared without timezone=True — written out
+// (`Column(DateTime)`, `DateTime()`, `DateTime(timezone=False)`) or inferred (`Mapped[datetime]` and SQLModel
+// `datetime` fields, unless the base's type_annotation_map maps datetime to an aware type) — in models, Core
+// tables and the upgrade() operations of revision scripts.
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "engine/rule.h"
+
+namespace ormlint {
+
+namespace {
+
+enum class Storage {
+  None,         // not a date-and-time type
+  ZoneCapable,  // timezone=True gives TIMESTAMP WITH TIME ZONE (PostgreSQL, Oracle; DATETIMEOFFSET on SQL Server)
+  Zoneless,     // MySQL / SQLite dialect types: the database keeps no time zone whatever the flag says
+};
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+Storage storage_of(std::string_view origin) {
+  static const std::set<std::string, std::less<>> kZoneCapable = {
+      "sqlalchemy.DateTime", "sqlalchemy.TIMESTAMP", "sqlalchemy.DATETIME",
+      "sqlalchemy.dialects.postgresql.TIMESTAMP", "sqlalchemy.dialects.oracle.TIMESTAMP"};
+  if (kZoneCapable.count(origin)) return Storage::ZoneCapable;
+  // Dialect modules may be imported through their submodules (sqlalchemy.dialects.mysql.types.DATETIME).
+  bool mysql = origin.rfind("sqlalchemy.dialects.mysql.", 0) == 0;
+  bool sqlite = origin.rfind("sqlalchemy.dialects.sqlite.", 0) == 0;
+  if ((mysql && (ends_with(origin, ".DATETIME") || ends_with(origin, ".TIMESTAMP"))) ||
+      (sqlite && ends_with(origin, ".DATETIME"))) {
+    return Storage::Zoneless;
+  }
+  return Storage::None;
+}
+
+enum class Zone { Aware, Naive, Unknown };
+
+// The timezone flag of a type as written. The flag is also the first positional argument of DateTime and of
+// every dialect's TIMESTAMP/DATETIME, so `DateTime(True)` is aware. A non-literal flag is left alone.
+Zone zone_of(const Expr* type) {
+  if (!type || type->is_name_like()) return Zone::Naive;  // SQLAlchemy's default: timezone=False
+  if (!type->is_call()) return Zone::Unknown;
+  const Expr* flag = type->keyword("timezone");
+  if (!flag) flag = type->arg(0);
+  if (!flag) return Zone::Naive;
+  if (flag->is_true()) return Zone::Aware;
+  if (flag->is_false() || flag->kind == Expr::Kind::None) return Zone::Naive;
+  return Zone::Unknown;
+}
+
+std::string column_label(const ColumnInfo& column) {
+  std::string owner = column.table;
+  if (owner.empty() && column.owner) owner = column.owner->def->name;
+  std::string name = column.name.empty() ? "?" : column.name;
+  return owner.empty() ? name : owner + "." + name;
+}
+
+// The type's callable as the user wrote it ("sa.DateTime", "DT", "postgresql.TIMESTAMP").
+std::string written_type(const Expr& type) {
+  if (type.is_call() && type.target) return type.target->text;
+  return type.text;
+}
+
+bool from_annotation_map(const ColumnInfo& column) { return column.type.inferred && column.type.expr; }
+
+class NaiveDatetimeColumn final : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo info{"OL106", "naive-datetime-column",
+                               "DateTime/TIMESTAMP column without timezone=True: stores and returns naive datetimes",
+                               Severity::Warning, Profile::Any, true};
+    return info;
+  }
+
+  void check_file(const ProjectFile& file, const Project& project, Reporter& out) const override {
+    std::set<uint32_t> seen;  // a helper called twice records its operations (and columns) twice
+    for (const ColumnInfo* column : project.columns_in(file)) {
+      // A downgrade() restores the old schema, naive columns included: that is its job.
+      if (column->operation && column->operation->function == "downgrade") continue;
+      Storage storage = storage_of(column->type.origin);
+      if (storage == Storage::None || zone_of(column->type.expr) != Zone::Naive) continue;
+      if (!seen.insert(column->type.loc.start_byte).second) continue;
+      report(file, *column, storage, out);
+    }
+  }
+
+ private:
+  static void report(const ProjectFile& file, const ColumnInfo& column, Storage storage, Reporter& out) {
+    const std::string label = "`" + column_label(column) + "`";
+    if (storage == Storage::Zoneless) {
+      const std::string type = written_type(*column.type.expr);
+      out.report(file, column.type.loc,
+                 label + " is `" + type +
+                     "`, which keeps no time zone: aware datetimes lose their offset when stored and come back naive",
+                 "timezone=True changes nothing on MySQL/SQLite: store UTC only, and re-attach timezone.utc on load "
+                 "with a TypeDecorator (impl = DateTime)");
+      return;
+    }
+    const std::string consequence =
+        " is TIMESTAMP WITHOUT TIME ZONE: the offset of an aware datetime is silently dropped when stored, and "
+        "values come back naive";
+    if (!column.type.inferred) {
+      const std::string type = written_type(*column.type.expr);
+      out.report(file, column.type.loc, label + consequence + " (`" + type + "` without timezone=True)",
+                 "declare `" + type + "(timezone=True)`" +
+                     (column.context == ColumnInfo::Context::Migration
+                          ? std::string()
+                          : std::string(", and migrate the existing column with op.alter_column(type_=...)")));
+    } else if (from_annotation_map(column)) {
+      out.report(file, column.type.loc,
+                 label + consequence + " (the base's type_annotation_map maps datetime to a naive `" +
+                     written_type(*column.type.expr) + "`)",
+                 "map it to an aware type on the base: `type_annotation_map = {datetime: DateTime(timezone=True)}`");
+    } else if (column.owner && column.owner->sqlmodel) {
+      out.report(file, column.type.loc, label + consequence + " (SQLModel maps `datetime` to `DateTime()`)",
+                 "give the field an aware type: `Field(sa_type=DateTime(timezone=True))`");
+    } else {
+      out.report(file, column.type.loc, label + consequence + " (`Mapped[datetime]` maps to `DateTime()`)",
+                 "write `mapped_column(DateTime(timezone=True))`, or map it once on the base: "
+                 "`type_annotation_map = {datetime: DateTime(timezone=True)}`");
+    }
+  }
+};
+
+ORMLINT_RULE(NaiveDatetimeColumn);
+
+}  // namespace
+
+}  // namespace ormlint

@@ -1,0 +1,206 @@
+// naive-datetime-default: a column default (default= / insert_default= / onupdate=, SQLModel default_factory=)
+// that produces a naive or local-time datetime: datetime.now / utcnow / today passed as the callable, called
+// without a tz, or returned that way from a lambda. Aware values (now(timezone.utc), partial(now, tz)) and
+// database-side defaults (server_default=, func.now()) are fine.
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/rule.h"
+
+namespace ormlint {
+
+namespace {
+
+enum class Clock {
+  NaiveUtc,  // datetime.utcnow: UTC wall time without tzinfo
+  Local,     // datetime.now() / datetime.today(): the server's local wall time without tzinfo
+};
+
+struct NaiveValue {
+  Clock clock = Clock::Local;
+  bool evaluated_once = false;  // `default=datetime.now()`: computed when the module is imported
+  std::string datetime_class;   // how the datetime class is written here ("datetime", "dt.datetime")
+};
+
+std::optional<Clock> naive_function(std::string_view origin) {
+  if (origin == "datetime.datetime.utcnow") return Clock::NaiveUtc;
+  if (origin == "datetime.datetime.now" || origin == "datetime.datetime.today") return Clock::Local;
+  return std::nullopt;
+}
+
+// "dt.datetime.utcnow" -> "dt.datetime".
+std::string owner_text(const Expr& name) {
+  size_t dot = name.text.rfind('.');
+  return dot == std::string::npos ? "datetime" : name.text.substr(0, dot);
+}
+
+// datetime.now / datetime.utcnow / datetime.today, named rather than called.
+std::optional<NaiveValue> naive_callable(const Expr& e) {
+  if (!e.is_name_like()) return std::nullopt;
+  auto clock = naive_function(e.resolved);
+  if (!clock) return std::nullopt;
+  return NaiveValue{*clock, false, owner_text(e)};
+}
+
+// A call whose result is a naive datetime: now() without a tz, utcnow(), today(), and those followed by
+// .replace(...) that does not set tzinfo. `.astimezone(...)` always returns an aware value; other methods
+// (.isoformat(), .date()) do not return a datetime at all.
+std::optional<NaiveValue> naive_call(const Expr& e) {
+  if (!e.is_call() || !e.target) return std::nullopt;
+  if (auto clock = naive_function(e.origin())) {
+    const Expr* tz = e.keyword("tz");
+    if (!tz) tz = e.arg(0);
+    if (tz && tz->kind != Expr::Kind::None) return std::nullopt;
+    return NaiveValue{*clock, true, owner_text(*e.target)};
+  }
+  const Expr& callee = *e.target;
+  if (callee.kind != Expr::Kind::Attribute || !callee.target || callee.name != "replace") return std::nullopt;
+  auto inner = naive_call(*callee.target);
+  if (!inner) return std::nullopt;
+  const Expr* tzinfo = e.keyword("tzinfo");
+  if (tzinfo && tzinfo->kind != Expr::Kind::None) return std::nullopt;
+  return inner;
+}
+
+// The value of a default keyword: a callable, a lambda, functools.partial(...) or a value computed at import.
+std::optional<NaiveValue> naive_default(const Expr& value) {
+  if (value.is_name_like()) return naive_callable(value);
+  if (value.kind == Expr::Kind::Lambda) {
+    if (!value.target) return std::nullopt;
+    auto result = naive_call(*value.target);
+    if (result) result->evaluated_once = false;
+    return result;
+  }
+  if (value.is_call() && value.origin() == "functools.partial") {
+    // partial(datetime.now, timezone.utc) binds the tz; partial(datetime.now) does not.
+    const Expr* function = value.arg(0);
+    if (!function || value.arg(1) || value.keyword("tz")) return std::nullopt;
+    return naive_callable(*function);
+  }
+  return naive_call(value);
+}
+
+std::string one_line(std::string_view text) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+// The value as written, for the message. Call expressions keep only their callee's text, so rebuild the
+// argument list ("datetime.now()", "partial(datetime.now)"); other expressions keep their source text.
+std::string written(const Expr& e) {
+  if (e.kind == Expr::Kind::String) return "\"" + e.text + "\"";
+  if (!e.is_call() || !e.target) return one_line(e.text);
+  std::string out = written(*e.target) + "(";
+  bool first = true;
+  auto add = [&](const std::string& part) {
+    out += (first ? "" : ", ") + part;
+    first = false;
+  };
+  for (const Expr& arg : e.items) add(written(arg));
+  for (const Keyword& kw : e.keywords) add(kw.name + "=" + written(kw.value));
+  return out + ")";
+}
+
+// The aware spelling in the user's own import style: `datetime.now(timezone.utc)`, `dt.datetime.now(dt.timezone.utc)`.
+std::string aware_now(const std::string& datetime_class) {
+  size_t dot = datetime_class.rfind('.');
+  std::string tz = dot == std::string::npos ? "timezone.utc" : datetime_class.substr(0, dot) + ".timezone.utc";
+  return datetime_class + ".now(" + tz + ")";
+}
+
+// The keywords of a column construct that set a Python-side default.
+constexpr std::string_view kDefaultKeywords[] = {"default", "insert_default", "onupdate", "default_factory"};
+
+class NaiveDatetimeDefault final : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo info{"OL107", "naive-datetime-default",
+                               "Column default produces a naive or local-time datetime (datetime.utcnow, datetime.now)",
+                               Severity::Warning, Profile::Any, true};
+    return info;
+  }
+
+  void check_file(const ProjectFile& file, const Project& project, Reporter& out) const override {
+    std::set<uint32_t> seen;  // a helper called twice records its operations (and columns) twice
+    for (const ColumnInfo* column : project.columns_in(file)) {
+      // A downgrade() re-creates the old schema; its Python-side defaults are never used to write rows.
+      if (column->operation && column->operation->function == "downgrade") continue;
+      for (const Expr* construct : constructs(*column)) check_construct(file, *construct, seen, out);
+    }
+  }
+
+ private:
+  // The column construct, and for SQLModel also the Field(...) around `sa_column=Column(...)`, whose
+  // default_factory= sets the Python-side default.
+  static std::vector<const Expr*> constructs(const ColumnInfo& column) {
+    std::vector<const Expr*> result;
+    if (column.construct) result.push_back(column.construct);
+    if (column.attribute && column.attribute->value) {
+      const Expr& value = *column.attribute->value;
+      if (&value != column.construct && value.is_call() && value.origin() == "sqlmodel.Field") result.push_back(&value);
+    }
+    return result;
+  }
+
+  static void check_construct(const ProjectFile& file, const Expr& construct, std::set<uint32_t>& seen, Reporter& out) {
+    for (std::string_view name : kDefaultKeywords) {
+      if (const Expr* value = construct.keyword(name)) check_value(file, std::string(name), *value, seen, out);
+    }
+    // SQLModel: Field(sa_column_kwargs={"onupdate": datetime.utcnow}).
+    const Expr* extra = construct.keyword("sa_column_kwargs");
+    if (!extra || extra->kind != Expr::Kind::Dict) return;
+    for (size_t i = 0; i + 1 < extra->items.size(); i += 2) {
+      const Expr& key = extra->items[i];
+      if (key.is_string() && (key.text == "default" || key.text == "onupdate")) {
+        check_value(file, key.text, extra->items[i + 1], seen, out);
+      }
+    }
+  }
+
+  static void check_value(const ProjectFile& file, const std::string& keyword, const Expr& value,
+                          std::set<uint32_t>& seen, Reporter& out) {
+    auto naive = naive_default(value);
+    if (!naive || !seen.insert(value.loc.start_byte).second) return;
+    std::string shown = "`" + keyword + "=" + written(value) + "`";
+    std::string what;
+    if (naive->evaluated_once) {
+      what = shown + " is computed once, at import: every row gets the same " +
+             (naive->clock == Clock::NaiveUtc ? "naive UTC timestamp" : "local, naive timestamp");
+    } else if (naive->clock == Clock::NaiveUtc) {
+      what = shown +
+             " stores a naive datetime: utcnow() carries no tzinfo, so a timezone-aware column or comparison "
+             "misreads it as local time";
+    } else {
+      what = shown +
+             " stores the server's local time without a time zone: hosts in different zones disagree, and a "
+             "timezone-aware column reads it in the session's zone";
+    }
+    out.report(file, value.loc, what, help(keyword, *naive));
+  }
+
+  static std::string help(const std::string& keyword, const NaiveValue& naive) {
+    std::string aware = "`" + keyword + "=lambda: " + aware_now(naive.datetime_class) + "`";
+    if (keyword == "onupdate") return "use " + aware + ", or let the database do it: `onupdate=func.now()`";
+    if (keyword == "default_factory") return "use " + aware;
+    return "use " + aware + ", or let the database set it: `server_default=func.now()`";
+  }
+};
+
+ORMLINT_RULE(NaiveDatetimeDefault);
+
+}  // namespace
+
+}  // namespace ormlint

@@ -1,0 +1,205 @@
+// native-enum: a column type that makes the database create a native enum type — `sa.Enum(...)` without
+// `native_enum=False`, `postgresql.ENUM(...)`, a bare `Mapped[SomeEnum]` — in models, Core tables and migrations,
+// and `CREATE TYPE ... AS ENUM` executed by a migration.
+#include <regex>
+#include <string>
+#include <string_view>
+
+#include "engine/rule.h"
+
+namespace ormlint {
+
+namespace {
+
+constexpr std::string_view kSaEnum = "sqlalchemy.Enum";
+constexpr std::string_view kPgEnum = "sqlalchemy.dialects.postgresql.ENUM";
+// How far a shared type variable is followed (`status_type = tool_type_enum`, imported from another module).
+constexpr int kMaxDepth = 4;
+
+bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+
+// The value assigned at module level to a name (`tool_type = sa.Enum(...)`), following imports into other project
+// modules. `file` is updated to the file holding the returned expression.
+const Expr* assigned_value(const Project& project, const ProjectFile*& file, const std::string& dotted,
+                           int hops = 0) {
+  if (hops > kMaxDepth) return nullptr;  // an import cycle between project modules
+  const std::string head = dotted.substr(0, dotted.find('.'));
+  auto binding = file->facts.bindings.find(head);
+  if (binding == file->facts.bindings.end()) return nullptr;
+  if (binding->second.kind == ModuleFacts::BindingKind::Assignment) {
+    if (head != dotted) return nullptr;
+    return &file->facts.assignments[binding->second.index].value;
+  }
+  if (binding->second.kind != ModuleFacts::BindingKind::Import) return nullptr;
+  const std::string origin = file->facts.imports[binding->second.index].origin + dotted.substr(head.size());
+  const size_t dot = origin.rfind('.');
+  if (dot == std::string::npos) return nullptr;
+  const ProjectFile* module = project.find_module(origin.substr(0, dot));
+  if (!module || module == file) return nullptr;
+  file = module;
+  return assigned_value(project, file, origin.substr(dot + 1), hops + 1);
+}
+
+// sa.Enum(...) keeps a native type unless told otherwise; a non-literal `native_enum=` is given the benefit of
+// the doubt.
+bool sa_enum_is_native(const Expr& call) {
+  const Expr* native = call.keyword("native_enum");
+  return !native || native->is_true();
+}
+
+// The first sub-expression of a type expression that creates a native enum, or null. Looks inside wrappers
+// (`ARRAY(sa.Enum(...))`), method chains (`.with_variant(postgresql.ENUM(...), "postgresql")`) and module-level
+// type variables, including ones imported from another project module.
+const Expr* find_native_enum(const Expr& type, const Project& project, const ProjectFile& file, int depth) {
+  if (depth > kMaxDepth) return nullptr;
+  if (type.is_call()) {
+    const std::string& origin = type.origin();
+    if (origin == kPgEnum) return &type;
+    if (origin == kSaEnum) return sa_enum_is_native(type) ? &type : nullptr;
+    const Expr* callee = type.target.get();
+    if (callee && callee->kind == Expr::Kind::Attribute && callee->target && callee->target->is_call()) {
+      if (const Expr* found = find_native_enum(*callee->target, project, file, depth + 1)) return found;
+    }
+    for (const Expr& arg : type.items) {
+      if (const Expr* found = find_native_enum(arg, project, file, depth + 1)) return found;
+    }
+    for (const Keyword& kw : type.keywords) {
+      if (const Expr* found = find_native_enum(kw.value, project, file, depth + 1)) return found;
+    }
+    return nullptr;
+  }
+  if (!type.is_name_like()) return nullptr;
+  const std::string& resolved = type.resolved;
+  // The bare class used as a type: Column(sa.Enum) / Column(postgresql.ENUM).
+  if (resolved == kSaEnum || resolved == kPgEnum || starts_with(resolved, std::string(kPgEnum) + "(")) return &type;
+  // A type object bound to a variable (`tool_type = sa.Enum(ToolType, name="tooltype")`): judge its definition.
+  if (starts_with(resolved, "sqlalchemy.") && resolved.find('(') != std::string::npos) {
+    const ProjectFile* where = &file;
+    const Expr* value = assigned_value(project, where, type.text);
+    if (value && find_native_enum(*value, project, *where, depth + 1)) return &type;
+  }
+  return nullptr;
+}
+
+// `tools.type`; a mixin's column is named after the class (`StatusMixin.status`).
+std::string column_label(const ColumnInfo& column) {
+  std::string name = column.name.empty() && column.attribute ? column.attribute->name : column.name;
+  if (!column.table.empty()) return column.table + "." + name;
+  if (column.owner) return column.owner->def->name + "." + name;
+  return name;
+}
+
+// The enum class to show in the help (`sa.Enum(ToolType, native_enum=False)`).
+std::string enum_class_name(const ColumnInfo& column, const Expr& native) {
+  const Expr* first = native.is_call() ? native.arg(0) : nullptr;
+  std::string name = first && first->is_name_like() ? first->text : "";
+  if (name.empty() && column.type.inferred) name = column.type.python_type.substr(column.type.python_type.rfind('.') + 1);
+  return name.empty() ? "..." : name;
+}
+
+// The SQL text of `op.execute("...")` / `op.execute(sa.text("..."))`, or null.
+const Expr* executed_sql(const OperationCall& op) {
+  const Expr* arg = op.call.arg(0);
+  if (arg && arg->is_call() && arg->origin() == "sqlalchemy.text") arg = arg->arg(0);
+  return arg && arg->kind == Expr::Kind::String ? arg : nullptr;
+}
+
+class NativeEnum final : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo info{"OL102", "native-enum",
+                               "Enum column that creates a native database enum type (sa.Enum without "
+                               "native_enum=False, postgresql.ENUM, bare Mapped[SomeEnum])",
+                               Severity::Warning, Profile::Portable, true};
+    return info;
+  }
+
+  void check_file(const ProjectFile& file, const Project& project, Reporter& out) const override {
+    for (const ColumnInfo* column : project.columns_in(file)) check_column(file, project, *column, out);
+    if (file.facts.revision) {
+      for (const OperationCall& op : file.facts.revision->operations) check_execute(file, op, out);
+    }
+  }
+
+ private:
+  static void check_column(const ProjectFile& file, const Project& project, const ColumnInfo& column, Reporter& out) {
+    const ColumnType& type = column.type;
+    if (type.inferred && !type.expr) {
+      // No type_annotation_map entry: SQLAlchemy maps an enum.Enum subclass to Enum(SomeEnum), a native enum.
+      if (type.origin == kSaEnum) report_inferred(file, column, out);
+      return;
+    }
+    if (!type.expr) return;
+    // An inferred type with an expression comes from the declarative base's type_annotation_map, possibly in
+    // another file: read it there, report at this column's annotation.
+    const ClassInfo* base = type.inferred && column.owner ? column.owner->declarative_base : nullptr;
+    const ProjectFile& where = base ? *base->file : file;
+    const Expr* native = find_native_enum(*type.expr, project, where, 0);
+    if (!native) return;
+    if (type.inferred) {
+      report_inferred(file, column, out, base);
+      return;
+    }
+    out.report(file, native->loc,
+               "`" + column_label(column) +
+                   "` creates a native database enum type: every new value then needs an `ALTER TYPE ... ADD "
+                   "VALUE` migration, and inserting a value the type lacks fails",
+               help_for(column, *native));
+  }
+
+  // `base` is set when the enum type comes from its type_annotation_map.
+  static void report_inferred(const ProjectFile& file, const ColumnInfo& column, Reporter& out,
+                              const ClassInfo* base = nullptr) {
+    const std::string enum_name = enum_class_name(column, Expr{});
+    if (base) {
+      const std::string map = "`" + base->def->name + ".type_annotation_map`";
+      out.report(file, column.type.loc,
+                 "`" + column_label(column) + "` (`" + enum_name + "`) is mapped by " + map +
+                     " to a native database enum type: every new value then needs an `ALTER TYPE ... ADD VALUE` "
+                     "migration",
+                 "add `native_enum=False` to the enum entry of " + map + ", or give the column `sa.Enum(" +
+                     enum_name + ", native_enum=False)`");
+      return;
+    }
+    out.report(file, column.type.loc,
+               "`" + column_label(column) + "` (`" + enum_name +
+                   "` with no explicit column type) is mapped to a native database enum type: every new value then "
+                   "needs an `ALTER TYPE ... ADD VALUE` migration",
+               help(enum_name));
+  }
+
+  static std::string help_for(const ColumnInfo& column, const Expr& native) {
+    // A shared type variable (`tool_type_enum`) is fixed where it is defined.
+    if (native.is_name_like() && native.resolved != kSaEnum && native.resolved != kPgEnum) {
+      return "define `" + native.text +
+             "` with `native_enum=False` (a VARCHAR + CHECK constraint), or use `String(50)` validated in Python";
+    }
+    return help(enum_class_name(column, native));
+  }
+
+  static std::string help(const std::string& enum_name) {
+    return "use `sa.Enum(" + enum_name +
+           ", native_enum=False)` (a VARCHAR + CHECK constraint) or `String(50)` validated in Python";
+  }
+
+  static void check_execute(const ProjectFile& file, const OperationCall& op, Reporter& out) {
+    if (op.name != "execute") return;
+    const Expr* sql = executed_sql(op);
+    if (!sql) return;
+    static const std::regex create_enum(R"(\bcreate\s+type\s+("?[\w.]+"?)\s+as\s+enum\b)", std::regex::icase);
+    std::smatch match;
+    if (!std::regex_search(sql->text, match, create_enum)) return;
+    out.report(file, op.call.loc,
+               "migration creates the native enum type " + match[1].str() +
+                   ": every new value then needs an `ALTER TYPE ... ADD VALUE` migration, and other databases "
+                   "have no enum types",
+               "store the column as `sa.Enum(..., native_enum=False)` (a VARCHAR + CHECK constraint) or "
+               "`String(50)` validated in Python, and drop the CREATE TYPE");
+  }
+};
+
+ORMLINT_RULE(NativeEnum);
+
+}  // namespace
+
+}  // namespace ormlint
