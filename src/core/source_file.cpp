@@ -1,6 +1,7 @@
 #include "core/source_file.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -100,6 +101,181 @@ std::optional<uint32_t> SourceFile::first_invalid_utf8() const {
 }
 
 bool SourceFile::looks_binary() const { return text_.find('\0') != std::string::npos; }
+
+namespace {
+
+// CPython's own limits (Parser/tokenizer.c, MAXLEVEL and MAXINDENT): deeper source is a SyntaxError there too.
+constexpr size_t kMaxBracketDepth = 200;
+constexpr size_t kMaxIndentLevels = 100;
+// The tree-sitter runtime of Debian 12 (0.20.7) keeps a node's child count in 16 bits: a node with 65,536 children
+// or more corrupts the heap and aborts the process (fixed upstream in 0.20.8, "Fix integer size of subtree's child
+// count field"). Error recovery makes one ERROR node of everything pending on the parse stack, and comments become
+// children of the node around them, so a run of tokens that no comma or statement end closes — `x = - - ... 1`,
+// `[[[[...` left open, `a = a = ... =`, 65,536 comment lines in a row (valid Python) — must stay well below that.
+constexpr uint32_t kMaxPendingTokens = 50'000;
+
+bool is_identifier_char(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; }
+
+bool is_string_prefix(std::string_view word) {
+  return word.size() <= 2 && word.find_first_not_of("rRbBuUfF") == std::string_view::npos;
+}
+
+// The offset just past the string literal whose opening quote is at `i`.
+size_t skip_string(std::string_view s, size_t i) {
+  const char quote = s[i];
+  const bool triple = i + 2 < s.size() && s[i + 1] == quote && s[i + 2] == quote;
+  i += triple ? 3 : 1;
+  while (i < s.size()) {
+    char c = s[i];
+    if (c == '\\') {
+      i += 2;
+    } else if (c == quote && (!triple || (i + 2 < s.size() && s[i + 1] == quote && s[i + 2] == quote))) {
+      return i + (triple ? 3 : 1);
+    } else if (c == '\n' && !triple) {
+      return i;  // unterminated: the tokenizer stops at the line end
+    } else {
+      ++i;
+    }
+  }
+  return s.size();
+}
+
+}  // namespace
+
+std::optional<ParserLimitProblem> exceeds_parser_limits(std::string_view s) {
+  const size_t n = s.size();
+  // Per open bracket level (the file itself is level 0): tokens since the last comma / statement end, and where
+  // that run started.
+  std::vector<uint32_t> pending{0}, run_start{0};
+  uint32_t total_pending = 0;
+  std::vector<uint32_t> indents{0};
+  bool line_start = true;      // at the first byte of a physical line that starts a logical line
+  bool line_has_code = false;  // the logical line holds a token other than a comment
+  auto count_token = [&](size_t at) {
+    if (pending.back()++ == 0) run_start.back() = static_cast<uint32_t>(at);
+    ++total_pending;
+  };
+  auto end_run = [&] {
+    total_pending -= pending.back();
+    pending.back() = 0;
+  };
+  auto too_many_pending = [&] {
+    size_t level = 0;  // point at the outermost run
+    while (level + 1 < pending.size() && pending[level] == 0) ++level;
+    return ParserLimitProblem{run_start[level], "more than " + std::to_string(kMaxPendingTokens) +
+                                              " tokens (or comment lines) in a row with no comma or statement end "
+                                              "between them: too many for the parser, so this file is not checked"};
+  };
+  size_t i = 0;
+  while (i < n) {
+    if (total_pending > kMaxPendingTokens) return too_many_pending();
+    if (line_start) {
+      line_start = false;
+      if (pending.size() == 1) {
+        size_t j = i;
+        uint32_t column = 0;
+        for (; j < n; ++j) {
+          if (s[j] == ' ') {
+            ++column;
+          } else if (s[j] == '\t') {
+            column = (column / 8 + 1) * 8;
+          } else if (s[j] == '\f') {
+            column = 0;
+          } else {
+            break;
+          }
+        }
+        // Blank and comment-only lines do not indent.
+        if (j < n && s[j] != '\n' && s[j] != '\r' && s[j] != '#') {
+          if (column > indents.back()) {
+            indents.push_back(column);
+            if (indents.size() - 1 > kMaxIndentLevels) {
+              return ParserLimitProblem{static_cast<uint32_t>(j),
+                                  "more than " + std::to_string(kMaxIndentLevels) +
+                                      " levels of indentation: Python rejects this too (\"too many levels of "
+                                      "indentation\")"};
+            }
+          } else {
+            while (indents.size() > 1 && column < indents.back()) indents.pop_back();
+          }
+        }
+        i = j;
+        continue;
+      }
+    }
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == '\n') {
+      if (pending.size() == 1 && line_has_code) {
+        end_run();  // NEWLINE: the statement ends
+        line_has_code = false;
+      }
+      line_start = true;
+      ++i;
+    } else if (c == ' ' || c == '\t' || c == '\f' || c == '\r') {
+      ++i;
+    } else if (c == '\\' && i + 1 < n && (s[i + 1] == '\n' || (s[i + 1] == '\r' && i + 2 < n && s[i + 2] == '\n'))) {
+      i += s[i + 1] == '\n' ? 2 : 3;  // explicit line joining: the logical line goes on
+    } else if (c == '#') {
+      count_token(i);  // a comment is a child of the node being built, like any token
+      size_t end = s.find('\n', i);
+      i = end == std::string_view::npos ? n : end;
+    } else if (c == '"' || c == '\'') {
+      count_token(i);
+      line_has_code = true;
+      i = skip_string(s, i);
+    } else if (is_identifier_char(c)) {
+      count_token(i);
+      line_has_code = true;
+      size_t start = i;
+      bool number = std::isdigit(c);
+      while (i < n) {
+        unsigned char d = static_cast<unsigned char>(s[i]);
+        if (is_identifier_char(d) || (number && d == '.')) {
+          ++i;
+        } else if (number && (d == '+' || d == '-') && (s[i - 1] == 'e' || s[i - 1] == 'E') &&
+                   !(i - start > 1 && (s[start + 1] == 'x' || s[start + 1] == 'X'))) {
+          ++i;  // an exponent's sign: 1e-5
+        } else {
+          break;
+        }
+      }
+      if (!number && i < n && (s[i] == '"' || s[i] == '\'') && is_string_prefix(s.substr(start, i - start))) {
+        i = skip_string(s, i);  // r"...", b'...', f"""..."""
+      }
+    } else if (c == '(' || c == '[' || c == '{') {
+      count_token(i);
+      line_has_code = true;
+      if (pending.size() > kMaxBracketDepth) {
+        return ParserLimitProblem{static_cast<uint32_t>(i),
+                            "brackets nested more than " + std::to_string(kMaxBracketDepth) +
+                                " deep: Python rejects this too (\"too many nested parentheses\")"};
+      }
+      pending.push_back(0);
+      run_start.push_back(static_cast<uint32_t>(i));
+      ++i;
+    } else if (c == ')' || c == ']' || c == '}') {
+      line_has_code = true;
+      if (pending.size() > 1) {
+        end_run();  // the bracketed expression is one subtree now, counted by its opening bracket
+        pending.pop_back();
+        run_start.pop_back();
+      } else {
+        count_token(i);  // an unmatched closing bracket
+      }
+      ++i;
+    } else if (c == ',' || c == ';') {
+      line_has_code = true;
+      end_run();
+      ++i;
+    } else {
+      count_token(i);  // operators, one character at a time (`---1` is three tokens)
+      line_has_code = true;
+      ++i;
+    }
+  }
+  if (total_pending > kMaxPendingTokens) return too_many_pending();
+  return std::nullopt;
+}
 
 std::optional<std::string> read_file_bytes(const std::filesystem::path& path, std::string& error) {
   std::error_code ec;

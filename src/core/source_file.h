@@ -30,6 +30,7 @@ class SourceFile {
   std::optional<uint32_t> first_invalid_utf8() const;
   bool looks_binary() const;  // contains a NUL byte, as git's own heuristic
 
+
  private:
   uint32_t line_of(uint32_t byte) const;
   uint32_t column_of(uint32_t line, uint32_t byte) const;
@@ -40,6 +41,15 @@ class SourceFile {
   std::vector<uint32_t> line_starts_;
   std::vector<bool> line_has_multibyte_;
 };
+
+// Source the tree-sitter runtime must never be given, found by one quick tokenizer pass (strings and comments
+// skipped): nesting deeper than CPython allows, or a run of tokens long enough to overflow the runtime's 16-bit
+// child count (see source_file.cpp). Where the problem starts and what it is; nullopt for any ordinary source.
+struct ParserLimitProblem {
+  uint32_t byte;
+  std::string message;
+};
+std::optional<ParserLimitProblem> exceeds_parser_limits(std::string_view text);
 
 // Reads a whole file. On failure returns nullopt and sets `error` to a human-readable reason.
 std::optional<std::string> read_file_bytes(const std::filesystem::path& path, std::string& error);

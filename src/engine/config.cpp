@@ -149,6 +149,8 @@ class ConfigReader {
         read_severity(value, line);
       } else if (name == "fail-level") {
         config_.fail_level = severity_value(value, "fail-level", "");
+      } else if (const Rule* rule = find_rule(name); rule && value.is_table()) {
+        read_rule_settings(*rule, *value.as_table(), line);
       } else if (!in_pyproject && name == "tool") {
         // People copy a pyproject.toml section verbatim; say what to change instead of only "unknown key".
         fail(line, "unknown key \"tool\"; in " + fs::path(file_).filename().string() +
@@ -172,6 +174,39 @@ class ConfigReader {
  private:
   [[noreturn]] void fail(uint32_t line, const std::string& problem) const {
     throw ConfigError(file_, line, problem);
+  }
+
+  // `[tool.ormlint.migration-filename] pattern = "..."`: only the settings the rule declares, as strings.
+  void read_rule_settings(const Rule& rule, const toml::table& table, uint32_t line) {
+    const RuleInfo& info = rule.info();
+    const std::vector<RuleSetting> settings = rule.settings();
+    for (auto&& [key, value] : table) {
+      const std::string setting(key.str());
+      bool known = false;
+      for (const RuleSetting& s : settings) known = known || s.name == setting;
+      const uint32_t setting_line = line_of(key, value) != 0 ? line_of(key, value) : line;
+      if (!known) {
+        std::string problem = "unknown setting " + in_quotes(setting) + " for rule " + in_quotes(info.name);
+        if (settings.empty()) {
+          problem += " (it has no settings)";
+        } else {
+          problem += "; valid settings are ";
+          for (size_t i = 0; i < settings.size(); ++i) problem += (i ? ", " : "") + in_quotes(settings[i].name);
+        }
+        fail(setting_line, problem);
+      }
+      std::string text;
+      if (const auto* str = value.as_string()) {
+        text = str->get();
+      } else if (const auto* integer = value.as_integer()) {
+        text = std::to_string(integer->get());
+      } else if (const auto* boolean = value.as_boolean()) {
+        text = boolean->get() ? "true" : "false";
+      } else {
+        fail(setting_line, in_quotes(info.name + "." + setting) + " must be a string, number or boolean");
+      }
+      config_.rule_settings[info.name][setting] = text;
+    }
   }
 
   void read_profile(const toml::node& value) {

@@ -38,6 +38,8 @@ struct Config {
   std::vector<std::string> exclude;                                                // globs
   std::map<std::string, Severity> severity;  // rule name -> severity override
   Severity fail_level = Severity::Warning;   // exit 1 when a finding is at or above this
+  // `[tool.ormlint.<rule-name>]` tables: rule name -> setting -> value (validated against RuleInfo::settings).
+  std::map<std::string, std::map<std::string, std::string>> rule_settings;
 };
 
 // The nearest ormlint.toml, or pyproject.toml with a [tool.ormlint] table, in `start` or its parents.

@@ -19,6 +19,13 @@ enum class Profile { Any, Portable, PostgreSQL };
 std::string_view to_string(Profile profile);
 std::optional<Profile> parse_profile(std::string_view text);  // "portable" | "postgresql" (not "any")
 
+// A setting a rule accepts in `[tool.ormlint.<rule-name>]`, with its default.
+struct RuleSetting {
+  std::string name;
+  std::string default_value;
+  std::string description;
+};
+
 struct RuleInfo {
   std::string code;     // stable: "OL101"
   std::string name;     // kebab-case: "reserved-attribute"

@@ -36,6 +36,10 @@ std::optional<SyntaxProblem> decoding_problem(const SourceFile& source) {
     return SyntaxProblem{loc, "not valid UTF-8 (invalid byte at line " + std::to_string(loc.line) + ", column " +
                                   std::to_string(loc.column) + "); Python source must be UTF-8"};
   }
+  // Checked before parsing: such source crashes or exhausts the tree-sitter runtime (see source_file.cpp).
+  if (auto limit = exceeds_parser_limits(source.text())) {
+    return SyntaxProblem{source.locate(limit->byte, limit->byte + 1), std::move(limit->message)};
+  }
   return std::nullopt;
 }
 
@@ -63,6 +67,11 @@ std::unique_ptr<ProjectFile> load_file(const DiscoveredFile& found, std::string&
   // A file that does not parse contributes no facts: half a tree would only produce confusing findings.
   if (!file->syntax_problem) file->facts = build_module_facts(root, file->source, key, is_package);
   return file;
+}
+
+const std::map<std::string, std::string>* settings_for(const Config& config, const Rule& rule) {
+  auto it = config.rule_settings.find(rule.info().name);
+  return it == config.rule_settings.end() ? nullptr : &it->second;
 }
 
 struct Filters {
@@ -139,7 +148,7 @@ RunResult run(const RunOptions& options) {
     const ProjectFile& file = *project_files[i];
     if (!file.report) return;
     for (const Rule* rule : rules) {
-      Reporter reporter(rule->info());
+      Reporter reporter(*rule, settings_for(options.config, *rule));
       rule->check_file(file, project, reporter);
       auto& found = reporter.diagnostics();
       per_file[i].insert(per_file[i].end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
@@ -148,7 +157,7 @@ RunResult run(const RunOptions& options) {
   std::vector<Diagnostic> all;
   for (auto& found : per_file) all.insert(all.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
   for (const Rule* rule : rules) {
-    Reporter reporter(rule->info());
+    Reporter reporter(*rule, settings_for(options.config, *rule));
     rule->check_project(project, reporter);
     auto& found = reporter.diagnostics();
     all.insert(all.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
@@ -175,7 +184,7 @@ size_t parse_only(const std::vector<std::string>& paths, unsigned jobs) {
   parallel_for(discovery.files.size(), jobs ? jobs : default_jobs(), [&](size_t i) {
     std::string error;
     auto bytes = read_file_bytes(discovery.files[i].path, error);
-    if (!bytes) return;
+    if (!bytes || exceeds_parser_limits(*bytes)) return;
     TreeHandle tree = thread_parser().parse(*bytes, kParseTimeoutMicros);
     if (tree) ++parsed;
   });

@@ -28,6 +28,19 @@ void Reporter::report(const ProjectFile& file, const Location& loc, std::string 
   diagnostics_.push_back(std::move(d));
 }
 
+Reporter::Reporter(const Rule& rule, const std::map<std::string, std::string>* settings)
+    : rule_(rule), info_(rule.info()), settings_(settings) {}
+
+std::string Reporter::setting(std::string_view name) const {
+  if (settings_) {
+    if (auto it = settings_->find(std::string(name)); it != settings_->end()) return it->second;
+  }
+  for (const RuleSetting& s : rule_.settings()) {
+    if (s.name == name) return s.default_value;
+  }
+  return "";
+}
+
 void register_rule(std::unique_ptr<Rule> rule) { registry().push_back(std::move(rule)); }
 
 const std::vector<const Rule*>& all_rules() {

@@ -1,7 +1,8 @@
 // The contract between the engine and the rule catalogue in rules/. A rule reads facts and reports; it never
-// touches files, syntax trees or configuration. Each rule registers itself (ORMLINT_RULE below), so adding a rule
+// touches files, syntax trees or configuration (its own settings reach it through the Reporter). Each rule registers itself (ORMLINT_RULE below), so adding a rule
 // is adding its directory under rules/: no list to edit.
 #pragma once
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,28 +14,37 @@
 
 namespace ormlint {
 
+class Reporter;
+
+class Rule {
+ public:
+  virtual ~Rule() = default;
+  virtual const RuleInfo& info() const = 0;
+  // What `[tool.ormlint.<rule-name>]` may set, with defaults (most rules have no settings).
+  virtual std::vector<RuleSetting> settings() const { return {}; }
+  // Called for every file whose findings are shown, possibly on several threads at once.
+  virtual void check_file(const ProjectFile& /*file*/, const Project& /*project*/, Reporter& /*out*/) const {}
+  // Called once per run with the whole project, for rules about relations between files.
+  virtual void check_project(const Project& /*project*/, Reporter& /*out*/) const {}
+};
+
 // Collects one rule's findings. Not shared between threads.
 class Reporter {
  public:
-  explicit Reporter(const RuleInfo& info) : info_(info) {}
+  // `settings` are the rule's configured settings (`[tool.ormlint.<rule-name>]`), if any.
+  explicit Reporter(const Rule& rule, const std::map<std::string, std::string>* settings = nullptr);
+  // The rule's setting: the configured value, else the default the rule declares in settings().
+  std::string setting(std::string_view name) const;
   // `severity` overrides the rule's default for this finding (e.g. reserved-attribute: error for `metadata`).
   void report(const ProjectFile& file, const Location& loc, std::string message, std::string help = {},
               std::optional<Severity> severity = std::nullopt);
   std::vector<Diagnostic>& diagnostics() { return diagnostics_; }
 
  private:
+  const Rule& rule_;
   const RuleInfo& info_;
+  const std::map<std::string, std::string>* settings_;
   std::vector<Diagnostic> diagnostics_;
-};
-
-class Rule {
- public:
-  virtual ~Rule() = default;
-  virtual const RuleInfo& info() const = 0;
-  // Called for every file whose findings are shown, possibly on several threads at once.
-  virtual void check_file(const ProjectFile& /*file*/, const Project& /*project*/, Reporter& /*out*/) const {}
-  // Called once per run with the whole project, for rules about relations between files.
-  virtual void check_project(const Project& /*project*/, Reporter& /*out*/) const {}
 };
 
 // Every registered rule, ordered by code.

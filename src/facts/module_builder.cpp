@@ -559,37 +559,48 @@ bool inside_collection(TSNode node) {
   return false;
 }
 
-// `class User(Base)` / `if x == 1` without the colon: the header's tokens end the line with something else.
+// `class User(Base)` / `if x == 1` / `except ValueError` without the colon: a logical line of the error that starts
+// with a compound statement's keyword and has no `:` outside brackets.
 std::optional<SyntaxProblem> missing_colon(const std::vector<TSNode>& tokens, const SourceFile& file) {
-  const std::string keyword = token_text(file, tokens[0]);
-  if (!kCompoundKeywords.count(keyword)) return std::nullopt;
   int depth = 0;
+  size_t line_start = 0;
+  bool colon = false;
   for (size_t i = 0; i < tokens.size(); ++i) {
     if (is_opener(tokens[i])) ++depth;
     if (is_closer(tokens[i]) && depth > 0) --depth;
+    if (depth == 0 && has_type(tokens[i], ":")) colon = true;
     bool line_ends = i + 1 == tokens.size() ? rest_of_line_blank(file, ts_node_end_byte(tokens[i]))
                                             : ts_node_start_point(tokens[i + 1]).row > ts_node_end_point(tokens[i]).row;
     if (depth > 0 || !line_ends) continue;
-    if (has_type(tokens[i], ":")) return std::nullopt;
-    return problem_after(file, tokens[i], "expected `:` at the end of the `" + keyword + "` line");
+    const std::string keyword = token_text(file, tokens[line_start]);
+    if (!colon && kCompoundKeywords.count(keyword)) {
+      return problem_after(file, tokens[i], "expected `:` at the end of the `" + keyword + "` line");
+    }
+    line_start = i + 1;
+    colon = false;
   }
   return std::nullopt;
 }
 
-// A `,` missing between two items of a call, list or dict: `Column(Integer primary_key=True)`.
-std::optional<SyntaxProblem> missing_comma(TSNode error, const std::vector<TSNode>& tokens, const SourceFile& file) {
-  if (!inside_collection(error)) return std::nullopt;
-  TSNode before = token_before(error);
-  if (!ts_node_is_null(before) && ends_expression(before) && starts_expression(tokens.front())) {
-    return problem_at(file, tokens.front(), "missing `,` between `" + token_text(file, before) + "` and `" +
-                                                token_text(file, tokens.front()) + "`");
+// Two expressions side by side: in a call, list or dict a `,` is missing (`Column(Integer primary_key=True)`).
+std::optional<SyntaxProblem> missing_separator(TSNode error, const std::vector<TSNode>& tokens,
+                                               const SourceFile& file) {
+  TSNode left{}, right{};
+  if (TSNode before = token_before(error); ends_expression(before) && starts_expression(tokens.front())) {
+    left = before;
+    right = tokens.front();
+  } else if (TSNode after = token_after(error); ends_expression(tokens.back()) && starts_expression(after)) {
+    left = tokens.back();
+    right = after;
+  } else {
+    return std::nullopt;
   }
-  TSNode after = token_after(error);
-  if (!ts_node_is_null(after) && ends_expression(tokens.back()) && starts_expression(after)) {
-    return problem_at(file, after, "missing `,` between `" + token_text(file, tokens.back()) + "` and `" +
-                                       token_text(file, after) + "`");
+  std::string a = token_text(file, left), b = token_text(file, right);
+  if (a == "print" || a == "exec") {
+    return problem_at(file, left, "Python 2 `" + a + "` statement: Python 3 needs `" + a + "(...)`");
   }
-  return std::nullopt;
+  if (inside_collection(error)) return problem_at(file, right, "missing `,` between `" + a + "` and `" + b + "`");
+  return problem_at(file, right, "unexpected `" + b + "` after `" + a + "`");
 }
 
 SyntaxProblem describe_missing(TSNode missing, const SourceFile& file) {
@@ -618,7 +629,7 @@ SyntaxProblem describe_error(TSNode error, const SourceFile& file) {
       (has_type(parent, "if_statement") || has_type(parent, "elif_clause") || has_type(parent, "while_statement"))) {
     return problem_at(file, first, "`=` in a condition: compare with `==`");
   }
-  if (auto comma = missing_comma(error, tokens, file)) return *comma;
+  if (auto separator = missing_separator(error, tokens, file)) return *separator;
   TSNode last = tokens.back();
   if (kBinaryOperators.count(token_text(file, last)) && rest_of_line_blank(file, ts_node_end_byte(last))) {
     return problem_after(file, last, "expected an expression after `" + token_text(file, last) + "`");
@@ -655,9 +666,15 @@ class StrictChecks {
         keyword_as_name(n);
         return false;
       }
-      if (has_type(n, "module") || has_type(n, "block")) statements(n, has_type(n, "module"));
-      empty_blocks(n);
-      python2_statement(n);
+      std::string_view type = ts_node_type(n);
+      if (type == "module" || type == "block") {
+        statements(n, type == "module");
+      } else if (type.ends_with("_statement") || type.ends_with("_definition") || type.ends_with("_clause")) {
+        // Only statements hold blocks and clauses: expressions are walked for their tokens alone.
+        clauses(n);
+        empty_blocks(n);
+        python2_statement(n);
+      }
       return true;
     });
     return found_;
@@ -687,28 +704,35 @@ class StrictChecks {
     }
   }
 
-  // The whitespace before a token, when nothing else precedes it on its line (and the line does not continue the
+  // The whitespace before a node, when nothing else precedes it on its line (and the line does not continue the
   // previous one with a backslash); a form feed resets the indentation, as in CPython's tokenizer.
-  std::optional<uint32_t> indent_of(TSNode node) const {
-    uint32_t start = ts_node_start_byte(node);
-    uint32_t line_start = start - ts_node_start_point(node).column;
-    std::string_view before = file_.slice(line_start, start);
+  std::optional<std::string_view> indent_of(TSNode node) const {
+    std::string_view before = line_prefix(node);
     if (before.find_first_not_of(" \t\f") != std::string_view::npos) return std::nullopt;
-    std::string_view previous = file_.slice(0, line_start);
+    std::string_view previous = file_.slice(0, ts_node_start_byte(node) - static_cast<uint32_t>(before.size()));
     if (!previous.empty() && previous.back() == '\n') previous.remove_suffix(1);
     if (!previous.empty() && previous.back() == '\r') previous.remove_suffix(1);
     if (!previous.empty() && previous.back() == '\\') return std::nullopt;
     size_t form_feed = before.rfind('\f');
-    return static_cast<uint32_t>(form_feed == std::string_view::npos ? before.size() : before.size() - form_feed - 1);
+    return form_feed == std::string_view::npos ? before : before.substr(form_feed + 1);
   }
 
-  // The indentation of the line a node starts on.
-  uint32_t line_indent(TSNode node) const {
+  // The text of a node's line before the node.
+  std::string_view line_prefix(TSNode node) const {
     uint32_t start = ts_node_start_byte(node);
-    uint32_t line_start = start - ts_node_start_point(node).column;
-    std::string_view line = file_.slice(line_start, start);
-    size_t code = line.find_first_not_of(" \t\f");
-    return static_cast<uint32_t>(code == std::string_view::npos ? line.size() : code);
+    return file_.slice(start - ts_node_start_point(node).column, start);
+  }
+
+  // The indentation of the line a node starts on, in columns (tabs to multiples of 8, as CPython counts).
+  uint32_t line_indent(TSNode node) const {
+    std::string_view line = line_prefix(node);
+    return columns(line.substr(0, std::min(line.size(), line.find_first_not_of(" \t\f"))));
+  }
+
+  static uint32_t columns(std::string_view whitespace) {
+    uint32_t column = 0;
+    for (char c : whitespace) column = c == '\t' ? (column / 8 + 1) * 8 : c == '\f' ? 0 : column + 1;
+    return column;
   }
 
   // The innermost statement a compound statement ends with (`def f(): ... if x: y = 1` -> `y = 1`).
@@ -726,20 +750,41 @@ class StrictChecks {
     return node;
   }
 
+  // Every statement of a block starts at the block's indentation; at module level, in column 1.
   void statements(TSNode container, bool module) {
-    std::optional<uint32_t> expected = module ? std::optional<uint32_t>(0) : std::nullopt;
+    std::optional<std::string_view> expected = module ? std::optional<std::string_view>("") : std::nullopt;
     TSNode previous{};
     for_each_named_child(container, [&](TSNode stmt, const char*) {
       if (is_comment(stmt)) return;
-      std::optional<uint32_t> indent = has_type(stmt, "ERROR") ? std::nullopt : indent_of(stmt);
+      std::optional<std::string_view> indent = has_type(stmt, "ERROR") ? std::nullopt : indent_of(stmt);
       if (indent && !expected) expected = indent;
-      if (indent && *indent != *expected) misindented(stmt, *indent, previous);
+      if (indent && *indent != *expected) misindented(stmt, *indent, *expected, previous);
       previous = stmt;
     });
   }
 
-  void misindented(TSNode stmt, uint32_t indent, TSNode previous) {
-    bool dedent = !ts_node_is_null(previous) && line_indent(last_statement(previous)) > indent;
+  // `else:`, `elif`, `except`, `finally` line up with the statement they belong to.
+  void clauses(TSNode stmt) {
+    std::string_view type = ts_node_type(stmt);
+    if (type != "if_statement" && type != "try_statement" && type != "for_statement" && type != "while_statement") return;
+    std::string_view expected = line_prefix(stmt);
+    if (expected.find_first_not_of(" \t\f") != std::string_view::npos) return;
+    TSNode previous{};
+    for_each_named_child(stmt, [&](TSNode clause, const char*) {
+      std::optional<std::string_view> indent =
+          std::string_view(ts_node_type(clause)).ends_with("_clause") ? indent_of(clause) : std::nullopt;
+      if (indent && *indent != expected) misindented(clause, *indent, expected, previous);
+      if (!is_comment(clause)) previous = clause;
+    });
+  }
+
+  void misindented(TSNode stmt, std::string_view indent, std::string_view expected, TSNode previous) {
+    // Same width with tabs counted as 1 or as 8 columns, but not both: CPython's TabError.
+    if ((columns(indent) == columns(expected)) != (indent.size() == expected.size())) {
+      note(problem_at(file_, stmt, "inconsistent use of tabs and spaces in indentation"));
+      return;
+    }
+    bool dedent = !ts_node_is_null(previous) && line_indent(last_statement(previous)) > columns(indent);
     note(problem_at(file_, stmt, dedent ? "unindent does not match any outer indentation level" : "unexpected indent"));
   }
 

@@ -68,7 +68,15 @@ struct OperationCall {
   std::string table;      // the literal table name it touches, "" when not a literal
   bool guarded = false;   // stands under an existence check (inspector get_columns / has_table / a helper doing so)
   bool in_autocommit_block = false;  // inside `with op.get_context().autocommit_block():`
+  int table_position = -1;  // which positional argument names the table (-1: none, a keyword, or a batch op)
   Expr call;
+
+  // The call's positional argument `index`, counting as a batch operation does (without the table argument):
+  // `op.add_column("users", col)` and `batch_op.add_column(col)` both give `col` for argument(0);
+  // `op.create_index("ix", "users", ["email"])` gives ["email"] for argument(1).
+  const Expr* argument(size_t index) const;
+  // The literal column name of add_column (from its Column), drop_column and alter_column; "" otherwise.
+  std::string column_name() const;
 };
 
 struct RevisionInfo {
@@ -82,6 +90,10 @@ struct RevisionInfo {
   std::optional<FunctionDef> upgrade;
   std::optional<FunctionDef> downgrade;
   std::vector<OperationCall> operations;  // in source order
+
+  // Whether `op`'s table was created by an op.create_table earlier in the same function of this revision:
+  // such a table is new and empty, so lock, rewrite and re-run concerns do not apply to it.
+  bool creates_table_before(const OperationCall& op) const;
 };
 
 struct Comment {

@@ -366,6 +366,7 @@ class RevisionBuilder {
       const Expr* table = op.call.keyword(where->second.keyword);
       if (!table) table = op.call.arg(static_cast<size_t>(where->second.position));
       if (table && table->is_string()) op.table = table->text;
+      if (!op.call.keyword(where->second.keyword)) op.table_position = where->second.position;
     }
     info.operations.push_back(std::move(op));
   }
@@ -380,6 +381,34 @@ class RevisionBuilder {
 };
 
 }  // namespace
+
+const Expr* OperationCall::argument(size_t index) const {
+  if (table_position >= 0 && index >= static_cast<size_t>(table_position)) ++index;
+  return call.arg(index);
+}
+
+std::string OperationCall::column_name() const {
+  const Expr* column = nullptr;
+  if (name == "add_column") {
+    column = argument(0);
+    if (column && column->is_call() && !column->items.empty() && column->items[0].is_string()) return column->items[0].text;
+    return "";
+  }
+  if (name == "drop_column" || name == "alter_column") {
+    column = call.keyword("column_name");
+    if (!column) column = argument(0);
+  }
+  return column && column->is_string() ? column->text : "";
+}
+
+bool RevisionInfo::creates_table_before(const OperationCall& op) const {
+  if (op.table.empty()) return false;
+  for (const OperationCall& earlier : operations) {
+    if (&earlier == &op) return false;
+    if (earlier.function == op.function && earlier.name == "create_table" && earlier.table == op.table) return true;
+  }
+  return false;
+}
 
 std::optional<RevisionInfo> build_revision_info(TSNode root, const SourceFile& file, const ModuleFacts& module) {
   bool has_revision = false;

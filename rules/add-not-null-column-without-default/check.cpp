@@ -1,0 +1,94 @@
+// add-not-null-column-without-default: op.add_column of a NOT NULL column with no server_default. The database
+// must give every existing row a value for the new column; without a server default that value is NULL, and the
+// ALTER TABLE fails (NotNullViolation on PostgreSQL, "Cannot add a NOT NULL column with default value NULL" on
+// SQLite, a silent 0/'' on MySQL outside strict mode) as soon as the table holds a row.
+#include <set>
+#include <string>
+
+#include "engine/rule.h"
+
+namespace ormlint {
+
+namespace {
+
+// Positional Column arguments through which the database itself fills the column.
+const std::set<std::string, std::less<>> kDatabaseValues = {"sqlalchemy.Identity", "sqlalchemy.Computed",
+                                                            "sqlalchemy.DefaultClause", "sqlalchemy.FetchedValue"};
+
+bool is_none(const Expr* e) { return e && e->kind == Expr::Kind::None; }
+
+// nullable=False, or primary_key=True without nullable=True (SQLAlchemy makes primary keys NOT NULL).
+bool not_null(const ColumnInfo& column) {
+  const Expr* nullable = column.keyword("nullable");
+  if (nullable) return nullable->is_false();
+  const Expr* primary_key = column.keyword("primary_key");
+  return primary_key && primary_key->is_true();
+}
+
+bool database_fills(const ColumnInfo& column) {
+  const Expr* server_default = column.keyword("server_default");
+  if (server_default && !is_none(server_default)) return true;
+  for (const Expr& arg : column.construct->items) {
+    if (kDatabaseValues.count(arg.is_call() ? arg.origin() : arg.resolved)) return true;
+  }
+  return false;
+}
+
+// The table is created earlier in the same function: it is empty, so a NOT NULL column costs nothing.
+bool table_created_before(const RevisionInfo& revision, const OperationCall& op) {
+  if (op.table.empty()) return false;
+  for (const OperationCall& earlier : revision.operations) {
+    if (&earlier == &op) return false;
+    if (earlier.function == op.function && earlier.name == "create_table" && earlier.table == op.table) return true;
+  }
+  return false;
+}
+
+std::string quoted(const std::string& text, const std::string& fallback) {
+  return text.empty() ? fallback : "\"" + text + "\"";
+}
+
+class AddNotNullColumnWithoutDefault final : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo info{"OL203", "add-not-null-column-without-default",
+                               "op.add_column of a NOT NULL column without server_default: fails on a table that "
+                               "already has rows",
+                               Severity::Error, Profile::Any, true};
+    return info;
+  }
+
+  void check_file(const ProjectFile& file, const Project& project, Reporter& out) const override {
+    if (!file.facts.revision) return;
+    for (const ColumnInfo* column : project.columns_in(file)) {
+      const OperationCall* op = column->operation;
+      if (column->context != ColumnInfo::Context::Migration || !op || op->name != "add_column") continue;
+      if (!column->construct || !not_null(*column) || database_fills(*column)) continue;
+      if (table_created_before(*file.facts.revision, *op)) continue;
+      report(file, *column, *op, out);
+    }
+  }
+
+ private:
+  static void report(const ProjectFile& file, const ColumnInfo& column, const OperationCall& op, Reporter& out) {
+    std::string table = column.table.empty() ? "?" : column.table;
+    std::string name = column.name.empty() ? "?" : column.name;
+    std::string message = "`" + table + "." + name + "` is added as NOT NULL without a server_default: existing rows get "
+                          "NULL and the ALTER fails with NotNullViolation on a populated table";
+    if (const Expr* python_default = column.keyword("default"); python_default && !is_none(python_default)) {
+      message += " (`default=` is filled in by SQLAlchemy on INSERT, not by the database)";
+    }
+    std::string alter = op.in_batch ? "batch_op.alter_column(" + quoted(column.name, "...") + ", nullable=False)"
+                                    : "op.alter_column(" + quoted(column.table, "...") + ", " +
+                                          quoted(column.name, "...") + ", nullable=False)";
+    out.report(file, column.loc, std::move(message),
+               "add `server_default=...` (e.g. `server_default=sa.text(\"0\")`), or add it nullable, backfill it, "
+               "then `" + alter + "`");
+  }
+};
+
+ORMLINT_RULE(AddNotNullColumnWithoutDefault);
+
+}  // namespace
+
+}  // namespace ormlint
