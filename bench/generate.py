@@ -15,6 +15,7 @@ DateTime columns, mixins, and a sprinkling of the pitfalls ormlint looks for (re
 native enums, naive datetimes, foreign keys without ondelete, unguarded migration operations), so the
 rules have something to report.
 """
+import keyword
 import os
 import random
 import shutil
@@ -162,6 +163,8 @@ def model_column_lines(rng, table, targets, enum_names, used):
     # Relationships to the foreign-key targets.
     for col, target in fks:
         rel = col[:-3]
+        if keyword.iskeyword(rel):  # `import_id` -> `import` is no attribute name
+            rel += "_ref"
         if modern:
             lines.append(f'    {rel}: Mapped["{target.cls}"] = relationship("{target.cls}", lazy="selectin")')
         else:

@@ -34,14 +34,17 @@ bool database_fills(const ColumnInfo& column) {
   return false;
 }
 
-// The table is created earlier in the same function: it is empty, so a NOT NULL column costs nothing.
-bool table_created_before(const RevisionInfo& revision, const OperationCall& op) {
-  if (op.table.empty()) return false;
-  for (const OperationCall& earlier : revision.operations) {
-    if (&earlier == &op) return false;
-    if (earlier.function == op.function && earlier.name == "create_table" && earlier.table == op.table) return true;
+// A server default to show in the help, fitting the column's type.
+std::string example_default(const std::string& type) {
+  auto has = [&](const char* part) { return type.find(part) != std::string::npos; };
+  if (has("Bool") || has("BOOL")) return "sa.false()";
+  if (has("Int") || has("INT") || has("Numeric") || has("NUMERIC") || has("Float") || has("FLOAT") ||
+      has("Decimal") || has("DECIMAL")) {
+    return "sa.text(\"0\")";
   }
-  return false;
+  if (has("DateTime") || has("TIMESTAMP") || has("DATETIME")) return "sa.func.now()";
+  if (has("String") || has("Text") || has("TEXT") || has("CHAR") || has("Unicode")) return "\"\"";
+  return "...";
 }
 
 std::string quoted(const std::string& text, const std::string& fallback) {
@@ -64,7 +67,8 @@ class AddNotNullColumnWithoutDefault final : public Rule {
       const OperationCall* op = column->operation;
       if (column->context != ColumnInfo::Context::Migration || !op || op->name != "add_column") continue;
       if (!column->construct || !not_null(*column) || database_fills(*column)) continue;
-      if (table_created_before(*file.facts.revision, *op)) continue;
+      // A table the same function created earlier is still empty: a NOT NULL column costs nothing there.
+      if (file.facts.revision->creates_table_before(*op)) continue;
       report(file, *column, *op, out);
     }
   }
@@ -82,8 +86,8 @@ class AddNotNullColumnWithoutDefault final : public Rule {
                                     : "op.alter_column(" + quoted(column.table, "...") + ", " +
                                           quoted(column.name, "...") + ", nullable=False)";
     out.report(file, column.loc, std::move(message),
-               "add `server_default=...` (e.g. `server_default=sa.text(\"0\")`), or add it nullable, backfill it, "
-               "then `" + alter + "`");
+               "give existing rows a value with `server_default=" + example_default(column.type.origin) +
+                   "`, or add it nullable, backfill it, then `" + alter + "`");
   }
 };
 

@@ -1,6 +1,7 @@
 // unguarded-add-column: op.add_column / batch_op.add_column in upgrade() or downgrade() that does not first check
 // that the column is missing. The migration then fails with DuplicateColumn when it runs a second time (a re-run
 // after a partial failure, a database that was patched by hand, two branches adding the same column).
+#include <set>
 #include <string>
 
 #include "engine/rule.h"
@@ -16,6 +17,8 @@ struct Name {
 
   // For the help line's Python: a literal quoted, an expression as written.
   std::string python() const { return literal ? "\"" + text + "\"" : text; }
+  // For the message: a literal as is, an expression as a placeholder (`<table>.deleted_at`).
+  std::string shown() const { return literal ? text : "<" + text + ">"; }
 };
 
 Name name_of(const Expr* e) {
@@ -85,13 +88,15 @@ class UnguardedAddColumn final : public Rule {
   void check_file(const ProjectFile& file, const Project& /*project*/, Reporter& out) const override {
     if (!file.facts.revision) return;
     const RevisionInfo& revision = *file.facts.revision;
+    std::set<uint32_t> reported;  // a helper called from upgrade() and downgrade() is one finding, not two
     for (const OperationCall& op : revision.operations) {
       if (op.name != "add_column" || op.guarded || declares_if_not_exists(op)) continue;
       Name table = table_of(revision, op);
       if (table_created_before(revision, op, table)) continue;
       Name column = column_of(op);
+      if (!reported.insert(op.call.loc.start_byte).second) continue;
       out.report(file, op.call.loc,
-                 "`" + table.text + "." + column.text + "` is added in " + op.function +
+                 "`" + table.shown() + "." + column.shown() + "` is added in " + op.function +
                      "() without checking that it is missing: running this migration again fails with "
                      "DuplicateColumn",
                  "guard it: `if " + column.python() +

@@ -1,6 +1,7 @@
 // unguarded-drop-column: op.drop_column / batch_op.drop_column in upgrade() or downgrade() that does not first check
 // that the column is there. The migration then fails with UndefinedColumn when it runs a second time, or on a
 // database where the column was already removed by hand.
+#include <set>
 #include <string>
 
 #include "engine/rule.h"
@@ -16,6 +17,8 @@ struct Name {
 
   // For the help line's Python: a literal quoted, an expression as written.
   std::string python() const { return literal ? "\"" + text + "\"" : text; }
+  // For the message: a literal as is, an expression as a placeholder (`<table>.deleted_at`).
+  std::string shown() const { return literal ? text : "<" + text + ">"; }
   bool operator==(const Name& other) const { return literal == other.literal && text == other.text && text != "?"; }
 };
 
@@ -83,13 +86,15 @@ class UnguardedDropColumn final : public Rule {
   void check_file(const ProjectFile& file, const Project& /*project*/, Reporter& out) const override {
     if (!file.facts.revision) return;
     const RevisionInfo& revision = *file.facts.revision;
+    std::set<uint32_t> reported;  // a helper called from upgrade() and downgrade() is one finding, not two
     for (const OperationCall& op : revision.operations) {
       if (op.name != "drop_column" || op.guarded || declares_if_exists(op)) continue;
       Name table = table_of(revision, op);
       Name column = column_of(op);
       if (column_added_before(revision, op, table, column)) continue;
+      if (!reported.insert(op.call.loc.start_byte).second) continue;
       out.report(file, op.call.loc,
-                 "`" + table.text + "." + column.text + "` is dropped in " + op.function +
+                 "`" + table.shown() + "." + column.shown() + "` is dropped in " + op.function +
                      "() without checking that it exists: running this migration again fails with "
                      "UndefinedColumn",
                  "guard it: `if " + column.python() +

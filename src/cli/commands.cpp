@@ -12,6 +12,8 @@
 #include <sstream>
 
 #include "cli/facts_dump.h"
+#include "cli/graph_command.h"
+#include "cli/models_command.h"
 #include "engine/config.h"
 #include "engine/engine.h"
 #include "engine/rule.h"
@@ -227,6 +229,15 @@ int main(int argc, char** argv) {
   parse_cmd->add_option("paths", parse_paths);
   parse_cmd->add_option("-j,--jobs", parse_jobs);
 
+  ModelsArgs models;
+  CLI::App* models_cmd = add_models_command(app, models);
+
+  std::vector<std::string> graph_paths;
+  std::string graph_format = "text";
+  CLI::App* graph_cmd = app.add_subcommand("graph", "Show each Alembic location's revisions as a tree (heads, roots, merges)");
+  graph_cmd->add_option("paths", graph_paths, "Files and folders to read (default: the current folder)");
+  graph_cmd->add_option("--format", graph_format, "text or json")->check(CLI::IsMember({"text", "json"}));
+
   std::vector<std::string> facts_paths;
   CLI::App* facts_cmd = app.add_subcommand("facts", "");
   facts_cmd->group("");
@@ -244,6 +255,8 @@ int main(int argc, char** argv) {
   }
   if (rules_cmd->parsed()) return run_rules(rules_format);
   if (explain_cmd->parsed()) return run_explain(explain_name);
+  if (models_cmd->parsed()) return run_models(models);
+  if (graph_cmd->parsed()) return run_graph(graph_paths, graph_format, std::cout, std::cerr);
   if (facts_cmd->parsed()) return dump_facts(facts_paths, std::cout);
   if (parse_cmd->parsed()) {
     std::cout << "parsed " << parse_only(parse_paths.empty() ? std::vector<std::string>{"."} : parse_paths, parse_jobs)

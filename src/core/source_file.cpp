@@ -1,7 +1,7 @@
 #include "core/source_file.h"
 
 #include <algorithm>
-#include <cctype>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -104,9 +104,9 @@ bool SourceFile::looks_binary() const { return text_.find('\0') != std::string::
 
 namespace {
 
-// CPython's own limits (Parser/tokenizer.c, MAXLEVEL and MAXINDENT): deeper source is a SyntaxError there too.
+// The deepest nesting CPython accepts (Parser/tokenizer.c, MAXLEVEL and MAXINDENT): deeper is a SyntaxError there too.
 constexpr size_t kMaxBracketDepth = 200;
-constexpr size_t kMaxIndentLevels = 100;
+constexpr size_t kMaxIndentLevels = 99;
 // The tree-sitter runtime of Debian 12 (0.20.7) keeps a node's child count in 16 bits: a node with 65,536 children
 // or more corrupts the heap and aborts the process (fixed upstream in 0.20.8, "Fix integer size of subtree's child
 // count field"). Error recovery makes one ERROR node of everything pending on the parse stack, and comments become
@@ -114,7 +114,15 @@ constexpr size_t kMaxIndentLevels = 100;
 // `[[[[...` left open, `a = a = ... =`, 65,536 comment lines in a row (valid Python) — must stay well below that.
 constexpr uint32_t kMaxPendingTokens = 50'000;
 
-bool is_identifier_char(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; }
+// Letters, digits, `_` and any non-ASCII byte (identifiers may be Unicode): a table, as this runs over every byte.
+constexpr auto kIdentifierChars = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    table[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
+  }
+  return table;
+}();
+bool is_identifier_char(unsigned char c) { return kIdentifierChars[c]; }
 
 bool is_string_prefix(std::string_view word) {
   return word.size() <= 2 && word.find_first_not_of("rRbBuUfF") == std::string_view::npos;
@@ -227,7 +235,7 @@ std::optional<ParserLimitProblem> exceeds_parser_limits(std::string_view s) {
       count_token(i);
       line_has_code = true;
       size_t start = i;
-      bool number = std::isdigit(c);
+      bool number = c >= '0' && c <= '9';
       while (i < n) {
         unsigned char d = static_cast<unsigned char>(s[i]);
         if (is_identifier_char(d) || (number && d == '.')) {

@@ -114,6 +114,8 @@ std::vector<ScriptLocation> read_script_locations(const fs::path& file) {
         for (const auto& item : *list) versions += item.value_or(std::string()) + "\n";
       }
       ScriptLocation location = location_from(source, here, script_location, versions, "newline");
+      auto recursive = (*alembic)["recursive_version_locations"];
+      location.recursive = recursive.value_or(false) || recursive.value_or(std::string()) == "true";
       if (!location.version_dirs.empty()) result.push_back(std::move(location));
     } catch (const toml::parse_error&) {
       // Not ours to report: ormlint's own configuration errors are reported where it reads them.
@@ -124,6 +126,7 @@ std::vector<ScriptLocation> read_script_locations(const fs::path& file) {
   std::string separator = values.count("version_path_separator") ? values["version_path_separator"] : "";
   ScriptLocation location =
       location_from(source, here, values["script_location"], values["version_locations"], separator);
+  location.recursive = values["recursive_version_locations"] == "true";  // Alembic compares with "true" too
   if (!location.version_dirs.empty()) result.push_back(std::move(location));
   return result;
 }

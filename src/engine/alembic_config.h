@@ -10,6 +10,7 @@ namespace ormlint {
 struct ScriptLocation {
   std::string source;                             // the file that names it ("alembic.ini"), for messages
   std::vector<std::filesystem::path> version_dirs;  // absolute, normalised; together they form one revision graph
+  bool recursive = false;  // `recursive_version_locations = true`: scripts in sub-folders belong to it too
 };
 
 // Reads one alembic.ini / pyproject.toml. Files without Alembic settings, or that cannot be parsed, give nothing:

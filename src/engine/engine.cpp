@@ -64,8 +64,13 @@ std::unique_ptr<ProjectFile> load_file(const DiscoveredFile& found, std::string&
   }
   TSNode root = ts_tree_root_node(tree.get());
   file->syntax_problem = find_syntax_problem(root, file->source);
-  // A file that does not parse contributes no facts: half a tree would only produce confusing findings.
-  if (!file->syntax_problem) file->facts = build_module_facts(root, file->source, key, is_package);
+  // A file that does not parse contributes no facts — half a tree would only produce confusing findings — but
+  // its comments still count, so `# ormlint: skip-file` and line suppressions work on it too.
+  if (!file->syntax_problem) {
+    file->facts = build_module_facts(root, file->source, key, is_package);
+  } else {
+    file->facts.comments = collect_comments(root, file->source);
+  }
   return file;
 }
 
@@ -125,7 +130,7 @@ std::unique_ptr<Project> load_project(const std::vector<std::string>& paths, con
   for (const auto& config_file : find_alembic_configs(paths.empty() ? std::vector<std::string>{"."} : paths)) {
     for (auto& location : read_script_locations(config_file)) script_locations.push_back(std::move(location));
   }
-  return std::make_unique<Project>(std::move(files), std::move(script_locations));
+  return std::make_unique<Project>(std::move(files), std::move(script_locations), jobs);
 }
 
 RunResult run(const RunOptions& options) {

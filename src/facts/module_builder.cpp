@@ -1,6 +1,7 @@
 #include "facts/module_builder.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <set>
 #include <string_view>
@@ -61,6 +62,147 @@ std::optional<std::string> docstring_of(TSNode block, const ExprBuilder& exprs) 
   return exprs.string_content(inner, is_f);
 }
 
+// The names a block of statements binds in its own scope, as Python binds them: assignment targets of any
+// shape, augmented and annotated assignments, for/with/except targets, walrus targets, imports, def/class
+// names, type aliases and match captures, in nested compound statements too. Function and class bodies are
+// scopes of their own and are not entered. Over-approximates where unsure (a match pattern's class name
+// counts as bound): these names only ever silence undefined-name.
+class BoundNames {
+ public:
+  using Names = std::set<std::string, std::less<>>;
+  BoundNames(const ExprBuilder& exprs, Names& out, bool walrus) : exprs_(exprs), out_(out), walrus_(walrus) {}
+
+  void statements(TSNode block) {
+    for_each_named_child(block, [&](TSNode stmt, const char*) { statement(stmt); });
+  }
+
+  // PEP 695 `class Repo[T, *Ts, **P]`: the parameters' names.
+  void type_parameters(TSNode def) {
+    TSNode params = field(def, "type_parameters");
+    if (ts_node_is_null(params)) return;
+    for_each_named_child(params, [&](TSNode param, const char*) {
+      TSNode name = type_is(param, "identifier") ? param : ts_node_named_child(param, 0);
+      while (!ts_node_is_null(name) && !type_is(name, "identifier") && ts_node_named_child_count(name) > 0) {
+        name = ts_node_named_child(name, 0);
+      }
+      if (!ts_node_is_null(name) && type_is(name, "identifier")) out_.insert(exprs_.text(name));
+    });
+  }
+
+  // Every `global x` in any function or class body of the tree: assigning x there binds a module name.
+  void global_declarations(TSNode root) {
+    walk_subtree(root, [&](TSNode n) {
+      if (!type_is(n, "global_statement")) return true;
+      for_each_named_child(n, [&](TSNode name, const char*) { target(name); });
+      return false;
+    });
+  }
+
+ private:
+  void statement(TSNode stmt) {
+    if (type_is(stmt, "import_statement") || type_is(stmt, "import_from_statement") ||
+        type_is(stmt, "future_import_statement")) {
+      imported(stmt);
+    } else if (type_is(stmt, "function_definition") || type_is(stmt, "class_definition")) {
+      target(field(stmt, "name"));
+    } else if (type_is(stmt, "decorated_definition")) {
+      TSNode definition = field(stmt, "definition");
+      if (!ts_node_is_null(definition)) target(field(definition, "name"));
+    } else if (type_is(stmt, "expression_statement")) {
+      for_each_named_child(stmt, [&](TSNode inner, const char*) { assignment(inner); });
+      walrus(stmt);
+    } else if (type_is(stmt, "type_alias_statement")) {
+      target(field(stmt, "left"));
+    } else if (!type_is(stmt, "comment") && !type_is(stmt, "global_statement") &&
+               !type_is(stmt, "delete_statement")) {
+      compound(stmt);
+    }
+  }
+
+  void imported(TSNode stmt) {
+    for_each_named_child(stmt, [&](TSNode name, const char* f) {
+      if (!f || std::strcmp(f, "name") != 0) return;
+      if (type_is(name, "aliased_import")) {
+        target(field(name, "alias"));
+      } else {
+        std::string dotted = exprs_.text(name);  // `import a.b.c` binds `a`
+        out_.insert(dotted.substr(0, dotted.find('.')));
+      }
+    });
+  }
+
+  // `a = b = value`, `a, *b = ...`, `x: int = 1`, `x += 1` (also `x: int`, harmless to count).
+  void assignment(TSNode node) {
+    while (!ts_node_is_null(node) && (type_is(node, "assignment") || type_is(node, "augmented_assignment"))) {
+      target(field(node, "left"));
+      node = field(node, "right");
+    }
+  }
+
+  // if/elif/else, for/while/else, try/except/finally, with, match: their targets and their blocks.
+  void compound(TSNode node) {
+    for (ChildCursor c(node); c.valid(); c.next()) {
+      TSNode child = c.node();
+      const char* f = c.field();
+      if (!ts_node_is_named(child)) continue;
+      std::string_view type = ts_node_type(child);
+      if (f && (std::strcmp(f, "left") == 0 || std::strcmp(f, "alias") == 0)) {
+        target(child);  // `for x in`, `except E as e`, `with f() as x` (an as_pattern's alias)
+      } else if (type == "block") {
+        statements(child);
+      } else if (type.ends_with("_clause") || type == "with_item" || type == "as_pattern") {
+        compound(child);
+      } else if (type == "case_pattern") {
+        target(child);
+      } else if (f && std::strcmp(f, "condition") == 0) {
+        walrus(child);
+      }
+    }
+    if (type_is(node, "except_group_clause")) {
+      // `except* E as e`: the second expression is the name (the grammar gives it no field).
+      TSNode alias = ts_node_named_child(node, 1);
+      if (!ts_node_is_null(alias) && !type_is(alias, "block")) target(alias);
+    }
+  }
+
+  // Identifiers of a target: `a`, `a, b`, `(a, [b, *c])`; `a.b = ...` and `a[i] = ...` bind no name.
+  void target(TSNode node) {
+    if (ts_node_is_null(node) || type_is(node, "attribute") || type_is(node, "subscript")) return;
+    if (type_is(node, "identifier") || ts_node_named_child_count(node) == 0) {
+      std::string name = exprs_.text(node);
+      if (!name.empty() && (std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_' ||
+                            static_cast<unsigned char>(name[0]) >= 0x80)) {
+        out_.insert(std::move(name));
+      }
+      return;
+    }
+    for_each_named_child(node, [&](TSNode child, const char*) { target(child); });
+  }
+
+  // `(x := f())` binds x in the enclosing scope, even from inside a comprehension.
+  void walrus(TSNode node) {
+    if (!walrus_) return;
+    walk_subtree(node, [&](TSNode n) {
+      if (type_is(n, "named_expression")) target(field(n, "name"));
+      return !type_is(n, "lambda");
+    });
+  }
+
+  const ExprBuilder& exprs_;
+  Names& out_;
+  bool walrus_;  // the file holds `:=` at all (skips the subtree walks otherwise)
+};
+
+// Calls that can bind module names no statement shows. A text search: any occurrence (even in a comment) only
+// makes undefined-name quieter.
+bool binds_names_dynamically(std::string_view text) {
+  for (std::string_view call :
+       {"globals(", "vars(", "locals(", "exec(", "sys.modules[__name__]", "__builtins__"}) {
+    if (text.find(call) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 class ModuleBuilder {
  public:
   ModuleBuilder(const SourceFile& file, std::string module_key, bool is_package)
@@ -69,12 +211,21 @@ class ModuleBuilder {
   ModuleFacts build(TSNode root) {
     facts_.docstring = docstring_of(root, exprs_);
     module_statements(root);
+    module_names(root);
     collect_comments(root);
     if (auto revision = build_revision_info(root, file_, facts_)) facts_.revision = std::move(revision);
     return std::move(facts_);
   }
 
  private:
+  void module_names(TSNode root) {
+    const std::string& text = file_.text();
+    BoundNames names(exprs_, facts_.module_names, text.find(":=") != std::string::npos);
+    names.statements(root);
+    if (text.find("global") != std::string::npos) names.global_declarations(root);
+    facts_.dynamic_globals = binds_names_dynamically(text);
+  }
+
   void bind(const std::string& name, ModuleFacts::BindingKind kind, size_t index) {
     if (!name.empty()) facts_.bindings.try_emplace(name, ModuleFacts::Binding{kind, index});
   }
@@ -112,6 +263,10 @@ class ModuleBuilder {
   }
 
   void add_import(Import import) {
+    if (in_function_) {
+      facts_.function_imports.push_back(std::move(import));
+      return;
+    }
     facts_.imports.push_back(std::move(import));
     const Import& added = facts_.imports.back();
     if (added.is_star) {
@@ -229,6 +384,24 @@ class ModuleBuilder {
     FunctionDef fn = describe_function(def, exprs_);
     facts_.functions.push_back(std::move(fn));
     bind(facts_.functions.back().name, ModuleFacts::BindingKind::Function, facts_.functions.size() - 1);
+    function_imports(field(def, "body"));
+  }
+
+  // `def upgrade(): from app.models import User`: recorded apart, as they bind no module name.
+  void function_imports(TSNode body) {
+    if (ts_node_is_null(body)) return;
+    in_function_ = true;
+    walk_subtree(body, [&](TSNode n) {
+      if (type_is(n, "import_statement")) {
+        import_statement(n);
+      } else if (type_is(n, "import_from_statement")) {
+        import_from_statement(n);
+      } else {
+        return !type_is(n, "class_definition");
+      }
+      return false;
+    });
+    in_function_ = false;
   }
 
   void decorated_definition(TSNode stmt, bool module_level) {
@@ -274,7 +447,11 @@ class ModuleBuilder {
     facts_.classes.push_back(std::move(cls));
     if (module_level) bind(facts_.classes[index].name, ModuleFacts::BindingKind::Class, index);
     TSNode body = field(def, "body");
-    if (!ts_node_is_null(body)) class_body(body, index);
+    if (ts_node_is_null(body)) return;
+    BoundNames names(exprs_, facts_.classes[index].body_names, file_.text().find(":=") != std::string::npos);
+    names.statements(body);
+    names.type_parameters(def);  // `class Repo[T]`: T is visible in the bases and the body
+    class_body(body, index);
   }
 
   void class_body(TSNode body, size_t class_index) {
@@ -334,6 +511,13 @@ class ModuleBuilder {
   // Comments anywhere in the file (for suppressions), by an iterative walk: no recursion on deep trees.
   // A comment starts with `#`, so only subtrees whose bytes hold a `#` are entered: walking the whole tree
   // cost as much as a fifth of the parse.
+ public:
+  std::vector<Comment> comments_only(TSNode root) {
+    collect_comments(root);
+    return std::move(facts_.comments);
+  }
+
+ private:
   void collect_comments(TSNode root) {
     const std::string& text = file_.text();
     std::vector<uint32_t> hashes;
@@ -355,6 +539,7 @@ class ModuleBuilder {
   ExprBuilder exprs_;
   std::string module_key_;
   bool is_package_;
+  bool in_function_ = false;  // collecting the imports of a function body (see function_imports)
   ModuleFacts facts_;
 };
 
@@ -392,6 +577,10 @@ FunctionDef describe_function(TSNode def, const ExprBuilder& exprs) {
   return fn;
 }
 
+std::vector<Comment> collect_comments(TSNode root, const SourceFile& file) {
+  return ModuleBuilder(file, "", false).comments_only(root);
+}
+
 ModuleFacts build_module_facts(TSNode root, const SourceFile& file, const std::string& module_key, bool is_package) {
   return ModuleBuilder(file, module_key, is_package).build(root);
 }
@@ -405,7 +594,8 @@ namespace {
 
 bool has_type(TSNode node, std::string_view type) { return !ts_node_is_null(node) && type == ts_node_type(node); }
 
-bool is_comment(TSNode node) { return has_type(node, "comment"); }
+// Comments and backslash continuations: tree-sitter "extras" that may sit anywhere and are not code.
+bool is_extra(TSNode node) { return has_type(node, "comment") || has_type(node, "line_continuation"); }
 
 std::string line_of(const SourceFile& file, uint32_t byte) { return std::to_string(file.locate(byte, byte).line); }
 
@@ -434,12 +624,13 @@ std::string token_text(const SourceFile& file, TSNode token) {
   return std::string(text);
 }
 
-// The tokens of a subtree in source order, without the zero-width MISSING tokens error recovery invents.
+// The tokens of a subtree in source order, without extras and the zero-width MISSING tokens error recovery
+// invents.
 std::vector<TSNode> tokens_of(TSNode root) {
   std::vector<TSNode> tokens;
   walk_subtree(root, [&](TSNode n) {
     if (ts_node_child_count(n) > 0) return true;
-    if (!ts_node_is_missing(n)) tokens.push_back(n);
+    if (!ts_node_is_missing(n) && !is_extra(n)) tokens.push_back(n);
     return false;
   });
   return tokens;
@@ -559,6 +750,16 @@ bool inside_collection(TSNode node) {
   return false;
 }
 
+// Whether a logical line ends between two tokens: a line break that no backslash continues.
+bool line_break_between(const SourceFile& file, TSNode a, TSNode b) {
+  std::string_view between = file.slice(ts_node_end_byte(a), ts_node_start_byte(b));
+  size_t newline = between.find('\n');
+  if (newline == std::string_view::npos) return false;
+  std::string_view before = between.substr(0, newline);
+  size_t last = before.find_last_not_of(" \t\r\f");
+  return last == std::string_view::npos || before[last] != '\\';
+}
+
 // `class User(Base)` / `if x == 1` / `except ValueError` without the colon: a logical line of the error that starts
 // with a compound statement's keyword and has no `:` outside brackets.
 std::optional<SyntaxProblem> missing_colon(const std::vector<TSNode>& tokens, const SourceFile& file) {
@@ -570,7 +771,7 @@ std::optional<SyntaxProblem> missing_colon(const std::vector<TSNode>& tokens, co
     if (is_closer(tokens[i]) && depth > 0) --depth;
     if (depth == 0 && has_type(tokens[i], ":")) colon = true;
     bool line_ends = i + 1 == tokens.size() ? rest_of_line_blank(file, ts_node_end_byte(tokens[i]))
-                                            : ts_node_start_point(tokens[i + 1]).row > ts_node_end_point(tokens[i]).row;
+                                            : line_break_between(file, tokens[i], tokens[i + 1]);
     if (depth > 0 || !line_ends) continue;
     const std::string keyword = token_text(file, tokens[line_start]);
     if (!colon && kCompoundKeywords.count(keyword)) {
@@ -637,6 +838,21 @@ SyntaxProblem describe_error(TSNode error, const SourceFile& file) {
   return problem_at(file, first, "unexpected `" + token_text(file, first) + "`");
 }
 
+// `<<<<<<< HEAD` left by a merge (revision scripts are a favourite): a marker line outside any string.
+std::optional<SyntaxProblem> conflict_marker(TSNode root, const SourceFile& file) {
+  for (uint32_t line = 1; line <= file.line_count(); ++line) {
+    std::string_view text = file.line_text(line);
+    if (!(text.starts_with("<<<<<<<") || text.starts_with(">>>>>>>") || text == "=======")) continue;
+    uint32_t at = static_cast<uint32_t>(text.data() - file.text().data());
+    TSNode node = ts_node_descendant_for_byte_range(root, at, at + 1);
+    if (has_type(node, "string_content") || has_type(node, "string")) continue;
+    uint32_t end = at + static_cast<uint32_t>(text.size());
+    return SyntaxProblem{file.locate(at, end), "unresolved merge conflict marker `" +
+                                                   std::string(text.substr(0, 7)) + "`"};
+  }
+  return std::nullopt;
+}
+
 std::optional<SyntaxProblem> earliest(std::optional<SyntaxProblem> a, std::optional<SyntaxProblem> b) {
   if (!a) return b;
   if (!b) return a;
@@ -650,6 +866,7 @@ std::optional<SyntaxProblem> parse_error(TSNode root, const SourceFile& file) {
   uint32_t error_end = std::max(ts_node_end_byte(error), ts_node_start_byte(error) + 1);
   std::vector<TSNode> tokens = tokens_of(root);
   std::optional<SyntaxProblem> behind = earliest(unterminated_string(tokens, file), bracket_problem(tokens, file));
+  behind = earliest(std::move(behind), conflict_marker(root, file));
   if (behind && behind->loc.start_byte < error_end) return behind;
   return describe_error(error, file);
 }
@@ -740,7 +957,7 @@ class StrictChecks {
     for (int depth = 0; depth < 64; ++depth) {
       TSNode last{};
       for_each_named_child(node, [&](TSNode child, const char*) {
-        if (!is_comment(child)) last = child;
+        if (!is_extra(child)) last = child;
       });
       if (ts_node_is_null(last)) return node;
       std::string_view type = ts_node_type(last);
@@ -755,7 +972,7 @@ class StrictChecks {
     std::optional<std::string_view> expected = module ? std::optional<std::string_view>("") : std::nullopt;
     TSNode previous{};
     for_each_named_child(container, [&](TSNode stmt, const char*) {
-      if (is_comment(stmt)) return;
+      if (is_extra(stmt)) return;
       std::optional<std::string_view> indent = has_type(stmt, "ERROR") ? std::nullopt : indent_of(stmt);
       if (indent && !expected) expected = indent;
       if (indent && *indent != *expected) misindented(stmt, *indent, *expected, previous);
@@ -774,7 +991,7 @@ class StrictChecks {
       std::optional<std::string_view> indent =
           std::string_view(ts_node_type(clause)).ends_with("_clause") ? indent_of(clause) : std::nullopt;
       if (indent && *indent != expected) misindented(clause, *indent, expected, previous);
-      if (!is_comment(clause)) previous = clause;
+      if (!is_extra(clause)) previous = clause;
     });
   }
 
@@ -794,7 +1011,7 @@ class StrictChecks {
     for_each_named_child(header, [&](TSNode child, const char*) {
       if (!has_type(child, "block")) return;
       bool empty = true;
-      for_each_named_child(child, [&](TSNode stmt, const char*) { empty = empty && is_comment(stmt); });
+      for_each_named_child(child, [&](TSNode stmt, const char*) { empty = empty && is_extra(stmt); });
       if (empty) empty_block(header);
     });
   }
@@ -805,7 +1022,7 @@ class StrictChecks {
                           line_of(file_, ts_node_start_byte(header));
     for (TSNode n = header; !ts_node_is_null(n); n = ts_node_parent(n)) {
       TSNode next = ts_node_next_named_sibling(n);
-      while (!ts_node_is_null(next) && is_comment(next)) next = ts_node_next_named_sibling(next);
+      while (!ts_node_is_null(next) && is_extra(next)) next = ts_node_next_named_sibling(next);
       if (!ts_node_is_null(next)) {
         note(problem_at(file_, next, message));
         return;

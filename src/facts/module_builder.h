@@ -19,6 +19,9 @@ struct SyntaxProblem {
 // is_package is true for __init__.py files.
 ModuleFacts build_module_facts(TSNode root, const SourceFile& file, const std::string& module_key, bool is_package);
 
+// Only the comments (for suppressions), from a tree that may hold syntax errors.
+std::vector<Comment> collect_comments(TSNode root, const SourceFile& file);
+
 class ExprBuilder;
 // Name, location and body shape of a `def` node.
 FunctionDef describe_function(TSNode def, const ExprBuilder& exprs);

@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,9 @@ struct ClassDef {
   std::vector<Expr> decorators;
   std::vector<ClassAttribute> attributes;
   bool module_level = true;
+  // Every name the class body binds, wherever in the body: attributes, defs, nested classes, imports, tuple
+  // and loop targets (what a class-level expression may read besides the module's names).
+  std::set<std::string, std::less<>> body_names;
 
   const ClassAttribute* attribute(std::string_view attr_name) const;
 };
@@ -79,17 +83,29 @@ struct OperationCall {
   std::string column_name() const;
 };
 
+// Any other call in a revision's upgrade() or downgrade() (or a helper they call): `Session(bind=...)`,
+// `conn.execute(sa.text("UPDATE ..."))`, `sa.Enum(name="status").drop(op.get_bind())`. Only the outermost call of
+// each expression is kept (its arguments hold the inner ones); methods of `op` itself (`op.get_bind()`) are not.
+// Names in `call` are resolved by the project like the operations'.
+struct RevisionCall {
+  std::string function;  // "upgrade" or "downgrade"
+  Expr call;
+};
+
 struct RevisionInfo {
   std::optional<Expr> revision;  // the value assigned to `revision`
   Location revision_loc;
   std::optional<Expr> down_revision;
   Location down_revision_loc;
   std::optional<Expr> branch_labels;
+  Location branch_labels_loc;
   std::optional<Expr> depends_on;
+  Location depends_on_loc;
   std::optional<std::string> docstring;
   std::optional<FunctionDef> upgrade;
   std::optional<FunctionDef> downgrade;
   std::vector<OperationCall> operations;  // in source order
+  std::vector<RevisionCall> calls;        // in source order
 
   // Whether `op`'s table was created by an op.create_table earlier in the same function of this revision:
   // such a table is new and empty, so lock, rewrite and re-run concerns do not apply to it.
@@ -104,6 +120,9 @@ struct Comment {
 
 struct ModuleFacts {
   std::vector<Import> imports;
+  // Imports inside module-level functions (`def upgrade(): from app.models import User`): they bind no module
+  // name, so they are kept apart from `imports`.
+  std::vector<Import> function_imports;
   std::vector<Assignment> assignments;  // module level, simple-name targets, in source order
   std::vector<ClassDef> classes;        // module level and nested, in source order
   std::vector<FunctionDef> functions;   // module level
@@ -122,6 +141,12 @@ struct ModuleFacts {
   };
   std::map<std::string, Binding, std::less<>> bindings;
   bool has_star_import = false;
+  // Every name bound at module level, however: imports and defs anywhere at module level (also inside
+  // if/try/for/while/with blocks), assignment targets of any shape (tuples, augmented, annotated),
+  // for/with/except/walrus targets, type aliases, match captures, and `global` names assigned in functions.
+  std::set<std::string, std::less<>> module_names;
+  // The module may bind names no statement shows (globals()/vars()/locals()/exec, sys.modules[__name__]).
+  bool dynamic_globals = false;
 
   bool is_revision() const { return revision.has_value(); }
 

@@ -85,8 +85,10 @@ class RevisionBuilder {
         info.down_revision_loc = assignment.loc;
       } else if (name == "branch_labels" && !info.branch_labels) {
         info.branch_labels = assignment.value;
+        info.branch_labels_loc = assignment.loc;
       } else if (name == "depends_on" && !info.depends_on) {
         info.depends_on = assignment.value;
+        info.depends_on_loc = assignment.loc;
       }
     }
     auto upgrade = functions_.find("upgrade");
@@ -211,7 +213,10 @@ class RevisionBuilder {
       // `for name in missing_columns:` / `for col in inspector.get_columns(t):` only visits what the database
       // said is (or is not) there: the loop body is guarded.
       Context loop = ctx;
-      if (type_is(stmt, "for_statement") && checks_existence(field(stmt, "right"), ctx)) loop.guarded = true;
+      if (type_is(stmt, "for_statement") && checks_existence(field(stmt, "right"), ctx)) {
+        loop.guarded = true;
+        taint_names(field(stmt, "left"), loop);  // `for col in insp.get_columns(t): names.add(col["name"])`
+      }
       for_each_named_child(stmt, [&](TSNode child, const char* f) {
         if (type_is(child, "block") && type_is(stmt, "for_statement")) {
           walk_statement(child, loop, function, info);
@@ -222,6 +227,7 @@ class RevisionBuilder {
           collect_operations(child, ctx, function, info);
         }
       });
+      ctx.tainted.insert(loop.tainted.begin(), loop.tainted.end());
     } else if (type_is(stmt, "function_definition") || type_is(stmt, "class_definition") ||
                type_is(stmt, "decorated_definition")) {
       // Nested definitions run only if called; their operations are not the revision's own. A nested helper
@@ -235,8 +241,27 @@ class RevisionBuilder {
     }
   }
 
+  void taint_names(TSNode target, Context& ctx) const {
+    if (ts_node_is_null(target)) return;
+    walk_subtree(target, [&](TSNode n) {
+      if (type_is(n, "identifier")) ctx.tainted.insert(exprs_.text(n));
+      return true;
+    });
+  }
+
+  // `existing.add(col["name"])` / `.append(...)` with what the inspector said: `existing` holds it too.
+  void taint_collection(TSNode call, Context& ctx) const {
+    static const std::set<std::string, std::less<>> kAdders = {"add", "append", "extend", "update", "insert"};
+    TSNode function = field(call, "function");
+    if (ts_node_is_null(function) || !type_is(function, "attribute")) return;
+    TSNode object = field(function, "object");
+    if (!type_is(object, "identifier") || !kAdders.count(exprs_.text(field(function, "attribute")))) return;
+    if (checks_existence(field(call, "arguments"), ctx)) ctx.tainted.insert(exprs_.text(object));
+  }
+
   void taint_assignment(TSNode stmt, Context& ctx) const {
     TSNode inner = ts_node_named_child(stmt, 0);
+    if (!ts_node_is_null(inner) && type_is(inner, "call")) taint_collection(inner, ctx);
     if (ts_node_is_null(inner) || !(type_is(inner, "assignment") || type_is(inner, "augmented_assignment"))) return;
     TSNode right = field(inner, "right");
     if (ts_node_is_null(right) || !checks_existence(right, ctx)) return;
@@ -310,6 +335,8 @@ class RevisionBuilder {
         collect_operations(call, ctx, function, info);
         std::string table = info.operations.size() > before ? info.operations[before].table : "";
         if (!alias.empty()) inner.batch_tables[alias] = table;
+      } else if (callee != "autocommit_block") {
+        record_call(call, call, function, info);  // `with Session(bind=op.get_bind()) as session:`
       }
       return false;
     });
@@ -334,10 +361,13 @@ class RevisionBuilder {
         auto batch = ctx.batch_tables.find(receiver);
         if ((is_op || batch != ctx.batch_tables.end()) && !kNotOperations.count(name)) {
           record(n, receiver, name, batch != ctx.batch_tables.end() ? &batch->second : nullptr, ctx, function, info);
+        } else {
+          record_call(n, stmt, function, info);
         }
       } else if (type_is(fn, "identifier")) {
         std::string name = exprs_.text(fn);
         auto helper = functions_.find(name);
+        if (helper == functions_.end()) record_call(n, stmt, function, info);
         if (helper != functions_.end() && !active_.count(name) && active_.size() < 4) {
           active_.insert(name);
           Context inner = ctx;
@@ -345,9 +375,28 @@ class RevisionBuilder {
           walk_block(field(helper->second, "body"), inner, function, info);
           active_.erase(name);
         }
+      } else {
+        record_call(n, stmt, function, info);  // `sessionmaker(bind=bind)()`
       }
       return true;
     });
+  }
+
+  // Keeps a call that is not an operation (RevisionCall) when no other call of `stmt` holds it and it is not a
+  // method of `op` itself (`op.get_bind()`; `op.get_bind().execute(...)` is kept).
+  void record_call(TSNode call, TSNode stmt, const std::string& function, RevisionInfo& info) const {
+    if (!ts_node_eq(call, stmt)) {
+      for (TSNode up = ts_node_parent(call); !ts_node_is_null(up); up = ts_node_parent(up)) {
+        if (type_is(up, "call")) return;
+        if (ts_node_eq(up, stmt)) break;
+      }
+    }
+    TSNode fn = field(call, "function");
+    if (!ts_node_is_null(fn) && type_is(fn, "attribute")) {
+      TSNode object = field(fn, "object");
+      if (!ts_node_is_null(object) && type_is(object, "identifier") && op_names_.count(exprs_.text(object))) return;
+    }
+    info.calls.push_back(RevisionCall{function, exprs_.build(call)});
   }
 
   void record(TSNode call, const std::string& receiver, const std::string& name, const std::string* batch_table,

@@ -1,4 +1,7 @@
 #include "project/project.h"
+#include "project/table_model.h"
+
+#include "core/parallel.h"
 
 #include <algorithm>
 #include <functional>
@@ -52,15 +55,19 @@ const Expr* ColumnType::keyword(std::string_view name) const {
   return expr && expr->is_call() ? expr->keyword(name) : nullptr;
 }
 
-Project::Project(std::vector<std::unique_ptr<ProjectFile>> files, std::vector<ScriptLocation> script_locations)
+Project::Project(std::vector<std::unique_ptr<ProjectFile>> files, std::vector<ScriptLocation> script_locations,
+                 unsigned jobs)
     : files_(std::move(files)) {
   std::sort(files_.begin(), files_.end(), [](const auto& a, const auto& b) { return a->path() < b->path(); });
   index_modules();
-  resolve_expressions();
+  resolve_expressions(jobs);
   classify_classes();
   collect_columns();
   build_revision_graphs(script_locations);
+  table_model_ = std::make_unique<const TableModel>(*this);
 }
+
+Project::~Project() = default;
 
 void Project::index_modules() {
   // Register every dotted suffix of each module key: "app.models.user" answers to "user", "models.user"
@@ -185,13 +192,15 @@ const ClassInfo* Project::class_info(const ClassDef& def) const {
   return it == class_index_.end() ? nullptr : &classes_[it->second];
 }
 
-void Project::resolve_expressions() {
+void Project::resolve_expressions(unsigned jobs) {
   // Names are resolved once, here, so rules compare canonical strings. Per-file caches: the same
   // dotted name ("sa.Column") repeats many times in a file.
-  for (const auto& file_ptr : files_) {
-    ProjectFile& file = *file_ptr;
+  // One file per task: a task writes only its own file's `resolved` fields, and resolution reads other files'
+  // facts (bindings, imports, assigned expressions' kind/text/name/target), never their `resolved` fields.
+  parallel_for(files_.size(), jobs, [&](size_t index) {
+    ProjectFile& file = *files_[index];
     std::unordered_map<std::string, std::string> cache;
-    file.facts.for_each_expression([&](Expr& root) {
+    auto resolve_names = [&](Expr& root) {
       root.walk_mutable([&](Expr& e) {
         if (e.kind == Expr::Kind::Name || (e.kind == Expr::Kind::Attribute && e.target && e.target->is_name_like())) {
           auto [it, inserted] = cache.try_emplace(e.text);
@@ -201,8 +210,14 @@ void Project::resolve_expressions() {
           e.resolved = resolve_expr_target(file, e, 0).name;
         }
       });
-    });
-  }
+    };
+    file.facts.for_each_expression(resolve_names);
+    // A revision's other calls are not among for_each_expression's (rules scanning every construct would judge
+    // throwaway `sa.table(...)` helpers), but their names resolve the same way.
+    if (file.facts.revision) {
+      for (RevisionCall& call : file.facts.revision->calls) resolve_names(call.call);
+    }
+  });
 }
 
 }  // namespace ormlint

@@ -18,6 +18,8 @@
 
 namespace ormlint {
 
+class TableModel;  // project/table_model.h
+
 struct ProjectFile {
   ProjectFile(SourceFile source_file, std::string key, bool package)
       : source(std::move(source_file)), module_key(std::move(key)), is_package(package) {}
@@ -91,9 +93,12 @@ class Project {
   // Takes the parsed files (sorted by path here) and builds every project-level fact. `script_locations` are the
   // Alembic locations configured by alembic.ini / pyproject.toml; revision scripts outside them are grouped by
   // their folder.
-  explicit Project(std::vector<std::unique_ptr<ProjectFile>> files, std::vector<ScriptLocation> script_locations = {});
+  // `jobs` threads resolve the files' names (the other steps are serial).
+  explicit Project(std::vector<std::unique_ptr<ProjectFile>> files, std::vector<ScriptLocation> script_locations = {},
+                   unsigned jobs = 1);
   Project(const Project&) = delete;
   Project& operator=(const Project&) = delete;
+  ~Project();
 
   const std::vector<std::unique_ptr<ProjectFile>>& files() const { return files_; }
   const std::vector<ClassInfo>& classes() const { return classes_; }
@@ -101,6 +106,8 @@ class Project {
   const std::vector<ColumnInfo>& columns() const { return columns_; }
   // Every Alembic script location that holds a checked revision script, sorted by name.
   const std::vector<RevisionLocation>& revision_locations() const { return revision_locations_; }
+  // Every table, column, foreign key, relationship and constraint of the models (include project/table_model.h).
+  const TableModel& tables() const { return *table_model_; }
   // The columns defined in one file, in source order.
   std::vector<const ColumnInfo*> columns_in(const ProjectFile& file) const;
 
@@ -121,7 +128,7 @@ class Project {
   Target resolve_target(const ProjectFile& file, std::string_view dotted, int depth) const;
   Target resolve_expr_target(const ProjectFile& file, const Expr& expr, int depth) const;
   void index_modules();
-  void resolve_expressions();
+  void resolve_expressions(unsigned jobs);
   void classify_classes();
   void collect_columns();
   void build_revision_graphs(const std::vector<ScriptLocation>& script_locations);
@@ -133,6 +140,7 @@ class Project {
   std::vector<ColumnInfo> columns_;
   std::unordered_map<const ProjectFile*, std::vector<size_t>> columns_by_file_;
   std::vector<RevisionLocation> revision_locations_;
+  std::unique_ptr<const TableModel> table_model_;
 };
 
 // Maps the many public spellings of one SQLAlchemy object to one name: "sqlalchemy.sql.sqltypes.DateTime" and

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "project/project.h"
 
@@ -20,7 +21,7 @@ std::vector<std::string> strings_of(const Expr& e, bool& literal) {
   } else if (e.kind == Expr::Kind::Tuple || e.kind == Expr::Kind::List || e.kind == Expr::Kind::Set) {
     for (const Expr& item : e.items) {
       if (item.is_string()) {
-        out.push_back(item.text);
+        if (std::find(out.begin(), out.end(), item.text) == out.end()) out.push_back(item.text);
       } else {
         literal = false;
       }
@@ -45,6 +46,8 @@ RevisionNode node_for(const ProjectFile& file) {
   } else {
     node.parents = strings_of(*info.down_revision, literal);
     node.down_revision_unknown = !literal;
+    // `down_revision = ()`: Alembic turns an empty tuple into None, a base revision.
+    node.down_revision_none = literal && node.parents.empty();
   }
   if (info.depends_on) node.depends_on = strings_of(*info.depends_on, literal);
   if (info.branch_labels && info.branch_labels->kind != Expr::Kind::None) {
@@ -61,34 +64,97 @@ std::string display(const fs::path& dir) {
   return dir.generic_string();
 }
 
+bool is_under(const fs::path& dir, const fs::path& ancestor) {
+  fs::path relative = dir.lexically_relative(ancestor);
+  return !relative.empty() && *relative.begin() != "..";
+}
+
+// The configured location whose version folders hold `dir`, if any (the first one, as configs are sorted).
+const ScriptLocation* configured_location(const std::vector<ScriptLocation>& locations, const fs::path& dir) {
+  for (const ScriptLocation& location : locations) {
+    for (const fs::path& version_dir : location.version_dirs) {
+      if (version_dir == dir || (location.recursive && is_under(dir, version_dir))) return &location;
+    }
+  }
+  return nullptr;
+}
+
+// The files Alembic would load as revision scripts from these folders: every `*.py` but `__init__.py` and editor
+// lock files (`.#name.py`), in sub-folders too when the location is recursive.
+std::vector<fs::path> scripts_in(const std::vector<fs::path>& dirs, bool recursive) {
+  std::vector<fs::path> out;
+  auto consider = [&](const fs::directory_entry& entry) {
+    std::error_code ec;
+    std::string name = entry.path().filename().string();
+    if (entry.path().extension() != ".py" || !entry.is_regular_file(ec)) return;
+    if (name.rfind("__init__", 0) == 0 || name.rfind(".#", 0) == 0) return;
+    out.push_back(entry.path().lexically_normal());
+  };
+  for (const fs::path& dir : dirs) {
+    std::error_code ec;
+    if (recursive) {
+      fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+      for (; !ec && it != end; it.increment(ec)) {
+        if (it->path().filename() == "__pycache__") it.disable_recursion_pending();
+        consider(*it);
+      }
+    } else {
+      fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+      for (; !ec && it != end; it.increment(ec)) consider(*it);
+    }
+  }
+  return out;
+}
+
+bool declares_revision(const ProjectFile& file) {
+  return std::any_of(file.facts.assignments.begin(), file.facts.assignments.end(),
+                     [](const Assignment& a) { return a.target == "revision"; });
+}
+
+struct Group {
+  RevisionLocation location;
+  std::vector<fs::path> dirs;  // the folders whose scripts form it
+  bool recursive = false;
+};
+
 }  // namespace
 
 void Project::build_revision_graphs(const std::vector<ScriptLocation>& script_locations) {
-  std::map<std::string, RevisionLocation> by_name;
+  std::map<std::string, Group> by_name;
+  // Every checked file whose revision graph facts we have, by absolute path: the rest leave holes in a location.
+  std::set<fs::path> understood;
   for (const auto& file : files_) {
-    if (!file->is_revision()) continue;
     std::error_code ec;
-    fs::path dir = fs::absolute(file->source.path(), ec).parent_path().lexically_normal();
+    fs::path path = fs::absolute(file->source.path(), ec).lexically_normal();
+    if (file->is_revision() || (!file->syntax_problem && !declares_revision(*file))) understood.insert(path);
+    if (!file->is_revision()) continue;
+    fs::path dir = path.parent_path();
     // A configured location claims the scripts in its version folders; any other folder is its own location.
-    std::string name, source;
-    for (const ScriptLocation& location : script_locations) {
-      for (const fs::path& version_dir : location.version_dirs) {
-        if (version_dir == dir) {
-          source = location.source;
-          for (const fs::path& d : location.version_dirs) name += (name.empty() ? "" : ", ") + display(d);
-        }
-      }
-      if (!source.empty()) break;
+    std::string name;
+    const ScriptLocation* configured = configured_location(script_locations, dir);
+    if (configured) {
+      for (const fs::path& d : configured->version_dirs) name += (name.empty() ? "" : ", ") + display(d);
+    } else {
+      name = display(dir);
     }
-    if (name.empty()) name = display(dir);
-    RevisionLocation& location = by_name[name];
-    location.name = name;
-    location.source = source;
-    location.nodes.push_back(node_for(*file));
+    Group& group = by_name[name];
+    group.location.name = name;
+    if (configured) {
+      group.location.source = configured->source;
+      group.dirs = configured->version_dirs;
+      group.recursive = configured->recursive;
+    } else {
+      group.dirs = {dir};
+    }
+    group.location.nodes.push_back(node_for(*file));
   }
-  for (auto& [name, location] : by_name) {
+  for (auto& [name, group] : by_name) {
+    RevisionLocation& location = group.location;
     std::sort(location.nodes.begin(), location.nodes.end(),
               [](const RevisionNode& a, const RevisionNode& b) { return a.file->path() < b.file->path(); });
+    for (const fs::path& script : scripts_in(group.dirs, group.recursive)) {
+      if (!understood.count(script)) location.complete = false;
+    }
     location.build();
     revision_locations_.push_back(std::move(location));
   }

@@ -1,0 +1,107 @@
+// column-type-change: alter_column(type_=...) in upgrade() on a table that already exists. PostgreSQL rewrites the
+// table (and rebuilds its indexes) under an ACCESS EXCLUSIVE lock for most type changes, MySQL copies it, and a
+// value that does not cast to the new type fails the migration half-way through a deploy.
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+
+#include "engine/rule.h"
+
+namespace ormlint {
+
+namespace {
+
+// A short rendering of a type for the message: `sa.String(length=255)`, `postgresql.JSONB()`.
+std::string render(const Expr& e, int depth = 0) {
+  if (e.kind == Expr::Kind::String) return "\"" + e.text + "\"";
+  if (!e.is_call() || !e.target || depth > 2) return e.text;
+  std::string out = e.target->text + "(";
+  bool first = true;
+  for (const Expr& arg : e.items) {
+    out += (first ? "" : ", ") + render(arg, depth + 1);
+    first = false;
+  }
+  for (const Keyword& kw : e.keywords) {
+    out += (first ? "" : ", ") + kw.name + "=" + render(kw.value, depth + 1);
+    first = false;
+  }
+  return out + ")";
+}
+
+std::string last_segment(const std::string& dotted) {
+  size_t dot = dotted.rfind('.');
+  return dot == std::string::npos ? dotted : dotted.substr(dot + 1);
+}
+
+// A SQLAlchemy string type: its length (nullopt = unbounded: TEXT, or VARCHAR without a length).
+struct StringType {
+  bool is_string = false;
+  std::optional<long> length;
+};
+
+StringType string_type(const Expr& type) {
+  static const std::set<std::string, std::less<>> kBounded = {"String", "VARCHAR", "Unicode", "NVARCHAR"};
+  static const std::set<std::string, std::less<>> kUnbounded = {"Text", "TEXT", "UnicodeText"};
+  const std::string& origin = type.origin();
+  if (origin.rfind("sqlalchemy.", 0) != 0) return {};
+  std::string name = last_segment(origin);
+  if (kUnbounded.count(name)) return {true, std::nullopt};
+  if (!kBounded.count(name)) return {};
+  const Expr* length = type.is_call() ? type.keyword("length") : nullptr;
+  if (!length && type.is_call()) length = type.arg(0);
+  if (!length) return {true, std::nullopt};
+  if (length->kind != Expr::Kind::Number) return {};
+  try {
+    return {true, std::stol(length->text)};
+  } catch (const std::exception&) {
+    return {};
+  }
+}
+
+// VARCHAR(n) -> VARCHAR(m >= n) or TEXT changes only the catalog on PostgreSQL (no rewrite, no scan), and every
+// old value fits. Known only when existing_type says what the column was.
+bool widens_string(const Expr& from, const Expr& to) {
+  StringType old_type = string_type(from), new_type = string_type(to);
+  if (!old_type.is_string || !new_type.is_string) return false;
+  if (!new_type.length) return true;
+  return old_type.length && *new_type.length >= *old_type.length;
+}
+
+class ColumnTypeChange final : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo info{"OL224", "column-type-change",
+                               "upgrade() changes a column's type on an existing table: a locked table rewrite, and "
+                               "values that do not cast fail the migration",
+                               Severity::Warning, Profile::Any, true};
+    return info;
+  }
+
+  void check_file(const ProjectFile& file, const Project& /*project*/, Reporter& out) const override {
+    if (!file.facts.revision) return;
+    const RevisionInfo& revision = *file.facts.revision;
+    for (const OperationCall& op : revision.operations) {
+      if (op.function != "upgrade" || op.name != "alter_column") continue;
+      const Expr* type = op.call.keyword("type_");
+      if (!type || type->kind == Expr::Kind::None || revision.creates_table_before(op)) continue;
+      const Expr* existing = op.call.keyword("existing_type");
+      if (existing && widens_string(*existing, *type)) continue;
+      std::string table = !op.table.empty() ? op.table : op.in_batch ? "<batch table>" : "<table>";
+      std::string column = op.column_name().empty() ? "<column>" : op.column_name();
+      std::string from = existing && existing->kind != Expr::Kind::None ? " from `" + render(*existing) + "`" : "";
+      out.report(file, op.call.loc,
+                 "upgrade() changes `" + table + "." + column + "`" + from + " to `" + render(*type) +
+                     "`: PostgreSQL rewrites the whole table under an ACCESS EXCLUSIVE lock (reads and writes wait), "
+                     "and a value that does not cast fails the migration",
+                 "add a new column of the new type, backfill it in batches, switch the code to it, then drop `" +
+                     column + "` in a later release");
+    }
+  }
+};
+
+ORMLINT_RULE(ColumnTypeChange);
+
+}  // namespace
+
+}  // namespace ormlint

@@ -1,0 +1,112 @@
+// create-index-not-concurrently: upgrade() builds an index on a table that already exists without
+// `postgresql_concurrently=True`: `op.create_index` / `batch_op.create_index`, and `op.add_column` of a
+// column with `index=True` (Alembic follows the ADD COLUMN with a CREATE INDEX). A plain CREATE INDEX holds a
+// SHARE lock on the table for the whole build, so every INSERT, UPDATE and DELETE waits — minutes on a large
+// table. Unique indexes are left to unique-constraint-on-existing-table, which says the same and warns about
+// duplicates, so one line never carries two findings. Tables created earlier in the same upgrade() are new
+// and empty: exempt.
+#include <set>
+#include <string>
+
+#include "engine/rule.h"
+
+namespace ormlint {
+
+namespace {
+
+std::string literal_name(const Expr* e) {
+  if (!e) return "";
+  if (e->is_string()) return e->text;
+  // `op.f("ix_users_email")`: the name as Alembic's naming convention receives it.
+  if (e->is_call() && e->callee_name() == "f" && e->arg(0) && e->arg(0)->is_string()) return e->arg(0)->text;
+  return "";
+}
+
+std::string index_name(const OperationCall& op) {
+  const Expr* name = op.call.keyword("index_name");
+  return literal_name(name ? name : op.argument(0));
+}
+
+// The literal `postgresql_concurrently=False` or no keyword at all; a variable may well be True.
+bool not_concurrent(const OperationCall& op) {
+  const Expr* flag = op.call.keyword("postgresql_concurrently");
+  return !flag || flag->is_false() || flag->kind == Expr::Kind::None;
+}
+
+bool is_true(const Expr* e) {
+  return e && e->is_true();
+}
+
+// The Column(...) of an add_column, when written in place.
+const Expr* added_column(const OperationCall& op) {
+  const Expr* column = op.call.keyword("column");
+  if (!column) column = op.argument(0);
+  return column && column->is_call() ? column : nullptr;
+}
+
+std::string existing_table(const OperationCall& op) {
+  return op.table.empty() ? "an existing table" : "existing table `" + op.table + "`";
+}
+
+const char* const kConcurrentHelp =
+    "build it without blocking writes: `op.create_index(..., postgresql_concurrently=True)` inside "
+    "`with op.get_context().autocommit_block():`";
+
+class CreateIndexNotConcurrently final : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo info{
+        "OL211",
+        "create-index-not-concurrently",
+        "Index built on an existing table without postgresql_concurrently=True: writes to "
+        "the table block for the whole build",
+        Severity::Warning,
+        Profile::PostgreSQL,
+        true};
+    return info;
+  }
+
+  void check_file(const ProjectFile& file, const Project& /*project*/, Reporter& out) const override {
+    if (!file.facts.revision) return;
+    const RevisionInfo& revision = *file.facts.revision;
+    std::set<uint32_t> reported;  // a helper called twice is one finding
+    for (const OperationCall& op : revision.operations) {
+      // downgrade() is rollback code, run by hand in an emergency: the lock rules judge upgrade() only.
+      if (op.function != "upgrade" || revision.creates_table_before(op)) continue;
+      if (op.name == "create_index") {
+        if (!not_concurrent(op) || is_true(op.call.keyword("unique"))) continue;
+        if (!reported.insert(op.call.loc.start_byte).second) continue;
+        std::string name = index_name(op);
+        out.report(file, op.call.loc,
+                   "CREATE INDEX " + (name.empty() ? std::string() : "`" + name + "` ") + "on " +
+                       existing_table(op) +
+                       " takes a SHARE lock: every write to the table waits until the index is built",
+                   kConcurrentHelp);
+      } else if (op.name == "add_column") {
+        check_add_column(file, op, reported, out);
+      }
+    }
+  }
+
+ private:
+  static void check_add_column(const ProjectFile& file, const OperationCall& op, std::set<uint32_t>& reported,
+                               Reporter& out) {
+    const Expr* column = added_column(op);
+    if (!column || !is_true(column->keyword("index")) || is_true(column->keyword("unique"))) return;
+    if (!reported.insert(op.call.loc.start_byte).second) return;
+    std::string name = op.column_name();
+    std::string shown = (op.table.empty() ? "?" : op.table) + "." + (name.empty() ? "?" : name);
+    out.report(file, op.call.loc,
+               "`" + shown + "` is added with index=True: Alembic then runs CREATE INDEX on " +
+                   existing_table(op) + ", which blocks every write until the index is built",
+               "drop `index=True` and add the index with `op.create_index(..., "
+               "postgresql_concurrently=True)` inside "
+               "`with op.get_context().autocommit_block():`");
+  }
+};
+
+ORMLINT_RULE(CreateIndexNotConcurrently);
+
+}  // namespace
+
+}  // namespace ormlint

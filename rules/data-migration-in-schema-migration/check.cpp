@@ -1,0 +1,276 @@
+// data-migration-in-schema-migration: upgrade() changes the schema and also changes data (op.bulk_insert, an
+// UPDATE/INSERT/DELETE through op.execute or a connection, an ORM session). In one revision they run in one
+// transaction: the locks the schema change took are held while the data change runs over every row, a failure in
+// either half undoes (or, without transactional DDL, half-applies) both, and neither can be re-run on its own.
+// Rows seeded into a table the same upgrade() created are not a data migration and are not flagged.
+#include <cctype>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/rule.h"
+
+namespace ormlint {
+
+namespace {
+
+std::string lower(std::string_view text) {
+  std::string out;
+  for (char c : text) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+
+// The SQL's words, lower-cased, without comments, quotes and punctuation.
+std::vector<std::string> sql_words(std::string_view sql) {
+  std::vector<std::string> words;
+  std::string word;
+  for (size_t i = 0; i < sql.size(); ++i) {
+    char c = sql[i];
+    if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {  // `-- comment` to the end of the line
+      while (i < sql.size() && sql[i] != '\n') ++i;
+      c = ' ';
+    }
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.') {
+      word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if (!word.empty()) {
+      words.push_back(std::move(word));
+      word.clear();
+    }
+  }
+  if (!word.empty()) words.push_back(std::move(word));
+  return words;
+}
+
+// One data-changing SQL statement: its verb ("UPDATE") and, for `INSERT INTO t`, the table (for the seed exemption).
+struct DataStatement {
+  std::string verb;
+  std::string target;
+};
+
+std::string upper(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// The data-changing statements of an SQL string (`;`-separated), by their first keyword.
+std::vector<DataStatement> data_statements(std::string_view sql) {
+  std::vector<DataStatement> result;
+  while (!sql.empty()) {
+    size_t end = sql.find(';');
+    std::vector<std::string> words = sql_words(sql.substr(0, end));
+    sql = end == std::string_view::npos ? std::string_view{} : sql.substr(end + 1);
+    if (words.empty()) continue;
+    std::string verb = words[0];
+    if (verb == "with") {  // `WITH moved AS (...) UPDATE ...`
+      for (const std::string& w : words) {
+        if (w == "update" || w == "insert" || w == "delete") {
+          verb = w;
+          break;
+        }
+      }
+    }
+    if (verb != "update" && verb != "insert" && verb != "delete" && verb != "merge") continue;
+    std::string target = verb == "insert" && words.size() > 2 && words[1] == "into" ? words[2] : "";
+    if (target.rfind('.') != std::string::npos) target = target.substr(target.rfind('.') + 1);
+    result.push_back({upper(verb), target});
+  }
+  return result;
+}
+
+std::string with_article(const std::string& verb) {
+  return (verb == "UPDATE" || verb == "INSERT" ? "an " : "a ") + verb;
+}
+
+// DDL through op.execute: `ALTER TABLE ...`, `CREATE INDEX ...`, `DROP ...`.
+bool is_ddl(std::string_view sql) {
+  std::vector<std::string> words = sql_words(sql);
+  return !words.empty() && (words[0] == "create" || words[0] == "alter" || words[0] == "drop");
+}
+
+const Expr* unwrap_text(const Expr* e) {
+  if (e && e->is_call() && (e->origin() == "sqlalchemy.text" || e->callee_name() == "text")) return e->arg(0);
+  return e;
+}
+
+// The literal name of a `sa.table("roles", ...)` / `sa.Table("roles", ...)` call; "" otherwise.
+std::string table_call_name(const Expr& e) {
+  if (!e.is_call()) return "";
+  std::string_view callee = e.callee_name();
+  if (callee != "table" && callee != "Table") return "";
+  const Expr* name = e.arg(0);
+  return name && name->is_string() ? name->text : "";
+}
+
+// `roles = op.create_table("roles", ...)` / `roles = sa.table("roles", ...)`: the line starts with the
+// assignment (facts keep the call, not its target).
+bool assigned_to(const ProjectFile& file, const Location& loc, const std::string& variable) {
+  std::string_view line = file.source.line_text(loc.line);
+  while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+  if (!starts_with(line, variable)) return false;
+  line.remove_prefix(variable.size());
+  while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+  return starts_with(line, "=") && !starts_with(line, "==");
+}
+
+class Checker {
+ public:
+  Checker(const ProjectFile& file, Reporter& out) : file_(file), revision_(*file.facts.revision), out_(out) {}
+
+  void run() {
+    if (!changes_schema()) return;
+    for (const OperationCall& op : revision_.operations) {
+      if (op.function != "upgrade") continue;
+      if (op.name == "bulk_insert") {
+        const Expr* table = op.call.keyword("table");
+        if (!table) table = op.call.arg(0);
+        std::string name = table ? table_name(*table) : "";
+        if (!created_before(name, op.call.loc.start_byte)) {
+          report(op.call.loc, "`op.bulk_insert` into `" + (name.empty() ? (table ? table->text : "?") : name) + "`");
+        }
+      } else if (op.name == "execute") {
+        const Expr* sql = op.call.keyword("sqltext");
+        check_statement(sql ? sql : op.call.arg(0), op.call.loc, "op.execute");
+      }
+    }
+    bool flask_session_reported = false;
+    for (const RevisionCall& call : revision_.calls) {
+      if (call.function != "upgrade") continue;
+      call.call.walk([&](const Expr& e) {
+        if (!e.is_call() || !e.target) return;
+        std::string_view callee = e.callee_name();
+        if ((callee == "execute" || callee == "exec_driver_sql") && e.target->is(Expr::Kind::Attribute)) {
+          check_statement(e.arg(0), e.loc, e.target->text);
+        } else if (is_session_factory(e.origin())) {
+          report(e.loc, "an ORM session (`" + e.target->text + "(...)`)");
+        } else if (!flask_session_reported && e.origin().starts_with("flask_sqlalchemy.SQLAlchemy().session")) {
+          flask_session_reported = true;  // db.session.add/commit/...: one finding for the session
+          report(e.loc, "the Flask-SQLAlchemy session (`" + e.target->text + "(...)`)");
+        }
+      });
+    }
+  }
+
+ private:
+  // Any create_/drop_/add_/alter_/rename_ operation in upgrade(), or DDL passed to op.execute.
+  bool changes_schema() const {
+    for (const OperationCall& op : revision_.operations) {
+      if (op.function != "upgrade") continue;
+      for (std::string_view prefix : {"create_", "drop_", "add_", "alter_", "rename_"}) {
+        if (starts_with(op.name, prefix)) return true;
+      }
+      if (op.name == "execute") {
+        const Expr* sql = unwrap_text(op.call.arg(0));
+        if (sql && sql->kind == Expr::Kind::String && is_ddl(sql->text)) return true;
+      }
+    }
+    return false;
+  }
+
+  static bool is_session_factory(const std::string& origin) {
+    static const std::set<std::string, std::less<>> kFactories = {"Session", "sessionmaker", "scoped_session",
+                                                                  "AsyncSession", "async_sessionmaker"};
+    if (!origin.starts_with("sqlalchemy.") && !origin.starts_with("sqlmodel.")) return false;
+    size_t dot = origin.rfind('.');
+    return kFactories.count(origin.substr(dot + 1)) > 0;
+  }
+
+  // An SQL string (also in sa.text), or a Core statement (`users.update()...`, `sa.delete(users)`).
+  void check_statement(const Expr* statement, const Location& loc, const std::string& via) {
+    const Expr* sql = unwrap_text(statement);
+    if (!sql) return;
+    if (sql->kind == Expr::Kind::String) {
+      for (const DataStatement& data : data_statements(sql->text)) {
+        if (created_before(data.target, loc.start_byte)) continue;
+        report(loc, with_article(data.verb) + " through `" + via + "`");
+        return;
+      }
+      return;
+    }
+    std::string verb, target;
+    sql->walk([&](const Expr& e) {
+      if (!verb.empty() || !e.is_call() || !e.target) return;
+      std::string_view callee = e.callee_name();
+      if (callee != "update" && callee != "insert" && callee != "delete") return;
+      const std::string& origin = e.origin();
+      bool function = origin == "sqlalchemy.update" || origin == "sqlalchemy.insert" || origin == "sqlalchemy.delete";
+      // `users.update()` (a table's method) or `sa.update(users)`.
+      const Expr* table = function ? e.arg(0) : e.target->is(Expr::Kind::Attribute) ? e.target->target.get() : nullptr;
+      if (!table) return;
+      verb = upper(std::string(callee));
+      target = callee == "insert" ? table_name(*table) : "";
+    });
+    if (verb.empty() || created_before(target, loc.start_byte)) return;
+    report(loc, with_article(verb) + " through `" + via + "`");
+  }
+
+  // The literal table behind an expression: `sa.table("roles", ...)`, or a name assigned from such a call or from
+  // `op.create_table("roles", ...)` (in the module or in upgrade()).
+  std::string table_name(const Expr& e) const {
+    if (std::string name = table_call_name(e); !name.empty()) return name;
+    if (!e.is(Expr::Kind::Name)) return "";
+    for (const Assignment& assignment : file_.facts.assignments) {
+      if (assignment.target == e.text) return table_call_name(assignment.value);
+    }
+    for (const OperationCall& op : revision_.operations) {
+      if (op.function == "upgrade" && op.name == "create_table" && assigned_to(file_, op.call.loc, e.text)) {
+        return op.table;
+      }
+    }
+    for (const RevisionCall& call : revision_.calls) {
+      if (call.function == "upgrade" && assigned_to(file_, call.call.loc, e.text)) return table_call_name(call.call);
+    }
+    return "";
+  }
+
+  // Rows for a table this upgrade() created before: reference data seeded into a new, empty table.
+  bool created_before(const std::string& table, uint32_t byte) const {
+    if (table.empty()) return false;
+    for (const OperationCall& op : revision_.operations) {
+      if (op.function == "upgrade" && op.name == "create_table" && lower(op.table) == lower(table) &&
+          op.call.loc.start_byte < byte) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void report(const Location& loc, const std::string& what) {
+    if (!reported_.insert(loc.start_byte).second) return;  // a helper called twice, or nested matches
+    out_.report(file_, loc,
+                "upgrade() changes data with " + what +
+                    " in a revision that also changes the schema: the schema change's locks are held until the data "
+                    "change commits, and the two cannot be retried or reverted separately",
+                "move the data change to its own revision right after this one (`alembic revision -m \"backfill "
+                "...\"`), batched if the table is large");
+  }
+
+  const ProjectFile& file_;
+  const RevisionInfo& revision_;
+  Reporter& out_;
+  std::set<uint32_t> reported_;
+};
+
+class DataMigrationInSchemaMigration final : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo info{"OL229", "data-migration-in-schema-migration",
+                               "Data change (bulk_insert, UPDATE/INSERT/DELETE, ORM session) in a revision that also "
+                               "changes the schema",
+                               Severity::Info, Profile::Any, true};
+    return info;
+  }
+
+  void check_file(const ProjectFile& file, const Project& /*project*/, Reporter& out) const override {
+    if (!file.facts.revision) return;
+    Checker(file, out).run();
+  }
+};
+
+ORMLINT_RULE(DataMigrationInSchemaMigration);
+
+}  // namespace
+
+}  // namespace ormlint

@@ -1,0 +1,113 @@
+// destructive-operation: upgrade() drops a table, a column or a primary key. The rows or values are gone for good
+// (a downgrade re-creates the structure, not the data), and the application version still running while the
+// migration is deployed keeps reading what was dropped.
+#include <string>
+
+#include "engine/rule.h"
+
+namespace ormlint {
+
+namespace {
+
+// A table as the message shows it: the literal name, else the expression as written.
+std::string table_shown(const OperationCall& op) {
+  if (!op.table.empty()) return op.table;
+  if (op.in_batch) return "<batch table>";
+  const Expr* table = op.call.keyword("table_name");
+  if (!table) table = op.call.arg(0);
+  return table ? "<" + table->text + ">" : "<table>";
+}
+
+// A literal name, also through Alembic's naming-convention marker `op.f("pk_users")`; "" otherwise.
+std::string literal_name(const Expr* e) {
+  if (e && e->is_call() && e->callee_name() == "f" && !e->items.empty()) e = &e->items[0];
+  return e && e->is_string() ? e->text : "";
+}
+
+// The same upgrade() added this column earlier: dropping it removes a temporary column, not existing data.
+bool column_added_before(const RevisionInfo& revision, const OperationCall& op, const std::string& column) {
+  if (op.table.empty() || column.empty()) return false;
+  for (const OperationCall& earlier : revision.operations) {
+    if (&earlier == &op) return false;
+    if (earlier.function == op.function && earlier.name == "add_column" && earlier.table == op.table &&
+        earlier.column_name() == column) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// drop_constraint(..., type_="primary"); `type_` is the second argument after the table.
+bool drops_primary_key(const OperationCall& op) {
+  const Expr* type = op.call.keyword("type_");
+  if (!type) type = op.argument(1);
+  return type && type->is_string() && type->text == "primary";
+}
+
+// A primary key swap: the same upgrade() creates the table's new primary key after dropping the old one.
+bool primary_key_replaced(const RevisionInfo& revision, const OperationCall& op) {
+  if (op.table.empty()) return false;
+  bool after = false;
+  for (const OperationCall& later : revision.operations) {
+    if (&later == &op) {
+      after = true;
+    } else if (after && later.function == op.function && later.name == "create_primary_key" &&
+               later.table == op.table) {
+      return true;
+    }
+  }
+  return false;
+}
+
+class DestructiveOperation final : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo info{"OL221", "destructive-operation",
+                               "upgrade() drops a table, a column or a primary key: the data is gone and the running "
+                               "application still reads it",
+                               Severity::Warning, Profile::Any, true};
+    return info;
+  }
+
+  void check_file(const ProjectFile& file, const Project& /*project*/, Reporter& out) const override {
+    if (!file.facts.revision) return;
+    const RevisionInfo& revision = *file.facts.revision;
+    for (const OperationCall& op : revision.operations) {
+      // downgrade() undoes this revision on purpose; a table this upgrade() created holds no data yet.
+      if (op.function != "upgrade" || revision.creates_table_before(op)) continue;
+      if (op.name == "drop_table") {
+        out.report(file, op.call.loc,
+                   "upgrade() drops table `" + table_shown(op) +
+                       "` with all its rows; the application version still running during the deploy fails on it "
+                       "with UndefinedTable",
+                   "deploy code that no longer uses `" + table_shown(op) +
+                       "` first, keep a copy of the data (backup or archive table), then drop it in a later migration");
+      } else if (op.name == "drop_column") {
+        std::string column = op.column_name();
+        if (column_added_before(revision, op, column)) continue;
+        std::string shown = table_shown(op) + "." + (column.empty() ? "<column>" : column);
+        out.report(file, op.call.loc,
+                   "upgrade() drops `" + shown +
+                       "` and its data; the application version still running during the deploy selects it and "
+                       "fails with UndefinedColumn",
+                   "expand/contract: deploy code that no longer reads `" + shown +
+                       "` first (remove it from the model), keep a copy of the data, then drop it in a later migration");
+      } else if (op.name == "drop_constraint" && drops_primary_key(op) && !primary_key_replaced(revision, op)) {
+        std::string constraint = literal_name(op.call.keyword("constraint_name"));
+        if (constraint.empty()) constraint = literal_name(op.argument(0));
+        if (constraint.empty()) constraint = "<name>";
+        out.report(file, op.call.loc,
+                   "upgrade() drops the primary key `" + constraint + "` of `" + table_shown(op) +
+                       "` without creating a new one: duplicate rows can be inserted, and the ORM can no longer "
+                       "identify rows to update or delete",
+                   "create the new primary key (`create_primary_key(...)`) in the same upgrade(), right after the drop");
+      }
+    }
+  }
+};
+
+ORMLINT_RULE(DestructiveOperation);
+
+}  // namespace
+
+}  // namespace ormlint

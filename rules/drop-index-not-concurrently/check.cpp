@@ -1,0 +1,84 @@
+// drop-index-not-concurrently: upgrade() drops an index with `op.drop_index` / `batch_op.drop_index` without
+// `postgresql_concurrently=True`. DROP INDEX takes an ACCESS EXCLUSIVE lock on the index's table: reads wait
+// too, and the lock request itself queues behind any long-running query, stalling every query that arrives
+// after it. Exempt: tables created earlier in the same upgrade() (new and empty), and tables dropped later in
+// it (DROP TABLE takes the same lock anyway, and autogenerate writes drop_index before drop_table).
+#include <set>
+#include <string>
+
+#include "engine/rule.h"
+
+namespace ormlint {
+
+namespace {
+
+std::string literal_name(const Expr* e) {
+  if (!e) return "";
+  if (e->is_string()) return e->text;
+  // `op.f("ix_users_email")`: the name as Alembic's naming convention receives it.
+  if (e->is_call() && e->callee_name() == "f" && e->arg(0) && e->arg(0)->is_string()) return e->arg(0)->text;
+  return "";
+}
+
+std::string index_name(const OperationCall& op) {
+  const Expr* name = op.call.keyword("index_name");
+  return literal_name(name ? name : op.argument(0));
+}
+
+// The literal `postgresql_concurrently=False` or no keyword at all; a variable may well be True.
+bool not_concurrent(const OperationCall& op) {
+  const Expr* flag = op.call.keyword("postgresql_concurrently");
+  return !flag || flag->is_false() || flag->kind == Expr::Kind::None;
+}
+
+bool drops_table_after(const RevisionInfo& revision, const OperationCall& op) {
+  if (op.table.empty()) return false;
+  bool after = false;
+  for (const OperationCall& other : revision.operations) {
+    if (&other == &op) after = true;
+    if (after && other.function == op.function && other.name == "drop_table" && other.table == op.table)
+      return true;
+  }
+  return false;
+}
+
+class DropIndexNotConcurrently final : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo info{
+        "OL212",
+        "drop-index-not-concurrently",
+        "op.drop_index without postgresql_concurrently=True: takes an ACCESS EXCLUSIVE lock "
+        "that blocks reads and writes",
+        Severity::Warning,
+        Profile::PostgreSQL,
+        true};
+    return info;
+  }
+
+  void check_file(const ProjectFile& file, const Project& /*project*/, Reporter& out) const override {
+    if (!file.facts.revision) return;
+    const RevisionInfo& revision = *file.facts.revision;
+    std::set<uint32_t> reported;  // a helper called twice is one finding
+    for (const OperationCall& op : revision.operations) {
+      // downgrade() is rollback code, run by hand in an emergency: the lock rules judge upgrade() only.
+      if (op.function != "upgrade" || op.name != "drop_index" || !not_concurrent(op)) continue;
+      if (revision.creates_table_before(op) || drops_table_after(revision, op)) continue;
+      if (!reported.insert(op.call.loc.start_byte).second) continue;
+      std::string name = index_name(op);
+      std::string table = op.table.empty() ? "the table" : "`" + op.table + "`";
+      out.report(file, op.call.loc,
+                 "DROP INDEX " + (name.empty() ? std::string() : "`" + name + "` ") +
+                     "takes an ACCESS EXCLUSIVE lock on " + table +
+                     ": reads and writes wait, and queue behind any long-running query",
+                 "drop it without blocking: `op.drop_index(..., postgresql_concurrently=True)` inside "
+                 "`with op.get_context().autocommit_block():`");
+    }
+  }
+};
+
+ORMLINT_RULE(DropIndexNotConcurrently);
+
+}  // namespace
+
+}  // namespace ormlint

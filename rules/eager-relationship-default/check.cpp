@@ -1,0 +1,86 @@
+// eager-relationship-default: `relationship(..., lazy="joined")` or `lazy="subquery"` (also `lazy=False`, the
+// old spelling of "joined", on relationship(), backref() and SQLModel's sa_relationship_kwargs): every query
+// for the class then loads the related rows too, wanted or not. Reported at the `lazy=` argument. `selectin`,
+// `select`, `raise`, `dynamic`, `write_only` and per-query options (joinedload()) are not flagged.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "engine/rule.h"
+
+namespace ormlint {
+
+namespace {
+
+bool is_relationship_call(const Expr& e) {
+  if (!e.is_call()) return false;
+  const std::string& origin = e.origin();
+  return origin == "sqlalchemy.orm.relationship" || origin == "sqlalchemy.orm.relation" ||
+         origin == "sqlalchemy.orm.backref" || origin == "sqlmodel.Relationship";
+}
+
+// "joined" / "subquery" for an eager loader strategy, nullopt otherwise.
+std::optional<std::string> eager_strategy(const Expr& value) {
+  if (value.is_false()) return std::string("joined");  // lazy=False: the legacy spelling
+  if (!value.is_string()) return std::nullopt;
+  if (value.text == "joined" || value.text == "subquery") return value.text;
+  return std::nullopt;
+}
+
+class EagerRelationshipDefault final : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo info{"OL407",
+                               "eager-relationship-default",
+                               "relationship() loads eagerly by default (lazy=\"joined\" / \"subquery\")",
+                               Severity::Info,
+                               Profile::Any,
+                               true};
+    return info;
+  }
+
+  void check_file(const ProjectFile& file, const Project& /*project*/, Reporter& out) const override {
+    file.facts.for_each_expression([&](const Expr& top) {
+      top.walk([&](const Expr& e) {
+        if (!is_relationship_call(e)) return;
+        for (const Keyword& kw : e.keywords) {
+          if (kw.name == "lazy") check_lazy(file, e, kw.value, kw.loc, out);
+        }
+        // SQLModel: Relationship(sa_relationship_kwargs={"lazy": "joined"}).
+        const Expr* extra = e.keyword("sa_relationship_kwargs");
+        if (!extra || extra->kind != Expr::Kind::Dict) return;
+        for (size_t i = 0; i + 1 < extra->items.size(); i += 2) {
+          const Expr& key = extra->items[i];
+          if (key.is_string() && key.text == "lazy") check_lazy(file, e, extra->items[i + 1], key.loc, out);
+        }
+      });
+    });
+  }
+
+ private:
+  static void check_lazy(const ProjectFile& file, const Expr& call, const Expr& value, const Location& where,
+                         Reporter& out) {
+    auto strategy = eager_strategy(value);
+    if (!strategy) return;
+    std::string target;
+    if (const Expr* first = call.arg(0))
+      target = first->is_string() ? "\"" + first->text + "\"" : first->text;
+    const std::string what = std::string(call.callee_name()) + "(" + target + ")";
+    const std::string written = value.is_false() ? "lazy=False" : "lazy=\"" + *strategy + "\"";
+    std::string message =
+        "`" + what + "` with `" + written + "` loads the related rows on every query of the class";
+    message += *strategy == "joined" ? ", adding a LEFT OUTER JOIN even where they are not used"
+                                     : ", with a second SELECT re-running the original query";
+    out.report(file, where, std::move(message),
+               "keep the default lazy loading and ask for it per query: `select(...).options(" +
+                   std::string(*strategy == "joined" ? "joinedload" : "selectinload") +
+                   "(...))`; or use "
+                   "`lazy=\"selectin\"` for a collection that is nearly always needed");
+  }
+};
+
+ORMLINT_RULE(EagerRelationshipDefault);
+
+}  // namespace
+
+}  // namespace ormlint

@@ -1,0 +1,54 @@
+// empty-downgrade: a revision whose downgrade() is missing or does nothing (`pass`, `...`, a docstring) while its
+// upgrade() changes something. `alembic downgrade` then reports success and moves the version table back, but the
+// schema stays as upgrade() left it: the next `alembic upgrade` fails on objects that already exist.
+#include <string>
+
+#include "engine/rule.h"
+
+namespace ormlint {
+
+namespace {
+
+std::string revision_id(const RevisionInfo& revision) {
+  return revision.revision && revision.revision->is_string() ? revision.revision->text : "";
+}
+
+class EmptyDowngrade final : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo info{"OL226", "empty-downgrade",
+                               "downgrade() is missing or only `pass`: `alembic downgrade` reports success and leaves "
+                               "the schema changed",
+                               Severity::Warning, Profile::Any, true};
+    return info;
+  }
+
+  void check_file(const ProjectFile& file, const Project& /*project*/, Reporter& out) const override {
+    if (!file.facts.revision || !file.facts.revision->upgrade) return;
+    const RevisionInfo& revision = *file.facts.revision;
+    // A merge revision, or a revision that only moves the version table: nothing to undo.
+    if (revision.upgrade->trivial_body) return;
+    std::string id = revision_id(revision);
+    std::string which = id.empty() ? "this revision" : "revision " + id;
+    const std::string help =
+        "write the inverse of upgrade() (drop what it creates, restore what it drops), or `raise "
+        "NotImplementedError(\"...\")` to document that it cannot be undone";
+    if (!revision.downgrade) {
+      out.report(file, revision.upgrade->def_loc,
+                 "this revision has no downgrade(): `alembic downgrade` on " + which +
+                     " fails with AttributeError instead of undoing upgrade()",
+                 help);
+    } else if (revision.downgrade->trivial_body && !revision.downgrade->raises_only) {
+      out.report(file, revision.downgrade->def_loc,
+                 "downgrade() does nothing: `alembic downgrade` reports success and un-stamps " + which +
+                     ", but every change upgrade() made stays, and the next `alembic upgrade` runs it again on top",
+                 help);
+    }
+  }
+};
+
+ORMLINT_RULE(EmptyDowngrade);
+
+}  // namespace
+
+}  // namespace ormlint

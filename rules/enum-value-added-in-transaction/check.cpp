@@ -1,0 +1,144 @@
+// enum-value-added-in-transaction: `op.execute("ALTER TYPE ... ADD VALUE ...")` (also through `sa.text(...)`,
+// an f-string or `.format()`) outside `with op.get_context().autocommit_block():`. Before PostgreSQL 12 the
+// statement fails ("ALTER TYPE ... ADD cannot run inside a transaction block"); from 12 on it runs, but the
+// new value cannot be used until the transaction commits ("unsafe use of new value"), so a data update in the
+// same migration fails. Judged in downgrade() too: a rollback that fails is as broken as an upgrade that
+// does. Exempt: a type created by an earlier `CREATE TYPE ... AS ENUM` in the same function (its new values
+// are usable in that transaction).
+#include <cctype>
+#include <regex>
+#include <set>
+#include <string>
+
+#include "engine/rule.h"
+
+namespace ormlint {
+
+namespace {
+
+// The SQL an `op.execute(...)` argument spells out, as far as literals show it: a string (f-strings included:
+// their
+// `{...}` parts stay as written), `sa.text("...")`, `"...".format(...)`, `"..." % x`, `"..." + x`, and a
+// module-level constant holding one of these. False when no literal SQL is visible (a Table.update()
+// construct, a local variable).
+bool literal_sql(const ModuleFacts& module, const Expr* e, std::string& out, int depth = 0) {
+  if (!e || depth > 8) return false;
+  switch (e->kind) {
+    case Expr::Kind::Name: {
+      auto binding = module.bindings.find(e->text);
+      if (binding == module.bindings.end() || binding->second.kind != ModuleFacts::BindingKind::Assignment)
+        return false;
+      return literal_sql(module, &module.assignments[binding->second.index].value, out, depth + 1);
+    }
+    case Expr::Kind::String:
+      out += e->text;
+      return true;
+    case Expr::Kind::BinaryOp: {
+      if (e->name != "+" && e->name != "%") return false;
+      bool left = literal_sql(module, e->arg(0), out, depth + 1);
+      if (e->name == "%") return left;
+      out += ' ';
+      return literal_sql(module, e->arg(1), out, depth + 1) || left;
+    }
+    case Expr::Kind::Call: {
+      std::string_view callee = e->callee_name();
+      if (callee == "text") {
+        const Expr* text = e->keyword("text");
+        return literal_sql(module, text ? text : e->arg(0), out, depth + 1);
+      }
+      // `"...".format(v)`, `sa.text("...").execution_options(...)`: the SQL is the method's object.
+      bool method = e->target && e->target->kind == Expr::Kind::Attribute && e->target->target;
+      if (method && (callee == "format" || callee == "strip" || callee == "execution_options" ||
+                     callee == "bindparams")) {
+        return literal_sql(module, e->target->target.get(), out, depth + 1);
+      }
+      return false;
+    }
+    case Expr::Kind::Other:
+      return e->name == "parenthesized_expression" && e->items.size() == 1 &&
+             literal_sql(module, e->arg(0), out, depth + 1);
+    default:
+      return false;
+  }
+}
+
+const Expr* executed_sql(const OperationCall& op) {
+  const Expr* sql = op.call.keyword("sqltext");
+  return sql ? sql : op.argument(0);
+}
+
+// `ALTER TYPE <name> ADD VALUE`, any case and spacing; <name> may be quoted or schema-qualified. Returns the
+// name.
+std::string added_enum_type(const std::string& sql) {
+  static const std::regex kAddValue(R"(\balter\s+type\s+(\S+)\s+add\s+value\b)",
+                                    std::regex::icase | std::regex::ECMAScript | std::regex::optimize);
+  std::smatch match;
+  if (!std::regex_search(sql, match, kAddValue)) return "";
+  return match[1].str();
+}
+
+std::string lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// Every type an op.execute("CREATE TYPE <name> AS ENUM ...") before `op` in the same function creates (lower
+// case): PostgreSQL lets a transaction use values added to a type it created itself.
+bool type_created_before(const ModuleFacts& module, const OperationCall& op, const std::string& type) {
+  static const std::regex kCreateType(R"(\bcreate\s+type\s+(\S+)\s+as\s+enum\b)",
+                                      std::regex::icase | std::regex::ECMAScript | std::regex::optimize);
+  for (const OperationCall& earlier : module.revision->operations) {
+    if (&earlier == &op) return false;
+    std::string sql;
+    if (earlier.function != op.function || earlier.name != "execute" ||
+        !literal_sql(module, executed_sql(earlier), sql)) {
+      continue;
+    }
+    for (std::sregex_iterator it(sql.begin(), sql.end(), kCreateType), end; it != end; ++it) {
+      if (lower((*it)[1].str()) == lower(type)) return true;
+    }
+  }
+  return false;
+}
+
+class EnumValueAddedInTransaction final : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo info{
+        "OL215",
+        "enum-value-added-in-transaction",
+        "ALTER TYPE ... ADD VALUE outside autocommit_block(): fails before PostgreSQL 12, "
+        "and the new value is unusable until the migration commits",
+        Severity::Warning,
+        Profile::PostgreSQL,
+        true};
+    return info;
+  }
+
+  void check_file(const ProjectFile& file, const Project& /*project*/, Reporter& out) const override {
+    if (!file.facts.revision) return;
+    std::set<uint32_t> reported;  // a helper called from upgrade() and downgrade() is one finding, not two
+    for (const OperationCall& op : file.facts.revision->operations) {
+      if (op.name != "execute" || op.in_autocommit_block) continue;
+      std::string sql;
+      if (!literal_sql(file.facts, executed_sql(op), sql)) continue;
+      std::string type = added_enum_type(sql);
+      if (type.empty() || type_created_before(file.facts, op, type)) continue;
+      if (!reported.insert(op.call.loc.start_byte).second) continue;
+      out.report(
+          file, op.call.loc,
+          "`ALTER TYPE " + type + " ADD VALUE` runs inside the transaction of " + op.function +
+              "(): PostgreSQL before 12 refuses it, and from 12 on the new value cannot be used until the "
+              "migration commits (\"unsafe use of new value\")",
+          "move the op.execute into `with op.get_context().autocommit_block():` (and any UPDATE using the "
+          "new "
+          "value after that block)");
+    }
+  }
+};
+
+ORMLINT_RULE(EnumValueAddedInTransaction);
+
+}  // namespace
+
+}  // namespace ormlint

@@ -1,0 +1,468 @@
+// incomplete-downgrade: something upgrade() creates — a table, a column, an index, a named constraint, a PostgreSQL
+// enum type — that downgrade() does not remove. After `alembic downgrade` the object is still there, and the next
+// `alembic upgrade` fails on it ("already exists"). Matched by literal names; anything named by an expression is
+// skipped, and a downgrade() that removes things by expression counts as removing every object of that kind.
+#include <cctype>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "engine/rule.h"
+
+namespace ormlint {
+
+namespace {
+
+enum class Kind { Table, Column, Index, Constraint, Type };
+
+// One object upgrade() creates.
+struct Created {
+  Kind kind;
+  std::string table;  // the table it belongs to (a table: itself; a type: "")
+  std::string name;   // column, index, constraint or type name (a table: its name)
+  std::vector<std::string> columns;  // an index's or constraint's literal columns
+  std::string constraint_type;       // drop_constraint's type_: "unique", "primary", "check", "foreignkey"
+  Location loc;
+  uint32_t after_byte = 0;  // removals in upgrade() after this point undo it there already
+  bool with_column = false;  // an enum type created by create_table / add_column (not by an explicit CREATE)
+};
+
+// What a function (downgrade(), or the rest of upgrade()) removes.
+struct Removed {
+  std::set<std::string> tables, indexes, constraints, types;
+  std::set<std::pair<std::string, std::string>> columns;  // (table, column)
+  std::set<std::string> helper_arguments;  // literal arguments of a `drop_*` helper from another module
+  // Removals by expression (`op.drop_table(name)`, an f-string DROP): any object of the kind may be among them,
+  // on the tables listed (lower-cased), or on every table when the table is not known either.
+  std::set<std::string> any_column_on, any_index_on, any_constraint_on;
+  bool any_table = false, any_column = false, any_index = false, any_constraint = false, any_type = false;
+};
+
+// A name given by an expression (not a literal, not None: `drop_constraint(None, ...)` names an unnamed one).
+bool by_expression(const Expr* e, const std::string& literal) {
+  return literal.empty() && e && e->kind != Expr::Kind::None;
+}
+
+// Records a removal by expression of some object of a table (`table` "" = unknown: every table).
+void any_on(const std::string& table, std::set<std::string>& tables, bool& everywhere) {
+  if (table.empty()) {
+    everywhere = true;
+  } else {
+    tables.insert(table);
+  }
+}
+
+std::string lower(std::string_view text) {
+  std::string out;
+  for (char c : text) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// A literal name, also through Alembic's naming-convention marker `op.f("ix_users_email")`; "" otherwise.
+std::string literal_name(const Expr* e) {
+  if (e && e->is_call() && e->callee_name() == "f" && !e->items.empty()) e = &e->items[0];
+  return e && e->is_string() ? e->text : "";
+}
+
+std::vector<std::string> literal_list(const Expr* e) {
+  std::vector<std::string> out;
+  if (!e || !(e->is(Expr::Kind::List) || e->is(Expr::Kind::Tuple))) return out;
+  for (const Expr& item : e->items) {
+    if (item.is_string()) out.push_back(item.text);
+  }
+  return out;
+}
+
+const Expr* keyword_or_argument(const OperationCall& op, std::string_view keyword, size_t index) {
+  const Expr* e = op.call.keyword(keyword);
+  return e ? e : op.argument(index);
+}
+
+bool is_enum_type(const Expr& e) {
+  const std::string& origin = e.origin();
+  return origin == "sqlalchemy.Enum" || origin == "sqlalchemy.dialects.postgresql.ENUM";
+}
+
+// The literal name of an `sa.Enum(..., name="x")` / `postgresql.ENUM(..., name="x")` call; "" otherwise.
+std::string enum_name(const Expr& e) {
+  if (!e.is_call() || !is_enum_type(e)) return "";
+  return literal_name(e.keyword("name"));
+}
+
+// ---- SQL in op.execute(): DROP TABLE/INDEX/TYPE, ALTER TABLE ... DROP COLUMN/CONSTRAINT, CREATE TYPE ----------
+
+// The SQL text of op.execute("...") / op.execute(sa.text("...")); nullptr when it is not a plain literal.
+const Expr* execute_sql(const OperationCall& op) {
+  const Expr* sql = op.call.keyword("sqltext");
+  if (!sql) sql = op.call.arg(0);
+  if (sql && sql->is_call() && sql->callee_name() == "text") sql = sql->arg(0);
+  return sql;
+}
+
+// Lower-cased words of one statement, quotes dropped; `(`, `)` and `,` are words of their own.
+std::vector<std::string> sql_words(std::string_view statement) {
+  std::vector<std::string> words;
+  std::string word;
+  auto flush = [&] {
+    if (!word.empty()) words.push_back(std::move(word));
+    word.clear();
+  };
+  for (char c : statement) {
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      flush();
+    } else if (c == '(' || c == ')' || c == ',') {
+      flush();
+      words.emplace_back(1, c);
+    } else if (c != '"' && c != '`' && c != '\'') {
+      word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  flush();
+  return words;
+}
+
+// `public.status` -> `status`.
+std::string unqualified(const std::string& name) {
+  size_t dot = name.rfind('.');
+  return dot == std::string::npos ? name : name.substr(dot + 1);
+}
+
+// Skips optional words (`if exists`, `concurrently`, `only`) at `i`.
+void skip_words(const std::vector<std::string>& words, size_t& i, std::initializer_list<std::string_view> optional) {
+  for (bool moved = true; moved;) {
+    moved = false;
+    for (std::string_view w : optional) {
+      if (i < words.size() && words[i] == w) {
+        ++i;
+        moved = true;
+      }
+    }
+  }
+}
+
+// The comma-separated names from `i` (`DROP TABLE a, b CASCADE`).
+std::vector<std::string> name_list(const std::vector<std::string>& words, size_t i) {
+  std::vector<std::string> names;
+  while (i < words.size() && words[i] != "cascade" && words[i] != "restrict" && words[i] != "(") {
+    if (words[i] != ",") names.push_back(unqualified(words[i]));
+    ++i;
+  }
+  return names;
+}
+
+// `ALTER TABLE [IF EXISTS] [ONLY] t DROP [COLUMN] [IF EXISTS] c, DROP CONSTRAINT [IF EXISTS] n`.
+void alter_table_drops(const std::vector<std::string>& words, size_t i, Removed& removed) {
+  skip_words(words, i, {"if", "exists", "only"});
+  if (i >= words.size()) return;
+  std::string table = unqualified(words[i++]);
+  for (; i < words.size(); ++i) {
+    if (words[i] != "drop" || i + 1 >= words.size()) continue;
+    size_t j = i + 1;
+    bool constraint = words[j] == "constraint";
+    if (constraint || words[j] == "column") ++j;
+    skip_words(words, j, {"if", "exists"});
+    if (j >= words.size()) return;
+    if (constraint) {
+      removed.constraints.insert(words[j]);
+    } else {
+      removed.columns.insert({table, words[j]});
+    }
+  }
+}
+
+void sql_removals(std::string_view sql, Removed& removed) {
+  while (!sql.empty()) {
+    size_t end = sql.find(';');
+    std::vector<std::string> words = sql_words(sql.substr(0, end));
+    sql = end == std::string_view::npos ? std::string_view{} : sql.substr(end + 1);
+    if (words.size() < 3) continue;
+    size_t i = 2;
+    if (words[0] == "drop") {
+      skip_words(words, i, {"concurrently", "if", "exists"});
+      std::vector<std::string> names = name_list(words, i);
+      if (words[1] == "table") removed.tables.insert(names.begin(), names.end());
+      if (words[1] == "index") removed.indexes.insert(names.begin(), names.end());
+      if (words[1] == "type") removed.types.insert(names.begin(), names.end());
+    } else if (words[0] == "alter" && words[1] == "table") {
+      alter_table_drops(words, i, removed);
+    }
+  }
+}
+
+// `CREATE TYPE [schema.]name AS ENUM (...)`: the type's name.
+std::vector<std::string> created_types(std::string_view sql) {
+  std::vector<std::string> types;
+  while (!sql.empty()) {
+    size_t end = sql.find(';');
+    std::vector<std::string> words = sql_words(sql.substr(0, end));
+    sql = end == std::string_view::npos ? std::string_view{} : sql.substr(end + 1);
+    if (words.size() >= 3 && words[0] == "create" && words[1] == "type") types.push_back(unqualified(words[2]));
+  }
+  return types;
+}
+
+// ---- removals ---------------------------------------------------------------------------------------------------
+
+void operation_removals(const OperationCall& op, Removed& removed) {
+  if (op.name == "drop_table") {
+    if (op.table.empty()) removed.any_table = true;
+    removed.tables.insert(lower(op.table));
+  } else if (op.name == "drop_column") {
+    std::string column = op.column_name();
+    if (column.empty()) any_on(lower(op.table), removed.any_column_on, removed.any_column);
+    removed.columns.insert({lower(op.table), lower(column)});
+  } else if (op.name == "drop_index") {
+    const Expr* expr = keyword_or_argument(op, "index_name", 0);
+    std::string name = literal_name(expr);
+    if (by_expression(expr, name)) any_on(lower(op.table), removed.any_index_on, removed.any_index);
+    removed.indexes.insert(lower(name));
+  } else if (op.name == "drop_constraint") {
+    const Expr* expr = keyword_or_argument(op, "constraint_name", 0);
+    std::string name = literal_name(expr);
+    if (by_expression(expr, name)) any_on(lower(op.table), removed.any_constraint_on, removed.any_constraint);
+    removed.constraints.insert(lower(name));
+  } else if (op.name == "execute") {
+    const Expr* sql = execute_sql(op);
+    if (sql && sql->is_string()) {
+      sql_removals(sql->text, removed);
+    } else if (!sql || !sql->is_call()) {
+      // An f-string or a variable holding SQL: it may drop anything.
+      removed.any_table = removed.any_column = removed.any_index = removed.any_constraint = removed.any_type = true;
+    }
+  }
+}
+
+// The enum type a module-level `status_enum = postgresql.ENUM(..., name="status")` names.
+std::string module_enum(const ProjectFile& file, const std::string& variable) {
+  for (const Assignment& assignment : file.facts.assignments) {
+    if (assignment.target == variable) return enum_name(assignment.value);
+  }
+  return "";
+}
+
+// `sa.Enum(name="status").drop(op.get_bind())`, `status_enum.drop(bind)`; a helper from another module named like
+// a drop (`drop_enum("status")`) counts for every literal it is given. `local_drop`: a `.drop()` on a local name.
+void call_removals(const ProjectFile& file, const Expr& call, Removed& removed, bool& local_drop) {
+  if (!call.is_call() || !call.target) return;
+  const Expr& callee = *call.target;
+  if (callee.is(Expr::Kind::Attribute) && callee.name == "drop" && callee.target) {
+    const Expr& object = *callee.target;
+    std::string name = object.is_call() ? enum_name(object) : module_enum(file, object.text);
+    if (!name.empty()) {
+      removed.types.insert(lower(name));
+    } else if (object.is(Expr::Kind::Name)) {
+      local_drop = true;
+    }
+    return;
+  }
+  std::string callee_name = lower(callee.is_name_like() ? callee.name : "");
+  if (callee_name.find("drop") == std::string::npos) return;
+  for (const Expr& arg : call.items) {
+    if (arg.is_string()) removed.helper_arguments.insert(lower(arg.text));
+  }
+}
+
+// Removals by `function`'s operations and calls; in upgrade() only those after `after_byte`.
+Removed removals(const ProjectFile& file, const std::string& function, uint32_t after_byte) {
+  Removed removed;
+  const RevisionInfo& revision = *file.facts.revision;
+  for (const OperationCall& op : revision.operations) {
+    if (op.function == function && op.call.loc.start_byte >= after_byte) operation_removals(op, removed);
+  }
+  bool local_drop = false;
+  std::set<std::string> local_enums;  // `status = postgresql.ENUM(..., name="status")` inside the function
+  for (const RevisionCall& call : revision.calls) {
+    if (call.function != function || call.call.loc.start_byte < after_byte) continue;
+    call_removals(file, call.call, removed, local_drop);
+    call.call.walk([&](const Expr& e) {
+      if (std::string name = enum_name(e); !name.empty()) local_enums.insert(lower(name));
+    });
+  }
+  // An enum built in the function and a `.drop()` on a local name: the function drops that enum.
+  if (local_drop) removed.types.insert(local_enums.begin(), local_enums.end());
+  return removed;
+}
+
+// Dropping a column drops the indexes and constraints that include it.
+bool covers_column(const Removed& removed, const std::string& table, const std::vector<std::string>& columns) {
+  for (const std::string& column : columns) {
+    if (removed.columns.count({table, lower(column)})) return true;
+  }
+  return false;
+}
+
+// Names compare lower-cased, as the database folds unquoted names (`DROP TYPE Status` drops "status").
+bool is_removed(const Created& created, const Removed& removed) {
+  std::string name = lower(created.name), table = lower(created.table);
+  if (removed.helper_arguments.count(name)) return true;
+  bool table_dropped = !table.empty() && (removed.any_table || removed.tables.count(table));
+  switch (created.kind) {
+    case Kind::Table:
+      return table_dropped;
+    case Kind::Column:
+      return table_dropped || removed.any_column || removed.any_column_on.count(table) ||
+             removed.columns.count({table, name});
+    case Kind::Index:
+      return table_dropped || removed.any_index || removed.any_index_on.count(table) || removed.indexes.count(name) ||
+             covers_column(removed, table, created.columns);
+    case Kind::Constraint:
+      return table_dropped || removed.any_constraint || removed.any_constraint_on.count(table) ||
+             removed.constraints.count(name) || covers_column(removed, table, created.columns);
+    case Kind::Type:
+      return removed.any_type || removed.types.count(name);
+  }
+  return false;
+}
+
+// ---- creations --------------------------------------------------------------------------------------------------
+
+const std::set<std::string, std::less<>> kConstraintCreations = {"create_unique_constraint", "create_primary_key",
+                                                                  "create_check_constraint", "create_foreign_key"};
+
+std::string constraint_type(const std::string& operation) {
+  if (operation == "create_unique_constraint") return "unique";
+  if (operation == "create_primary_key") return "primary";
+  if (operation == "create_check_constraint") return "check";
+  return "foreignkey";
+}
+
+// The literal columns of a constraint: unique and primary key list them second, a foreign key third (local_cols).
+std::vector<std::string> constraint_columns(const OperationCall& op) {
+  if (op.name == "create_foreign_key") return literal_list(keyword_or_argument(op, "local_cols", 2));
+  if (op.name == "create_check_constraint") return {};
+  return literal_list(keyword_or_argument(op, "columns", 1));
+}
+
+void operation_creations(const OperationCall& op, std::vector<Created>& out) {
+  uint32_t after = op.call.loc.start_byte + 1;
+  if (op.table.empty() && op.name != "execute") return;
+  if (op.name == "create_table") {
+    out.push_back({Kind::Table, op.table, op.table, {}, "", op.call.loc, after});
+  } else if (op.name == "add_column") {
+    std::string column = op.column_name();
+    if (!column.empty()) out.push_back({Kind::Column, op.table, column, {}, "", op.call.loc, after});
+  } else if (op.name == "create_index") {
+    std::string name = literal_name(keyword_or_argument(op, "index_name", 0));
+    if (!name.empty()) {
+      out.push_back({Kind::Index, op.table, name, literal_list(keyword_or_argument(op, "columns", 1)), "",
+                     op.call.loc, after});
+    }
+  } else if (kConstraintCreations.count(op.name)) {
+    std::string name = literal_name(keyword_or_argument(op, "constraint_name", 0));
+    if (!name.empty()) {
+      out.push_back({Kind::Constraint, op.table, name, constraint_columns(op), constraint_type(op.name), op.call.loc,
+                     after});
+    }
+  } else if (op.name == "execute") {
+    const Expr* sql = execute_sql(op);
+    if (!sql || !sql->is_string()) return;
+    for (const std::string& type : created_types(sql->text)) {
+      out.push_back({Kind::Type, "", type, {}, "", op.call.loc, after});
+    }
+  }
+}
+
+// Enum types created with the tables and columns: `sa.Enum(..., name="status")` in create_table / add_column
+// (not `native_enum=False`, not `create_type=False`), and `postgresql.ENUM(..., name="status").create(bind)`.
+void enum_creations(const ProjectFile& file, const Project& project, std::vector<Created>& out) {
+  std::set<std::string> seen;
+  for (const ColumnInfo* column : project.columns_in(file)) {
+    const OperationCall* op = column->operation;
+    if (column->context != ColumnInfo::Context::Migration || !op || op->function != "upgrade") continue;
+    if ((op->name != "create_table" && op->name != "add_column") || !column->type.expr) continue;
+    // The enum itself, or inside another type (`postgresql.ARRAY(sa.Enum(..., name="tag"))`).
+    column->type.expr->walk([&](const Expr& type) {
+      std::string name = enum_name(type);
+      const Expr* native = type.keyword("native_enum");
+      const Expr* create_type = type.keyword("create_type");
+      if (name.empty() || (native && native->is_false()) || (create_type && create_type->is_false())) return;
+      if (seen.insert(name).second) {
+        out.push_back({Kind::Type, "", name, {}, "", type.loc, op->call.loc.start_byte + 1, true});
+      }
+    });
+  }
+  for (const RevisionCall& call : file.facts.revision->calls) {
+    if (call.function != "upgrade" || !call.call.target || call.call.target->name != "create") continue;
+    const Expr* object = call.call.target->target.get();
+    std::string name = !object ? "" : object->is_call() ? enum_name(*object) : module_enum(file, object->text);
+    if (!name.empty() && seen.insert(name).second) {
+      out.push_back({Kind::Type, "", name, {}, "", call.call.loc, call.call.loc.start_byte + 1});
+    }
+  }
+}
+
+// ---- messages ---------------------------------------------------------------------------------------------------
+
+struct Finding {
+  std::string message;
+  std::string help;
+};
+
+Finding describe(const Created& c) {
+  const std::string rerun = "after `alembic downgrade` it is still there, and the next upgrade fails with ";
+  switch (c.kind) {
+    case Kind::Table:
+      return {"upgrade() creates table `" + c.name + "` but downgrade() does not drop it: " + rerun +
+                  "DuplicateTable (relation \"" + c.name + "\" already exists)",
+              "add `op.drop_table(\"" + c.name + "\")` to downgrade()"};
+    case Kind::Column:
+      return {"upgrade() adds `" + c.table + "." + c.name + "` but downgrade() does not drop it: " + rerun +
+                  "DuplicateColumn",
+              "add `op.drop_column(\"" + c.table + "\", \"" + c.name + "\")` to downgrade()"};
+    case Kind::Index:
+      return {"upgrade() creates index `" + c.name + "` on `" + c.table + "` but downgrade() does not drop it: " +
+                  rerun + "relation \"" + c.name + "\" already exists",
+              "add `op.drop_index(\"" + c.name + "\", table_name=\"" + c.table + "\")` to downgrade()"};
+    case Kind::Constraint:
+      return {"upgrade() creates constraint `" + c.name + "` on `" + c.table + "` but downgrade() does not drop it: " +
+                  rerun + "DuplicateObject (constraint \"" + c.name + "\" already exists)",
+              "add `op.drop_constraint(\"" + c.name + "\", \"" + c.table + "\", type_=\"" + c.constraint_type +
+                  "\")` to downgrade()"};
+    case Kind::Type:
+      return {"upgrade() creates the enum type `" + c.name + "` but downgrade() does not drop it" +
+                  (c.with_column ? " (op.drop_table and op.drop_column leave enum types behind)" : "") + ": " + rerun +
+                  "DuplicateObject (type \"" + c.name + "\" already exists)",
+              "add `sa.Enum(name=\"" + c.name + "\").drop(op.get_bind(), checkfirst=True)` to downgrade(), after "
+              "the drop of the tables that use it"};
+  }
+  return {};
+}
+
+class IncompleteDowngrade final : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo info{"OL227", "incomplete-downgrade",
+                               "downgrade() does not remove something upgrade() creates: after a downgrade, the next "
+                               "upgrade fails with \"already exists\"",
+                               Severity::Warning, Profile::Any, true};
+    return info;
+  }
+
+  void check_file(const ProjectFile& file, const Project& project, Reporter& out) const override {
+    if (!file.facts.revision) return;
+    const RevisionInfo& revision = *file.facts.revision;
+    // A missing or empty downgrade() is empty-downgrade's finding; one that raises documents irreversibility.
+    if (!revision.downgrade || revision.downgrade->trivial_body || revision.downgrade->raises_only) return;
+    std::vector<Created> created;
+    for (const OperationCall& op : revision.operations) {
+      if (op.function == "upgrade") operation_creations(op, created);
+    }
+    enum_creations(file, project, created);
+    Removed downgrade = removals(file, "downgrade", 0);
+    std::set<std::pair<uint32_t, std::string>> reported;  // a helper called twice records its operations twice
+    for (const Created& c : created) {
+      if (is_removed(c, downgrade) || is_removed(c, removals(file, "upgrade", c.after_byte))) continue;
+      if (!reported.insert({c.loc.start_byte, c.name}).second) continue;
+      Finding finding = describe(c);
+      out.report(file, c.loc, std::move(finding.message), std::move(finding.help));
+    }
+  }
+};
+
+ORMLINT_RULE(IncompleteDowngrade);
+
+}  // namespace
+
+}  // namespace ormlint

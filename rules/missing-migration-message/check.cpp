@@ -1,0 +1,65 @@
+// missing-migration-message: a revision script without a message at the top of its docstring. `alembic history`,
+// `alembic heads` and the version graph show that line; without it a revision is a bare hex id. Alembic's
+// template writes the `-m` message there; a revision created without `-m` gets an empty first line (or, with
+// Flask-Migrate, "empty message").
+#include <cctype>
+#include <string>
+#include <string_view>
+
+#include "engine/rule.h"
+
+namespace ormlint {
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+// The message Alembic shows: the docstring's first line, after leading blank lines. A first line that is the
+// template's header (`Revision ID: ...`) or Flask-Migrate's placeholder is no message.
+std::string message_of(std::string_view docstring) {
+  while (!docstring.empty()) {
+    size_t end = docstring.find('\n');
+    std::string_view line = trim(docstring.substr(0, end));
+    docstring = end == std::string_view::npos ? std::string_view{} : docstring.substr(end + 1);
+    if (line.empty()) continue;
+    std::string lowered;
+    for (char c : line) lowered += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lowered.rfind("revision id:", 0) == 0 || lowered == "empty message") return "";
+    return std::string(line);
+  }
+  return "";
+}
+
+class MissingMigrationMessage final : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo info{"OL230", "missing-migration-message",
+                               "Revision without a message at the top of its docstring: history shows only a hex id",
+                               Severity::Info, Profile::Any, false};
+    return info;
+  }
+
+  void check_file(const ProjectFile& file, const Project& /*project*/, Reporter& out) const override {
+    if (!file.facts.revision) return;
+    const RevisionInfo& revision = *file.facts.revision;
+    if (revision.docstring && !message_of(*revision.docstring).empty()) return;
+    std::string id = revision.revision && revision.revision->is_string() ? " " + revision.revision->text : "";
+    out.report(file, revision.revision_loc,
+               revision.docstring ? "revision" + id + " has no message: its docstring starts without one, so "
+                                    "`alembic history` shows nothing but the id"
+                                  : "revision" + id + " has no docstring message: `alembic history` shows nothing "
+                                    "but the id",
+               "start the module docstring with one line saying what the revision does and why (e.g. \"add "
+               "users.email_verified_at for the signup flow\"); next time pass it with `alembic revision -m`");
+  }
+};
+
+ORMLINT_RULE(MissingMigrationMessage);
+
+}  // namespace
+
+}  // namespace ormlint

@@ -1,0 +1,126 @@
+// model-import-in-migration: a revision script imports the application's models (a module of the checked project
+// that defines mapped classes, the mixins or abstract classes feeding them, or the declarative base). A revision
+// must describe the schema as it was when it was written; the models describe it as it is today. Once a model
+// changes, the old revision silently does something else, or stops importing at all.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/rule.h"
+
+namespace ormlint {
+
+namespace {
+
+bool is_model_class(const ClassInfo* cls) {
+  return cls && (cls->role != ClassInfo::Role::Plain || cls->feeds_mapped_class);
+}
+
+// `Base = declarative_base()` (or `registry().generate_base()`): a declarative base without a class statement.
+bool is_declarative_base_object(const std::string& resolved) {
+  return resolved == "sqlalchemy.orm.declarative_base()" || resolved.ends_with(".generate_base()");
+}
+
+// What a project module holds that a revision must not import.
+enum class ModelContent { None, Models, BaseOnly };
+
+ModelContent model_content(const ProjectFile& module, const Project& project) {
+  bool base = false;
+  for (const ClassDef& def : module.facts.classes) {
+    const ClassInfo* cls = project.class_info(def);
+    if (!is_model_class(cls)) continue;
+    if (cls->role != ClassInfo::Role::DeclarativeBase) return ModelContent::Models;
+    base = true;
+  }
+  for (const Assignment& assignment : module.facts.assignments) {
+    if (assignment.value.is_call() && is_declarative_base_object(project.resolve(module, assignment.target))) base = true;
+  }
+  // A package that re-exports its models (`from .user import User` in app/models/__init__.py).
+  for (const Import& import : module.facts.imports) {
+    if (import.is_star || import.bound_name.empty()) continue;
+    const ClassInfo* cls = project.resolve_class(module, import.bound_name);
+    if (!is_model_class(cls)) continue;
+    if (cls->role != ClassInfo::Role::DeclarativeBase) return ModelContent::Models;
+    base = true;
+  }
+  return base ? ModelContent::BaseOnly : ModelContent::None;
+}
+
+// The project module an import brings in: the longest prefix of what it names that is a project module
+// (`from app.models import User` -> app.models; `from app import models` -> app.models; `import app.models`).
+const ProjectFile* imported_module(const Import& import, const Project& project, const ProjectFile& self) {
+  std::string dotted = import.is_star ? import.module : import.origin;
+  if (import.module.size() > dotted.size()) dotted = import.module;  // `import app.models` binds `app`
+  while (!dotted.empty()) {
+    const ProjectFile* module = project.find_module(dotted);
+    if (module && module != &self && !module->is_revision()) return module;
+    size_t dot = dotted.rfind('.');
+    if (dot == std::string::npos) break;
+    dotted.resize(dot);
+  }
+  return nullptr;
+}
+
+struct Statement {
+  Location loc;
+  std::vector<std::string> names;
+  bool models = false;  // something beyond a declarative base
+};
+
+class ModelImportInMigration final : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo info{"OL228", "model-import-in-migration",
+                               "Revision imports the application's models: it changes meaning (or breaks) when the "
+                               "models change later",
+                               Severity::Warning, Profile::Any, true};
+    return info;
+  }
+
+  void check_file(const ProjectFile& file, const Project& project, Reporter& out) const override {
+    if (!file.facts.revision) return;
+    std::map<uint32_t, Statement> statements;  // one finding per import statement, in source order
+    auto consider = [&](const Import& import) {
+      const ProjectFile* module = imported_module(import, project, file);
+      if (!module) return;
+      ModelContent content = model_content(*module, project);
+      if (content == ModelContent::None) return;
+      Statement& statement = statements[import.statement_loc.start_byte];
+      statement.loc = import.statement_loc;
+      // `import app.models.user` binds `app` but names the module.
+      std::string name = import.module.size() > import.origin.size() ? import.module : import.origin;
+      statement.names.push_back(import.is_star ? import.module + ".*" : name);
+      statement.models = statement.models || content == ModelContent::Models;
+    };
+    for (const Import& import : file.facts.imports) consider(import);
+    for (const Import& import : file.facts.function_imports) consider(import);
+    for (const auto& [start, statement] : statements) report(file, statement, out);
+  }
+
+ private:
+  static void report(const ProjectFile& file, const Statement& statement, Reporter& out) {
+    std::string names;
+    for (const std::string& name : statement.names) names += (names.empty() ? "`" : ", `") + name + "`";
+    if (statement.models) {
+      out.report(file, statement.loc,
+                 "revision imports the application's models (" + names +
+                     "): it runs against today's model code, so when a model changes or moves this old migration "
+                     "does something else or fails to import",
+                 "describe what the migration needs inside it: plain `op.*` operations for the schema, "
+                 "`sa.table(\"users\", sa.column(\"id\"), ...)` for data");
+    } else {
+      out.report(file, statement.loc,
+                 "revision imports the declarative base (" + names +
+                     "): a revision must not depend on the application's model package; `target_metadata` "
+                     "belongs in env.py",
+                 "remove the import; write the operations out with `op.*`, and set `target_metadata = Base.metadata` "
+                 "in env.py only");
+    }
+  }
+};
+
+ORMLINT_RULE(ModelImportInMigration);
+
+}  // namespace
+
+}  // namespace ormlint

@@ -1,0 +1,81 @@
+// multiple-roots: a second base revision (down_revision = None) without branch_labels in an Alembic location —
+// usually a script copied from the initial migration, or generated against an empty database, that should follow
+// the latest revision. Also `down_revision = ""`: Alembic reads an empty string as the id of a parent revision,
+// not as "no parent", and cannot load the history.
+#include <string>
+#include <vector>
+
+#include "engine/rule.h"
+
+namespace ormlint {
+
+namespace {
+
+const Location& down_revision_statement(const RevisionNode& node) {
+  // A script without any down_revision line is a root too: point at its revision line instead.
+  return node.info->down_revision ? node.info->down_revision_loc : node.info->revision_loc;
+}
+
+class MultipleRoots final : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo info{"OL305", "multiple-roots",
+                               "More than one base revision (down_revision = None) without branch_labels, or "
+                               "down_revision = \"\" instead of None",
+                               Severity::Warning, Profile::Any, true};
+    return info;
+  }
+
+  void check_project(const Project& project, Reporter& out) const override {
+    for (const RevisionLocation& location : project.revision_locations()) {
+      std::vector<size_t> unlabelled;
+      for (size_t root : location.roots) {
+        // `down_revision = ""` is not a base to Alembic (it names a parent ""): reported on its own below.
+        const RevisionNode& node = location.nodes[root];
+        if (!node.has_branch_labels && !node.down_revision_empty) unlabelled.push_back(root);
+      }
+      for (size_t root : location.roots) {
+        const RevisionNode& node = location.nodes[root];
+        if (node.down_revision_empty) {
+          report_empty(node, out);
+        } else if (unlabelled.size() > 1 && !node.has_branch_labels) {
+          report_second_root(location, root, unlabelled, out);
+        }
+      }
+    }
+  }
+
+ private:
+  static void report_empty(const RevisionNode& node, Reporter& out) {
+    out.report(*node.file, node.info->down_revision_loc,
+               "down_revision = \"\" in revision '" + node.id +
+                   "' is not None: Alembic reads it as the id of a parent revision named \"\", which does not "
+                   "exist, so this script is not a base and the history does not load",
+               "write `down_revision = None` for the first revision, or the id of the revision this one follows");
+  }
+
+  static void report_second_root(const RevisionLocation& location, size_t root, const std::vector<size_t>& roots,
+                                 Reporter& out) {
+    constexpr size_t kShown = 4;
+    std::string others;
+    size_t shown = 0;
+    for (size_t other : roots) {
+      if (other == root || shown == kShown) continue;
+      others += (shown++ ? ", " : "") + location.describe(other);
+    }
+    if (roots.size() - 1 > shown) others += " and " + std::to_string(roots.size() - 1 - shown) + " more";
+    const RevisionNode& node = location.nodes[root];
+    out.report(*node.file, down_revision_statement(node),
+               "revision '" + node.id + "' has no down_revision, like " + others + ": " +
+                   std::to_string(roots.size()) + " base revisions in " + location.name +
+                   " start separate histories, and an empty database runs each of them from scratch",
+               "set down_revision to the revision this script follows (`alembic heads` shows it); an intentionally "
+               "independent history needs its own branch_labels (`alembic revision --head=base --branch-label=NAME`)");
+  }
+};
+
+ORMLINT_RULE(MultipleRoots);
+
+}  // namespace
+
+}  // namespace ormlint

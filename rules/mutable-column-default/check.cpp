@@ -1,0 +1,178 @@
+// mutable-column-default: a column's Python-side default that is one mutable object — `default={}`,
+// `default=[]`, `default=dict()`, `default=set()`... SQLAlchemy uses a non-callable default as-is for every
+// INSERT and puts that same object on each new instance, so mutating one row's value in Python changes what
+// later rows get; on a MappedAsDataclass class, mapping fails outright. Callables (`default=dict`,
+// `default=lambda: {...}`), immutable values and SQLModel's own Field(default=...) (Pydantic copies it per
+// instance) are fine; so are migrations, where a Column's Python default never reaches the database.
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "engine/rule.h"
+
+namespace ormlint {
+
+namespace {
+
+// Constructors of mutable containers (canonical names) and the factory to pass instead.
+struct MutableKind {
+  std::string_view what;     // "dict"
+  std::string_view factory;  // "dict"
+};
+
+std::optional<MutableKind> mutable_value(const Expr& value) {
+  switch (value.kind) {
+    case Expr::Kind::Dict:
+      return MutableKind{"dict", "dict"};
+    case Expr::Kind::List:
+      return MutableKind{"list", "list"};
+    case Expr::Kind::Set:
+      return MutableKind{"set", "set"};
+    case Expr::Kind::Other:
+      if (value.name == "dictionary_comprehension") return MutableKind{"dict", "dict"};
+      if (value.name == "list_comprehension") return MutableKind{"list", "list"};
+      if (value.name == "set_comprehension") return MutableKind{"set", "set"};
+      return std::nullopt;
+    case Expr::Kind::Call:
+      break;
+    default:
+      return std::nullopt;
+  }
+  const std::string& origin = value.origin();
+  if (origin == "builtins.dict" || origin == "dict") return MutableKind{"dict", "dict"};
+  if (origin == "builtins.list" || origin == "list") return MutableKind{"list", "list"};
+  if (origin == "builtins.set" || origin == "set") return MutableKind{"set", "set"};
+  if (origin == "builtins.bytearray" || origin == "bytearray") return MutableKind{"bytearray", "bytearray"};
+  if (origin == "collections.defaultdict") return MutableKind{"defaultdict", ""};
+  if (origin == "collections.OrderedDict") return MutableKind{"OrderedDict", "OrderedDict"};
+  if (origin == "collections.deque") return MutableKind{"deque", "deque"};
+  if (origin == "collections.Counter") return MutableKind{"Counter", "Counter"};
+  return std::nullopt;
+}
+
+std::string one_line(std::string_view text) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+// The value as the user wrote it, shortened for a one-line message.
+std::string shown_value(const Expr& value, const ProjectFile& file) {
+  std::string text = one_line(file.source.slice(value.loc.start_byte, value.loc.end_byte));
+  return text.size() > 40 ? text.substr(0, 37) + "..." : text;
+}
+
+bool is_empty_constructor(const Expr& value) {
+  if (value.is_call()) return value.items.empty() && value.keywords.empty();
+  return value.items.empty() && value.kind != Expr::Kind::Other;
+}
+
+std::string column_label(const ColumnInfo& column) {
+  if (!column.table.empty() && !column.name.empty()) return "`" + column.table + "." + column.name + "`";
+  if (!column.name.empty()) return "`" + column.name + "`";
+  return "the column";
+}
+
+class MutableColumnDefault final : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo info{"OL403",
+                               "mutable-column-default",
+                               "Column default is one mutable object ({}, [], dict()) shared by every row",
+                               Severity::Warning,
+                               Profile::Any,
+                               true};
+    return info;
+  }
+
+  void check_file(const ProjectFile& file, const Project& project, Reporter& out) const override {
+    std::set<uint32_t> seen;
+    for (const ColumnInfo* column : project.columns_in(file)) {
+      if (column->context == ColumnInfo::Context::Migration || !column->construct) continue;
+      const Expr& construct = *column->construct;
+      // SQLModel's Field(default={}) is a Pydantic default, copied for each instance; its sa_column_kwargs
+      // are not.
+      const bool pydantic_field = construct.origin() == "sqlmodel.Field";
+      for (std::string_view name : {"default", "insert_default", "onupdate"}) {
+        const Expr* value = pydantic_field ? nullptr : construct.keyword(name);
+        if (value) check_value(file, *column, std::string(name), *value, seen, out);
+      }
+      check_column_kwargs(file, *column, construct, seen, out);
+      if (column->attribute && column->attribute->value && &*column->attribute->value != &construct &&
+          column->attribute->value->is_call()) {
+        check_column_kwargs(file, *column, *column->attribute->value, seen,
+                            out);  // Field(sa_column=..., sa_column_kwargs=...)
+      }
+    }
+  }
+
+ private:
+  static void check_column_kwargs(const ProjectFile& file, const ColumnInfo& column, const Expr& construct,
+                                  std::set<uint32_t>& seen, Reporter& out) {
+    const Expr* extra = construct.keyword("sa_column_kwargs");
+    if (!extra || extra->kind != Expr::Kind::Dict) return;
+    for (size_t i = 0; i + 1 < extra->items.size(); i += 2) {
+      const Expr& key = extra->items[i];
+      if (key.is_string() && (key.text == "default" || key.text == "insert_default")) {
+        check_value(file, column, key.text, extra->items[i + 1], seen, out);
+      }
+    }
+  }
+
+  static void check_value(const ProjectFile& file, const ColumnInfo& column, const std::string& keyword,
+                          const Expr& value, std::set<uint32_t>& seen, Reporter& out) {
+    auto kind = mutable_value(value);
+    if (!kind || !seen.insert(value.loc.start_byte).second) return;
+    const std::string what(kind->what);
+    const std::string shown = "`" + keyword + "=" + shown_value(value, file) + "` on " + column_label(column);
+    const bool empty = is_empty_constructor(value) && !kind->factory.empty();
+    if (column.owner && is_dataclass_mapped(*column.owner) && keyword == "default") {
+      // MappedAsDataclass turns default= into the dataclass field's default, which dataclasses refuse.
+      out.report(
+          file, value.loc,
+          shown + " is a mutable " + what +
+              " default on a MappedAsDataclass class: mapping the class fails at import, because dataclasses "
+              "refuse it (\"ValueError: mutable default ... is not allowed: use default_factory\")",
+          "use `default_factory=" +
+              (empty ? std::string(kind->factory) : "lambda: " + shown_value(value, file)) + "`");
+      return;
+    }
+    std::string message = shown + " is one " + what +
+                          " shared by every row: SQLAlchemy puts that same object on each new instance, so "
+                          "changing one row's " +
+                          what + " in place changes the default for the rows inserted after it";
+    const std::string fix = "`" + keyword + "=" +
+                            (empty ? std::string(kind->factory) : "lambda: " + shown_value(value, file)) +
+                            "`";
+    out.report(file, value.loc, std::move(message),
+               "pass a factory that builds a new " + what + " per row: " + fix);
+  }
+
+  // The class maps as a dataclass: it derives (directly or through project classes) from MappedAsDataclass.
+  static bool is_dataclass_mapped(const ClassInfo& cls, int depth = 0) {
+    if (depth > 32) return false;
+    for (const std::string& base : cls.external_bases) {
+      if (base == "sqlalchemy.orm.MappedAsDataclass") return true;
+    }
+    for (const ClassInfo* base : cls.project_bases) {
+      if (is_dataclass_mapped(*base, depth + 1)) return true;
+    }
+    return false;
+  }
+};
+
+ORMLINT_RULE(MutableColumnDefault);
+
+}  // namespace
+
+}  // namespace ormlint

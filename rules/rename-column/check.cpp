@@ -1,0 +1,66 @@
+// rename-column: alter_column(..., new_column_name=...) in upgrade() on an existing table. The application version
+// still running while the migration is deployed queries the old name, and every query on the model fails until
+// the new code is out (and the new code fails the same way if it ships before the migration).
+#include <string>
+
+#include "engine/rule.h"
+
+namespace ormlint {
+
+namespace {
+
+std::string table_shown(const OperationCall& op) {
+  if (!op.table.empty()) return op.table;
+  return op.in_batch ? "<batch table>" : "<table>";
+}
+
+// The same upgrade() added this column earlier: no running code knows it yet.
+bool column_added_before(const RevisionInfo& revision, const OperationCall& op, const std::string& column) {
+  if (op.table.empty() || column.empty()) return false;
+  for (const OperationCall& earlier : revision.operations) {
+    if (&earlier == &op) return false;
+    if (earlier.function == op.function && earlier.name == "add_column" && earlier.table == op.table &&
+        earlier.column_name() == column) {
+      return true;
+    }
+  }
+  return false;
+}
+
+class RenameColumn final : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo info{"OL222", "rename-column",
+                               "upgrade() renames a column of an existing table: the running application's queries "
+                               "fail until every instance runs the new code",
+                               Severity::Warning, Profile::Any, true};
+    return info;
+  }
+
+  void check_file(const ProjectFile& file, const Project& /*project*/, Reporter& out) const override {
+    if (!file.facts.revision) return;
+    const RevisionInfo& revision = *file.facts.revision;
+    for (const OperationCall& op : revision.operations) {
+      if (op.function != "upgrade" || op.name != "alter_column") continue;
+      const Expr* new_name = op.call.keyword("new_column_name");
+      if (!new_name || new_name->kind == Expr::Kind::None) continue;
+      std::string column = op.column_name();
+      if (revision.creates_table_before(op) || column_added_before(revision, op, column)) continue;
+      std::string table = table_shown(op);
+      std::string old_name = column.empty() ? "<column>" : column;
+      std::string renamed = new_name->is_string() ? new_name->text : "<" + new_name->text + ">";
+      out.report(file, op.call.loc,
+                 "upgrade() renames `" + table + "." + old_name + "` to `" + renamed +
+                     "`: the application version still running during the deploy queries `" + old_name +
+                     "` and fails with UndefinedColumn",
+                 "expand/contract: add `" + renamed + "`, write both and backfill, switch reads to `" + renamed +
+                     "`, then drop `" + old_name + "` in a later release");
+    }
+  }
+};
+
+ORMLINT_RULE(RenameColumn);
+
+}  // namespace
+
+}  // namespace ormlint

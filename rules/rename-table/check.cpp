@@ -1,0 +1,99 @@
+// rename-table: op.rename_table in upgrade(). The application version still running while the migration is
+// deployed queries the old name and fails with UndefinedTable until every instance runs the new code.
+#include <cctype>
+#include <string>
+
+#include "engine/rule.h"
+
+namespace ormlint {
+
+namespace {
+
+std::string shown(const Expr* e) {
+  if (!e) return "<table>";
+  return e->is_string() ? e->text : "<" + e->text + ">";
+}
+
+// The SQL of `op.execute("...")` / `op.execute(sa.text("..."))`, lower-cased, quotes dropped, blanks collapsed.
+std::string normalized_sql(const OperationCall& op) {
+  const Expr* sql = op.call.keyword("sqltext");
+  if (!sql) sql = op.call.arg(0);
+  if (sql && sql->is_call() && sql->callee_name() == "text") sql = sql->arg(0);
+  if (!sql || sql->kind != Expr::Kind::String) return "";
+  std::string out;
+  for (char c : sql->text) {
+    if (c == '"' || c == '`') continue;
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  return out;
+}
+
+std::string lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// `op.execute("CREATE VIEW orders AS SELECT * FROM purchase_orders")` later in the same upgrade(): the old name
+// keeps working through an updatable view while the code moves over.
+bool old_name_kept_as_view(const RevisionInfo& revision, const OperationCall& op, const std::string& old_name) {
+  bool after = false;
+  for (const OperationCall& later : revision.operations) {
+    if (&later == &op) {
+      after = true;
+      continue;
+    }
+    if (!after || later.function != op.function || later.name != "execute") continue;
+    std::string sql = normalized_sql(later);
+    for (std::string create : {"create view ", "create or replace view "}) {
+      size_t at = sql.find(create);
+      if (at == std::string::npos) continue;
+      std::string view = sql.substr(at + create.size());
+      view = view.substr(0, view.find_first_of(" ("));
+      view = view.substr(view.rfind('.') == std::string::npos ? 0 : view.rfind('.') + 1);  // `public.orders`
+      if (view == lower(old_name)) return true;
+    }
+  }
+  return false;
+}
+
+class RenameTable final : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo info{"OL223", "rename-table",
+                               "upgrade() renames a table: the running application's queries fail until every "
+                               "instance runs the new code",
+                               Severity::Warning, Profile::Any, true};
+    return info;
+  }
+
+  void check_file(const ProjectFile& file, const Project& /*project*/, Reporter& out) const override {
+    if (!file.facts.revision) return;
+    const RevisionInfo& revision = *file.facts.revision;
+    for (const OperationCall& op : revision.operations) {
+      // A table this upgrade() created is not known to any running code yet.
+      if (op.function != "upgrade" || op.name != "rename_table" || revision.creates_table_before(op)) continue;
+      const Expr* old_name = op.call.keyword("old_table_name");
+      if (!old_name) old_name = op.call.arg(0);
+      const Expr* new_name = op.call.keyword("new_table_name");
+      if (!new_name && !op.call.keyword("old_table_name")) new_name = op.call.arg(1);
+      std::string from = shown(old_name), to = shown(new_name);
+      if (old_name && old_name->is_string() && old_name_kept_as_view(revision, op, from)) continue;
+      out.report(file, op.call.loc,
+                 "upgrade() renames table `" + from + "` to `" + to +
+                     "`: the application version still running during the deploy queries `" + from +
+                     "` and fails with UndefinedTable",
+                 "keep the old name working: right after the rename, `op.execute(\"CREATE VIEW " + from +
+                     " AS SELECT * FROM " + to + "\")`, and drop the view once no code uses `" + from + "`");
+    }
+  }
+};
+
+ORMLINT_RULE(RenameTable);
+
+}  // namespace
+
+}  // namespace ormlint

@@ -1,0 +1,138 @@
+// set-not-null: alter_column(nullable=False) in upgrade() on a column that already exists. The database checks
+// every row while holding an ACCESS EXCLUSIVE lock (PostgreSQL; MySQL copies the table), and the migration fails
+// with NotNullViolation if a single row still holds NULL.
+#include <cctype>
+#include <string>
+#include <string_view>
+
+#include "engine/rule.h"
+
+namespace ormlint {
+
+namespace {
+
+std::string lower(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c != '"' && c != '`') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+bool identifier_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+// The text holds the word `name` (as a whole identifier).
+bool mentions(const std::string& text, const std::string& name) {
+  for (size_t at = text.find(name); at != std::string::npos; at = text.find(name, at + 1)) {
+    bool starts = at == 0 || !identifier_char(text[at - 1]);
+    bool ends = at + name.size() >= text.size() || !identifier_char(text[at + name.size()]);
+    if (starts && ends) return true;
+  }
+  return false;
+}
+
+// `email IS NOT NULL` (any spacing and case, quotes ignored).
+bool says_not_null(const std::string& text, const std::string& column) {
+  std::string collapsed;
+  for (char c : lower(text)) {
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      if (!collapsed.empty() && collapsed.back() != ' ') collapsed += ' ';
+    } else {
+      collapsed += c;
+    }
+  }
+  return mentions(collapsed, lower(column) + " is not null");
+}
+
+// A string argument, also inside `sa.text("...")`.
+const Expr* sql_string(const Expr* e) {
+  if (e && e->is_call() && e->callee_name() == "text") e = e->arg(0);
+  return e && e->kind == Expr::Kind::String ? e : nullptr;
+}
+
+// Does this operation add a CHECK (column IS NOT NULL) on the table?
+bool adds_not_null_check(const OperationCall& op, const std::string& table, const std::string& column) {
+  if (op.function != "upgrade") return false;
+  if (op.name == "create_check_constraint" && op.table == table) {
+    const Expr* condition = op.call.keyword("condition");
+    if (!condition) condition = op.argument(1);
+    const Expr* text = sql_string(condition);
+    return text && says_not_null(text->text, column);
+  }
+  if (op.name == "execute") {
+    const Expr* sql = op.call.keyword("sqltext");
+    const Expr* text = sql_string(sql ? sql : op.call.arg(0));
+    if (!text) return false;
+    std::string normalized = lower(text->text);
+    return mentions(normalized, "check") && mentions(normalized, lower(table)) && says_not_null(text->text, column);
+  }
+  return false;
+}
+
+// PostgreSQL 12+ skips the scan when a validated CHECK (column IS NOT NULL) proves there is no NULL. That
+// constraint is the recipe's first step, in an earlier migration (in the same transaction it would scan under the
+// same lock), or in an autocommit block of this one.
+bool proven_by_check_constraint(const ProjectFile& file, const Project& project, const std::string& table,
+                                const std::string& column) {
+  for (const auto& other : project.files()) {
+    if (!other->facts.revision) continue;
+    for (const OperationCall& op : other->facts.revision->operations) {
+      if ((other.get() != &file || op.in_autocommit_block) && adds_not_null_check(op, table, column)) return true;
+    }
+  }
+  return false;
+}
+
+// The same upgrade() added this column earlier: it is new (and backfilled there), not an existing column.
+bool column_added_before(const RevisionInfo& revision, const OperationCall& op, const std::string& column) {
+  if (op.table.empty() || column.empty()) return false;
+  for (const OperationCall& earlier : revision.operations) {
+    if (&earlier == &op) return false;
+    if (earlier.function == op.function && earlier.name == "add_column" && earlier.table == op.table &&
+        earlier.column_name() == column) {
+      return true;
+    }
+  }
+  return false;
+}
+
+class SetNotNull final : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo info{"OL225", "set-not-null",
+                               "upgrade() makes an existing column NOT NULL: a full-table scan under lock, and the "
+                               "migration fails on any NULL left",
+                               Severity::Warning, Profile::Any, true};
+    return info;
+  }
+
+  void check_file(const ProjectFile& file, const Project& project, Reporter& out) const override {
+    if (!file.facts.revision) return;
+    const RevisionInfo& revision = *file.facts.revision;
+    for (const OperationCall& op : revision.operations) {
+      if (op.function != "upgrade" || op.name != "alter_column") continue;
+      const Expr* nullable = op.call.keyword("nullable");
+      if (!nullable || !nullable->is_false() || revision.creates_table_before(op)) continue;
+      // existing_nullable=False: the column is NOT NULL already, PostgreSQL does nothing.
+      if (const Expr* existing = op.call.keyword("existing_nullable"); existing && existing->is_false()) continue;
+      std::string column = op.column_name();
+      if (column_added_before(revision, op, column)) continue;
+      if (!op.table.empty() && !column.empty() && proven_by_check_constraint(file, project, op.table, column)) continue;
+      std::string table = !op.table.empty() ? op.table : op.in_batch ? "<batch table>" : "<table>";
+      std::string name = column.empty() ? "<column>" : column;
+      out.report(file, op.call.loc,
+                 "upgrade() makes `" + table + "." + name +
+                     "` NOT NULL: the database scans every row under an ACCESS EXCLUSIVE lock, and the migration "
+                     "fails with NotNullViolation if any row is still NULL",
+                 "backfill first (`UPDATE " + table + " SET " + name + " = ... WHERE " + name +
+                     " IS NULL`); on PostgreSQL 12+ add `CHECK (" + name + " IS NOT NULL) NOT VALID` in one "
+                     "migration, then VALIDATE it and SET NOT NULL in the next");
+    }
+  }
+};
+
+ORMLINT_RULE(SetNotNull);
+
+}  // namespace
+
+}  // namespace ormlint

@@ -1,0 +1,107 @@
+// string-without-length: a column typed `String` / `String()` / `Unicode` / `VARCHAR` / `NVARCHAR` with no
+// length, in models, Core tables and migrations — and `Mapped[str]` with no explicit type, which SQLAlchemy
+// maps to `String()` unless the declarative base's type_annotation_map gives `str` a type with a length.
+// MySQL (and MariaDB) reject a VARCHAR without a length. SQLModel's own `str` fields are exempt: its
+// AutoString gives MySQL a length. Text, CHAR and `with_variant(...)` types are not flagged.
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "engine/rule.h"
+
+namespace ormlint {
+
+namespace {
+
+const std::set<std::string, std::less<>> kVarcharTypes = {"sqlalchemy.String", "sqlalchemy.Unicode",
+                                                          "sqlalchemy.VARCHAR", "sqlalchemy.NVARCHAR"};
+
+// The type expression has no length: a bare class, or a call whose first argument / length= is missing or
+// None.
+bool lacks_length(const Expr& type) {
+  if (type.is_name_like()) return true;
+  if (!type.is_call()) return false;
+  const Expr* length = type.keyword("length");
+  if (!length) length = type.arg(0);
+  return !length || length->kind == Expr::Kind::None;
+}
+
+std::string short_name(const std::string& origin) {
+  return origin.substr(origin.rfind('.') + 1);
+}
+
+std::string column_label(const ColumnInfo& column) {
+  if (!column.table.empty() && !column.name.empty()) return "`" + column.table + "." + column.name + "`";
+  if (!column.name.empty()) return "`" + column.name + "`";
+  return "a column";
+}
+
+// `Mapped[Annotated[str, mapped_column(String(50))]]`: the annotation carries its own column configuration.
+bool annotation_configures_column(const ColumnInfo& column) {
+  if (!column.attribute || !column.attribute->annotation) return false;
+  bool has_call = false;
+  column.attribute->annotation->walk([&](const Expr& e) { has_call = has_call || e.is_call(); });
+  return has_call;
+}
+
+constexpr const char* kMysqlError =
+    "MySQL rejects the CREATE TABLE (\"VARCHAR requires a length on dialect mysql\")";
+
+class StringWithoutLength final : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo info{
+        "OL406",
+        "string-without-length",
+        "String/VARCHAR column without a length (MySQL rejects VARCHAR without a length)",
+        Severity::Warning,
+        Profile::Portable,
+        true};
+    return info;
+  }
+
+  void check_file(const ProjectFile& file, const Project& project, Reporter& out) const override {
+    for (const ColumnInfo* column : project.columns_in(file)) {
+      const ColumnType& type = column->type;
+      if (!kVarcharTypes.count(type.origin)) continue;
+      if (type.inferred) {
+        check_inferred(file, *column, out);
+      } else if (type.expr && lacks_length(*type.expr)) {
+        out.report(
+            file, type.loc,
+            column_label(*column) + " is `" + short_name(type.origin) + "` without a length: " + kMysqlError,
+            "give it a length, e.g. `" + short_name(type.origin) +
+                "(255)`, or use `Text` for text without a limit");
+      }
+    }
+  }
+
+ private:
+  static void check_inferred(const ProjectFile& file, const ColumnInfo& column, Reporter& out) {
+    const ColumnType& type = column.type;
+    if (type.expr) {
+      // From the base's type_annotation_map: `str: String` is as bad as the default, `str: String(255)` is
+      // fine.
+      if (!lacks_length(*type.expr)) return;
+      out.report(file, type.loc,
+                 "`Mapped[str]` maps " + column_label(column) + " to `" + short_name(type.origin) +
+                     "` without a length (the base's type_annotation_map): " + kMysqlError,
+                 "map `str` to a type with a length in `type_annotation_map`, e.g. `{str: String(255)}`");
+      return;
+    }
+    // SQLModel maps `str` to AutoString, which gives MySQL a length by itself.
+    if (column.owner && column.owner->sqlmodel) return;
+    if (annotation_configures_column(column)) return;
+    out.report(
+        file, type.loc,
+        "`Mapped[str]` maps " + column_label(column) + " to `String()` without a length: " + kMysqlError,
+        "give the column a length: `mapped_column(String(255))`, or map `str` to `String(255)` in the base's "
+        "`type_annotation_map`");
+  }
+};
+
+ORMLINT_RULE(StringWithoutLength);
+
+}  // namespace
+
+}  // namespace ormlint

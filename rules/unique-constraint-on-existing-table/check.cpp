@@ -1,0 +1,136 @@
+// unique-constraint-on-existing-table: upgrade() makes a column set unique on a table that already exists, in
+// a way that builds the unique index while holding a lock: `op.create_unique_constraint` / `batch_op.
+// create_unique_constraint` (ALTER TABLE ... ADD CONSTRAINT ... UNIQUE: ACCESS EXCLUSIVE, reads wait too),
+// `create_index(..., unique=True)` without postgresql_concurrently=True (SHARE lock: writes wait), and
+// `op.add_column` of a Column with `unique=True` (an ADD CONSTRAINT, or a unique CREATE INDEX with
+// index=True). The build scans the whole table under that lock, then fails with UniqueViolation if duplicates
+// exist. Tables created earlier in the same upgrade() are new and empty: exempt.
+#include <set>
+#include <string>
+
+#include "engine/rule.h"
+
+namespace ormlint {
+
+namespace {
+
+std::string literal_name(const Expr* e) {
+  if (!e) return "";
+  if (e->is_string()) return e->text;
+  // `op.f("uq_users_email")`: the name as Alembic's naming convention receives it.
+  if (e->is_call() && e->callee_name() == "f" && e->arg(0) && e->arg(0)->is_string()) return e->arg(0)->text;
+  return "";
+}
+
+// The literal `postgresql_concurrently=False` or no keyword at all; a variable may well be True.
+bool not_concurrent(const OperationCall& op) {
+  const Expr* flag = op.call.keyword("postgresql_concurrently");
+  return !flag || flag->is_false() || flag->kind == Expr::Kind::None;
+}
+
+bool is_true(const Expr* e) {
+  return e && e->is_true();
+}
+
+std::string backticked(const std::string& name) {
+  return name.empty() ? std::string() : "`" + name + "` ";
+}
+
+std::string existing_table(const OperationCall& op) {
+  return op.table.empty() ? "an existing table" : "existing table `" + op.table + "`";
+}
+
+std::string table_sql(const OperationCall& op) {
+  return op.table.empty() ? "<table>" : op.table;
+}
+
+class UniqueConstraintOnExistingTable final : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo info{
+        "OL214",
+        "unique-constraint-on-existing-table",
+        "Unique constraint or unique index built on an existing table under a lock: blocks "
+        "the table and fails if duplicates exist",
+        Severity::Warning,
+        Profile::PostgreSQL,
+        true};
+    return info;
+  }
+
+  void check_file(const ProjectFile& file, const Project& /*project*/, Reporter& out) const override {
+    if (!file.facts.revision) return;
+    const RevisionInfo& revision = *file.facts.revision;
+    std::set<uint32_t> reported;  // a helper called twice is one finding
+    for (const OperationCall& op : revision.operations) {
+      // downgrade() is rollback code, run by hand in an emergency: the lock rules judge upgrade() only.
+      if (op.function != "upgrade" || revision.creates_table_before(op)) continue;
+      if (reported.count(op.call.loc.start_byte)) continue;
+      bool found = false;
+      if (op.name == "create_unique_constraint") {
+        found = report_constraint(file, op, out);
+      } else if (op.name == "create_index") {
+        found = report_unique_index(file, op, out);
+      } else if (op.name == "add_column") {
+        found = report_unique_column(file, op, out);
+      }
+      if (found) reported.insert(op.call.loc.start_byte);
+    }
+  }
+
+ private:
+  static bool report_constraint(const ProjectFile& file, const OperationCall& op, Reporter& out) {
+    const Expr* name_expr = op.call.keyword("constraint_name");
+    std::string name = literal_name(name_expr ? name_expr : op.argument(0));
+    out.report(
+        file, op.call.loc,
+        "unique constraint " + backticked(name) + "on " + existing_table(op) +
+            " builds its index under an ACCESS EXCLUSIVE lock (reads and writes wait), and fails with "
+            "UniqueViolation if the table holds duplicates",
+        "build the index first with `op.create_index(..., unique=True, postgresql_concurrently=True)` in "
+        "`with op.get_context().autocommit_block():`, then `op.execute(\"ALTER TABLE " +
+            table_sql(op) + " ADD CONSTRAINT " + (name.empty() ? "<name>" : name) +
+            " UNIQUE USING INDEX <index>\")`");
+    return true;
+  }
+
+  static bool report_unique_index(const ProjectFile& file, const OperationCall& op, Reporter& out) {
+    if (!is_true(op.call.keyword("unique")) || !not_concurrent(op)) return false;
+    const Expr* name_expr = op.call.keyword("index_name");
+    std::string name = literal_name(name_expr ? name_expr : op.argument(0));
+    out.report(file, op.call.loc,
+               "unique index " + backticked(name) + "on " + existing_table(op) +
+                   " is built without CONCURRENTLY: every write waits for the build, and it fails with "
+                   "UniqueViolation if the table holds duplicates",
+               "add `postgresql_concurrently=True` and move the call into `with "
+               "op.get_context().autocommit_block():`"
+               " (check for duplicates first)");
+    return true;
+  }
+
+  static bool report_unique_column(const ProjectFile& file, const OperationCall& op, Reporter& out) {
+    const Expr* column = op.call.keyword("column");
+    if (!column) column = op.argument(0);
+    if (!column || !column->is_call() || !is_true(column->keyword("unique"))) return false;
+    std::string name = op.column_name();
+    const Expr* server_default = column->keyword("server_default");
+    bool same_value = server_default && server_default->kind != Expr::Kind::None;
+    out.report(
+        file, op.call.loc,
+        "`" + table_sql(op) + "." + (name.empty() ? "?" : name) +
+            "` is added with unique=True: Alembic builds its unique index on " + existing_table(op) +
+            " while the table is locked" +
+            (same_value ? ", and server_default gives every existing row the same value: UniqueViolation "
+                          "as soon as the table has two rows"
+                        : ""),
+        "add the column without `unique=True`, then build the index with `op.create_index(..., unique=True, "
+        "postgresql_concurrently=True)` in `with op.get_context().autocommit_block():`");
+    return true;
+  }
+};
+
+ORMLINT_RULE(UniqueConstraintOnExistingTable);
+
+}  // namespace
+
+}  // namespace ormlint
