@@ -55,12 +55,12 @@ class BuiltinShadowingAttribute final : public Rule {
         if (attr.name == "id") {
           check_id(file, def, attr, columns, out);
         } else if (kBuiltins.count(attr.name)) {
+          const bool column = is_column_attribute(*cls, attr);
           out.report(file, attr.loc,
                      "`" + def.name + "." + attr.name + "` shadows the builtin `" + attr.name +
-                         "()`: in the class body (and in readers' heads) the name now means the column",
-                     "rename the attribute and keep the column name: `" + suggested(def, attr) +
-                         " = Column(\"" + attr.name + "\", ...)` / `mapped_column(\"" + attr.name +
-                         "\", ...)`");
+                         "()`: inside the class body `" + attr.name + "` now names the " +
+                         (column ? "column" : "attribute") + ", and readers must guess which one is meant",
+                     help(*cls, attr, column));
         }
       }
     }
@@ -77,19 +77,45 @@ class BuiltinShadowingAttribute final : public Rule {
       out.report(
           file, attr.loc,
           "`" + def.name + ".id` is a " + type +
-              " column: string keys are slower to index and join than integers, and `id` also shadows the "
-              "builtin `id()`",
+              " column: string keys are wider and compared by collation, so they index and join slower than "
+              "integer or UUID keys; `id` also shadows the builtin `id()`",
           "use an Integer/BigInteger or UUID primary key (`Uuid`, `UUID(as_uuid=True)`); keep a string "
           "identifier in its own unique column (e.g. `external_id`)");
       return;
     }
   }
 
-  // `type` on `Tool` -> `tool_type`.
-  static std::string suggested(const ClassDef& def, const ClassAttribute& attr) {
+  // A column (rather than a relationship, synonym or property): its database name can be kept.
+  static bool is_column_attribute(const ClassInfo& cls, const ClassAttribute& attr) {
+    if (!attr.value) return true;  // `type: Mapped[str]`, a SQLModel field
+    const std::string& origin = attr.value->origin();
+    return origin == "sqlalchemy.Column" || origin == "sqlalchemy.orm.mapped_column" ||
+           (cls.sqlmodel && origin == "sqlmodel.Field") || !attr.value->is_call();
+  }
+
+  // The rename, in the declaration style at hand, keeping the database column name.
+  static std::string help(const ClassInfo& cls, const ClassAttribute& attr, bool column) {
+    const std::string name = suggested(cls, attr);
+    if (!column) return "rename the attribute, e.g. `" + name + "`";
+    const std::string& origin = attr.value ? attr.value->origin() : std::string();
+    std::string example;
+    if (origin == "sqlalchemy.Column") {
+      example = name + " = Column(\"" + attr.name + "\", ...)";
+    } else if (cls.sqlmodel && (origin.empty() || origin == "sqlmodel.Field")) {
+      example = name + ": ... = Field(sa_column_kwargs={\"name\": \"" + attr.name + "\"})";
+    } else {
+      example = name + ": Mapped[...] = mapped_column(\"" + attr.name + "\", ...)";
+    }
+    return "rename the attribute and keep the column name: `" + example + "`";
+  }
+
+  // `type` on `Tool` -> `tool_type`; on a mixin, whose subclasses vary, PEP 8's `type_`.
+  static std::string suggested(const ClassInfo& cls, const ClassAttribute& attr) {
+    if (!cls.is_mapped()) return attr.name + "_";
+    const std::string& cls_name = cls.def->name;
     std::string snake;
-    for (size_t i = 0; i < def.name.size(); ++i) {
-      char c = def.name[i];
+    for (size_t i = 0; i < cls_name.size(); ++i) {
+      char c = cls_name[i];
       if (c >= 'A' && c <= 'Z') {
         if (i > 0) snake += '_';
         snake += static_cast<char>(c - 'A' + 'a');

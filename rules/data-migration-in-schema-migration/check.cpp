@@ -128,7 +128,7 @@ class Checker {
         if (!table) table = op.call.arg(0);
         std::string name = table ? table_name(*table) : "";
         if (!created_before(name, op.call.loc.start_byte)) {
-          report(op.call.loc, "`op.bulk_insert` into `" + (name.empty() ? (table ? table->text : "?") : name) + "`");
+          report(op.call.loc, "inserts rows with `op.bulk_insert` into `" + (name.empty() ? (table ? table->text : "?") : name) + "`");
         }
       } else if (op.name == "execute") {
         const Expr* sql = op.call.keyword("sqltext");
@@ -143,11 +143,12 @@ class Checker {
         std::string_view callee = e.callee_name();
         if ((callee == "execute" || callee == "exec_driver_sql") && e.target->is(Expr::Kind::Attribute)) {
           check_statement(e.arg(0), e.loc, e.target->text);
-        } else if (is_session_factory(e.origin())) {
-          report(e.loc, "an ORM session (`" + e.target->text + "(...)`)");
+        }
+        if (is_session_factory(e.origin())) {
+          report(e.loc, "opens an ORM session (`" + e.target->text + "(...)`)");
         } else if (!flask_session_reported && e.origin().starts_with("flask_sqlalchemy.SQLAlchemy().session")) {
           flask_session_reported = true;  // db.session.add/commit/...: one finding for the session
-          report(e.loc, "the Flask-SQLAlchemy session (`" + e.target->text + "(...)`)");
+          report(e.loc, "uses the Flask-SQLAlchemy session (`" + e.target->text + "(...)`)");
         }
       });
     }
@@ -184,7 +185,7 @@ class Checker {
     if (sql->kind == Expr::Kind::String) {
       for (const DataStatement& data : data_statements(sql->text)) {
         if (created_before(data.target, loc.start_byte)) continue;
-        report(loc, with_article(data.verb) + " through `" + via + "`");
+        report(loc, "runs " + with_article(data.verb) + " through `" + via + "`");
         return;
       }
       return;
@@ -203,7 +204,7 @@ class Checker {
       target = callee == "insert" ? table_name(*table) : "";
     });
     if (verb.empty() || created_before(target, loc.start_byte)) return;
-    report(loc, with_article(verb) + " through `" + via + "`");
+    report(loc, "runs " + with_article(verb) + " through `" + via + "`");
   }
 
   // The literal table behind an expression: `sa.table("roles", ...)`, or a name assigned from such a call or from
@@ -240,7 +241,7 @@ class Checker {
   void report(const Location& loc, const std::string& what) {
     if (!reported_.insert(loc.start_byte).second) return;  // a helper called twice, or nested matches
     out_.report(file_, loc,
-                "upgrade() changes data with " + what +
+                "upgrade() " + what +
                     " in a revision that also changes the schema: the schema change's locks are held until the data "
                     "change commits, and the two cannot be retried or reverted separately",
                 "move the data change to its own revision right after this one (`alembic revision -m \"backfill "

@@ -185,9 +185,9 @@ class DefaultEvaluatedAtImport final : public Rule {
     const std::string callee = call->target ? one_line(call->target->text) : "the function";
     const bool unique = keyword != "onupdate" && (keyword_true(column.construct, "primary_key") ||
                                                   keyword_true(column.construct, "unique"));
-    std::string message = shown + " calls `" + callee + "()` once, when the module is imported: every " +
-                          (keyword == "onupdate" ? "update" : "insert") + " writes that same value to " +
-                          column_label(column);
+    std::string message = shown + " calls `" + callee + "()` once, when the module is imported: every row " +
+                          (keyword == "onupdate" ? "updated" : "inserted") +
+                          " without its own value gets that same value in " + column_label(column);
     if (unique) message += ", so the second insert fails with a duplicate key";
     out.report(file, value.loc, std::move(message), help(keyword, construct, value, *call));
   }

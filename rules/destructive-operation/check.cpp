@@ -44,6 +44,10 @@ bool drops_primary_key(const OperationCall& op) {
   return type && type->is_string() && type->text == "primary";
 }
 
+bool drops_something(const OperationCall& op) {
+  return op.name == "drop_table" || op.name == "drop_column" || op.name == "drop_constraint";
+}
+
 // A primary key swap: the same upgrade() creates the table's new primary key after dropping the old one.
 bool primary_key_replaced(const RevisionInfo& revision, const OperationCall& op) {
   if (op.table.empty()) return false;
@@ -74,7 +78,7 @@ class DestructiveOperation final : public Rule {
     const RevisionInfo& revision = *file.facts.revision;
     for (const OperationCall& op : revision.operations) {
       // downgrade() undoes this revision on purpose; a table this upgrade() created holds no data yet.
-      if (op.function != "upgrade" || revision.creates_table_before(op)) continue;
+      if (op.function != "upgrade" || !drops_something(op) || revision.creates_table_before(op)) continue;
       if (op.name == "drop_table") {
         out.report(file, op.call.loc,
                    "upgrade() drops table `" + table_shown(op) +

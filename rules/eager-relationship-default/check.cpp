@@ -3,6 +3,7 @@
 // for the class then loads the related rows too, wanted or not. Reported at the `lazy=` argument. `selectin`,
 // `select`, `raise`, `dynamic`, `write_only` and per-query options (joinedload()) are not flagged.
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -40,42 +41,65 @@ class EagerRelationshipDefault final : public Rule {
   }
 
   void check_file(const ProjectFile& file, const Project& /*project*/, Reporter& out) const override {
+    // Class attributes first, so a finding can name `Organization.users`; then every other expression
+    // (imperative mappings, module-level helpers).
+    std::set<const Expr*> seen;
+    for (const ClassDef& def : file.facts.classes) {
+      for (const ClassAttribute& attr : def.attributes) {
+        if (!attr.value) continue;
+        seen.insert(&*attr.value);
+        check_expression(file, *attr.value, "`" + def.name + "." + attr.name + "`", out);
+      }
+    }
     file.facts.for_each_expression([&](const Expr& top) {
-      top.walk([&](const Expr& e) {
-        if (!is_relationship_call(e)) return;
-        for (const Keyword& kw : e.keywords) {
-          if (kw.name == "lazy") check_lazy(file, e, kw.value, kw.loc, out);
-        }
-        // SQLModel: Relationship(sa_relationship_kwargs={"lazy": "joined"}).
-        const Expr* extra = e.keyword("sa_relationship_kwargs");
-        if (!extra || extra->kind != Expr::Kind::Dict) return;
-        for (size_t i = 0; i + 1 < extra->items.size(); i += 2) {
-          const Expr& key = extra->items[i];
-          if (key.is_string() && key.text == "lazy") check_lazy(file, e, extra->items[i + 1], key.loc, out);
-        }
-      });
+      if (!seen.count(&top)) check_expression(file, top, "", out);
     });
   }
 
  private:
-  static void check_lazy(const ProjectFile& file, const Expr& call, const Expr& value, const Location& where,
-                         Reporter& out) {
-    auto strategy = eager_strategy(value);
-    if (!strategy) return;
+  // `attribute` names what `top` is assigned to, if anything.
+  static void check_expression(const ProjectFile& file, const Expr& top, const std::string& attribute,
+                               Reporter& out) {
+    top.walk([&](const Expr& e) {
+      if (!is_relationship_call(e)) return;
+      const std::string what = &e == &top && !attribute.empty() ? attribute : "`" + call_text(e) + "`";
+      for (const Keyword& kw : e.keywords) {
+        if (kw.name == "lazy") check_lazy(file, what, kw.value, kw.loc, out);
+      }
+      // SQLModel: Relationship(sa_relationship_kwargs={"lazy": "joined"}).
+      const Expr* extra = e.keyword("sa_relationship_kwargs");
+      if (!extra || extra->kind != Expr::Kind::Dict) return;
+      for (size_t i = 0; i + 1 < extra->items.size(); i += 2) {
+        const Expr& key = extra->items[i];
+        if (key.is_string() && key.text == "lazy") check_lazy(file, what, extra->items[i + 1], key.loc, out);
+      }
+    });
+  }
+
+  // `relationship("User")`, `backref("reports")`: the callee and its first argument.
+  static std::string call_text(const Expr& call) {
     std::string target;
     if (const Expr* first = call.arg(0))
       target = first->is_string() ? "\"" + first->text + "\"" : first->text;
-    const std::string what = std::string(call.callee_name()) + "(" + target + ")";
+    return std::string(call.callee_name()) + "(" + target + ")";
+  }
+
+  static void check_lazy(const ProjectFile& file, const std::string& what, const Expr& value,
+                         const Location& where, Reporter& out) {
+    auto strategy = eager_strategy(value);
+    if (!strategy) return;
+    const bool joined = *strategy == "joined";
     const std::string written = value.is_false() ? "lazy=False" : "lazy=\"" + *strategy + "\"";
     std::string message =
-        "`" + what + "` with `" + written + "` loads the related rows on every query of the class";
-    message += *strategy == "joined" ? ", adding a LEFT OUTER JOIN even where they are not used"
-                                     : ", with a second SELECT re-running the original query";
-    out.report(file, where, std::move(message),
-               "keep the default lazy loading and ask for it per query: `select(...).options(" +
-                   std::string(*strategy == "joined" ? "joinedload" : "selectinload") +
-                   "(...))`; or use "
-                   "`lazy=\"selectin\"` for a collection that is nearly always needed");
+        what + " uses `" + written + "`: every query that loads the parent also loads the related rows" +
+        (joined ? ", with a LEFT OUTER JOIN, whether the code needs them or not"
+                : ", re-running the original query as a subquery, whether the code needs them "
+                  "or not");
+    out.report(
+        file, where, std::move(message),
+        "keep the default lazy loading and load it where it is needed: `select(...).options(" +
+            std::string(joined ? "joinedload" : "selectinload") +
+            "(...))`; for a collection nearly always needed, `lazy=\"selectin\"` is the cheaper default");
   }
 };
 

@@ -2,7 +2,9 @@
 // enum type — that downgrade() does not remove. After `alembic downgrade` the object is still there, and the next
 // `alembic upgrade` fails on it ("already exists"). Matched by literal names; anything named by an expression is
 // skipped, and a downgrade() that removes things by expression counts as removing every object of that kind.
+#include <algorithm>
 #include <cctype>
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
@@ -26,19 +28,38 @@ struct Created {
   std::string constraint_type;       // drop_constraint's type_: "unique", "primary", "check", "foreignkey"
   Location loc;
   uint32_t after_byte = 0;  // removals in upgrade() after this point undo it there already
-  bool with_column = false;  // an enum type created by create_table / add_column (not by an explicit CREATE)
+  bool with_table = false;  // an enum type created by create_table (not by an explicit CREATE)
 };
 
-// What a function (downgrade(), or the rest of upgrade()) removes.
+// What a function (downgrade(), or upgrade() itself) removes, each with where: the byte offset + 1 of the latest
+// removal (0: none). downgrade() removals count whatever their place; upgrade() ones only after the creation.
+using Marks = std::map<std::string, uint32_t, std::less<>>;
 struct Removed {
-  std::set<std::string> tables, indexes, constraints, types;
-  std::set<std::pair<std::string, std::string>> columns;  // (table, column)
-  std::set<std::string> helper_arguments;  // literal arguments of a `drop_*` helper from another module
+  uint32_t at = 0;  // where the removal being recorded is
+  Marks tables, indexes, constraints, types;
+  std::map<std::pair<std::string, std::string>, uint32_t> columns;  // (table, column)
+  Marks helper_arguments;  // literal arguments of a `drop_*` helper from another module
   // Removals by expression (`op.drop_table(name)`, an f-string DROP): any object of the kind may be among them,
   // on the tables listed (lower-cased), or on every table when the table is not known either.
-  std::set<std::string> any_column_on, any_index_on, any_constraint_on;
-  bool any_table = false, any_column = false, any_index = false, any_constraint = false, any_type = false;
+  Marks any_column_on, any_index_on, any_constraint_on;
+  uint32_t any_table = 0, any_column = 0, any_index = 0, any_constraint = 0, any_type = 0;
+
+  template <class Map, class Key>
+  void mark(Map& map, const Key& key) {
+    uint32_t& where = map[key];
+    where = std::max(where, at);
+  }
+  void mark(uint32_t& flag) { flag = std::max(flag, at); }
 };
+
+// Removed at all (from = 0), or after the byte `from`.
+bool since(uint32_t where, uint32_t from) { return where != 0 && where > from; }
+
+template <class Map, class Key>
+bool removed_in(const Map& map, const Key& key, uint32_t from) {
+  auto it = map.find(key);
+  return it != map.end() && since(it->second, from);
+}
 
 // A name given by an expression (not a literal, not None: `drop_constraint(None, ...)` names an unnamed one).
 bool by_expression(const Expr* e, const std::string& literal) {
@@ -46,11 +67,11 @@ bool by_expression(const Expr* e, const std::string& literal) {
 }
 
 // Records a removal by expression of some object of a table (`table` "" = unknown: every table).
-void any_on(const std::string& table, std::set<std::string>& tables, bool& everywhere) {
+void any_on(Removed& removed, const std::string& table, Marks& tables, uint32_t& everywhere) {
   if (table.empty()) {
-    everywhere = true;
+    removed.mark(everywhere);
   } else {
-    tables.insert(table);
+    removed.mark(tables, table);
   }
 }
 
@@ -165,9 +186,9 @@ void alter_table_drops(const std::vector<std::string>& words, size_t i, Removed&
     skip_words(words, j, {"if", "exists"});
     if (j >= words.size()) return;
     if (constraint) {
-      removed.constraints.insert(words[j]);
+      removed.mark(removed.constraints, words[j]);
     } else {
-      removed.columns.insert({table, words[j]});
+      removed.mark(removed.columns, std::make_pair(table, words[j]));
     }
   }
 }
@@ -182,9 +203,13 @@ void sql_removals(std::string_view sql, Removed& removed) {
     if (words[0] == "drop") {
       skip_words(words, i, {"concurrently", "if", "exists"});
       std::vector<std::string> names = name_list(words, i);
-      if (words[1] == "table") removed.tables.insert(names.begin(), names.end());
-      if (words[1] == "index") removed.indexes.insert(names.begin(), names.end());
-      if (words[1] == "type") removed.types.insert(names.begin(), names.end());
+      Marks* kind = words[1] == "table" ? &removed.tables
+                    : words[1] == "index" ? &removed.indexes
+                    : words[1] == "type"  ? &removed.types
+                                          : nullptr;
+      for (const std::string& name : names) {
+        if (kind) removed.mark(*kind, name);
+      }
     } else if (words[0] == "alter" && words[1] == "table") {
       alter_table_drops(words, i, removed);
     }
@@ -207,111 +232,132 @@ std::vector<std::string> created_types(std::string_view sql) {
 
 void operation_removals(const OperationCall& op, Removed& removed) {
   if (op.name == "drop_table") {
-    if (op.table.empty()) removed.any_table = true;
-    removed.tables.insert(lower(op.table));
+    if (op.table.empty()) removed.mark(removed.any_table);
+    removed.mark(removed.tables, lower(op.table));
   } else if (op.name == "drop_column") {
     std::string column = op.column_name();
-    if (column.empty()) any_on(lower(op.table), removed.any_column_on, removed.any_column);
-    removed.columns.insert({lower(op.table), lower(column)});
+    if (column.empty()) any_on(removed, lower(op.table), removed.any_column_on, removed.any_column);
+    removed.mark(removed.columns, std::make_pair(lower(op.table), lower(column)));
   } else if (op.name == "drop_index") {
     const Expr* expr = keyword_or_argument(op, "index_name", 0);
     std::string name = literal_name(expr);
-    if (by_expression(expr, name)) any_on(lower(op.table), removed.any_index_on, removed.any_index);
-    removed.indexes.insert(lower(name));
+    if (by_expression(expr, name)) any_on(removed, lower(op.table), removed.any_index_on, removed.any_index);
+    removed.mark(removed.indexes, lower(name));
   } else if (op.name == "drop_constraint") {
     const Expr* expr = keyword_or_argument(op, "constraint_name", 0);
     std::string name = literal_name(expr);
-    if (by_expression(expr, name)) any_on(lower(op.table), removed.any_constraint_on, removed.any_constraint);
-    removed.constraints.insert(lower(name));
+    if (by_expression(expr, name)) {
+      any_on(removed, lower(op.table), removed.any_constraint_on, removed.any_constraint);
+    }
+    removed.mark(removed.constraints, lower(name));
   } else if (op.name == "execute") {
     const Expr* sql = execute_sql(op);
     if (sql && sql->is_string()) {
       sql_removals(sql->text, removed);
     } else if (!sql || !sql->is_call()) {
       // An f-string or a variable holding SQL: it may drop anything.
-      removed.any_table = removed.any_column = removed.any_index = removed.any_constraint = removed.any_type = true;
+      for (uint32_t* flag : {&removed.any_table, &removed.any_column, &removed.any_index, &removed.any_constraint,
+                             &removed.any_type}) {
+        removed.mark(*flag);
+      }
     }
   }
 }
 
-// The enum type a module-level `status_enum = postgresql.ENUM(..., name="status")` names.
-std::string module_enum(const ProjectFile& file, const std::string& variable) {
+// The enum call a module-level `status_enum = postgresql.ENUM(..., name="status")` holds, or null.
+const Expr* module_enum_call(const ProjectFile& file, const std::string& variable) {
   for (const Assignment& assignment : file.facts.assignments) {
-    if (assignment.target == variable) return enum_name(assignment.value);
+    if (assignment.target == variable) return enum_name(assignment.value).empty() ? nullptr : &assignment.value;
   }
-  return "";
+  return nullptr;
+}
+
+// The enum type such a variable names; "" otherwise.
+std::string module_enum(const ProjectFile& file, const std::string& variable) {
+  const Expr* call = module_enum_call(file, variable);
+  return call ? enum_name(*call) : "";
 }
 
 // `sa.Enum(name="status").drop(op.get_bind())`, `status_enum.drop(bind)`; a helper from another module named like
-// a drop (`drop_enum("status")`) counts for every literal it is given. `local_drop`: a `.drop()` on a local name.
-void call_removals(const ProjectFile& file, const Expr& call, Removed& removed, bool& local_drop) {
+// a drop (`drop_enum("status")`) counts for every literal it is given. `local_drop`: where a `.drop()` on a local
+// name is (0: none).
+void call_removals(const ProjectFile& file, const Expr& call, Removed& removed, uint32_t& local_drop) {
   if (!call.is_call() || !call.target) return;
   const Expr& callee = *call.target;
   if (callee.is(Expr::Kind::Attribute) && callee.name == "drop" && callee.target) {
     const Expr& object = *callee.target;
     std::string name = object.is_call() ? enum_name(object) : module_enum(file, object.text);
     if (!name.empty()) {
-      removed.types.insert(lower(name));
+      removed.mark(removed.types, lower(name));
     } else if (object.is(Expr::Kind::Name)) {
-      local_drop = true;
+      removed.mark(local_drop);
     }
     return;
   }
   std::string callee_name = lower(callee.is_name_like() ? callee.name : "");
   if (callee_name.find("drop") == std::string::npos) return;
   for (const Expr& arg : call.items) {
-    if (arg.is_string()) removed.helper_arguments.insert(lower(arg.text));
+    if (arg.is_string()) removed.mark(removed.helper_arguments, lower(arg.text));
   }
 }
 
-// Removals by `function`'s operations and calls; in upgrade() only those after `after_byte`.
-Removed removals(const ProjectFile& file, const std::string& function, uint32_t after_byte) {
+// Everything `function`'s operations and calls remove, with where.
+Removed removals(const ProjectFile& file, const std::string& function) {
   Removed removed;
   const RevisionInfo& revision = *file.facts.revision;
   for (const OperationCall& op : revision.operations) {
-    if (op.function == function && op.call.loc.start_byte >= after_byte) operation_removals(op, removed);
+    if (op.function != function) continue;
+    removed.at = op.call.loc.start_byte + 1;
+    operation_removals(op, removed);
   }
-  bool local_drop = false;
+  uint32_t local_drop = 0;
   std::set<std::string> local_enums;  // `status = postgresql.ENUM(..., name="status")` inside the function
   for (const RevisionCall& call : revision.calls) {
-    if (call.function != function || call.call.loc.start_byte < after_byte) continue;
+    if (call.function != function) continue;
+    removed.at = call.call.loc.start_byte + 1;
     call_removals(file, call.call, removed, local_drop);
     call.call.walk([&](const Expr& e) {
       if (std::string name = enum_name(e); !name.empty()) local_enums.insert(lower(name));
     });
   }
   // An enum built in the function and a `.drop()` on a local name: the function drops that enum.
-  if (local_drop) removed.types.insert(local_enums.begin(), local_enums.end());
+  removed.at = local_drop;
+  for (const std::string& name : local_enums) {
+    if (local_drop) removed.mark(removed.types, name);
+  }
   return removed;
 }
 
 // Dropping a column drops the indexes and constraints that include it.
-bool covers_column(const Removed& removed, const std::string& table, const std::vector<std::string>& columns) {
+bool covers_column(const Removed& removed, const std::string& table, const std::vector<std::string>& columns,
+                   uint32_t from) {
   for (const std::string& column : columns) {
-    if (removed.columns.count({table, lower(column)})) return true;
+    if (removed_in(removed.columns, std::make_pair(table, lower(column)), from)) return true;
   }
   return false;
 }
 
-// Names compare lower-cased, as the database folds unquoted names (`DROP TYPE Status` drops "status").
-bool is_removed(const Created& created, const Removed& removed) {
+// Whether `removed` removes the object (after `from`, for removals in upgrade() itself). Names compare
+// lower-cased, as the database folds unquoted names (`DROP TYPE Status` drops "status").
+bool is_removed(const Created& created, const Removed& removed, uint32_t from) {
   std::string name = lower(created.name), table = lower(created.table);
-  if (removed.helper_arguments.count(name)) return true;
-  bool table_dropped = !table.empty() && (removed.any_table || removed.tables.count(table));
+  if (removed_in(removed.helper_arguments, name, from)) return true;
+  bool table_dropped = !table.empty() && (since(removed.any_table, from) || removed_in(removed.tables, table, from));
   switch (created.kind) {
     case Kind::Table:
       return table_dropped;
     case Kind::Column:
-      return table_dropped || removed.any_column || removed.any_column_on.count(table) ||
-             removed.columns.count({table, name});
+      return table_dropped || since(removed.any_column, from) || removed_in(removed.any_column_on, table, from) ||
+             removed_in(removed.columns, std::make_pair(table, name), from);
     case Kind::Index:
-      return table_dropped || removed.any_index || removed.any_index_on.count(table) || removed.indexes.count(name) ||
-             covers_column(removed, table, created.columns);
+      return table_dropped || since(removed.any_index, from) || removed_in(removed.any_index_on, table, from) ||
+             removed_in(removed.indexes, name, from) || covers_column(removed, table, created.columns, from);
     case Kind::Constraint:
-      return table_dropped || removed.any_constraint || removed.any_constraint_on.count(table) ||
-             removed.constraints.count(name) || covers_column(removed, table, created.columns);
+      return table_dropped || since(removed.any_constraint, from) ||
+             removed_in(removed.any_constraint_on, table, from) || removed_in(removed.constraints, name, from) ||
+             covers_column(removed, table, created.columns, from);
     case Kind::Type:
-      return removed.any_type || removed.types.count(name);
+      return since(removed.any_type, from) || removed_in(removed.types, name, from);
   }
   return false;
 }
@@ -364,22 +410,28 @@ void operation_creations(const OperationCall& op, std::vector<Created>& out) {
   }
 }
 
-// Enum types created with the tables and columns: `sa.Enum(..., name="status")` in create_table / add_column
-// (not `native_enum=False`, not `create_type=False`), and `postgresql.ENUM(..., name="status").create(bind)`.
+// Enum types created with the tables: `sa.Enum(..., name="status")` in create_table (not `native_enum=False`, nor
+// `postgresql.ENUM(..., create_type=False)`; `sa.Enum` ignores create_type), and `.create(bind)` on an enum.
+// op.add_column creates no type: the type must exist already (or the ALTER fails with UndefinedObject).
 void enum_creations(const ProjectFile& file, const Project& project, std::vector<Created>& out) {
   std::set<std::string> seen;
   for (const ColumnInfo* column : project.columns_in(file)) {
     const OperationCall* op = column->operation;
     if (column->context != ColumnInfo::Context::Migration || !op || op->function != "upgrade") continue;
-    if ((op->name != "create_table" && op->name != "add_column") || !column->type.expr) continue;
-    // The enum itself, or inside another type (`postgresql.ARRAY(sa.Enum(..., name="tag"))`).
-    column->type.expr->walk([&](const Expr& type) {
+    if (op->name != "create_table" || !column->type.expr) continue;
+    // The enum itself, inside another type (`postgresql.ARRAY(sa.Enum(..., name="tag"))`), or a module-level
+    // variable holding it (`sa.Column("plan", plan_enum)`).
+    column->type.expr->walk([&](const Expr& written) {
+      const Expr* call = written.is(Expr::Kind::Name) ? module_enum_call(file, written.text) : &written;
+      if (!call) return;
+      const Expr& type = *call;
       std::string name = enum_name(type);
       const Expr* native = type.keyword("native_enum");
-      const Expr* create_type = type.keyword("create_type");
+      const Expr* create_type = type.origin() == "sqlalchemy.dialects.postgresql.ENUM" ? type.keyword("create_type")
+                                                                                         : nullptr;
       if (name.empty() || (native && native->is_false()) || (create_type && create_type->is_false())) return;
       if (seen.insert(name).second) {
-        out.push_back({Kind::Type, "", name, {}, "", type.loc, op->call.loc.start_byte + 1, true});
+        out.push_back({Kind::Type, "", name, {}, "", written.loc, op->call.loc.start_byte + 1, true});
       }
     });
   }
@@ -422,7 +474,7 @@ Finding describe(const Created& c) {
                   "\")` to downgrade()"};
     case Kind::Type:
       return {"upgrade() creates the enum type `" + c.name + "` but downgrade() does not drop it" +
-                  (c.with_column ? " (op.drop_table and op.drop_column leave enum types behind)" : "") + ": " + rerun +
+                  (c.with_table ? " (op.drop_table leaves the table's enum types behind)" : "") + ": " + rerun +
                   "DuplicateObject (type \"" + c.name + "\" already exists)",
               "add `sa.Enum(name=\"" + c.name + "\").drop(op.get_bind(), checkfirst=True)` to downgrade(), after "
               "the drop of the tables that use it"};
@@ -450,10 +502,11 @@ class IncompleteDowngrade final : public Rule {
       if (op.function == "upgrade") operation_creations(op, created);
     }
     enum_creations(file, project, created);
-    Removed downgrade = removals(file, "downgrade", 0);
+    Removed downgrade = removals(file, "downgrade");
+    Removed upgrade = removals(file, "upgrade");
     std::set<std::pair<uint32_t, std::string>> reported;  // a helper called twice records its operations twice
     for (const Created& c : created) {
-      if (is_removed(c, downgrade) || is_removed(c, removals(file, "upgrade", c.after_byte))) continue;
+      if (is_removed(c, downgrade, 0) || is_removed(c, upgrade, c.after_byte)) continue;
       if (!reported.insert({c.loc.start_byte, c.name}).second) continue;
       Finding finding = describe(c);
       out.report(file, c.loc, std::move(finding.message), std::move(finding.help));

@@ -13,6 +13,16 @@ namespace {
 
 constexpr const char* kDefaultPattern = R"(^\d{14}_[a-z0-9_]+\.py$)";
 
+// std::regex can also throw while matching (error_complexity, error_stack on a pathological pattern): such a
+// name is taken as matching rather than stopping the run.
+bool matches(const std::regex& regex, const std::string& name) {
+  try {
+    return std::regex_search(name, regex);
+  } catch (const std::regex_error&) {
+    return true;
+  }
+}
+
 // The whole project at once: the pattern is compiled once per run, and a bad pattern is reported once.
 class MigrationFilename final : public Rule {
  public:
@@ -46,12 +56,13 @@ class MigrationFilename final : public Rule {
         out.report(*file, line_one,
                    "the `pattern` setting of migration-filename is not a valid regular expression (" + problem +
                        "): `" + pattern + "`",
-                   "fix `pattern` under [tool.ormlint.migration-filename] (ECMAScript syntax, e.g. `" +
-                       std::string(kDefaultPattern) + "`)");
+                   "fix `pattern` in [migration-filename] (ormlint.toml) or [tool.ormlint.migration-filename] "
+                       "(pyproject.toml); ECMAScript syntax, e.g. `" +
+                       std::string(kDefaultPattern) + "`");
         return;
       }
       std::string name = std::filesystem::path(file->path()).filename().string();
-      if (std::regex_search(name, regex)) continue;
+      if (matches(regex, name)) continue;
       out.report(*file, line_one, "revision file name `" + name + "` does not match the pattern `" + pattern + "`",
                  pattern == kDefaultPattern
                      ? "rename it to `<yyyymmddhhmmss>_<short_description>.py` (e.g. `20260301094500_add_user_email.py`)"

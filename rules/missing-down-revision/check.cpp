@@ -57,14 +57,18 @@ class MissingDownRevision final : public Rule {
     for (const RevisionLocation& location : project.revision_locations()) {
       // When some scripts of the folder were not checked (or do not parse), the revision may well be there.
       if (!location.complete) continue;
-      for (const auto& dangling : location.dangling) report(location, dangling, out);
+      // A suggestion scans the location's files: only the first few findings get one, so a history whose every
+      // link is broken stays linear.
+      constexpr size_t kSuggested = 50;
+      for (size_t i = 0; i < location.dangling.size(); ++i) report(location, location.dangling[i], i < kSuggested, out);
     }
   }
 
  private:
-  static void report(const RevisionLocation& location, const RevisionLocation::Dangling& dangling, Reporter& out) {
+  static void report(const RevisionLocation& location, const RevisionLocation::Dangling& dangling, bool suggest,
+                     Reporter& out) {
     const RevisionNode& node = location.nodes[dangling.node];
-    std::string hint = suggestion(location, dangling.name);
+    std::string hint = suggest ? suggestion(location, dangling.name) : "";
     std::string meant = hint.empty() ? "" : " (did you mean " + hint + "?)";
     std::string self = node.id.empty() ? "this script" : "revision '" + node.id + "'";
     if (dangling.dependency) {

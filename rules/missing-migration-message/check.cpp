@@ -19,7 +19,7 @@ std::string_view trim(std::string_view s) {
 }
 
 // The message Alembic shows: the docstring's first line, after leading blank lines. A first line that is the
-// template's header (`Revision ID: ...`) or Flask-Migrate's placeholder is no message.
+// template's header (`Revision ID: ...`) is no message.
 std::string message_of(std::string_view docstring) {
   while (!docstring.empty()) {
     size_t end = docstring.find('\n');
@@ -28,7 +28,7 @@ std::string message_of(std::string_view docstring) {
     if (line.empty()) continue;
     std::string lowered;
     for (char c : line) lowered += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (lowered.rfind("revision id:", 0) == 0 || lowered == "empty message") return "";
+    if (lowered.rfind("revision id:", 0) == 0) return "";
     return std::string(line);
   }
   return "";
@@ -46,15 +46,18 @@ class MissingMigrationMessage final : public Rule {
   void check_file(const ProjectFile& file, const Project& /*project*/, Reporter& out) const override {
     if (!file.facts.revision) return;
     const RevisionInfo& revision = *file.facts.revision;
-    if (revision.docstring && !message_of(*revision.docstring).empty()) return;
+    std::string message = revision.docstring ? message_of(*revision.docstring) : "";
+    bool placeholder = message == "empty message";  // Flask-Migrate's `flask db migrate` without -m
+    if (!message.empty() && !placeholder) return;
     std::string id = revision.revision && revision.revision->is_string() ? " " + revision.revision->text : "";
+    std::string problem = placeholder          ? "only has the placeholder message \"empty message\""
+                          : revision.docstring ? "has no message at the top of its docstring"
+                                               : "has no docstring message";
     out.report(file, revision.revision_loc,
-               revision.docstring ? "revision" + id + " has no message: its docstring starts without one, so "
-                                    "`alembic history` shows nothing but the id"
-                                  : "revision" + id + " has no docstring message: `alembic history` shows nothing "
-                                    "but the id",
+               "revision" + id + " " + problem + ": `alembic history` and `alembic heads` show nothing that says "
+               "what it does",
                "start the module docstring with one line saying what the revision does and why (e.g. \"add "
-               "users.email_verified_at for the signup flow\"); next time pass it with `alembic revision -m`");
+               "users.email_verified_at for the signup flow\"); next time pass `-m \"...\"` when creating it");
   }
 };
 

@@ -87,9 +87,12 @@ class ModelImportInMigration final : public Rule {
       if (content == ModelContent::None) return;
       Statement& statement = statements[import.statement_loc.start_byte];
       statement.loc = import.statement_loc;
-      // `import app.models.user` binds `app` but names the module.
+      // `import app.models.user` binds `app` but names the module; a relative import is shown by the names it
+      // binds (its absolute form depends on where the checker was started).
       std::string name = import.module.size() > import.origin.size() ? import.module : import.origin;
-      statement.names.push_back(import.is_star ? import.module + ".*" : name);
+      if (import.is_relative) name = import.bound_name;
+      if (import.is_star) name = import.is_relative ? "*" : import.module + ".*";
+      statement.names.push_back(name);
       statement.models = statement.models || content == ModelContent::Models;
     };
     for (const Import& import : file.facts.imports) consider(import);

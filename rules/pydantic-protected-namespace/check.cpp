@@ -131,12 +131,14 @@ bool is_pydantic_model(const ClassInfo& cls, std::set<const ClassInfo*>& seen) {
   return false;
 }
 
-// A Pydantic field: an annotated attribute that is not a ClassVar, private, or the configuration.
+// A Pydantic field: an annotated attribute that is not a ClassVar, private, the configuration, or a SQLModel
+// Relationship (SQLModel takes those out before Pydantic sees the class).
 bool is_field(const ClassAttribute& attr) {
   if (!attr.annotation || attr.from_declared_attr || attr.name == "model_config" ||
       attr.name.rfind('_', 0) == 0) {
     return false;
   }
+  if (attr.value && attr.value->is_call() && attr.value->origin() == "sqlmodel.Relationship") return false;
   const Expr& a = *attr.annotation;
   const Expr* head = a.kind == Expr::Kind::Subscript && a.target ? a.target.get() : &a;
   return head->resolved != "typing.ClassVar" && head->text != "ClassVar";

@@ -115,16 +115,20 @@ class RevisionCycle final : public Rule {
                       std::find(parents.begin(), parents.end(), walk[1]) != parents.end();
     const Location& loc = via_parent || !n.info->depends_on ? n.info->down_revision_loc : n.info->depends_on_loc;
     std::string message;
+    std::string path = path_text(location, walk);
+    // Alembic names loops through depends_on "dependency" cycles.
+    std::string kind = path.find("[depends_on]") == std::string::npos ? "Cycle" : "Dependency cycle";
     if (group.size() == 1) {
       message = "revision '" + n.id + "' names itself in its " + (via_parent ? "down_revision" : "depends_on") +
-                "; Alembic stops with \"Self-loop is detected in revisions (" + n.id + ")\"";
+                "; Alembic stops with \"" + (via_parent ? "Self-loop" : "Dependency self-loop") +
+                " is detected in revisions (" + n.id + ")\"";
     } else if (walk.front() == node) {
-      message = "revision '" + n.id + "' is its own ancestor: " + path_text(location, walk) +
-                "; Alembic stops with \"Cycle is detected in revisions\"";
+      message = "revision '" + n.id + "' is its own ancestor: " + path + "; Alembic stops with \"" + kind +
+                " is detected in revisions\"";
     } else {
       message = "revision '" + n.id + "' is one of " + std::to_string(group.size()) +
-                " revisions linked in a cycle (" + path_text(location, walk) +
-                "); Alembic stops with \"Cycle is detected in revisions\"";
+                " revisions linked in a cycle (" + path + "); Alembic stops with \"" + kind +
+                " is detected in revisions\"";
     }
     out.report(*n.file, loc, message,
                "break the loop: the oldest revision of the cycle should name its real predecessor as down_revision "

@@ -134,9 +134,13 @@ class RevisionIdMismatch final : public Rule {
     std::string named = stem.substr(at, length);
     std::string file_name = node.file->source.path().filename().string();
     std::string renamed = stem.substr(0, at) + node.id + stem.substr(at + length) + node.file->source.path().extension().string();
+    // A declared id that another script declares too, or a named id that belongs to another script: a copy.
     std::string owner;
-    if (auto it = location.by_id.find(named); it != location.by_id.end()) {
-      owner = " (the id of " + location.nodes[it->second.front()].file->path() + ": a copied script?)";
+    if (auto it = location.by_id.find(node.id); it != location.by_id.end() && it->second.size() > 1) {
+      size_t other = it->second.front() == index ? it->second.back() : it->second.front();
+      owner = ", which " + location.nodes[other].file->path() + " declares too (a copied script?)";
+    } else if (auto named_it = location.by_id.find(named); named_it != location.by_id.end()) {
+      owner = " (the file name's id belongs to " + location.nodes[named_it->second.front()].file->path() + ")";
     }
     out.report(*node.file, node.info->revision_loc,
                "file name " + file_name + " says revision '" + named + "' but the script declares revision = '" +

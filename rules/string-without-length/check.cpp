@@ -44,8 +44,13 @@ bool annotation_configures_column(const ColumnInfo& column) {
   return has_call;
 }
 
-constexpr const char* kMysqlError =
-    "MySQL rejects the CREATE TABLE (\"VARCHAR requires a length on dialect mysql\")";
+// What fails on MySQL: the CREATE TABLE, or the ALTER TABLE of a migration that adds or retypes the column
+// (SQLAlchemy's MySQL compiler refuses to render the VARCHAR).
+std::string mysql_error(const ColumnInfo& column) {
+  const bool alter = column.operation && column.operation->name != "create_table";
+  return std::string("the ") + (alter ? "ALTER TABLE" : "CREATE TABLE") +
+         " fails on MySQL (`CompileError: VARCHAR requires a length on dialect mysql`)";
+}
 
 class StringWithoutLength final : public Rule {
  public:
@@ -67,11 +72,11 @@ class StringWithoutLength final : public Rule {
       if (type.inferred) {
         check_inferred(file, *column, out);
       } else if (type.expr && lacks_length(*type.expr)) {
-        out.report(
-            file, type.loc,
-            column_label(*column) + " is `" + short_name(type.origin) + "` without a length: " + kMysqlError,
-            "give it a length, e.g. `" + short_name(type.origin) +
-                "(255)`, or use `Text` for text without a limit");
+        out.report(file, type.loc,
+                   column_label(*column) + " is `" + short_name(type.origin) +
+                       "` without a length: " + mysql_error(*column),
+                   "give it a length, e.g. `" + short_name(type.origin) +
+                       "(255)`, or use `Text` for text without a limit");
       }
     }
   }
@@ -84,8 +89,8 @@ class StringWithoutLength final : public Rule {
       // fine.
       if (!lacks_length(*type.expr)) return;
       out.report(file, type.loc,
-                 "`Mapped[str]` maps " + column_label(column) + " to `" + short_name(type.origin) +
-                     "` without a length (the base's type_annotation_map): " + kMysqlError,
+                 "the `str` annotation maps " + column_label(column) + " to `" + short_name(type.origin) +
+                     "` without a length (the base's type_annotation_map): " + mysql_error(column),
                  "map `str` to a type with a length in `type_annotation_map`, e.g. `{str: String(255)}`");
       return;
     }
@@ -94,7 +99,8 @@ class StringWithoutLength final : public Rule {
     if (annotation_configures_column(column)) return;
     out.report(
         file, type.loc,
-        "`Mapped[str]` maps " + column_label(column) + " to `String()` without a length: " + kMysqlError,
+        "the `str` annotation maps " + column_label(column) +
+            " to `String()` without a length: " + mysql_error(column),
         "give the column a length: `mapped_column(String(255))`, or map `str` to `String(255)` in the base's "
         "`type_annotation_map`");
   }

@@ -19,160 +19,31 @@ namespace {
 using Names = std::set<std::string, std::less<>>;
 
 // Python 3's builtins module (3.8 to 3.14), with the names site adds (exit, help, ...).
-const std::set<std::string_view> kBuiltins = {"ArithmeticError",
-                                              "AssertionError",
-                                              "AttributeError",
-                                              "BaseException",
-                                              "BaseExceptionGroup",
-                                              "BlockingIOError",
-                                              "BrokenPipeError",
-                                              "BufferError",
-                                              "BytesWarning",
-                                              "ChildProcessError",
-                                              "ConnectionAbortedError",
-                                              "ConnectionError",
-                                              "ConnectionRefusedError",
-                                              "ConnectionResetError",
-                                              "DeprecationWarning",
-                                              "EOFError",
-                                              "Ellipsis",
-                                              "EncodingWarning",
-                                              "EnvironmentError",
-                                              "Exception",
-                                              "ExceptionGroup",
-                                              "False",
-                                              "FileExistsError",
-                                              "FileNotFoundError",
-                                              "FloatingPointError",
-                                              "FutureWarning",
-                                              "GeneratorExit",
-                                              "IOError",
-                                              "ImportError",
-                                              "ImportWarning",
-                                              "IndentationError",
-                                              "IndexError",
-                                              "InterruptedError",
-                                              "IsADirectoryError",
-                                              "KeyError",
-                                              "KeyboardInterrupt",
-                                              "LookupError",
-                                              "MemoryError",
-                                              "ModuleNotFoundError",
-                                              "NameError",
-                                              "None",
-                                              "NotADirectoryError",
-                                              "NotImplemented",
-                                              "NotImplementedError",
-                                              "OSError",
-                                              "OverflowError",
-                                              "PendingDeprecationWarning",
-                                              "PermissionError",
-                                              "ProcessLookupError",
-                                              "PythonFinalizationError",
-                                              "RecursionError",
-                                              "ReferenceError",
-                                              "ResourceWarning",
-                                              "RuntimeError",
-                                              "RuntimeWarning",
-                                              "StopAsyncIteration",
-                                              "StopIteration",
-                                              "SyntaxError",
-                                              "SyntaxWarning",
-                                              "SystemError",
-                                              "SystemExit",
-                                              "TabError",
-                                              "TimeoutError",
-                                              "True",
-                                              "TypeError",
-                                              "UnboundLocalError",
-                                              "UnicodeDecodeError",
-                                              "UnicodeEncodeError",
-                                              "UnicodeError",
-                                              "UnicodeTranslateError",
-                                              "UnicodeWarning",
-                                              "UserWarning",
-                                              "ValueError",
-                                              "Warning",
-                                              "WindowsError",
-                                              "ZeroDivisionError",
-                                              "__build_class__",
-                                              "__debug__",
-                                              "__import__",
-                                              "abs",
-                                              "aiter",
-                                              "all",
-                                              "anext",
-                                              "any",
-                                              "ascii",
-                                              "bin",
-                                              "bool",
-                                              "breakpoint",
-                                              "bytearray",
-                                              "bytes",
-                                              "callable",
-                                              "chr",
-                                              "classmethod",
-                                              "compile",
-                                              "complex",
-                                              "copyright",
-                                              "credits",
-                                              "delattr",
-                                              "dict",
-                                              "dir",
-                                              "divmod",
-                                              "enumerate",
-                                              "eval",
-                                              "exec",
-                                              "exit",
-                                              "filter",
-                                              "float",
-                                              "format",
-                                              "frozenset",
-                                              "getattr",
-                                              "globals",
-                                              "hasattr",
-                                              "hash",
-                                              "help",
-                                              "hex",
-                                              "id",
-                                              "input",
-                                              "int",
-                                              "isinstance",
-                                              "issubclass",
-                                              "iter",
-                                              "len",
-                                              "license",
-                                              "list",
-                                              "locals",
-                                              "map",
-                                              "max",
-                                              "memoryview",
-                                              "min",
-                                              "next",
-                                              "object",
-                                              "oct",
-                                              "open",
-                                              "ord",
-                                              "pow",
-                                              "print",
-                                              "property",
-                                              "quit",
-                                              "range",
-                                              "repr",
-                                              "reversed",
-                                              "round",
-                                              "set",
-                                              "setattr",
-                                              "slice",
-                                              "sorted",
-                                              "staticmethod",
-                                              "str",
-                                              "sum",
-                                              "super",
-                                              "tuple",
-                                              "type",
-                                              "vars",
-                                              "zip"};
+// clang-format off
+const std::set<std::string_view> kBuiltins = {
+    "ArithmeticError", "AssertionError", "AttributeError", "BaseException", "BaseExceptionGroup",
+    "BlockingIOError", "BrokenPipeError", "BufferError", "BytesWarning", "ChildProcessError",
+    "ConnectionAbortedError", "ConnectionError", "ConnectionRefusedError", "ConnectionResetError",
+    "DeprecationWarning", "EOFError", "Ellipsis", "EncodingWarning", "EnvironmentError", "Exception",
+    "ExceptionGroup", "False", "FileExistsError", "FileNotFoundError", "FloatingPointError", "FutureWarning",
+    "GeneratorExit", "IOError", "ImportError", "ImportWarning", "IndentationError", "IndexError",
+    "InterruptedError", "IsADirectoryError", "KeyError", "KeyboardInterrupt", "LookupError", "MemoryError",
+    "ModuleNotFoundError", "NameError", "None", "NotADirectoryError", "NotImplemented",
+    "NotImplementedError", "OSError", "OverflowError", "PendingDeprecationWarning", "PermissionError",
+    "ProcessLookupError", "PythonFinalizationError", "RecursionError", "ReferenceError", "ResourceWarning",
+    "RuntimeError", "RuntimeWarning", "StopAsyncIteration", "StopIteration", "SyntaxError", "SyntaxWarning",
+    "SystemError", "SystemExit", "TabError", "TimeoutError", "True", "TypeError", "UnboundLocalError",
+    "UnicodeDecodeError", "UnicodeEncodeError", "UnicodeError", "UnicodeTranslateError", "UnicodeWarning",
+    "UserWarning", "ValueError", "Warning", "WindowsError", "ZeroDivisionError", "__build_class__",
+    "__debug__", "__import__", "abs", "aiter", "all", "anext", "any", "ascii", "bin", "bool", "breakpoint",
+    "bytearray", "bytes", "callable", "chr", "classmethod", "compile", "complex", "copyright", "credits",
+    "delattr", "dict", "dir", "divmod", "enumerate", "eval", "exec", "exit", "filter", "float", "format",
+    "frozenset", "getattr", "globals", "hasattr", "hash", "help", "hex", "id", "input", "int", "isinstance",
+    "issubclass", "iter", "len", "license", "list", "locals", "map", "max", "memoryview", "min", "next",
+    "object", "oct", "open", "ord", "pow", "print", "property", "quit", "range", "repr", "reversed", "round",
+    "set", "setattr", "slice", "sorted", "staticmethod", "str", "sum", "super", "tuple", "type", "vars",
+    "zip"};
+// clang-format on
 
 // Names every module has without a statement binding them; `_` is gettext's, which install() puts in
 // builtins.
@@ -257,8 +128,7 @@ std::optional<std::string_view> known_import(std::string_view name) {
   return std::nullopt;
 }
 
-// ---- "Did you mean": CPython's own suggestion (Python/suggestions.c), so the hint matches the NameError's
-// ----
+// ---- "Did you mean": CPython's own suggestion (Python/suggestions.c), as the NameError would say it ----
 
 constexpr size_t kMoveCost = 2;  // insert, delete, or substitute a different letter
 constexpr size_t kCaseCost = 1;  // substitute the same letter in another case
@@ -303,8 +173,7 @@ std::optional<std::string> closest(std::string_view name, const Candidates& cand
   return best;
 }
 
-// ---- Which names an expression reads
-// --------------------------------------------------------------------------
+// ---- Which names an expression reads ----
 
 bool is_comprehension(const Expr& e) {
   return e.kind == Expr::Kind::Other &&
@@ -344,10 +213,12 @@ void names_read(const Expr& e, std::vector<std::string>& local, Fn& fn) {
       break;
   }
   if (e.kind == Expr::Kind::Other) {
-    if (e.name == "member_type" || e.name == "keyword_argument" || e.name == "named_expression") {
-      // `a.b` in a type (only `a` is a name), `k=v` and `x := v` (only the value is read).
-      const Expr* read = e.name == "member_type" ? e.arg(0) : e.items.empty() ? nullptr : &e.items.back();
-      if (read && !(e.name == "named_expression" && e.items.size() < 2)) names_read(*read, local, fn);
+    if (e.name == "member_type") {  // `a.b` in a type: only `a` is looked up
+      if (const Expr* object = e.arg(0)) names_read(*object, local, fn);
+      return;
+    }
+    if (e.name == "keyword_argument" || e.name == "named_expression") {  // `k=v`, `x := v`: only v is read
+      if (e.items.size() >= 2) names_read(e.items.back(), local, fn);
       return;
     }
     if (is_comprehension(e)) {
@@ -371,8 +242,7 @@ void names_read(const Expr& e, std::vector<std::string>& local, Fn& fn) {
   for (const Keyword& kw : e.keywords) names_read(kw.value, local, fn);
 }
 
-// ---- Which modules are judged
-// ---------------------------------------------------------------------------------
+// ---- Which modules are judged ----
 
 // A model module: it declares what ends up in the mapped schema (as postgresql-import decides), or holds a
 // class that plainly means to be a model (`__tablename__`) even though its base is the undefined name.
@@ -441,8 +311,8 @@ class UndefinedName final : public Rule {
       for (const Keyword& kw : def.class_keywords) check.expression(kw.value);
       for (const ClassAttribute& attr : def.attributes) {
         if (attr.annotation && !lazy_annotations) check.expression(*attr.annotation);
-        if (attr.value && !attr.from_declared_attr)
-          check.expression(*attr.value);  // a declared_attr's return
+        // A declared_attr's value is its method's return expression: a function body.
+        if (attr.value && !attr.from_declared_attr) check.expression(*attr.value);
       }
     }
   }

@@ -29,26 +29,68 @@ struct Layout {
   size_t first_detached = SIZE_MAX;  // index in visits where revisions not reachable from a base start
 };
 
+// Tree drawing, one segment per nesting level.
+enum Segment : uint8_t { kBar, kBlank, kTee, kCorner };
+
+std::string draw(const std::vector<uint8_t>& segments) {
+  static const char* const kText[] = {"│   ", "    ", "├── ", "└── "};
+  std::string out;
+  for (uint8_t s : segments) out += kText[s];
+  return out;
+}
+
 // Depth first from each base revision. A revision with one child continues on the same indentation (a 10,000-step
-// chain stays flat); a branch point indents each child. Iterative: histories are arbitrarily long.
+// chain stays flat); a branch point indents each child. A merge waits until every branch leading to it has been
+// printed, then continues at the indentation the branches share, so a history that branches and merges again
+// returns to the left edge instead of drifting right. Iterative: histories are arbitrarily long.
 Layout layout(const RevisionLocation& location) {
+  const size_t count = location.nodes.size();
   Layout out;
-  std::vector<bool> visited(location.nodes.size(), false);
+  std::vector<bool> visited(count, false);
+  // How many parents will reach each revision from the base revisions; a merge is printed at the last of them.
+  std::vector<size_t> expected(count, 0), arrived(count, 0);
+  std::vector<std::vector<uint8_t>> shared(count);  // common indentation of the branches that reached a merge
+  {
+    std::vector<bool> reachable(count, false);
+    std::vector<size_t> stack(location.roots.begin(), location.roots.end());
+    while (!stack.empty()) {
+      size_t v = stack.back();
+      stack.pop_back();
+      if (reachable[v]) continue;
+      reachable[v] = true;
+      for (size_t c : location.children[v]) {
+        ++expected[c];
+        stack.push_back(c);
+      }
+    }
+  }
   struct Pending {
     size_t node;
-    std::string first, rest;  // prefix of this revision's line, and of the lines below it
+    std::vector<uint8_t> first, rest;  // indentation of this revision's line, and of the lines below it
   };
-  auto walk_from = [&](size_t start) {
-    std::vector<Pending> stack{{start, "", ""}};
+  auto walk_from = [&](size_t start, bool wait_for_merges) {
+    std::vector<Pending> stack{{start, {}, {}}};
     while (!stack.empty()) {
       Pending p = std::move(stack.back());
       stack.pop_back();
       if (visited[p.node]) {
-        out.visits.push_back({p.node, p.first, true});
+        out.visits.push_back({p.node, draw(p.first), true});
         continue;
       }
+      if (wait_for_merges && expected[p.node] > 1) {
+        std::vector<uint8_t>& common = shared[p.node];
+        if (arrived[p.node]++ == 0) {
+          common = p.rest;
+        } else {
+          size_t n = 0;
+          while (n < common.size() && n < p.rest.size() && common[n] == p.rest[n]) ++n;
+          common.resize(n);
+        }
+        if (arrived[p.node] < expected[p.node]) continue;  // other branches still lead here
+        p.first = p.rest = common;
+      }
       visited[p.node] = true;
-      out.visits.push_back({p.node, p.first, false});
+      out.visits.push_back({p.node, draw(p.first), false});
       const std::vector<size_t>& children = location.children[p.node];
       if (children.size() == 1) {
         stack.push_back({children.front(), p.rest, p.rest});
@@ -56,7 +98,10 @@ Layout layout(const RevisionLocation& location) {
       }
       for (size_t i = children.size(); i-- > 0;) {
         bool last = i + 1 == children.size();
-        stack.push_back({children[i], p.rest + (last ? "└── " : "├── "), p.rest + (last ? "    " : "│   ")});
+        Pending child{children[i], p.rest, p.rest};
+        child.first.push_back(last ? kCorner : kTee);
+        child.rest.push_back(last ? kBlank : kBar);
+        stack.push_back(std::move(child));
       }
     }
   };
@@ -64,19 +109,19 @@ Layout layout(const RevisionLocation& location) {
     if (visited[root]) continue;
     // Separate trees are set apart by an empty line: a line at the same indentation means "child of the line above".
     if (!out.visits.empty()) out.visits.push_back({SIZE_MAX, "", false});
-    walk_from(root);
+    walk_from(root, true);
   }
   // The rest hangs from a missing parent, an unreadable down_revision, or a cycle: start with revisions whose
   // parents are all absent, so their subtrees print top-down, then whatever remains (cycles).
   out.first_detached = out.visits.size();
   auto detached = [&](size_t i) {
     if (out.visits.size() > out.first_detached) out.visits.push_back({SIZE_MAX, "", false});
-    walk_from(i);
+    walk_from(i, false);
   };
-  for (size_t i = 0; i < location.nodes.size(); ++i) {
+  for (size_t i = 0; i < count; ++i) {
     if (!visited[i] && location.parent_nodes(i).empty()) detached(i);
   }
-  for (size_t i = 0; i < location.nodes.size(); ++i) {
+  for (size_t i = 0; i < count; ++i) {
     if (!visited[i]) detached(i);
   }
   return out;
@@ -96,8 +141,17 @@ std::vector<std::string> ids_of(const RevisionLocation& location, const std::vec
   return out;
 }
 
+// The heads as Alembic counts them: one per id (of two scripts declaring one id, Alembic keeps one).
+std::vector<std::string> head_ids(const RevisionLocation& location) {
+  std::vector<std::string> out = ids_of(location, location.heads);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 bool is_head(const RevisionLocation& location, size_t node) {
-  return std::find(location.heads.begin(), location.heads.end(), node) != location.heads.end();
+  // Heads are few, except in broken histories with thousands of them: binary search keeps that linear-ish.
+  return std::binary_search(location.heads.begin(), location.heads.end(), node);
 }
 
 std::string marks(const RevisionLocation& location, size_t i) {
@@ -138,9 +192,9 @@ std::vector<Warning> warnings_for(const RevisionLocation& location) {
     out.push_back({"incomplete", "not every script in this location was read (not checked, or does not parse): "
                                  "heads and missing revisions may be wrong", {}});
   }
-  if (location.heads.size() > 1) {
+  if (head_ids(location).size() > 1) {
     out.push_back({"heads",
-                   std::to_string(location.heads.size()) + " heads (" + joined(ids_of(location, location.heads)) +
+                   std::to_string(head_ids(location).size()) + " heads (" + joined(head_ids(location)) +
                        "): `alembic upgrade head` fails; merge them with `alembic merge heads -m \"merge\"` "
                        "(branches kept apart on purpose need branch_labels and `alembic upgrade heads`)",
                    location.heads});
@@ -182,7 +236,7 @@ void print_text(const std::vector<RevisionLocation>& locations, std::ostream& ou
     out << location.name;
     if (!location.source.empty()) out << " (from " << location.source << ")";
     out << ": " << location.nodes.size() << (location.nodes.size() == 1 ? " revision, " : " revisions, ")
-        << location.heads.size() << (location.heads.size() == 1 ? " head, " : " heads, ") << location.roots.size()
+        << head_ids(location).size() << (head_ids(location).size() == 1 ? " head, " : " heads, ") << location.roots.size()
         << (location.roots.size() == 1 ? " root" : " roots") << "\n";
     Layout tree = layout(location);
     for (size_t v = 0; v < tree.visits.size(); ++v) {
@@ -246,7 +300,7 @@ void print_json(const std::vector<RevisionLocation>& locations, std::ostream& ou
     list.push_back({{"name", location.name},
                     {"source", location.source.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(location.source)},
                     {"complete", location.complete},
-                    {"heads", ids_of(location, location.heads)},
+                    {"heads", head_ids(location)},
                     {"roots", ids_of(location, location.roots)},
                     {"revisions", revisions},
                     {"warnings", warnings}});

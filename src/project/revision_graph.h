@@ -41,8 +41,8 @@ struct RevisionLocation {
   std::map<std::string, std::vector<size_t>> by_id;      // id -> nodes declaring it (duplicates have > 1)
   std::map<std::string, std::vector<size_t>> by_label;   // literal branch label -> nodes declaring it
   std::vector<std::vector<size_t>> children;             // node -> nodes naming it as a parent
-  std::vector<size_t> heads;                             // no other node names them as a parent
-  std::vector<size_t> roots;
+  std::vector<size_t> heads;                             // no other node names them as a parent (ascending)
+  std::vector<size_t> roots;                             // ascending
   // Strongly connected groups over parent and depends_on edges (Alembic refuses both kinds of loop), each sorted;
   // a single node when it names itself.
   std::vector<std::vector<size_t>> cycles;
