@@ -1,6 +1,7 @@
 // multiple-heads: more than one head revision in an Alembic script location — two migrations written on two
 // branches that both follow the same revision. `alembic upgrade head` then stops with "Multiple head revisions
 // are present"; deploys and test databases that run it fail until the heads are merged.
+#include <algorithm>
 #include <set>
 #include <string>
 #include <vector>
@@ -27,23 +28,6 @@ std::string list_of(const RevisionLocation& location, const std::vector<size_t>&
   return out;
 }
 
-// Heads whose branch carries its own branch_labels: a labelled revision that is an ancestor of this head and of no
-// other head. Such independent branches are how Alembic keeps several heads on purpose (`alembic upgrade
-// mybranch@head`). Walks down from each labelled revision, so the cost is labels x revisions, not heads x revisions.
-std::vector<bool> labelled_heads(const RevisionLocation& location) {
-  std::vector<bool> is_head(location.nodes.size(), false), labelled(location.nodes.size(), false);
-  for (size_t h : location.heads) is_head[h] = true;
-  for (size_t i = 0; i < location.nodes.size(); ++i) {
-    if (!location.nodes[i].has_branch_labels) continue;
-    std::vector<size_t> reached;
-    for (size_t d : location.descendants(i)) {
-      if (is_head[d]) reached.push_back(d);
-    }
-    if (reached.size() == 1) labelled[reached.front()] = true;
-  }
-  return labelled;
-}
-
 class MultipleHeads final : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -58,27 +42,34 @@ class MultipleHeads final : public Rule {
     for (const RevisionLocation& location : project.revision_locations()) {
       // A location read in part, or with a down_revision we cannot read, has heads that are not real.
       if (location.heads.size() < 2 || !location.complete || location.has_unknown_links()) continue;
-      std::vector<bool> labelled = labelled_heads(location);
+      std::vector<bool> labelled = location.labelled_heads();
       std::vector<size_t> unlabelled;
       std::set<std::string> ids;  // Alembic keeps one script per id: copies are duplicate-revision-id's finding
       for (size_t h : location.heads) {
         if (!labelled[h] && ids.insert(location.nodes[h].id).second) unlabelled.push_back(h);
       }
       if (unlabelled.size() < 2) continue;
-      for (size_t head : unlabelled) report(location, head, unlabelled, out);
+      // `alembic merge heads` would also merge the labelled branches' heads: name the ones to merge instead.
+      std::string merge = "alembic merge heads -m \"merge\"";
+      if (std::any_of(location.heads.begin(), location.heads.end(), [&](size_t h) { return labelled[h]; })) {
+        merge = "alembic merge -m \"merge\"";
+        for (size_t h : unlabelled) merge += " " + location.nodes[h].id;
+      }
+      for (size_t head : unlabelled) report(location, head, unlabelled, merge, out);
     }
   }
 
  private:
-  static void report(const RevisionLocation& location, size_t head, const std::vector<size_t>& heads, Reporter& out) {
+  static void report(const RevisionLocation& location, size_t head, const std::vector<size_t>& heads,
+                     const std::string& merge, Reporter& out) {
     const RevisionNode& node = location.nodes[head];
     out.report(*node.file, node.info->revision_loc,
                std::to_string(heads.size()) + " heads in " + location.name + ": revision '" + node.id +
                    "' and " + list_of(location, heads, head) +
                    " have no later revision; `alembic upgrade head` fails with \"Multiple head revisions are "
                    "present\"",
-               "merge them with `alembic merge heads -m \"merge\"` (one revision whose down_revision lists every "
-               "head), or give each independent branch its own branch_labels");
+               "merge them with `" + merge + "` (one revision whose down_revision lists them all), or give each "
+               "independent branch its own branch_labels");
   }
 };
 

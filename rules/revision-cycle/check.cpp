@@ -96,10 +96,15 @@ class RevisionCycle final : public Rule {
   void check_project(const Project& project, Reporter& out) const override {
     for (const RevisionLocation& location : project.revision_locations()) {
       for (const std::vector<size_t>& group : location.cycles) {
-        std::vector<size_t> shared;
-        if (group.size() > kSmallCycle) shared = loop_through(location, group, group.front());
+        if (group.size() > kSmallCycle) {
+          std::vector<size_t> shared = loop_through(location, group, group.front());
+          std::string text = path_text(location, shared);
+          for (size_t node : group) report(location, group, node, shared, text, out);
+          continue;
+        }
         for (size_t node : group) {
-          report(location, group, node, shared.empty() ? loop_through(location, group, node) : shared, out);
+          std::vector<size_t> walk = loop_through(location, group, node);
+          report(location, group, node, walk, path_text(location, walk), out);
         }
       }
     }
@@ -107,7 +112,7 @@ class RevisionCycle final : public Rule {
 
  private:
   static void report(const RevisionLocation& location, const std::vector<size_t>& group, size_t node,
-                     const std::vector<size_t>& walk, Reporter& out) {
+                     const std::vector<size_t>& walk, const std::string& path, Reporter& out) {
     const RevisionNode& n = location.nodes[node];
     // Point at the link this script adds to the loop: its down_revision, or its depends_on when only that loops.
     std::vector<size_t> parents = location.parent_nodes(node);
@@ -115,7 +120,6 @@ class RevisionCycle final : public Rule {
                       std::find(parents.begin(), parents.end(), walk[1]) != parents.end();
     const Location& loc = via_parent || !n.info->depends_on ? n.info->down_revision_loc : n.info->depends_on_loc;
     std::string message;
-    std::string path = path_text(location, walk);
     // Alembic names loops through depends_on "dependency" cycles.
     std::string kind = path.find("[depends_on]") == std::string::npos ? "Cycle" : "Dependency cycle";
     if (group.size() == 1) {

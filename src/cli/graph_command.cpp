@@ -135,6 +135,12 @@ std::string joined(const std::vector<std::string>& items) {
   return out;
 }
 
+std::string spaced(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += " " + item;
+  return out;
+}
+
 std::vector<std::string> ids_of(const RevisionLocation& location, const std::vector<size_t>& nodes) {
   std::vector<std::string> out;
   for (size_t n : nodes) out.push_back(id_of(location.nodes[n]));
@@ -193,11 +199,30 @@ std::vector<Warning> warnings_for(const RevisionLocation& location) {
                                  "heads and missing revisions may be wrong", {}});
   }
   if (head_ids(location).size() > 1) {
-    out.push_back({"heads",
-                   std::to_string(head_ids(location).size()) + " heads (" + joined(head_ids(location)) +
-                       "): `alembic upgrade head` fails; merge them with `alembic merge heads -m \"merge\"` "
-                       "(branches kept apart on purpose need branch_labels and `alembic upgrade heads`)",
-                   location.heads});
+    // Heads on their own labelled branches are kept apart on purpose; the others need a merge.
+    std::vector<bool> labelled = location.labelled_heads();
+    std::vector<size_t> unlabelled;
+    for (size_t h : location.heads) {
+      if (!labelled[h]) unlabelled.push_back(h);
+    }
+    std::vector<std::string> unlabelled_ids = ids_of(location, unlabelled);
+    std::sort(unlabelled_ids.begin(), unlabelled_ids.end());
+    unlabelled_ids.erase(std::unique(unlabelled_ids.begin(), unlabelled_ids.end()), unlabelled_ids.end());
+    std::string text = std::to_string(head_ids(location).size()) + " heads (" + joined(head_ids(location)) + "): ";
+    if (unlabelled_ids.size() > 1) {
+      std::string merge = unlabelled_ids.size() == head_ids(location).size()
+                              ? "`alembic merge heads -m \"merge\"`"
+                              : "`alembic merge -m \"merge\"" + spaced(unlabelled_ids) + "`";
+      out.push_back({"heads",
+                     text + "`alembic upgrade head` fails; merge them with " + merge +
+                         " (or give each branch its own branch_labels)",
+                     unlabelled});
+    } else {
+      out.push_back({"labelled-heads",
+                     text + "branches kept apart by branch_labels; upgrade them with `alembic upgrade heads` "
+                            "(`alembic upgrade head` fails)",
+                     location.heads});
+    }
   }
   for (const auto& d : location.dangling) {
     const RevisionNode& node = location.nodes[d.node];

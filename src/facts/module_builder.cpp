@@ -206,7 +206,12 @@ bool binds_names_dynamically(std::string_view text) {
 class ModuleBuilder {
  public:
   ModuleBuilder(const SourceFile& file, std::string module_key, bool is_package)
-      : file_(file), exprs_(file), module_key_(std::move(module_key)), is_package_(is_package) {}
+      : file_(file),
+        exprs_(file),
+        module_key_(std::move(module_key)),
+        is_package_(is_package),
+        // Scanned once per file: walrus targets are rare, and per-class scans would make big files quadratic.
+        has_walrus_(file.text().find(":=") != std::string::npos) {}
 
   ModuleFacts build(TSNode root) {
     facts_.docstring = docstring_of(root, exprs_);
@@ -220,7 +225,7 @@ class ModuleBuilder {
  private:
   void module_names(TSNode root) {
     const std::string& text = file_.text();
-    BoundNames names(exprs_, facts_.module_names, text.find(":=") != std::string::npos);
+    BoundNames names(exprs_, facts_.module_names, has_walrus_);
     names.statements(root);
     if (text.find("global") != std::string::npos) names.global_declarations(root);
     facts_.dynamic_globals = binds_names_dynamically(text);
@@ -448,7 +453,7 @@ class ModuleBuilder {
     if (module_level) bind(facts_.classes[index].name, ModuleFacts::BindingKind::Class, index);
     TSNode body = field(def, "body");
     if (ts_node_is_null(body)) return;
-    BoundNames names(exprs_, facts_.classes[index].body_names, file_.text().find(":=") != std::string::npos);
+    BoundNames names(exprs_, facts_.classes[index].body_names, has_walrus_);
     names.statements(body);
     names.type_parameters(def);  // `class Repo[T]`: T is visible in the bases and the body
     class_body(body, index);
@@ -539,6 +544,7 @@ class ModuleBuilder {
   ExprBuilder exprs_;
   std::string module_key_;
   bool is_package_;
+  bool has_walrus_;
   bool in_function_ = false;  // collecting the imports of a function body (see function_imports)
   ModuleFacts facts_;
 };

@@ -1,6 +1,7 @@
 #include "project/revision_graph.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "project/project.h"
 
@@ -130,6 +131,25 @@ std::vector<size_t> RevisionLocation::dependency_nodes(size_t node) const {
 
 namespace {
 
+// Which heads a revision leads to, as far as labelled_heads() needs: none, exactly one (which), or several.
+struct Reach {
+  static constexpr size_t kNone = SIZE_MAX;
+  size_t first = kNone, second = kNone;
+
+  void add(size_t head) {
+    if (first == kNone || first == head) {
+      first = head;
+    } else if (second == kNone) {
+      second = head;
+    }
+  }
+  void add(const Reach& other) {
+    if (other.first != kNone) add(other.first);
+    if (other.second != kNone) add(other.second);
+  }
+  bool exactly_one() const { return first != kNone && second == kNone; }
+};
+
 template <class Next>
 std::vector<size_t> reachable(size_t count, size_t start, const Next& next) {
   std::vector<size_t> out;
@@ -155,6 +175,34 @@ std::vector<size_t> RevisionLocation::ancestors(size_t node) const {
 
 std::vector<size_t> RevisionLocation::descendants(size_t node) const {
   return reachable(nodes.size(), node, [&](size_t v, std::vector<size_t>& stack) { append(stack, children[v]); });
+}
+
+// One pass from the heads towards the bases (each revision once its children are done), so the cost stays linear
+// however many labels and heads there are; revisions in a cycle are never done and label nothing.
+std::vector<bool> RevisionLocation::labelled_heads() const {
+  const size_t count = nodes.size();
+  std::vector<Reach> reach(count);
+  std::vector<size_t> waiting(count);
+  std::vector<size_t> ready;
+  for (size_t i = 0; i < count; ++i) {
+    waiting[i] = children[i].size();
+    if (waiting[i] == 0) ready.push_back(i);
+  }
+  for (size_t h : heads) reach[h].add(h);
+  std::vector<bool> done(count, false), labelled(count, false);
+  while (!ready.empty()) {
+    size_t v = ready.back();
+    ready.pop_back();
+    done[v] = true;
+    for (size_t p : parent_nodes(v)) {
+      reach[p].add(reach[v]);
+      if (--waiting[p] == 0) ready.push_back(p);
+    }
+  }
+  for (size_t i = 0; i < count; ++i) {
+    if (done[i] && nodes[i].has_branch_labels && reach[i].exactly_one()) labelled[reach[i].first] = true;
+  }
+  return labelled;
 }
 
 bool RevisionLocation::has_unknown_links() const {

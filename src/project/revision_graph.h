@@ -62,6 +62,10 @@ struct RevisionLocation {
   std::vector<size_t> ancestors(size_t node) const;
   // Node indices of every descendant of `node` (itself included), following children.
   std::vector<size_t> descendants(size_t node) const;
+  // Indexed by node: heads whose branch carries its own branch_labels — a labelled revision that leads to this head
+  // and to no other. Such independent branches are how Alembic keeps several heads on purpose (`alembic upgrade
+  // billing@head`). Linear in the size of the graph.
+  std::vector<bool> labelled_heads() const;
   // Whether some node's down_revision or revision could not be read: heads and roots are then uncertain.
   bool has_unknown_links() const;
   // For messages: `'ae1027a6acf0' (alembic/versions/ae1027a6acf0_add_users.py)`.

@@ -6,6 +6,16 @@
 //
 // Everything points back into the project's facts (ClassInfo, ClassAttribute, Expr, ProjectFile): the model lives
 // as long as the Project. Strings are "" when the source does not say (or says it with a non-literal).
+//
+// Resolution notes (what "resolved" means, so rules can stay quiet where the model cannot know):
+// - A string foreign key ("schema.table.col") is looked up in the source table's MetaData, with the written schema
+//   or else that MetaData's default schema; failing that, among tables whose MetaData is unknown; when the source's
+//   own MetaData is unknown, in any MetaData. `ForeignKey(User.id)` / `ForeignKey(users.c.id)` resolve through the
+//   class / Table variable directly.
+// - A relationship string names a class by its name (or "module.path.Name"): SQLAlchemy looks it up in the owner's
+//   registry; when no class of that name is in the registry, other registries are tried (target_other_registry).
+// - Names and MetaData come only from module-level code ormlint can read: a table whose `__tablename__` is computed
+//   by a function has name "" (see has_unnamed_tables), a base from a third-party package has metadata "".
 #pragma once
 #include <cstddef>
 #include <optional>
@@ -114,7 +124,9 @@ struct TableDef {
   bool extend_existing = false;            // extend_existing=True (Table kwarg or __table_args__)
   bool keep_existing = false;
   bool reflected = false;                  // autoload_with= / autoload=True: columns come from the database
-  std::vector<ColumnDef> columns;          // own columns first, then inherited ones (MRO order), then STI subclasses'
+  // Own columns first, then inherited ones in MRO order (SQLAlchemy 2.0's order; SQLModel: base fields first),
+  // then single-table subclasses' columns.
+  std::vector<ColumnDef> columns;
   std::vector<const ForeignKeyDef*> foreign_keys;       // source order; inherited ones included
   std::vector<const ConstraintDef*> constraints;        // explicit Index/UniqueConstraint/... objects
   std::vector<const RelationshipDef*> relationships;    // of its class and its STI subclasses
@@ -137,7 +149,7 @@ struct ForeignKeyDef {
   std::vector<std::string> target_columns;  // per source column; "" where unknown
   // Where the target was looked up: the written schema, else the source table's MetaData default schema.
   std::string effective_target_schema;
-  const TableDef* target = nullptr;     // resolved in the source table's MetaData (see resolution notes), or null
+  const TableDef* target = nullptr;     // the resolved target table (see the resolution notes above), or null
   std::vector<const ColumnDef*> target_column_defs;  // per target column; null where not found
   std::string ondelete;                 // literal, upper-cased as written ("CASCADE"); "" when absent
   std::string onupdate;

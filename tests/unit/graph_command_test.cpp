@@ -73,8 +73,10 @@ TEST_CASE("graph prints each location as a tree from the base to the heads", "[g
   CHECK(r.output.find("\nb2b2b2b2b2b2  add_users_email") != std::string::npos);
   CHECK(r.output.find("├── c3c3c3c3c3c3  create_orders") != std::string::npos);
   CHECK(r.output.find("└── d4d4d4d4d4d4 [billing]  create_invoices") != std::string::npos);
-  CHECK(r.output.find("e5e5e5e5e5e5 (head) (merge of c3c3c3c3c3c3, f6f6f6f6f6f6)  merge") != std::string::npos);
-  CHECK(r.output.find("e5e5e5e5e5e5 (merge, listed above)") != std::string::npos);
+  CHECK(r.output.find("    f6f6f6f6f6f6  add_invoices_total") != std::string::npos);
+  // The merge comes after both branches, back at the indentation they share.
+  CHECK(r.output.find("\ne5e5e5e5e5e5 (head) (merge of c3c3c3c3c3c3, f6f6f6f6f6f6)  merge") != std::string::npos);
+  CHECK(r.output.find("f6f6f6f6f6f6_add_invoices_total.py\ne5e5e5e5e5e5") != std::string::npos);
   CHECK(r.output.find("warning:") == std::string::npos);
 }
 

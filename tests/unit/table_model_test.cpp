@@ -472,6 +472,61 @@ t4 = Table("t4", local, Column("id", Integer, primary_key=True))
   for (size_t i = 1; i < all.size(); ++i) CHECK(all[i - 1].key < all[i].key);
 }
 
+TEST_CASE("tables: registries from @as_declarative, @registry.mapped and SQLAlchemy(model_class=...)", "[tables]") {
+  Loaded p(R"(
+# file: app/db.py
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase, as_declarative, registry
+
+conventions = MetaData(naming_convention={"ix": "ix_%(column_0_label)s"})
+
+
+@as_declarative(metadata=conventions)
+class Base:
+    pass
+
+
+mapper_registry = registry()
+
+
+class FlaskBase(DeclarativeBase):
+    metadata = MetaData(schema="web")
+
+
+db = SQLAlchemy(model_class=FlaskBase)
+# file: app/models.py
+from sqlalchemy import Column, Integer
+
+from .db import Base, db, mapper_registry
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+    id = Column(Integer, primary_key=True)
+
+
+@mapper_registry.mapped
+class Event:
+    __tablename__ = "events"
+    id = Column(Integer, primary_key=True)
+
+
+class Page(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+)");
+  const TableDef& accounts = table(p, "accounts");
+  CHECK(ends_with(accounts.metadata, "app.db.conventions"));
+  CHECK(ends_with(accounts.registry, "app.db.Base"));
+  CHECK(model(p).find_metadata(accounts.metadata)->has_naming_convention());
+  const TableDef& events = table(p, "events");
+  CHECK(ends_with(events.registry, "app.db.mapper_registry"));
+  CHECK(ends_with(events.metadata, "app.db.mapper_registry"));
+  const TableDef& page = table(p, "page");
+  CHECK(ends_with(page.registry, "app.db.FlaskBase"));
+  CHECK(page.schema == "web");
+}
+
 TEST_CASE("tables: Flask-SQLAlchemy MetaData: SQLAlchemy(metadata=...), __bind_key__, db.Table", "[tables]") {
   Loaded p(R"(
 # file: app/extensions.py
@@ -1214,6 +1269,7 @@ class Profile(Base):
     __tablename__ = "profiles"
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    viewers: Mapped[list[User]] = relationship(viewonly=True, primaryjoin="Profile.user_id == User.id")
 
 
 class Address(Base):
@@ -1285,9 +1341,14 @@ class Post(Base):
   CHECK(author.lazy == "joined");
   CHECK_FALSE(author.has_join_condition());
 
+  const RelationshipDef& viewers = relationship(p, users, "Profile", "viewers");
+  CHECK(viewers.target_source == Target::Annotation);
+  CHECK(viewers.target == &user);
+  CHECK(viewers.annotated_collection);
+
   CHECK(model(p).find_relationship(user, "nope") == nullptr);
   CHECK(model(p).mapped_class(user)->relationships.size() == 5);
-  CHECK(model(p).relationships().size() == 7);
+  CHECK(model(p).relationships().size() == 8);
 }
 
 TEST_CASE("relationships: secondary, primaryjoin, foreign_keys, backref, uselist, mixins", "[tables]") {

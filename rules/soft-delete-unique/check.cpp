@@ -1,0 +1,90 @@
+// soft-delete-unique: a table with a soft-delete column (`deleted_at`, `is_deleted`) whose unique columns or unique
+// constraints ignore it: a deleted row keeps its value reserved, so re-creating "the same" row (a user signing up
+// again with the same email) fails with IntegrityError. Exempt: constraints that include the soft-delete column and
+// partial unique indexes whose `*_where=` mentions it.
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/rule.h"
+#include "project/table_model.h"
+
+namespace ormlint {
+
+namespace {
+
+const ColumnDef* soft_delete_column(const TableDef& table) {
+  for (const char* name : {"deleted_at", "is_deleted"}) {
+    if (const ColumnDef* column = table.column(name)) return column;
+  }
+  return nullptr;
+}
+
+bool mentions(const Expr* e, const std::string& column) {
+  return e && (e->text.find(column) != std::string::npos || expression_text(*e).find(column) != std::string::npos);
+}
+
+// The constraint takes soft deletion into account: the column is part of it, or a partial index excludes deleted rows.
+bool aware(const ConstraintDef& c, const std::string& column) {
+  for (const std::string& name : c.columns) {
+    if (name == column) return true;
+  }
+  for (const auto& [keyword, expr] : c.where) {
+    if (mentions(expr, column)) return true;
+  }
+  return false;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& name : names) out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
+
+class SoftDeleteUnique final : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo info{"OL424", "soft-delete-unique",
+                               "Unique constraint on a soft-deleted table ignores the soft-delete column",
+                               Severity::Warning, Profile::Any, true};
+    return info;
+  }
+
+  void check_project(const Project& project, Reporter& out) const override {
+    std::set<std::pair<const ProjectFile*, uint32_t>> seen;  // a mixin's column or constraint serves many tables
+    for (const TableDef& table : project.tables().tables()) {
+      if (table.reflected || table.name.empty()) continue;
+      const ColumnDef* soft = soft_delete_column(table);
+      if (!soft) continue;
+      for (const ColumnDef& column : table.columns) {
+        if (!column.unique || column.primary_key || !column.file || &column == soft) continue;
+        if (!seen.insert({column.file, column.loc.start_byte}).second) continue;
+        report(*column.file, column.loc, table, table.name + "." + column.name, "unique=True", soft->name, out);
+      }
+      for (const ConstraintDef* c : table.constraints) {
+        if (!c->unique || !c->file || aware(*c, soft->name)) continue;
+        if (!seen.insert({c->file, c->loc.start_byte}).second) continue;
+        std::string shown = table.name + "(" + joined(c->columns) + ")";
+        report(*c->file, c->loc, table, shown, c->kind == ConstraintDef::Kind::Index ? "unique index" : "unique constraint",
+               soft->name, out);
+      }
+    }
+  }
+
+ private:
+  static void report(const ProjectFile& file, const Location& loc, const TableDef& table, const std::string& shown,
+                     const std::string& what, const std::string& soft, Reporter& out) {
+    out.report(file, loc,
+               "`" + shown + "` is a " + what + " but `" + table.name + "` is soft-deleted with `" + soft +
+                   "`: a deleted row keeps the value taken, so re-creating it raises IntegrityError",
+               "replace it with a partial unique index over live rows: `Index(\"uq_...\", <columns>, unique=True, "
+               "postgresql_where=text(\"" + soft + (soft == "is_deleted" ? " = false" : " IS NULL") + "\"))`");
+  }
+};
+
+ORMLINT_RULE(SoftDeleteUnique);
+
+}  // namespace
+
+}  // namespace ormlint
