@@ -51,20 +51,22 @@ class MultipleHeads final : public Rule {
       if (unlabelled.size() < 2) continue;
       // `alembic merge heads` would also merge the labelled branches' heads: name the ones to merge instead.
       std::string merge = "alembic merge heads -m \"merge\"";
+      std::string count = std::to_string(unlabelled.size()) + " heads";
       if (std::any_of(location.heads.begin(), location.heads.end(), [&](size_t h) { return labelled[h]; })) {
         merge = "alembic merge -m \"merge\"";
         for (size_t h : unlabelled) merge += " " + location.nodes[h].id;
+        count = std::to_string(unlabelled.size()) + " heads outside labelled branches";
       }
-      for (size_t head : unlabelled) report(location, head, unlabelled, merge, out);
+      for (size_t head : unlabelled) report(location, head, unlabelled, count, merge, out);
     }
   }
 
  private:
   static void report(const RevisionLocation& location, size_t head, const std::vector<size_t>& heads,
-                     const std::string& merge, Reporter& out) {
+                     const std::string& count, const std::string& merge, Reporter& out) {
     const RevisionNode& node = location.nodes[head];
     out.report(*node.file, node.info->revision_loc,
-               std::to_string(heads.size()) + " heads in " + location.name + ": revision '" + node.id +
+               count + " in " + location.name + ": revision '" + node.id +
                    "' and " + list_of(location, heads, head) +
                    " have no later revision; `alembic upgrade head` fails with \"Multiple head revisions are "
                    "present\"",

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "core/parallel.h"
 #include "engine/config.h"
@@ -16,8 +17,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// One printed line of the tree: a revision (first time it is reached) or a reference back to a merge revision
-// already printed under another parent.
+// One printed line of the tree: a revision (the first time it is reached), or a reference back to one already
+// printed (a revision reached twice outside the base-to-head walk: a cycle, or a merge of detached branches).
 struct Visit {
   size_t node;  // SIZE_MAX: an empty line between two trees
   std::string prefix;  // tree drawing before the id
@@ -174,7 +175,7 @@ std::string marks(const RevisionLocation& location, size_t i) {
 }
 
 struct Warning {
-  std::string kind;  // heads, dangling, duplicate, cycle, empty-down-revision, incomplete
+  std::string kind;  // heads, labelled-heads, dangling, duplicate, cycle, empty-down-revision, incomplete
   std::string message;
   std::vector<size_t> nodes;
 };
@@ -192,38 +193,42 @@ std::string cycle_text(const RevisionLocation& location, const std::vector<size_
   return joined(ids);
 }
 
+// Several heads: a warning naming the ones to merge, or a note when all but one sit on their own labelled branch
+// (kept apart on purpose).
+std::optional<Warning> heads_warning(const RevisionLocation& location) {
+  std::vector<std::string> all = head_ids(location);
+  if (all.size() < 2) return std::nullopt;
+  std::vector<bool> labelled = location.labelled_heads();
+  std::vector<size_t> unlabelled;
+  for (size_t h : location.heads) {
+    if (!labelled[h]) unlabelled.push_back(h);
+  }
+  std::vector<std::string> to_merge = ids_of(location, unlabelled);
+  std::sort(to_merge.begin(), to_merge.end());
+  to_merge.erase(std::unique(to_merge.begin(), to_merge.end()), to_merge.end());
+  std::string text = std::to_string(all.size()) + " heads (" + joined(all) + "): ";
+  if (to_merge.size() < 2) {
+    return Warning{"labelled-heads",
+                   text + "branches kept apart by branch_labels; upgrade them with `alembic upgrade heads` "
+                          "(`alembic upgrade head` fails)",
+                   location.heads};
+  }
+  // `alembic merge heads` would merge the labelled branches too: then name the heads to merge.
+  std::string merge = to_merge.size() == all.size() ? "`alembic merge heads -m \"merge\"`"
+                                                    : "`alembic merge -m \"merge\"" + spaced(to_merge) + "`";
+  return Warning{"heads",
+                 text + "`alembic upgrade head` fails; merge them with " + merge +
+                     " (or give each branch its own branch_labels)",
+                 unlabelled};
+}
+
 std::vector<Warning> warnings_for(const RevisionLocation& location) {
   std::vector<Warning> out;
   if (!location.complete) {
     out.push_back({"incomplete", "not every script in this location was read (not checked, or does not parse): "
                                  "heads and missing revisions may be wrong", {}});
   }
-  if (head_ids(location).size() > 1) {
-    // Heads on their own labelled branches are kept apart on purpose; the others need a merge.
-    std::vector<bool> labelled = location.labelled_heads();
-    std::vector<size_t> unlabelled;
-    for (size_t h : location.heads) {
-      if (!labelled[h]) unlabelled.push_back(h);
-    }
-    std::vector<std::string> unlabelled_ids = ids_of(location, unlabelled);
-    std::sort(unlabelled_ids.begin(), unlabelled_ids.end());
-    unlabelled_ids.erase(std::unique(unlabelled_ids.begin(), unlabelled_ids.end()), unlabelled_ids.end());
-    std::string text = std::to_string(head_ids(location).size()) + " heads (" + joined(head_ids(location)) + "): ";
-    if (unlabelled_ids.size() > 1) {
-      std::string merge = unlabelled_ids.size() == head_ids(location).size()
-                              ? "`alembic merge heads -m \"merge\"`"
-                              : "`alembic merge -m \"merge\"" + spaced(unlabelled_ids) + "`";
-      out.push_back({"heads",
-                     text + "`alembic upgrade head` fails; merge them with " + merge +
-                         " (or give each branch its own branch_labels)",
-                     unlabelled});
-    } else {
-      out.push_back({"labelled-heads",
-                     text + "branches kept apart by branch_labels; upgrade them with `alembic upgrade heads` "
-                            "(`alembic upgrade head` fails)",
-                     location.heads});
-    }
-  }
+  if (auto heads = heads_warning(location)) out.push_back(std::move(*heads));
   for (const auto& d : location.dangling) {
     const RevisionNode& node = location.nodes[d.node];
     out.push_back({"dangling",
@@ -260,8 +265,9 @@ void print_text(const std::vector<RevisionLocation>& locations, std::ostream& ou
     first = false;
     out << location.name;
     if (!location.source.empty()) out << " (from " << location.source << ")";
-    out << ": " << location.nodes.size() << (location.nodes.size() == 1 ? " revision, " : " revisions, ")
-        << head_ids(location).size() << (head_ids(location).size() == 1 ? " head, " : " heads, ") << location.roots.size()
+    size_t heads = head_ids(location).size();
+    out << ": " << location.nodes.size() << (location.nodes.size() == 1 ? " revision, " : " revisions, ") << heads
+        << (heads == 1 ? " head, " : " heads, ") << location.roots.size()
         << (location.roots.size() == 1 ? " root" : " roots") << "\n";
     Layout tree = layout(location);
     for (size_t v = 0; v < tree.visits.size(); ++v) {
@@ -282,7 +288,11 @@ void print_text(const std::vector<RevisionLocation>& locations, std::ostream& ou
       if (!message.empty()) out << "  " << message;
       out << "  " << node.file->path() << "\n";
     }
-    for (const Warning& warning : warnings_for(location)) out << "warning: " << warning.message << "\n";
+    for (const Warning& warning : warnings_for(location)) {
+      // Facts about the run or deliberate branches are notes; the rest breaks Alembic.
+      bool note = warning.kind == "labelled-heads" || warning.kind == "incomplete";
+      out << (note ? "note: " : "warning: ") << warning.message << "\n";
+    }
   }
 }
 
