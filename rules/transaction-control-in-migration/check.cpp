@@ -13,56 +13,11 @@
 #include <vector>
 
 #include "engine/rule.h"
+#include "facts/sql_literal.h"
 
 namespace ormlint {
 
 namespace {
-
-// The SQL an `op.execute(...)` argument spells out, as far as literals show it: a string (f-strings included:
-// their
-// `{...}` parts stay as written), `sa.text("...")`, `"...".format(...)`, `"..." % x`, `"..." + x`, and a
-// module-level constant holding one of these. False when no literal SQL is visible (a Table.update()
-// construct, a local variable).
-bool literal_sql(const ModuleFacts& module, const Expr* e, std::string& out, int depth = 0) {
-  if (!e || depth > 8) return false;
-  switch (e->kind) {
-    case Expr::Kind::Name: {
-      auto binding = module.bindings.find(e->text);
-      if (binding == module.bindings.end() || binding->second.kind != ModuleFacts::BindingKind::Assignment)
-        return false;
-      return literal_sql(module, &module.assignments[binding->second.index].value, out, depth + 1);
-    }
-    case Expr::Kind::String:
-      out += e->text;
-      return true;
-    case Expr::Kind::BinaryOp: {
-      if (e->name != "+" && e->name != "%") return false;
-      bool left = literal_sql(module, e->arg(0), out, depth + 1);
-      if (e->name == "%") return left;
-      out += ' ';
-      return literal_sql(module, e->arg(1), out, depth + 1) || left;
-    }
-    case Expr::Kind::Call: {
-      std::string_view callee = e->callee_name();
-      if (callee == "text") {
-        const Expr* text = e->keyword("text");
-        return literal_sql(module, text ? text : e->arg(0), out, depth + 1);
-      }
-      // `"...".format(v)`, `sa.text("...").execution_options(...)`: the SQL is the method's object.
-      bool method = e->target && e->target->kind == Expr::Kind::Attribute && e->target->target;
-      if (method && (callee == "format" || callee == "strip" || callee == "execution_options" ||
-                     callee == "bindparams")) {
-        return literal_sql(module, e->target->target.get(), out, depth + 1);
-      }
-      return false;
-    }
-    case Expr::Kind::Other:
-      return e->name == "parenthesized_expression" && e->items.size() == 1 &&
-             literal_sql(module, e->arg(0), out, depth + 1);
-    default:
-      return false;
-  }
-}
 
 // Splits SQL into statements of upper-cased words. Quoted strings and identifiers, dollar-quoted bodies and
 // comments are skipped; a CREATE statement's BEGIN ... END / CASE ... END blocks (SQLite and MySQL triggers
@@ -237,9 +192,8 @@ class TransactionControlInMigration final : public Rule {
       // Inside autocommit_block() Alembic holds no transaction: the connection autocommits, and an explicit
       // BEGIN ... COMMIT there only groups statements of its own.
       if (op.name != "execute" || op.in_autocommit_block) continue;
-      const Expr* sql_expr = op.call.keyword("sqltext");
       std::string sql;
-      if (!literal_sql(file.facts, sql_expr ? sql_expr : op.argument(0), sql)) continue;
+      if (!literal_sql(file.facts, executed_sql(op), sql)) continue;
       for (const auto& statement : StatementSplitter(sql).split()) {
         std::string effect = transaction_effect(statement, op.function);
         if (effect.empty()) continue;
