@@ -180,7 +180,8 @@ awk 'BEGIN {
   }
 }' | head -n 200000 >"$dir/huge.py"
 check_run lines-200k "$dir" 1 '' -- .
-if grep -q 'huge\.py' "$OUT"; then fail "lines-200k (parsed)" "huge.py must parse and give no finding"; else pass "lines-200k (parsed)"; fi
+# It must parse (its foreign keys point at tables it does not define, so other rules may report on it).
+if grep -q 'huge\.py.*syntax-error' "$OUT"; then fail "lines-200k (parsed)" "huge.py must parse"; else pass "lines-200k (parsed)"; fi
 
 # --- The file system --------------------------------------------------------------------------------------------
 
