@@ -198,6 +198,21 @@ else
   check_run unreadable-file "$dir" 2 'secret\.py: Permission denied' --as-nobody -- .
 fi
 
+# A folder that may not be listed is named too, not passed over (its files would silently go unchecked).
+dir=$(new_case unreadable-folder)
+mkdir "$dir/locked"
+cp "$dir/good.py" "$dir/locked/inner.py"
+chmod 000 "$dir/locked"
+if [ "$(id -u)" -ne 0 ]; then
+  check_run unreadable-folder "$dir" 2 'locked: Permission denied' -- .
+elif ! command -v setpriv >/dev/null 2>&1; then
+  echo "SKIP  unreadable-folder: running as root and setpriv (util-linux) is missing, so nothing is unreadable"
+elif ! setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$BIN"; then
+  echo "SKIP  unreadable-folder: user nobody (65534) cannot run $BIN"
+else
+  check_run unreadable-folder "$dir" 2 'locked: Permission denied' --as-nobody -- .
+fi
+
 dir=$(new_case symlink-loop)
 ln -s b "$dir/a"
 ln -s a "$dir/b"

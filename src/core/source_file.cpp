@@ -152,9 +152,9 @@ size_t skip_string(std::string_view s, size_t i) {
 
 std::optional<ParserLimitProblem> exceeds_parser_limits(std::string_view s) {
   const size_t n = s.size();
-  // Per open bracket level (the file itself is level 0): tokens since the last comma / statement end, and where
-  // that run started.
-  std::vector<uint32_t> pending{0}, run_start{0};
+  // Per open bracket level (the file itself is level 0): tokens since the last comma / statement end, where that
+  // run started, and where the bracket opened.
+  std::vector<uint32_t> pending{0}, run_start{0}, opened_at{0};
   uint32_t total_pending = 0;
   std::vector<uint32_t> indents{0};
   bool line_start = true;      // at the first byte of a physical line that starts a logical line
@@ -168,11 +168,17 @@ std::optional<ParserLimitProblem> exceeds_parser_limits(std::string_view s) {
     pending.back() = 0;
   };
   auto too_many_pending = [&] {
-    size_t level = 0;  // point at the outermost run
-    while (level + 1 < pending.size() && pending[level] == 0) ++level;
-    return ParserLimitProblem{run_start[level], "more than " + std::to_string(kMaxPendingTokens) +
-                                              " tokens (or comment lines) in a row with no comma or statement end "
-                                              "between them: too many for the parser, so this file is not checked"};
+    const std::string limit = std::to_string(kMaxPendingTokens);
+    if (pending.size() > 1) {
+      // Inside brackets: most likely one that is never closed, so point at the outermost open one.
+      return ParserLimitProblem{opened_at[1], "this `" + std::string(1, s[opened_at[1]]) + "` is followed by more than " +
+                                                  limit + " tokens (or comment lines) with no comma between them "
+                                                  "(is it closed?): too many for the parser, so this file is not "
+                                                  "checked"};
+    }
+    return ParserLimitProblem{run_start[0], "more than " + limit +
+                                                " tokens (or comment lines) in a row with no statement end between "
+                                                "them: too many for the parser, so this file is not checked"};
   };
   size_t i = 0;
   while (i < n) {
@@ -260,6 +266,7 @@ std::optional<ParserLimitProblem> exceeds_parser_limits(std::string_view s) {
       }
       pending.push_back(0);
       run_start.push_back(static_cast<uint32_t>(i));
+      opened_at.push_back(static_cast<uint32_t>(i));
       ++i;
     } else if (c == ')' || c == ']' || c == '}') {
       line_has_code = true;
@@ -267,6 +274,7 @@ std::optional<ParserLimitProblem> exceeds_parser_limits(std::string_view s) {
         end_run();  // the bracketed expression is one subtree now, counted by its opening bracket
         pending.pop_back();
         run_start.pop_back();
+        opened_at.pop_back();
       } else {
         count_token(i);  // an unmatched closing bracket
       }

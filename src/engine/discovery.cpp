@@ -116,6 +116,11 @@ Discovery discover_files(const std::vector<std::string>& paths, const Config& co
       if (entry.is_directory(entry_ec) && !entry.is_symlink(entry_ec)) {
         if (is_skipped_folder(entry.path()) || excluded(display_path_for(entry.path()) + "/")) {
           it.disable_recursion_pending();
+        } else if (std::error_code open_ec; fs::directory_iterator(entry.path(), open_ec), open_ec) {
+          // skip_permission_denied would pass over a folder we may not list without a word: name it, as an
+          // unreadable file is named.
+          result.errors.push_back(entry.path().generic_string() + ": " + open_ec.message());
+          it.disable_recursion_pending();
         }
         continue;
       }
