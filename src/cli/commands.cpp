@@ -11,12 +11,17 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/check_baseline.h"
+#include "cli/check_sources.h"
 #include "cli/facts_dump.h"
 #include "cli/graph_command.h"
 #include "cli/models_command.h"
+#include "cli/hook_command.h"  // install-hook
+#include "cli/init_command.h"  // init
 #include "engine/config.h"
 #include "engine/engine.h"
 #include "engine/rule.h"
+#include "git/repository.h"
 #include "output/output.h"
 
 namespace ormlint::cli {
@@ -37,6 +42,8 @@ struct CheckArgs {
   bool exit_zero = false;
   std::string color = "auto";
   std::string fail_level;
+  SourceArgs sources;  // --staged, --changed-since, --stdin-filename (paths stay above)
+  BaselineArgs baseline;  // --write-baseline[=FILE], --baseline, --no-baseline, --show-stale
 };
 
 std::vector<std::string> split_commas(const std::vector<std::string>& values) {
@@ -59,7 +66,9 @@ Config effective_config(const CheckArgs& args) {
   if (!args.config_file.empty()) {
     file = args.config_file;
   } else {
-    fs::path start = args.paths.empty() ? fs::path(".") : fs::path(args.paths.front());
+    fs::path start = !args.sources.stdin_filename.empty() ? fs::path(args.sources.stdin_filename)
+                     : args.paths.empty()                    ? fs::path(".")
+                                                             : fs::path(args.paths.front());
     std::error_code ec;
     file = find_config_file(fs::absolute(start, ec));
   }
@@ -86,16 +95,30 @@ int run_check(const CheckArgs& args) {
   try {
     config = effective_config(args);
     rules = active_rules(config, config.source ? config.source->string() : "command line");
+    check_baseline_usage(args.baseline, args.paths);
   } catch (const ConfigError& e) {
     std::cerr << "ormlint: error: " << e.what() << "\n";
     return kExitError;
   }
   RunOptions options;
-  options.paths = args.paths;
+  try {
+    SourceArgs source_args = args.sources;
+    source_args.paths = args.paths;
+    static_cast<ProjectSources&>(options) = resolve_sources(source_args, config, std::cin);
+  } catch (const ConfigError& e) {
+    std::cerr << "ormlint: error: " << e.what() << "\n";
+    return kExitError;
+  } catch (const git::GitError& e) {
+    std::cerr << "ormlint: error: " << e.what() << "\n";
+    return kExitError;
+  }
   options.jobs = args.jobs;
   options.config = config;
   options.rules = rules;
   RunResult result = run(options);
+  // Baselines (cli/check_baseline.h): write one and stop, or hide the findings it records.
+  const BaselineStep baseline = apply_baseline_args(args.baseline, config, options, rules, result, std::cout, std::cerr);
+  if (baseline.exit_code) return *baseline.exit_code;
 
   std::ofstream file_out;
   if (!args.output.empty()) {
@@ -115,6 +138,10 @@ int run_check(const CheckArgs& args) {
     write_json(result, output, out);
   } else if (args.format == "sarif") {
     write_sarif(result, output, out);
+  } else if (args.format == "github") {
+    write_github(result, output, out);
+  } else if (args.format == "gitlab") {
+    write_gitlab(result, output, out);
   } else {
     write_terminal(result, output, out);
   }
@@ -123,6 +150,7 @@ int run_check(const CheckArgs& args) {
     std::cerr << "ormlint: error: writing the report failed\n";
     return kExitError;
   }
+  report_stale(args.baseline, baseline, std::cerr);  // --show-stale; never changes the exit code
   // Machine formats carry read errors in the report; still say them on stderr, where people look.
   if (args.format != "terminal" || !args.output.empty()) {
     for (const auto& error : result.errors) std::cerr << "ormlint: error: " << error << "\n";
@@ -195,7 +223,7 @@ int main(int argc, char** argv) {
   CLI::App* check_cmd = app.add_subcommand("check", "Check files and folders (default: the current folder)");
   check_cmd->add_option("paths", check.paths, "Files and folders to check");
   check_cmd->add_option("--format", check.format, "Output format")
-      ->check(CLI::IsMember({"terminal", "json", "sarif"}));
+      ->check(CLI::IsMember({"terminal", "json", "sarif", "github", "gitlab"}));
   check_cmd->add_option("-o,--output", check.output, "Write the report to this file instead of standard output");
   // One value per occurrence (comma-separated lists allowed), so `--select a path/` keeps the path a path.
   auto* select = check_cmd->add_option("--select", check.select, "Run only these rules (names or codes, comma-separated)")
@@ -209,8 +237,20 @@ int main(int argc, char** argv) {
   check_cmd->add_flag("--exit-zero", check.exit_zero, "Exit 0 even when there are findings");
   check_cmd->add_option("--color", check.color, "Colour the terminal output")
       ->check(CLI::IsMember({"auto", "always", "never"}));
+  auto* staged = check_cmd->add_flag("--staged", check.sources.staged,
+                                     "Check the project as it will be committed (the git index); report the staged "
+                                     "files");
+  auto* changed = check_cmd->add_option("--changed-since", check.sources.changed_since,
+                                        "Report only files changed since this git commit or branch (merge base "
+                                        "with HEAD); the whole project is still read");
+  auto* stdin_name = check_cmd->add_option("--stdin-filename", check.sources.stdin_filename,
+                                           "Check standard input as if it were this file (editors), with the "
+                                           "project on disk as context");
+  staged->excludes(changed)->excludes(stdin_name);
+  changed->excludes(stdin_name);
   check_cmd->add_option("--fail-level", check.fail_level, "Lowest severity that makes the exit code 1 (default: warning)")
       ->check(CLI::IsMember({"info", "warning", "error"}));
+  add_baseline_options(*check_cmd, check.baseline);
 
   std::string rules_format = "table";
   CLI::App* rules_cmd = app.add_subcommand("rules", "List every rule");
@@ -231,6 +271,11 @@ int main(int argc, char** argv) {
 
   ModelsArgs models;
   CLI::App* models_cmd = add_models_command(app, models);
+
+  InitArgs init;
+  CLI::App* init_cmd = add_init_command(app, init);
+  HookArgs hook;
+  CLI::App* hook_cmd = add_hook_command(app, hook);
 
   std::vector<std::string> graph_paths;
   std::string graph_format = "text";
@@ -256,6 +301,8 @@ int main(int argc, char** argv) {
   if (rules_cmd->parsed()) return run_rules(rules_format);
   if (explain_cmd->parsed()) return run_explain(explain_name);
   if (models_cmd->parsed()) return run_models(models);
+  if (init_cmd->parsed()) return run_init(init);
+  if (hook_cmd->parsed()) return run_install_hook(hook, fs::current_path(), std::cout, std::cerr);
   if (graph_cmd->parsed()) return run_graph(graph_paths, graph_format, std::cout, std::cerr);
   if (facts_cmd->parsed()) return dump_facts(facts_paths, std::cout);
   if (parse_cmd->parsed()) {

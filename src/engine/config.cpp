@@ -21,6 +21,8 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view kAll = "ALL";
+// The rule `require-suppression-reason = true` turns on (rules/suppression-without-reason).
+constexpr std::string_view kSuppressionReasonRule = "suppression-without-reason";
 
 std::string compose_message(const std::string& file, uint32_t line, const std::string& problem) {
   if (file.empty()) return problem;
@@ -72,7 +74,8 @@ bool close_enough(std::string_view typed, size_t distance) {
 const std::vector<std::string_view>& valid_keys() {
   static const std::vector<std::string_view> keys = {"profile",  "select",           "extend-select",
                                                      "ignore",   "per-file-ignores", "exclude",
-                                                     "severity", "fail-level"};
+                                                     "severity", "fail-level",       "require-suppression-reason",
+                                                     "baseline"};
   return keys;
 }
 
@@ -149,6 +152,12 @@ class ConfigReader {
         read_severity(value, line);
       } else if (name == "fail-level") {
         config_.fail_level = severity_value(value, "fail-level", "");
+      } else if (name == "require-suppression-reason") {
+        const auto* flag = value.as_boolean();
+        if (!flag) fail(line, "\"require-suppression-reason\" must be true or false");
+        config_.require_suppression_reason = flag->get();
+      } else if (name == "baseline") {
+        read_baseline(value, line);
       } else if (const Rule* rule = find_rule(name); rule && value.is_table()) {
         read_rule_settings(*rule, *value.as_table(), line);
       } else if (!in_pyproject && name == "tool") {
@@ -207,6 +216,17 @@ class ConfigReader {
       }
       config_.rule_settings[info.name][setting] = text;
     }
+  }
+
+  // A file path relative to the configuration file's folder, like the globs.
+  void read_baseline(const toml::node& value, uint32_t line) {
+    const auto* text = value.as_string();
+    if (!text || text->get().empty()) fail(line, "\"baseline\" must be a non-empty string (a file path)");
+    const std::string& path = text->get();
+    if (path.back() == '/' || path == "." || path == "..") {
+      fail(line, "\"baseline\" must name a file, not a folder: " + in_quotes(path));
+    }
+    config_.baseline = (config_.root / path).lexically_normal();
   }
 
   void read_profile(const toml::node& value) {
@@ -510,23 +530,33 @@ Config load_config(const fs::path& file) {
   return config;
 }
 
-const Rule* rule_or_error(const std::string& name, const std::string& origin, uint32_t line) {
-  if (const Rule* rule = find_rule(name)) return rule;
-
-  const std::string typed = lower(name);
+const Rule* closest_rule(std::string_view typed) {
+  const std::string typed_lower = lower(typed);
   const Rule* best = nullptr;
   size_t best_distance = 0;
   for (const Rule* rule : all_rules()) {
     for (const std::string* candidate : {&rule->info().name, &rule->info().code}) {
-      const size_t d = edit_distance(typed, lower(*candidate));
+      const size_t d = edit_distance(typed_lower, lower(*candidate));
       if (!best || d < best_distance) {
         best = rule;
         best_distance = d;
       }
     }
   }
+  // Codes are short and differ in a digit or two, so a code is only suggested for a single typo: "OL999" is no
+  // misspelling of "OL229".
+  const bool typed_a_code = typed_lower.size() > 2 && typed_lower.compare(0, 2, "ol") == 0 &&
+                            std::all_of(typed_lower.begin() + 2, typed_lower.end(),
+                                        [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
+  if (!best || !close_enough(typed, best_distance) || (typed_a_code && best_distance > 1)) return nullptr;
+  return best;
+}
+
+const Rule* rule_or_error(const std::string& name, const std::string& origin, uint32_t line) {
+  if (const Rule* rule = find_rule(name)) return rule;
+
   std::string problem = "unknown rule " + in_quotes(name);
-  if (best && close_enough(name, best_distance)) {
+  if (const Rule* best = closest_rule(name)) {
     problem += "; did you mean " + in_quotes(best->info().name) + "?";
   } else {
     problem += "; run \"ormlint rules\" to list them";
@@ -562,6 +592,10 @@ std::vector<const Rule*> active_rules(const Config& config, const std::string& o
     }
   }
   add(config.extend_select);
+  // The configuration key is the friendly spelling of selecting this rule; `ignore` still wins over it.
+  if (config.require_suppression_reason) {
+    if (const Rule* rule = find_rule(kSuppressionReasonRule)) chosen.insert(rule);
+  }
   for (const std::string& name : config.ignore) {
     if (name == kAll) {
       chosen.clear();

@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -38,6 +39,9 @@ struct Config {
   std::vector<std::string> exclude;                                                // globs
   std::map<std::string, Severity> severity;  // rule name -> severity override
   Severity fail_level = Severity::Warning;   // exit 1 when a finding is at or above this
+  bool require_suppression_reason = false;   // turns on suppression-without-reason
+  // `baseline = "..."`: the baseline file (resolved against `root`); unset: <root>/.ormlint-baseline.json if present.
+  std::optional<std::filesystem::path> baseline;
   // `[tool.ormlint.<rule-name>]` tables: rule name -> setting -> value (validated against RuleInfo::settings).
   std::map<std::string, std::map<std::string, std::string>> rule_settings;
 };
@@ -52,6 +56,9 @@ Config load_config(const std::filesystem::path& file);
 std::vector<const Rule*> active_rules(const Config& config, const std::string& origin);
 // A rule name or code, or throws ConfigError suggesting the closest valid one.
 const Rule* rule_or_error(const std::string& name, const std::string& origin, uint32_t line);
+// The rule whose name or code is closest to `typed` (a plausible typo: "reserved-atribute", "ol101"), or null
+// when none is close. For "did you mean" suggestions wherever users write rule names.
+const Rule* closest_rule(std::string_view typed);
 
 // Glob match of a path (relative to config.root, with '/' separators) against a pattern: `*` and `?` match
 // within and across folders, `**/` matches any folders; a pattern without '/' also matches the base name.

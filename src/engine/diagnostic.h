@@ -33,6 +33,9 @@ struct RuleInfo {
   Severity severity = Severity::Warning;
   Profile profile = Profile::Any;
   bool enabled_by_default = true;
+  // Compares changed files with the base commit of a git-aware run (--staged, --changed-since; Project::base()):
+  // reports nothing in other runs, so examples without a base cannot demonstrate it.
+  bool git_aware = false;
 };
 
 struct Diagnostic {

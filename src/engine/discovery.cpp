@@ -23,6 +23,17 @@ bool is_skipped_folder(const fs::path& dir) {
   return fs::exists(dir / "pyvenv.cfg", ec);  // a virtualenv under any name
 }
 
+
+std::string relative_to_root(const std::string& display_path, const Config& config) {
+  std::error_code ec;
+  fs::path absolute = fs::absolute(display_path, ec).lexically_normal();
+  fs::path relative = absolute.lexically_relative(fs::absolute(config.root, ec).lexically_normal());
+  if (!relative.empty() && *relative.begin() != "..") return relative.generic_string();
+  return display_path;
+}
+
+}  // namespace
+
 bool is_python_file(const fs::path& path) {
   std::string ext = path.extension().string();
   return ext == ".py" || ext == ".pyi";
@@ -37,15 +48,26 @@ std::string display_path_for(const fs::path& path) {
   return absolute.generic_string();
 }
 
-std::string relative_to_root(const std::string& display_path, const Config& config) {
-  std::error_code ec;
-  fs::path absolute = fs::absolute(display_path, ec).lexically_normal();
-  fs::path relative = absolute.lexically_relative(fs::absolute(config.root, ec).lexically_normal());
-  if (!relative.empty() && *relative.begin() != "..") return relative.generic_string();
-  return display_path;
+bool is_excluded(const std::string& display_path, const Config& config) {
+  std::string relative = relative_to_root(display_path, config);
+  for (const auto& pattern : config.exclude) {
+    if (path_matches(relative, pattern)) return true;
+  }
+  return false;
 }
 
-}  // namespace
+bool in_scope(const std::string& display_path, const std::vector<std::string>& scope) {
+  for (const std::string& entry : scope) {
+    if (entry == ".") {
+      if (display_path.empty() || display_path[0] != '/') return true;  // absolute: outside the working directory
+      continue;
+    }
+    if (entry == display_path) return true;
+    std::string folder = entry.back() == '/' ? entry : entry + "/";
+    if (display_path.compare(0, folder.size(), folder) == 0) return true;
+  }
+  return false;
+}
 
 std::string module_key_for(const std::string& display_path) {
   std::string key = display_path;
@@ -70,13 +92,7 @@ std::string module_key_for(const std::string& display_path) {
 Discovery discover_files(const std::vector<std::string>& paths, const Config& config) {
   Discovery result;
   std::set<std::string> seen;
-  auto excluded = [&](const std::string& display) {
-    std::string relative = relative_to_root(display, config);
-    for (const auto& pattern : config.exclude) {
-      if (path_matches(relative, pattern)) return true;
-    }
-    return false;
-  };
+  auto excluded = [&](const std::string& display) { return is_excluded(display, config); };
   auto add = [&](const fs::path& path) {
     std::string display = display_path_for(path);
     if (excluded(display) || !seen.insert(display).second) return;

@@ -11,6 +11,7 @@ namespace ormlint {
 struct DiscoveredFile {
   std::filesystem::path path;  // as found
   std::string display_path;    // relative to the working directory when inside it, '/'-separated
+  std::string module_path;     // relative to the project folder (for the module name); "" = display_path
 };
 
 struct Discovery {
@@ -19,6 +20,14 @@ struct Discovery {
 };
 
 Discovery discover_files(const std::vector<std::string>& paths, const Config& config);
+
+// How a path is shown: relative to the working directory when inside it, else absolute; '/'-separated.
+std::string display_path_for(const std::filesystem::path& path);
+bool is_python_file(const std::filesystem::path& path);
+// Whether config's `exclude` patterns cover a file (display path).
+bool is_excluded(const std::string& display_path, const Config& config);
+// Whether a display path is one of `scope` (display paths of files or folders) or inside one of its folders.
+bool in_scope(const std::string& display_path, const std::vector<std::string>& scope);
 
 // "app/models/user.py" -> "app.models.user"; "app/models/__init__.py" -> "app.models".
 std::string module_key_for(const std::string& display_path);

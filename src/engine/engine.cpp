@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <unordered_map>
 
 #include "core/parallel.h"
@@ -12,6 +13,7 @@
 #include "engine/discovery.h"
 #include "engine/rule.h"
 #include "engine/suppression.h"
+#include "facts/code_tokens.h"
 #include "facts/module_builder.h"
 #include "project/project.h"
 
@@ -43,15 +45,17 @@ std::optional<SyntaxProblem> decoding_problem(const SourceFile& source) {
   return std::nullopt;
 }
 
-// Reads, parses and builds the facts of one file. Returns null (and sets error) when it cannot be read.
-std::unique_ptr<ProjectFile> load_file(const DiscoveredFile& found, std::string& error) {
-  std::optional<std::string> bytes = read_file_bytes(found.path, error);
+// Reads (or takes `content`), parses and builds the facts of one file. Returns null (and sets error) when it
+// cannot be read. When `tokens` is given it receives the file's code tokens (for comparing with a base version).
+std::unique_ptr<ProjectFile> load_file(const DiscoveredFile& found, const std::string* content, std::string& error,
+                                       std::vector<CodeToken>* tokens = nullptr) {
+  std::optional<std::string> bytes = content ? std::optional<std::string>(*content) : read_file_bytes(found.path, error);
   if (!bytes) return nullptr;
   if (bytes->size() > kMaxFileBytes) {
     error = "file is larger than 64 MiB; not checked";
     return nullptr;
   }
-  std::string key = module_key_for(found.display_path);
+  std::string key = module_key_for(found.module_path.empty() ? found.display_path : found.module_path);
   bool is_package = found.path.stem() == "__init__";
   auto file = std::make_unique<ProjectFile>(SourceFile(found.path, found.display_path, std::move(*bytes)), key,
                                             is_package);
@@ -71,7 +75,92 @@ std::unique_ptr<ProjectFile> load_file(const DiscoveredFile& found, std::string&
   } else {
     file->facts.comments = collect_comments(root, file->source);
   }
+  if (tokens) *tokens = code_tokens(root, file->source);
   return file;
+}
+
+// The files a run reads: what discovery found on disk, narrowed to `only` (staged mode: the index), plus files
+// that exist only as given content (a file deleted from the working tree but staged, an unsaved editor buffer).
+std::vector<DiscoveredFile> select_files(std::vector<DiscoveredFile> found, const ProjectSources& sources,
+                                         const std::vector<std::string>& paths, const Config& config) {
+  std::vector<DiscoveredFile> files;
+  std::set<std::string> seen;
+  for (auto& file : found) {
+    if (sources.only && !sources.only->count(file.display_path)) continue;
+    seen.insert(file.display_path);
+    files.push_back(std::move(file));
+  }
+  std::vector<std::string> scope;
+  for (const auto& path : paths) scope.push_back(display_path_for(path));
+  for (const auto& [display, content] : sources.contents) {
+    if (seen.count(display) || (sources.only && !sources.only->count(display))) continue;
+    bool named = std::find(scope.begin(), scope.end(), display) != scope.end();
+    if (!named && (!in_scope(display, scope) || !is_python_file(display) || is_excluded(display, config))) continue;
+    files.push_back(DiscoveredFile{display, display});
+  }
+  std::sort(files.begin(), files.end(),
+            [](const DiscoveredFile& a, const DiscoveredFile& b) { return a.display_path < b.display_path; });
+  return files;
+}
+
+// Module names come from paths relative to the project folder, not to the working directory: run from app/,
+// app/base.py must still be the module `app.base` that `from app.base import Base` names.
+void name_modules_from(const std::string& project_path, std::vector<DiscoveredFile>& files) {
+  std::error_code ec;
+  std::filesystem::path root = std::filesystem::absolute(project_path, ec).lexically_normal();
+  if (!std::filesystem::is_directory(root, ec)) return;
+  for (auto& file : files) {
+    std::filesystem::path relative =
+        std::filesystem::absolute(file.display_path, ec).lexically_normal().lexically_relative(root);
+    if (!relative.empty() && *relative.begin() != "..") file.module_path = relative.generic_string();
+  }
+}
+
+const std::string* content_for(const ProjectSources& sources, const std::string& display_path) {
+  auto it = sources.contents.find(display_path);
+  return it == sources.contents.end() ? nullptr : &it->second;
+}
+
+// Parses the base versions of changed files and records, on each, how it changed. Returns the deleted files.
+std::vector<std::unique_ptr<const ProjectFile>> attach_base_versions(
+    const ProjectSources& sources, std::vector<std::unique_ptr<ProjectFile>>& files,
+    std::vector<std::vector<CodeToken>>& tokens, unsigned jobs) {
+  std::unordered_map<std::string, size_t> file_index;
+  for (size_t i = 0; i < files.size(); ++i) file_index[files[i]->path()] = i;
+  const auto& versions = sources.base_versions;
+  std::vector<std::unique_ptr<ProjectFile>> base(versions.size());
+  std::vector<std::vector<CodeToken>> base_tokens(versions.size());
+  parallel_for(versions.size(), jobs, [&](size_t i) {
+    const BaseVersion& version = versions[i];
+    if (!version.content) return;
+    std::string error;
+    base[i] = load_file(DiscoveredFile{version.base_path, version.base_path}, &*version.content, error, &base_tokens[i]);
+  });
+  std::vector<std::unique_ptr<const ProjectFile>> deleted;
+  for (size_t i = 0; i < versions.size(); ++i) {
+    const BaseVersion& version = versions[i];
+    if (version.path.empty()) {
+      if (base[i]) deleted.push_back(std::move(base[i]));
+      continue;
+    }
+    auto it = file_index.find(version.path);
+    if (it == file_index.end()) continue;  // not part of this run (outside the paths, or not Python)
+    auto change = std::make_unique<FileChange>();
+    ProjectFile& file = *files[it->second];
+    change->base_path = version.base_path;
+    if (!version.content) {
+      change->status = FileChange::Status::Added;
+      if (!tokens[it->second].empty()) change->first_code_change = file.source.locate(0, 0);
+    } else {
+      change->status = version.base_path == version.path ? FileChange::Status::Modified : FileChange::Status::Renamed;
+      if (auto diff = first_code_difference(base_tokens[i], tokens[it->second])) {
+        change->first_code_change = file.source.locate(diff->start_byte, diff->end_byte);
+      }
+      change->base = std::move(base[i]);
+    }
+    file.change = std::move(change);
+  }
+  return deleted;
 }
 
 const std::map<std::string, std::string>* settings_for(const Config& config, const Rule& rule) {
@@ -83,12 +172,20 @@ struct Filters {
   const Config& config;
   std::unordered_map<std::string, FileSuppressions> suppressions;  // by display path
   std::unordered_map<std::string, const ProjectFile*> files;       // by display path
+  std::unordered_map<std::string, SuppressionUsage> usage;         // by display path: what each suppression hid
 
-  bool keep(const Diagnostic& d) const {
+  // `explicit_only`: the finding is about a suppression comment itself, so only a suppression naming its rule
+  // hides it (a bare `# ormlint: ignore` must not hide the finding that it suppresses nothing).
+  bool keep(const Diagnostic& d, bool explicit_only = false) {
     auto file = files.find(d.path);
     if (file != files.end() && !file->second->report) return false;
     if (auto s = suppressions.find(d.path); s != suppressions.end()) {
-      if (s->second.skip_file || s->second.suppresses(d.loc.line, d.rule, d.code)) return false;
+      if (s->second.skip_file) return false;
+      if (explicit_only ? s->second.names(d.loc.line, d.rule, d.code)
+                        : s->second.suppresses(d.loc.line, d.rule, d.code)) {
+        usage[d.path].record(d.loc.line, d.rule);
+        return false;
+      }
     }
     std::error_code ec;
     std::string relative = std::filesystem::absolute(d.path, ec)
@@ -106,40 +203,91 @@ struct Filters {
   }
 };
 
+// The suppression pass, once the other rules' findings are filtered and so it is known which suppressions hid
+// something: each active rule may judge the suppression comments of every shown file that has any
+// (Rule::check_suppressions). Their findings go through the filters too; the kept ones are added to `kept`.
+void check_suppressions(const Project& project, const RunOptions& options, Filters& filters,
+                        std::vector<Diagnostic>& kept) {
+  const SuppressionUsage nothing_used;
+  std::vector<Diagnostic> found;
+  for (const auto& file : project.files()) {
+    auto suppressions = filters.suppressions.find(file->path());
+    if (!file->report || suppressions == filters.suppressions.end()) continue;
+    if (suppressions->second.by_line.empty()) continue;
+    auto usage_it = filters.usage.find(file->path());
+    const SuppressionUsage& usage = usage_it == filters.usage.end() ? nothing_used : usage_it->second;
+    for (const Rule* rule : options.rules) {
+      Reporter reporter(*rule, settings_for(options.config, *rule));
+      rule->check_suppressions(*file, suppressions->second, usage, options.rules, reporter);
+      for (auto& d : reporter.diagnostics()) found.push_back(std::move(d));
+    }
+  }
+  for (auto& d : found) {
+    if (filters.keep(d, /*explicit_only=*/true)) kept.push_back(std::move(d));
+  }
+}
+
 }  // namespace
 
-std::unique_ptr<Project> load_project(const std::vector<std::string>& paths, const Config& config, unsigned jobs,
+std::unique_ptr<Project> load_project(const ProjectSources& sources, const Config& config, unsigned jobs,
                                       std::vector<std::string>& errors) {
-  Discovery discovery = discover_files(paths.empty() ? std::vector<std::string>{"."} : paths, config);
+  const std::vector<std::string> paths = sources.paths.empty() ? std::vector<std::string>{"."} : sources.paths;
+  Discovery discovery = discover_files(paths, config);
   errors = std::move(discovery.errors);
+  std::vector<DiscoveredFile> found = select_files(std::move(discovery.files), sources, paths, config);
+  if (sources.project_root) name_modules_from(*sources.project_root, found);
+  std::set<std::string> with_base;  // files whose code is compared with a base version
+  for (const auto& version : sources.base_versions) {
+    if (!version.path.empty()) with_base.insert(version.path);
+  }
   // Read + parse + per-file facts, in parallel: each file is read once and parsed once.
-  std::vector<std::unique_ptr<ProjectFile>> loaded(discovery.files.size());
-  std::vector<std::string> load_errors(discovery.files.size());
-  parallel_for(discovery.files.size(), jobs, [&](size_t i) {
-    loaded[i] = load_file(discovery.files[i], load_errors[i]);
+  std::vector<std::unique_ptr<ProjectFile>> loaded(found.size());
+  std::vector<std::string> load_errors(found.size());
+  std::vector<std::vector<CodeToken>> tokens(found.size());
+  parallel_for(found.size(), jobs, [&](size_t i) {
+    const std::string& display = found[i].display_path;
+    loaded[i] = load_file(found[i], content_for(sources, display), load_errors[i],
+                          with_base.count(display) ? &tokens[i] : nullptr);
+    if (loaded[i] && sources.report_scope) loaded[i]->report = in_scope(display, *sources.report_scope);
   });
   std::vector<std::unique_ptr<ProjectFile>> files;
+  std::vector<std::vector<CodeToken>> file_tokens;
   for (size_t i = 0; i < loaded.size(); ++i) {
     if (loaded[i]) {
       files.push_back(std::move(loaded[i]));
+      file_tokens.push_back(std::move(tokens[i]));
     } else {
-      errors.push_back(discovery.files[i].display_path + ": " + load_errors[i]);
+      errors.push_back(found[i].display_path + ": " + load_errors[i]);
     }
   }
+  std::unique_ptr<BaseSnapshot> base;
+  if (sources.base_name) {
+    base = std::make_unique<BaseSnapshot>();
+    base->name = *sources.base_name;
+    base->deleted_files = attach_base_versions(sources, files, file_tokens, jobs);
+  }
   std::vector<ScriptLocation> script_locations;
-  for (const auto& config_file : find_alembic_configs(paths.empty() ? std::vector<std::string>{"."} : paths)) {
+  for (const auto& config_file : find_alembic_configs(paths)) {
     for (auto& location : read_script_locations(config_file)) script_locations.push_back(std::move(location));
   }
-  return std::make_unique<Project>(std::move(files), std::move(script_locations), jobs);
+  return std::make_unique<Project>(std::move(files), std::move(script_locations), jobs, std::move(base));
+}
+
+std::unique_ptr<Project> load_project(const std::vector<std::string>& paths, const Config& config, unsigned jobs,
+                                      std::vector<std::string>& errors) {
+  ProjectSources sources;
+  sources.paths = paths;
+  return load_project(sources, config, jobs, errors);
 }
 
 RunResult run(const RunOptions& options) {
   RunResult result;
   unsigned jobs = options.jobs ? options.jobs : default_jobs();
-  auto project_ptr = load_project(options.paths, options.config, jobs, result.errors);
+  auto project_ptr = load_project(options, options.config, jobs, result.errors);
   const Project& project = *project_ptr;
-  result.files_checked = project.files().size();
-  Filters filters{options.config, {}, {}};
+  result.files_checked = std::count_if(project.files().begin(), project.files().end(),
+                                       [](const auto& file) { return file->report; });
+  Filters filters{options.config, {}, {}, {}};
   for (const auto& file : project.files()) {
     filters.files[file->path()] = file.get();
     filters.suppressions[file->path()] = parse_suppressions(file->facts.comments);
@@ -168,8 +316,12 @@ RunResult run(const RunOptions& options) {
     all.insert(all.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
   }
 
+  std::vector<Diagnostic> kept;
   for (auto& d : all) {
-    if (!filters.keep(d)) continue;
+    if (filters.keep(d)) kept.push_back(std::move(d));
+  }
+  check_suppressions(project, options, filters, kept);
+  for (auto& d : kept) {
     if (auto it = options.config.severity.find(d.rule); it != options.config.severity.end()) d.severity = it->second;
     result.diagnostics.push_back(std::move(d));
   }

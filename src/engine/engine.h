@@ -1,8 +1,10 @@
 // The run: discover files, read and parse each once on a thread pool, build the project model, run the active
 // rules, then filter (suppressions, per-file ignores, severities) and sort.
 #pragma once
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -11,17 +13,43 @@
 
 namespace ormlint {
 
-struct RunOptions {
-  std::vector<std::string> paths;  // files and folders; default "."
-  unsigned jobs = 0;               // 0: all cores
+// A changed file as it was in the base commit of a git-aware run.
+struct BaseVersion {
+  std::string path;                    // display path now; "" when the file was deleted
+  std::string base_path;               // display path in the base; "" when the file was added
+  std::optional<std::string> content;  // the base version; nullopt when added
+};
+
+// What a run reads: files and folders on disk, and what replaces the disk for some of them.
+struct ProjectSources {
+  std::vector<std::string> paths;  // files and folders read (the project); default "."
+  // The project's folder, when known: module names (`app.models.user`) are taken relative to it. Otherwise they
+  // are taken relative to the working directory.
+  std::optional<std::string> project_root;
+  // Content to read instead of the disk, by display path (the index in staged mode, an editor's buffer). A path
+  // here belongs to the project even when it is missing on disk, if it lies within `paths`.
+  std::map<std::string, std::string> contents;
+  // When set, only these display paths belong to the project (staged mode: the files in the index).
+  std::optional<std::set<std::string>> only;
+  // When set, findings are shown only for files within these (display paths of files or folders); the others
+  // are read as context (bases, the revision graph, the foreign-key graph).
+  std::optional<std::vector<std::string>> report_scope;
+  // Git-aware runs: the base commit's name and every changed file's base version.
+  std::optional<std::string> base_name;
+  std::vector<BaseVersion> base_versions;
+};
+
+struct RunOptions : ProjectSources {
+  unsigned jobs = 0;  // 0: all cores
   Config config;
   std::vector<const Rule*> rules;  // the active rule set
 };
 
 struct RunResult {
   std::vector<Diagnostic> diagnostics;  // sorted
-  size_t files_checked = 0;
+  size_t files_checked = 0;  // files whose findings are shown
   std::vector<std::string> errors;  // files that could not be read, with the reason ("path: Permission denied")
+  size_t baseline_hidden = 0;  // known findings the baseline matched and left out of `diagnostics` (engine/baseline.h)
 };
 
 RunResult run(const RunOptions& options);
@@ -29,6 +57,8 @@ RunResult run(const RunOptions& options);
 class Project;
 // Discovers, reads and parses the files and builds the project model, without running rules.
 // Files that cannot be read are left out and named in `errors`.
+std::unique_ptr<Project> load_project(const ProjectSources& sources, const Config& config, unsigned jobs,
+                                      std::vector<std::string>& errors);
 std::unique_ptr<Project> load_project(const std::vector<std::string>& paths, const Config& config, unsigned jobs,
                                       std::vector<std::string>& errors);
 

@@ -15,6 +15,8 @@
 namespace ormlint {
 
 class Reporter;
+struct FileSuppressions;
+struct SuppressionUsage;
 
 class Rule {
  public:
@@ -26,6 +28,14 @@ class Rule {
   virtual void check_file(const ProjectFile& /*file*/, const Project& /*project*/, Reporter& /*out*/) const {}
   // Called once per run with the whole project, for rules about relations between files.
   virtual void check_project(const Project& /*project*/, Reporter& /*out*/) const {}
+  // Called after every rule above ran and their findings were filtered, once per file whose findings are shown
+  // and which has suppression comments: the comments, which of them silenced a finding (and of which rules), and
+  // the rules of this run.
+  // For rules about the suppressions themselves. Their findings are silenced only by a suppression that names
+  // their rule explicitly (a bare `# ormlint: ignore` does not), then per-file ignores and severities apply.
+  virtual void check_suppressions(const ProjectFile& /*file*/, const FileSuppressions& /*suppressions*/,
+                                  const SuppressionUsage& /*usage*/,
+                                  const std::vector<const Rule*>& /*active_rules*/, Reporter& /*out*/) const {}
 };
 
 // Collects one rule's findings. Not shared between threads.

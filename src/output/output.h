@@ -22,6 +22,10 @@ struct OutputOptions {
 void write_terminal(const RunResult& result, const OutputOptions& options, std::ostream& out);
 void write_json(const RunResult& result, const OutputOptions& options, std::ostream& out);
 void write_sarif(const RunResult& result, const OutputOptions& options, std::ostream& out);
+// CI formats: GitHub Actions workflow commands (inline annotations; github.cpp) and a GitLab Code Quality report
+// (`artifacts: reports: codequality`; gitlab.cpp).
+void write_github(const RunResult& result, const OutputOptions& options, std::ostream& out);
+void write_gitlab(const RunResult& result, const OutputOptions& options, std::ostream& out);
 
 // Always and Never win; Auto means colour on a terminal unless NO_COLOR is set to a non-empty value
 // (https://no-color.org).

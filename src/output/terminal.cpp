@@ -67,14 +67,22 @@ void write_diagnostic(const Diagnostic& d, const Painter& paint, std::ostream& o
   out << '\n';
 }
 
+// "", or why fewer findings are shown than exist: the ones a baseline already records (engine/baseline.h).
+std::string hidden_by_baseline(const RunResult& result) {
+  if (result.baseline_hidden == 0) return "";
+  return plural(result.baseline_hidden, "known finding", "known findings") + " hidden by the baseline";
+}
+
 void write_summary(const RunResult& result, std::ostream& out) {
   const std::string files = plural(result.files_checked, "file", "files");
+  const std::string hidden = hidden_by_baseline(result);
+  const std::string checked_note = files + " checked" + (hidden.empty() ? "" : ", " + hidden);
   if (result.diagnostics.empty()) {
     // "All checks passed" would be wrong right under a list of files that could not be checked.
     if (result.errors.empty()) {
-      out << "All checks passed (" << files << " checked).\n";
+      out << "All checks passed (" << checked_note << ").\n";
     } else {
-      out << "No problems found (" << files << " checked), but " << plural(result.errors.size(), "error", "errors")
+      out << "No problems found (" << checked_note << "), but " << plural(result.errors.size(), "error", "errors")
           << " occurred.\n";
     }
     return;
@@ -89,7 +97,7 @@ void write_summary(const RunResult& result, std::ostream& out) {
   }
   out << "Found " << plural(result.diagnostics.size(), "problem", "problems") << " ("
       << plural(errors, "error", "errors") << ", " << plural(warnings, "warning", "warnings") << ", " << infos
-      << " info) in " << files << " checked.\n";
+      << " info) in " << files << " checked" << (hidden.empty() ? "" : " (" + hidden + ")") << ".\n";
 }
 
 }  // namespace

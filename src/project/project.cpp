@@ -56,8 +56,8 @@ const Expr* ColumnType::keyword(std::string_view name) const {
 }
 
 Project::Project(std::vector<std::unique_ptr<ProjectFile>> files, std::vector<ScriptLocation> script_locations,
-                 unsigned jobs)
-    : files_(std::move(files)) {
+                 unsigned jobs, std::unique_ptr<const BaseSnapshot> base)
+    : files_(std::move(files)), base_(std::move(base)) {
   std::sort(files_.begin(), files_.end(), [](const auto& a, const auto& b) { return a->path() < b->path(); });
   index_modules();
   resolve_expressions(jobs);

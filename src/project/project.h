@@ -19,6 +19,7 @@
 namespace ormlint {
 
 class TableModel;  // project/table_model.h
+struct FileChange;
 
 struct ProjectFile {
   ProjectFile(SourceFile source_file, std::string key, bool package)
@@ -30,9 +31,30 @@ struct ProjectFile {
   ModuleFacts facts;
   std::optional<SyntaxProblem> syntax_problem;  // also: binary, invalid UTF-8, parser gave up
   bool report = true;  // diagnostics in this file are shown (false: read only as context for other files)
+  // Git-aware runs (--staged, --changed-since): how this file differs from the base commit; null when it does not.
+  std::unique_ptr<const FileChange> change;
 
   const std::string& path() const { return source.display_path(); }
   bool is_revision() const { return facts.is_revision(); }
+};
+
+// A file that differs from the base commit of a git-aware run (--staged: HEAD; --changed-since REF: the merge
+// base with REF).
+struct FileChange {
+  enum class Status { Added, Modified, Renamed };
+  Status status = Status::Modified;
+  std::string base_path;  // display path of the base version (differs from the file's after a rename)
+  // The base version, parsed into per-file facts (names not resolved across the project); null when added.
+  std::unique_ptr<const ProjectFile> base;
+  // Where the code first differs from the base version (comments and layout aside); nullopt: the same code.
+  std::optional<Location> first_code_change;
+};
+
+// What a git-aware run compares with.
+struct BaseSnapshot {
+  std::string name;  // "HEAD", or "origin/main (merge base 1a2b3c4d)"
+  // Files of the base that no longer exist, parsed into per-file facts (names not resolved).
+  std::vector<std::unique_ptr<const ProjectFile>> deleted_files;
 };
 
 struct ClassInfo {
@@ -94,13 +116,16 @@ class Project {
   // Alembic locations configured by alembic.ini / pyproject.toml; revision scripts outside them are grouped by
   // their folder.
   // `jobs` threads resolve the files' names (the other steps are serial).
+  // `base` is set in git-aware runs (the files' own FileChange say which changed).
   explicit Project(std::vector<std::unique_ptr<ProjectFile>> files, std::vector<ScriptLocation> script_locations = {},
-                   unsigned jobs = 1);
+                   unsigned jobs = 1, std::unique_ptr<const BaseSnapshot> base = nullptr);
   Project(const Project&) = delete;
   Project& operator=(const Project&) = delete;
   ~Project();
 
   const std::vector<std::unique_ptr<ProjectFile>>& files() const { return files_; }
+  // The base commit of a git-aware run; null otherwise (then no file has a FileChange).
+  const BaseSnapshot* base() const { return base_.get(); }
   const std::vector<ClassInfo>& classes() const { return classes_; }
   const ClassInfo* class_info(const ClassDef& def) const;
   const std::vector<ColumnInfo>& columns() const { return columns_; }
@@ -141,6 +166,7 @@ class Project {
   std::unordered_map<const ProjectFile*, std::vector<size_t>> columns_by_file_;
   std::vector<RevisionLocation> revision_locations_;
   std::unique_ptr<const TableModel> table_model_;
+  std::unique_ptr<const BaseSnapshot> base_;
 };
 
 // Maps the many public spellings of one SQLAlchemy object to one name: "sqlalchemy.sql.sqltypes.DateTime" and

@@ -142,6 +142,15 @@ TEST_CASE("load_config reads every key", "[config]") {
     CHECK(config.exclude.empty());
     CHECK(config.severity.empty());
     CHECK(config.fail_level == Severity::Warning);
+    CHECK_FALSE(config.require_suppression_reason);
+  }
+
+  SECTION("require-suppression-reason, in both files") {
+    CHECK(load_config(dir.write("ormlint.toml", "require-suppression-reason = true\n")).require_suppression_reason);
+    CHECK_FALSE(
+        load_config(dir.write("ormlint.toml", "require-suppression-reason = false\n")).require_suppression_reason);
+    CHECK(load_config(dir.write("pyproject.toml", "[tool.ormlint]\nrequire-suppression-reason = true\n"))
+              .require_suppression_reason);
   }
 
   SECTION("ormlint.toml top-level keys") {
@@ -232,6 +241,11 @@ TEST_CASE("load_config errors name the file, the line and a fix", "[config]") {
     CHECK(contains(e.what(), "ormlint.toml:2: unknown key \"ignroe\"; did you mean \"ignore\"?"));
   }
 
+  SECTION("a misspelled require-suppression-reason is suggested") {
+    const ConfigError e = load_error(dir, "ormlint.toml", "require-suppresion-reason = true\n");
+    CHECK(contains(e.what(), ":1: unknown key \"require-suppresion-reason\"; did you mean \"require-suppression-reason\"?"));
+  }
+
   SECTION("a far-off key lists the valid keys") {
     const ConfigError e = load_error(dir, "ormlint.toml", "banana = 1\n");
     CHECK(contains(e.what(), ":1: unknown key \"banana\"; valid keys are \"profile\""));
@@ -268,6 +282,10 @@ TEST_CASE("load_config errors name the file, the line and a fix", "[config]") {
                    ":1: \"profile\" must be a string"));
     CHECK(contains(load_error(dir, "ormlint.toml", "fail-level = true\n").what(),
                    ":1: \"fail-level\" must be a string"));
+    CHECK(contains(load_error(dir, "ormlint.toml", "\nrequire-suppression-reason = \"yes\"\n").what(),
+                   ":2: \"require-suppression-reason\" must be true or false"));
+    CHECK(contains(load_error(dir, "ormlint.toml", "require-suppression-reason = 1\n").what(),
+                   ":1: \"require-suppression-reason\" must be true or false"));
   }
 
   SECTION("bad values list the valid ones") {
@@ -488,4 +506,22 @@ TEST_CASE("path_matches", "[config]") {
     CHECK_FALSE(path_matches(path, "*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b"));
     CHECK(path_matches(path + "/b", "**/**/**/**/**/*b"));
   }
+}
+
+TEST_CASE("load_config reads baseline, relative to the configuration file", "[config][baseline]") {
+  TempDir dir;
+  CHECK_FALSE(load_config(dir.write("ormlint.toml", "")).baseline.has_value());
+
+  const Config config = load_config(dir.write("sub/pyproject.toml",
+                                              "[tool.ormlint]\nbaseline = \"ci/../ci/ormlint-baseline.json\"\n"));
+  REQUIRE(config.baseline.has_value());
+  CHECK(*config.baseline == dir.path() / "sub" / "ci" / "ormlint-baseline.json");
+
+  const ConfigError not_string = load_error(dir, "ormlint.toml", "profile = \"portable\"\nbaseline = 3\n");
+  CHECK(not_string.line() == 2);
+  CHECK(contains(not_string.what(), ":2: \"baseline\" must be a non-empty string (a file path)"));
+  CHECK(contains(load_error(dir, "ormlint.toml", "baseline = \"\"\n").what(), "must be a non-empty string"));
+  CHECK(contains(load_error(dir, "ormlint.toml", "baseline = \"ci/\"\n").what(),
+                 "\"baseline\" must name a file, not a folder: \"ci/\""));
+  CHECK(contains(load_error(dir, "ormlint.toml", "baselin = \"b.json\"\n").what(), "did you mean \"baseline\"?"));
 }

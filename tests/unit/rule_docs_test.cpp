@@ -5,6 +5,7 @@
 #include <set>
 
 #include "engine/rule.h"
+#include "change_support.h"
 #include "fixture_support.h"
 
 using namespace ormlint;
@@ -24,14 +25,12 @@ std::string code_block(std::string_view doc, const std::string& section) {
   return close == std::string_view::npos ? "" : std::string(doc.substr(open, close - open));
 }
 
+// An example may be a change against HEAD (`# file: P (HEAD)` / `# file: P (new)` blocks, change_support.h):
+// git-aware rules report nothing without a base.
 size_t findings_for(const Rule* rule, const std::string& code) {
   TempDir dir;
-  write_files(dir.path(), code, "example.py");
-  Config config;
-  config.root = dir.path();
-  RunResult result;
-  auto found = run_and_collect(dir.path(), config, {rule}, &result);
-  return found.size();
+  WrittenChange change = write_change(dir.path(), code, "example.py");
+  return run_change(dir.path(), change, {rule}).diagnostics.size();
 }
 
 }  // namespace

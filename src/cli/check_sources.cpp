@@ -1,0 +1,70 @@
+#include "cli/check_sources.h"
+
+#include <iterator>
+
+#include "engine/discovery.h"
+#include "git/snapshot.h"
+
+namespace ormlint::cli {
+
+namespace fs = std::filesystem;
+
+std::optional<fs::path> project_root(const fs::path& start, const Config& config) {
+  if (config.source) return config.root;
+  std::error_code ec;
+  fs::path dir = fs::absolute(start, ec).lexically_normal();
+  if (!fs::is_directory(dir, ec)) dir = dir.parent_path();
+  for (; !dir.empty(); dir = dir.parent_path()) {
+    for (const char* marker : {"pyproject.toml", "setup.cfg", "setup.py", "alembic.ini", ".git"}) {
+      if (fs::exists(dir / marker, ec)) return dir;
+    }
+    if (dir == dir.root_path()) break;
+  }
+  return std::nullopt;
+}
+
+ProjectSources resolve_sources(const SourceArgs& args, const Config& config, std::istream& stdin_stream) {
+  ProjectSources sources;
+  std::vector<std::string> reported;  // display paths of the files and folders to report on
+  if (!args.stdin_filename.empty()) {
+    std::string display = display_path_for(args.stdin_filename);
+    sources.contents[display] = std::string(std::istreambuf_iterator<char>(stdin_stream), {});
+    reported.push_back(display);
+  } else {
+    for (const auto& path : args.paths.empty() ? std::vector<std::string>{"."} : args.paths) {
+      reported.push_back(display_path_for(path));
+    }
+  }
+  // Read the whole project for context; paths outside it are read as they are.
+  const fs::path first = args.stdin_filename.empty() ? fs::path(reported.front()) : fs::path(args.stdin_filename);
+  if (auto root = project_root(first, config)) {
+    sources.project_root = display_path_for(*root);
+    sources.paths.push_back(*sources.project_root);
+  }
+  for (const auto& path : reported) {
+    if (sources.paths.empty() || !in_scope(path, {sources.paths.front()})) sources.paths.push_back(path);
+  }
+  // A named file is read whatever its extension (`ormlint check script.txt`), so it is also read explicitly.
+  for (const auto& path : reported) {
+    std::error_code ec;
+    if (fs::is_regular_file(path, ec) && !is_python_file(path) && !sources.contents.count(path)) {
+      sources.paths.push_back(path);
+    }
+  }
+  sources.report_scope = reported;
+
+  if (args.staged || !args.changed_since.empty()) {
+    std::error_code ec;
+    fs::path dir = sources.paths.front();
+    if (!fs::is_directory(dir, ec)) dir = dir.parent_path();
+    git::Repository repo = git::Repository::containing(dir.empty() ? fs::path(".") : dir);
+    if (args.staged) {
+      git::use_staged_snapshot(repo, sources);
+    } else {
+      git::use_changes_since(repo, args.changed_since, sources);
+    }
+  }
+  return sources;
+}
+
+}  // namespace ormlint::cli

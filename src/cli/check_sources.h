@@ -1,0 +1,31 @@
+// From the command line to what `ormlint check` reads and reports: the paths given are what is reported on, the
+// project they belong to is read for context (bases defined elsewhere, the revision graph, the foreign-key
+// graph), and --staged / --changed-since / --stdin-filename narrow the report and replace file contents.
+#pragma once
+#include <filesystem>
+#include <istream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/config.h"
+#include "engine/engine.h"
+
+namespace ormlint::cli {
+
+struct SourceArgs {
+  std::vector<std::string> paths;
+  bool staged = false;
+  std::string changed_since;   // "" when not given
+  std::string stdin_filename;  // "" when not given
+};
+
+// The folder whose files make up the project that `start` belongs to: the configuration file's folder when there
+// is one, else the nearest folder above `start` holding pyproject.toml, setup.cfg, setup.py, alembic.ini or .git;
+// nullopt when there is none.
+std::optional<std::filesystem::path> project_root(const std::filesystem::path& start, const Config& config);
+
+// Throws ConfigError for a bad combination and git::GitError when git cannot answer.
+ProjectSources resolve_sources(const SourceArgs& args, const Config& config, std::istream& stdin_stream);
+
+}  // namespace ormlint::cli

@@ -1,0 +1,268 @@
+#!/usr/bin/env bash
+# ormlint where a change is made: real git repositories in temporary folders.
+#
+#   tests/git_workflow_test.sh path/to/ormlint
+#
+# Covers `check --staged` (the index snapshot: partially staged files judged as staged, renames, deletions, odd
+# file names, context from unchanged files, a second head caused by a staged revision), `--changed-since REF`,
+# explicit files with the whole project as context (what the pre-commit framework passes) and
+# `--stdin-filename` (editors). Each case says what it expects; the last line is "N passed, M failed".
+set -u
+
+if [ $# -ne 1 ] || [ ! -x "$1" ]; then
+  echo "usage: $0 path/to/ormlint" >&2
+  exit 2
+fi
+BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/ormlint-git.XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT
+# Git must not read the user's settings (hooks, templates, signing) or ask anything.
+export HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/.config" GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
+export GIT_AUTHOR_NAME=test GIT_AUTHOR_EMAIL=test@example.invalid
+export GIT_COMMITTER_NAME=test GIT_COMMITTER_EMAIL=test@example.invalid
+export NO_COLOR=1
+# Git must never find a repository above the temporary folder (this checkout's own, say).
+export GIT_CEILING_DIRECTORIES="$WORK"
+mkdir -p "$HOME"
+
+passed=0
+failed=0
+OUT="$WORK/out"
+
+pass() {
+  passed=$((passed + 1))
+  echo "PASS  $1"
+}
+
+fail() {
+  failed=$((failed + 1))
+  echo "FAIL  $1: $2"
+  echo "      output (first 20 lines):"
+  head -n 20 "$OUT" | cut -c1-300 | sed 's/^/      | /'
+}
+
+# expect NAME EXIT_CODE [--has REGEX]... [--lacks REGEX]... -- ARGS...: runs `ormlint ARGS` in the current folder.
+expect() {
+  local name="$1" expected="$2"
+  shift 2
+  local has=() lacks=()
+  while [ "$1" != "--" ]; do
+    case "$1" in
+      --has) has+=("$2") ;;
+      --lacks) lacks+=("$2") ;;
+    esac
+    shift 2
+  done
+  shift
+  timeout 60 "$BIN" "$@" >"$OUT" 2>&1 </dev/null
+  local code=$?
+  if [ "$code" -ne "$expected" ]; then
+    fail "$name" "exit code $code, expected $expected"
+    return
+  fi
+  local pattern
+  for pattern in "${has[@]+"${has[@]}"}"; do
+    if ! grep -Eq -- "$pattern" "$OUT"; then
+      fail "$name" "output lacks /$pattern/"
+      return
+    fi
+  done
+  for pattern in "${lacks[@]+"${lacks[@]}"}"; do
+    if grep -Eq -- "$pattern" "$OUT"; then
+      fail "$name" "output has /$pattern/"
+      return
+    fi
+  done
+  pass "$name"
+}
+
+# A new repository with a declarative base in app/base.py and a clean model in app/user.py, committed.
+new_repo() {
+  local dir="$WORK/$1"
+  mkdir -p "$dir/app"
+  git -c init.defaultBranch=main init -q "$dir"
+  cat >"$dir/app/base.py" <<'EOF'
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+EOF
+  cat >"$dir/app/user.py" <<'EOF'
+from sqlalchemy import JSON, Column, Integer
+
+from app.base import Base
+
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+    settings = Column(JSON)
+EOF
+  git -C "$dir" add -A
+  git -C "$dir" commit -qm "initial models"
+  echo "$dir"
+}
+
+# Turns `settings` into the reserved `metadata` (reserved-attribute, an error) or back.
+make_bad() { sed -i 's/^    settings = /    metadata = /' "$1"; }
+make_good() { sed -i 's/^    metadata = /    settings = /' "$1"; }
+BAD_USER='app/user.py:9:5: error\[reserved-attribute\]'
+
+# --- staged mode -----------------------------------------------------------------------------------------------
+repo=$(new_repo staged)
+cd "$repo" || exit 2
+expect "staged: nothing staged" 0 --has "0 files checked" -- check --staged
+make_bad app/user.py
+expect "staged: an unstaged bad edit is not judged" 0 -- check --staged
+git add app/user.py
+expect "staged: a staged bad model is reported (its base is in another, unchanged file)" 1 --has "$BAD_USER" \
+  -- check --staged
+make_good app/user.py
+expect "staged: partially staged - the staged (bad) content is judged, not the fixed working tree" 1 \
+  --has "$BAD_USER" -- check --staged
+git add app/user.py
+make_bad app/user.py
+expect "staged: partially staged - the staged (good) content passes though the working tree is bad" 0 \
+  -- check --staged
+git checkout -q -- app/user.py
+expect "staged: JSON names the staged file" 0 --has '"files_checked": 0' -- check --staged --format json
+
+# Untracked files are not part of the commit: not reported, not context.
+cat >app/draft.py <<'EOF'
+from sqlalchemy import JSON, Column, Integer
+
+from app.base import Base
+
+
+class Draft(Base):
+    __tablename__ = "drafts"
+    id = Column(Integer, primary_key=True)
+    metadata = Column(JSON)
+EOF
+expect "staged: untracked files are not checked" 0 --lacks "draft" -- check --staged
+rm app/draft.py
+
+# Names with a space, a newline, non-ASCII and a leading dash.
+mkdir -p "app/-odd dir"
+odd="app/-odd dir/mödel
+two.py"
+cp app/user.py "$odd"
+sed -i 's/"users"/"odd_users"/; s/class User/class OddUser/' "$odd"
+make_bad "$odd"
+git add -A
+expect "staged: a file whose name has a space, a newline, a leading dash and non-ASCII" 1 \
+  --has 'reserved-attribute' --has 'mödel' -- check --staged --format json
+git commit -qm "odd name" --no-verify
+git mv "$odd" "app/renamed.py"
+expect "staged: a renamed file is checked under its new name" 1 --has 'app/renamed.py:9:5' -- check --staged
+git commit -qm "rename" --no-verify
+git rm -q app/renamed.py
+expect "staged: a staged deletion reports nothing and does not fail" 0 -- check --staged
+git commit -qm "delete" --no-verify
+
+# Deleting the file that defines the base from the index: the staged snapshot no longer knows Base, so the
+# (unchanged) model is not judged a mapped class; the working tree still has base.py.
+git rm -q --cached app/base.py
+make_bad app/user.py
+git add app/user.py
+expect "staged: the snapshot is the index - a base removed from the index is gone" 0 --lacks "reserved" \
+  -- check --staged
+git reset -q
+git checkout -q -- app/user.py
+
+# A staged revision that makes a second head: reported on the staged revision only.
+mkdir -p migrations/versions
+cat >alembic.ini <<'EOF'
+[alembic]
+script_location = migrations
+EOF
+revision() {  # revision FILE ID DOWN
+  cat >"migrations/versions/$1" <<EOF
+"""$2"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "$2"
+down_revision = $3
+
+
+def upgrade():
+    op.create_table("t_$2", sa.Column("id", sa.Integer, primary_key=True))
+
+
+def downgrade():
+    op.drop_table("t_$2")
+EOF
+}
+revision 0001_first.py a1 None
+revision 0002_second.py b2 '"a1"'
+git add -A
+git commit -qm "migrations" --no-verify
+revision 0003_other.py c3 '"a1"'
+git add migrations/versions/0003_other.py
+expect "staged: a staged revision that makes a second head is reported there, not on the old head" 1 \
+  --has '0003_other.py:.*multiple-heads' --lacks '^migrations/versions/0002_second.py:' -- check --staged
+git reset -q
+rm migrations/versions/0003_other.py
+
+# --- explicit files: the project is context, only the files given are reported ------------------------------------
+make_bad app/user.py
+cp app/user.py app/other.py
+sed -i 's/"users"/"others"/; s/class User/class Other/' app/other.py
+expect "files: a passed file is judged with the project as context (Base from app/base.py)" 1 \
+  --has "$BAD_USER" --lacks 'app/other.py' -- check app/user.py
+(cd app && expect "files: from a sub-folder, the project root is still found" 1 --has 'user.py:9:5' \
+  -- check user.py)
+printf '[tool.ormlint]\nexclude = ["app/user.py"]\n' >pyproject.toml
+expect "files: config exclude applies to passed files" 0 --has "0 files checked" -- check app/user.py
+rm pyproject.toml app/other.py
+
+# --- editors: --stdin-filename ----------------------------------------------------------------------------------
+git checkout -q -- app/user.py
+make_bad app/user.py
+cp app/user.py "$WORK/bad_buffer.py"
+expect "stdin: the buffer is judged, not the (bad) file on disk" 0 --has "1 file checked" \
+  -- check --stdin-filename app/user.py
+git checkout -q -- app/user.py
+exec 3<"$WORK/bad_buffer.py"
+timeout 60 "$BIN" check --stdin-filename app/user.py <&3 >"$OUT" 2>&1
+code=$?
+exec 3<&-
+if [ "$code" -eq 1 ] && grep -Eq "$BAD_USER" "$OUT" && ! grep -q "other" "$OUT"; then
+  pass "stdin: a bad buffer for a clean file on disk is reported (its base from app/base.py on disk)"
+else
+  fail "stdin: a bad buffer for a clean file on disk is reported" "exit code $code"
+fi
+timeout 60 "$BIN" check --stdin-filename app/unsaved.py <"$WORK/bad_buffer.py" >"$OUT" 2>&1
+code=$?
+if [ "$code" -eq 1 ] && grep -q "app/unsaved.py:9:5" "$OUT"; then
+  pass "stdin: a buffer for a file not yet on disk"
+else
+  fail "stdin: a buffer for a file not yet on disk" "exit code $code"
+fi
+
+# --- CI: --changed-since ----------------------------------------------------------------------------------------
+git checkout -q -b feature
+make_bad app/user.py
+git commit -qam "bad change" --no-verify
+cp app/user.py app/legacy.py
+sed -i 's/"users"/"legacy"/; s/class User/class Legacy/' app/legacy.py
+expect "changed-since: committed and untracked changes since the merge base are reported" 1 \
+  --has "$BAD_USER" --has 'app/legacy.py' -- check --changed-since main
+git add app/legacy.py
+git commit -qm "legacy" --no-verify
+git checkout -q main
+git merge -q --no-ff feature -m merge
+git checkout -q -b next
+expect "changed-since: nothing changed since the branch point" 0 --has "0 files checked" \
+  -- check --changed-since main
+expect "changed-since: an unknown ref is a clear error" 2 --has "no-such-branch" -- check --changed-since no-such-branch
+
+# --- not a repository -------------------------------------------------------------------------------------------
+mkdir -p "$WORK/plain"
+cp app/user.py "$WORK/plain/"
+cd "$WORK/plain" || exit 2
+expect "staged outside a git repository is a clear error" 2 --has "not inside a git work tree" -- check --staged
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
