@@ -256,6 +256,20 @@ git merge -q --no-ff feature -m merge
 git checkout -q -b next
 expect "changed-since: nothing changed since the branch point" 0 --has "0 files checked" \
   -- check --changed-since main
+for name in first_of_several_untracked_models second_of_several_untracked_models third_of_several_untracked_models; do
+  sed "s/\"users\"/\"$name\"/; s/class User/class M_$name/" "$WORK/bad_buffer.py" >"app/$name.py"
+done
+expect "changed-since: several untracked files with long names are all reported" 1 \
+  --has 'first_of_several_untracked_models.py:9' --has 'second_of_several_untracked_models.py:9' \
+  --has 'third_of_several_untracked_models.py:9' -- check --changed-since main
+git add app/*_of_several_untracked_models.py
+for name in first_of_several_untracked_models second_of_several_untracked_models third_of_several_untracked_models; do
+  make_good "app/$name.py"
+done
+expect "staged: several partially staged files with long names are judged as staged" 1 \
+  --has 'first_of_several_untracked_models.py:9' --has 'third_of_several_untracked_models.py:9' -- check --staged
+git reset -q
+rm app/*_of_several_untracked_models.py
 expect "changed-since: an unknown ref is a clear error" 2 --has "no-such-branch" -- check --changed-since no-such-branch
 
 # --- not a repository -------------------------------------------------------------------------------------------

@@ -503,7 +503,7 @@ repos:
     hooks:
       - id: ormlint
         name: ormlint
-        entry: ormlint check
+        entry: ormlint check --
         language: system
         types_or: [python, pyi]
         require_serial: true

@@ -183,6 +183,14 @@ bool looks_mapped(const ClassDef& def) {
   return false;
 }
 
+// `class Base(DeclarativeBase)`: the base of the models, not one of them (it maps no columns).
+bool is_declarative_base(const ClassDef& def) {
+  return std::any_of(def.bases.begin(), def.bases.end(), [](const Expr& base) {
+    std::string_view name = last_segment(base.text);
+    return name == "DeclarativeBase" || name == "DeclarativeBaseNoMeta";
+  });
+}
+
 bool derives_from_sqlmodel(const ClassDef& def) {
   return std::any_of(def.bases.begin(), def.bases.end(),
                      [](const Expr& base) { return last_segment(base.text) == "SQLModel"; });
@@ -238,10 +246,10 @@ class EntryCollector {
     std::string table = def.name;
     bool has_table_name = false;
     std::string definition;
-    for (const Expr& base : def.bases) {
-      // Only bases that bring columns (model classes) shape the table; a serializer mixin does not.
-      if (classes_.models.count(std::string(last_segment(base.text)))) definition += "base " + renderer_.render(base) + "; ";
-    }
+    // A new mixin may bring columns. By name only: the same base is "Base" where it is defined and
+    // "app.models.Base" where it is imported, and which imported classes bring columns is not known of a base
+    // version (a model moved to another file must keep its signature).
+    for (const Expr& base : def.bases) definition += "base " + std::string(last_segment(base.text)) + "; ";
     if (keyword_true(def, "table")) definition += "table=True; ";
     for (const ClassAttribute& attr : def.attributes) {
       if (!kTableOptions.count(attr.name) || !attr.value) continue;
@@ -251,7 +259,8 @@ class EntryCollector {
         has_table_name = true;
       }
     }
-    std::string key = "class " + def.name;
+    // Keyed by table where the table is named, so a model moved to another file is the same table.
+    std::string key = has_table_name ? "Table " + table : "class " + def.name;
     out_.push_back(Entry{Entry::Kind::Table, key, "", has_table_name ? "table `" + table + "`" : "class `" + def.name + "`",
                          table, definition, def.loc});
     for (const ClassAttribute& attr : def.attributes) {
@@ -334,7 +343,10 @@ ModelClasses model_classes(const ModuleFacts& facts) {
     changed = false;
     for (const ClassDef* def : defs) {
       for (const std::string& base : local_bases(*def, local_names)) {
-        if (out.models.count(def->name)) changed |= out.models.insert(base).second;
+        bool declarative_base = std::any_of(defs.begin(), defs.end(), [&](const ClassDef* other) {
+          return other->name == base && is_declarative_base(*other);
+        });
+        if (out.models.count(def->name) && !declarative_base) changed |= out.models.insert(base).second;
         if (out.sqlmodels.count(base)) changed |= out.sqlmodels.insert(def->name).second;
       }
     }

@@ -29,7 +29,9 @@ ModelClasses model_classes(const ModuleFacts& facts);
 struct Entry {
   enum class Kind { Table, Column, Index };
   Kind kind = Kind::Table;
-  std::string key;        // identity across versions: "class User", "class User.email", "Table users", ...
+  std::string key;        // identity across versions and files: "Table users", "Table users.email" (a model
+                          // with a literal __tablename__, or a Core Table), "class TimestampMixin.created_at",
+                          // "Index ix_users_email"
   std::string owner_key;  // a column's table entry; "" for tables and indexes
   std::string label;      // for messages: "table `users`", "column `users.email`", "index `ix_users_email`"
   std::string subject;    // for a revision message: "users", "users.email", "ix_users_email"

@@ -40,10 +40,15 @@ struct BaselineLocation {
   bool named = false;
 };
 
-BaselineLocation locate(const BaselineArgs& args, const Config& config, const fs::path& cwd) {
+BaselineLocation locate(const BaselineArgs& args, const Config& config, const fs::path& root, const fs::path& cwd) {
   if (!args.file.empty()) return {shown(args.file, cwd), true};
   if (config.baseline) return {shown(*config.baseline, cwd), true};
-  return {shown(config.root / kDefaultBaselineName, cwd), false};
+  return {shown(root / kDefaultBaselineName, cwd), false};
+}
+
+// Baseline paths are relative to the project's folder (cli/check_sources.h), so a run from a sub-folder matches.
+fs::path baseline_root(const Config& config, const ProjectSources& sources) {
+  return sources.project_root ? fs::path(*sources.project_root) : config.root;
 }
 
 std::set<std::string> rule_names(const std::vector<const Rule*>& rules) {
@@ -56,7 +61,7 @@ int write_step(const BaselineArgs& args, const Config& config, const ProjectPath
                const RunResult& result, std::ostream& out, std::ostream& err) {
   const fs::path cwd = fs::current_path();
   const fs::path target =
-      args.write_file != kBareFlagValue ? shown(args.write_file, cwd) : locate(args, config, cwd).file;
+      args.write_file != kBareFlagValue ? shown(args.write_file, cwd) : locate(args, config, project.root(), cwd).file;
   // A baseline without the findings of unreadable files would report them all as new once they can be read.
   if (!result.errors.empty()) {
     for (const std::string& error : result.errors) err << "ormlint: error: " << error << "\n";
@@ -133,7 +138,8 @@ BaselineStep apply_baseline_args(const BaselineArgs& args, const Config& config,
   BaselineStep step;
   if (args.none) return step;
   const fs::path cwd = fs::current_path();
-  const ProjectPaths project(config.root, cwd);
+  const fs::path root = baseline_root(config, sources);
+  const ProjectPaths project(root, cwd);
   // The entries this run could have matched: those of the files it reported on and the rules it ran.
   std::vector<std::string> reported = sources.report_scope ? *sources.report_scope : sources.paths;
   if (!sources.report_scope && reported.empty()) reported.push_back(".");
@@ -145,7 +151,7 @@ BaselineStep apply_baseline_args(const BaselineArgs& args, const Config& config,
     return step;
   }
 
-  const BaselineLocation location = locate(args, config, cwd);
+  const BaselineLocation location = locate(args, config, project.root(), cwd);
   step.file = location.file;
   std::error_code ec;
   if (fs::status(location.file, ec).type() == fs::file_type::not_found) {

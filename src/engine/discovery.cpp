@@ -96,7 +96,7 @@ Discovery discover_files(const std::vector<std::string>& paths, const Config& co
   auto add = [&](const fs::path& path) {
     std::string display = display_path_for(path);
     if (excluded(display) || !seen.insert(display).second) return;
-    result.files.push_back(DiscoveredFile{path, display});
+    result.files.push_back(DiscoveredFile{path, display, {}});
   };
 
   for (const std::string& arg : paths) {

@@ -96,7 +96,7 @@ std::vector<DiscoveredFile> select_files(std::vector<DiscoveredFile> found, cons
     if (seen.count(display) || (sources.only && !sources.only->count(display))) continue;
     bool named = std::find(scope.begin(), scope.end(), display) != scope.end();
     if (!named && (!in_scope(display, scope) || !is_python_file(display) || is_excluded(display, config))) continue;
-    files.push_back(DiscoveredFile{display, display});
+    files.push_back(DiscoveredFile{display, display, {}});
   }
   std::sort(files.begin(), files.end(),
             [](const DiscoveredFile& a, const DiscoveredFile& b) { return a.display_path < b.display_path; });
@@ -134,7 +134,7 @@ std::vector<std::unique_ptr<const ProjectFile>> attach_base_versions(
     const BaseVersion& version = versions[i];
     if (!version.content) return;
     std::string error;
-    base[i] = load_file(DiscoveredFile{version.base_path, version.base_path}, &*version.content, error, &base_tokens[i]);
+    base[i] = load_file(DiscoveredFile{version.base_path, version.base_path, {}}, &*version.content, error, &base_tokens[i]);
   });
   std::vector<std::unique_ptr<const ProjectFile>> deleted;
   for (size_t i = 0; i < versions.size(); ++i) {

@@ -92,16 +92,16 @@ std::vector<IndexEntry> Repository::index() const {
 std::vector<std::string> Repository::unstaged_paths() const {
   // Without refreshing the index (a hook must not write it while `git commit` holds its lock), a file whose
   // timestamps changed is listed too; reading such a file from the index still gives the right content.
+  const std::string out = run({"diff-files", "--name-only", "-z"});  // split_nul's views point into it
   std::vector<std::string> paths;
-  for (std::string_view path : split_nul(run({"diff-files", "--name-only", "-z"}))) paths.emplace_back(path);
+  for (std::string_view path : split_nul(out)) paths.emplace_back(path);
   return paths;
 }
 
 std::vector<std::string> Repository::untracked_paths() const {
+  const std::string out = run({"ls-files", "--others", "--exclude-standard", "-z"});  // split_nul's views point into it
   std::vector<std::string> paths;
-  for (std::string_view path : split_nul(run({"ls-files", "--others", "--exclude-standard", "-z"}))) {
-    paths.emplace_back(path);
-  }
+  for (std::string_view path : split_nul(out)) paths.emplace_back(path);
   return paths;
 }
 

@@ -46,22 +46,6 @@ BaselineOutcome apply(const Baseline& baseline, const std::vector<Diagnostic>& n
   return apply_baseline(baseline, now, paths, whole_project(paths));
 }
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
-std::string read(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void write(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << text;
-}
-
 std::string parse_error(const std::string& text) {
   try {
     parse_baseline(text, "ci/baseline.json");
@@ -263,7 +247,7 @@ TEST_CASE("baseline files are written whole and read back", "[baseline]") {
   const fs::path file = dir.path() / "baseline.json";
   const Baseline baseline = baseline_from({finding("a.py", 1, "reserved-attribute", "metadata = 1")}, kAtRoot);
   write_baseline(file, baseline);
-  CHECK(read(file) == serialize_baseline(baseline));
+  CHECK(read_file(file) == serialize_baseline(baseline));
   CHECK(serialize_baseline(load_baseline(file)) == serialize_baseline(baseline));
   // Only the file itself: the temporary file it was written through is gone.
   CHECK(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()) == 1);
@@ -274,7 +258,7 @@ TEST_CASE("baseline files are written whole and read back", "[baseline]") {
   const Baseline other = baseline_from({finding("b.py", 1, "reserved-attribute", "query = 1")}, kAtRoot);
   write_baseline(link, other);
   CHECK(fs::is_symlink(link));
-  CHECK(read(file) == serialize_baseline(other));
+  CHECK(read_file(file) == serialize_baseline(other));
   fs::remove(link);
 
   CHECK_THROWS_WITH(load_baseline(dir.path() / "missing.json"), Catch::Contains("missing.json: cannot read"));
@@ -286,26 +270,6 @@ TEST_CASE("baseline files are written whole and read back", "[baseline]") {
 // ---- the real binary ----
 
 namespace {
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;
-};
-
-// Runs `ormlint ARGS` in `dir` through the shell; captures stdout, and stderr too when merge_stderr.
-CommandResult run_ormlint(const fs::path& dir, const std::string& args, bool merge_stderr = true) {
-  const std::string command = "cd '" + dir.string() + "' && NO_COLOR=1 '" + std::string(ORMLINT_BINARY) + "' " +
-                              args + (merge_stderr ? " 2>&1" : " 2>/dev/null");
-  CommandResult result;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
 
 std::string model(const std::string& class_name, const std::string& table, const std::string& padding = "") {
   return "from sqlalchemy import JSON, Column, Integer\n"
@@ -323,8 +287,8 @@ std::string model(const std::string& class_name, const std::string& table, const
 TEST_CASE("baseline round trip with the real binary", "[baseline]") {
   TempDir dir;
   const fs::path root = fs::canonical(dir.path());
-  write(root / "pyproject.toml", "[tool.ormlint]\nprofile = \"portable\"\n");
-  write(root / "app" / "models.py", model("Agent", "agents"));
+  write_file(root / "pyproject.toml", "[tool.ormlint]\nprofile = \"portable\"\n");
+  write_file(root / "app" / "models.py", model("Agent", "agents"));
   const fs::path baseline_file = root / ".ormlint-baseline.json";
 
   REQUIRE(run_ormlint(root, "check").exit_code == 1);
@@ -333,7 +297,7 @@ TEST_CASE("baseline round trip with the real binary", "[baseline]") {
   const CommandResult written = run_ormlint(root, "check --write-baseline");
   CHECK(written.exit_code == 0);
   CHECK(written.output == "wrote 1 finding to .ormlint-baseline.json\n");
-  const std::string first_bytes = read(baseline_file);
+  const std::string first_bytes = read_file(baseline_file);
   const auto document = nlohmann::json::parse(first_bytes);
   CHECK(document["version"] == 1);
   REQUIRE(document["entries"].size() == 1);
@@ -344,7 +308,7 @@ TEST_CASE("baseline round trip with the real binary", "[baseline]") {
   CHECK(document["entries"][0]["count"] == 1);
   // The same findings give the same bytes.
   CHECK(run_ormlint(root, "check --write-baseline").exit_code == 0);
-  CHECK(read(baseline_file) == first_bytes);
+  CHECK(read_file(baseline_file) == first_bytes);
 
   // Rerun: clean, and the summary says why; from a sub-folder too (paths are relative to the project root).
   const CommandResult clean = run_ormlint(root, "check");
@@ -354,11 +318,11 @@ TEST_CASE("baseline round trip with the real binary", "[baseline]") {
   CHECK(run_ormlint(root, "check --no-baseline").exit_code == 1);
 
   // Lines added above the known finding do not bring it back.
-  write(root / "app" / "models.py", model("Agent", "agents", "import os\nimport sys\n"));
+  write_file(root / "app" / "models.py", model("Agent", "agents", "import os\nimport sys\n"));
   CHECK(run_ormlint(root, "check").exit_code == 0);
 
   // A new finding is reported alone.
-  write(root / "app" / "other.py", model("Other", "others"));
+  write_file(root / "app" / "other.py", model("Other", "others"));
   const CommandResult fresh = run_ormlint(root, "check");
   CHECK(fresh.exit_code == 1);
   CHECK(contains(fresh.output, "app/other.py:10:5: error[reserved-attribute]"));
@@ -369,7 +333,7 @@ TEST_CASE("baseline round trip with the real binary", "[baseline]") {
   // Fixing the old one: --show-stale names its entry, on stderr; stale entries do not change the exit code.
   std::string fixed = model("Agent", "agents");
   fixed.erase(fixed.find("    metadata = Column(JSON)\n"));  // the last line
-  write(root / "app" / "models.py", fixed);
+  write_file(root / "app" / "models.py", fixed);
   const CommandResult stale = run_ormlint(root, "check --show-stale");
   CHECK(stale.exit_code == 1);  // other.py's finding
   CHECK(contains(stale.output, "ormlint: 1 stale baseline entry in .ormlint-baseline.json"));
@@ -382,23 +346,23 @@ TEST_CASE("baseline round trip with the real binary", "[baseline]") {
   CHECK(contains(run_ormlint(root / "app", "check --show-stale models.py").output, "app/models.py: reserved-attribute"));
   // Rewriting prunes it.
   CHECK(run_ormlint(root, "check --write-baseline").output == "wrote 0 findings to .ormlint-baseline.json\n");
-  CHECK(nlohmann::json::parse(read(baseline_file))["entries"].empty());
+  CHECK(nlohmann::json::parse(read_file(baseline_file))["entries"].empty());
   CHECK(contains(run_ormlint(root, "check --show-stale").output, "no stale baseline entries"));
 
   // A corrupt baseline: exit 2 naming the file, and the file is left as it was.
-  write(baseline_file, "{\"version\": 1, \"entries\": [");
+  write_file(baseline_file, "{\"version\": 1, \"entries\": [");
   const CommandResult corrupt = run_ormlint(root, "check");
   CHECK(corrupt.exit_code == 2);
   CHECK(contains(corrupt.output, "ormlint: error: .ormlint-baseline.json: not a valid baseline file (JSON)"));
-  CHECK(read(baseline_file) == "{\"version\": 1, \"entries\": [");
+  CHECK(read_file(baseline_file) == "{\"version\": 1, \"entries\": [");
   CHECK(run_ormlint(root, "check --no-baseline").exit_code == 0);
 }
 
 TEST_CASE("--write-baseline FILE needs '=', --baseline names another file", "[baseline]") {
   TempDir dir;
   const fs::path root = fs::canonical(dir.path());
-  write(root / "app" / "models.py", model("Agent", "agents"));
-  write(root / "lib" / "base.py", model("Base2", "bases"));
+  write_file(root / "app" / "models.py", model("Agent", "agents"));
+  write_file(root / "lib" / "base.py", model("Base2", "bases"));
 
   // ruff style: the file attached with '='.
   CHECK(run_ormlint(root, "check --write-baseline=ci.json app").output == "wrote 1 finding to ci.json\n");
@@ -429,8 +393,8 @@ TEST_CASE("--write-baseline FILE needs '=', --baseline names another file", "[ba
 TEST_CASE("baseline = \"...\" in the configuration names the file, relative to it", "[baseline]") {
   TempDir dir;
   const fs::path root = fs::canonical(dir.path());
-  write(root / "pyproject.toml", "[tool.ormlint]\nbaseline = \"ci/ormlint-baseline.json\"\n");
-  write(root / "app" / "models.py", model("Agent", "agents"));
+  write_file(root / "pyproject.toml", "[tool.ormlint]\nbaseline = \"ci/ormlint-baseline.json\"\n");
+  write_file(root / "app" / "models.py", model("Agent", "agents"));
   fs::create_directories(root / "ci");
 
   const CommandResult missing = run_ormlint(root, "check");

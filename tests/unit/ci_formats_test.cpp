@@ -97,38 +97,6 @@ std::string gitlab_report_problem(const nlohmann::json& report) {
   return "";
 }
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;
-};
-
-// Runs `ormlint ARGS` in `dir` through the shell; captures stdout only, so stderr notes cannot break the report.
-CommandResult run_ormlint(const fs::path& dir, const std::string& args) {
-  std::string command =
-      "cd '" + dir.string() + "' && NO_COLOR=1 '" + std::string(ORMLINT_BINARY) + "' " + args + " 2>/dev/null";
-  CommandResult result;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), n);
-  int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
-void write(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << text;
-}
-
-std::string read(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 const char* kBadModel = R"(from sqlalchemy import JSON, Column, Integer
 from sqlalchemy.orm import declarative_base
 
@@ -248,9 +216,9 @@ TEST_CASE("gitlab: fingerprints survive moved lines and tell identical lines apa
 
 TEST_CASE("the real binary writes github annotations and a GitLab report", "[ciformats]") {
   TempDir dir;
-  write(dir.path() / "app" / "odd,name:x.py", kBadModel);
+  write_file(dir.path() / "app" / "odd,name:x.py", kBadModel);
 
-  auto annotations = run_ormlint(dir.path(), "check --format github .");
+  auto annotations = run_ormlint(dir.path(), "check --format github .", false);
   CHECK(annotations.exit_code == 1);
   const auto lines = lines_of(annotations.output);
   REQUIRE(lines.size() == 1);
@@ -258,10 +226,10 @@ TEST_CASE("the real binary writes github annotations and a GitLab report", "[cif
                              "title=ormlint OL101 (reserved-attribute)::"));
   CHECK(lines[0].find("metadata") != std::string::npos);
 
-  auto first = run_ormlint(dir.path(), "check --format gitlab --output gl-code-quality-report.json .");
+  auto first = run_ormlint(dir.path(), "check --format gitlab --output gl-code-quality-report.json .", false);
   CHECK(first.exit_code == 1);
   CHECK(first.output.empty());
-  const std::string report_text = read(dir.path() / "gl-code-quality-report.json");
+  const std::string report_text = read_file(dir.path() / "gl-code-quality-report.json");
   const auto report = nlohmann::json::parse(report_text);
   CHECK(gitlab_report_problem(report) == "");
   REQUIRE(report.size() == 1);
@@ -271,18 +239,18 @@ TEST_CASE("the real binary writes github annotations and a GitLab report", "[cif
   CHECK(report[0]["location"]["lines"]["begin"] == 10);
 
   // Stable across runs, and across an unrelated edit above the finding.
-  CHECK(run_ormlint(dir.path(), "check --format gitlab .").output == report_text);
-  write(dir.path() / "app" / "odd,name:x.py", std::string("# a new comment\n\n") + kBadModel);
-  const auto moved = nlohmann::json::parse(run_ormlint(dir.path(), "check --format gitlab .").output);
+  CHECK(run_ormlint(dir.path(), "check --format gitlab .", false).output == report_text);
+  write_file(dir.path() / "app" / "odd,name:x.py", std::string("# a new comment\n\n") + kBadModel);
+  const auto moved = nlohmann::json::parse(run_ormlint(dir.path(), "check --format gitlab .", false).output);
   REQUIRE(moved.size() == 1);
   CHECK(moved[0]["location"]["lines"]["begin"] == 12);
   CHECK(moved[0]["fingerprint"] == report[0]["fingerprint"]);
 
   // A clean project: no annotation, an empty report, exit 0.
   TempDir clean;
-  write(clean.path() / "ok.py", "x = 1\n");
-  auto quiet = run_ormlint(clean.path(), "check --format github .");
+  write_file(clean.path() / "ok.py", "x = 1\n");
+  auto quiet = run_ormlint(clean.path(), "check --format github .", false);
   CHECK(quiet.exit_code == 0);
   CHECK(quiet.output.empty());
-  CHECK(run_ormlint(clean.path(), "check --format gitlab .").output == "[]\n");
+  CHECK(run_ormlint(clean.path(), "check --format gitlab .", false).output == "[]\n");
 }

@@ -14,32 +14,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;
-};
-
-// Runs `ormlint ARGS` in `dir` through the shell; captures stdout (and stderr when merge_stderr).
-CommandResult run_ormlint(const fs::path& dir, const std::string& args, bool merge_stderr = true,
-                      const std::string& env = "NO_COLOR=1") {
-  std::string command = "cd '" + dir.string() + "' && " + env + " '" + std::string(ORMLINT_BINARY) + "' " + args +
-                        (merge_stderr ? " 2>&1" : " 2>/dev/null");
-  CommandResult result;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), n);
-  int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
-void write(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << text;
-}
-
 const char* kBadModel = R"(from sqlalchemy import JSON, Column, Integer
 from sqlalchemy.orm import declarative_base
 
@@ -62,9 +36,9 @@ TEST_CASE("--version prints the version", "[cli]") {
 
 TEST_CASE("exit codes: 0 clean, 1 findings, 0 with --exit-zero, 2 for usage and I/O errors", "[cli]") {
   TempDir dir;
-  write(dir.path() / "clean.py", "x = 1\n");
+  write_file(dir.path() / "clean.py", "x = 1\n");
   CHECK(run_ormlint(dir.path(), "check .").exit_code == 0);
-  write(dir.path() / "models.py", kBadModel);
+  write_file(dir.path() / "models.py", kBadModel);
   auto findings = run_ormlint(dir.path(), "check .");
   CHECK(findings.exit_code == 1);
   CHECK(findings.output.find("models.py:10:5: error[reserved-attribute]") != std::string::npos);
@@ -78,28 +52,28 @@ TEST_CASE("exit codes: 0 clean, 1 findings, 0 with --exit-zero, 2 for usage and 
 
 TEST_CASE("--fail-level decides which severities fail the run", "[cli]") {
   TempDir dir;
-  write(dir.path() / "models.py", std::string(kBadModel) + "    registry = Column(JSON)\n");
+  write_file(dir.path() / "models.py", std::string(kBadModel) + "    registry = Column(JSON)\n");
   CHECK(run_ormlint(dir.path(), "check --fail-level error .").exit_code == 1);
   CHECK(run_ormlint(dir.path(), "check --select reserved-attribute --fail-level error .").exit_code == 1);
-  write(dir.path() / "models.py", std::string(kBadModel).replace(std::string(kBadModel).find("metadata ="), 8, "registry"));
+  write_file(dir.path() / "models.py", std::string(kBadModel).replace(std::string(kBadModel).find("metadata ="), 8, "registry"));
   CHECK(run_ormlint(dir.path(), "check --select reserved-attribute --fail-level error .").exit_code == 0);
   CHECK(run_ormlint(dir.path(), "check --select reserved-attribute .").exit_code == 1);
 }
 
 TEST_CASE("unknown rules and bad configuration name the problem and suggest a fix", "[cli]") {
   TempDir dir;
-  write(dir.path() / "models.py", kBadModel);
+  write_file(dir.path() / "models.py", kBadModel);
   auto typo = run_ormlint(dir.path(), "check --select reserved-atribute .");
   CHECK(typo.exit_code == 2);
   CHECK(typo.output.find("did you mean \"reserved-attribute\"") != std::string::npos);
-  write(dir.path() / "ormlint.toml", "profile = \"portable\"\nignore = [\"reserved-atribute\"]\n");
+  write_file(dir.path() / "ormlint.toml", "profile = \"portable\"\nignore = [\"reserved-atribute\"]\n");
   auto config = run_ormlint(dir.path(), "check .");
   CHECK(config.exit_code == 2);
   CHECK(config.output.find("ormlint.toml:2:") != std::string::npos);
   CHECK(config.output.find("did you mean \"reserved-attribute\"") != std::string::npos);
-  write(dir.path() / "ormlint.toml", "profile = \"oracle\"\n");
+  write_file(dir.path() / "ormlint.toml", "profile = \"oracle\"\n");
   CHECK(run_ormlint(dir.path(), "check .").exit_code == 2);
-  write(dir.path() / "ormlint.toml", "select = [\n");
+  write_file(dir.path() / "ormlint.toml", "select = [\n");
   auto syntax = run_ormlint(dir.path(), "check .");
   CHECK(syntax.exit_code == 2);
   CHECK(syntax.output.find("ormlint.toml") != std::string::npos);
@@ -107,16 +81,16 @@ TEST_CASE("unknown rules and bad configuration name the problem and suggest a fi
 
 TEST_CASE("configuration: ignore, per-file-ignores, exclude and severity from pyproject.toml", "[cli]") {
   TempDir dir;
-  write(dir.path() / "app" / "models.py", kBadModel);
-  write(dir.path() / "legacy" / "old.py", kBadModel);
-  write(dir.path() / "pyproject.toml",
+  write_file(dir.path() / "app" / "models.py", kBadModel);
+  write_file(dir.path() / "legacy" / "old.py", kBadModel);
+  write_file(dir.path() / "pyproject.toml",
         "[tool.ormlint]\nexclude = [\"legacy/\"]\n[tool.ormlint.per-file-ignores]\n\"app/*.py\" = [\"OL101\"]\n");
   auto r = run_ormlint(dir.path() / "app", "check --format json .", false);
   CHECK(r.exit_code == 0);
   auto json = nlohmann::json::parse(r.output);
   CHECK(json["diagnostics"].empty());
   CHECK(json["files_checked"] == 1);
-  write(dir.path() / "pyproject.toml", "[tool.ormlint]\nexclude = [\"legacy/\"]\n[tool.ormlint.severity]\nreserved-attribute = \"info\"\n");
+  write_file(dir.path() / "pyproject.toml", "[tool.ormlint]\nexclude = [\"legacy/\"]\n[tool.ormlint.severity]\nreserved-attribute = \"info\"\n");
   auto severity = nlohmann::json::parse(run_ormlint(dir.path(), "check --format json --exit-zero .", false).output);
   REQUIRE(severity["diagnostics"].size() == 1);
   CHECK(severity["diagnostics"][0]["severity"] == "info");
@@ -128,13 +102,13 @@ TEST_CASE("suppressions: ignore[...] with a reason, noqa codes, skip-file", "[cl
   TempDir dir;
   std::string model = kBadModel;
   std::string line = "    metadata = Column(JSON)";
-  write(dir.path() / "a.py", model.replace(model.find(line), line.size(),
+  write_file(dir.path() / "a.py", model.replace(model.find(line), line.size(),
                                            line + "  # ormlint: ignore[reserved-attribute] -- legacy table, TICKET-12"));
   model = kBadModel;
-  write(dir.path() / "b.py", model.replace(model.find(line), line.size(), line + "  # noqa: OL101"));
+  write_file(dir.path() / "b.py", model.replace(model.find(line), line.size(), line + "  # noqa: OL101"));
   model = kBadModel;
-  write(dir.path() / "c.py", model.replace(model.find(line), line.size(), line + "  # noqa: E501"));
-  write(dir.path() / "d.py", std::string("# ormlint: skip-file\n") + kBadModel);
+  write_file(dir.path() / "c.py", model.replace(model.find(line), line.size(), line + "  # noqa: E501"));
+  write_file(dir.path() / "d.py", std::string("# ormlint: skip-file\n") + kBadModel);
   auto json = nlohmann::json::parse(run_ormlint(dir.path(), "check --format json .", false).output);
   REQUIRE(json["diagnostics"].size() == 1);
   CHECK(json["diagnostics"][0]["path"] == "c.py");
@@ -165,7 +139,7 @@ TEST_CASE("JSON output has the documented shape and stable order", "[cli]") {
 
 TEST_CASE("--output writes the report to a file; colours follow --color and NO_COLOR", "[cli]") {
   TempDir dir;
-  write(dir.path() / "models.py", kBadModel);
+  write_file(dir.path() / "models.py", kBadModel);
   auto r = run_ormlint(dir.path(), "check --format sarif --output report.sarif .");
   CHECK(r.exit_code == 1);
   std::ifstream in(dir.path() / "report.sarif");

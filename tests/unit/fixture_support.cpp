@@ -1,6 +1,11 @@
 #include "fixture_support.h"
 
+#include <sys/wait.h>
+
 #include <algorithm>
+#include <array>
+#include <catch2/catch.hpp>
+#include <cstdio>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -130,6 +135,33 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ec;
   fs::remove_all(path_, ec);
+}
+
+CommandResult run_ormlint(const std::filesystem::path& dir, const std::string& args, bool merge_stderr,
+                          const std::string& env) {
+  const std::string command = "cd '" + dir.string() + "' && " + env + " '" + std::string(ORMLINT_BINARY) + "' " +
+                              args + (merge_stderr ? " 2>&1" : " 2>/dev/null");
+  CommandResult result;
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::array<char, 4096> buffer;
+  size_t n;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), n);
+  const int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+void write_file(const std::filesystem::path& path, const std::string& text) {
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 }  // namespace ormlint::testing

@@ -35,6 +35,24 @@ std::string compare(const std::vector<Expectation>& expected, const std::vector<
 // without such markers it is one file named `default_name`.
 void write_files(const std::filesystem::path& dir, const std::string& text, const std::string& default_name);
 
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;
+};
+
+// Runs the built `ormlint ARGS` in `dir` through the shell, with `env` set (colour off by default); captures
+// standard output, and standard error too when `merge_stderr` (off: stderr notes cannot break a JSON report).
+CommandResult run_ormlint(const std::filesystem::path& dir, const std::string& args, bool merge_stderr = true,
+                          const std::string& env = "NO_COLOR=1");
+
+// Writes a file's bytes, creating its folders; reads them back.
+void write_file(const std::filesystem::path& path, const std::string& text);
+std::string read_file(const std::filesystem::path& path);
+
+inline bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
 // A fresh, empty temporary folder, removed when the object dies.
 class TempDir {
  public:

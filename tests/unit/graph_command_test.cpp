@@ -14,33 +14,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;
-};
-
-CommandResult run_ormlint(const fs::path& dir, const std::string& args, bool merge_stderr = true) {
-  std::string command = "cd '" + dir.string() + "' && NO_COLOR=1 '" + std::string(ORMLINT_BINARY) + "' " + args +
-                        (merge_stderr ? " 2>&1" : " 2>/dev/null");
-  CommandResult result;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), n);
-  int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
-void write(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << text;
-}
-
 void add(const fs::path& dir, const std::string& id, const std::string& slug, const std::string& down,
          const std::string& extra = "") {
-  write(dir / (id + "_" + slug + ".py"),
+  write_file(dir / (id + "_" + slug + ".py"),
         "\"\"\"" + slug + "\n\nRevision ID: " + id + "\n\"\"\"\nfrom alembic import op\nimport sqlalchemy as sa\n\n"
         "revision = \"" + id + "\"\ndown_revision = " + down + "\n" + extra +
         "\n\ndef upgrade():\n    pass\n\n\ndef downgrade():\n    pass\n");
@@ -48,7 +24,7 @@ void add(const fs::path& dir, const std::string& id, const std::string& slug, co
 
 // alembic.ini + alembic/versions: a1 -> b2 -> (c3 | d4), d4 labelled, plus a merge e5 of c3 and d4's child f6.
 void branching_project(const fs::path& root) {
-  write(root / "alembic.ini", "[alembic]\nscript_location = alembic\n");
+  write_file(root / "alembic.ini", "[alembic]\nscript_location = alembic\n");
   fs::path versions = root / "alembic" / "versions";
   add(versions, "a1a1a1a1a1a1", "create_users", "None");
   add(versions, "b2b2b2b2b2b2", "add_users_email", "\"a1a1a1a1a1a1\"");
@@ -88,7 +64,7 @@ TEST_CASE("graph warns about heads, missing parents, duplicates and cycles", "[g
   add(versions, "c3c3c3c3c3c3", "add_phone", "\"a1a1a1a1a1a1\"");
   add(versions, "d4d4d4d4d4d4", "orphan", "\"0000deadbeef\"");
   add(versions, "e5e5e5e5e5e5", "copy_of_email", "\"a1a1a1a1a1a1\"");
-  write(versions / "f6f6f6f6f6f6_copy.py", "revision = \"b2b2b2b2b2b2\"\ndown_revision = \"a1a1a1a1a1a1\"\n\n\ndef upgrade():\n    pass\n");
+  write_file(versions / "f6f6f6f6f6f6_copy.py", "revision = \"b2b2b2b2b2b2\"\ndown_revision = \"a1a1a1a1a1a1\"\n\n\ndef upgrade():\n    pass\n");
   add(versions, "a7a7a7a7a7a7", "loop_one", "\"b8b8b8b8b8b8\"");
   add(versions, "b8b8b8b8b8b8", "loop_two", "\"a7a7a7a7a7a7\"");
   auto r = run_ormlint(dir.path(), "graph migrations");
@@ -136,7 +112,7 @@ TEST_CASE("graph --format json gives revisions with parents, children and marks"
 
 TEST_CASE("graph with no revision scripts, and with a missing path", "[graph][cli]") {
   TempDir dir;
-  write(dir.path() / "app" / "models.py", "x = 1\n");
+  write_file(dir.path() / "app" / "models.py", "x = 1\n");
   auto empty = run_ormlint(dir.path(), "graph");
   CHECK(empty.exit_code == 0);
   CHECK(empty.output.find("no Alembic revision scripts found") != std::string::npos);

@@ -23,18 +23,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-void write_bytes(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << text;
-}
-
 // init reads the project from the working directory, as users run it: module names come from paths relative to
 // it. Restores the previous working directory.
 class WorkingDirectory {
@@ -55,25 +43,6 @@ InitPlan plan_in(const fs::path& dir, InitArgs args = {}) {
   WorkingDirectory cd(dir);
   args.jobs = 1;
   return plan_init(dir, args);
-}
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;
-};
-
-CommandResult run_ormlint(const fs::path& dir, const std::string& args) {
-  const std::string command =
-      "cd '" + dir.string() + "' && NO_COLOR=1 '" + std::string(ORMLINT_BINARY) + "' " + args + " 2>&1";
-  CommandResult result;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
 }
 
 // The commented examples made live: "# key = ...", "# [table]" and "# \"glob\" = [...]" lines lose their "# ".
@@ -117,7 +86,7 @@ class Event(Base):
 
 TEST_CASE("init creates ormlint.toml that loads, with the portable profile for a portable project", "[init]") {
   TempDir dir;
-  write_bytes(dir.path() / "app/models.py", kPlainModel);
+  write_file(dir.path() / "app/models.py", kPlainModel);
   InitPlan plan = plan_in(dir.path());
   CHECK_FALSE(plan.append);
   CHECK(plan.target == dir.path() / "ormlint.toml");
@@ -128,7 +97,7 @@ TEST_CASE("init creates ormlint.toml that loads, with the portable profile for a
   CHECK(plan.reasons.front().find("none of the 1 Python files") != std::string::npos);
 
   apply_init(plan);
-  CHECK(read_bytes(dir.path() / "ormlint.toml") == plan.text);
+  CHECK(read_file(dir.path() / "ormlint.toml") == plan.text);
   REQUIRE(find_config_file(dir.path()) == dir.path() / "ormlint.toml");
   Config config = load_config(dir.path() / "ormlint.toml");
   CHECK(config.profile == Profile::Portable);
@@ -137,13 +106,13 @@ TEST_CASE("init creates ormlint.toml that loads, with the portable profile for a
 
 TEST_CASE("init appends [tool.ormlint] to pyproject.toml and keeps every existing byte", "[init]") {
   TempDir dir;
-  write_bytes(dir.path() / "models.py", kPostgresModel);
+  write_file(dir.path() / "models.py", kPostgresModel);
   // No final newline, and CRLF line endings: both must survive, and the new table must follow suit.
   const std::string original =
       "[project]\r\nname = \"shop\"\r\n\r\n[tool.black]\r\nline-length = 100  # a comment\r\n\r\n"
       "[tool.other]\r\nx = '''\r\nmulti\r\n'''";
   const fs::path pyproject = dir.path() / "pyproject.toml";
-  write_bytes(pyproject, original);
+  write_file(pyproject, original);
   REQUIRE(chmod(pyproject.c_str(), 0640) == 0);
   struct stat before {};
   REQUIRE(stat(pyproject.c_str(), &before) == 0);
@@ -151,10 +120,10 @@ TEST_CASE("init appends [tool.ormlint] to pyproject.toml and keeps every existin
   InitPlan plan = plan_in(dir.path());
   CHECK(plan.append);
   CHECK(plan.target == pyproject);
-  CHECK(read_bytes(pyproject) == original);  // planning writes nothing
+  CHECK(read_file(pyproject) == original);  // planning writes nothing
   apply_init(plan);
 
-  const std::string after = read_bytes(pyproject);
+  const std::string after = read_file(pyproject);
   REQUIRE(after.size() > original.size());
   CHECK(after.compare(0, original.size(), original) == 0);  // the user's bytes, unchanged, first
   const std::string added = after.substr(original.size());
@@ -175,9 +144,9 @@ TEST_CASE("init appends [tool.ormlint] to pyproject.toml and keeps every existin
 TEST_CASE("init appends to an LF pyproject.toml with a blank line before the table", "[init]") {
   TempDir dir;
   const std::string original = "[project]\nname = \"shop\"\n";
-  write_bytes(dir.path() / "pyproject.toml", original);
+  write_file(dir.path() / "pyproject.toml", original);
   apply_init(plan_in(dir.path()));
-  const std::string after = read_bytes(dir.path() / "pyproject.toml");
+  const std::string after = read_file(dir.path() / "pyproject.toml");
   CHECK(after.rfind(original + "\n[tool.ormlint]\n", 0) == 0);
   CHECK(after.find('\r') == std::string::npos);
 }
@@ -186,31 +155,31 @@ TEST_CASE("init refuses when configuration exists, and changes nothing", "[init]
   TempDir dir;
   SECTION("[tool.ormlint] in pyproject.toml") {
     const std::string text = "[project]\nname = \"x\"\n\n[tool.ormlint]\nprofile = \"postgresql\"\n";
-    write_bytes(dir.path() / "pyproject.toml", text);
+    write_file(dir.path() / "pyproject.toml", text);
     CHECK_THROWS_WITH(plan_in(dir.path()), Catch::Contains("already has a [tool.ormlint] table"));
-    CHECK(read_bytes(dir.path() / "pyproject.toml") == text);
+    CHECK(read_file(dir.path() / "pyproject.toml") == text);
   }
   SECTION("only a [tool.ormlint.severity] sub-table") {
     const std::string text = "[tool.ormlint.severity]\nnaive-datetime-column = \"error\"\n";
-    write_bytes(dir.path() / "pyproject.toml", text);
+    write_file(dir.path() / "pyproject.toml", text);
     CHECK_THROWS_WITH(plan_in(dir.path()), Catch::Contains("already has a [tool.ormlint] table"));
-    CHECK(read_bytes(dir.path() / "pyproject.toml") == text);
+    CHECK(read_file(dir.path() / "pyproject.toml") == text);
   }
   SECTION("ormlint.toml, next to a pyproject.toml without settings") {
-    write_bytes(dir.path() / "ormlint.toml", "# mine\n");
-    write_bytes(dir.path() / "pyproject.toml", "[project]\nname = \"x\"\n");
+    write_file(dir.path() / "ormlint.toml", "# mine\n");
+    write_file(dir.path() / "pyproject.toml", "[project]\nname = \"x\"\n");
     CHECK_THROWS_WITH(plan_in(dir.path()), Catch::Contains("ormlint.toml already exists"));
-    CHECK(read_bytes(dir.path() / "ormlint.toml") == "# mine\n");
-    CHECK(read_bytes(dir.path() / "pyproject.toml") == "[project]\nname = \"x\"\n");
+    CHECK(read_file(dir.path() / "ormlint.toml") == "# mine\n");
+    CHECK(read_file(dir.path() / "pyproject.toml") == "[project]\nname = \"x\"\n");
   }
   SECTION("the command line: exit 2, the message names the file, even with --dry-run") {
-    write_bytes(dir.path() / "ormlint.toml", "profile = \"portable\"\n");
+    write_file(dir.path() / "ormlint.toml", "profile = \"portable\"\n");
     for (const char* args : {"init", "init --dry-run"}) {
       CommandResult r = run_ormlint(dir.path(), args);
       CHECK(r.exit_code == 2);
       CHECK(r.output.find("ormlint.toml already exists") != std::string::npos);
     }
-    CHECK(read_bytes(dir.path() / "ormlint.toml") == "profile = \"portable\"\n");
+    CHECK(read_file(dir.path() / "ormlint.toml") == "profile = \"portable\"\n");
     CHECK(run_ormlint(dir.path(), "init --force").exit_code == 2);  // there is no --force to lose user content
   }
 }
@@ -219,30 +188,30 @@ TEST_CASE("init refuses a pyproject.toml it cannot safely append to", "[init]") 
   TempDir dir;
   SECTION("it does not parse") {
     const std::string text = "[project\nname = \"x\"\n";
-    write_bytes(dir.path() / "pyproject.toml", text);
+    write_file(dir.path() / "pyproject.toml", text);
     CHECK_THROWS_WITH(plan_in(dir.path()), Catch::Contains("pyproject.toml:1:"));
-    CHECK(read_bytes(dir.path() / "pyproject.toml") == text);
+    CHECK(read_file(dir.path() / "pyproject.toml") == text);
   }
   SECTION("`tool` is an inline table: a [tool.ormlint] header after it would be invalid TOML") {
     const std::string text = "tool = { black = { line-length = 88 } }\n";
-    write_bytes(dir.path() / "pyproject.toml", text);
+    write_file(dir.path() / "pyproject.toml", text);
     CHECK_THROWS_WITH(plan_in(dir.path()), Catch::Contains("would not load") && Catch::Contains("nothing was written"));
-    CHECK(read_bytes(dir.path() / "pyproject.toml") == text);
+    CHECK(read_file(dir.path() / "pyproject.toml") == text);
   }
 }
 
 TEST_CASE("init never overwrites an ormlint.toml created after it looked", "[init]") {
   TempDir dir;
   InitPlan plan = plan_in(dir.path());
-  write_bytes(dir.path() / "ormlint.toml", "# written meanwhile\n");
+  write_file(dir.path() / "ormlint.toml", "# written meanwhile\n");
   CHECK_THROWS_AS(apply_init(plan), InitRefused);
-  CHECK(read_bytes(dir.path() / "ormlint.toml") == "# written meanwhile\n");
+  CHECK(read_file(dir.path() / "ormlint.toml") == "# written meanwhile\n");
 }
 
 TEST_CASE("init chooses the postgresql profile from what the project imports", "[init]") {
   TempDir dir;
   SECTION("a model imports from sqlalchemy.dialects.postgresql") {
-    write_bytes(dir.path() / "app/models.py", kPostgresModel);
+    write_file(dir.path() / "app/models.py", kPostgresModel);
     InitPlan plan = plan_in(dir.path());
     CHECK(plan.profile == Profile::PostgreSQL);
     CHECK(plan.reasons.front().find("app/models.py:2 imports sqlalchemy.dialects.postgresql.JSONB") !=
@@ -250,9 +219,9 @@ TEST_CASE("init chooses the postgresql profile from what the project imports", "
     CHECK(plan.text.find("# profile \"postgresql\": app/models.py:2 imports") != std::string::npos);
   }
   SECTION("through the project's own module that re-exports the type (resolved, not text-matched)") {
-    write_bytes(dir.path() / "app/__init__.py", "");
-    write_bytes(dir.path() / "app/types.py", "from sqlalchemy.dialects import postgresql\n\nJSON = postgresql.JSONB\n");
-    write_bytes(dir.path() / "app/models.py",
+    write_file(dir.path() / "app/__init__.py", "");
+    write_file(dir.path() / "app/types.py", "from sqlalchemy.dialects import postgresql\n\nJSON = postgresql.JSONB\n");
+    write_file(dir.path() / "app/models.py",
                 "from sqlalchemy import Column\n\nfrom app.types import JSON\n\n\ndef column():\n"
                 "    return Column(JSON)\n");
     InitPlan plan = plan_in(dir.path());
@@ -262,31 +231,31 @@ TEST_CASE("init chooses the postgresql profile from what the project imports", "
           std::string::npos);
   }
   SECTION("an Alembic revision imports the dialect inside upgrade()") {
-    write_bytes(dir.path() / "migrations/versions/0001_events.py",
+    write_file(dir.path() / "migrations/versions/0001_events.py",
                 "revision = \"0001\"\ndown_revision = None\n\nfrom alembic import op\n\n\ndef upgrade():\n"
                 "    from sqlalchemy.dialects import postgresql\n    op.drop_column(\"events\", \"x\")\n");
     CHECK(plan_in(dir.path()).profile == Profile::PostgreSQL);
   }
   SECTION("text that only mentions PostgreSQL is not a use of it") {
-    write_bytes(dir.path() / "settings.py",
+    write_file(dir.path() / "settings.py",
                 "# from sqlalchemy.dialects.postgresql import JSONB\n"
                 "DATABASE_URL = \"postgresql://localhost/shop\"\n"
                 "NOTE = \"import sqlalchemy.dialects.postgresql\"\n");
-    write_bytes(dir.path() / "app/models.py", kPlainModel);
+    write_file(dir.path() / "app/models.py", kPlainModel);
     InitPlan plan = plan_in(dir.path());
     CHECK(plan.profile == Profile::Portable);
     CHECK(plan.reasons.front().find("none of the 2 Python files") != std::string::npos);
   }
   SECTION("PostgreSQL next to another dialect: the project is multi-database, so portable") {
-    write_bytes(dir.path() / "pg.py", "from sqlalchemy.dialects.postgresql import JSONB\n");
-    write_bytes(dir.path() / "my.py", "from sqlalchemy.dialects.mysql import LONGTEXT\n");
+    write_file(dir.path() / "pg.py", "from sqlalchemy.dialects.postgresql import JSONB\n");
+    write_file(dir.path() / "my.py", "from sqlalchemy.dialects.mysql import LONGTEXT\n");
     InitPlan plan = plan_in(dir.path());
     CHECK(plan.profile == Profile::Portable);
     CHECK(plan.reasons.front().find("more than one database dialect") != std::string::npos);
     CHECK(plan.reasons.front().find("my.py:1 imports sqlalchemy.dialects.mysql.LONGTEXT") != std::string::npos);
   }
   SECTION("--profile overrides the detection") {
-    write_bytes(dir.path() / "app/models.py", kPostgresModel);
+    write_file(dir.path() / "app/models.py", kPostgresModel);
     InitArgs args;
     args.profile = "portable";
     InitPlan plan = plan_in(dir.path(), args);
@@ -297,14 +266,14 @@ TEST_CASE("init chooses the postgresql profile from what the project imports", "
 
 TEST_CASE("init notes the Alembic locations and its examples load once uncommented", "[init]") {
   TempDir dir;
-  write_bytes(dir.path() / "alembic.ini", "[alembic]\nscript_location = db/migrations\n");
-  write_bytes(dir.path() / "db/migrations/versions/0001_start.py", "revision = \"0001\"\ndown_revision = None\n");
+  write_file(dir.path() / "alembic.ini", "[alembic]\nscript_location = db/migrations\n");
+  write_file(dir.path() / "db/migrations/versions/0001_start.py", "revision = \"0001\"\ndown_revision = None\n");
   for (bool in_pyproject : {false, true}) {
     CAPTURE(in_pyproject);
     std::error_code ec;
     fs::remove(dir.path() / "ormlint.toml", ec);
     fs::remove(dir.path() / "pyproject.toml", ec);
-    if (in_pyproject) write_bytes(dir.path() / "pyproject.toml", "[project]\nname = \"x\"\n");
+    if (in_pyproject) write_file(dir.path() / "pyproject.toml", "[project]\nname = \"x\"\n");
     InitPlan plan = plan_in(dir.path());
     CHECK(plan.text.find("# Alembic (read from there, nothing to set): alembic.ini: revisions in "
                          "db/migrations/versions\n") != std::string::npos);
@@ -313,9 +282,9 @@ TEST_CASE("init notes the Alembic locations and its examples load once uncomment
 
     // Every example made live at once: each key, table and rule name in them must be valid.
     const fs::path file = in_pyproject ? dir.path() / "pyproject.toml" : dir.path() / "ormlint.toml";
-    const std::string live = uncomment_examples(read_bytes(file));
-    REQUIRE(live != read_bytes(file));
-    write_bytes(file, live);
+    const std::string live = uncomment_examples(read_file(file));
+    REQUIRE(live != read_file(file));
+    write_file(file, live);
     Config config;
     REQUIRE_NOTHROW(config = load_config(file));
     CHECK(config.select == std::vector<std::string>{"ALL"});
@@ -333,7 +302,7 @@ TEST_CASE("init notes the Alembic locations and its examples load once uncomment
 TEST_CASE("init keeps odd file names out of the settings it writes", "[init]") {
   TempDir dir;
   // A newline in a file name would end the comment that cites it, and the rest would become a setting.
-  write_bytes(dir.path() / "x\nselect = [\"nope\"]\n.py", "from sqlalchemy.dialects.postgresql import JSONB\n");
+  write_file(dir.path() / "x\nselect = [\"nope\"]\n.py", "from sqlalchemy.dialects.postgresql import JSONB\n");
   InitPlan plan = plan_in(dir.path());
   CHECK(plan.profile == Profile::PostgreSQL);
   apply_init(plan);
@@ -345,15 +314,15 @@ TEST_CASE("init keeps odd file names out of the settings it writes", "[init]") {
 TEST_CASE("ormlint init on the command line: --dry-run writes nothing; the written file passes `ormlint check`",
           "[init]") {
   TempDir dir;
-  write_bytes(dir.path() / "app/__init__.py", "");
-  write_bytes(dir.path() / "app/models.py", kPostgresModel);
-  write_bytes(dir.path() / "pyproject.toml", "[project]\nname = \"shop\"\n");
+  write_file(dir.path() / "app/__init__.py", "");
+  write_file(dir.path() / "app/models.py", kPostgresModel);
+  write_file(dir.path() / "pyproject.toml", "[project]\nname = \"shop\"\n");
 
   CommandResult dry = run_ormlint(dir.path(), "init --dry-run");
   CHECK(dry.exit_code == 0);
   CHECK(dry.output.find("would append to pyproject.toml (nothing written)") != std::string::npos);
   CHECK(dry.output.find("[tool.ormlint]\n") != std::string::npos);
-  CHECK(read_bytes(dir.path() / "pyproject.toml") == "[project]\nname = \"shop\"\n");
+  CHECK(read_file(dir.path() / "pyproject.toml") == "[project]\nname = \"shop\"\n");
 
   CommandResult init = run_ormlint(dir.path(), "init");
   CHECK(init.exit_code == 0);

@@ -14,30 +14,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;
-};
-
-// Runs `ormlint ARGS` in `dir`; captures stdout (and stderr when merge_stderr).
-CommandResult run_ormlint(const fs::path& dir, const std::string& args, bool merge_stderr = false) {
-  std::string command = "cd '" + dir.string() + "' && NO_COLOR=1 '" + std::string(ORMLINT_BINARY) + "' " + args +
-                        (merge_stderr ? " 2>&1" : " 2>/dev/null");
-  CommandResult result;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), n);
-  int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 const char* kModels = R"(# file: app/base.py
 from sqlalchemy import MetaData
 from sqlalchemy.orm import declarative_base
@@ -80,7 +56,7 @@ class Project {
 
 TEST_CASE("models: text lists metadata, tables, columns, foreign keys, relationships, constraints", "[cli][models]") {
   Project project;
-  auto r = run_ormlint(project.path(), "models");
+  auto r = run_ormlint(project.path(), "models", false);
   CHECK(r.exit_code == 0);
   INFO(r.output);
   CHECK(contains(r.output, "metadata app.base.Base naming_convention=yes  app/base.py:"));
@@ -97,12 +73,12 @@ TEST_CASE("models: text lists metadata, tables, columns, foreign keys, relations
   CHECK(contains(r.output, "2 tables, 2 foreign keys, 2 relationships\n"));
   // Tables in file order, and the same output every time.
   CHECK(r.output.find("table organizations") < r.output.find("table users"));
-  CHECK(run_ormlint(project.path(), "models .").output == r.output);
+  CHECK(run_ormlint(project.path(), "models .", false).output == r.output);
 }
 
 TEST_CASE("models: JSON holds the same content", "[cli][models]") {
   Project project;
-  auto r = run_ormlint(project.path(), "models --format json app");
+  auto r = run_ormlint(project.path(), "models --format json app", false);
   REQUIRE(r.exit_code == 0);
   auto json = nlohmann::json::parse(r.output);
   REQUIRE(json["metadata"].size() == 1);
@@ -141,7 +117,7 @@ TEST_CASE("models: JSON holds the same content", "[cli][models]") {
 
 TEST_CASE("models: Graphviz dot of the foreign-key graph", "[cli][models]") {
   Project project;
-  auto r = run_ormlint(project.path(), "models --format dot");
+  auto r = run_ormlint(project.path(), "models --format dot", false);
   CHECK(r.exit_code == 0);
   CHECK(r.output == R"(digraph foreign_keys {
   rankdir=LR;
@@ -157,7 +133,7 @@ TEST_CASE("models: Graphviz dot of the foreign-key graph", "[cli][models]") {
 
 TEST_CASE("models: Mermaid erDiagram of the foreign-key graph", "[cli][models]") {
   Project project;
-  auto r = run_ormlint(project.path(), "models --format mermaid");
+  auto r = run_ormlint(project.path(), "models --format mermaid", false);
   CHECK(r.exit_code == 0);
   CHECK(r.output == R"(erDiagram
     organizations {
@@ -180,8 +156,8 @@ TEST_CASE("models: unreadable paths and bad options exit 2", "[cli][models]") {
   auto missing = run_ormlint(project.path(), "models does-not-exist.py", true);
   CHECK(missing.exit_code == 2);
   CHECK(contains(missing.output, "does-not-exist.py"));
-  CHECK(run_ormlint(project.path(), "models --format xml").exit_code == 2);
-  auto empty = run_ormlint(project.path(), "models app/base.py");
+  CHECK(run_ormlint(project.path(), "models --format xml", false).exit_code == 2);
+  auto empty = run_ormlint(project.path(), "models app/base.py", false);
   CHECK(empty.exit_code == 0);
   CHECK(contains(empty.output, "0 tables, 0 foreign keys, 0 relationships"));
 }

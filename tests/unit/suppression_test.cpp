@@ -106,34 +106,6 @@ std::vector<const Rule*> default_rules() {
 
 // ---- the real binary (same pattern as cli_test.cpp) ----
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;
-};
-
-CommandResult run_ormlint(const fs::path& dir, const std::string& args) {
-  std::string command =
-      "cd '" + dir.string() + "' && NO_COLOR=1 '" + std::string(ORMLINT_BINARY) + "' " + args + " 2>&1";
-  CommandResult result;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), n);
-  int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
-void write(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << text;
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 }  // namespace
 
 TEST_CASE("suppression reasons parse in both spellings; an empty reason is none", "[suppression]") {
@@ -360,13 +332,13 @@ class Agent(Base):
     id = Column(Integer, primary_key=True)
     metadata = Column(JSON)  # ormlint: ignore[reserved-attribute]
 )";
-  write(dir.path() / "models.py", model);
+  write_file(dir.path() / "models.py", model);
 
   // Without the key: the suppression works, nothing is reported.
   auto clean = run_ormlint(dir.path(), "check .");
   CHECK(clean.exit_code == 0);
 
-  write(dir.path() / "pyproject.toml",
+  write_file(dir.path() / "pyproject.toml",
         "[project]\nname = \"agents\"\n\n[tool.ormlint]\nrequire-suppression-reason = true\n");
   auto required = run_ormlint(dir.path(), "check .");
   CHECK(required.exit_code == 1);
@@ -383,17 +355,17 @@ class Agent(Base):
 
   std::string with_reason = model;
   with_reason.replace(with_reason.find("]\n"), 2, "] -- legacy table, TICKET-12\n");
-  write(dir.path() / "models.py", with_reason);
+  write_file(dir.path() / "models.py", with_reason);
   CHECK(run_ormlint(dir.path(), "check .").exit_code == 0);
 
   // A misspelled key is a configuration error with a suggestion.
-  write(dir.path() / "pyproject.toml", "[tool.ormlint]\nrequire-suppression-reasons = true\n");
+  write_file(dir.path() / "pyproject.toml", "[tool.ormlint]\nrequire-suppression-reasons = true\n");
   auto typo = run_ormlint(dir.path(), "check .");
   CHECK(typo.exit_code == 2);
   CHECK(contains(typo.output,
                  "pyproject.toml:2: unknown key \"require-suppression-reasons\" in [tool.ormlint]; "
                  "did you mean \"require-suppression-reason\"?"));
-  write(dir.path() / "pyproject.toml", "[tool.ormlint]\nrequire-suppression-reason = \"yes\"\n");
+  write_file(dir.path() / "pyproject.toml", "[tool.ormlint]\nrequire-suppression-reason = \"yes\"\n");
   auto wrong_type = run_ormlint(dir.path(), "check .");
   CHECK(wrong_type.exit_code == 2);
   CHECK(contains(wrong_type.output, ":2: \"require-suppression-reason\" must be true or false"));
@@ -402,7 +374,7 @@ class Agent(Base):
   fs::remove(dir.path() / "pyproject.toml");
   std::string stale = with_reason;
   stale.replace(stale.find("    metadata = "), 15, "    extra_metadata = ");
-  write(dir.path() / "models.py", stale);
+  write_file(dir.path() / "models.py", stale);
   auto unused = run_ormlint(dir.path(), "check .");
   CHECK(unused.exit_code == 1);
   CHECK(contains(unused.output,
