@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/text.h"
 #include "engine/rule.h"
 
 namespace ormlint {
@@ -83,21 +84,6 @@ const Expr* fresh_value_call(const Expr& e) {
     if (const Expr* found = fresh_value_call(kw.value)) return found;
   }
   return nullptr;
-}
-
-std::string one_line(std::string_view text) {
-  std::string out;
-  bool space = false;
-  for (char c : text) {
-    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
 }
 
 // The value as written (a call's text holds only its callee, so the argument list is rebuilt).

@@ -6,28 +6,12 @@
 #include <string>
 #include <string_view>
 
+#include "core/text.h"
 #include "engine/rule.h"
 
 namespace ormlint {
 
 namespace {
-
-// Source text on one line with runs of whitespace collapsed: a multi-line argument list must not break the
-// one-line message.
-std::string one_line(std::string_view text) {
-  std::string out;
-  bool space = false;
-  for (char c : text) {
-    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
-      space = !out.empty();
-      continue;
-    }
-    if (space && !(c == ')' || c == ']' || out.back() == '(' || out.back() == '[')) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
-}
 
 // An argument as the user wrote it: strings quoted, everything else as source text.
 std::string render(const Expr* arg) {

@@ -4,6 +4,7 @@
 #include <map>
 #include <tuple>
 
+#include "core/text.h"
 #include "project/project.h"
 
 namespace ormlint::schema_signature {
@@ -54,21 +55,6 @@ bool is_class_var(const Expr& annotation) {
   return last_segment(outer.text) == "ClassVar";
 }
 
-std::string collapse_whitespace(std::string_view text) {
-  std::string out;
-  bool space = false;
-  for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
-}
-
 // Renders an expression independently of its layout, with names read through the file's imports
 // (`sa.String` and `String` imported from sqlalchemy both read "sqlalchemy.String").
 class Renderer {
@@ -95,10 +81,10 @@ class Renderer {
       case Expr::Kind::Dict: return render_dict(e);
       case Expr::Kind::Subscript: return render_subscript(e);
       case Expr::Kind::BinaryOp: return render_binary(e);
-      case Expr::Kind::Lambda: return collapse_whitespace(e.text);
-      case Expr::Kind::Other: return e.items.empty() ? collapse_whitespace(e.text) : e.name + "(" + join(e.items) + ")";
+      case Expr::Kind::Lambda: return one_line(e.text);
+      case Expr::Kind::Other: return e.items.empty() ? one_line(e.text) : e.name + "(" + join(e.items) + ")";
     }
-    return collapse_whitespace(e.text);
+    return one_line(e.text);
   }
 
  private:
@@ -160,7 +146,7 @@ class Renderer {
       return optional_of(render(op.items[0].is(Expr::Kind::None) ? op.items[1] : op.items[0]));
     }
     if (op.items.size() == 2) return "(" + render(op.items[0]) + " " + op.name + " " + render(op.items[1]) + ")";
-    return collapse_whitespace(op.text);
+    return one_line(op.text);
   }
 
   std::map<std::string, std::string, std::less<>> imports_;

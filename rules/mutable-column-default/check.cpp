@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/text.h"
 #include "engine/rule.h"
 
 namespace ormlint {
@@ -49,21 +50,6 @@ std::optional<MutableKind> mutable_value(const Expr& value) {
   if (origin == "collections.deque") return MutableKind{"deque", "deque"};
   if (origin == "collections.Counter") return MutableKind{"Counter", "Counter"};
   return std::nullopt;
-}
-
-std::string one_line(std::string_view text) {
-  std::string out;
-  bool space = false;
-  for (char c : text) {
-    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
 }
 
 // The value as the user wrote it, shortened for a one-line message.

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/text.h"
 #include "engine/rule.h"
 
 namespace ormlint {
@@ -81,21 +82,6 @@ std::optional<NaiveValue> naive_default(const Expr& value) {
     return naive_callable(*function);
   }
   return naive_call(value);
-}
-
-std::string one_line(std::string_view text) {
-  std::string out;
-  bool space = false;
-  for (char c : text) {
-    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
 }
 
 // The value as written, for the message. Call expressions keep only their callee's text, so rebuild the

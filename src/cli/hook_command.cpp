@@ -11,6 +11,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "core/source_file.h"
 #include "core/subprocess.h"
 
 namespace ormlint::cli {
@@ -71,13 +72,10 @@ fs::path hooks_folder(const fs::path& dir) {
   return folder.lexically_normal();
 }
 
+// The file's bytes; nullopt when it cannot be read.
 std::optional<std::string> read_text(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return buffer.str();
+  std::string error;
+  return read_file_bytes(file, error);
 }
 
 bool exists_or_dangles(const fs::path& path) {

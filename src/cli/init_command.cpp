@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "core/source_file.h"
 #include "core/parallel.h"
 #include "engine/alembic_config.h"
 #include "engine/config.h"
@@ -55,13 +56,10 @@ std::string relative_to(const fs::path& path, const fs::path& folder) {
   return printable(text);
 }
 
+// The file's bytes; nullopt when it cannot be read.
 std::optional<std::string> read_text(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return buffer.str();
+  std::string error;
+  return read_file_bytes(file, error);
 }
 
 // Where each dialect shows up: dialect module -> display path -> "path:line imports x" (the first use per file).

@@ -97,18 +97,6 @@ std::string gitlab_report_problem(const nlohmann::json& report) {
   return "";
 }
 
-const char* kBadModel = R"(from sqlalchemy import JSON, Column, Integer
-from sqlalchemy.orm import declarative_base
-
-Base = declarative_base()
-
-
-class Agent(Base):
-    __tablename__ = "agents"
-    id = Column(Integer, primary_key=True)
-    metadata = Column(JSON)
-)";
-
 }  // namespace
 
 TEST_CASE("github: one workflow command per diagnostic; error, warning, info -> error, warning, notice",

@@ -12,22 +12,6 @@
 using namespace ormlint::testing;
 namespace fs = std::filesystem;
 
-namespace {
-
-const char* kBadModel = R"(from sqlalchemy import JSON, Column, Integer
-from sqlalchemy.orm import declarative_base
-
-Base = declarative_base()
-
-
-class Agent(Base):
-    __tablename__ = "agents"
-    id = Column(Integer, primary_key=True)
-    metadata = Column(JSON)
-)";
-
-}  // namespace
-
 TEST_CASE("--version prints the version", "[cli]") {
   auto r = run_ormlint(fs::current_path(), "--version");
   CHECK(r.exit_code == 0);

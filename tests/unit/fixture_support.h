@@ -35,6 +35,19 @@ std::string compare(const std::vector<Expectation>& expected, const std::vector<
 // without such markers it is one file named `default_name`.
 void write_files(const std::filesystem::path& dir, const std::string& text, const std::string& default_name);
 
+// A model with one finding: `metadata` on a declarative class (reserved-attribute, an error, line 10 column 5).
+inline constexpr const char* kBadModel = R"(from sqlalchemy import JSON, Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class Agent(Base):
+    __tablename__ = "agents"
+    id = Column(Integer, primary_key=True)
+    metadata = Column(JSON)
+)";
+
 struct CommandResult {
   int exit_code = -1;
   std::string output;

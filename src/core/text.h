@@ -1,0 +1,12 @@
+// Small text helpers shared by rules and front ends.
+#pragma once
+#include <string>
+#include <string_view>
+
+namespace ormlint {
+
+// Source text on one line, for quoting it in a message: every run of spaces, tabs and line breaks becomes one
+// space, none at either end nor just inside brackets (`Column(\n    JSON,\n)` -> `Column(JSON,)`).
+std::string one_line(std::string_view text);
+
+}  // namespace ormlint
