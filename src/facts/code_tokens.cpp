@@ -9,7 +9,7 @@ namespace ormlint {
 std::vector<CodeToken> code_tokens(TSNode root, const SourceFile& source) {
   std::vector<CodeToken> tokens;
   walk_subtree(root, [&](TSNode node) {
-    if (is_type(node, "comment")) return false;
+    if (is_kind(node, NodeKind::Comment)) return false;
     if (ts_node_child_count(node) == 0) {
       uint32_t start = ts_node_start_byte(node), end = ts_node_end_byte(node);
       if (end > start) tokens.push_back(CodeToken{source.slice(start, end), start, end});  // zero-width: layout

@@ -8,8 +8,6 @@ namespace ormlint {
 
 namespace {
 constexpr size_t kMaxOtherText = 200;  // long source snippets are only for messages; keep them short
-
-bool type_is(TSNode node, const char* type) { return std::strcmp(ts_node_type(node), type) == 0; }
 }  // namespace
 
 std::string ExprBuilder::text(TSNode node) const {
@@ -18,21 +16,21 @@ std::string ExprBuilder::text(TSNode node) const {
 
 std::string ExprBuilder::string_content(TSNode node, bool& is_fstring) const {
   std::string content;
-  if (type_is(node, "concatenated_string")) {
-    for_each_named_child(node, [&](TSNode part, const char*) {
+  if (is_kind(node, NodeKind::ConcatenatedString)) {
+    for_each_named_child(node, [&](TSNode part) {
       bool part_f = false;
       content += string_content(part, part_f);
       is_fstring = is_fstring || part_f;
     });
     return content;
   }
-  for_each_named_child(node, [&](TSNode part, const char*) {
-    if (type_is(part, "string_content")) {
+  for_each_named_child(node, [&](TSNode part) {
+    if (is_kind(part, NodeKind::StringContent)) {
       content += text(part);
-    } else if (type_is(part, "interpolation")) {
+    } else if (is_kind(part, NodeKind::Interpolation)) {
       is_fstring = true;
       content += text(part);
-    } else if (type_is(part, "string_start")) {
+    } else if (is_kind(part, NodeKind::StringStart)) {
       std::string start = text(part);
       if (start.find_first_of("fF") != std::string::npos) is_fstring = true;
     }
@@ -41,17 +39,18 @@ std::string ExprBuilder::string_content(TSNode node, bool& is_fstring) const {
 }
 
 void ExprBuilder::build_arguments(TSNode arguments, Expr& call, int depth) const {
-  if (type_is(arguments, "generator_expression")) {
+  if (is_kind(arguments, NodeKind::GeneratorExpression)) {
     call.items.push_back(build(arguments, depth + 1));
     return;
   }
-  for_each_named_child(arguments, [&](TSNode arg, const char*) {
-    if (type_is(arg, "keyword_argument")) {
+  for_each_named_child(arguments, [&](TSNode arg) {
+    if (is_kind(arg, NodeKind::KeywordArgument)) {
       TSNode name = field(arg, "name");
       TSNode value = field(arg, "value");
       if (ts_node_is_null(name) || ts_node_is_null(value)) return;
       call.keywords.push_back(Keyword{text(name), build(value, depth + 1), locate(arg)});
-    } else if (type_is(arg, "comment") || type_is(arg, "list_splat") || type_is(arg, "dictionary_splat")) {
+    } else if (is_kind(arg, NodeKind::Comment) || is_kind(arg, NodeKind::ListSplat) ||
+               is_kind(arg, NodeKind::DictionarySplat)) {
       // `*args` / `**kwargs` carry nothing we can read statically.
     } else {
       call.items.push_back(build(arg, depth + 1));
@@ -62,23 +61,23 @@ void ExprBuilder::build_arguments(TSNode arguments, Expr& call, int depth) const
 Expr ExprBuilder::build(TSNode node, int depth) const {
   Expr e;
   e.loc = locate(node);
-  const char* type = ts_node_type(node);
   if (depth > kMaxDepth) {
     e.kind = Expr::Kind::Other;
     e.name = "too-deep";
     return e;
   }
   auto children_into_items = [&](TSNode parent) {
-    for_each_named_child(parent, [&](TSNode child, const char*) {
-      if (!type_is(child, "comment")) e.items.push_back(build(child, depth + 1));
+    for_each_named_child(parent, [&](TSNode child) {
+      if (!is_kind(child, NodeKind::Comment)) e.items.push_back(build(child, depth + 1));
     });
   };
 
-  if (std::strcmp(type, "identifier") == 0) {
+  NodeKind kind = kind_of(node);
+  if (kind == NodeKind::Identifier) {
     e.kind = Expr::Kind::Name;
     e.text = text(node);
     e.name = e.text;
-  } else if (std::strcmp(type, "attribute") == 0) {
+  } else if (kind == NodeKind::Attribute) {
     e.kind = Expr::Kind::Attribute;
     TSNode object = field(node, "object");
     TSNode attribute = field(node, "attribute");
@@ -87,48 +86,50 @@ Expr ExprBuilder::build(TSNode node, int depth) const {
       e.target = std::make_unique<Expr>(build(object, depth + 1));
       e.text = e.target->is_name_like() ? e.target->text + "." + e.name : text(node);
     }
-  } else if (std::strcmp(type, "call") == 0) {
+  } else if (kind == NodeKind::Call) {
     e.kind = Expr::Kind::Call;
     TSNode function = field(node, "function");
     if (!ts_node_is_null(function)) e.target = std::make_unique<Expr>(build(function, depth + 1));
     TSNode arguments = field(node, "arguments");
     if (!ts_node_is_null(arguments)) build_arguments(arguments, e, depth);
     e.text = e.target ? e.target->text + "(...)" : "";
-  } else if (std::strcmp(type, "string") == 0 || std::strcmp(type, "concatenated_string") == 0) {
+  } else if (kind == NodeKind::String || kind == NodeKind::ConcatenatedString) {
     e.kind = Expr::Kind::String;
     e.text = string_content(node, e.is_fstring);
-  } else if (std::strcmp(type, "integer") == 0 || std::strcmp(type, "float") == 0) {
+  } else if (kind == NodeKind::Integer || kind == NodeKind::Float) {
     e.kind = Expr::Kind::Number;
     e.text = text(node);
-  } else if (std::strcmp(type, "true") == 0 || std::strcmp(type, "false") == 0) {
+  } else if (kind == NodeKind::True || kind == NodeKind::False) {
     e.kind = Expr::Kind::Bool;
-    e.text = type[0] == 't' ? "True" : "False";
-  } else if (std::strcmp(type, "none") == 0) {
+    e.text = kind == NodeKind::True ? "True" : "False";
+  } else if (kind == NodeKind::None) {
     e.kind = Expr::Kind::None;
     e.text = "None";
-  } else if (std::strcmp(type, "list") == 0 || std::strcmp(type, "tuple") == 0 ||
-             std::strcmp(type, "expression_list") == 0 || std::strcmp(type, "set") == 0) {
-    e.kind = type[0] == 'l' ? Expr::Kind::List : type[0] == 's' ? Expr::Kind::Set : Expr::Kind::Tuple;
+  } else if (kind == NodeKind::List || kind == NodeKind::Tuple || kind == NodeKind::ExpressionList ||
+             kind == NodeKind::Set) {
+    e.kind = kind == NodeKind::List  ? Expr::Kind::List
+             : kind == NodeKind::Set ? Expr::Kind::Set
+                                     : Expr::Kind::Tuple;
     children_into_items(node);
-  } else if (std::strcmp(type, "dictionary") == 0) {
+  } else if (kind == NodeKind::Dictionary) {
     e.kind = Expr::Kind::Dict;
-    for_each_named_child(node, [&](TSNode pair, const char*) {
-      if (!type_is(pair, "pair")) return;
+    for_each_named_child(node, [&](TSNode pair) {
+      if (!is_kind(pair, NodeKind::Pair)) return;
       TSNode key = field(pair, "key");
       TSNode value = field(pair, "value");
       if (ts_node_is_null(key) || ts_node_is_null(value)) return;
       e.items.push_back(build(key, depth + 1));
       e.items.push_back(build(value, depth + 1));
     });
-  } else if (std::strcmp(type, "parenthesized_expression") == 0 || std::strcmp(type, "type") == 0) {
+  } else if (kind == NodeKind::ParenthesizedExpression || kind == NodeKind::Type) {
     // Parentheses and annotation wrappers add nothing: use the inner expression.
     TSNode inner = ts_node_named_child(node, 0);
-    if (!ts_node_is_null(inner) && !type_is(inner, "comment")) return build(inner, depth + 1);
-  } else if (std::strcmp(type, "lambda") == 0) {
+    if (!ts_node_is_null(inner) && !is_kind(inner, NodeKind::Comment)) return build(inner, depth + 1);
+  } else if (kind == NodeKind::Lambda) {
     e.kind = Expr::Kind::Lambda;
     TSNode body = field(node, "body");
     if (!ts_node_is_null(body)) e.target = std::make_unique<Expr>(build(body, depth + 1));
-  } else if (std::strcmp(type, "subscript") == 0) {
+  } else if (kind == NodeKind::Subscript) {
     e.kind = Expr::Kind::Subscript;
     for (ChildCursor c(node); c.valid(); c.next()) {
       TSNode child = c.node();
@@ -137,24 +138,24 @@ Expr ExprBuilder::build(TSNode node, int depth) const {
       if (std::strcmp(f, "value") == 0) e.target = std::make_unique<Expr>(build(child, depth + 1));
       if (std::strcmp(f, "subscript") == 0) e.items.push_back(build(child, depth + 1));
     }
-  } else if (std::strcmp(type, "generic_type") == 0) {
+  } else if (kind == NodeKind::GenericType) {
     // `Mapped[int]` in an annotation: same shape as a subscript.
     e.kind = Expr::Kind::Subscript;
-    for_each_named_child(node, [&](TSNode child, const char*) {
-      if (type_is(child, "type_parameter")) {
+    for_each_named_child(node, [&](TSNode child) {
+      if (is_kind(child, NodeKind::TypeParameter)) {
         children_into_items(child);
       } else if (!e.target) {
         e.target = std::make_unique<Expr>(build(child, depth + 1));
       }
     });
-  } else if (std::strcmp(type, "binary_operator") == 0 || std::strcmp(type, "union_type") == 0) {
+  } else if (kind == NodeKind::BinaryOperator || kind == NodeKind::UnionType) {
     e.kind = Expr::Kind::BinaryOp;
     TSNode op = field(node, "operator");
     e.name = ts_node_is_null(op) ? "|" : text(op);
     children_into_items(node);
   } else {
     e.kind = Expr::Kind::Other;
-    e.name = type;
+    e.name = ts_node_type(node);
     children_into_items(node);
   }
   if (e.text.empty() && e.kind != Expr::Kind::String) {

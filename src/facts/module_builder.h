@@ -7,13 +7,9 @@
 
 #include "core/source_file.h"
 #include "facts/module_facts.h"
+#include "facts/syntax_problem.h"  // SyntaxProblem and find_syntax_problem, long declared here
 
 namespace ormlint {
-
-struct SyntaxProblem {
-  Location loc;
-  std::string message;
-};
 
 // module_key is the file's dotted module path ("app.models.user"), used to make relative imports absolute.
 // is_package is true for __init__.py files.
@@ -25,8 +21,5 @@ std::vector<Comment> collect_comments(TSNode root, const SourceFile& file);
 class ExprBuilder;
 // Name, location and body shape of a `def` node.
 FunctionDef describe_function(TSNode def, const ExprBuilder& exprs);
-
-// The first syntax error in the tree, if any, described for a human.
-std::optional<SyntaxProblem> find_syntax_problem(TSNode root, const SourceFile& file);
 
 }  // namespace ormlint

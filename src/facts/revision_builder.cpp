@@ -1,10 +1,13 @@
 #include "facts/revision_builder.h"
 
+#include <algorithm>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/syntax_tree.h"
 #include "facts/expr_builder.h"
@@ -13,8 +16,6 @@
 namespace ormlint {
 
 namespace {
-
-bool type_is(TSNode node, const char* type) { return std::strcmp(ts_node_type(node), type) == 0; }
 
 // Inspector and dialect calls that ask the database what exists.
 const std::set<std::string, std::less<>> kExistenceCalls = {
@@ -63,7 +64,7 @@ const std::map<std::string, TableArgument, std::less<>> kTableArguments = {
 class RevisionBuilder {
  public:
   RevisionBuilder(TSNode root, const SourceFile& file, const ModuleFacts& module)
-      : root_(root), exprs_(file), module_(module) {
+      : root_(root), file_(file), exprs_(file), module_(module) {
     for (const auto& import : module.imports) {
       if (import.origin == "alembic.op") op_names_.insert(import.bound_name);
     }
@@ -114,10 +115,10 @@ class RevisionBuilder {
   };
 
   void index_functions() {
-    for_each_named_child(root_, [&](TSNode stmt, const char*) {
+    for_each_named_child(root_, [&](TSNode stmt) {
       TSNode def = stmt;
-      if (type_is(stmt, "decorated_definition")) def = field(stmt, "definition");
-      if (!ts_node_is_null(def) && type_is(def, "function_definition")) {
+      if (is_kind(stmt, NodeKind::DecoratedDefinition)) def = field(stmt, "definition");
+      if (!ts_node_is_null(def) && is_kind(def, NodeKind::FunctionDefinition)) {
         functions_.try_emplace(exprs_.text(field(def, "name")), def);
       }
     });
@@ -126,8 +127,8 @@ class RevisionBuilder {
   static std::string callee_last_name(TSNode call, const ExprBuilder& exprs) {
     TSNode function = field(call, "function");
     if (ts_node_is_null(function)) return "";
-    if (type_is(function, "identifier")) return exprs.text(function);
-    if (type_is(function, "attribute")) return exprs.text(field(function, "attribute"));
+    if (is_kind(function, NodeKind::Identifier)) return exprs.text(function);
+    if (is_kind(function, NodeKind::Attribute)) return exprs.text(field(function, "attribute"));
     return "";
   }
 
@@ -137,16 +138,17 @@ class RevisionBuilder {
     bool found = false;
     walk_subtree(node, [&](TSNode n) {
       if (found) return false;
-      if (type_is(n, "call")) {
+      if (is_kind(n, NodeKind::Call)) {
         std::string callee = callee_last_name(n, exprs_);
         TSNode function = field(n, "function");
         if (kExistenceCalls.count(callee) || named_like_existence_check(callee) ||
-            (!ts_node_is_null(function) && type_is(function, "identifier") && guard_helpers_.count(callee))) {
+            (!ts_node_is_null(function) && is_kind(function, NodeKind::Identifier) &&
+             guard_helpers_.count(callee))) {
           found = true;
         }
-      } else if (type_is(n, "identifier")) {
+      } else if (is_kind(n, NodeKind::Identifier)) {
         if (ctx.tainted.count(exprs_.text(n))) found = true;
-      } else if (type_is(n, "string_content")) {
+      } else if (is_kind(n, NodeKind::StringContent)) {
         std::string text = exprs_.text(n);
         if (text.find("information_schema") != std::string::npos || text.find("pg_catalog") != std::string::npos ||
             text.find("sqlite_master") != std::string::npos) {
@@ -184,9 +186,9 @@ class RevisionBuilder {
 
   static bool block_exits(TSNode block) {
     bool exits = false;
-    for_each_named_child(block, [&](TSNode stmt, const char*) {
-      if (type_is(stmt, "return_statement") || type_is(stmt, "raise_statement") ||
-          type_is(stmt, "continue_statement")) {
+    for_each_named_child(block, [&](TSNode stmt) {
+      if (is_kind(stmt, NodeKind::ReturnStatement) || is_kind(stmt, NodeKind::RaiseStatement) ||
+          is_kind(stmt, NodeKind::ContinueStatement)) {
         exits = true;
       }
     });
@@ -195,48 +197,49 @@ class RevisionBuilder {
 
   void walk_block(TSNode block, Context& ctx, const std::string& function, RevisionInfo& info) {
     if (ts_node_is_null(block)) return;
-    for_each_named_child(block, [&](TSNode stmt, const char*) { walk_statement(stmt, ctx, function, info); });
+    for_each_named_child(block, [&](TSNode stmt) { walk_statement(stmt, ctx, function, info); });
   }
 
   void walk_statement(TSNode stmt, Context& ctx, const std::string& function, RevisionInfo& info) {
-    if (type_is(stmt, "if_statement")) {
+    if (is_kind(stmt, NodeKind::IfStatement)) {
       walk_if(stmt, ctx, function, info);
-    } else if (type_is(stmt, "with_statement")) {
+    } else if (is_kind(stmt, NodeKind::WithStatement)) {
       walk_with(stmt, ctx, function, info);
-    } else if (type_is(stmt, "block")) {
+    } else if (is_kind(stmt, NodeKind::Block)) {
       Context inner = ctx;
       walk_block(stmt, inner, function, info);
       // Names bound in a nested block (try/except/loop bodies) stay visible after it, as in Python.
       ctx.tainted.insert(inner.tainted.begin(), inner.tainted.end());
-    } else if (type_is(stmt, "for_statement") || type_is(stmt, "while_statement") || type_is(stmt, "try_statement") ||
-               type_is(stmt, "else_clause") || type_is(stmt, "except_clause") || type_is(stmt, "finally_clause")) {
+    } else if (is_kind(stmt, NodeKind::ForStatement) || is_kind(stmt, NodeKind::WhileStatement) ||
+               is_kind(stmt, NodeKind::TryStatement) || is_kind(stmt, NodeKind::ElseClause) ||
+               is_kind(stmt, NodeKind::ExceptClause) || is_kind(stmt, NodeKind::FinallyClause)) {
       // `for name in missing_columns:` / `for col in inspector.get_columns(t):` only visits what the database
       // said is (or is not) there: the loop body is guarded.
       Context loop = ctx;
-      if (type_is(stmt, "for_statement") && checks_existence(field(stmt, "right"), ctx)) {
+      if (is_kind(stmt, NodeKind::ForStatement) && checks_existence(field(stmt, "right"), ctx)) {
         loop.guarded = true;
         taint_names(field(stmt, "left"), loop);  // `for col in insp.get_columns(t): names.add(col["name"])`
       }
       for_each_named_child(stmt, [&](TSNode child, const char* f) {
-        if (type_is(child, "block") && type_is(stmt, "for_statement")) {
+        if (is_kind(child, NodeKind::Block) && is_kind(stmt, NodeKind::ForStatement)) {
           walk_statement(child, loop, function, info);
-        } else if (type_is(child, "block") || type_is(child, "else_clause") || type_is(child, "except_clause") ||
-                   type_is(child, "finally_clause")) {
+        } else if (is_kind(child, NodeKind::Block) || is_kind(child, NodeKind::ElseClause) ||
+                   is_kind(child, NodeKind::ExceptClause) || is_kind(child, NodeKind::FinallyClause)) {
           walk_statement(child, ctx, function, info);
         } else if (f && (std::strcmp(f, "right") == 0 || std::strcmp(f, "condition") == 0)) {
           collect_operations(child, ctx, function, info);
         }
       });
       ctx.tainted.insert(loop.tainted.begin(), loop.tainted.end());
-    } else if (type_is(stmt, "function_definition") || type_is(stmt, "class_definition") ||
-               type_is(stmt, "decorated_definition")) {
+    } else if (is_kind(stmt, NodeKind::FunctionDefinition) || is_kind(stmt, NodeKind::ClassDefinition) ||
+               is_kind(stmt, NodeKind::DecoratedDefinition)) {
       // Nested definitions run only if called; their operations are not the revision's own. A nested helper
       // that checks existence (`def has_col(t, c): ... inspector.get_columns(t)`) guards like a module one.
-      if (type_is(stmt, "function_definition") && checks_existence(field(stmt, "body"), ctx)) {
+      if (is_kind(stmt, NodeKind::FunctionDefinition) && checks_existence(field(stmt, "body"), ctx)) {
         guard_helpers_.insert(exprs_.text(field(stmt, "name")));
       }
     } else {
-      if (type_is(stmt, "expression_statement")) taint_assignment(stmt, ctx);
+      if (is_kind(stmt, NodeKind::ExpressionStatement)) taint_assignment(stmt, ctx);
       collect_operations(stmt, ctx, function, info);
     }
   }
@@ -244,7 +247,7 @@ class RevisionBuilder {
   void taint_names(TSNode target, Context& ctx) const {
     if (ts_node_is_null(target)) return;
     walk_subtree(target, [&](TSNode n) {
-      if (type_is(n, "identifier")) ctx.tainted.insert(exprs_.text(n));
+      if (is_kind(n, NodeKind::Identifier)) ctx.tainted.insert(exprs_.text(n));
       return true;
     });
   }
@@ -253,20 +256,25 @@ class RevisionBuilder {
   void taint_collection(TSNode call, Context& ctx) const {
     static const std::set<std::string, std::less<>> kAdders = {"add", "append", "extend", "update", "insert"};
     TSNode function = field(call, "function");
-    if (ts_node_is_null(function) || !type_is(function, "attribute")) return;
+    if (ts_node_is_null(function) || !is_kind(function, NodeKind::Attribute)) return;
     TSNode object = field(function, "object");
-    if (!type_is(object, "identifier") || !kAdders.count(exprs_.text(field(function, "attribute")))) return;
+    if (!is_kind(object, NodeKind::Identifier) || !kAdders.count(exprs_.text(field(function, "attribute")))) {
+      return;
+    }
     if (checks_existence(field(call, "arguments"), ctx)) ctx.tainted.insert(exprs_.text(object));
   }
 
   void taint_assignment(TSNode stmt, Context& ctx) const {
     TSNode inner = ts_node_named_child(stmt, 0);
-    if (!ts_node_is_null(inner) && type_is(inner, "call")) taint_collection(inner, ctx);
-    if (ts_node_is_null(inner) || !(type_is(inner, "assignment") || type_is(inner, "augmented_assignment"))) return;
+    if (!ts_node_is_null(inner) && is_kind(inner, NodeKind::Call)) taint_collection(inner, ctx);
+    if (ts_node_is_null(inner) ||
+        !(is_kind(inner, NodeKind::Assignment) || is_kind(inner, NodeKind::AugmentedAssignment))) {
+      return;
+    }
     TSNode right = field(inner, "right");
     if (ts_node_is_null(right) || !checks_existence(right, ctx)) return;
     walk_subtree(field(inner, "left"), [&](TSNode n) {
-      if (type_is(n, "identifier")) ctx.tainted.insert(exprs_.text(n));
+      if (is_kind(n, NodeKind::Identifier)) ctx.tainted.insert(exprs_.text(n));
       return true;
     });
   }
@@ -275,7 +283,7 @@ class RevisionBuilder {
   void taint_walrus(TSNode condition, Context& ctx) const {
     if (ts_node_is_null(condition)) return;
     walk_subtree(condition, [&](TSNode n) {
-      if (!type_is(n, "named_expression")) return true;
+      if (!is_kind(n, NodeKind::NamedExpression)) return true;
       TSNode name = field(n, "name");
       if (!ts_node_is_null(name) && checks_existence(field(n, "value"), ctx)) ctx.tainted.insert(exprs_.text(name));
       return true;
@@ -289,13 +297,13 @@ class RevisionBuilder {
     Context inner = ctx;
     inner.guarded = ctx.guarded || guard;
     walk_block(consequence, inner, function, info);
-    for_each_named_child(stmt, [&](TSNode clause, const char*) {
-      if (type_is(clause, "elif_clause")) {
+    for_each_named_child(stmt, [&](TSNode clause) {
+      if (is_kind(clause, NodeKind::ElifClause)) {
         Context elif = ctx;
         elif.guarded = ctx.guarded || guard || checks_existence(field(clause, "condition"), ctx);
         walk_block(field(clause, "consequence"), elif, function, info);
         ctx.tainted.insert(elif.tainted.begin(), elif.tainted.end());
-      } else if (type_is(clause, "else_clause")) {
+      } else if (is_kind(clause, NodeKind::ElseClause)) {
         Context otherwise = ctx;
         otherwise.guarded = ctx.guarded || guard;
         walk_block(field(clause, "body"), otherwise, function, info);
@@ -311,23 +319,23 @@ class RevisionBuilder {
   void walk_with(TSNode stmt, Context& ctx, const std::string& function, RevisionInfo& info) {
     Context inner = ctx;
     walk_subtree(stmt, [&](TSNode n) {
-      if (type_is(n, "block")) return false;
-      if (!type_is(n, "with_item")) return true;
+      if (is_kind(n, NodeKind::Block)) return false;
+      if (!is_kind(n, NodeKind::WithItem)) return true;
       TSNode value = field(n, "value");
       if (ts_node_is_null(value)) return false;
       TSNode call = value;
       std::string alias;
-      if (type_is(value, "as_pattern")) {
+      if (is_kind(value, NodeKind::AsPattern)) {
         call = ts_node_named_child(value, 0);
         walk_subtree(value, [&](TSNode t) {
-          if (type_is(t, "as_pattern_target")) {
+          if (is_kind(t, NodeKind::AsPatternTarget)) {
             alias = exprs_.text(t);
             return false;
           }
           return true;
         });
       }
-      if (ts_node_is_null(call) || !type_is(call, "call")) return false;
+      if (ts_node_is_null(call) || !is_kind(call, NodeKind::Call)) return false;
       std::string callee = callee_last_name(call, exprs_);
       if (callee == "autocommit_block") inner.autocommit = true;
       if (callee == "batch_alter_table") {
@@ -349,22 +357,22 @@ class RevisionBuilder {
   // same-file helper functions so `def upgrade(): _add_columns()` is seen through.
   void collect_operations(TSNode stmt, const Context& ctx, const std::string& function, RevisionInfo& info) {
     walk_subtree(stmt, [&](TSNode n) {
-      if (type_is(n, "lambda") || type_is(n, "function_definition")) return false;
-      if (!type_is(n, "call")) return true;
+      if (is_kind(n, NodeKind::Lambda) || is_kind(n, NodeKind::FunctionDefinition)) return false;
+      if (!is_kind(n, NodeKind::Call)) return holds_open_paren(n);
       TSNode fn = field(n, "function");
       if (ts_node_is_null(fn)) return true;
-      if (type_is(fn, "attribute")) {
+      if (is_kind(fn, NodeKind::Attribute)) {
         TSNode object = field(fn, "object");
         std::string receiver = ts_node_is_null(object) ? "" : exprs_.text(object);
         std::string name = exprs_.text(field(fn, "attribute"));
-        bool is_op = type_is(object, "identifier") && op_names_.count(receiver);
+        bool is_op = is_kind(object, NodeKind::Identifier) && op_names_.count(receiver);
         auto batch = ctx.batch_tables.find(receiver);
         if ((is_op || batch != ctx.batch_tables.end()) && !kNotOperations.count(name)) {
           record(n, receiver, name, batch != ctx.batch_tables.end() ? &batch->second : nullptr, ctx, function, info);
         } else {
           record_call(n, stmt, function, info);
         }
-      } else if (type_is(fn, "identifier")) {
+      } else if (is_kind(fn, NodeKind::Identifier)) {
         std::string name = exprs_.text(fn);
         auto helper = functions_.find(name);
         if (helper == functions_.end()) record_call(n, stmt, function, info);
@@ -387,14 +395,17 @@ class RevisionBuilder {
   void record_call(TSNode call, TSNode stmt, const std::string& function, RevisionInfo& info) const {
     if (!ts_node_eq(call, stmt)) {
       for (TSNode up = ts_node_parent(call); !ts_node_is_null(up); up = ts_node_parent(up)) {
-        if (type_is(up, "call")) return;
+        if (is_kind(up, NodeKind::Call)) return;
         if (ts_node_eq(up, stmt)) break;
       }
     }
     TSNode fn = field(call, "function");
-    if (!ts_node_is_null(fn) && type_is(fn, "attribute")) {
+    if (!ts_node_is_null(fn) && is_kind(fn, NodeKind::Attribute)) {
       TSNode object = field(fn, "object");
-      if (!ts_node_is_null(object) && type_is(object, "identifier") && op_names_.count(exprs_.text(object))) return;
+      if (!ts_node_is_null(object) && is_kind(object, NodeKind::Identifier) &&
+          op_names_.count(exprs_.text(object))) {
+        return;
+      }
     }
     info.calls.push_back(RevisionCall{function, exprs_.build(call)});
   }
@@ -420,7 +431,23 @@ class RevisionBuilder {
     info.operations.push_back(std::move(op));
   }
 
+  // Whether a node's bytes hold a `(`: every call's arguments start with one, so a subtree without any holds no
+  // call, and the walks for calls skip it.
+  bool holds_open_paren(TSNode node) {
+    if (!open_parens_) {
+      open_parens_.emplace();
+      const std::string& text = file_.text();
+      for (size_t at = text.find('('); at != std::string::npos; at = text.find('(', at + 1)) {
+        open_parens_->push_back(static_cast<uint32_t>(at));
+      }
+    }
+    auto paren = std::lower_bound(open_parens_->begin(), open_parens_->end(), ts_node_start_byte(node));
+    return paren != open_parens_->end() && *paren < ts_node_end_byte(node);
+  }
+
   TSNode root_;
+  const SourceFile& file_;
+  std::optional<std::vector<uint32_t>> open_parens_;  // positions, sorted; found on first use
   ExprBuilder exprs_;
   const ModuleFacts& module_;
   std::set<std::string, std::less<>> op_names_;
