@@ -277,6 +277,26 @@ mkdir -p "$WORK/plain"
 cp app/user.py "$WORK/plain/"
 cd "$WORK/plain" || exit 2
 expect "staged outside a git repository is a clear error" 2 --has "not inside a git work tree" -- check --staged
+cat >"$WORK/standalone_buffer.py" <<'EOF'
+from sqlalchemy import JSON, Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class Note(Base):
+    __tablename__ = "notes"
+    id = Column(Integer, primary_key=True)
+    metadata = Column(JSON)
+EOF
+timeout 60 "$BIN" check --stdin-filename unsaved.py <"$WORK/standalone_buffer.py" >"$OUT" 2>&1
+code=$?
+if [ "$code" -eq 1 ] && grep -q "^unsaved.py:10:5: error\[reserved-attribute\]" "$OUT" && ! grep -q "error:" "$OUT" \
+  && ! grep -q "user.py" "$OUT"; then
+  pass "stdin: a buffer for a new file outside any project is checked alone"
+else
+  fail "stdin: a buffer for a new file outside any project is checked alone" "exit code $code"
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

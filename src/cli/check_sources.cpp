@@ -1,6 +1,7 @@
 #include "cli/check_sources.h"
 
 #include <iterator>
+#include <set>
 
 #include "engine/discovery.h"
 #include "git/snapshot.h"
@@ -40,6 +41,12 @@ ProjectSources resolve_sources(const SourceArgs& args, const Config& config, std
   if (auto root = project_root(first, config)) {
     sources.project_root = display_path_for(*root);
     sources.paths.push_back(*sources.project_root);
+  }
+  if (!args.stdin_filename.empty() && sources.paths.empty()) {
+    // No project around the buffer: it is checked alone (its folder is searched, but only the buffer belongs).
+    const fs::path folder = fs::path(reported.front()).parent_path();
+    sources.paths.push_back(folder.empty() ? "." : folder.generic_string());
+    sources.only = std::set<std::string>{reported.front()};
   }
   for (const auto& path : reported) {
     if (sources.paths.empty() || !in_scope(path, {sources.paths.front()})) sources.paths.push_back(path);
