@@ -7,28 +7,11 @@
 #include <string>
 
 #include "engine/rule.h"
+#include "project/migration_ops.h"
 
 namespace ormlint {
 
 namespace {
-
-std::string literal_name(const Expr* e) {
-  if (!e) return "";
-  if (e->is_string()) return e->text;
-  // `op.f("ix_users_email")`: the name as Alembic's naming convention receives it.
-  if (e->is_call() && e->callee_name() == "f" && e->arg(0) && e->arg(0)->is_string()) return e->arg(0)->text;
-  return "";
-}
-
-std::string index_name(const OperationCall& op) {
-  const Expr* name = op.call.keyword("index_name");
-  return literal_name(name ? name : op.argument(0));
-}
-
-bool concurrent(const OperationCall& op) {
-  const Expr* flag = op.call.keyword("postgresql_concurrently");
-  return flag && flag->is_true();
-}
 
 class ConcurrentIndexInTransaction final : public Rule {
  public:
@@ -48,7 +31,7 @@ class ConcurrentIndexInTransaction final : public Rule {
     std::set<uint32_t> reported;  // a helper called from upgrade() and downgrade() is one finding, not two
     for (const OperationCall& op : file.facts.revision->operations) {
       if (op.name != "create_index" && op.name != "drop_index") continue;
-      if (!concurrent(op) || op.in_autocommit_block) continue;
+      if (!declares_concurrently(op) || op.in_autocommit_block) continue;
       if (!reported.insert(op.call.loc.start_byte).second) continue;
       std::string statement =
           op.name == "create_index" ? "CREATE INDEX CONCURRENTLY" : "DROP INDEX CONCURRENTLY";

@@ -9,39 +9,14 @@
 #include <string>
 
 #include "engine/rule.h"
+#include "project/migration_ops.h"
 
 namespace ormlint {
 
 namespace {
 
-std::string literal_name(const Expr* e) {
-  if (!e) return "";
-  if (e->is_string()) return e->text;
-  // `op.f("ix_users_email")`: the name as Alembic's naming convention receives it.
-  if (e->is_call() && e->callee_name() == "f" && e->arg(0) && e->arg(0)->is_string()) return e->arg(0)->text;
-  return "";
-}
-
-std::string index_name(const OperationCall& op) {
-  const Expr* name = op.call.keyword("index_name");
-  return literal_name(name ? name : op.argument(0));
-}
-
-// The literal `postgresql_concurrently=False` or no keyword at all; a variable may well be True.
-bool not_concurrent(const OperationCall& op) {
-  const Expr* flag = op.call.keyword("postgresql_concurrently");
-  return !flag || flag->is_false() || flag->kind == Expr::Kind::None;
-}
-
 bool is_true(const Expr* e) {
   return e && e->is_true();
-}
-
-// The Column(...) of an add_column, when written in place.
-const Expr* added_column(const OperationCall& op) {
-  const Expr* column = op.call.keyword("column");
-  if (!column) column = op.argument(0);
-  return column && column->is_call() ? column : nullptr;
 }
 
 std::string existing_table(const OperationCall& op) {
@@ -74,7 +49,7 @@ class CreateIndexNotConcurrently final : public Rule {
       // downgrade() is rollback code, run by hand in an emergency: the lock rules judge upgrade() only.
       if (op.function != "upgrade" || revision.creates_table_before(op)) continue;
       if (op.name == "create_index") {
-        if (!not_concurrent(op) || is_true(op.call.keyword("unique"))) continue;
+        if (may_run_concurrently(op) || is_true(op.call.keyword("unique"))) continue;
         if (!reported.insert(op.call.loc.start_byte).second) continue;
         std::string name = index_name(op);
         out.report(file, op.call.loc,
@@ -91,7 +66,7 @@ class CreateIndexNotConcurrently final : public Rule {
  private:
   static void check_add_column(const ProjectFile& file, const OperationCall& op, std::set<uint32_t>& reported,
                                Reporter& out) {
-    const Expr* column = added_column(op);
+    const Expr* column = added_column_call(op);
     if (!column || !is_true(column->keyword("index")) || is_true(column->keyword("unique"))) return;
     if (!reported.insert(op.call.loc.start_byte).second) return;
     std::string name = op.column_name();

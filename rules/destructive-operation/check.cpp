@@ -4,6 +4,7 @@
 #include <string>
 
 #include "engine/rule.h"
+#include "project/migration_ops.h"
 
 namespace ormlint {
 
@@ -16,25 +17,6 @@ std::string table_shown(const OperationCall& op) {
   const Expr* table = op.call.keyword("table_name");
   if (!table) table = op.call.arg(0);
   return table ? "<" + table->text + ">" : "<table>";
-}
-
-// A literal name, also through Alembic's naming-convention marker `op.f("pk_users")`; "" otherwise.
-std::string literal_name(const Expr* e) {
-  if (e && e->is_call() && e->callee_name() == "f" && !e->items.empty()) e = &e->items[0];
-  return e && e->is_string() ? e->text : "";
-}
-
-// The same upgrade() added this column earlier: dropping it removes a temporary column, not existing data.
-bool column_added_before(const RevisionInfo& revision, const OperationCall& op, const std::string& column) {
-  if (op.table.empty() || column.empty()) return false;
-  for (const OperationCall& earlier : revision.operations) {
-    if (&earlier == &op) return false;
-    if (earlier.function == op.function && earlier.name == "add_column" && earlier.table == op.table &&
-        earlier.column_name() == column) {
-      return true;
-    }
-  }
-  return false;
 }
 
 // drop_constraint(..., type_="primary"); `type_` is the second argument after the table.
@@ -50,17 +32,7 @@ bool drops_something(const OperationCall& op) {
 
 // A primary key swap: the same upgrade() creates the table's new primary key after dropping the old one.
 bool primary_key_replaced(const RevisionInfo& revision, const OperationCall& op) {
-  if (op.table.empty()) return false;
-  bool after = false;
-  for (const OperationCall& later : revision.operations) {
-    if (&later == &op) {
-      after = true;
-    } else if (after && later.function == op.function && later.name == "create_primary_key" &&
-               later.table == op.table) {
-      return true;
-    }
-  }
-  return false;
+  return table_operation_after(revision, op, "create_primary_key");
 }
 
 class DestructiveOperation final : public Rule {
@@ -88,6 +60,7 @@ class DestructiveOperation final : public Rule {
                        "` first, keep a copy of the data (backup or archive table), then drop it in a later migration");
       } else if (op.name == "drop_column") {
         std::string column = op.column_name();
+        // Added earlier in this upgrade(): dropping it removes a temporary column, not existing data.
         if (column_added_before(revision, op, column)) continue;
         std::string shown = table_shown(op) + "." + (column.empty() ? "<column>" : column);
         out.report(file, op.call.loc,
@@ -97,8 +70,8 @@ class DestructiveOperation final : public Rule {
                    "expand/contract: deploy code that no longer reads `" + shown +
                        "` first (remove it from the model), keep a copy of the data, then drop it in a later migration");
       } else if (op.name == "drop_constraint" && drops_primary_key(op) && !primary_key_replaced(revision, op)) {
-        std::string constraint = literal_name(op.call.keyword("constraint_name"));
-        if (constraint.empty()) constraint = literal_name(op.argument(0));
+        std::string constraint = alembic_literal_name(op.call.keyword("constraint_name"));
+        if (constraint.empty()) constraint = alembic_literal_name(op.argument(0));
         if (constraint.empty()) constraint = "<name>";
         out.report(file, op.call.loc,
                    "upgrade() drops the primary key `" + constraint + "` of `" + table_shown(op) +

@@ -7,40 +7,11 @@
 #include <string>
 
 #include "engine/rule.h"
+#include "project/migration_ops.h"
 
 namespace ormlint {
 
 namespace {
-
-std::string literal_name(const Expr* e) {
-  if (!e) return "";
-  if (e->is_string()) return e->text;
-  // `op.f("ix_users_email")`: the name as Alembic's naming convention receives it.
-  if (e->is_call() && e->callee_name() == "f" && e->arg(0) && e->arg(0)->is_string()) return e->arg(0)->text;
-  return "";
-}
-
-std::string index_name(const OperationCall& op) {
-  const Expr* name = op.call.keyword("index_name");
-  return literal_name(name ? name : op.argument(0));
-}
-
-// The literal `postgresql_concurrently=False` or no keyword at all; a variable may well be True.
-bool not_concurrent(const OperationCall& op) {
-  const Expr* flag = op.call.keyword("postgresql_concurrently");
-  return !flag || flag->is_false() || flag->kind == Expr::Kind::None;
-}
-
-bool drops_table_after(const RevisionInfo& revision, const OperationCall& op) {
-  if (op.table.empty()) return false;
-  bool after = false;
-  for (const OperationCall& other : revision.operations) {
-    if (&other == &op) after = true;
-    if (after && other.function == op.function && other.name == "drop_table" && other.table == op.table)
-      return true;
-  }
-  return false;
-}
 
 class DropIndexNotConcurrently final : public Rule {
  public:
@@ -62,8 +33,8 @@ class DropIndexNotConcurrently final : public Rule {
     std::set<uint32_t> reported;  // a helper called twice is one finding
     for (const OperationCall& op : revision.operations) {
       // downgrade() is rollback code, run by hand in an emergency: the lock rules judge upgrade() only.
-      if (op.function != "upgrade" || op.name != "drop_index" || !not_concurrent(op)) continue;
-      if (revision.creates_table_before(op) || drops_table_after(revision, op)) continue;
+      if (op.function != "upgrade" || op.name != "drop_index" || may_run_concurrently(op)) continue;
+      if (revision.creates_table_before(op) || table_operation_after(revision, op, "drop_table")) continue;
       if (!reported.insert(op.call.loc.start_byte).second) continue;
       std::string name = index_name(op);
       std::string table = op.table.empty() ? "the table" : "`" + op.table + "`";

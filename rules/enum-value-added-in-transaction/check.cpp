@@ -12,6 +12,7 @@
 
 #include "engine/rule.h"
 #include "facts/sql_literal.h"
+#include "project/migration_ops.h"
 
 namespace ormlint {
 
@@ -69,9 +70,8 @@ class EnumValueAddedInTransaction final : public Rule {
     if (!file.facts.revision) return;
     std::set<uint32_t> reported;  // a helper called from upgrade() and downgrade() is one finding, not two
     for (const OperationCall& op : file.facts.revision->operations) {
-      if (op.name != "execute" || op.in_autocommit_block) continue;
       std::string sql;
-      if (!literal_sql(file.facts, executed_sql(op), sql)) continue;
+      if (!sql_run_in_transaction(file.facts, op, sql)) continue;
       std::string type = added_enum_type(sql);
       if (type.empty() || type_created_before(file.facts, op, type)) continue;
       if (!reported.insert(op.call.loc.start_byte).second) continue;

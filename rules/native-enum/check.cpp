@@ -6,6 +6,8 @@
 #include <string_view>
 
 #include "engine/rule.h"
+#include "project/assigned_value.h"
+#include "project/column_label.h"
 
 namespace ormlint {
 
@@ -17,28 +19,6 @@ constexpr std::string_view kPgEnum = "sqlalchemy.dialects.postgresql.ENUM";
 constexpr int kMaxDepth = 4;
 
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
-
-// The value assigned at module level to a name (`tool_type = sa.Enum(...)`), following imports into other project
-// modules. `file` is updated to the file holding the returned expression.
-const Expr* assigned_value(const Project& project, const ProjectFile*& file, const std::string& dotted,
-                           int hops = 0) {
-  if (hops > kMaxDepth) return nullptr;  // an import cycle between project modules
-  const std::string head = dotted.substr(0, dotted.find('.'));
-  auto binding = file->facts.bindings.find(head);
-  if (binding == file->facts.bindings.end()) return nullptr;
-  if (binding->second.kind == ModuleFacts::BindingKind::Assignment) {
-    if (head != dotted) return nullptr;
-    return &file->facts.assignments[binding->second.index].value;
-  }
-  if (binding->second.kind != ModuleFacts::BindingKind::Import) return nullptr;
-  const std::string origin = file->facts.imports[binding->second.index].origin + dotted.substr(head.size());
-  const size_t dot = origin.rfind('.');
-  if (dot == std::string::npos) return nullptr;
-  const ProjectFile* module = project.find_module(origin.substr(0, dot));
-  if (!module || module == file) return nullptr;
-  file = module;
-  return assigned_value(project, file, origin.substr(dot + 1), hops + 1);
-}
 
 // sa.Enum(...) keeps a native type unless told otherwise; a non-literal `native_enum=` is given the benefit of
 // the doubt.
@@ -75,18 +55,10 @@ const Expr* find_native_enum(const Expr& type, const Project& project, const Pro
   // A type object bound to a variable (`tool_type = sa.Enum(ToolType, name="tooltype")`): judge its definition.
   if (starts_with(resolved, "sqlalchemy.") && resolved.find('(') != std::string::npos) {
     const ProjectFile* where = &file;
-    const Expr* value = assigned_value(project, where, type.text);
+    const Expr* value = assigned_value(project, where, type.text, kMaxDepth);
     if (value && find_native_enum(*value, project, *where, depth + 1)) return &type;
   }
   return nullptr;
-}
-
-// `tools.type`; a mixin's column is named after the class (`StatusMixin.status`).
-std::string column_label(const ColumnInfo& column) {
-  std::string name = column.name.empty() && column.attribute ? column.attribute->name : column.name;
-  if (!column.table.empty()) return column.table + "." + name;
-  if (column.owner) return column.owner->def->name + "." + name;
-  return name;
 }
 
 // The enum class to show in the help (`sa.Enum(ToolType, native_enum=False)`).

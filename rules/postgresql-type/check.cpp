@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "engine/rule.h"
+#include "project/assigned_value.h"
+#include "project/column_label.h"
 
 namespace ormlint {
 
@@ -68,28 +70,6 @@ std::string postgresql_type(std::string_view resolved) {
   return std::string(rest);
 }
 
-// The value assigned at module level to a name (`IPList = ARRAY(INET)`), following imports into other project
-// modules. `file` is updated to the file holding the returned expression.
-const Expr* assigned_value(const Project& project, const ProjectFile*& file, const std::string& dotted,
-                           int hops = 0) {
-  if (hops > kMaxDepth) return nullptr;  // an import cycle between project modules
-  const std::string head = dotted.substr(0, dotted.find('.'));
-  auto binding = file->facts.bindings.find(head);
-  if (binding == file->facts.bindings.end()) return nullptr;
-  if (binding->second.kind == ModuleFacts::BindingKind::Assignment) {
-    if (head != dotted) return nullptr;
-    return &file->facts.assignments[binding->second.index].value;
-  }
-  if (binding->second.kind != ModuleFacts::BindingKind::Import) return nullptr;
-  const std::string origin = file->facts.imports[binding->second.index].origin + dotted.substr(head.size());
-  const size_t dot = origin.rfind('.');
-  if (dot == std::string::npos) return nullptr;
-  const ProjectFile* module = project.find_module(origin.substr(0, dot));
-  if (!module || module == file) return nullptr;
-  file = module;
-  return assigned_value(project, file, origin.substr(dot + 1), hops + 1);
-}
-
 struct Found {
   const Expr* where;  // in the checked file
   std::string type;   // "INET"
@@ -122,7 +102,7 @@ void collect(const Expr& type, const Project& project, const ProjectFile& file, 
   // A type object bound to a variable (`IPList = ARRAY(INET)`): judge its definition, report at this use.
   if (resolved.rfind("sqlalchemy.", 0) == 0 && resolved.find('(') != std::string::npos) {
     const ProjectFile* where = &file;
-    if (const Expr* value = assigned_value(project, where, type.text)) {
+    if (const Expr* value = assigned_value(project, where, type.text, kMaxDepth)) {
       collect(*value, project, *where, here, depth + 1, found);
       return;
     }
@@ -142,13 +122,6 @@ std::pair<std::string, std::string> describe(const std::vector<Found>& found) {
     help += (i ? "; " : "") + replacement_for(names[i]) + " instead of " + names[i];
   }
   return {list, help};
-}
-
-std::string column_label(const ColumnInfo& column) {
-  std::string name = column.name.empty() && column.attribute ? column.attribute->name : column.name;
-  if (!column.table.empty()) return column.table + "." + name;
-  if (column.owner) return column.owner->def->name + "." + name;
-  return name;
 }
 
 class PostgresqlType final : public Rule {

@@ -4,28 +4,11 @@
 #include <string>
 
 #include "engine/rule.h"
+#include "project/migration_ops.h"
 
 namespace ormlint {
 
 namespace {
-
-std::string table_shown(const OperationCall& op) {
-  if (!op.table.empty()) return op.table;
-  return op.in_batch ? "<batch table>" : "<table>";
-}
-
-// The same upgrade() added this column earlier: no running code knows it yet.
-bool column_added_before(const RevisionInfo& revision, const OperationCall& op, const std::string& column) {
-  if (op.table.empty() || column.empty()) return false;
-  for (const OperationCall& earlier : revision.operations) {
-    if (&earlier == &op) return false;
-    if (earlier.function == op.function && earlier.name == "add_column" && earlier.table == op.table &&
-        earlier.column_name() == column) {
-      return true;
-    }
-  }
-  return false;
-}
 
 class RenameColumn final : public Rule {
  public:
@@ -45,8 +28,9 @@ class RenameColumn final : public Rule {
       const Expr* new_name = op.call.keyword("new_column_name");
       if (!new_name || new_name->kind == Expr::Kind::None) continue;
       std::string column = op.column_name();
+      // A column added earlier in this upgrade() is new: no running code knows it yet.
       if (revision.creates_table_before(op) || column_added_before(revision, op, column)) continue;
-      std::string table = table_shown(op);
+      std::string table = table_or_placeholder(op);
       std::string old_name = column.empty() ? "<column>" : column;
       std::string renamed = new_name->is_string() ? new_name->text : "<" + new_name->text + ">";
       out.report(file, op.call.loc,

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "engine/rule.h"
+#include "project/migration_ops.h"
 
 namespace ormlint {
 
@@ -83,19 +84,6 @@ bool proven_by_check_constraint(const ProjectFile& file, const Project& project,
   return false;
 }
 
-// The same upgrade() added this column earlier: it is new (and backfilled there), not an existing column.
-bool column_added_before(const RevisionInfo& revision, const OperationCall& op, const std::string& column) {
-  if (op.table.empty() || column.empty()) return false;
-  for (const OperationCall& earlier : revision.operations) {
-    if (&earlier == &op) return false;
-    if (earlier.function == op.function && earlier.name == "add_column" && earlier.table == op.table &&
-        earlier.column_name() == column) {
-      return true;
-    }
-  }
-  return false;
-}
-
 class SetNotNull final : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -116,9 +104,10 @@ class SetNotNull final : public Rule {
       // existing_nullable=False: the column is NOT NULL already, PostgreSQL does nothing.
       if (const Expr* existing = op.call.keyword("existing_nullable"); existing && existing->is_false()) continue;
       std::string column = op.column_name();
+      // Added earlier in this upgrade(): it is new (and backfilled there), not an existing column.
       if (column_added_before(revision, op, column)) continue;
       if (!op.table.empty() && !column.empty() && proven_by_check_constraint(file, project, op.table, column)) continue;
-      std::string table = !op.table.empty() ? op.table : op.in_batch ? "<batch table>" : "<table>";
+      std::string table = table_or_placeholder(op);
       std::string name = column.empty() ? "<column>" : column;
       out.report(file, op.call.loc,
                  "upgrade() makes `" + table + "." + name +

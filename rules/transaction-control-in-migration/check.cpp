@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "engine/rule.h"
-#include "facts/sql_literal.h"
+#include "project/migration_ops.h"
 
 namespace ormlint {
 
@@ -191,9 +191,8 @@ class TransactionControlInMigration final : public Rule {
     for (const OperationCall& op : file.facts.revision->operations) {
       // Inside autocommit_block() Alembic holds no transaction: the connection autocommits, and an explicit
       // BEGIN ... COMMIT there only groups statements of its own.
-      if (op.name != "execute" || op.in_autocommit_block) continue;
       std::string sql;
-      if (!literal_sql(file.facts, executed_sql(op), sql)) continue;
+      if (!sql_run_in_transaction(file.facts, op, sql)) continue;
       for (const auto& statement : StatementSplitter(sql).split()) {
         std::string effect = transaction_effect(statement, op.function);
         if (effect.empty()) continue;

@@ -9,24 +9,11 @@
 #include <string>
 
 #include "engine/rule.h"
+#include "project/migration_ops.h"
 
 namespace ormlint {
 
 namespace {
-
-std::string literal_name(const Expr* e) {
-  if (!e) return "";
-  if (e->is_string()) return e->text;
-  // `op.f("uq_users_email")`: the name as Alembic's naming convention receives it.
-  if (e->is_call() && e->callee_name() == "f" && e->arg(0) && e->arg(0)->is_string()) return e->arg(0)->text;
-  return "";
-}
-
-// The literal `postgresql_concurrently=False` or no keyword at all; a variable may well be True.
-bool not_concurrent(const OperationCall& op) {
-  const Expr* flag = op.call.keyword("postgresql_concurrently");
-  return !flag || flag->is_false() || flag->kind == Expr::Kind::None;
-}
 
 bool is_true(const Expr* e) {
   return e && e->is_true();
@@ -81,7 +68,7 @@ class UniqueConstraintOnExistingTable final : public Rule {
  private:
   static bool report_constraint(const ProjectFile& file, const OperationCall& op, Reporter& out) {
     const Expr* name_expr = op.call.keyword("constraint_name");
-    std::string name = literal_name(name_expr ? name_expr : op.argument(0));
+    std::string name = alembic_literal_name(name_expr ? name_expr : op.argument(0));
     out.report(
         file, op.call.loc,
         "unique constraint " + backticked(name) + "on " + existing_table(op) +
@@ -95,9 +82,8 @@ class UniqueConstraintOnExistingTable final : public Rule {
   }
 
   static bool report_unique_index(const ProjectFile& file, const OperationCall& op, Reporter& out) {
-    if (!is_true(op.call.keyword("unique")) || !not_concurrent(op)) return false;
-    const Expr* name_expr = op.call.keyword("index_name");
-    std::string name = literal_name(name_expr ? name_expr : op.argument(0));
+    if (!is_true(op.call.keyword("unique")) || may_run_concurrently(op)) return false;
+    std::string name = index_name(op);
     out.report(file, op.call.loc,
                "unique index " + backticked(name) + "on " + existing_table(op) +
                    " is built without CONCURRENTLY: every write waits for the build, and it fails with "
@@ -109,9 +95,8 @@ class UniqueConstraintOnExistingTable final : public Rule {
   }
 
   static bool report_unique_column(const ProjectFile& file, const OperationCall& op, Reporter& out) {
-    const Expr* column = op.call.keyword("column");
-    if (!column) column = op.argument(0);
-    if (!column || !column->is_call() || !is_true(column->keyword("unique"))) return false;
+    const Expr* column = added_column_call(op);
+    if (!column || !is_true(column->keyword("unique"))) return false;
     std::string name = op.column_name();
     const Expr* server_default = column->keyword("server_default");
     bool same_value = server_default && server_default->kind != Expr::Kind::None;

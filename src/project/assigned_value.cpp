@@ -1,0 +1,25 @@
+#include "project/assigned_value.h"
+
+namespace ormlint {
+
+const Expr* assigned_value(const Project& project, const ProjectFile*& file, const std::string& dotted,
+                           int max_hops, int hops) {
+  if (hops > max_hops) return nullptr;  // an import cycle between project modules
+  const std::string head = dotted.substr(0, dotted.find('.'));
+  auto binding = file->facts.bindings.find(head);
+  if (binding == file->facts.bindings.end()) return nullptr;
+  if (binding->second.kind == ModuleFacts::BindingKind::Assignment) {
+    if (head != dotted) return nullptr;
+    return &file->facts.assignments[binding->second.index].value;
+  }
+  if (binding->second.kind != ModuleFacts::BindingKind::Import) return nullptr;
+  const std::string origin = file->facts.imports[binding->second.index].origin + dotted.substr(head.size());
+  const size_t dot = origin.rfind('.');
+  if (dot == std::string::npos) return nullptr;
+  const ProjectFile* module = project.find_module(origin.substr(0, dot));
+  if (!module || module == file) return nullptr;
+  file = module;
+  return assigned_value(project, file, origin.substr(dot + 1), max_hops, hops + 1);
+}
+
+}  // namespace ormlint

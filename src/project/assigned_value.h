@@ -1,0 +1,17 @@
+// The value a module-level name is bound to, across the project's own modules: rules that judge a type object
+// defined once and shared (`status_type = sa.Enum(...)`, `IPList = ARRAY(INET)`) read its definition here.
+#pragma once
+#include <string>
+
+#include "project/project.h"
+
+namespace ormlint {
+
+// The value assigned at module level to `dotted` in `*file`, following imports into other project modules;
+// `*file` is updated to the file holding the returned expression. Null when the name is not an assignment
+// (a class, a function, an external module) or when more than `max_hops` imports lead to it (an import
+// cycle).
+const Expr* assigned_value(const Project& project, const ProjectFile*& file, const std::string& dotted,
+                           int max_hops, int hops = 0);
+
+}  // namespace ormlint

@@ -1,0 +1,108 @@
+#include "project/migration_ops.h"
+
+#include "facts/sql_literal.h"
+
+namespace ormlint {
+
+WrittenName written_name(const Expr* e) {
+  if (!e) return {"?", false};
+  return {e->text, e->is_string()};
+}
+
+WrittenName written_table(const RevisionInfo& revision, const OperationCall& op) {
+  if (!op.table.empty()) return {op.table, true};
+  if (!op.in_batch) {
+    const Expr* table = op.call.keyword("table_name");
+    return written_name(table ? table : op.call.arg(0));
+  }
+  const OperationCall* batch = nullptr;
+  for (const OperationCall& earlier : revision.operations) {
+    if (&earlier == &op) break;
+    if (earlier.function == op.function && earlier.name == "batch_alter_table") batch = &earlier;
+  }
+  if (!batch) return {"?", false};
+  const Expr* table = batch->call.keyword("table_name");
+  return written_name(table ? table : batch->call.arg(0));
+}
+
+WrittenName written_column(const OperationCall& op) {
+  const Expr* column = op.call.keyword(op.name == "add_column" ? "column" : "column_name");
+  // Positional: after the table, which a batch operation does not repeat.
+  if (!column) column = op.call.arg(op.in_batch ? 0 : 1);
+  if (column && column->is_call()) {
+    const Expr* name = column->keyword("name");
+    if (!name) name = column->arg(0);
+    if (name && name->is_string()) return {name->text, true};
+  }
+  return written_name(column);
+}
+
+std::string alembic_literal_name(const Expr* e) {
+  if (!e) return "";
+  if (e->is_string()) return e->text;
+  // `op.f("ix_users_email")`: the name as Alembic's naming convention receives it.
+  if (e->is_call() && e->callee_name() == "f" && e->arg(0) && e->arg(0)->is_string()) return e->arg(0)->text;
+  return "";
+}
+
+std::string index_name(const OperationCall& op) {
+  const Expr* name = op.call.keyword("index_name");
+  return alembic_literal_name(name ? name : op.argument(0));
+}
+
+const Expr* added_column_call(const OperationCall& op) {
+  const Expr* column = op.call.keyword("column");
+  if (!column) column = op.argument(0);
+  return column && column->is_call() ? column : nullptr;
+}
+
+bool flag_may_be_set(const OperationCall& op, const std::string& flag) {
+  const Expr* value = op.call.keyword(flag);
+  return value && !value->is_false() && value->kind != Expr::Kind::None;
+}
+
+bool declares_concurrently(const OperationCall& op) {
+  const Expr* value = op.call.keyword("postgresql_concurrently");
+  return value && value->is_true();
+}
+
+bool may_run_concurrently(const OperationCall& op) {
+  return flag_may_be_set(op, "postgresql_concurrently");
+}
+
+std::string table_or_placeholder(const OperationCall& op) {
+  if (!op.table.empty()) return op.table;
+  return op.in_batch ? "<batch table>" : "<table>";
+}
+
+bool column_added_before(const RevisionInfo& revision, const OperationCall& op, const std::string& column) {
+  if (op.table.empty() || column.empty()) return false;
+  for (const OperationCall& earlier : revision.operations) {
+    if (&earlier == &op) return false;
+    if (earlier.function == op.function && earlier.name == "add_column" && earlier.table == op.table &&
+        earlier.column_name() == column) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool table_operation_after(const RevisionInfo& revision, const OperationCall& op, const std::string& name) {
+  if (op.table.empty()) return false;
+  bool after = false;
+  for (const OperationCall& later : revision.operations) {
+    if (&later == &op) {
+      after = true;
+    } else if (after && later.function == op.function && later.name == name && later.table == op.table) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool sql_run_in_transaction(const ModuleFacts& module, const OperationCall& op, std::string& sql) {
+  if (op.name != "execute" || op.in_autocommit_block) return false;
+  return literal_sql(module, executed_sql(op), sql);
+}
+
+}  // namespace ormlint

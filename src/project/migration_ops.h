@@ -1,0 +1,69 @@
+// How the migration rules read an Alembic operation: the names it gives (table, column, index), the flags it
+// sets, and what else the same upgrade()/downgrade() does to its table. Several rules ask the same questions
+// of an OperationCall; answering them once keeps their exemptions and messages in step.
+#pragma once
+#include <string>
+
+#include "facts/module_facts.h"
+
+namespace ormlint {
+
+// A name as the user wrote it: a literal bare (`users`), anything else as its source text.
+struct WrittenName {
+  std::string text;
+  bool literal = false;
+
+  // For a help line's Python: a literal quoted, an expression as written.
+  std::string python() const { return literal ? "\"" + text + "\"" : text; }
+  // For a message: a literal as is, an expression as a placeholder (`<table>.deleted_at`).
+  std::string shown() const { return literal ? text : "<" + text + ">"; }
+  // The same name, known ("?" is a name that could not be read, and matches nothing).
+  bool operator==(const WrittenName& other) const {
+    return literal == other.literal && text == other.text && text != "?";
+  }
+};
+
+// `e` as written: a string literal bare, anything else as its source text, "?" when absent.
+WrittenName written_name(const Expr* e);
+
+// The table an operation touches. A batch operation names no table: it is the batch_alter_table's, the
+// closest one recorded before it in the same function.
+WrittenName written_table(const RevisionInfo& revision, const OperationCall& op);
+
+// The column of drop_column / alter_column (`column_name`) or add_column (the name given to its Column(...)).
+WrittenName written_column(const OperationCall& op);
+
+// A literal name, also through Alembic's naming-convention marker `op.f("ix_users_email")`; "" otherwise.
+std::string alembic_literal_name(const Expr* e);
+
+// The literal name of create_index / drop_index (`index_name=` or the first argument); "" when not a literal.
+std::string index_name(const OperationCall& op);
+
+// The Column(...) of an add_column when written in place (`column=` or the first argument), else null.
+const Expr* added_column_call(const OperationCall& op);
+
+// The keyword `flag` is given and is not the literal False or None: Alembic acts on it (`if_exists=True`, and
+// a variable gets the benefit of the doubt).
+bool flag_may_be_set(const OperationCall& op, const std::string& flag);
+
+// create_index / drop_index with the literal `postgresql_concurrently=True`: it must run outside a
+// transaction.
+bool declares_concurrently(const OperationCall& op);
+// create_index / drop_index whose `postgresql_concurrently=` is anything but absent, False or None: it may
+// well run concurrently (a variable may hold True), so no lock is blamed on it.
+bool may_run_concurrently(const OperationCall& op);
+
+// The literal table of `op` in a message: the name, else a placeholder saying whether it is a batch's table.
+std::string table_or_placeholder(const OperationCall& op);
+
+// An op.add_column of `column` to `op`'s literal table earlier in the same function: the column is new there.
+bool column_added_before(const RevisionInfo& revision, const OperationCall& op, const std::string& column);
+
+// An operation `name` (e.g. "drop_table") on `op`'s literal table later in the same function.
+bool table_operation_after(const RevisionInfo& revision, const OperationCall& op, const std::string& name);
+
+// The SQL of an op.execute that runs inside the transaction Alembic holds for the migration (not in an
+// autocommit_block()), as far as literals show it (see literal_sql). False for any other operation.
+bool sql_run_in_transaction(const ModuleFacts& module, const OperationCall& op, std::string& sql);
+
+}  // namespace ormlint
