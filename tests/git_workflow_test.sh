@@ -213,6 +213,15 @@ expect "files: a passed file is judged with the project as context (Base from ap
   --has "$BAD_USER" --lacks 'app/other.py' -- check app/user.py
 (cd app && expect "files: from a sub-folder, the project root is still found" 1 --has 'user.py:9:5' \
   -- check user.py)
+# What git ignores is not part of the project: a generated copy of the model (same table) must not clash with it.
+mkdir -p generated
+cp app/user.py generated/user_copy.py
+printf 'generated/\n' >.gitignore
+expect "files: git-ignored folders are not read for context" 1 --has "$BAD_USER" --lacks 'duplicate-table-name' \
+  -- check app/user.py
+expect "files: an ignored file named explicitly is still checked" 1 --has 'generated/user_copy.py:9:5' \
+  -- check generated/user_copy.py
+rm -rf generated .gitignore
 printf '[tool.ormlint]\nexclude = ["app/user.py"]\n' >pyproject.toml
 expect "files: config exclude applies to passed files" 0 --has "0 files checked" -- check app/user.py
 rm pyproject.toml app/other.py

@@ -59,6 +59,19 @@ ProjectSources resolve_sources(const SourceArgs& args, const Config& config, std
     }
   }
   sources.report_scope = reported;
+  // What git ignores is not part of the project (ruff's respect-gitignore): generated code, local environments.
+  if (sources.project_root) {
+    try {
+      git::Repository repo = git::Repository::containing(*sources.project_root);
+      for (std::string path : repo.ignored_paths()) {
+        const bool folder = !path.empty() && path.back() == '/';
+        if (folder) path.pop_back();
+        sources.ignored.push_back(display_path_for(repo.root() / path) + (folder ? "/" : ""));
+      }
+    } catch (const git::GitError&) {
+      // Not a git work tree, or no git: nothing is ignored.
+    }
+  }
 
   if (args.staged || !args.changed_since.empty()) {
     std::error_code ec;

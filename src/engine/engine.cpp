@@ -83,19 +83,25 @@ std::unique_ptr<ProjectFile> load_file(const DiscoveredFile& found, const std::s
 // that exist only as given content (a file deleted from the working tree but staged, an unsaved editor buffer).
 std::vector<DiscoveredFile> select_files(std::vector<DiscoveredFile> found, const ProjectSources& sources,
                                          const std::vector<std::string>& paths, const Config& config) {
+  std::vector<std::string> scope;
+  for (const auto& path : paths) scope.push_back(display_path_for(path));
+  // A file named on the command line is read whatever its name, place or ignore status.
+  auto named = [&](const std::string& display) {
+    auto is = [&](const std::string& entry) { return entry == display; };
+    return std::any_of(scope.begin(), scope.end(), is) ||
+           (sources.report_scope && std::any_of(sources.report_scope->begin(), sources.report_scope->end(), is));
+  };
   std::vector<DiscoveredFile> files;
   std::set<std::string> seen;
   for (auto& file : found) {
     if (sources.only && !sources.only->count(file.display_path)) continue;
+    if (!sources.ignored.empty() && in_scope(file.display_path, sources.ignored) && !named(file.display_path)) continue;
     seen.insert(file.display_path);
     files.push_back(std::move(file));
   }
-  std::vector<std::string> scope;
-  for (const auto& path : paths) scope.push_back(display_path_for(path));
   for (const auto& [display, content] : sources.contents) {
     if (seen.count(display) || (sources.only && !sources.only->count(display))) continue;
-    bool named = std::find(scope.begin(), scope.end(), display) != scope.end();
-    if (!named && (!in_scope(display, scope) || !is_python_file(display) || is_excluded(display, config))) continue;
+    if (!named(display) && (!in_scope(display, scope) || !is_python_file(display) || is_excluded(display, config))) continue;
     files.push_back(DiscoveredFile{display, display, {}});
   }
   std::sort(files.begin(), files.end(),

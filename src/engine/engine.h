@@ -31,6 +31,9 @@ struct ProjectSources {
   std::map<std::string, std::string> contents;
   // When set, only these display paths belong to the project (staged mode: the files in the index).
   std::optional<std::set<std::string>> only;
+  // Files and folders (ending in '/') left out unless named in `paths`: what git ignores (build output, local
+  // environments), as display paths.
+  std::vector<std::string> ignored;
   // When set, findings are shown only for files within these (display paths of files or folders); the others
   // are read as context (bases, the revision graph, the foreign-key graph).
   std::optional<std::vector<std::string>> report_scope;

@@ -105,6 +105,14 @@ std::vector<std::string> Repository::untracked_paths() const {
   return paths;
 }
 
+std::vector<std::string> Repository::ignored_paths() const {
+  const std::string out =
+      run({"ls-files", "--others", "--ignored", "--exclude-standard", "--directory", "-z"});  // views point into it
+  std::vector<std::string> paths;
+  for (std::string_view path : split_nul(out)) paths.emplace_back(path);
+  return paths;
+}
+
 std::vector<Change> Repository::changes_since(const std::optional<std::string>& base, bool cached) const {
   std::string tree = base ? *base : trim_line(run({"hash-object", "-t", "tree", "--stdin"}));  // the empty tree
   std::vector<std::string> args{"diff-index", "-z", "-M", "--no-abbrev", "--no-ext-diff"};

@@ -45,6 +45,9 @@ class Repository {
   std::vector<std::string> unstaged_paths() const;
   // Untracked, not ignored files.
   std::vector<std::string> untracked_paths() const;
+  // Files and folders git ignores (.gitignore, .git/info/exclude, core.excludesFile) that are not tracked;
+  // a wholly ignored folder is one entry ending in '/'.
+  std::vector<std::string> ignored_paths() const;
   // What changed from `base` (a commit id) to the index (`cached`) or to the working tree, renames detected.
   // With no base (a repository without commits), everything in the index is added.
   std::vector<Change> changes_since(const std::optional<std::string>& base, bool cached) const;
