@@ -221,6 +221,15 @@ expect "files: git-ignored folders are not read for context" 1 --has "$BAD_USER"
   -- check app/user.py
 expect "files: an ignored file named explicitly is still checked" 1 --has 'generated/user_copy.py:9:5' \
   -- check generated/user_copy.py
+# A project of its own inside the ignored folder: checked as a whole, from inside or named from outside.
+mkdir -p generated/app
+cp app/base.py generated/app/base.py
+mv generated/user_copy.py generated/app/user.py
+printf '[tool.ormlint]\n' >generated/pyproject.toml
+cd generated || exit 2
+expect "files: a project inside an ignored folder is checked as a whole" 1 --has '^app/user.py:9:5' -- check .
+cd .. || exit 2
+expect "files: ... also when named from outside it" 1 --has '^generated/app/user.py:9:5' -- check generated
 rm -rf generated .gitignore
 printf '[tool.ormlint]\nexclude = ["app/user.py"]\n' >pyproject.toml
 expect "files: config exclude applies to passed files" 0 --has "0 files checked" -- check app/user.py

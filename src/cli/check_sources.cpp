@@ -63,10 +63,14 @@ ProjectSources resolve_sources(const SourceArgs& args, const Config& config, std
   if (sources.project_root) {
     try {
       git::Repository repo = git::Repository::containing(*sources.project_root);
+      // A project inside an ignored folder (a generated or vendored one) is still checked as a whole.
+      const std::string root_folder = *sources.project_root == "." ? "" : *sources.project_root + "/";
       for (std::string path : repo.ignored_paths()) {
         const bool folder = !path.empty() && path.back() == '/';
         if (folder) path.pop_back();
-        sources.ignored.push_back(display_path_for(repo.root() / path) + (folder ? "/" : ""));
+        std::string display = display_path_for(repo.root() / path);
+        if (folder && (display == "." || root_folder.compare(0, display.size() + 1, display + "/") == 0)) continue;
+        sources.ignored.push_back(display + (folder ? "/" : ""));
       }
     } catch (const git::GitError&) {
       // Not a git work tree, or no git: nothing is ignored.
