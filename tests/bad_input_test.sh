@@ -18,6 +18,8 @@ if [ $# -ne 1 ] || [ ! -x "$1" ]; then
   exit 2
 fi
 BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+# shellcheck source=tests/report.sh
+. "$(dirname "${BASH_SOURCE[0]:-$0}")/report.sh"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/ormlint-bad-input.XXXXXX")"
 chmod 755 "$WORK"  # the unreadable-file case runs ormlint as another user
@@ -27,23 +29,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-passed=0
-failed=0
 GOOD_FINDING='good\.py:10:5: error\[reserved-attribute\] `metadata` is reserved'
 
-pass() {
-  passed=$((passed + 1))
-  echo "PASS  $1"
-}
 
-fail() {
-  failed=$((failed + 1))
-  echo "FAIL  $1: $2"
-  if [ -n "${OUT:-}" ] && [ -f "$OUT" ]; then
-    echo "      output (first 20 lines, 300 characters each):"
-    head -n 20 "$OUT" | cut -c1-300 | sed 's/^/      | /'
-  fi
-}
 
 # A fresh folder for a case, holding good.py; prints its path.
 new_case() {
@@ -233,5 +221,4 @@ if grep -q 'trap\.py' "$OUT"; then fail "directory-named-py (silence)" "a folder
 dir=$(new_case nonexistent-path)
 check_run nonexistent-path "$dir" 2 'no/such/path\.py: No such file or directory' -- good.py no/such/path.py
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+report

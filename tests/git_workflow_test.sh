@@ -14,6 +14,8 @@ if [ $# -ne 1 ] || [ ! -x "$1" ]; then
   exit 2
 fi
 BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+# shellcheck source=tests/report.sh
+. "$(dirname "${BASH_SOURCE[0]:-$0}")/report.sh"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/ormlint-git.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
@@ -26,21 +28,9 @@ export NO_COLOR=1
 export GIT_CEILING_DIRECTORIES="$WORK"
 mkdir -p "$HOME"
 
-passed=0
-failed=0
 OUT="$WORK/out"
 
-pass() {
-  passed=$((passed + 1))
-  echo "PASS  $1"
-}
 
-fail() {
-  failed=$((failed + 1))
-  echo "FAIL  $1: $2"
-  echo "      output (first 20 lines):"
-  head -n 20 "$OUT" | cut -c1-300 | sed 's/^/      | /'
-}
 
 # expect NAME EXIT_CODE [--has REGEX]... [--lacks REGEX]... -- ARGS...: runs `ormlint ARGS` in the current folder.
 expect() {
@@ -316,5 +306,4 @@ else
   fail "stdin: a buffer for a new file outside any project is checked alone" "exit code $code"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+report

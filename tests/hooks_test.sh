@@ -24,6 +24,8 @@ if [ $# -lt 1 ] || [ ! -x "$1" ]; then
   exit 2
 fi
 BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+# shellcheck source=tests/report.sh
+. "$(dirname "${BASH_SOURCE[0]:-$0}")/report.sh"
 shift
 GROUPS_WANTED="${*:-install framework context staged}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -51,24 +53,10 @@ ln -s "$BIN" "$WORK/bin/ormlint"
 PATH_WITH_ORMLINT="$WORK/bin:$PATH"
 PATH_WITHOUT_ORMLINT="/usr/local/bin:/usr/bin:/bin"
 
-passed=0
-failed=0
 OUT="$WORK/last.out"
 RC=0
 
-pass() {
-  passed=$((passed + 1))
-  echo "PASS  $1"
-}
 
-fail() {
-  failed=$((failed + 1))
-  echo "FAIL  $1: $2"
-  if [ -f "$OUT" ]; then
-    echo "      output of the last command (first 30 lines):"
-    head -n 30 "$OUT" | cut -c1-300 | sed 's/^/      | /'
-  fi
-}
 
 # Every folder this script runs git or pre-commit in is inside $WORK. Anything else (an empty or garbled
 # variable) stops the script before git can act on some other repository.
@@ -700,5 +688,4 @@ fi
 wanted context && test_framework_context
 wanted staged && test_staged
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+report
