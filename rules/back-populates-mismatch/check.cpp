@@ -32,8 +32,6 @@ bool created_by_backref(const TableModel& model, const ClassInfo& target, const 
   return false;
 }
 
-std::string class_name(const ClassInfo* cls) { return cls && cls->def ? cls->def->name : "?"; }
-
 class BackPopulatesMismatch final : public Rule {
  public:
   const RuleInfo& info() const override {

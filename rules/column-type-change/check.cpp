@@ -7,6 +7,7 @@
 #include <string>
 
 #include "engine/rule.h"
+#include "project/migration_ops.h"
 
 namespace ormlint {
 
@@ -87,7 +88,7 @@ class ColumnTypeChange final : public Rule {
       if (!type || type->kind == Expr::Kind::None || revision.creates_table_before(op)) continue;
       const Expr* existing = op.call.keyword("existing_type");
       if (existing && widens_string(*existing, *type)) continue;
-      std::string table = !op.table.empty() ? op.table : op.in_batch ? "<batch table>" : "<table>";
+      std::string table = table_or_placeholder(op);
       std::string column = op.column_name().empty() ? "<column>" : op.column_name();
       std::string from = existing && existing->kind != Expr::Kind::None ? " from `" + render(*existing) + "`" : "";
       out.report(file, op.call.loc,

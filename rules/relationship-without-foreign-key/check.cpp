@@ -45,8 +45,6 @@ bool linked(const std::vector<const TableDef*>& a, const std::vector<const Table
   return false;
 }
 
-std::string class_name(const ClassInfo* cls) { return cls && cls->def ? cls->def->name : "?"; }
-
 class RelationshipWithoutForeignKey final : public Rule {
  public:
   const RuleInfo& info() const override {

@@ -38,7 +38,7 @@ std::string where(const ProjectFile* file, const Location& loc) {
   return (file ? file->path() : std::string("?")) + ":" + std::to_string(loc.line);
 }
 
-std::string class_name(const ClassInfo* cls) { return cls ? cls->file->module_key + "." + cls->def->name : ""; }
+std::string qualified_class_name(const ClassInfo* cls) { return cls ? cls->file->module_key + "." + cls->def->name : ""; }
 
 std::string table_label(const TableDef& t) {
   if (!t.name.empty()) return t.qualified_name();
@@ -229,11 +229,11 @@ void write_models_text(const TableModel& model, std::ostream& out) {
     if (t.reflected) out << ", reflected";
     out << ")\n";
     if (t.owner) {
-      out << "  class " << class_name(t.owner) << "  " << where(t.owner->file, t.owner->def->loc) << "\n";
+      out << "  class " << qualified_class_name(t.owner) << "  " << where(t.owner->file, t.owner->def->loc) << "\n";
     }
     if (t.kind == TableDef::Kind::Table) out << "  Table(...)  " << where(t.file, t.loc) << "\n";
     for (const ClassInfo* sub : t.single_table_subclasses) {
-      out << "  single-table subclass " << class_name(sub) << "  " << where(sub->file, sub->def->loc) << "\n";
+      out << "  single-table subclass " << qualified_class_name(sub) << "  " << where(sub->file, sub->def->loc) << "\n";
     }
     text_columns(t, out);
     text_foreign_keys(t, out);
@@ -279,7 +279,7 @@ void write_models_json(const TableModel& model, std::ostream& out) {
                         {"default", c.has_default()},
                         {"server_default", c.has_server_default()},
                         {"onupdate", c.has_onupdate()},
-                        {"declared_in", or_null(class_name(c.declared_in))},
+                        {"declared_in", or_null(qualified_class_name(c.declared_in))},
                         {"inherited", c.inherited}};
       loc(j, c.file, c.loc);
       columns.push_back(std::move(j));
@@ -302,11 +302,11 @@ void write_models_json(const TableModel& model, std::ostream& out) {
     }
     ordered_json rels = ordered_json::array();
     for (const RelationshipDef* r : t.relationships) {
-      ordered_json j = {{"class", class_name(r->owner)},
+      ordered_json j = {{"class", qualified_class_name(r->owner)},
                         {"attribute", r->attribute},
                         {"target", or_null(r->target_name)},
                         {"target_source", target_source(r->target_source)},
-                        {"target_class", or_null(class_name(r->target))},
+                        {"target_class", or_null(qualified_class_name(r->target))},
                         {"back_populates", or_null(r->back_populates)},
                         {"backref", or_null(r->backref)},
                         {"secondary", or_null(r->secondary_name)},
@@ -331,13 +331,13 @@ void write_models_json(const TableModel& model, std::ostream& out) {
       constraints.push_back(std::move(j));
     }
     ordered_json subclasses = ordered_json::array();
-    for (const ClassInfo* sub : t.single_table_subclasses) subclasses.push_back(class_name(sub));
+    for (const ClassInfo* sub : t.single_table_subclasses) subclasses.push_back(qualified_class_name(sub));
     ordered_json j = {{"name", or_null(t.name)},
                       {"name_source", name_source(t.name_source)},
                       {"schema", or_null(t.schema)},
                       {"metadata", or_null(t.metadata)},
                       {"kind", t.kind == TableDef::Kind::Model ? "model" : "table"},
-                      {"class", or_null(class_name(t.owner))},
+                      {"class", or_null(qualified_class_name(t.owner))},
                       {"single_table_subclasses", std::move(subclasses)},
                       {"extend_existing", t.extend_existing},
                       {"reflected", t.reflected}};

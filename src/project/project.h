@@ -81,6 +81,9 @@ struct ClassInfo {
   bool contributes_mapped_attributes() const { return role == Role::Mapped || feeds_mapped_class; }
 };
 
+// A class's name as written, for messages; "?" when unknown.
+inline std::string class_name(const ClassInfo* cls) { return cls && cls->def ? cls->def->name : "?"; }
+
 struct ColumnType {
   std::string origin;            // canonical type class ("sqlalchemy.DateTime"); "" when unknown
   const Expr* expr = nullptr;    // the type as written (a Name/Attribute, or a Call with arguments); may be in
