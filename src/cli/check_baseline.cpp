@@ -4,6 +4,7 @@
 #include <system_error>
 
 #include "cli/commands.h"
+#include "core/paths.h"
 #include "engine/rule.h"
 #include "output/snippet.h"
 
@@ -27,8 +28,7 @@ std::string plural(size_t count, const std::string& singular, const std::string&
 // Relative to the working directory when inside it (as the report shows paths), else absolute.
 fs::path shown(const fs::path& file, const fs::path& cwd) {
   const fs::path absolute = (file.is_absolute() ? file : cwd / file).lexically_normal();
-  const fs::path relative = absolute.lexically_relative(cwd);
-  if (!relative.empty() && *relative.begin() != "..") return relative;
+  if (auto relative = relative_inside(absolute, cwd)) return *relative;
   return absolute;
 }
 

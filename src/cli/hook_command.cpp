@@ -11,6 +11,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "core/paths.h"
 #include "core/source_file.h"
 #include "core/subprocess.h"
 
@@ -41,9 +42,7 @@ std::string first_line(const std::string& text) {
 
 // Paths as the user would type them from where they ran the command.
 std::string shown(const fs::path& path, const fs::path& dir) {
-  fs::path relative = path.lexically_relative(dir);
-  if (relative.empty() || relative.string().rfind("..", 0) == 0) return path.string();
-  return relative.string();
+  return relative_inside(path, dir).value_or(path.string());
 }
 
 // The folder git runs hooks from for the repository holding `dir`: .git/hooks, core.hooksPath, or the common

@@ -17,6 +17,7 @@
 #include "cli/commands.h"
 #include "core/source_file.h"
 #include "core/parallel.h"
+#include "core/paths.h"
 #include "engine/alembic_config.h"
 #include "engine/config.h"
 #include "engine/engine.h"
@@ -49,11 +50,7 @@ std::string printable(std::string text) {
 
 std::string relative_to(const fs::path& path, const fs::path& folder) {
   std::error_code ec;
-  fs::path absolute = fs::absolute(path, ec).lexically_normal();
-  fs::path relative = absolute.lexically_relative(folder);
-  std::string text = relative.empty() || relative.string().rfind("..", 0) == 0 ? absolute.generic_string()
-                                                                                 : relative.generic_string();
-  return printable(text);
+  return printable(relative_inside(path, folder).value_or(fs::absolute(path, ec).lexically_normal().generic_string()));
 }
 
 // The file's bytes; nullopt when it cannot be read.

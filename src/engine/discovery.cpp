@@ -4,6 +4,8 @@
 #include <set>
 #include <system_error>
 
+#include "core/paths.h"
+
 namespace ormlint {
 
 namespace fs = std::filesystem;
@@ -24,14 +26,6 @@ bool is_skipped_folder(const fs::path& dir) {
 }
 
 
-std::string relative_to_root(const std::string& display_path, const Config& config) {
-  std::error_code ec;
-  fs::path absolute = fs::absolute(display_path, ec).lexically_normal();
-  fs::path relative = absolute.lexically_relative(fs::absolute(config.root, ec).lexically_normal());
-  if (!relative.empty() && *relative.begin() != "..") return relative.generic_string();
-  return display_path;
-}
-
 }  // namespace
 
 bool is_python_file(const fs::path& path) {
@@ -41,11 +35,12 @@ bool is_python_file(const fs::path& path) {
 
 std::string display_path_for(const fs::path& path) {
   std::error_code ec;
-  fs::path absolute = fs::absolute(path, ec).lexically_normal();
-  fs::path cwd = fs::current_path(ec);
-  fs::path relative = absolute.lexically_relative(cwd);
-  if (!relative.empty() && *relative.begin() != "..") return relative.generic_string();
-  return absolute.generic_string();
+  if (auto relative = relative_inside(path, fs::current_path(ec))) return *relative;
+  return fs::absolute(path, ec).lexically_normal().generic_string();
+}
+
+std::string relative_to_root(const std::string& display_path, const Config& config) {
+  return relative_inside(display_path, config.root).value_or(display_path);
 }
 
 bool is_excluded(const std::string& display_path, const Config& config) {

@@ -24,6 +24,9 @@ Discovery discover_files(const std::vector<std::string>& paths, const Config& co
 // How a path is shown: relative to the working directory when inside it, else absolute; '/'-separated.
 std::string display_path_for(const std::filesystem::path& path);
 bool is_python_file(const std::filesystem::path& path);
+// What config patterns (exclude, per-file-ignores) are matched against: the path relative to config.root when
+// inside it, else the display path itself.
+std::string relative_to_root(const std::string& display_path, const Config& config);
 // Whether config's `exclude` patterns cover a file (display path).
 bool is_excluded(const std::string& display_path, const Config& config);
 // Whether a display path is one of `scope` (display paths of files or folders) or inside one of its folders.

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "core/parallel.h"
+#include "core/paths.h"
 #include "engine/alembic_config.h"
 #include "core/source_file.h"
 #include "core/syntax_tree.h"
@@ -113,12 +114,9 @@ std::vector<DiscoveredFile> select_files(std::vector<DiscoveredFile> found, cons
 // app/base.py must still be the module `app.base` that `from app.base import Base` names.
 void name_modules_from(const std::string& project_path, std::vector<DiscoveredFile>& files) {
   std::error_code ec;
-  std::filesystem::path root = std::filesystem::absolute(project_path, ec).lexically_normal();
-  if (!std::filesystem::is_directory(root, ec)) return;
+  if (!std::filesystem::is_directory(project_path, ec)) return;
   for (auto& file : files) {
-    std::filesystem::path relative =
-        std::filesystem::absolute(file.display_path, ec).lexically_normal().lexically_relative(root);
-    if (!relative.empty() && *relative.begin() != "..") file.module_path = relative.generic_string();
+    if (auto relative = relative_inside(file.display_path, project_path)) file.module_path = std::move(*relative);
   }
 }
 
@@ -193,12 +191,7 @@ struct Filters {
         return false;
       }
     }
-    std::error_code ec;
-    std::string relative = std::filesystem::absolute(d.path, ec)
-                               .lexically_normal()
-                               .lexically_relative(std::filesystem::absolute(config.root, ec).lexically_normal())
-                               .generic_string();
-    if (relative.empty() || relative.rfind("..", 0) == 0) relative = d.path;
+    const std::string relative = relative_to_root(d.path, config);
     for (const auto& [pattern, rules] : config.per_file_ignores) {
       if (!path_matches(relative, pattern)) continue;
       for (const auto& rule : rules) {
