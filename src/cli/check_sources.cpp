@@ -26,34 +26,40 @@ std::optional<fs::path> project_root(const fs::path& start, const Config& config
 
 namespace {
 
-// Display paths of the Python files and folders (ending in '/') git ignores around the project; none outside a
-// git work tree.
-std::vector<std::string> ignored_by_git(const std::string& project_root) {
-  std::vector<std::string> ignored;
+// The repository holding `dir`, or nullopt outside a git work tree (or without git).
+std::optional<git::Repository> repository_at(const fs::path& dir) {
   try {
-    git::Repository repo = git::Repository::containing(project_root);
-    // A project inside an ignored folder (a generated or vendored one) is still checked as a whole.
-    const std::string root_folder = project_root == "." ? "" : project_root + "/";
-    for (std::string path : repo.ignored_paths()) {
-      const bool folder = !path.empty() && path.back() == '/';
-      if (!folder && !is_python_file(path)) continue;  // *.pyc and the like would only slow the matching
-      if (folder) path.pop_back();
-      std::string display = display_path_for(repo.root() / path);
-      if (folder && (display == "." || root_folder.compare(0, display.size() + 1, display + "/") == 0)) continue;
-      ignored.push_back(display + (folder ? "/" : ""));
-    }
+    return git::Repository::containing(dir);
   } catch (const git::GitError&) {
-    // Not a git work tree, or no git: nothing is ignored.
+    return std::nullopt;
+  }
+}
+
+// Display paths of the Python files and folders (ending in '/') git ignores around the project.
+std::vector<std::string> ignored_by_git(const git::Repository& repo, const std::string& project_root) {
+  std::vector<std::string> ignored;
+  // A project inside an ignored folder (a generated or vendored one) is still checked as a whole.
+  const std::string root_folder = project_root == "." ? "" : project_root + "/";
+  for (std::string path : repo.ignored_paths()) {
+    const bool folder = !path.empty() && path.back() == '/';
+    if (!folder && !is_python_file(path)) continue;  // *.pyc and the like would only slow the matching
+    if (folder) path.pop_back();
+    std::string display = display_path_for(repo.root() / path);
+    if (folder && (display == "." || root_folder.compare(0, display.size() + 1, display + "/") == 0)) continue;
+    ignored.push_back(display + (folder ? "/" : ""));
   }
   return ignored;
 }
 
 // --staged / --changed-since: the repository holding the project decides contents, report scope and base.
-void use_git_snapshot(const SourceArgs& args, ProjectSources& sources) {
+// Outside a work tree, asking for it again gives git's own error.
+void use_git_snapshot(const SourceArgs& args, const std::optional<git::Repository>& project_repo,
+                      ProjectSources& sources) {
   std::error_code ec;
   fs::path dir = sources.paths.front();
   if (!fs::is_directory(dir, ec)) dir = dir.parent_path();
-  git::Repository repo = git::Repository::containing(dir.empty() ? fs::path(".") : dir);
+  const git::Repository repo =
+      project_repo ? *project_repo : git::Repository::containing(dir.empty() ? fs::path(".") : dir);
   if (args.staged) {
     git::use_staged_snapshot(repo, sources);
   } else {
@@ -99,8 +105,11 @@ ProjectSources resolve_sources(const SourceArgs& args, const Config& config, std
   }
   sources.report_scope = reported;
   // What git ignores is not part of the project (ruff's respect-gitignore): generated code, local environments.
-  if (sources.project_root) sources.ignored = ignored_by_git(*sources.project_root);
-  if (args.staged || !args.changed_since.empty()) use_git_snapshot(args, sources);
+  // One `git rev-parse` for both: starting git costs more than anything it is asked here.
+  const std::optional<git::Repository> repo =
+      sources.project_root ? repository_at(*sources.project_root) : std::nullopt;
+  if (repo) sources.ignored = ignored_by_git(*repo, *sources.project_root);
+  if (args.staged || !args.changed_since.empty()) use_git_snapshot(args, repo, sources);
   return sources;
 }
 
