@@ -11,13 +11,17 @@ namespace {
 constexpr const char* kSubmodule = "160000";
 constexpr const char* kSymlink = "120000";
 
+// Blob contents still to read, and where each goes: one `git cat-file --batch` serves them all.
+using BlobFills = std::vector<std::pair<std::string*, std::string>>;  // target, object id
+
 std::string display(const Repository& repo, const std::string& repo_path) {
   return display_path_for(repo.root() / repo_path);
 }
 
-// Records the changes as base versions, reads the base blobs and narrows the report scope to the changed files.
+// Records the changes as base versions (their contents added to `fills`) and narrows the report scope to the
+// changed files.
 void apply_changes(const Repository& repo, const std::vector<Change>& changes, ProjectSources& sources,
-                   std::vector<std::string>& blob_ids, std::vector<std::pair<std::string*, std::string>>& fills) {
+                   BlobFills& fills) {
   std::vector<std::string> changed;
   std::vector<std::string> version_blobs;  // parallel to sources.base_versions
   sources.base_versions.reserve(changes.size());
@@ -39,7 +43,6 @@ void apply_changes(const Repository& repo, const std::vector<Change>& changes, P
   // Pointers into base_versions are taken only now that it no longer grows.
   for (size_t i = 0; i < sources.base_versions.size(); ++i) {
     if (!sources.base_versions[i].content) continue;
-    blob_ids.push_back(version_blobs[i]);
     fills.emplace_back(&*sources.base_versions[i].content, version_blobs[i]);
   }
   std::vector<std::string> scope;
@@ -49,8 +52,9 @@ void apply_changes(const Repository& repo, const std::vector<Change>& changes, P
   sources.report_scope = std::move(scope);
 }
 
-void read_into(const Repository& repo, const std::vector<std::string>& ids,
-               const std::vector<std::pair<std::string*, std::string>>& fills) {
+void read_into(const Repository& repo, const BlobFills& fills) {
+  std::vector<std::string> ids;
+  for (const auto& fill : fills) ids.push_back(fill.second);
   std::map<std::string, std::string> blobs = repo.read_blobs(ids);
   for (const auto& [target, id] : fills) {
     auto it = blobs.find(id);
@@ -72,19 +76,17 @@ void use_staged_snapshot(const Repository& repo, ProjectSources& sources) {
     blob_of[entry.path] = entry.blob;
     only.insert(display(repo, entry.path));
   }
-  std::vector<std::string> ids;
-  std::vector<std::pair<std::string*, std::string>> fills;
+  BlobFills fills;
   for (const std::string& path : repo.unstaged_paths()) {
     auto it = blob_of.find(path);
     if (it == blob_of.end()) continue;
-    ids.push_back(it->second);
     fills.emplace_back(&sources.contents[display(repo, path)], it->second);
   }
   std::optional<std::string> head = repo.commit_id("HEAD");
   sources.base_name = head ? "HEAD" : "the empty tree (no commit yet)";
-  apply_changes(repo, repo.changes_since(head, /*cached=*/true), sources, ids, fills);
+  apply_changes(repo, repo.changes_since(head, /*cached=*/true), sources, fills);
   sources.only = std::move(only);
-  read_into(repo, ids, fills);
+  read_into(repo, fills);
 }
 
 void use_changes_since(const Repository& repo, const std::string& ref, ProjectSources& sources) {
@@ -99,10 +101,9 @@ void use_changes_since(const Repository& repo, const std::string& ref, ProjectSo
   sources.base_name = ref + (*base == *ref_id ? "" : " (merge base " + base->substr(0, 10) + ")");
   std::vector<Change> changes = repo.changes_since(base, /*cached=*/false);
   for (const std::string& path : repo.untracked_paths()) changes.push_back(Change{'A', "", path, ""});
-  std::vector<std::string> ids;
-  std::vector<std::pair<std::string*, std::string>> fills;
-  apply_changes(repo, changes, sources, ids, fills);
-  read_into(repo, ids, fills);
+  BlobFills fills;
+  apply_changes(repo, changes, sources, fills);
+  read_into(repo, fills);
 }
 
 }  // namespace ormlint::git
