@@ -1,9 +1,7 @@
 #include "cli/hook_command.h"
 
 #include <CLI/CLI.hpp>
-#include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -11,6 +9,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "core/atomic_write.h"
 #include "core/paths.h"
 #include "core/source_file.h"
 #include "core/subprocess.h"
@@ -88,22 +87,8 @@ void write_hook(const fs::path& hook) {
   std::error_code ec;
   fs::create_directories(hook.parent_path(), ec);
   if (ec) throw HookError("cannot create the hooks folder " + hook.parent_path().string() + ": " + ec.message());
-  fs::path temporary = hook;
-  temporary += ".ormlint-new";
-  fs::remove(temporary, ec);  // a leftover of an interrupted install (our own name; a symlink is not followed)
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << embedded_pre_commit_hook();
-    out.flush();
-    if (!out) throw HookError("cannot write " + temporary.string() + ": " + std::strerror(errno));
-  }
-  fs::permissions(temporary, kHookMode, fs::perm_options::replace, ec);
-  if (!ec) fs::rename(temporary, hook, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(temporary, ignored);
-    throw HookError("cannot install " + hook.string() + ": " + ec.message());
-  }
+  const std::string reason = write_file_atomically(hook, embedded_pre_commit_hook(), kHookMode);
+  if (!reason.empty()) throw HookError("cannot install " + hook.string() + ": " + reason);
 }
 
 int install(const HookArgs& args, const fs::path& hook, const fs::path& dir, std::ostream& out) {

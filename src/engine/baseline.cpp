@@ -1,7 +1,5 @@
 #include "engine/baseline.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -10,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <tuple>
+
+#include "core/atomic_write.h"
 
 namespace ormlint {
 
@@ -269,26 +269,8 @@ void write_baseline(const fs::path& file, const Baseline& baseline) {
   // A symlinked baseline (shared between checkouts) is rewritten where it points; the rename must not replace the
   // link itself.
   const fs::path destination = fs::is_symlink(file, ec) ? fs::weakly_canonical(file, ec) : file;
-  fs::path temporary = destination;
-  temporary += ".tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) throw BaselineError(file.string() + ": cannot write the baseline: " + std::strerror(errno));
-    out << serialize_baseline(baseline);
-    out.flush();
-    if (!out) {
-      const std::string reason = std::strerror(errno);
-      out.close();
-      fs::remove(temporary, ec);
-      throw BaselineError(file.string() + ": cannot write the baseline: " + reason);
-    }
-  }
-  fs::rename(temporary, destination, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(temporary, ignored);
-    throw BaselineError(file.string() + ": cannot write the baseline: " + ec.message());
-  }
+  const std::string reason = write_file_atomically(destination, serialize_baseline(baseline));
+  if (!reason.empty()) throw BaselineError(file.string() + ": cannot write the baseline: " + reason);
 }
 
 Baseline merge_for_write(const Baseline& old_baseline, const Baseline& fresh, const BaselineScope& scope) {
