@@ -1,6 +1,7 @@
 // postgresql-import: a model module (mapped classes, mixins or abstract classes feeding them, a declarative base,
 // or Core Table objects) that imports from sqlalchemy.dialects.postgresql, in any spelling. Revision scripts and
 // plain modules (shared type modules, repositories using postgresql.insert) are left alone.
+#include <algorithm>
 #include <array>
 #include <string>
 #include <string_view>
@@ -16,13 +17,8 @@ constexpr std::array<std::string_view, 2> kDialectModules = {"sqlalchemy.dialect
                                                              "sqlalchemy.dialects.postgres"};
 
 bool is_postgresql_path(std::string_view dotted) {
-  for (std::string_view module : kDialectModules) {
-    if (dotted == module || (dotted.size() > module.size() && dotted.substr(0, module.size()) == module &&
-                             dotted[module.size()] == '.')) {
-      return true;
-    }
-  }
-  return false;
+  return std::any_of(kDialectModules.begin(), kDialectModules.end(),
+                     [&](std::string_view module) { return within_module(dotted, module); });
 }
 
 // What makes a module a model module: it declares what ends up in the mapped schema.

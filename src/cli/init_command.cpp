@@ -36,10 +36,6 @@ constexpr std::string_view kOtherDialects[] = {"sqlalchemy.dialects.mysql", "sql
                                                "sqlalchemy.dialects.mssql", "sqlalchemy.dialects.oracle"};
 constexpr size_t kEvidenceShown = 3;
 
-bool within_module(std::string_view name, std::string_view module) {
-  return name.substr(0, module.size()) == module && (name.size() == module.size() || name[module.size()] == '.');
-}
-
 // File names end up in TOML comments: a newline in one would end the comment and inject settings.
 std::string printable(std::string text) {
   for (char& c : text) {
@@ -76,12 +72,10 @@ DialectUses find_dialect_uses(const fs::path& folder, unsigned jobs, size_t& fil
   Config config;
   config.root = folder;
   std::vector<std::string> errors;  // unreadable files just give no evidence; `ormlint check` reports them
-  // Module names come from display paths, which are relative to the working directory: read "." when it is the
-  // folder, so `app/models.py` is the module app.models.
-  std::error_code ec;
-  const bool in_folder = fs::equivalent(fs::current_path(ec), folder, ec);
-  auto project = load_project({in_folder ? std::string(".") : folder.string()}, config,
-                              jobs ? jobs : default_jobs(), errors);
+  ProjectSources sources;
+  sources.paths = {folder.string()};
+  sources.project_root = folder.string();  // module names relative to it: `app/models.py` is app.models
+  auto project = load_project(sources, config, jobs ? jobs : default_jobs(), errors);
   files_read = project->files().size();
   DialectUses uses;
   for (const auto& file : project->files()) {

@@ -177,4 +177,10 @@ class Project {
 // "sqlalchemy.Column"; dialect submodules collapse to "sqlalchemy.dialects.postgresql.X".
 std::string canonical_name(std::string name);
 
+// Whether a dotted name is `module` itself or a name inside it ("sqlalchemy.dialects.postgresql.JSONB" is within
+// "sqlalchemy.dialects.postgresql"; "sqlalchemy.dialects.postgresql_ext" is not).
+inline bool within_module(std::string_view dotted, std::string_view module) {
+  return dotted.substr(0, module.size()) == module && (dotted.size() == module.size() || dotted[module.size()] == '.');
+}
+
 }  // namespace ormlint
