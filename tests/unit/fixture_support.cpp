@@ -75,10 +75,15 @@ std::vector<Expectation> run_and_collect(const fs::path& path, const Config& con
   options.config = config;
   options.rules = rules;
   RunResult result = run(options);
+  std::vector<Expectation> out = findings_of(result);
+  if (result_out) *result_out = std::move(result);
+  return out;
+}
+
+std::vector<Expectation> findings_of(const RunResult& result) {
   std::vector<Expectation> out;
   for (const auto& d : result.diagnostics) out.push_back(Expectation{normalise(d.path), d.loc.line, d.rule});
   std::sort(out.begin(), out.end());
-  if (result_out) *result_out = std::move(result);
   return out;
 }
 

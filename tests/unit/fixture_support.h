@@ -27,6 +27,9 @@ std::vector<Expectation> read_expectations(const std::filesystem::path& path, co
 std::vector<Expectation> run_and_collect(const std::filesystem::path& path, const Config& config,
                                          const std::vector<const Rule*>& rules, RunResult* result = nullptr);
 
+// A run's findings as expectations (paths normalised as read_expectations does).
+std::vector<Expectation> findings_of(const RunResult& result);
+
 // "" when `expected` and `actual` are the same multiset; otherwise a readable list of missing and extra findings.
 std::string compare(const std::vector<Expectation>& expected, const std::vector<Expectation>& actual,
                     const RunResult* result = nullptr);

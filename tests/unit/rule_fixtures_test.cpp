@@ -3,10 +3,13 @@
 // lines marked `# expect: <rule-name>`. Missing and extra findings both fail.
 // A folder case with an ormlint.toml runs the rules that configuration selects too, as `ormlint check` would:
 // rules about other rules' findings (unused-suppression) need them. Only the rule under test's findings count.
+// A .change case is a git change as text (tests/unit/change_support.h: `# file: P (HEAD)` blocks hold the base
+// versions): the git-aware rules' cases; it is written to a temporary folder and run against its base.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 
+#include "change_support.h"
 #include "engine/rule.h"
 #include "fixture_support.h"
 
@@ -46,17 +49,42 @@ std::vector<Expectation> only_rule(std::vector<Expectation> found, const std::st
   return found;
 }
 
+// A .change case: the expected findings (`# expect:` in the current files) and the actual ones.
+struct ChangeCase {
+  std::vector<Expectation> expected, actual;
+  RunResult result;
+};
+
+ChangeCase run_change_case(const fs::path& case_path, const Rule* rule) {
+  TempDir dir;
+  const WrittenChange change = write_change(dir.path(), read_file(case_path), "change.py");
+  ChangeCase out;
+  out.expected = read_expectations(dir.path(), rule->info().name);
+  out.result = run_change(dir.path(), change, {rule});
+  out.actual = only_rule(findings_of(out.result), rule->info().name);
+  return out;
+}
+
+// Every case's expected findings: `# expect:` lines in .py files and folders, and in .change cases' current files.
+std::vector<Expectation> all_expectations(const fs::path& dir, const Rule* rule) {
+  std::vector<Expectation> out = read_expectations(dir, rule->info().name);
+  for (const fs::path& case_path : sorted_entries(dir)) {
+    if (case_path.extension() != ".change") continue;
+    auto expected = run_change_case(case_path, rule).expected;
+    out.insert(out.end(), expected.begin(), expected.end());
+  }
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("every rule has fixtures with at least one expected finding", "[fixtures]") {
   for (const Rule* rule : all_rules()) {
     const std::string& name = rule->info().name;
-    // Fixtures have no base commit, so git-aware rules cannot fire in them: git_rules_test.cpp covers those.
-    if (rule->info().git_aware) continue;
     fs::path dir = source_dir() / "fixtures" / "rules" / name;
     INFO("rule " << name << ": expected fixtures in " << dir);
     REQUIRE(fs::is_directory(dir));
-    CHECK_FALSE(read_expectations(dir, name).empty());
+    CHECK_FALSE(all_expectations(dir, rule).empty());
   }
 }
 
@@ -68,6 +96,12 @@ TEST_CASE("rule fixtures report exactly the expected lines", "[fixtures]") {
     INFO("fixtures folder " << rule_dir << " names no rule");
     REQUIRE(rule != nullptr);
     for (const fs::path& case_path : sorted_entries(rule_dir)) {
+      if (case_path.extension() == ".change") {
+        ChangeCase change = run_change_case(case_path, rule);
+        INFO("case " << case_path.lexically_relative(source_dir()).string());
+        CHECK(compare(change.expected, change.actual, &change.result) == "");
+        continue;
+      }
       if (case_path.extension() != ".py" && !fs::is_directory(case_path)) continue;
       RunResult result;
       const Config config = case_config(case_path);
