@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <cerrno>
 #include <nlohmann/json.hpp>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iomanip>
@@ -42,6 +43,8 @@ struct CheckArgs {
   bool exit_zero = false;
   std::string color = "auto";
   std::string fail_level;
+  bool no_cache = false;
+  std::string cache_dir;  // --cache-dir
   SourceArgs sources;  // --staged, --changed-since, --stdin-filename (paths stay above)
   BaselineArgs baseline;  // --write-baseline[=FILE], --baseline, --no-baseline, --show-stale
 };
@@ -89,6 +92,17 @@ Config effective_config(const CheckArgs& args) {
   return config;
 }
 
+// Where the facts cache lives, as ruff finds its own: --cache-dir, then ORMLINT_CACHE_DIR, then `cache-dir` in the
+// configuration, else .ormlint_cache in the project folder. None with --no-cache (or ORMLINT_NO_CACHE set).
+std::optional<fs::path> cache_folder(const CheckArgs& args, const Config& config, const ProjectSources& sources) {
+  const char* no_cache = std::getenv("ORMLINT_NO_CACHE");
+  if (args.no_cache || (no_cache && *no_cache)) return std::nullopt;
+  if (!args.cache_dir.empty()) return fs::path(args.cache_dir);
+  if (const char* env = std::getenv("ORMLINT_CACHE_DIR"); env && *env) return fs::path(env);
+  if (config.cache_dir) return *config.cache_dir;
+  return (sources.project_root ? fs::path(*sources.project_root) : config.root) / ".ormlint_cache";
+}
+
 int run_check(const CheckArgs& args) {
   Config config;
   std::vector<const Rule*> rules;
@@ -112,6 +126,7 @@ int run_check(const CheckArgs& args) {
     std::cerr << "ormlint: error: " << e.what() << "\n";
     return kExitError;
   }
+  options.cache_folder = cache_folder(args, config, options);
   options.jobs = args.jobs;
   options.config = config;
   options.rules = rules;
@@ -155,6 +170,7 @@ int run_check(const CheckArgs& args) {
   if (args.format != "terminal" || !args.output.empty()) {
     for (const auto& error : result.errors) std::cerr << "ormlint: error: " << error << "\n";
   }
+  for (const auto& warning : result.warnings) std::cerr << "ormlint: warning: " << warning << "\n";
   if (!result.errors.empty()) return kExitError;
   if (args.exit_zero) return kExitClean;
   for (const auto& d : result.diagnostics) {
@@ -235,6 +251,8 @@ int main(int argc, char** argv) {
   check_cmd->add_option("--config", check.config_file, "Use this config file instead of searching for one");
   check_cmd->add_option("-j,--jobs", check.jobs, "Worker threads (default: all cores)")->check(CLI::Range(1u, 1024u));
   check_cmd->add_flag("--exit-zero", check.exit_zero, "Exit 0 even when there are findings");
+  check_cmd->add_flag("--no-cache", check.no_cache, "Parse every file, without reading or writing the facts cache");
+  check_cmd->add_option("--cache-dir", check.cache_dir, "The facts cache folder (default: .ormlint_cache in the project)");
   check_cmd->add_option("--color", check.color, "Colour the terminal output")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   auto* staged = check_cmd->add_flag("--staged", check.sources.staged,

@@ -75,7 +75,7 @@ const std::vector<std::string_view>& valid_keys() {
   static const std::vector<std::string_view> keys = {"profile",  "select",           "extend-select",
                                                      "ignore",   "per-file-ignores", "exclude",
                                                      "severity", "fail-level",       "require-suppression-reason",
-                                                     "baseline"};
+                                                     "baseline", "cache-dir"};
   return keys;
 }
 
@@ -158,6 +158,10 @@ class ConfigReader {
         config_.require_suppression_reason = flag->get();
       } else if (name == "baseline") {
         read_baseline(value, line);
+      } else if (name == "cache-dir") {
+        const auto* text = value.as_string();
+        if (!text || text->get().empty()) fail(line, "\"cache-dir\" must be a non-empty string (a folder path)");
+        config_.cache_dir = (config_.root / text->get()).lexically_normal();
       } else if (const Rule* rule = find_rule(name); rule && value.is_table()) {
         read_rule_settings(*rule, *value.as_table(), line);
       } else if (!in_pyproject && name == "tool") {

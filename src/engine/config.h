@@ -42,6 +42,8 @@ struct Config {
   bool require_suppression_reason = false;   // turns on suppression-without-reason
   // `baseline = "..."`: the baseline file (resolved against `root`); unset: <root>/.ormlint-baseline.json if present.
   std::optional<std::filesystem::path> baseline;
+  // `cache-dir = "..."`: the facts cache folder (resolved against `root`); unset: .ormlint_cache in the project folder.
+  std::optional<std::filesystem::path> cache_dir;
   // `[tool.ormlint.<rule-name>]` tables: rule name -> setting -> value (validated against RuleInfo::settings).
   std::map<std::string, std::map<std::string, std::string>> rule_settings;
 };

@@ -15,7 +15,7 @@ namespace {
 // Folders that hold no code of the project's own: VCS data, virtualenvs, caches, dependencies, build output.
 const std::set<std::string, std::less<>> kSkippedFolders = {
     ".git", ".hg", ".svn", ".venv", "venv", ".env", "env", "node_modules", "__pycache__", ".tox", ".nox",
-    ".mypy_cache", ".pytest_cache", ".ruff_cache", "build", "dist", "site-packages", ".eggs", "_build", ".direnv"};
+    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".ormlint_cache", "build", "dist", "site-packages", ".eggs", "_build", ".direnv"};
 
 bool is_skipped_folder(const fs::path& dir) {
   std::string name = dir.filename().string();

@@ -12,6 +12,7 @@
 #include "core/source_file.h"
 #include "core/syntax_tree.h"
 #include "engine/discovery.h"
+#include "engine/facts_cache.h"
 #include "engine/rule.h"
 #include "engine/suppression.h"
 #include "facts/code_tokens.h"
@@ -46,10 +47,35 @@ std::optional<SyntaxProblem> decoding_problem(const SourceFile& source) {
   return std::nullopt;
 }
 
-// Reads (or takes `content`), parses and builds the facts of one file. Returns null (and sets error) when it
-// cannot be read. When `tokens` is given it receives the file's code tokens (for comparing with a base version).
+// Parses `source` and builds its facts. When `tokens` is given it receives the file's code tokens (for comparing
+// with a base version).
+FileFacts parse_file(const SourceFile& source, const std::string& module_key, bool is_package,
+                     std::vector<CodeToken>* tokens) {
+  FileFacts result;
+  result.syntax_problem = decoding_problem(source);
+  if (result.syntax_problem) return result;
+  TreeHandle tree = thread_parser().parse(source.text(), kParseTimeoutMicros);
+  if (!tree) {
+    result.syntax_problem = SyntaxProblem{source.locate(0, 0), "the parser gave up on this file (too complex)"};
+    return result;
+  }
+  TSNode root = ts_tree_root_node(tree.get());
+  result.syntax_problem = find_syntax_problem(root, source);
+  // A file that does not parse contributes no facts — half a tree would only produce confusing findings — but
+  // its comments still count, so `# ormlint: skip-file` and line suppressions work on it too.
+  if (!result.syntax_problem) {
+    result.facts = build_module_facts(root, source, module_key, is_package);
+  } else {
+    result.facts.comments = collect_comments(root, source);
+  }
+  if (tokens) *tokens = code_tokens(root, source);
+  return result;
+}
+
+// Reads (or takes `content`) one file and gives it its facts: from `cache` when it holds them for these very
+// bytes, else parsed (and then stored in `cache`). Returns null (and sets error) when it cannot be read.
 std::unique_ptr<ProjectFile> load_file(const DiscoveredFile& found, const std::string* content, std::string& error,
-                                       std::vector<CodeToken>* tokens = nullptr) {
+                                       FactsCache* cache, std::vector<CodeToken>* tokens = nullptr) {
   std::optional<std::string> bytes = content ? std::optional<std::string>(*content) : read_file_bytes(found.path, error);
   if (!bytes) return nullptr;
   if (bytes->size() > kMaxFileBytes) {
@@ -60,23 +86,18 @@ std::unique_ptr<ProjectFile> load_file(const DiscoveredFile& found, const std::s
   bool is_package = found.path.stem() == "__init__";
   auto file = std::make_unique<ProjectFile>(SourceFile(found.path, found.display_path, std::move(*bytes)), key,
                                             is_package);
-  file->syntax_problem = decoding_problem(file->source);
-  if (file->syntax_problem) return file;
-  TreeHandle tree = thread_parser().parse(file->source.text(), kParseTimeoutMicros);
-  if (!tree) {
-    file->syntax_problem = SyntaxProblem{file->source.locate(0, 0), "the parser gave up on this file (too complex)"};
-    return file;
+  std::optional<FactsKey> cache_key;
+  std::optional<FileFacts> facts;
+  if (cache) {
+    cache_key = FactsKey::of(file->source.text(), key, is_package);
+    if (!tokens) facts = cache->find(*cache_key);  // the tokens need a syntax tree
   }
-  TSNode root = ts_tree_root_node(tree.get());
-  file->syntax_problem = find_syntax_problem(root, file->source);
-  // A file that does not parse contributes no facts — half a tree would only produce confusing findings — but
-  // its comments still count, so `# ormlint: skip-file` and line suppressions work on it too.
-  if (!file->syntax_problem) {
-    file->facts = build_module_facts(root, file->source, key, is_package);
-  } else {
-    file->facts.comments = collect_comments(root, file->source);
+  if (!facts) {
+    facts = parse_file(file->source, key, is_package, tokens);
+    if (cache) cache->store(std::move(*cache_key), *facts);
   }
-  if (tokens) *tokens = code_tokens(root, file->source);
+  file->facts = std::move(facts->facts);
+  file->syntax_problem = std::move(facts->syntax_problem);
   return file;
 }
 
@@ -128,7 +149,7 @@ const std::string* content_for(const ProjectSources& sources, const std::string&
 // Parses the base versions of changed files and records, on each, how it changed. Returns the deleted files.
 std::vector<std::unique_ptr<const ProjectFile>> attach_base_versions(
     const ProjectSources& sources, std::vector<std::unique_ptr<ProjectFile>>& files,
-    std::vector<std::vector<CodeToken>>& tokens, unsigned jobs) {
+    std::vector<std::vector<CodeToken>>& tokens, unsigned jobs, FactsCache* cache) {
   std::unordered_map<std::string, size_t> file_index;
   for (size_t i = 0; i < files.size(); ++i) file_index[files[i]->path()] = i;
   const auto& versions = sources.base_versions;
@@ -138,7 +159,8 @@ std::vector<std::unique_ptr<const ProjectFile>> attach_base_versions(
     const BaseVersion& version = versions[i];
     if (!version.content) return;
     std::string error;
-    base[i] = load_file(DiscoveredFile{version.base_path, version.base_path, {}}, &*version.content, error, &base_tokens[i]);
+    base[i] = load_file(DiscoveredFile{version.base_path, version.base_path, {}}, &*version.content, error, cache,
+                        &base_tokens[i]);
   });
   std::vector<std::unique_ptr<const ProjectFile>> deleted;
   for (size_t i = 0; i < versions.size(); ++i) {
@@ -229,7 +251,7 @@ void check_suppressions(const Project& project, const RunOptions& options, Filte
 }  // namespace
 
 std::unique_ptr<Project> load_project(const ProjectSources& sources, const Config& config, unsigned jobs,
-                                      std::vector<std::string>& errors) {
+                                      std::vector<std::string>& errors, std::vector<std::string>* warnings) {
   const std::vector<std::string> paths = sources.paths.empty() ? std::vector<std::string>{"."} : sources.paths;
   Discovery discovery = discover_files(paths, config);
   errors = std::move(discovery.errors);
@@ -239,13 +261,17 @@ std::unique_ptr<Project> load_project(const ProjectSources& sources, const Confi
   for (const auto& version : sources.base_versions) {
     if (!version.path.empty()) with_base.insert(version.path);
   }
-  // Read + parse + per-file facts, in parallel: each file is read once and parsed once.
+  std::optional<FactsCache> cache;
+  if (sources.cache_folder) cache.emplace(*sources.cache_folder, sources.project_root.value_or(config.root.string()));
+  FactsCache* cache_ptr = cache ? &*cache : nullptr;
+  // Read + parse + per-file facts, in parallel: each file is read once and parsed once (or not at all, when the
+  // cache holds its facts).
   std::vector<std::unique_ptr<ProjectFile>> loaded(found.size());
   std::vector<std::string> load_errors(found.size());
   std::vector<std::vector<CodeToken>> tokens(found.size());
   parallel_for(found.size(), jobs, [&](size_t i) {
     const std::string& display = found[i].display_path;
-    loaded[i] = load_file(found[i], content_for(sources, display), load_errors[i],
+    loaded[i] = load_file(found[i], content_for(sources, display), load_errors[i], cache_ptr,
                           with_base.count(display) ? &tokens[i] : nullptr);
     if (loaded[i] && sources.report_scope) loaded[i]->report = in_scope(display, *sources.report_scope);
   });
@@ -263,7 +289,11 @@ std::unique_ptr<Project> load_project(const ProjectSources& sources, const Confi
   if (sources.base_name) {
     base = std::make_unique<BaseSnapshot>();
     base->name = *sources.base_name;
-    base->deleted_files = attach_base_versions(sources, files, file_tokens, jobs);
+    base->deleted_files = attach_base_versions(sources, files, file_tokens, jobs, cache_ptr);
+  }
+  if (cache) {
+    std::string problem = cache->save();
+    if (!problem.empty() && warnings) warnings->push_back("cannot write the facts cache " + problem);
   }
   std::vector<ScriptLocation> script_locations;
   for (const auto& config_file : find_alembic_configs(paths)) {
@@ -282,7 +312,7 @@ std::unique_ptr<Project> load_project(const std::vector<std::string>& paths, con
 RunResult run(const RunOptions& options) {
   RunResult result;
   unsigned jobs = options.jobs ? options.jobs : default_jobs();
-  auto project_ptr = load_project(options, options.config, jobs, result.errors);
+  auto project_ptr = load_project(options, options.config, jobs, result.errors, &result.warnings);
   const Project& project = *project_ptr;
   result.files_checked = std::count_if(project.files().begin(), project.files().end(),
                                        [](const auto& file) { return file->report; });

@@ -1,6 +1,7 @@
 // The run: discover files, read and parse each once on a thread pool, build the project model, run the active
 // rules, then filter (suppressions, per-file ignores, severities) and sort.
 #pragma once
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -37,6 +38,8 @@ struct ProjectSources {
   // When set, findings are shown only for files within these (display paths of files or folders); the others
   // are read as context (bases, the revision graph, the foreign-key graph).
   std::optional<std::vector<std::string>> report_scope;
+  // Where the facts cache lives (engine/facts_cache.h); unset: no cache, every file is parsed.
+  std::optional<std::filesystem::path> cache_folder;
   // Git-aware runs: the base commit's name and every changed file's base version.
   std::optional<std::string> base_name;
   std::vector<BaseVersion> base_versions;
@@ -52,6 +55,7 @@ struct RunResult {
   std::vector<Diagnostic> diagnostics;  // sorted
   size_t files_checked = 0;  // files whose findings are shown
   std::vector<std::string> errors;  // files that could not be read, with the reason ("path: Permission denied")
+  std::vector<std::string> warnings;  // problems that do not change the findings (the facts cache not written)
   size_t baseline_hidden = 0;  // known findings the baseline matched and left out of `diagnostics` (engine/baseline.h)
 };
 
@@ -59,9 +63,10 @@ RunResult run(const RunOptions& options);
 
 class Project;
 // Discovers, reads and parses the files and builds the project model, without running rules.
-// Files that cannot be read are left out and named in `errors`.
+// Files that cannot be read are left out and named in `errors`; `warnings` receives what does not change the
+// project (a facts cache that could not be written).
 std::unique_ptr<Project> load_project(const ProjectSources& sources, const Config& config, unsigned jobs,
-                                      std::vector<std::string>& errors);
+                                      std::vector<std::string>& errors, std::vector<std::string>* warnings = nullptr);
 std::unique_ptr<Project> load_project(const std::vector<std::string>& paths, const Config& config, unsigned jobs,
                                       std::vector<std::string>& errors);
 

@@ -1,0 +1,144 @@
+#include "engine/facts_cache.h"
+
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+#include "core/atomic_write.h"
+#include "core/binary_codec.h"
+#include "core/source_file.h"
+
+namespace ormlint {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view kMagic = "ormlint facts cache\n";
+constexpr uint32_t kKeepRuns = 10;  // an entry no run used for this many cache writes is dropped
+
+uint64_t hash_bytes(std::string_view bytes) { return std::hash<std::string_view>{}(bytes); }
+
+std::string hex(uint64_t value) {
+  std::ostringstream out;
+  out << std::hex << value;
+  return out.str();
+}
+
+// What the cache file holds after its magic, layout id and checksum.
+struct CacheContents {
+  uint32_t generation = 0;
+  std::vector<CachedFacts> entries;
+};
+
+}  // namespace
+
+template <class A, Is<FactsKey> S>
+void describe(A& a, S& x) {
+  a(x.content_hash, x.content_size, x.module_key, x.is_package);
+}
+template <class A, Is<CachedFacts> S>
+void describe(A& a, S& x) {
+  a(x.key, x.last_used, x.bytes);
+}
+template <class A, Is<CacheContents> S>
+void describe(A& a, S& x) {
+  a(x.generation, x.entries);
+}
+
+FactsKey FactsKey::of(std::string_view content, std::string module_key, bool is_package) {
+  return FactsKey{hash_bytes(content), content.size(), std::move(module_key), is_package};
+}
+
+size_t FactsCache::KeyHash::operator()(const FactsKey& key) const {
+  return key.content_hash ^ (std::hash<std::string>{}(key.module_key) * 31) ^ key.is_package;
+}
+
+FactsCache::FactsCache(fs::path folder, const fs::path& project_folder) : folder_(std::move(folder)) {
+  std::error_code ec;
+  fs::path project = fs::weakly_canonical(fs::absolute(project_folder, ec), ec);
+  file_ = folder_ / ("facts-" + hex(hash_bytes(project.string())) + ".bin");
+
+  std::string error;
+  std::optional<std::string> bytes = read_file_bytes(file_, error);
+  if (!bytes) return;  // no cache yet (or unreadable): a cold run
+  // magic, layout id, checksum of the rest, the rest
+  std::string_view view(*bytes);
+  if (view.substr(0, kMagic.size()) != kMagic) return;
+  view.remove_prefix(kMagic.size());
+  try {
+    BinaryReader header(view);
+    std::string layout;
+    uint64_t checksum = 0;
+    header(layout);
+    if (layout != facts_layout_id()) return;  // written by another build: its facts may be laid out differently
+    header(checksum);
+    std::string_view rest = view.substr(view.size() - header.remaining());
+    if (hash_bytes(rest) != checksum) return;  // damaged
+    CacheContents contents;
+    BinaryReader reader(rest);
+    reader(contents);
+    generation_ = contents.generation + 1;
+    for (auto& entry : contents.entries) {
+      FactsKey key = entry.key;
+      entries_.emplace(std::move(key), std::move(entry));
+    }
+  } catch (const BinaryDecodeError&) {
+    entries_.clear();
+    generation_ = 1;
+  }
+}
+
+std::optional<FileFacts> FactsCache::find(const FactsKey& key) {
+  const std::string* bytes = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(key);
+    if (it == entries_.end()) return std::nullopt;
+    it->second.last_used = generation_;
+    bytes = &it->second.bytes;  // entries are never replaced or erased before save(): the string stays put
+  }
+  try {
+    return decode_facts(*bytes);
+  } catch (const FactsDecodeError&) {
+    return std::nullopt;  // the checksum matched, yet the bytes do not decode: rebuild this file's facts
+  }
+}
+
+void FactsCache::store(FactsKey key, const FileFacts& facts) {
+  std::string bytes = encode_facts(facts);
+  std::lock_guard lock(mutex_);
+  CachedFacts entry{key, generation_, std::move(bytes)};
+  if (entries_.try_emplace(std::move(key), std::move(entry)).second) changed_ = true;
+}
+
+std::string FactsCache::save() {
+  if (!changed_) return "";
+  CacheContents contents{generation_, {}};
+  for (auto& [key, entry] : entries_) {
+    if (entry.last_used + kKeepRuns >= generation_) contents.entries.push_back(std::move(entry));
+  }
+  entries_.clear();
+  BinaryWriter body;
+  body(contents);
+  std::string rest = body.take();
+  BinaryWriter header;
+  header(std::string(facts_layout_id()), hash_bytes(rest));
+
+  std::error_code ec;
+  fs::create_directories(folder_, ec);
+  if (ec) return folder_.string() + ": " + ec.message();
+  // Like ruff's cache folder: git ignores it by itself, and backup tools know it holds nothing to keep.
+  for (const auto& [name, text] :
+       {std::pair<const char*, std::string_view>{".gitignore", "# Created by ormlint.\n*\n"},
+        {"CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n# ormlint's facts cache.\n"}}) {
+    if (!fs::exists(folder_ / name, ec)) write_file_atomically(folder_ / name, text);
+  }
+  std::string content(kMagic);
+  content += header.take();
+  content += rest;
+  std::string reason = write_file_atomically(file_, content);
+  return reason.empty() ? "" : file_.string() + ": " + reason;
+}
+
+}  // namespace ormlint

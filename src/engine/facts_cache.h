@@ -1,0 +1,65 @@
+// The facts cache: what parsing a file gave (its facts and first syntax problem), kept between runs so that an
+// unchanged file is not parsed again — the git hook and the editor re-check a whole project for one changed file.
+// Like ruff's cache: one file per project in a cache folder (default `.ormlint_cache/` in the project folder,
+// which git is told to ignore), never inside the user's own files. Entries are keyed by the file's content (a
+// hash and the size), its module name and package flag — everything building facts depends on — so a stale entry
+// can never be used; entries not used for a few runs are dropped. A missing, unreadable, damaged or foreign cache
+// file is simply a cold cache; failing to write one is a warning, never a failed run.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "facts/facts_codec.h"
+
+namespace ormlint {
+
+struct FactsKey {
+  uint64_t content_hash = 0;
+  uint64_t content_size = 0;
+  std::string module_key;
+  bool is_package = false;
+
+  static FactsKey of(std::string_view content, std::string module_key, bool is_package);
+  bool operator==(const FactsKey&) const = default;
+};
+
+struct CachedFacts {
+  FactsKey key;
+  uint32_t last_used = 0;  // the cache generation of the run that last used it
+  std::string bytes;       // encode_facts()
+};
+
+class FactsCache {
+ public:
+  // Reads `<folder>/facts-<id>.bin` for the project in `project_folder`; a missing or unusable file gives an
+  // empty cache.
+  FactsCache(std::filesystem::path folder, const std::filesystem::path& project_folder);
+
+  // Thread-safe. The facts stored for this key, or nullopt; marks the entry as used by this run.
+  std::optional<FileFacts> find(const FactsKey& key);
+  // Thread-safe. Records freshly built facts.
+  void store(FactsKey key, const FileFacts& facts);
+  // Writes the cache file back when this run changed it. Returns "" or why it could not (for a warning).
+  std::string save();
+
+  const std::filesystem::path& file() const { return file_; }
+
+ private:
+  struct KeyHash {
+    size_t operator()(const FactsKey& key) const;
+  };
+  std::filesystem::path folder_;
+  std::filesystem::path file_;
+  uint32_t generation_ = 1;  // this run's
+  std::mutex mutex_;
+  std::unordered_map<FactsKey, CachedFacts, KeyHash> entries_;
+  bool changed_ = false;
+};
+
+}  // namespace ormlint

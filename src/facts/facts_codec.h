@@ -1,0 +1,33 @@
+// A file's facts as bytes and back, for the facts cache (engine/facts_cache.h): what building them from a syntax
+// tree gives, so that an unchanged file need not be parsed again. Compact, versioned by the caller, and decoded
+// defensively — a cache file is outside ormlint's control, so bad bytes are an error, never a crash.
+#pragma once
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "facts/module_facts.h"
+#include "facts/syntax_problem.h"
+
+namespace ormlint {
+
+// Everything loading a file derives from its bytes (besides the bytes themselves).
+struct FileFacts {
+  ModuleFacts facts;  // names not yet resolved (Expr::resolved empty)
+  std::optional<SyntaxProblem> syntax_problem;
+};
+
+struct FactsDecodeError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+std::string encode_facts(const FileFacts& facts);
+// Throws FactsDecodeError when `bytes` are not what encode_facts wrote.
+FileFacts decode_facts(std::string_view bytes);
+
+// Identifies the layout encode_facts writes: it changes whenever this build's facts may be laid out differently
+// (another ormlint version, or any rebuild of the codec, which every change to the facts' headers causes).
+std::string_view facts_layout_id();
+
+}  // namespace ormlint
