@@ -131,6 +131,9 @@ int run_check(const CheckArgs& args) {
   options.config = config;
   options.rules = rules;
   RunResult result = run(options);
+  // The project model is millions of small allocations: the process exit reclaims them at once, where freeing
+  // them one by one would cost a git hook run a sixth of its time. Deliberately never freed.
+  static_cast<void>(result.project.release());
   // Baselines (cli/check_baseline.h): write one and stop, or hide the findings it records.
   const BaselineStep baseline = apply_baseline_args(args.baseline, config, options, rules, result, std::cout, std::cerr);
   if (baseline.exit_code) return *baseline.exit_code;

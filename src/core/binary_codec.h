@@ -4,6 +4,7 @@
 // Reading is defensive: the bytes may come from a damaged file, so anything unexpected throws BinaryDecodeError
 // (never an out-of-range read, a huge allocation or unbounded recursion).
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <map>
@@ -80,7 +81,7 @@ class BinaryWriter {
     } else if constexpr (std::is_integral_v<T>) {
       // Signed values are stored plus one, so that -1 ("none") is one byte.
       put_number(static_cast<uint64_t>(static_cast<int64_t>(value) + (std::is_signed_v<T> ? 1 : 0)));
-    } else if constexpr (std::is_same_v<T, std::string>) {
+    } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view>) {
       put_number(value.size());
       out_.append(value);
     } else if constexpr (IsUniquePtr<T>::value || IsOptional<T>::value) {
@@ -113,6 +114,7 @@ class BinaryReader {
 
  private:
   static constexpr int kMaxNesting = 1000;  // structs within structs (expressions nest)
+  static constexpr size_t kMaxReserve = 1024;  // items reserved ahead of reading them
 
   [[noreturn]] static void fail(const char* what) { throw BinaryDecodeError(what); }
 
@@ -161,9 +163,10 @@ class BinaryReader {
       value = static_cast<T>(raw);
     } else if constexpr (std::is_integral_v<T>) {
       value = get_integer<T>();
-    } else if constexpr (std::is_same_v<T, std::string>) {
+    } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view>) {
+      // A string_view points into the bytes being read: they must outlive it.
       size_t size = get_count();
-      value.assign(in_.substr(pos_, size));
+      value = in_.substr(pos_, size);
       pos_ += size;
     } else if constexpr (IsUniquePtr<T>::value) {
       bool present = false;
@@ -174,8 +177,10 @@ class BinaryReader {
       get(present);
       if (present) get(value.emplace());
     } else if constexpr (IsVector<T>::value) {
-      // Grown item by item, not resized up front: a damaged count must not allocate much.
-      for (size_t count = get_count(); count > 0; --count) get(value.emplace_back());
+      // Reserved up to a bound, then grown: a damaged count must not allocate much.
+      size_t count = get_count();
+      value.reserve(std::min<size_t>(count, kMaxReserve));
+      for (; count > 0; --count) get(value.emplace_back());
     } else if constexpr (IsStringSet<T>::value) {
       for (size_t count = get_count(); count > 0; --count) {
         std::string key;

@@ -309,6 +309,8 @@ std::unique_ptr<Project> load_project(const std::vector<std::string>& paths, con
   return load_project(sources, config, jobs, errors);
 }
 
+void ProjectDeleter::operator()(const Project* project) const { std::default_delete<const Project>()(project); }
+
 RunResult run(const RunOptions& options) {
   RunResult result;
   unsigned jobs = options.jobs ? options.jobs : default_jobs();
@@ -359,6 +361,7 @@ RunResult run(const RunOptions& options) {
                                        [](const Diagnostic& a, const Diagnostic& b) { return !(a < b) && !(b < a); }),
                            result.diagnostics.end());
   std::sort(result.errors.begin(), result.errors.end());
+  result.project.reset(project_ptr.release());
   return result;
 }
 

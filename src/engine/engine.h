@@ -51,17 +51,24 @@ struct RunOptions : ProjectSources {
   std::vector<const Rule*> rules;  // the active rule set
 };
 
+class Project;
+// Lets RunResult own a Project where Project is an incomplete type.
+struct ProjectDeleter {
+  void operator()(const Project* project) const;
+};
+
 struct RunResult {
   std::vector<Diagnostic> diagnostics;  // sorted
   size_t files_checked = 0;  // files whose findings are shown
   std::vector<std::string> errors;  // files that could not be read, with the reason ("path: Permission denied")
   std::vector<std::string> warnings;  // problems that do not change the findings (the facts cache not written)
+  // The project model the run built (for callers that look further; the CLI leaves it to the process exit).
+  std::unique_ptr<const Project, ProjectDeleter> project;
   size_t baseline_hidden = 0;  // known findings the baseline matched and left out of `diagnostics` (engine/baseline.h)
 };
 
 RunResult run(const RunOptions& options);
 
-class Project;
 // Discovers, reads and parses the files and builds the project model, without running rules.
 // Files that cannot be read are left out and named in `errors`; `warnings` receives what does not change the
 // project (a facts cache that could not be written).

@@ -56,14 +56,15 @@ size_t FactsCache::KeyHash::operator()(const FactsKey& key) const {
 
 FactsCache::FactsCache(fs::path folder, const fs::path& project_folder) : folder_(std::move(folder)) {
   std::error_code ec;
-  fs::path project = fs::weakly_canonical(fs::absolute(project_folder, ec), ec);
+  fs::path project = fs::weakly_canonical(fs::absolute(project_folder, ec).lexically_normal(), ec);
   file_ = folder_ / ("facts-" + hex(hash_bytes(project.string())) + ".bin");
 
   std::string error;
   std::optional<std::string> bytes = read_file_bytes(file_, error);
   if (!bytes) return;  // no cache yet (or unreadable): a cold run
+  file_bytes_ = std::move(*bytes);
   // magic, layout id, checksum of the rest, the rest
-  std::string_view view(*bytes);
+  std::string_view view(file_bytes_);
   if (view.substr(0, kMagic.size()) != kMagic) return;
   view.remove_prefix(kMagic.size());
   try {
@@ -90,25 +91,25 @@ FactsCache::FactsCache(fs::path folder, const fs::path& project_folder) : folder
 }
 
 std::optional<FileFacts> FactsCache::find(const FactsKey& key) {
-  const std::string* bytes = nullptr;
+  std::string_view bytes;
   {
     std::lock_guard lock(mutex_);
     auto it = entries_.find(key);
     if (it == entries_.end()) return std::nullopt;
     it->second.last_used = generation_;
-    bytes = &it->second.bytes;  // entries are never replaced or erased before save(): the string stays put
+    bytes = it->second.bytes;  // entries are never replaced or erased before save(): the bytes stay put
   }
   try {
-    return decode_facts(*bytes);
+    return decode_facts(bytes);
   } catch (const FactsDecodeError&) {
     return std::nullopt;  // the checksum matched, yet the bytes do not decode: rebuild this file's facts
   }
 }
 
 void FactsCache::store(FactsKey key, const FileFacts& facts) {
-  std::string bytes = encode_facts(facts);
+  auto bytes = std::make_unique<const std::string>(encode_facts(facts));
   std::lock_guard lock(mutex_);
-  CachedFacts entry{key, generation_, std::move(bytes)};
+  CachedFacts entry{key, generation_, *bytes, std::move(bytes)};
   if (entries_.try_emplace(std::move(key), std::move(entry)).second) changed_ = true;
 }
 

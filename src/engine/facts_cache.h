@@ -8,6 +8,7 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -32,7 +33,8 @@ struct FactsKey {
 struct CachedFacts {
   FactsKey key;
   uint32_t last_used = 0;  // the cache generation of the run that last used it
-  std::string bytes;       // encode_facts()
+  std::string_view bytes;  // encode_facts(): into the cache file read, or into `owned`
+  std::unique_ptr<const std::string> owned;  // the bytes of facts built by this run
 };
 
 class FactsCache {
@@ -56,6 +58,7 @@ class FactsCache {
   };
   std::filesystem::path folder_;
   std::filesystem::path file_;
+  std::string file_bytes_;  // the cache file as read: the entries' bytes point into it
   uint32_t generation_ = 1;  // this run's
   std::mutex mutex_;
   std::unordered_map<FactsKey, CachedFacts, KeyHash> entries_;

@@ -61,11 +61,15 @@ std::string canonical_name(std::string name) {
     if (replace_prefix(name, from, to)) break;
   }
   // The old declarative extension re-exports the ORM's declarative API.
-  for (std::string_view moved : {"declarative_base", "declared_attr", "as_declarative", "DeclarativeMeta"}) {
-    std::string old_name = "sqlalchemy.ext.declarative." + std::string(moved);
-    if (name == old_name || starts_with(name, old_name + "(") || starts_with(name, old_name + ".")) {
-      name = "sqlalchemy.orm." + name.substr(std::string_view("sqlalchemy.ext.declarative.").size());
-      break;
+  constexpr std::string_view kOldDeclarative = "sqlalchemy.ext.declarative.";
+  if (starts_with(name, kOldDeclarative)) {
+    std::string_view rest = std::string_view(name).substr(kOldDeclarative.size());
+    for (std::string_view moved : {"declarative_base", "declared_attr", "as_declarative", "DeclarativeMeta"}) {
+      if (rest.substr(0, moved.size()) != moved) continue;
+      if (rest.size() == moved.size() || rest[moved.size()] == '(' || rest[moved.size()] == '.') {
+        name = "sqlalchemy.orm." + std::string(rest);
+        break;
+      }
     }
   }
   if (starts_with(name, "sqlalchemy.dialects.postgresql.")) {

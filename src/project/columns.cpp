@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "project/project.h"
 
@@ -253,10 +254,19 @@ void Project::collect_columns() {
     }
   }
 
-  std::stable_sort(columns_.begin(), columns_.end(), [](const ColumnInfo& a, const ColumnInfo& b) {
-    if (a.file->path() != b.file->path()) return a.file->path() < b.file->path();
-    return a.loc.start_byte < b.loc.start_byte;
-  });
+  // By file (files_ is sorted by path: compare positions, not paths), then by place in the file.
+  std::unordered_map<const ProjectFile*, size_t> file_rank;
+  for (size_t i = 0; i < files_.size(); ++i) file_rank.emplace(files_[i].get(), i);
+  std::vector<std::pair<size_t, uint32_t>> keys;  // a column's sort key, by its index in columns_
+  keys.reserve(columns_.size());
+  for (const ColumnInfo& column : columns_) keys.emplace_back(file_rank.at(column.file), column.loc.start_byte);
+  std::vector<size_t> order(columns_.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return keys[a] < keys[b]; });
+  std::vector<ColumnInfo> sorted;
+  sorted.reserve(columns_.size());
+  for (size_t i : order) sorted.push_back(std::move(columns_[i]));
+  columns_ = std::move(sorted);
   for (size_t i = 0; i < columns_.size(); ++i) columns_by_file_[columns_[i].file].push_back(i);
 }
 

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <unordered_set>
 
 #include "project/project.h"
 
@@ -121,12 +122,13 @@ struct Group {
 
 void Project::build_revision_graphs(const std::vector<ScriptLocation>& script_locations) {
   std::map<std::string, Group> by_name;
-  // Every checked file whose revision graph facts we have, by absolute path: the rest leave holes in a location.
-  std::set<fs::path> understood;
+  // Every checked file whose revision graph facts we have, by absolute normalised path (as text: comparing
+  // fs::path values walks their components): the rest leave holes in a location.
+  std::unordered_set<std::string> understood;
   for (const auto& file : files_) {
     std::error_code ec;
     fs::path path = fs::absolute(file->source.path(), ec).lexically_normal();
-    if (file->is_revision() || (!file->syntax_problem && !declares_revision(*file))) understood.insert(path);
+    if (file->is_revision() || (!file->syntax_problem && !declares_revision(*file))) understood.insert(path.native());
     if (!file->is_revision()) continue;
     fs::path dir = path.parent_path();
     // A configured location claims the scripts in its version folders; any other folder is its own location.
@@ -153,7 +155,7 @@ void Project::build_revision_graphs(const std::vector<ScriptLocation>& script_lo
     std::sort(location.nodes.begin(), location.nodes.end(),
               [](const RevisionNode& a, const RevisionNode& b) { return a.file->path() < b.file->path(); });
     for (const fs::path& script : scripts_in(group.dirs, group.recursive)) {
-      if (!understood.count(script)) location.complete = false;
+      if (!understood.count(script.native())) location.complete = false;
     }
     location.build();
     revision_locations_.push_back(std::move(location));

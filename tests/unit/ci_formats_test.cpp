@@ -187,7 +187,8 @@ TEST_CASE("gitlab: fingerprints survive moved lines and tell identical lines apa
       diag("m.py", at(10, 5, 10, 13), "OL101", "reserved-attribute", Severity::Error, "m", "", "metadata = 1"),
       diag("m.py", at(20, 5, 20, 13), "OL101", "reserved-attribute", Severity::Error, "m", "", "metadata = 1"),
   };
-  RunResult after = before;  // three lines inserted above both findings, and re-indented
+  RunResult after;  // three lines inserted above both findings, and re-indented
+  after.diagnostics = before.diagnostics;
   after.diagnostics[0].loc = at(13, 9, 13, 17);
   after.diagnostics[0].source_line = "    metadata  =  1";
   after.diagnostics[1].loc = at(23, 5, 23, 13);
