@@ -19,8 +19,8 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 "$binary" check --help >"$work/check-help.txt"
-(cd "$root" && "$binary" check --format gitlab --exit-zero fixtures/demo-app >"$work/demo-gitlab.json")
-(cd "$root" && "$binary" check --format github --exit-zero fixtures/demo-app >"$work/demo-github.txt")
+(cd "$root" && "$binary" check --no-cache --format gitlab --exit-zero fixtures/demo-app >"$work/demo-gitlab.json")
+(cd "$root" && "$binary" check --no-cache --format github --exit-zero fixtures/demo-app >"$work/demo-github.txt")
 
 python3 - "$root" "$binary" "$work" <<'EOF'
 import json

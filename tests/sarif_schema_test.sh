@@ -54,8 +54,8 @@ if [ -n "$binary" ]; then
   case "$binary" in /*) ;; *) binary="$PWD/$binary" ;; esac
   file="$(mktemp "${TMPDIR:-/tmp}/ormlint-sarif.XXXXXX")"
   trap 'rm -f "$file"' EXIT
-  if ! (cd "$root" && "$binary" check --format sarif --exit-zero fixtures/demo-app) >"$file"; then
-    echo "sarif_schema_test: '$binary check --format sarif --exit-zero fixtures/demo-app' failed" >&2
+  if ! (cd "$root" && "$binary" check --no-cache --format sarif --exit-zero fixtures/demo-app) >"$file"; then
+    echo "sarif_schema_test: '$binary check --no-cache --format sarif --exit-zero fixtures/demo-app' failed" >&2
     exit 1
   fi
 elif [ ! -f "$file" ]; then

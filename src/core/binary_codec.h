@@ -123,6 +123,7 @@ class BinaryReader {
     for (int shift = 0; shift < 64; shift += 7) {
       if (pos_ >= in_.size()) fail("truncated number");
       auto byte = static_cast<unsigned char>(in_[pos_++]);
+      if (shift == 63 && (byte & 0x7e)) fail("number out of range");  // bits beyond the 64th
       value |= static_cast<uint64_t>(byte & 0x7f) << shift;
       if (!(byte & 0x80)) return value;
     }

@@ -25,6 +25,16 @@ std::string hex(uint64_t value) {
   return out.str();
 }
 
+// Whether `folder` is missing or holds nothing but what a facts cache folder holds.
+bool holds_only_cache_files(const fs::path& folder) {
+  std::error_code ec;
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name != ".gitignore" && name != "CACHEDIR.TAG" && name.rfind("facts-", 0) != 0) return false;
+  }
+  return true;
+}
+
 // What the cache file holds after its magic, layout id and checksum.
 struct CacheContents {
   uint32_t generation = 0;
@@ -102,15 +112,22 @@ std::optional<FileFacts> FactsCache::find(const FactsKey& key) {
   try {
     return decode_facts(bytes);
   } catch (const FactsDecodeError&) {
-    return std::nullopt;  // the checksum matched, yet the bytes do not decode: rebuild this file's facts
+    // The checksum matched, yet the bytes do not decode: the facts are rebuilt, and store() replaces these.
+    std::lock_guard lock(mutex_);
+    entries_.at(key).undecodable = true;
+    return std::nullopt;
   }
 }
 
 void FactsCache::store(FactsKey key, const FileFacts& facts) {
   auto bytes = std::make_unique<const std::string>(encode_facts(facts));
   std::lock_guard lock(mutex_);
-  CachedFacts entry{key, generation_, *bytes, std::move(bytes)};
-  if (entries_.try_emplace(std::move(key), std::move(entry)).second) changed_ = true;
+  auto [it, added] = entries_.try_emplace(key);
+  if (!added && !it->second.undecodable) return;  // the same bytes gave the same facts
+  // An undecodable entry's bytes lie in the cache file read, never in `owned`: nobody else is reading memory
+  // that the assignment frees.
+  it->second = CachedFacts{std::move(key), generation_, *bytes, std::move(bytes)};
+  changed_ = true;
 }
 
 std::string FactsCache::save() {
@@ -127,13 +144,17 @@ std::string FactsCache::save() {
   header(std::string(facts_layout_id()), hash_bytes(rest));
 
   std::error_code ec;
+  const bool ours = holds_only_cache_files(folder_);  // before creating it: a new folder is ours too
   fs::create_directories(folder_, ec);
   if (ec) return folder_.string() + ": " + ec.message();
-  // Like ruff's cache folder: git ignores it by itself, and backup tools know it holds nothing to keep.
-  for (const auto& [name, text] :
-       {std::pair<const char*, std::string_view>{".gitignore", "# Created by ormlint.\n*\n"},
-        {"CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n# ormlint's facts cache.\n"}}) {
-    if (!fs::exists(folder_ / name, ec)) write_file_atomically(folder_ / name, text);
+  // Like ruff's cache folder: git ignores it by itself, and backup tools know it holds nothing to keep. Not in a
+  // folder that holds anything else (`--cache-dir .`): a `*` .gitignore there would hide the user's files.
+  if (ours) {
+    for (const auto& [name, text] :
+         {std::pair<const char*, std::string_view>{".gitignore", "# Created by ormlint.\n*\n"},
+          {"CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n# ormlint's facts cache.\n"}}) {
+      if (!fs::exists(folder_ / name, ec)) write_file_atomically(folder_ / name, text);
+    }
   }
   std::string content(kMagic);
   content += header.take();

@@ -35,6 +35,7 @@ struct CachedFacts {
   uint32_t last_used = 0;  // the cache generation of the run that last used it
   std::string_view bytes;  // encode_facts(): into the cache file read, or into `owned`
   std::unique_ptr<const std::string> owned;  // the bytes of facts built by this run
+  bool undecodable = false;  // read from the cache file, but its bytes do not decode (replaced when rebuilt)
 };
 
 class FactsCache {

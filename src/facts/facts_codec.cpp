@@ -1,6 +1,7 @@
 #include "facts/facts_codec.h"
 
 #include "core/binary_codec.h"
+#include "core/build_id.h"
 
 namespace ormlint {
 
@@ -111,8 +112,14 @@ FileFacts decode_facts(std::string_view bytes) {
 }
 
 std::string_view facts_layout_id() {
-  // The build stamp of this file: every change to the facts' headers recompiles it.
-  return ORMLINT_VERSION " " __DATE__ " " __TIME__;
+  // Facts depend on all the code that builds them (this file, the fact builders, the grammar, the tree-sitter
+  // runtime), so the id is the build ids of every loaded object: any rebuild or library upgrade changes it. The
+  // compile stamp stands in should the linker have written no build ids.
+  static const std::string id = [] {
+    std::string ids = loaded_build_ids();
+    return std::string(ORMLINT_VERSION " ") + (ids.empty() ? __DATE__ " " __TIME__ : ids);
+  }();
+  return id;
 }
 
 }  // namespace ormlint

@@ -26,8 +26,8 @@ std::string encode_facts(const FileFacts& facts);
 // Throws FactsDecodeError when `bytes` are not what encode_facts wrote.
 FileFacts decode_facts(std::string_view bytes);
 
-// Identifies the layout encode_facts writes: it changes whenever this build's facts may be laid out differently
-// (another ormlint version, or any rebuild of the codec, which every change to the facts' headers causes).
+// Identifies the build that writes facts: cached facts are only used by the very build (program and libraries)
+// that wrote them, since any change to the code building them may change them.
 std::string_view facts_layout_id();
 
 }  // namespace ormlint
