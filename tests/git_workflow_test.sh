@@ -4,7 +4,8 @@
 #   tests/git_workflow_test.sh path/to/ormlint
 #
 # Covers `check --staged` (the index snapshot: partially staged files judged as staged, renames, deletions, odd
-# file names, context from unchanged files, a second head caused by a staged revision), `--changed-since REF`,
+# file names, context from unchanged files, a second head caused by a staged revision, a revision left dangling
+# in an unstaged file by a staged deletion), `--changed-since REF`,
 # explicit files with the whole project as context (what the pre-commit framework passes) and
 # `--stdin-filename` (editors). Each case says what it expects; the last line is "N passed, M failed".
 set -u
@@ -190,10 +191,28 @@ git add -A
 git commit -qm "migrations" --no-verify
 revision 0003_other.py c3 '"a1"'
 git add migrations/versions/0003_other.py
-expect "staged: a staged revision that makes a second head is reported there, not on the old head" 1 \
-  --has '0003_other.py:.*multiple-heads' --lacks '^migrations/versions/0002_second.py:' -- check --staged
+expect "staged: a staged revision that makes a second head is reported there, and on the old head it turned into one" 1 \
+  --has '^migrations/versions/0003_other.py:.*multiple-heads' --has '^migrations/versions/0002_second.py:.*multiple-heads' \
+  --lacks '0001_first.py:' -- check --staged
 git reset -q
 rm migrations/versions/0003_other.py
+
+# What a staged change causes in files it leaves alone is shown there; what those files had before is not.
+git rm -q migrations/versions/0001_first.py
+expect "staged: deleting a revision reports the child it leaves dangling (an unstaged file)" 1 \
+  --has '^migrations/versions/0002_second.py:6:1: error\[missing-down-revision\]' -- check --staged
+git reset -q
+git checkout -q -- migrations/versions/0001_first.py
+revision 0002_second.py b2 '"gone"'
+git commit -qam "a dangling revision, committed" --no-verify
+printf '\n# touched\n' >>app/user.py
+git add app/user.py
+expect "staged: a finding an unstaged file already had is not reported again" 0 \
+  --lacks '0002_second.py' -- check --staged
+git reset -q
+git checkout -q -- app/user.py
+revision 0002_second.py b2 '"a1"'
+git commit -qam "the revision chain restored" --no-verify
 
 # --- explicit files: the project is context, only the files given are reported ------------------------------------
 make_bad app/user.py

@@ -202,9 +202,10 @@ struct Filters {
 
   // `explicit_only`: the finding is about a suppression comment itself, so only a suppression naming its rule
   // hides it (a bare `# ormlint: ignore` must not hide the finding that it suppresses nothing).
-  bool keep(const Diagnostic& d, bool explicit_only = false) {
+  // `in_any_file`: the finding is shown even in a file outside the report scope.
+  bool keep(const Diagnostic& d, bool explicit_only = false, bool in_any_file = false) {
     auto file = files.find(d.path);
-    if (file != files.end() && !file->second->report) return false;
+    if (!in_any_file && file != files.end() && !file->second->report) return false;
     if (auto s = suppressions.find(d.path); s != suppressions.end()) {
       if (s->second.skip_file) return false;
       if (explicit_only ? s->second.names(d.loc.line, d.rule, d.code)
@@ -223,6 +224,57 @@ struct Filters {
     return true;
   }
 };
+
+// Every active rule's project-wide findings.
+std::vector<Diagnostic> check_project(const Project& project, const RunOptions& options) {
+  std::vector<Diagnostic> all;
+  for (const Rule* rule : options.rules) {
+    Reporter reporter(*rule, settings_for(options.config, *rule));
+    rule->check_project(project, reporter);
+    auto& found = reporter.diagnostics();
+    all.insert(all.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+  }
+  return all;
+}
+
+// The project as the base commit holds it: a staged run's snapshot with every changed file put back as it was
+// (added files left out, deleted ones restored, renamed ones under their old name).
+std::unique_ptr<Project> load_base_project(const RunOptions& options, unsigned jobs) {
+  ProjectSources base = options;
+  for (const BaseVersion& version : options.base_versions) {
+    if (!version.path.empty()) {
+      base.only->erase(version.path);
+      base.contents.erase(version.path);
+    }
+    if (version.content) {
+      base.only->insert(version.base_path);
+      base.contents[version.base_path] = *version.content;
+    }
+  }
+  base.base_name.reset();
+  base.base_versions.clear();
+  base.report_scope.reset();
+  std::vector<std::string> errors;
+  return load_project(base, options.config, jobs, errors);
+}
+
+// The findings of `now` that `before` does not have (as a multiset: a second equal finding is new).
+std::vector<Diagnostic> not_in(std::vector<Diagnostic> now, std::vector<Diagnostic> before) {
+  auto same = [](const Diagnostic& a, const Diagnostic& b) { return !(a < b) && !(b < a); };
+  std::sort(now.begin(), now.end());
+  std::sort(before.begin(), before.end());
+  std::vector<Diagnostic> added;
+  auto old = before.begin();
+  for (auto& d : now) {
+    while (old != before.end() && *old < d) ++old;
+    if (old != before.end() && same(*old, d)) {
+      ++old;
+      continue;
+    }
+    added.push_back(std::move(d));
+  }
+  return added;
+}
 
 // The suppression pass, once the other rules' findings are filtered and so it is known which suppressions hid
 // something: each active rule may judge the suppression comments of every shown file that has any
@@ -340,16 +392,26 @@ RunResult run(const RunOptions& options) {
   });
   std::vector<Diagnostic> all;
   for (auto& found : per_file) all.insert(all.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
-  for (const Rule* rule : rules) {
-    Reporter reporter(*rule, settings_for(options.config, *rule));
-    rule->check_project(project, reporter);
-    auto& found = reporter.diagnostics();
-    all.insert(all.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+  std::vector<Diagnostic> project_wide = check_project(project, options);
+  // Staged mode also shows what the staged change causes in files it does not touch (deleting a revision leaves
+  // its children dangling): project-wide findings in unstaged files that the committed project does not have.
+  std::vector<Diagnostic> caused;
+  if (options.only && options.base_name) {
+    std::vector<Diagnostic> elsewhere;
+    for (const auto& d : project_wide) {
+      auto file = filters.files.find(d.path);
+      if (file != filters.files.end() && !file->second->report) elsewhere.push_back(d);
+    }
+    if (!elsewhere.empty()) caused = not_in(elsewhere, check_project(*load_base_project(options, jobs), options));
   }
+  all.insert(all.end(), std::make_move_iterator(project_wide.begin()), std::make_move_iterator(project_wide.end()));
 
   std::vector<Diagnostic> kept;
   for (auto& d : all) {
     if (filters.keep(d)) kept.push_back(std::move(d));
+  }
+  for (auto& d : caused) {
+    if (filters.keep(d, /*explicit_only=*/false, /*in_any_file=*/true)) kept.push_back(std::move(d));
   }
   check_suppressions(project, options, filters, kept);
   for (auto& d : kept) {

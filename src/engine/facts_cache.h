@@ -48,7 +48,8 @@ class FactsCache {
   std::optional<FileFacts> find(const FactsKey& key);
   // Thread-safe. Records freshly built facts.
   void store(FactsKey key, const FileFacts& facts);
-  // Writes the cache file back when this run changed it. Returns "" or why it could not (for a warning).
+  // Writes the cache file back when this run changed it, leaving this object empty (call it last). Returns "" or
+  // why it could not (for a warning).
   std::string save();
 
   const std::filesystem::path& file() const { return file_; }
