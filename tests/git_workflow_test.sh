@@ -201,6 +201,15 @@ rm migrations/versions/0003_other.py
 git rm -q migrations/versions/0001_first.py
 expect "staged: deleting a revision reports the child it leaves dangling (an unstaged file)" 1 \
   --has '^migrations/versions/0002_second.py:6:1: error\[missing-down-revision\]' -- check --staged
+if [ -f .ormlint_cache/base-findings.bin ]; then
+  pass "staged: HEAD's project-wide findings are saved in the cache folder"
+else
+  fail "staged: HEAD's project-wide findings are saved in the cache folder" "no .ormlint_cache/base-findings.bin"
+fi
+expect "staged: the next run on the same HEAD compares with the saved findings: same report" 1 \
+  --has '^migrations/versions/0002_second.py:6:1: error\[missing-down-revision\]' -- check --staged
+expect "staged: --ignore applies to what a change causes elsewhere too" 0 --lacks '0002_second.py' \
+  -- check --staged --ignore missing-down-revision
 git reset -q
 git checkout -q -- migrations/versions/0001_first.py
 revision 0002_second.py b2 '"gone"'

@@ -4,6 +4,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <sstream>
 #include <unordered_map>
 
 #include "core/parallel.h"
@@ -11,6 +12,7 @@
 #include "engine/alembic_config.h"
 #include "core/source_file.h"
 #include "core/syntax_tree.h"
+#include "engine/base_findings.h"
 #include "engine/discovery.h"
 #include "engine/facts_cache.h"
 #include "engine/rule.h"
@@ -258,6 +260,43 @@ std::unique_ptr<Project> load_base_project(const RunOptions& options, unsigned j
   return load_project(base, options.config, jobs, errors);
 }
 
+// Everything the base's project-wide findings depend on besides the base commit's files: the build, where paths
+// are shown from, which files are read, the active rules and their settings, and the Alembic configuration.
+std::string base_findings_key(const RunOptions& options) {
+  std::ostringstream key;
+  std::error_code ec;
+  key << facts_layout_id() << "\ncommit " << options.base_commit.value_or("") << "\ncwd "
+      << std::filesystem::current_path(ec).string() << "\nroot " << options.project_root.value_or("")
+      << "\nconfig root " << options.config.root.string() << '\n';
+  for (const auto& path : options.paths) key << "path " << path << '\n';
+  for (const auto& path : options.ignored) key << "ignored " << path << '\n';
+  for (const auto& pattern : options.config.exclude) key << "exclude " << pattern << '\n';
+  for (const Rule* rule : options.rules) key << "rule " << rule->info().name << '\n';
+  for (const auto& [rule, settings] : options.config.rule_settings) {
+    for (const auto& [name, value] : settings) key << "setting " << rule << '.' << name << '=' << value << '\n';
+  }
+  const std::vector<std::string> paths = options.paths.empty() ? std::vector<std::string>{"."} : options.paths;
+  for (const auto& file : find_alembic_configs(paths)) {
+    std::string error;
+    key << "alembic config " << file.string() << '\n' << read_file_bytes(file, error).value_or(error) << '\n';
+  }
+  return key.str();
+}
+
+// The base commit's project-wide findings: saved by an earlier run on the same base (and the same everything
+// else), or computed now and saved.
+std::vector<Diagnostic> base_project_findings(const RunOptions& options, unsigned jobs) {
+  const bool cached = options.cache_folder && options.base_commit;
+  const std::string key = cached ? base_findings_key(options) : "";
+  if (cached) {
+    if (auto saved = load_base_findings(*options.cache_folder, key)) return std::move(*saved);
+  }
+  std::vector<Diagnostic> findings = check_project(*load_base_project(options, jobs), options);
+  // Not saved is only slower next time; the facts cache already warns when its folder cannot be written.
+  if (cached) save_base_findings(*options.cache_folder, key, findings);
+  return findings;
+}
+
 // The findings of `now` that `before` does not have (as a multiset: a second equal finding is new).
 std::vector<Diagnostic> not_in(std::vector<Diagnostic> now, std::vector<Diagnostic> before) {
   auto same = [](const Diagnostic& a, const Diagnostic& b) { return !(a < b) && !(b < a); };
@@ -402,7 +441,7 @@ RunResult run(const RunOptions& options) {
       auto file = filters.files.find(d.path);
       if (file != filters.files.end() && !file->second->report) elsewhere.push_back(d);
     }
-    if (!elsewhere.empty()) caused = not_in(elsewhere, check_project(*load_base_project(options, jobs), options));
+    if (!elsewhere.empty()) caused = not_in(elsewhere, base_project_findings(options, jobs));
   }
   all.insert(all.end(), std::make_move_iterator(project_wide.begin()), std::make_move_iterator(project_wide.end()));
 

@@ -42,6 +42,7 @@ struct ProjectSources {
   std::optional<std::filesystem::path> cache_folder;
   // Git-aware runs: the base commit's name and every changed file's base version.
   std::optional<std::string> base_name;
+  std::optional<std::string> base_commit;  // its commit id (staged mode: HEAD's), when there is one
   std::vector<BaseVersion> base_versions;
 };
 

@@ -1,6 +1,7 @@
 #include "facts/facts_codec.h"
 
 #include "core/binary_codec.h"
+#include "core/location_codec.h"
 #include "core/build_id.h"
 
 namespace ormlint {
@@ -14,10 +15,6 @@ constexpr ModuleFacts::BindingKind kLastEnumValue<ModuleFacts::BindingKind> = Mo
 // directions cannot disagree. A member missing from a list would be lost on a cache hit: the codec test compares
 // decoded facts with freshly built ones on every fixture file. (In namespace ormlint, not an anonymous one, so
 // that the codec's templates find them by argument-dependent lookup.)
-template <class A, Is<Location> S>
-void describe(A& a, S& x) {
-  a(x.start_byte, x.end_byte, x.line, x.column, x.end_line, x.end_column);
-}
 template <class A, Is<Keyword> S>
 void describe(A& a, S& x) {
   a(x.name, x.value, x.loc);

@@ -84,6 +84,7 @@ void use_staged_snapshot(const Repository& repo, ProjectSources& sources) {
   }
   std::optional<std::string> head = repo.commit_id("HEAD");
   sources.base_name = head ? "HEAD" : "the empty tree (no commit yet)";
+  sources.base_commit = head;
   apply_changes(repo, repo.changes_since(head, /*cached=*/true), sources, fills);
   sources.only = std::move(only);
   read_into(repo, fills);
