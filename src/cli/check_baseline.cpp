@@ -143,11 +143,15 @@ BaselineStep apply_baseline_args(const BaselineArgs& args, const Config& config,
   // The entries this run could have matched: those of the files it reported on and the rules it ran.
   std::vector<std::string> reported = sources.report_scope ? *sources.report_scope : sources.paths;
   if (!sources.report_scope && reported.empty()) reported.push_back(".");
-  BaselineScope scope(project, reported, rule_names(rules));
-  scope.cover(result.diagnostics, project);
+  // The scope is only needed once a baseline is written or read (most runs have none: no work for them).
+  auto scope = [&] {
+    BaselineScope scope(project, reported, rule_names(rules));
+    scope.cover(result.diagnostics, project);
+    return scope;
+  };
 
   if (given(args.write)) {
-    step.exit_code = write_step(args, config, project, scope, result, out, err);
+    step.exit_code = write_step(args, config, project, scope(), result, out, err);
     return step;
   }
 
@@ -164,7 +168,7 @@ BaselineStep apply_baseline_args(const BaselineArgs& args, const Config& config,
   }
   try {
     const Baseline baseline = load_baseline(location.file);
-    BaselineOutcome outcome = apply_baseline(baseline, result.diagnostics, project, scope);
+    BaselineOutcome outcome = apply_baseline(baseline, result.diagnostics, project, scope());
     result.diagnostics = std::move(outcome.kept);
     result.baseline_hidden = outcome.hidden;
     step.stale = std::move(outcome.stale);

@@ -1,5 +1,6 @@
 #include "cli/check_sources.h"
 
+#include <future>
 #include <iterator>
 #include <set>
 
@@ -108,8 +109,14 @@ ProjectSources resolve_sources(const SourceArgs& args, const Config& config, std
   // One `git rev-parse` for both: starting git costs more than anything it is asked here.
   const std::optional<git::Repository> repo =
       sources.project_root ? repository_at(*sources.project_root) : std::nullopt;
-  if (repo) sources.ignored = ignored_by_git(*repo, *sources.project_root);
+  // Asked of git while the snapshot below asks its own questions.
+  std::future<std::vector<std::string>> ignored;
+  if (repo) {
+    ignored = std::async(std::launch::async,
+                         [&repo = *repo, root = *sources.project_root] { return ignored_by_git(repo, root); });
+  }
   if (args.staged || !args.changed_since.empty()) use_git_snapshot(args, repo, sources);
+  if (ignored.valid()) sources.ignored = ignored.get();
   return sources;
 }
 

@@ -227,13 +227,17 @@ struct Filters {
   }
 };
 
-// Every active rule's project-wide findings.
-std::vector<Diagnostic> check_project(const Project& project, const RunOptions& options) {
+// Every active rule's project-wide findings, rules in parallel (each only reads the project), in rule order.
+std::vector<Diagnostic> check_project(const Project& project, const RunOptions& options, unsigned jobs) {
+  std::vector<std::vector<Diagnostic>> per_rule(options.rules.size());
+  parallel_for(options.rules.size(), jobs, [&](size_t i) {
+    const Rule& rule = *options.rules[i];
+    Reporter reporter(rule, settings_for(options.config, rule));
+    rule.check_project(project, reporter);
+    per_rule[i] = std::move(reporter.diagnostics());
+  });
   std::vector<Diagnostic> all;
-  for (const Rule* rule : options.rules) {
-    Reporter reporter(*rule, settings_for(options.config, *rule));
-    rule->check_project(project, reporter);
-    auto& found = reporter.diagnostics();
+  for (auto& found : per_rule) {
     all.insert(all.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
   }
   return all;
@@ -291,7 +295,7 @@ std::vector<Diagnostic> base_project_findings(const RunOptions& options, unsigne
   if (cached) {
     if (auto saved = load_base_findings(*options.cache_folder, key)) return std::move(*saved);
   }
-  std::vector<Diagnostic> findings = check_project(*load_base_project(options, jobs), options);
+  std::vector<Diagnostic> findings = check_project(*load_base_project(options, jobs), options, jobs);
   // Not saved is only slower next time; the facts cache already warns when its folder cannot be written.
   if (cached) save_base_findings(*options.cache_folder, key, findings);
   return findings;
@@ -431,7 +435,7 @@ RunResult run(const RunOptions& options) {
   });
   std::vector<Diagnostic> all;
   for (auto& found : per_file) all.insert(all.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
-  std::vector<Diagnostic> project_wide = check_project(project, options);
+  std::vector<Diagnostic> project_wide = check_project(project, options, jobs);
   // Staged mode also shows what the staged change causes in files it does not touch (deleting a revision leaves
   // its children dangling): project-wide findings in unstaged files that the committed project does not have.
   std::vector<Diagnostic> caused;

@@ -1,5 +1,6 @@
 #include "git/snapshot.h"
 
+#include <future>
 #include <set>
 
 #include "engine/discovery.h"
@@ -66,9 +67,14 @@ void read_into(const Repository& repo, const BlobFills& fills) {
 }  // namespace
 
 void use_staged_snapshot(const Repository& repo, ProjectSources& sources) {
+  // Independent questions go to git at once: starting git costs more than its answers take to read.
+  auto index = std::async(std::launch::async, [&] { return repo.index(); });
+  auto unstaged = std::async(std::launch::async, [&] { return repo.unstaged_paths(); });
+  std::optional<std::string> head = repo.commit_id("HEAD");
+  auto changes = std::async(std::launch::async, [&] { return repo.changes_since(head, /*cached=*/true); });
   std::map<std::string, std::string> blob_of;  // repository path -> index blob, Python files only
   std::set<std::string> only;
-  for (const IndexEntry& entry : repo.index()) {
+  for (const IndexEntry& entry : index.get()) {
     // Unmerged entries (stage 1-3) block the commit anyway; submodules and symlinks hold no source of their own.
     if (entry.stage != 0 || entry.mode == kSubmodule || entry.mode == kSymlink || !is_python_file(entry.path)) {
       continue;
@@ -77,15 +83,14 @@ void use_staged_snapshot(const Repository& repo, ProjectSources& sources) {
     only.insert(display(repo, entry.path));
   }
   BlobFills fills;
-  for (const std::string& path : repo.unstaged_paths()) {
+  for (const std::string& path : unstaged.get()) {
     auto it = blob_of.find(path);
     if (it == blob_of.end()) continue;
     fills.emplace_back(&sources.contents[display(repo, path)], it->second);
   }
-  std::optional<std::string> head = repo.commit_id("HEAD");
   sources.base_name = head ? "HEAD" : "the empty tree (no commit yet)";
   sources.base_commit = head;
-  apply_changes(repo, repo.changes_since(head, /*cached=*/true), sources, fills);
+  apply_changes(repo, changes.get(), sources, fills);
   sources.only = std::move(only);
   read_into(repo, fills);
 }

@@ -1,10 +1,13 @@
 // Every column the project declares — model attributes (Column, mapped_column, Mapped[...], SQLModel fields),
 // Table(...) objects, and migration operations — with its type resolved to one canonical class.
 #include <algorithm>
+#include <iterator>
 #include <map>
+#include <numeric>
 #include <set>
 #include <unordered_map>
 
+#include "core/parallel.h"
 #include "project/project.h"
 
 namespace ormlint {
@@ -73,7 +76,7 @@ const Expr* unwrap_annotation(const Expr& annotation, bool require_mapped) {
 
 }  // namespace
 
-void Project::collect_columns() {
+void Project::collect_columns(unsigned jobs) {
   // The type expression of a Column/mapped_column call: the first positional argument that is neither the
   // column name nor a schema item, or `type_=`.
   auto explicit_type = [](const Expr& call, ColumnType& type) {
@@ -140,8 +143,9 @@ void Project::collect_columns() {
     }
   };
 
-  for (ClassInfo& owner : classes_) {
-    if (!owner.contributes_mapped_attributes()) continue;
+  // One class's model columns (each class is independent of the others: classes run in parallel).
+  auto class_columns = [&](const ClassInfo& owner, std::vector<ColumnInfo>& out) {
+    if (!owner.contributes_mapped_attributes()) return;
     const std::string table = [&] {
       const ClassAttribute* t = owner.def->attribute("__tablename__");
       return t && t->value && t->value->is_string() ? t->value->text : std::string();
@@ -199,13 +203,13 @@ void Project::collect_columns() {
         }
       }
       column.nullable_known = column.keyword("nullable") != nullptr;
-      columns_.push_back(std::move(column));
+      out.push_back(std::move(column));
     }
-  }
+  };
 
   // Core Table objects: users = Table("users", metadata, Column(...), ...).
   auto table_columns = [&](const ProjectFile& file, const Expr& call, ColumnInfo::Context context,
-                           const OperationCall* op, const std::string& table) {
+                           const OperationCall* op, const std::string& table, std::vector<ColumnInfo>& out) {
     for (const Expr& arg : call.items) {
       if (!is_column_call(arg)) continue;
       ColumnInfo column;
@@ -218,26 +222,28 @@ void Project::collect_columns() {
       column.loc = arg.loc;
       explicit_type(arg, column.type);
       column.nullable_known = arg.keyword("nullable") != nullptr;
-      columns_.push_back(std::move(column));
+      out.push_back(std::move(column));
     }
   };
-  for (const auto& file : files_) {
-    for (const Assignment& assignment : file->facts.assignments) {
+  // One file's Table(...) and migration columns.
+  auto file_columns = [&](const ProjectFile& file, std::vector<ColumnInfo>& out) {
+    for (const Assignment& assignment : file.facts.assignments) {
       const Expr& value = assignment.value;
       if (value.is_call() && value.origin() == "sqlalchemy.Table") {
         const Expr* name = value.arg(0);
-        table_columns(*file, value, ColumnInfo::Context::Table, nullptr, name && name->is_string() ? name->text : "");
+        table_columns(file, value, ColumnInfo::Context::Table, nullptr, name && name->is_string() ? name->text : "",
+                      out);
       }
     }
-    if (!file->facts.revision) continue;
-    for (const OperationCall& op : file->facts.revision->operations) {
+    if (!file.facts.revision) return;
+    for (const OperationCall& op : file.facts.revision->operations) {
       if (op.name == "create_table" || op.name == "add_column") {
-        table_columns(*file, op.call, ColumnInfo::Context::Migration, &op, op.table);
+        table_columns(file, op.call, ColumnInfo::Context::Migration, &op, op.table, out);
       } else if (op.name == "alter_column" && op.call.keyword("type_")) {
         // alter_column(type_=...) gives an existing column a new type: judge that type like a new column's.
         ColumnInfo column;
         column.context = ColumnInfo::Context::Migration;
-        column.file = file.get();
+        column.file = &file;
         column.operation = &op;
         column.table = op.table;
         column.construct = &op.call;
@@ -249,25 +255,36 @@ void Project::collect_columns() {
         column.type.expr = type;
         column.type.origin = type->is_call() ? type->origin() : type->resolved;
         column.type.loc = type->loc;
-        columns_.push_back(std::move(column));
+        out.push_back(std::move(column));
       }
     }
-  }
+  };
 
-  // By file (files_ is sorted by path: compare positions, not paths), then by place in the file.
-  std::unordered_map<const ProjectFile*, size_t> file_rank;
-  for (size_t i = 0; i < files_.size(); ++i) file_rank.emplace(files_[i].get(), i);
-  std::vector<std::pair<size_t, uint32_t>> keys;  // a column's sort key, by its index in columns_
-  keys.reserve(columns_.size());
-  for (const ColumnInfo& column : columns_) keys.emplace_back(file_rank.at(column.file), column.loc.start_byte);
-  std::vector<size_t> order(columns_.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return keys[a] < keys[b]; });
-  std::vector<ColumnInfo> sorted;
-  sorted.reserve(columns_.size());
-  for (size_t i : order) sorted.push_back(std::move(columns_[i]));
-  columns_ = std::move(sorted);
-  for (size_t i = 0; i < columns_.size(); ++i) columns_by_file_[columns_[i].file].push_back(i);
+  // Each file's columns, files in parallel: its classes' (in class order), then its Table(...) and migration
+  // columns, sorted by place in the file. files_ is sorted by path, so joining the files' lists in order sorts the
+  // whole list by file, then place.
+  std::unordered_map<const ProjectFile*, size_t> file_index;
+  for (size_t i = 0; i < files_.size(); ++i) file_index.emplace(files_[i].get(), i);
+  std::vector<std::vector<const ClassInfo*>> classes_of(files_.size());
+  for (const ClassInfo& cls : classes_) classes_of[file_index.at(cls.file)].push_back(&cls);
+  std::vector<std::vector<ColumnInfo>> found(files_.size());
+  parallel_for(files_.size(), jobs, [&](size_t i) {
+    for (const ClassInfo* cls : classes_of[i]) class_columns(*cls, found[i]);
+    file_columns(*files_[i], found[i]);
+    std::stable_sort(found[i].begin(), found[i].end(), [](const ColumnInfo& a, const ColumnInfo& b) {
+      return a.loc.start_byte < b.loc.start_byte;
+    });
+  });
+  size_t total = 0;
+  for (const auto& part : found) total += part.size();
+  columns_.reserve(total);
+  for (size_t i = 0; i < found.size(); ++i) {
+    if (found[i].empty()) continue;
+    std::vector<size_t>& indexes = columns_by_file_[files_[i].get()];
+    indexes.resize(found[i].size());
+    std::iota(indexes.begin(), indexes.end(), columns_.size());
+    std::move(found[i].begin(), found[i].end(), std::back_inserter(columns_));
+  }
 }
 
 std::vector<const ColumnInfo*> Project::columns_in(const ProjectFile& file) const {

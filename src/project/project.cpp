@@ -62,9 +62,9 @@ Project::Project(std::vector<std::unique_ptr<ProjectFile>> files, std::vector<Sc
   index_modules();
   resolve_expressions(jobs);
   classify_classes();
-  collect_columns();
+  collect_columns(jobs);
   build_revision_graphs(script_locations);
-  table_model_ = std::make_unique<const TableModel>(*this);
+  table_model_ = std::make_unique<const TableModel>(*this, jobs);
 }
 
 Project::~Project() = default;

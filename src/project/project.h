@@ -118,7 +118,7 @@ class Project {
   // Takes the parsed files (sorted by path here) and builds every project-level fact. `script_locations` are the
   // Alembic locations configured by alembic.ini / pyproject.toml; revision scripts outside them are grouped by
   // their folder.
-  // `jobs` threads resolve the files' names (the other steps are serial).
+  // `jobs` threads resolve the files' names and collect their columns (the other steps are serial).
   // `base` is set in git-aware runs (the files' own FileChange say which changed).
   explicit Project(std::vector<std::unique_ptr<ProjectFile>> files, std::vector<ScriptLocation> script_locations = {},
                    unsigned jobs = 1, std::unique_ptr<const BaseSnapshot> base = nullptr);
@@ -158,7 +158,7 @@ class Project {
   void index_modules();
   void resolve_expressions(unsigned jobs);
   void classify_classes();
-  void collect_columns();
+  void collect_columns(unsigned jobs);
   void build_revision_graphs(const std::vector<ScriptLocation>& script_locations);
 
   std::vector<std::unique_ptr<ProjectFile>> files_;

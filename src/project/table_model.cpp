@@ -6,8 +6,11 @@
 // class name -> classes): the work is linear in the number of classes, attributes and tables.
 #include "project/table_model.h"
 
+#include "core/parallel.h"
+
 #include <algorithm>
 #include <functional>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <set>
@@ -420,7 +423,8 @@ const ColumnDef* TableDef::column_by_attribute(std::string_view attribute) const
 
 class TableModelBuilder {
  public:
-  TableModelBuilder(const Project& project, TableModel& model) : project_(project), m_(model) {}
+  TableModelBuilder(const Project& project, TableModel& model, unsigned jobs)
+      : project_(project), m_(model), jobs_(jobs) {}
 
   void build() {
     index_column_facts();
@@ -1071,6 +1075,12 @@ class TableModelBuilder {
         core_table(core_plans_[seeds[i].core_plan], t);
       }
     }
+    // A model table's columns depend on nothing the other tables decide: they are built last, in parallel.
+    parallel_for(seeds.size(), jobs_, [&](size_t i) {
+      if (seeds[i].plan == kNone) return;
+      const ClassPlan& plan = plans_[seeds[i].plan];
+      for (const Member& m : plan.members) add_model_column(m_.tables_[i], m, *plan.cls);
+    });
     // Classes mapping a Table: `__table__ = Table(...)` in the body, or `__table__ = users_table`.
     for (size_t i = 0; i < m_.tables_.size(); ++i) {
       const TableDef& t = m_.tables_[i];
@@ -1122,8 +1132,7 @@ class TableModelBuilder {
       const Expr* autoload_flag = table_option(args.options, "autoload");
       t.reflected = given(autoload) || (autoload_flag && autoload_flag->is_true());
     }
-    apply_default_schema(t);
-    for (const Member& m : plan.members) add_model_column(t, m, cls);
+    apply_default_schema(t);  // the columns come later (create_tables)
   }
 
   void apply_default_schema(TableDef& t) {
@@ -1169,7 +1178,7 @@ class TableModelBuilder {
     return is_column_call(*v) || is_mapped_column_call(*v) ? v : nullptr;
   }
 
-  void add_model_column(TableDef& t, const Member& m, const ClassInfo& owner) {
+  void add_model_column(TableDef& t, const Member& m, const ClassInfo& owner) const {
     const ClassAttribute& attr = *m.attr;
     auto info_it = column_by_attr_.find(&attr);
     const ColumnInfo* info = info_it == column_by_attr_.end() ? nullptr : info_it->second;
@@ -1214,7 +1223,7 @@ class TableModelBuilder {
   }
 
   // Nullability (explicit, or derived as SQLAlchemy 2.0 / SQLModel do), flags and defaults.
-  void column_flags(ColumnDef& c, const Expr* construct, const Expr* annotation, bool sqlmodel_field) {
+  void column_flags(ColumnDef& c, const Expr* construct, const Expr* annotation, bool sqlmodel_field) const {
     auto kw = [&](std::string_view name) { return keyword_or_in(construct, name, "sa_column_kwargs"); };
     auto flag = [&](std::string_view name) {
       const Expr* v = kw(name);
@@ -1693,17 +1702,18 @@ class TableModelBuilder {
 
   // ---- Relationships --------------------------------------------------------------------------------------------
 
+  // Each relationship is read on its own (from the finished tables), classes in parallel; kept in class order.
   void collect_relationships() {
-    for (const ClassPlan& plan : plans_) {
-      for (const Member& m : plan.members) {
-        const ClassAttribute& attr = *m.attr;
-        if (!attr.value || !is_relationship_call(*attr.value)) continue;
-        m_.relationships_.push_back(relationship(plan, m));
+    std::vector<std::vector<RelationshipDef>> found(plans_.size());
+    parallel_for(plans_.size(), jobs_, [&](size_t i) {
+      for (const Member& m : plans_[i].members) {
+        if (m.attr->value && is_relationship_call(*m.attr->value)) found[i].push_back(relationship(plans_[i], m));
       }
-    }
+    });
+    for (auto& list : found) std::move(list.begin(), list.end(), std::back_inserter(m_.relationships_));
   }
 
-  RelationshipDef relationship(const ClassPlan& plan, const Member& m) {
+  RelationshipDef relationship(const ClassPlan& plan, const Member& m) const {
     const ClassAttribute& attr = *m.attr;
     const Expr* call = &*attr.value;
     bool sqlmodel = call->origin() == "sqlmodel.Relationship";
@@ -1776,7 +1786,7 @@ class TableModelBuilder {
   }
 
   // SQLAlchemy's registry resolves a string by class name (or its module path) among the registry's classes.
-  void resolve_target(RelationshipDef& r, const ClassPlan& plan, const ClassInfo* referenced) {
+  void resolve_target(RelationshipDef& r, const ClassPlan& plan, const ClassInfo* referenced) const {
     if (referenced) {
       r.target = referenced->is_mapped() ? referenced : nullptr;
       if (r.target_source != RelationshipDef::TargetSource::String) r.target_name = referenced->def->name;
@@ -1809,7 +1819,7 @@ class TableModelBuilder {
     }
   }
 
-  void resolve_secondary(RelationshipDef& r, const ProjectFile& file) {
+  void resolve_secondary(RelationshipDef& r, const ProjectFile& file) const {
     const Expr* e = r.secondary_expr;
     if (!e) return;
     if (e->kind == Expr::Kind::Lambda && e->target) e = e->target.get();
@@ -1867,6 +1877,7 @@ class TableModelBuilder {
 
   const Project& project_;
   TableModel& m_;
+  unsigned jobs_;
   std::unordered_map<const ClassAttribute*, const ColumnInfo*> column_by_attr_;
   std::unordered_map<const Expr*, const ColumnInfo*> column_by_construct_;
   std::unordered_map<const ClassInfo*, std::vector<const ClassInfo*>> mro_cache_;
@@ -1881,7 +1892,7 @@ class TableModelBuilder {
   std::vector<std::pair<size_t, size_t>> fk_constraint_;  // (foreign key, constraint) pairs
 };
 
-TableModel::TableModel(const Project& project) { TableModelBuilder(project, *this).build(); }
+TableModel::TableModel(const Project& project, unsigned jobs) { TableModelBuilder(project, *this, jobs).build(); }
 
 std::span<const ForeignKeyEdge> TableModel::edges_from(const TableDef& table) const {
   if (table.index + 1 >= edge_offsets_.size()) return {};

@@ -256,7 +256,8 @@ struct MappedClassDef {
 
 class TableModel {
  public:
-  explicit TableModel(const Project& project);
+  // `jobs` threads build the tables' columns.
+  explicit TableModel(const Project& project, unsigned jobs = 1);
   TableModel(const TableModel&) = delete;
   TableModel& operator=(const TableModel&) = delete;
 
