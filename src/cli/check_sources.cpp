@@ -70,6 +70,15 @@ void use_git_snapshot(const SourceArgs& args, const std::optional<git::Repositor
 
 }  // namespace
 
+ProjectSources sources_under(const std::vector<std::string>& paths, const Config& config) {
+  ProjectSources sources;
+  sources.paths = paths;
+  if (auto root = project_root(paths.empty() ? fs::path(".") : fs::path(paths.front()), config)) {
+    sources.project_root = display_path_for(*root);
+  }
+  return sources;
+}
+
 ProjectSources resolve_sources(const SourceArgs& args, const Config& config, std::istream& stdin_stream) {
   ProjectSources sources;
   std::vector<std::string> reported;  // display paths of the files and folders to report on

@@ -25,6 +25,11 @@ struct SourceArgs {
 // nullopt when there is none.
 std::optional<std::filesystem::path> project_root(const std::filesystem::path& start, const Config& config);
 
+// Exactly the files under `paths` (default "."), for commands that show the model of what they are given
+// (`models`, `graph`): modules are named from the project folder, as `check` names them, so `from app.base import
+// Base` resolves when they run inside app/.
+ProjectSources sources_under(const std::vector<std::string>& paths, const Config& config);
+
 // Throws ConfigError for a bad combination and git::GitError when git cannot answer.
 ProjectSources resolve_sources(const SourceArgs& args, const Config& config, std::istream& stdin_stream);
 

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "cli/check_sources.h"
 #include "core/parallel.h"
 #include "engine/config.h"
 #include "engine/engine.h"
@@ -358,7 +359,7 @@ int run_graph(const std::vector<std::string>& paths, const std::string& format, 
     return 2;
   }
   std::vector<std::string> errors;
-  auto project = load_project(paths, config, default_jobs(), errors);
+  auto project = load_project(sources_under(paths, config), config, default_jobs(), errors);
   const auto& locations = project->revision_locations();
   if (format == "json") {
     print_json(locations, out);

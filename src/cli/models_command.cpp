@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "cli/check_sources.h"
 #include "cli/commands.h"
 #include "core/parallel.h"
 #include "engine/config.h"
@@ -437,7 +438,7 @@ int run_models(const ModelsArgs& args) {
     return kExitError;
   }
   std::vector<std::string> errors;
-  auto project = load_project(args.paths, config, args.jobs ? args.jobs : default_jobs(), errors);
+  auto project = load_project(sources_under(args.paths, config), config, args.jobs ? args.jobs : default_jobs(), errors);
   const TableModel& model = project->tables();
   if (args.format == "json") {
     write_models_json(model, std::cout);

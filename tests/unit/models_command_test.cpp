@@ -161,3 +161,33 @@ TEST_CASE("models: unreadable paths and bad options exit 2", "[cli][models]") {
   CHECK(empty.exit_code == 0);
   CHECK(contains(empty.output, "0 tables, 0 foreign keys, 0 relationships"));
 }
+
+TEST_CASE("models: run inside a package folder, absolute imports still name the project's modules", "[cli][models]") {
+  // `check` names modules from the project folder; `models` must too, or `from app.base import Base` finds
+  // nothing when it runs inside app/ and every table is lost.
+  TempDir dir;
+  write_file(dir.path() / "pyproject.toml", "[project]\nname = \"shop\"\n");
+  write_files(dir.path(), R"(# file: app/__init__.py
+# file: app/base.py
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+# file: app/models.py
+from sqlalchemy import Column, Integer
+
+from app.base import Base
+
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+)", "models.py");
+  for (const fs::path& cwd : {dir.path(), dir.path() / "app"}) {
+    INFO("run in " << cwd);
+    auto r = run_ormlint(cwd, "models --format json", false);
+    REQUIRE(r.exit_code == 0);
+    auto tables = nlohmann::json::parse(r.output).at("tables");
+    REQUIRE(tables.size() == 1);
+    CHECK(tables[0].at("name") == "users");
+  }
+}
