@@ -101,11 +101,12 @@ void for_each_named_child(TSNode parent, Fn&& fn) {
   X(DecoratedDefinition, "decorated_definition") X(Decorator, "decorator") X(IfStatement, "if_statement")    \
   X(ElifClause, "elif_clause") X(ElseClause, "else_clause") X(TryStatement, "try_statement")                 \
   X(ExceptClause, "except_clause") X(ExceptGroupClause, "except_group_clause")                               \
-  X(FinallyClause, "finally_clause") X(ForStatement, "for_statement")                                        \
+  X(FinallyClause, "finally_clause") X(ForStatement, "for_statement") X(ForInClause, "for_in_clause")        \
   X(WhileStatement, "while_statement") X(WithStatement, "with_statement") X(WithItem, "with_item")           \
   X(AsPattern, "as_pattern") X(AsPatternTarget, "as_pattern_target") X(CasePattern, "case_pattern")          \
   X(ReturnStatement, "return_statement") X(RaiseStatement, "raise_statement")                                \
   X(PassStatement, "pass_statement") X(GlobalStatement, "global_statement")                                  \
+  X(NonlocalStatement, "nonlocal_statement")                                                                 \
   X(DeleteStatement, "delete_statement") X(ContinueStatement, "continue_statement")                          \
   X(TypeAliasStatement, "type_alias_statement") X(PrintStatement, "print_statement")                         \
   X(ExecStatement, "exec_statement") X(Chevron, "chevron") X(LeftParen, "(") X(RightParen, ")")              \

@@ -107,7 +107,11 @@ class RevisionBuilder {
   }
 
  private:
+  // Names that hold one string for a whole function (see string_constants).
+  using Constants = std::map<std::string, std::string, std::less<>>;
+
   struct Context {
+    const Constants* constants = nullptr;
     bool guarded = false;
     bool autocommit = false;
     std::map<std::string, std::string> batch_tables;  // batch_op variable -> its table ("" if not literal)
@@ -178,7 +182,9 @@ class RevisionBuilder {
   }
 
   void walk_function(const std::string& function, TSNode def, RevisionInfo& info) {
+    const Constants constants = string_constants(def);
     Context ctx;
+    ctx.constants = &constants;
     active_.clear();
     active_.insert(exprs_.text(field(def, "name")));
     walk_block(field(def, "body"), ctx, function, info);
@@ -378,8 +384,10 @@ class RevisionBuilder {
         if (helper == functions_.end()) record_call(n, stmt, function, info);
         if (helper != functions_.end() && !active_.count(name) && active_.size() < 4) {
           active_.insert(name);
+          const Constants constants = string_constants(helper->second);
           Context inner = ctx;
           inner.tainted.clear();
+          inner.constants = &constants;
           walk_block(field(helper->second, "body"), inner, function, info);
           active_.erase(name);
         }
@@ -420,6 +428,7 @@ class RevisionBuilder {
     op.guarded = ctx.guarded;
     op.in_autocommit_block = ctx.autocommit;
     op.call = exprs_.build(call);
+    if (ctx.constants) substitute_constants(op.call, *ctx.constants);
     if (batch_table) {
       op.table = *batch_table;
     } else if (auto where = kTableArguments.find(name); where != kTableArguments.end()) {
@@ -429,6 +438,98 @@ class RevisionBuilder {
       if (!op.call.keyword(where->second.keyword)) op.table_position = where->second.position;
     }
     info.operations.push_back(std::move(op));
+  }
+
+  // Names that hold one string for the whole function `def`: bound exactly once in it, by `name = "literal"`
+  // (the seeds' safe-migration template keeps its names so: `table_name = 'users'`), or module constants
+  // (`TABLE = "users"`, bound once) that the function never binds. Any other binding of a name anywhere in the
+  // function — a parameter, a loop or `with ... as` target, an augmented assignment, `global`, `del`, a second
+  // assignment, any use inside a nested def, class or lambda — rules the name out.
+  Constants string_constants(TSNode def) const {
+    std::map<std::string, int, std::less<>> stores;
+    Constants literals;
+    auto store_names = [&](TSNode target) {
+      walk_subtree(target, [&](TSNode n) {
+        if (is_kind(n, NodeKind::Identifier)) ++stores[exprs_.text(n)];
+        return true;
+      });
+    };
+    store_names(field(def, "parameters"));
+    walk_subtree(field(def, "body"), [&](TSNode n) {
+      switch (kind_of(n)) {
+        case NodeKind::Assignment: {
+          TSNode left = field(n, "left");
+          TSNode right = field(n, "right");
+          if (is_kind(left, NodeKind::Identifier) &&
+              (is_kind(right, NodeKind::String) || is_kind(right, NodeKind::ConcatenatedString))) {
+            Expr value = exprs_.build(right);
+            if (value.is_string()) literals[exprs_.text(left)] = std::move(value.text);
+          }
+          store_names(left);
+          return true;
+        }
+        case NodeKind::AugmentedAssignment:
+        case NodeKind::ForStatement:
+        case NodeKind::ForInClause:
+          store_names(field(n, "left"));
+          return true;
+        case NodeKind::NamedExpression:
+          store_names(field(n, "name"));
+          return true;
+        case NodeKind::FunctionDefinition:  // a scope of its own: every name in it counts as bound (`nonlocal`)
+        case NodeKind::ClassDefinition:
+        case NodeKind::Lambda:
+        case NodeKind::AsPatternTarget:
+        case NodeKind::GlobalStatement:
+        case NodeKind::NonlocalStatement:
+        case NodeKind::DeleteStatement:
+        case NodeKind::CasePattern:
+        case NodeKind::ImportStatement:
+        case NodeKind::ImportFromStatement:
+          store_names(n);
+          return false;
+        default:
+          return true;
+      }
+    });
+    Constants constants;
+    for (auto& [name, value] : literals) {
+      if (stores[name] == 1) constants.emplace(name, std::move(value));
+    }
+    for (const Assignment& assignment : module_.assignments) {
+      if (!assignment.value.is_string() || stores.count(assignment.target)) continue;
+      auto binding = module_.bindings.find(assignment.target);
+      const bool bound_once = std::count_if(module_.assignments.begin(), module_.assignments.end(),
+                                            [&](const Assignment& a) { return a.target == assignment.target; }) == 1;
+      if (bound_once && binding != module_.bindings.end() &&
+          binding->second.kind == ModuleFacts::BindingKind::Assignment) {
+        constants.emplace(assignment.target, assignment.value.text);
+      }
+    }
+    return constants;
+  }
+
+  // Writes the string a name holds (string_constants) where an operation passes that name as an argument —
+  // `op.add_column(table_name, sa.Column(column_name, ...))` — so rules see the table and column it names. The
+  // location stays the name's.
+  static void substitute_constants(Expr& call, const Constants& constants) {
+    if (constants.empty()) return;
+    auto replace = [&](Expr& e) {
+      if (e.kind != Expr::Kind::Name) return;
+      auto it = constants.find(e.text);
+      if (it == constants.end()) return;
+      e.kind = Expr::Kind::String;
+      e.text = it->second;
+      e.name.clear();
+    };
+    call.walk_mutable([&](Expr& e) {
+      if (e.is_call() || e.kind == Expr::Kind::List || e.kind == Expr::Kind::Tuple) {
+        for (Expr& item : e.items) replace(item);
+      }
+      if (e.is_call()) {
+        for (Keyword& keyword : e.keywords) replace(keyword.value);
+      }
+    });
   }
 
   // Whether a node's bytes hold a `(`: every call's arguments start with one, so a subtree without any holds no

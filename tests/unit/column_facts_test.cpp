@@ -534,5 +534,6 @@ def downgrade():
   CHECK(columns[0]->type.origin == "sqlalchemy.String");
   REQUIRE(columns[0]->type.expr != nullptr);
   CHECK(columns[0]->type.expr->is_call());
-  CHECK(columns[0]->name == "");  // not a literal
+  CHECK(columns[0]->name == "new_column");  // `column_name = 'new_column'` holds one string
+  CHECK(columns[0]->table == "users");
 }

@@ -77,10 +77,13 @@ def downgrade():
   CHECK(ops[0].receiver == "op");
   CHECK(ops[0].guarded);
   CHECK_FALSE(ops[0].in_batch);
-  CHECK(ops[0].table == "");  // a variable, not a literal
+  CHECK(ops[0].table == "users");  // `table_name = 'users'`: a name holding one string is read as that string
+  CHECK(ops[0].column_name() == "new_column");
   CHECK(ops[1].name == "drop_column");
   CHECK(ops[1].function == "downgrade");
   CHECK(ops[1].guarded);
+  CHECK(ops[1].table == "users");
+  CHECK(ops[1].column_name() == "new_column");
 }
 
 TEST_CASE("guards: existence checks of every shape", "[guards]") {
@@ -562,4 +565,64 @@ def upgrade():
   REQUIRE(ops.size() == 1);
   CHECK(ops[0].receiver == "alembic_op");
   CHECK(ops[0].table == "users");
+}
+
+TEST_CASE("operations: names that hold one string are read as that string", "[guards][constants]") {
+  Loaded p(std::string(kHeader) + R"(
+USERS = "users"
+ORDERS = "orders"
+ORDERS = "orders_v2"
+
+
+def rename(table):
+    op.drop_column(table, "legacy")  # a parameter: any table
+
+
+def upgrade():
+    op.add_column(USERS, sa.Column("a", sa.Integer()))  # module constant
+    op.add_column(ORDERS, sa.Column("b", sa.Integer()))  # module name bound twice
+    table_name: str = "invoices"
+    op.create_index("ix_invoices_c", table_name, ["c"])
+    with op.batch_alter_table(table_name) as batch_op:
+        batch_op.drop_column("d")
+    for looped in ["x", "y"]:
+        op.drop_column(looped, "e")
+    counter = "z"
+    counter += "1"
+    op.drop_column(counter, "f")
+    twice = "one"
+    twice = "two"
+    op.drop_column(twice, "g")
+    walrus = "w"
+    if (walrus := "v"):
+        op.drop_column(walrus, "h")
+    formatted = f"t_{USERS}"
+    op.drop_column(formatted, "i")
+    captured = "outer"
+    helper = lambda: captured
+    op.drop_column(captured, "j")
+    USERS_SHADOW = USERS
+    op.drop_column("accounts", column_name)
+    rename("ignored")
+
+
+def downgrade():
+    global USERS
+    USERS = "people"
+    op.drop_column(USERS, "a")
+)",
+           "rev.py");
+  auto table_of = [&](const std::string& name, size_t index = 0) {
+    auto ops = named(p, name);
+    REQUIRE(ops.size() > index);
+    return ops[index]->table;
+  };
+  CHECK(table_of("add_column", 0) == "users");
+  CHECK(table_of("add_column", 1) == "");
+  CHECK(table_of("create_index") == "invoices");
+  auto drops = named(p, "drop_column");
+  std::vector<std::string> tables;
+  for (const OperationCall* op : drops) tables.push_back(op->function + ":" + op->table);
+  CHECK(tables == std::vector<std::string>{"upgrade:invoices", "upgrade:", "upgrade:", "upgrade:", "upgrade:",
+                                           "upgrade:", "upgrade:", "upgrade:accounts", "upgrade:", "downgrade:"});
 }
