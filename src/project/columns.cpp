@@ -143,7 +143,7 @@ void Project::collect_columns(unsigned jobs) {
     }
   };
 
-  // One class's model columns (each class is independent of the others: classes run in parallel).
+  // One class's model columns: they depend on no other class's, so files are read in parallel below.
   auto class_columns = [&](const ClassInfo& owner, std::vector<ColumnInfo>& out) {
     if (!owner.contributes_mapped_attributes()) return;
     const std::string table = [&] {
