@@ -41,11 +41,12 @@ void describe(A& a, S& x) {
 }
 template <class A, Is<FunctionDef> S>
 void describe(A& a, S& x) {
-  a(x.name, x.loc, x.def_loc, x.trivial_body, x.raises_only);
+  a(x.name, x.loc, x.def_loc, x.trivial_body, x.raises_only, x.checks_existence);
 }
 template <class A, Is<OperationCall> S>
 void describe(A& a, S& x) {
-  a(x.function, x.name, x.receiver, x.in_batch, x.table, x.guarded, x.in_autocommit_block, x.table_position, x.call);
+  a(x.function, x.name, x.receiver, x.in_batch, x.table, x.guarded, x.guard_candidates, x.in_autocommit_block,
+    x.table_position, x.call);
 }
 template <class A, Is<RevisionCall> S>
 void describe(A& a, S& x) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/syntax_tree.h"
+#include "facts/existence_check.h"
 #include "facts/expr_builder.h"
 #include "facts/revision_builder.h"
 
@@ -234,6 +235,7 @@ class ModuleBuilder {
   ModuleFacts build(TSNode root) {
     facts_.docstring = docstring_of(root, exprs_);
     module_statements(root);
+    mark_existence_checks();
     module_names(root);
     collect_comments(root);
     if (auto revision = build_revision_info(root, file_, facts_)) facts_.revision = std::move(revision);
@@ -432,9 +434,27 @@ class ModuleBuilder {
 
   void function_definition(TSNode def) {
     FunctionDef fn = describe_function(def, exprs_);
+    function_bodies_.push_back(field(def, "body"));
     facts_.functions.push_back(std::move(fn));
     bind(facts_.functions.back().name, ModuleFacts::BindingKind::Function, facts_.functions.size() - 1);
     function_imports(field(def, "body"));
+  }
+
+  // Which module-level functions ask the database what exists, to a fixed point so that a helper calling
+  // another helper of the file counts too (FunctionDef::checks_existence).
+  void mark_existence_checks() {
+    if (!may_check_existence(file_.text())) return;
+    std::set<std::string, std::less<>> checking;
+    for (bool changed = true; changed;) {  // each round marks at least one more function, or ends
+      changed = false;
+      for (size_t i = 0; i < facts_.functions.size(); ++i) {
+        FunctionDef& fn = facts_.functions[i];
+        if (fn.checks_existence || !subtree_checks_existence(function_bodies_[i], exprs_, checking)) continue;
+        fn.checks_existence = true;
+        checking.insert(fn.name);
+        changed = true;
+      }
+    }
   }
 
   // `def upgrade(): from app.models import User`: recorded apart, as they bind no module name.
@@ -598,6 +618,7 @@ class ModuleBuilder {
   bool has_walrus_;
   bool in_function_ = false;  // collecting the imports of a function body (see function_imports)
   ModuleFacts facts_;
+  std::vector<TSNode> function_bodies_;  // parallel to facts_.functions
 };
 
 }  // namespace

@@ -61,6 +61,9 @@ struct FunctionDef {
   // The body holds nothing but `pass`, `...` and/or a docstring.
   bool trivial_body = false;
   bool raises_only = false;  // the body's only statement (besides a docstring) is a `raise`
+  // The function asks the database what exists (facts/existence_check.h): a module-level helper that revision
+  // scripts may call as a guard (`if "x" not in get_columns_for_table(op, "t"):`).
+  bool checks_existence = false;
 };
 
 // One `op.<name>(...)` / `batch_op.<name>(...)` call inside a revision's upgrade() or downgrade().
@@ -71,6 +74,9 @@ struct OperationCall {
   bool in_batch = false;  // inside `with op.batch_alter_table(...) as batch_op:`
   std::string table;      // the literal table name it touches, "" when not a literal
   bool guarded = false;   // stands under an existence check (inspector get_columns / has_table / a helper doing so)
+  // When not guarded: functions imported from other modules (as called: "get_columns_for_table",
+  // "utils.columns_of") that guard it if they check existence. The project resolves them and sets `guarded`.
+  std::vector<std::string> guard_candidates;
   bool in_autocommit_block = false;  // inside `with op.get_context().autocommit_block():`
   int table_position = -1;  // which positional argument names the table (-1: none, a keyword, or a batch op)
   Expr call;

@@ -10,27 +10,13 @@
 #include <vector>
 
 #include "core/syntax_tree.h"
+#include "facts/existence_check.h"
 #include "facts/expr_builder.h"
 #include "facts/module_builder.h"
 
 namespace ormlint {
 
 namespace {
-
-// Inspector and dialect calls that ask the database what exists.
-const std::set<std::string, std::less<>> kExistenceCalls = {
-    "get_columns",     "has_table",    "get_table_names", "has_column",          "get_indexes",
-    "has_index",       "get_foreign_keys", "get_unique_constraints", "get_check_constraints",
-    "get_pk_constraint", "get_enums",  "has_sequence",    "get_sequence_names",  "get_view_names"};
-
-// A helper named like an existence check, wherever it is defined (`from migrations.utils import column_exists`,
-// `helpers.has_column(...)`): the revision builder sees one file, and such names say what they test.
-bool named_like_existence_check(const std::string& callee) {
-  std::string_view name(callee);
-  while (!name.empty() && name.front() == '_') name.remove_prefix(1);
-  return name.rfind("has_", 0) == 0 || name.find("_has_") != std::string_view::npos ||
-         (name != "exists" && name.find("exist") != std::string_view::npos);
-}
 
 // `op.<name>` helpers that are not schema operations.
 const std::set<std::string, std::less<>> kNotOperations = {"f", "get_bind", "get_context", "inline_literal",
@@ -116,7 +102,18 @@ class RevisionBuilder {
     bool autocommit = false;
     std::map<std::string, std::string> batch_tables;  // batch_op variable -> its table ("" if not literal)
     std::set<std::string> tainted;  // local names holding what the inspector said exists
+    // Imported functions (as called: `get_columns_for_table`, `utils.columns_of`) that, if they check existence,
+    // guard what is walked here; the project decides (Project::resolve_imported_guards).
+    std::set<std::string> maybe_guards;
+    // Local names holding what such imported functions returned, with those functions.
+    std::map<std::string, std::set<std::string>> maybe_tainted;
   };
+
+  // Names bound in a nested block stay visible after it, as in Python.
+  static void keep_taint(Context& into, const Context& from) {
+    into.tainted.insert(from.tainted.begin(), from.tainted.end());
+    for (const auto& [name, helpers] : from.maybe_tainted) into.maybe_tainted[name].insert(helpers.begin(), helpers.end());
+  }
 
   void index_functions() {
     for_each_named_child(root_, [&](TSNode stmt) {
@@ -128,56 +125,74 @@ class RevisionBuilder {
     });
   }
 
-  static std::string callee_last_name(TSNode call, const ExprBuilder& exprs) {
-    TSNode function = field(call, "function");
-    if (ts_node_is_null(function)) return "";
-    if (is_kind(function, NodeKind::Identifier)) return exprs.text(function);
-    if (is_kind(function, NodeKind::Attribute)) return exprs.text(field(function, "attribute"));
-    return "";
+  // Does this subtree ask the database what exists (facts/existence_check.h): an inspector call, a name derived
+  // from one, a same-file helper that does, or a query of the catalog?
+  bool checks_existence(TSNode node, const Context& ctx) const {
+    if (ctx.tainted.empty()) return subtree_checks_existence(node, exprs_, guard_helpers_);
+    return subtree_checks_existence(node, exprs_, guard_helpers_, [&](TSNode n) {
+      return is_kind(n, NodeKind::Identifier) && ctx.tainted.count(exprs_.text(n)) > 0;
+    });
   }
 
-  // Does this subtree ask the database what exists: an inspector call, a name derived from one,
-  // a same-file helper that does, or a query of the information schema?
-  bool checks_existence(TSNode node, const Context& ctx) const {
-    bool found = false;
+  // The imported functions this subtree calls, and those behind the names it reads (maybe_tainted): if one of
+  // them checks existence, so does the subtree.
+  std::set<std::string> guard_candidates(TSNode node, const Context& ctx) const {
+    std::set<std::string> found;
     walk_subtree(node, [&](TSNode n) {
-      if (found) return false;
       if (is_kind(n, NodeKind::Call)) {
-        std::string callee = callee_last_name(n, exprs_);
         TSNode function = field(n, "function");
-        if (kExistenceCalls.count(callee) || named_like_existence_check(callee) ||
-            (!ts_node_is_null(function) && is_kind(function, NodeKind::Identifier) &&
-             guard_helpers_.count(callee))) {
-          found = true;
-        }
-      } else if (is_kind(n, NodeKind::Identifier)) {
-        if (ctx.tainted.count(exprs_.text(n))) found = true;
-      } else if (is_kind(n, NodeKind::StringContent)) {
-        std::string text = exprs_.text(n);
-        if (text.find("information_schema") != std::string::npos || text.find("pg_catalog") != std::string::npos ||
-            text.find("sqlite_master") != std::string::npos) {
-          found = true;
-        }
+        if (is_imported_callable(function)) found.insert(exprs_.text(function));
+      } else if (is_kind(n, NodeKind::Identifier) && !ctx.maybe_tainted.empty()) {
+        auto it = ctx.maybe_tainted.find(exprs_.text(n));
+        if (it != ctx.maybe_tainted.end()) found.insert(it->second.begin(), it->second.end());
       }
-      return !found;
+      return true;
     });
     return found;
   }
 
-  // Same-file functions that check existence (`def column_exists(table, column): ...get_columns...`),
-  // to a fixed point so helpers built on helpers count too.
-  void find_guard_helpers() {
-    Context empty;
-    bool changed = true;
-    for (int round = 0; changed && round < 4; ++round) {
-      changed = false;
-      for (const auto& [name, def] : functions_) {
-        if (name == "upgrade" || name == "downgrade" || guard_helpers_.count(name)) continue;
-        if (checks_existence(field(def, "body"), empty)) {
-          guard_helpers_.insert(name);
-          changed = true;
-        }
+  // `f` or `module.f` where the first name is bound by an import (the function lives in another module).
+  bool is_imported_callable(TSNode function) const {
+    TSNode root = function;
+    while (is_kind(root, NodeKind::Attribute)) root = field(root, "object");
+    if (!is_kind(root, NodeKind::Identifier)) return false;
+    auto binding = module_.bindings.find(exprs_.text(root));
+    return binding != module_.bindings.end() && binding->second.kind == ModuleFacts::BindingKind::Import;
+  }
+
+  // What a guard test gives the walk inside it: guarded, or guarded if one of its imported functions checks
+  // existence.
+  void apply_guard(TSNode test, const Context& outer, Context& inner) const {
+    if (checks_existence(test, outer)) {
+      inner.guarded = true;
+    } else if (!outer.guarded) {
+      std::set<std::string> candidates = guard_candidates(test, outer);
+      inner.maybe_guards.insert(candidates.begin(), candidates.end());
+    }
+  }
+
+  // Names assigned what the inspector (or an imported function) said: `existing = [c["name"] for c in ...]`.
+  void taint_from(TSNode value, TSNode target, Context& ctx) const {
+    if (ts_node_is_null(value) || ts_node_is_null(target)) return;
+    std::set<std::string> candidates;
+    const bool strict = checks_existence(value, ctx);
+    if (!strict) candidates = guard_candidates(value, ctx);
+    if (!strict && candidates.empty()) return;
+    walk_subtree(target, [&](TSNode n) {
+      if (!is_kind(n, NodeKind::Identifier)) return true;
+      if (strict) {
+        ctx.tainted.insert(exprs_.text(n));
+      } else {
+        ctx.maybe_tainted[exprs_.text(n)].insert(candidates.begin(), candidates.end());
       }
+      return true;
+    });
+  }
+
+  // Same-file functions that check existence: the module builder marked them (FunctionDef::checks_existence).
+  void find_guard_helpers() {
+    for (const FunctionDef& fn : module_.functions) {
+      if (fn.checks_existence && fn.name != "upgrade" && fn.name != "downgrade") guard_helpers_.insert(fn.name);
     }
   }
 
@@ -214,17 +229,16 @@ class RevisionBuilder {
     } else if (is_kind(stmt, NodeKind::Block)) {
       Context inner = ctx;
       walk_block(stmt, inner, function, info);
-      // Names bound in a nested block (try/except/loop bodies) stay visible after it, as in Python.
-      ctx.tainted.insert(inner.tainted.begin(), inner.tainted.end());
+      keep_taint(ctx, inner);  // try/except/loop bodies
     } else if (is_kind(stmt, NodeKind::ForStatement) || is_kind(stmt, NodeKind::WhileStatement) ||
                is_kind(stmt, NodeKind::TryStatement) || is_kind(stmt, NodeKind::ElseClause) ||
                is_kind(stmt, NodeKind::ExceptClause) || is_kind(stmt, NodeKind::FinallyClause)) {
       // `for name in missing_columns:` / `for col in inspector.get_columns(t):` only visits what the database
       // said is (or is not) there: the loop body is guarded.
       Context loop = ctx;
-      if (is_kind(stmt, NodeKind::ForStatement) && checks_existence(field(stmt, "right"), ctx)) {
-        loop.guarded = true;
-        taint_names(field(stmt, "left"), loop);  // `for col in insp.get_columns(t): names.add(col["name"])`
+      if (is_kind(stmt, NodeKind::ForStatement)) {
+        apply_guard(field(stmt, "right"), ctx, loop);
+        taint_from(field(stmt, "right"), field(stmt, "left"), loop);  // `for col in insp.get_columns(t): ...`
       }
       for_each_named_child(stmt, [&](TSNode child, const char* f) {
         if (is_kind(child, NodeKind::Block) && is_kind(stmt, NodeKind::ForStatement)) {
@@ -236,7 +250,7 @@ class RevisionBuilder {
           collect_operations(child, ctx, function, info);
         }
       });
-      ctx.tainted.insert(loop.tainted.begin(), loop.tainted.end());
+      keep_taint(ctx, loop);
     } else if (is_kind(stmt, NodeKind::FunctionDefinition) || is_kind(stmt, NodeKind::ClassDefinition) ||
                is_kind(stmt, NodeKind::DecoratedDefinition)) {
       // Nested definitions run only if called; their operations are not the revision's own. A nested helper
@@ -250,14 +264,6 @@ class RevisionBuilder {
     }
   }
 
-  void taint_names(TSNode target, Context& ctx) const {
-    if (ts_node_is_null(target)) return;
-    walk_subtree(target, [&](TSNode n) {
-      if (is_kind(n, NodeKind::Identifier)) ctx.tainted.insert(exprs_.text(n));
-      return true;
-    });
-  }
-
   // `existing.add(col["name"])` / `.append(...)` with what the inspector said: `existing` holds it too.
   void taint_collection(TSNode call, Context& ctx) const {
     static const std::set<std::string, std::less<>> kAdders = {"add", "append", "extend", "update", "insert"};
@@ -267,7 +273,7 @@ class RevisionBuilder {
     if (!is_kind(object, NodeKind::Identifier) || !kAdders.count(exprs_.text(field(function, "attribute")))) {
       return;
     }
-    if (checks_existence(field(call, "arguments"), ctx)) ctx.tainted.insert(exprs_.text(object));
+    taint_from(field(call, "arguments"), object, ctx);
   }
 
   void taint_assignment(TSNode stmt, Context& ctx) const {
@@ -277,12 +283,7 @@ class RevisionBuilder {
         !(is_kind(inner, NodeKind::Assignment) || is_kind(inner, NodeKind::AugmentedAssignment))) {
       return;
     }
-    TSNode right = field(inner, "right");
-    if (ts_node_is_null(right) || !checks_existence(right, ctx)) return;
-    walk_subtree(field(inner, "left"), [&](TSNode n) {
-      if (is_kind(n, NodeKind::Identifier)) ctx.tainted.insert(exprs_.text(n));
-      return true;
-    });
+    taint_from(field(inner, "right"), field(inner, "left"), ctx);
   }
 
   // `if (cols := [c["name"] for c in insp.get_columns("t")]) ...`: the name holds what exists afterwards too.
@@ -290,36 +291,37 @@ class RevisionBuilder {
     if (ts_node_is_null(condition)) return;
     walk_subtree(condition, [&](TSNode n) {
       if (!is_kind(n, NodeKind::NamedExpression)) return true;
-      TSNode name = field(n, "name");
-      if (!ts_node_is_null(name) && checks_existence(field(n, "value"), ctx)) ctx.tainted.insert(exprs_.text(name));
+      taint_from(field(n, "value"), field(n, "name"), ctx);
       return true;
     });
   }
 
   void walk_if(TSNode stmt, Context& ctx, const std::string& function, RevisionInfo& info) {
     taint_walrus(field(stmt, "condition"), ctx);
-    bool guard = checks_existence(field(stmt, "condition"), ctx);
     TSNode consequence = field(stmt, "consequence");
-    Context inner = ctx;
-    inner.guarded = ctx.guarded || guard;
+    // Every branch stands under the test: the else branch runs when it found the opposite.
+    Context tested = ctx;
+    apply_guard(field(stmt, "condition"), ctx, tested);
+    Context inner = tested;
     walk_block(consequence, inner, function, info);
     for_each_named_child(stmt, [&](TSNode clause) {
       if (is_kind(clause, NodeKind::ElifClause)) {
-        Context elif = ctx;
-        elif.guarded = ctx.guarded || guard || checks_existence(field(clause, "condition"), ctx);
+        Context elif = tested;
+        apply_guard(field(clause, "condition"), tested, elif);
         walk_block(field(clause, "consequence"), elif, function, info);
-        ctx.tainted.insert(elif.tainted.begin(), elif.tainted.end());
+        keep_taint(ctx, elif);
       } else if (is_kind(clause, NodeKind::ElseClause)) {
-        Context otherwise = ctx;
-        otherwise.guarded = ctx.guarded || guard;
+        Context otherwise = tested;
         walk_block(field(clause, "body"), otherwise, function, info);
-        ctx.tainted.insert(otherwise.tainted.begin(), otherwise.tainted.end());
+        keep_taint(ctx, otherwise);
       }
     });
-    // Names bound in any branch stay visible after the if, as in Python.
-    ctx.tainted.insert(inner.tainted.begin(), inner.tainted.end());
+    keep_taint(ctx, inner);  // names bound in any branch stay visible after the if, as in Python
     // `if "x" in existing: return` guards everything after it in the same block.
-    if (guard && block_exits(consequence)) ctx.guarded = true;
+    if (block_exits(consequence)) {
+      ctx.guarded = tested.guarded;
+      ctx.maybe_guards = tested.maybe_guards;
+    }
   }
 
   void walk_with(TSNode stmt, Context& ctx, const std::string& function, RevisionInfo& info) {
@@ -355,8 +357,7 @@ class RevisionBuilder {
       return false;
     });
     walk_block(field(stmt, "body"), inner, function, info);
-    // Names tainted inside the with block stay visible after it, as in Python.
-    ctx.tainted.insert(inner.tainted.begin(), inner.tainted.end());
+    keep_taint(ctx, inner);  // names tainted inside the with block stay visible after it, as in Python
   }
 
   // Records every operation call in the statement (calls nested in arguments too), and follows calls to
@@ -387,6 +388,7 @@ class RevisionBuilder {
           const Constants constants = string_constants(helper->second);
           Context inner = ctx;
           inner.tainted.clear();
+          inner.maybe_tainted.clear();
           inner.constants = &constants;
           walk_block(field(helper->second, "body"), inner, function, info);
           active_.erase(name);
@@ -426,6 +428,7 @@ class RevisionBuilder {
     op.receiver = receiver;
     op.in_batch = batch_table != nullptr;
     op.guarded = ctx.guarded;
+    if (!op.guarded) op.guard_candidates.assign(ctx.maybe_guards.begin(), ctx.maybe_guards.end());
     op.in_autocommit_block = ctx.autocommit;
     op.call = exprs_.build(call);
     if (ctx.constants) substitute_constants(op.call, *ctx.constants);

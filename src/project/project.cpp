@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <set>
 
 namespace ormlint {
@@ -61,6 +62,7 @@ Project::Project(std::vector<std::unique_ptr<ProjectFile>> files, std::vector<Sc
   std::sort(files_.begin(), files_.end(), [](const auto& a, const auto& b) { return a->path() < b->path(); });
   index_modules();
   resolve_expressions(jobs);
+  resolve_imported_guards(jobs);
   classify_classes();
   collect_columns(jobs);
   build_revision_graphs(script_locations);
@@ -218,6 +220,36 @@ void Project::resolve_expressions(unsigned jobs) {
       for (RevisionCall& call : file.facts.revision->calls) resolve_names(call.call);
     }
   });
+}
+
+void Project::resolve_imported_guards(unsigned jobs) {
+  // One file per task: a task writes only its own operations' `guarded`, and reads other files' functions.
+  parallel_for(files_.size(), jobs, [&](size_t index) {
+    ProjectFile& file = *files_[index];
+    if (!file.facts.revision) return;
+    std::map<std::string, bool, std::less<>> checks;  // candidate as called -> whether it checks existence
+    auto is_guard = [&](const std::string& candidate) {
+      auto [it, added] = checks.try_emplace(candidate, false);
+      if (added) it->second = names_existence_check(file, candidate);
+      return it->second;
+    };
+    for (OperationCall& op : file.facts.revision->operations) {
+      if (!op.guarded) op.guarded = std::any_of(op.guard_candidates.begin(), op.guard_candidates.end(), is_guard);
+    }
+  });
+}
+
+// Whether `dotted`, as called in `file`, is a function of the project that checks existence.
+bool Project::names_existence_check(const ProjectFile& file, std::string_view dotted) const {
+  const std::string origin = resolve(file, dotted);
+  const size_t dot = origin.rfind('.');
+  if (dot == std::string::npos) return false;
+  const ProjectFile* module = find_module(std::string_view(origin).substr(0, dot));
+  if (!module) return false;
+  const std::string_view name = std::string_view(origin).substr(dot + 1);
+  const auto& functions = module->facts.functions;
+  return std::any_of(functions.begin(), functions.end(),
+                     [&](const FunctionDef& fn) { return fn.name == name && fn.checks_existence; });
 }
 
 }  // namespace ormlint

@@ -157,6 +157,10 @@ class Project {
   Target resolve_expr_target(const ProjectFile& file, const Expr& expr, int depth) const;
   void index_modules();
   void resolve_expressions(unsigned jobs);
+  // Revision operations under a test calling an imported function become guarded when that function checks
+  // existence (OperationCall::guard_candidates, FunctionDef::checks_existence).
+  void resolve_imported_guards(unsigned jobs);
+  bool names_existence_check(const ProjectFile& file, std::string_view dotted) const;
   void classify_classes();
   void collect_columns(unsigned jobs);
   void build_revision_graphs(const std::vector<ScriptLocation>& script_locations);

@@ -43,8 +43,8 @@ template <> constexpr int kFields<Import> = 7;
 template <> constexpr int kFields<Assignment> = 3;
 template <> constexpr int kFields<ClassAttribute> = 5;
 template <> constexpr int kFields<ClassDef> = 8;
-template <> constexpr int kFields<FunctionDef> = 5;
-template <> constexpr int kFields<OperationCall> = 9;
+template <> constexpr int kFields<FunctionDef> = 6;
+template <> constexpr int kFields<OperationCall> = 10;
 template <> constexpr int kFields<RevisionCall> = 2;
 template <> constexpr int kFields<RevisionInfo> = 13;
 template <> constexpr int kFields<Comment> = 3;
@@ -99,6 +99,9 @@ auto members(const T& x) {
   } else if constexpr (n == 9) {
     const auto& [a, b, c, d, e, f, g, h, i] = x;
     return std::tie(a, b, c, d, e, f, g, h, i);
+  } else if constexpr (n == 10) {
+    const auto& [a, b, c, d, e, f, g, h, i, j] = x;
+    return std::tie(a, b, c, d, e, f, g, h, i, j);
   } else if constexpr (n == 13) {
     const auto& [a, b, c, d, e, f, g, h, i, j, k, l, m] = x;
     return std::tie(a, b, c, d, e, f, g, h, i, j, k, l, m);
