@@ -16,7 +16,7 @@ namespace {
 // An argument as the user wrote it: strings quoted, everything else as source text.
 std::string render(const Expr* arg) {
   if (!arg) return "...";
-  if (arg->kind == Expr::Kind::String) return "\"" + arg->text + "\"";
+  if (arg->kind == Expr::Kind::String) return (arg->is_fstring ? "f\"" : "\"") + arg->text + "\"";
   return one_line(arg->text);
 }
 
@@ -91,12 +91,18 @@ class ForeignKeyWithoutOndelete final : public Rule {
 
   void check_file(const ProjectFile& file, const Project& /*project*/, Reporter& out) const override {
     std::set<uint32_t> seen;  // a helper called twice records its operations twice: report each key once
-    std::set<const Expr*> downgrade_only = downgrade_only_calls(file);
-    file.facts.for_each_expression([&](const Expr& root) {
-      if (downgrade_only.count(&root)) return;
-      root.walk([&](const Expr& e) { check_expression(file, e, seen, out); });
-    });
+    if (file.declares_schema()) {
+      file.facts.for_each_expression([&](const Expr& root) {
+        root.walk([&](const Expr& e) { check_expression(file, e, seen, out); });
+      });
+    }
     if (!file.facts.revision) return;
+    // A revision script: its operations are its DDL (the classes it may declare are snapshots for data work).
+    std::set<const Expr*> downgrade_only = downgrade_only_calls(file);
+    for (const OperationCall& op : file.facts.revision->operations) {
+      if (downgrade_only.count(&op.call)) continue;
+      op.call.walk([&](const Expr& e) { check_expression(file, e, seen, out); });
+    }
     for (const OperationCall& op : file.facts.revision->operations) {
       if (op.name != "create_foreign_key" || downgrade_only.count(&op.call) || op.call.keyword("ondelete")) continue;
       if (seen.insert(op.call.loc.start_byte).second) report(file, op.call.loc, create_foreign_key_shape(op), out);

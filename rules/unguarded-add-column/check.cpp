@@ -13,10 +13,11 @@ namespace {
 
 // A table created by an unguarded op.create_table earlier in the same function: running the migration again fails
 // at that create_table first, so the add_column is never the statement that breaks.
-bool table_created_before(const RevisionInfo& revision, const OperationCall& op, const WrittenName& table) {
+bool table_created_before(const Project& project, const RevisionInfo& revision, const OperationCall& op,
+                          const WrittenName& table) {
   for (const OperationCall& earlier : revision.operations) {
     if (&earlier == &op) return false;
-    if (earlier.function != op.function || earlier.name != "create_table" || earlier.guarded) continue;
+    if (earlier.function != op.function || earlier.name != "create_table" || project.guarded(earlier)) continue;
     if (written_table(revision, earlier) == table) return true;
   }
   return false;
@@ -32,15 +33,15 @@ class UnguardedAddColumn final : public Rule {
     return info;
   }
 
-  void check_file(const ProjectFile& file, const Project& /*project*/, Reporter& out) const override {
+  void check_file(const ProjectFile& file, const Project& project, Reporter& out) const override {
     if (!file.facts.revision) return;
     const RevisionInfo& revision = *file.facts.revision;
     std::set<uint32_t> reported;  // a helper called from upgrade() and downgrade() is one finding, not two
     for (const OperationCall& op : revision.operations) {
       // Alembic 1.16+: `op.add_column(..., if_not_exists=True)` renders ADD COLUMN IF NOT EXISTS.
-      if (op.name != "add_column" || op.guarded || flag_may_be_set(op, "if_not_exists")) continue;
+      if (op.name != "add_column" || project.guarded(op) || flag_may_be_set(op, "if_not_exists")) continue;
       WrittenName table = written_table(revision, op);
-      if (table_created_before(revision, op, table)) continue;
+      if (table_created_before(project, revision, op, table)) continue;
       WrittenName column = written_column(op);
       if (!reported.insert(op.call.loc.start_byte).second) continue;
       out.report(file, op.call.loc,

@@ -32,13 +32,13 @@ class UnguardedDropColumn final : public Rule {
     return info;
   }
 
-  void check_file(const ProjectFile& file, const Project& /*project*/, Reporter& out) const override {
+  void check_file(const ProjectFile& file, const Project& project, Reporter& out) const override {
     if (!file.facts.revision) return;
     const RevisionInfo& revision = *file.facts.revision;
     std::set<uint32_t> reported;  // a helper called from upgrade() and downgrade() is one finding, not two
     for (const OperationCall& op : revision.operations) {
       // Alembic 1.16+: `op.drop_column(..., if_exists=True)` renders DROP COLUMN IF EXISTS.
-      if (op.name != "drop_column" || op.guarded || flag_may_be_set(op, "if_exists")) continue;
+      if (op.name != "drop_column" || project.guarded(op) || flag_may_be_set(op, "if_exists")) continue;
       WrittenName table = written_table(revision, op);
       WrittenName column = written_column(op);
       if (written_column_added_before(revision, op, table, column)) continue;

@@ -73,9 +73,11 @@ struct OperationCall {
   std::string receiver;  // the source text before the dot ("op", "batch_op")
   bool in_batch = false;  // inside `with op.batch_alter_table(...) as batch_op:`
   std::string table;      // the literal table name it touches, "" when not a literal
-  bool guarded = false;   // stands under an existence check (inspector get_columns / has_table / a helper doing so)
+  // Stands under an existence check this file shows (inspector get_columns / has_table / a helper doing so);
+  // rules ask Project::guarded, which adds the checks made through imported helpers.
+  bool guarded = false;
   // When not guarded: functions imported from other modules (as called: "get_columns_for_table",
-  // "utils.columns_of") that guard it if they check existence. The project resolves them and sets `guarded`.
+  // "utils.columns_of") that guard it if they check existence (resolved by Project::guarded).
   std::vector<std::string> guard_candidates;
   bool in_autocommit_block = false;  // inside `with op.get_context().autocommit_block():`
   int table_position = -1;  // which positional argument names the table (-1: none, a keyword, or a batch op)

@@ -145,7 +145,7 @@ void Project::collect_columns(unsigned jobs) {
 
   // One class's model columns: they depend on no other class's, so files are read in parallel below.
   auto class_columns = [&](const ClassInfo& owner, std::vector<ColumnInfo>& out) {
-    if (!owner.contributes_mapped_attributes()) return;
+    if (!owner.contributes_mapped_attributes() || !owner.file->declares_schema()) return;
     const std::string table = [&] {
       const ClassAttribute* t = owner.def->attribute("__tablename__");
       return t && t->value && t->value->is_string() ? t->value->text : std::string();
@@ -228,6 +228,7 @@ void Project::collect_columns(unsigned jobs) {
   // One file's Table(...) and migration columns.
   auto file_columns = [&](const ProjectFile& file, std::vector<ColumnInfo>& out) {
     for (const Assignment& assignment : file.facts.assignments) {
+      if (!file.declares_schema()) break;
       const Expr& value = assignment.value;
       if (value.is_call() && value.origin() == "sqlalchemy.Table") {
         const Expr* name = value.arg(0);

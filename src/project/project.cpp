@@ -223,9 +223,10 @@ void Project::resolve_expressions(unsigned jobs) {
 }
 
 void Project::resolve_imported_guards(unsigned jobs) {
-  // One file per task: a task writes only its own operations' `guarded`, and reads other files' functions.
+  // One file per task, each into its own list; the tasks read other files' functions.
+  std::vector<std::vector<const OperationCall*>> found(files_.size());
   parallel_for(files_.size(), jobs, [&](size_t index) {
-    ProjectFile& file = *files_[index];
+    const ProjectFile& file = *files_[index];
     if (!file.facts.revision) return;
     std::map<std::string, bool, std::less<>> checks;  // candidate as called -> whether it checks existence
     auto is_guard = [&](const std::string& candidate) {
@@ -233,10 +234,13 @@ void Project::resolve_imported_guards(unsigned jobs) {
       if (added) it->second = names_existence_check(file, candidate);
       return it->second;
     };
-    for (OperationCall& op : file.facts.revision->operations) {
-      if (!op.guarded) op.guarded = std::any_of(op.guard_candidates.begin(), op.guard_candidates.end(), is_guard);
+    for (const OperationCall& op : file.facts.revision->operations) {
+      if (!op.guarded && std::any_of(op.guard_candidates.begin(), op.guard_candidates.end(), is_guard)) {
+        found[index].push_back(&op);
+      }
     }
   });
+  for (const auto& ops : found) guarded_by_import_.insert(ops.begin(), ops.end());
 }
 
 // Whether `dotted`, as called in `file`, is a function of the project that checks existence.

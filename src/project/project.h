@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/source_file.h"
@@ -36,6 +37,10 @@ struct ProjectFile {
 
   const std::string& path() const { return source.display_path(); }
   bool is_revision() const { return facts.is_revision(); }
+  // Whether the mapped classes and Table(...) objects this file defines are the application's schema. Not in a
+  // revision script: classes declared there (often on a base of their own) are snapshots for reading and writing
+  // data at that revision, and emit no DDL.
+  bool declares_schema() const { return !is_revision(); }
 };
 
 // A file that differs from the base commit of a git-aware run (--staged: HEAD; --changed-since REF: the merge
@@ -146,6 +151,9 @@ class Project {
   const ClassInfo* resolve_class(const ProjectFile& file, std::string_view dotted) const;
   // The project module with this dotted key (exact, or the unique/first file whose key ends with it).
   const ProjectFile* find_module(std::string_view dotted) const;
+  // Whether a revision operation stands under an existence check: one its own file shows (OperationCall::guarded),
+  // or a call of a function imported from the project that asks the database what exists.
+  bool guarded(const OperationCall& op) const { return op.guarded || guarded_by_import_.count(&op) > 0; }
 
  private:
   struct Target {
@@ -157,8 +165,8 @@ class Project {
   Target resolve_expr_target(const ProjectFile& file, const Expr& expr, int depth) const;
   void index_modules();
   void resolve_expressions(unsigned jobs);
-  // Revision operations under a test calling an imported function become guarded when that function checks
-  // existence (OperationCall::guard_candidates, FunctionDef::checks_existence).
+  // Revision operations under a test calling an imported function are guarded when that function checks
+  // existence (OperationCall::guard_candidates, FunctionDef::checks_existence): fills guarded_by_import_.
   void resolve_imported_guards(unsigned jobs);
   bool names_existence_check(const ProjectFile& file, std::string_view dotted) const;
   void classify_classes();
@@ -169,6 +177,7 @@ class Project {
   std::unordered_map<std::string, std::vector<const ProjectFile*>> modules_by_suffix_;
   std::vector<ClassInfo> classes_;
   std::unordered_map<const ClassDef*, size_t> class_index_;
+  std::unordered_set<const OperationCall*> guarded_by_import_;
   std::vector<ColumnInfo> columns_;
   std::unordered_map<const ProjectFile*, std::vector<size_t>> columns_by_file_;
   std::vector<RevisionLocation> revision_locations_;

@@ -792,7 +792,7 @@ class TableModelBuilder {
 
   void plan_mapped_classes() {
     for (const ClassInfo& cls : project_.classes()) {
-      if (!cls.is_mapped()) continue;
+      if (!cls.is_mapped() || !cls.file->declares_schema()) continue;
       ClassPlan plan;
       plan.cls = &cls;
       plan.mro = mro(cls);
@@ -989,6 +989,7 @@ class TableModelBuilder {
 
   void plan_core_tables() {
     for (const auto& file : project_.files()) {
+      if (!file->declares_schema()) continue;
       for (const Assignment& a : file->facts.assignments) {
         if (is_table_call(a.value)) core_plans_.push_back(CorePlan{file.get(), &a.value, &a, nullptr, a.loc});
       }
@@ -1500,6 +1501,7 @@ class TableModelBuilder {
   // to the table of the columns they name.
   void collect_module_level_constraints() {
     for (const auto& file : project_.files()) {
+      if (!file->declares_schema()) continue;
       std::vector<const Expr*> found;
       auto visit = [&](const Expr& e) {
         auto kind = constraint_kind(e);
