@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/rule.h"
+#include "facts/sql_statements.h"
 
 namespace ormlint {
 
@@ -55,13 +56,12 @@ std::string upper(std::string text) {
   return text;
 }
 
-// The data-changing statements of an SQL string (`;`-separated), by their first keyword.
+// The data-changing statements of an SQL string, by their first keyword (a function body's UPDATE is the
+// function's, not the migration's).
 std::vector<DataStatement> data_statements(std::string_view sql) {
   std::vector<DataStatement> result;
-  while (!sql.empty()) {
-    size_t end = sql.find(';');
-    std::vector<std::string> words = sql_words(sql.substr(0, end));
-    sql = end == std::string_view::npos ? std::string_view{} : sql.substr(end + 1);
+  for (const SqlStatement& statement : split_sql(sql)) {
+    std::vector<std::string> words = sql_words(statement.text);
     if (words.empty()) continue;
     std::string verb = words[0];
     if (verb == "with") {  // `WITH moved AS (...) UPDATE ...`

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/rule.h"
+#include "facts/sql_statements.h"
 
 namespace ormlint {
 
@@ -194,10 +195,8 @@ void alter_table_drops(const std::vector<std::string>& words, size_t i, Removed&
 }
 
 void sql_removals(std::string_view sql, Removed& removed) {
-  while (!sql.empty()) {
-    size_t end = sql.find(';');
-    std::vector<std::string> words = sql_words(sql.substr(0, end));
-    sql = end == std::string_view::npos ? std::string_view{} : sql.substr(end + 1);
+  for (const SqlStatement& statement : split_sql(sql)) {
+    std::vector<std::string> words = sql_words(statement.text);
     if (words.size() < 3) continue;
     size_t i = 2;
     if (words[0] == "drop") {
@@ -219,10 +218,8 @@ void sql_removals(std::string_view sql, Removed& removed) {
 // `CREATE TYPE [schema.]name AS ENUM (...)`: the type's name.
 std::vector<std::string> created_types(std::string_view sql) {
   std::vector<std::string> types;
-  while (!sql.empty()) {
-    size_t end = sql.find(';');
-    std::vector<std::string> words = sql_words(sql.substr(0, end));
-    sql = end == std::string_view::npos ? std::string_view{} : sql.substr(end + 1);
+  for (const SqlStatement& statement : split_sql(sql)) {
+    std::vector<std::string> words = sql_words(statement.text);
     if (words.size() >= 3 && words[0] == "create" && words[1] == "type") types.push_back(unqualified(words[2]));
   }
   return types;

@@ -13,126 +13,12 @@
 #include <vector>
 
 #include "engine/rule.h"
+#include "facts/sql_statements.h"
 #include "project/migration_ops.h"
 
 namespace ormlint {
 
 namespace {
-
-// Splits SQL into statements of upper-cased words. Quoted strings and identifiers, dollar-quoted bodies and
-// comments are skipped; a CREATE statement's BEGIN ... END / CASE ... END blocks (SQLite and MySQL triggers
-// and procedures) keep their inner `;` and END inside the statement.
-class StatementSplitter {
- public:
-  explicit StatementSplitter(std::string_view sql) : sql_(sql) {}
-
-  std::vector<std::vector<std::string>> split() {
-    while (at_ < sql_.size()) step();
-    finish_word();
-    end_statement();
-    return statements_;
-  }
-
- private:
-  void step() {
-    char c = sql_[at_];
-    if (c == '\\') {
-      finish_word();  // an escape as written in the Python source (`"COMMIT;\nBEGIN"`, `\'`): a separator
-      at_ += 2;
-    } else if (sql_.compare(at_, 2, "--") == 0) {
-      finish_word();
-      at_ = std::min(sql_.size(), sql_.find('\n', at_));
-    } else if (sql_.compare(at_, 2, "/*") == 0) {
-      finish_word();
-      size_t close = sql_.find("*/", at_ + 2);
-      at_ = close == std::string_view::npos ? sql_.size() : close + 2;
-    } else if (c == '\'' || c == '"' || c == '`') {
-      skip_quoted(c);
-    } else if (c == '$' && skip_dollar_quoted()) {
-      // skipped
-    } else if (std::isalnum(static_cast<unsigned char>(c)) || c == '_') {
-      word_ += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      ++at_;
-    } else {
-      finish_word();
-      if (c == ';') {
-        resolve_pending_end();
-        if (depth_ == 0) end_statement();
-      }
-      ++at_;
-    }
-  }
-
-  void skip_quoted(char quote) {
-    finish_word();
-    current_.push_back("<quoted>");
-    size_t close = sql_.find(quote, at_ + 1);
-    at_ = close == std::string_view::npos ? sql_.size() : close + 1;
-  }
-
-  // `$$ ... $$` or `$body$ ... $body$`; false when the `$` starts no tag (a `$1` parameter).
-  bool skip_dollar_quoted() {
-    size_t end = at_ + 1;
-    while (end < sql_.size() && (std::isalnum(static_cast<unsigned char>(sql_[end])) || sql_[end] == '_'))
-      ++end;
-    if (end >= sql_.size() || sql_[end] != '$' ||
-        (end > at_ + 1 && std::isdigit(static_cast<unsigned char>(sql_[at_ + 1])))) {
-      return false;
-    }
-    finish_word();
-    std::string_view tag = sql_.substr(at_, end - at_ + 1);
-    size_t close = sql_.find(tag, end + 1);
-    at_ = close == std::string_view::npos ? sql_.size() : close + tag.size();
-    current_.push_back("<body>");
-    return true;
-  }
-
-  void finish_word() {
-    if (word_.empty()) return;
-    track_blocks(word_);
-    current_.push_back(std::move(word_));
-    word_.clear();
-  }
-
-  // Inside CREATE TRIGGER/FUNCTION/PROCEDURE: BEGIN and CASE open a block that END closes, except `END IF`,
-  // `END LOOP`, ... which close constructs that never opened one here.
-  void track_blocks(const std::string& word) {
-    if (pending_end_) {
-      pending_end_ = false;
-      bool closes_other =
-          word == "IF" || word == "LOOP" || word == "WHILE" || word == "REPEAT" || word == "FOR";
-      if (!closes_other && depth_ > 0) --depth_;
-      if (word == "CASE" || closes_other) return;  // `END CASE`: the closing word, not a new CASE
-    }
-    if (current_.empty() || current_.front() != "CREATE") return;
-    if (word == "BEGIN" || word == "CASE") {
-      ++depth_;
-    } else if (word == "END" && depth_ > 0) {
-      pending_end_ = true;
-    }
-  }
-
-  // `END;`: a bare END closes the innermost block.
-  void resolve_pending_end() {
-    if (pending_end_ && depth_ > 0) --depth_;
-    pending_end_ = false;
-  }
-
-  void end_statement() {
-    resolve_pending_end();
-    if (!current_.empty()) statements_.push_back(std::move(current_));
-    current_.clear();
-    depth_ = 0;
-  }
-
-  std::string_view sql_;
-  size_t at_ = 0;
-  std::string word_;
-  std::vector<std::string> current_;
-  std::vector<std::vector<std::string>> statements_;
-  int depth_ = 0;
-  bool pending_end_ = false;
-};
 
 const std::string& word(const std::vector<std::string>& words, size_t i) {
   static const std::string none;
@@ -193,12 +79,12 @@ class TransactionControlInMigration final : public Rule {
       // BEGIN ... COMMIT there only groups statements of its own.
       std::string sql;
       if (!sql_run_in_transaction(file.facts, op, sql)) continue;
-      for (const auto& statement : StatementSplitter(sql).split()) {
-        std::string effect = transaction_effect(statement, op.function);
+      for (const SqlStatement& statement : split_sql(sql)) {
+        std::string effect = transaction_effect(statement.words, op.function);
         if (effect.empty()) continue;
         if (!reported.insert(op.call.loc.start_byte).second) break;
         out.report(
-            file, op.call.loc, "`" + shown_statement(statement) + "` in " + op.function + "() " + effect,
+            file, op.call.loc, "`" + shown_statement(statement.words) + "` in " + op.function + "() " + effect,
             "remove it; for a statement that cannot run in a transaction (ALTER TYPE ... ADD VALUE, CREATE "
             "INDEX CONCURRENTLY) use `with op.get_context().autocommit_block():`");
         break;

@@ -1,0 +1,132 @@
+#include "facts/sql_statements.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace ormlint {
+
+namespace {
+
+// Quoted strings and identifiers, dollar-quoted bodies and comments are skipped; a CREATE statement's BEGIN ... END
+// / CASE ... END blocks (SQLite and MySQL triggers and procedures) keep their inner `;` and END inside it.
+class StatementSplitter {
+ public:
+  explicit StatementSplitter(std::string_view sql) : sql_(sql) {}
+
+  std::vector<SqlStatement> split() {
+    while (at_ < sql_.size()) step();
+    finish_word();
+    end_statement();
+    return std::move(statements_);
+  }
+
+ private:
+  void step() {
+    char c = sql_[at_];
+    if (c == '\\') {
+      finish_word();  // an escape as written in the Python source (`"COMMIT;\nBEGIN"`, `\'`): a separator
+      at_ += 2;
+    } else if (sql_.compare(at_, 2, "--") == 0) {
+      finish_word();
+      at_ = std::min(sql_.size(), sql_.find('\n', at_));
+    } else if (sql_.compare(at_, 2, "/*") == 0) {
+      finish_word();
+      size_t close = sql_.find("*/", at_ + 2);
+      at_ = close == std::string_view::npos ? sql_.size() : close + 2;
+    } else if (c == '\'' || c == '"' || c == '`') {
+      skip_quoted(c);
+    } else if (c == '$' && skip_dollar_quoted()) {
+      // skipped
+    } else if (std::isalnum(static_cast<unsigned char>(c)) || c == '_') {
+      word_ += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      ++at_;
+    } else {
+      finish_word();
+      if (c == ';') {
+        resolve_pending_end();
+        if (depth_ == 0) end_statement();
+      }
+      ++at_;
+    }
+  }
+
+  void skip_quoted(char quote) {
+    finish_word();
+    current_.push_back("<quoted>");
+    size_t close = sql_.find(quote, at_ + 1);
+    at_ = close == std::string_view::npos ? sql_.size() : close + 1;
+  }
+
+  // `$$ ... $$` or `$body$ ... $body$`; false when the `$` starts no tag (a `$1` parameter).
+  bool skip_dollar_quoted() {
+    size_t end = at_ + 1;
+    while (end < sql_.size() && (std::isalnum(static_cast<unsigned char>(sql_[end])) || sql_[end] == '_'))
+      ++end;
+    if (end >= sql_.size() || sql_[end] != '$' ||
+        (end > at_ + 1 && std::isdigit(static_cast<unsigned char>(sql_[at_ + 1])))) {
+      return false;
+    }
+    finish_word();
+    std::string_view tag = sql_.substr(at_, end - at_ + 1);
+    size_t close = sql_.find(tag, end + 1);
+    at_ = close == std::string_view::npos ? sql_.size() : close + tag.size();
+    current_.push_back("<body>");
+    return true;
+  }
+
+  void finish_word() {
+    if (word_.empty()) return;
+    track_blocks(word_);
+    current_.push_back(std::move(word_));
+    word_.clear();
+  }
+
+  // Inside CREATE TRIGGER/FUNCTION/PROCEDURE: BEGIN and CASE open a block that END closes, except `END IF`,
+  // `END LOOP`, ... which close constructs that never opened one here.
+  void track_blocks(const std::string& word) {
+    if (pending_end_) {
+      pending_end_ = false;
+      bool closes_other =
+          word == "IF" || word == "LOOP" || word == "WHILE" || word == "REPEAT" || word == "FOR";
+      if (!closes_other && depth_ > 0) --depth_;
+      if (word == "CASE" || closes_other) return;  // `END CASE`: the closing word, not a new CASE
+    }
+    if (current_.empty() || current_.front() != "CREATE") return;
+    if (word == "BEGIN" || word == "CASE") {
+      ++depth_;
+    } else if (word == "END" && depth_ > 0) {
+      pending_end_ = true;
+    }
+  }
+
+  // `END;`: a bare END closes the innermost block.
+  void resolve_pending_end() {
+    if (pending_end_ && depth_ > 0) --depth_;
+    pending_end_ = false;
+  }
+
+  // At a top-level `;` (at_ points at it) or at the end of the SQL.
+  void end_statement() {
+    resolve_pending_end();
+    const size_t start = std::min(start_, sql_.size());
+    if (!current_.empty()) statements_.push_back(SqlStatement{sql_.substr(start, at_ - start), std::move(current_)});
+    current_.clear();
+    depth_ = 0;
+    start_ = at_ + 1;
+  }
+
+  std::string_view sql_;
+  size_t at_ = 0;
+  std::string word_;
+  std::vector<std::string> current_;
+  size_t start_ = 0;  // where the current statement began
+  std::vector<SqlStatement> statements_;
+  int depth_ = 0;
+  bool pending_end_ = false;
+};
+
+}  // namespace
+
+std::vector<SqlStatement> split_sql(std::string_view sql) { return StatementSplitter(sql).split(); }
+
+}  // namespace ormlint

@@ -1,0 +1,19 @@
+// SQL split into its statements the way the database splits it: at the `;` that stand outside quoted strings and
+// identifiers, dollar-quoted bodies (`$$ ... $$`, PL/pgSQL functions and DO blocks), comments, and the BEGIN ... END
+// blocks of CREATE TRIGGER/FUNCTION/PROCEDURE (SQLite and MySQL). Shared by the rules that read the SQL a
+// migration runs through op.execute (transaction control, data changes, what a downgrade removes).
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ormlint {
+
+struct SqlStatement {
+  std::string_view text;           // as written, without its `;` (a view into the SQL given to split_sql)
+  std::vector<std::string> words;  // upper-cased; a quoted part is "<quoted>", a dollar-quoted body "<body>"
+};
+
+std::vector<SqlStatement> split_sql(std::string_view sql);
+
+}  // namespace ormlint
