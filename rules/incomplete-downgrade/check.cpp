@@ -407,6 +407,34 @@ void operation_creations(const OperationCall& op, std::vector<Created>& out) {
   }
 }
 
+// upgrade() may rename what it created — `add_column("item", sa.Column("tmp_code", ...))`, then
+// `alter_column("item", "tmp_code", new_column_name="code")`, or `rename_table` — so downgrade() removes it under
+// its new name (and an upgrade() removal undoes it only after the rename: before it, that name was another's).
+void follow_renames(const OperationCall& op, std::vector<Created>& created) {
+  if (op.table.empty()) return;
+  const uint32_t after = op.call.loc.start_byte + 1;
+  if (op.name == "alter_column") {
+    const Expr* renamed = op.call.keyword("new_column_name");
+    const std::string column = op.column_name();
+    if (!renamed || !renamed->is_string() || column.empty()) return;
+    for (Created& c : created) {
+      if (c.kind == Kind::Column && c.table == op.table && c.name == column) {
+        c.name = renamed->text;
+        c.after_byte = after;
+      }
+    }
+  } else if (op.name == "rename_table") {
+    const std::string renamed = literal_name(keyword_or_argument(op, "new_table_name", 0));
+    if (renamed.empty()) return;
+    for (Created& c : created) {
+      if (c.table != op.table) continue;
+      if (c.kind == Kind::Table) c.name = renamed;
+      c.table = renamed;
+      c.after_byte = after;
+    }
+  }
+}
+
 // Enum types created with the tables: `sa.Enum(..., name="status")` in create_table (not `native_enum=False`, nor
 // `postgresql.ENUM(..., create_type=False)`; `sa.Enum` ignores create_type), and `.create(bind)` on an enum.
 // op.add_column creates no type: the type must exist already (or the ALTER fails with UndefinedObject).
@@ -496,7 +524,9 @@ class IncompleteDowngrade final : public Rule {
     if (!revision.downgrade || revision.downgrade->trivial_body || revision.downgrade->raises_only) return;
     std::vector<Created> created;
     for (const OperationCall& op : revision.operations) {
-      if (op.function == "upgrade") operation_creations(op, created);
+      if (op.function != "upgrade") continue;
+      operation_creations(op, created);
+      follow_renames(op, created);
     }
     enum_creations(file, project, created);
     Removed downgrade = removals(file, "downgrade");
