@@ -88,13 +88,15 @@ class ColumnTypeChange final : public Rule {
       if (!type || type->kind == Expr::Kind::None || revision.creates_table_before(op)) continue;
       const Expr* existing = op.call.keyword("existing_type");
       if (existing && widens_string(*existing, *type)) continue;
-      std::string table = table_or_placeholder(op);
-      std::string column = op.column_name().empty() ? "<column>" : op.column_name();
+      // Names held in variables are shown as such: `<table_name>.<column_name>`.
+      std::string table = written_table(revision, op).shown();
+      std::string column = written_column(op).shown();
       std::string from = existing && existing->kind != Expr::Kind::None ? " from `" + render(*existing) + "`" : "";
       out.report(file, op.call.loc,
                  "upgrade() changes `" + table + "." + column + "`" + from + " to `" + render(*type) +
-                     "`: PostgreSQL rewrites the whole table under an ACCESS EXCLUSIVE lock (reads and writes wait), "
-                     "and a value that does not cast fails the migration",
+                     "`: the database rewrites the whole table (PostgreSQL under an ACCESS EXCLUSIVE lock: reads and "
+                     "writes wait; MySQL as a table copy: writes wait), and a value that does not cast fails the "
+                     "migration",
                  "add a new column of the new type, backfill it in batches, switch the code to it, then drop `" +
                      column + "` in a later release");
     }

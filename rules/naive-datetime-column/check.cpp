@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "engine/rule.h"
+#include "project/migration_ops.h"
 
 namespace ormlint {
 
@@ -52,10 +53,16 @@ Zone zone_of(const Expr* type) {
   return Zone::Unknown;
 }
 
+// `table.column`; in a migration whose names are held in variables, those as placeholders (`<table_name>`).
 std::string column_label(const ColumnInfo& column) {
   std::string owner = column.table;
   if (owner.empty() && column.owner) owner = column.owner->def->name;
-  std::string name = column.name.empty() ? "?" : column.name;
+  std::string name = column.name;
+  if (const OperationCall* op = column.operation; op && column.file->facts.revision) {
+    if (owner.empty()) owner = written_table(*column.file->facts.revision, *op).shown();
+    if (name.empty()) name = written_column(*op).shown();
+  }
+  if (name.empty()) name = "?";
   return owner.empty() ? name : owner + "." + name;
 }
 
