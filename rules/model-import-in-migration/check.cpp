@@ -24,6 +24,12 @@ bool is_declarative_base_object(const std::string& resolved) {
 // What a project module holds that a revision must not import.
 enum class ModelContent { None, Models, BaseOnly };
 
+// Of two findings about one import, the one that says more: models over a base alone.
+ModelContent strongest(ModelContent a, ModelContent b) {
+  if (a == ModelContent::Models || b == ModelContent::Models) return ModelContent::Models;
+  return a == ModelContent::None ? b : a;
+}
+
 ModelContent model_content(const ProjectFile& module, const Project& project) {
   bool base = false;
   for (const ClassDef& def : module.facts.classes) {
@@ -35,8 +41,9 @@ ModelContent model_content(const ProjectFile& module, const Project& project) {
   for (const Assignment& assignment : module.facts.assignments) {
     if (assignment.value.is_call() && is_declarative_base_object(project.resolve(module, assignment.target))) base = true;
   }
-  // A package that re-exports its models (`from .user import User` in app/models/__init__.py).
-  for (const Import& import : module.facts.imports) {
+  // A package that re-exports its models (`from .user import User` in app/models/__init__.py). An ordinary module
+  // that imports a model for its own use (a constants or helpers module) is not a models module.
+  for (const Import& import : module.is_package ? module.facts.imports : std::vector<Import>{}) {
     if (import.is_star || import.bound_name.empty()) continue;
     const ClassInfo* cls = project.resolve_class(module, import.bound_name);
     if (!is_model_class(cls)) continue;
@@ -44,6 +51,16 @@ ModelContent model_content(const ProjectFile& module, const Project& project) {
     base = true;
   }
   return base ? ModelContent::BaseOnly : ModelContent::None;
+}
+
+// What `from M import X` brings when X is itself a model class (or base) that M imports from elsewhere
+// (`from app.registry import User`).
+ModelContent imported_class(const Import& import, const ProjectFile& module, const Project& project) {
+  if (import.is_star || import.origin == import.module) return ModelContent::None;
+  const size_t dot = import.origin.rfind('.');
+  const ClassInfo* cls = project.resolve_class(module, import.origin.substr(dot == std::string::npos ? 0 : dot + 1));
+  if (!is_model_class(cls)) return ModelContent::None;
+  return cls->role == ClassInfo::Role::DeclarativeBase ? ModelContent::BaseOnly : ModelContent::Models;
 }
 
 // The project module an import brings in: the longest prefix of what it names that is a project module
@@ -83,7 +100,7 @@ class ModelImportInMigration final : public Rule {
     auto consider = [&](const Import& import) {
       const ProjectFile* module = imported_module(import, project, file);
       if (!module) return;
-      ModelContent content = model_content(*module, project);
+      ModelContent content = strongest(model_content(*module, project), imported_class(import, *module, project));
       if (content == ModelContent::None) return;
       Statement& statement = statements[import.statement_loc.start_byte];
       statement.loc = import.statement_loc;
