@@ -175,6 +175,7 @@ class Project {
 
   std::vector<std::unique_ptr<ProjectFile>> files_;
   std::unordered_map<std::string, std::vector<const ProjectFile*>> modules_by_suffix_;
+  std::unordered_set<std::string> package_keys_;  // module keys of the project's packages (their __init__.py)
   std::vector<ClassInfo> classes_;
   std::unordered_map<const ClassDef*, size_t> class_index_;
   std::unordered_set<const OperationCall*> guarded_by_import_;

@@ -513,3 +513,25 @@ data = JSONB
   // The first binding (the try body) is the one the resolver follows.
   CHECK(p.value_origin("models.py", "data") == "sqlalchemy.dialects.postgresql.JSONB");
 }
+
+TEST_CASE("imports: a sub-package named like a library is not the library", "[imports]") {
+  // Python 3 imports a sub-package only by its full name: inside the `shop` package, `packaging.utils` is the
+  // installed library, while `shop.packaging.utils` (src/ being a source root, no package) is the project's.
+  Loaded p(R"(
+# file: src/shop/__init__.py
+"""The shop package."""
+# file: src/shop/packaging/__init__.py
+"""Packaging of orders."""
+# file: src/shop/packaging/utils.py
+def canonicalize_version(version):
+    return version
+# file: src/shop/models.py
+from packaging.utils import canonicalize_version
+from shop.packaging.utils import canonicalize_version as ours
+from shop.packaging import utils
+)");
+  CHECK(p.resolve("src/shop/models.py", "canonicalize_version") == "packaging.utils.canonicalize_version");
+  const std::string utils_key = p.file("src/shop/packaging/utils.py").module_key;
+  CHECK(p.resolve("src/shop/models.py", "ours") == utils_key + ".canonicalize_version");
+  CHECK(p.resolve("src/shop/models.py", "utils.canonicalize_version") == utils_key + ".canonicalize_version");
+}
