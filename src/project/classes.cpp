@@ -67,6 +67,7 @@ void Project::classify_classes() {
     const ClassDef& def = *info.def;
     bool derives_from_base = false;
     bool is_base = false;
+    bool abstract_concrete = false;  // derives from AbstractConcreteBase itself: abstract, its subclasses are tables
     for (const ClassInfo* base : info.project_bases) {
       classify(const_cast<ClassInfo&>(*base));
       if (base->role != ClassInfo::Role::Plain) {
@@ -85,6 +86,7 @@ void Project::classify_classes() {
       if (name == "flask_sqlalchemy.Model") info.flask_model = true;
       if (name == "sqlmodel.SQLModel") info.sqlmodel = true;
       if (is_enum_base(name)) info.is_enum = true;
+      if (ends_with(name, ".AbstractConcreteBase")) abstract_concrete = true;
     }
     for (const Expr& decorator : def.decorators) {
       const std::string& origin = decorator.is_call() ? decorator.origin() : decorator.resolved;
@@ -101,7 +103,8 @@ void Project::classify_classes() {
       for (const Keyword& kw : def.class_keywords) table = table || (kw.name == "table" && kw.value.is_true());
       info.role = table ? ClassInfo::Role::Mapped : ClassInfo::Role::Abstract;
     } else if (derives_from_base) {
-      info.role = is_true_attribute(def, "__abstract__") ? ClassInfo::Role::Abstract : ClassInfo::Role::Mapped;
+      const bool abstract = abstract_concrete || is_true_attribute(def, "__abstract__");
+      info.role = abstract ? ClassInfo::Role::Abstract : ClassInfo::Role::Mapped;
     }
     state[index] = State::Done;
   };

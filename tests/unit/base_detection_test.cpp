@@ -5,6 +5,7 @@
 #include <string>
 
 #include "facts_test_support.h"
+#include "project/table_model.h"
 
 using ormlint::testing::facts::Loaded;
 using namespace ormlint;
@@ -442,4 +443,32 @@ class Engineer(Employee):
   REQUIRE(id != nullptr);
   CHECK(id->table == "engineer");
   CHECK(id->type.origin == "sqlalchemy.Integer");
+}
+
+TEST_CASE("bases: AbstractConcreteBase is abstract, its subclasses are tables", "[bases]") {
+  Loaded p(R"(
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.ext.declarative import AbstractConcreteBase
+from sqlalchemy.orm import DeclarativeBase
+
+class Base(DeclarativeBase):
+    pass
+
+class Observation(AbstractConcreteBase, Base):
+    id = Column(Integer, primary_key=True)
+    kind = Column(String(40))
+
+class ProjectObservation(Observation):
+    __tablename__ = "project_observations"
+
+class ReleaseObservation(Observation):
+    __tablename__ = "release_observations"
+)");
+  CHECK(p.class_info("models.py", "Observation").role == Role::Abstract);
+  CHECK(p.class_info("models.py", "Observation").feeds_mapped_class);
+  CHECK(p.class_info("models.py", "ProjectObservation").role == Role::Mapped);
+  CHECK(p.class_info("models.py", "ReleaseObservation").role == Role::Mapped);
+  std::vector<std::string> tables;
+  for (const TableDef& t : p.project().tables().tables()) tables.push_back(t.name);
+  CHECK(tables == std::vector<std::string>{"project_observations", "release_observations"});
 }
