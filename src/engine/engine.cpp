@@ -7,6 +7,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "core/except_lists.h"
 #include "core/parallel.h"
 #include "core/paths.h"
 #include "engine/alembic_config.h"
@@ -63,6 +64,17 @@ FileFacts parse_file(const SourceFile& source, const std::string& module_key, bo
   }
   TSNode root = ts_tree_root_node(tree.get());
   result.syntax_problem = find_syntax_problem(root, source);
+  if (result.syntax_problem) {
+    // Python 3.14's `except A, B:` (see core/except_lists.h): the same bytes with the list joined may parse.
+    if (auto joined = with_except_lists_joined(source.text())) {
+      TreeHandle retry = thread_parser().parse(*joined, kParseTimeoutMicros);
+      if (retry && !find_syntax_problem(ts_tree_root_node(retry.get()), source)) {
+        tree = std::move(retry);
+        root = ts_tree_root_node(tree.get());
+        result.syntax_problem.reset();
+      }
+    }
+  }
   // A file that does not parse contributes no facts — half a tree would only produce confusing findings — but
   // its comments still count, so `# ormlint: skip-file` and line suppressions work on it too.
   if (!result.syntax_problem) {
