@@ -84,7 +84,7 @@ std::string canonical_name(std::string name) {
     if (!starts_with(name, db_prefix)) continue;
     std::string rest = name.substr(db_prefix.size());
     std::string head = first_segment(rest);
-    if (head == "Model") return "flask_sqlalchemy.Model" + rest.substr(head.size());
+    if (head == "Model") return name;  // kFlaskModelBase (project.h), kept apart from the plain Model class
     if (head == "session" || head == "engine" || head == "metadata") return name;
     if (head == "orm" || head == "sa") return canonical_name("sqlalchemy." + rest.substr(std::min(rest.size(), head.size() + 1)));
     return (kOrmNames.count(head) ? "sqlalchemy.orm." : "sqlalchemy.") + rest;

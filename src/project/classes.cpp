@@ -14,7 +14,7 @@ const std::set<std::string, std::less<>> kBaseClasses = {"sqlalchemy.orm.Declara
 
 // External values a class can derive from to be *mapped* (the value is itself a declarative base).
 bool is_base_value(const std::string& name) {
-  return name == "sqlalchemy.orm.declarative_base()" || name == "flask_sqlalchemy.Model" ||
+  return name == "sqlalchemy.orm.declarative_base()" || name == kFlaskModelBase ||
          (name.rfind("sqlalchemy.orm.registry()", 0) == 0 && name.size() > 16 &&
           name.compare(name.size() - 16, 16, ".generate_base()") == 0) ||
          name == "sqlalchemy.orm.declarative_base().Model";
@@ -83,7 +83,7 @@ void Project::classify_classes() {
     for (const std::string& name : info.external_bases) {
       if (kBaseClasses.count(name)) is_base = true;
       if (is_base_value(name)) derives_from_base = true;
-      if (name == "flask_sqlalchemy.Model") info.flask_model = true;
+      if (name == kFlaskModelBase) info.flask_model = true;
       if (name == "sqlmodel.SQLModel") info.sqlmodel = true;
       if (is_enum_base(name)) info.is_enum = true;
       if (ends_with(name, ".AbstractConcreteBase")) abstract_concrete = true;

@@ -117,7 +117,14 @@ Project::Target Project::resolve_expr_target(const ProjectFile& file, const Expr
   }
   if (expr.kind == Expr::Kind::Call && expr.target) {
     Target callee = resolve_expr_target(file, *expr.target, depth + 1);
-    if (callee.cls) return Target{callee.file->module_key + "." + callee.cls->name + "()"};
+    if (callee.cls) {
+      // An instance of a project subclass of Flask-SQLAlchemy's extension (redash's `class
+      // RedashSQLAlchemy(SQLAlchemy)`) is the extension's: db.Model, db.Column, ... are the library's.
+      if (derives_from(*callee.file, *callee.cls, "flask_sqlalchemy.SQLAlchemy", depth + 1)) {
+        return Target{"flask_sqlalchemy.SQLAlchemy()"};
+      }
+      return Target{callee.file->module_key + "." + callee.cls->name + "()"};
+    }
     if (callee.name.empty()) return {};
     return Target{callee.name + "()"};
   }
@@ -182,6 +189,16 @@ Project::Target Project::resolve_target(const ProjectFile& file, std::string_vie
     }
   }
   return {};
+}
+
+bool Project::derives_from(const ProjectFile& file, const ClassDef& cls, std::string_view external, int depth) const {
+  if (depth > kMaxResolveDepth) return false;
+  for (const Expr& base : cls.bases) {
+    Target t = resolve_expr_target(file, base, depth + 1);
+    if (t.name == external) return true;
+    if (t.cls && derives_from(*t.file, *t.cls, external, depth + 1)) return true;
+  }
+  return false;
 }
 
 std::string Project::resolve(const ProjectFile& file, std::string_view dotted) const {

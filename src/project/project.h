@@ -169,6 +169,8 @@ class Project {
   // existence (OperationCall::guard_candidates, FunctionDef::checks_existence): fills guarded_by_import_.
   void resolve_imported_guards(unsigned jobs);
   bool names_existence_check(const ProjectFile& file, std::string_view dotted) const;
+  // Whether a project class derives, through project classes, from the external class `external`.
+  bool derives_from(const ProjectFile& file, const ClassDef& cls, std::string_view external, int depth) const;
   void classify_classes();
   void collect_columns(unsigned jobs);
   void build_revision_graphs(const std::vector<ScriptLocation>& script_locations);
@@ -190,6 +192,11 @@ class Project {
 // "sqlalchemy.types.DateTime" become "sqlalchemy.DateTime"; Flask-SQLAlchemy's `db.Column` becomes
 // "sqlalchemy.Column"; dialect submodules collapse to "sqlalchemy.dialects.postgresql.X".
 std::string canonical_name(std::string name);
+
+// `db.Model` of a Flask-SQLAlchemy `db = SQLAlchemy()` (or of a project subclass of it): the declarative base the
+// app's models derive from. Not the plain `flask_sqlalchemy.Model` class (`flask_sqlalchemy.model.Model`), which
+// is only a mixin handed to `SQLAlchemy(model_class=...)`.
+inline constexpr std::string_view kFlaskModelBase = "flask_sqlalchemy.SQLAlchemy().Model";
 
 // Whether a dotted name is `module` itself or a name inside it ("sqlalchemy.dialects.postgresql.JSONB" is within
 // "sqlalchemy.dialects.postgresql"; "sqlalchemy.dialects.postgresql_ext" is not).

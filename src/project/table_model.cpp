@@ -603,7 +603,7 @@ class TableModelBuilder {
       register_metadata("sqlmodel.SQLModel", nullptr, {}, nullptr);
       return BaseInfo{"sqlmodel.SQLModel", "sqlmodel.SQLModel", nullptr, true};
     }
-    if (e.kind == Expr::Kind::Attribute && e.name == "Model" && e.target && starts_with(e.resolved, "flask_sqlalchemy.Model")) {
+    if (e.kind == Expr::Kind::Attribute && e.name == "Model" && e.target && starts_with(e.resolved, kFlaskModelBase)) {
       Located db = locate(file, e.target->text);
       if (db.assignment) return flask_root(db, depth);
       return std::nullopt;
@@ -630,7 +630,8 @@ class TableModelBuilder {
       info.metadata = registry_metadata(where, registry, found.qualified, found.assignment->loc);
       return info;
     }
-    if (is_call_to(value, "flask_sqlalchemy.SQLAlchemy")) return flask_root(found, depth);
+    // `db = SQLAlchemy()`, or an instance of a project subclass of it (the resolver says which).
+    if (project_.resolve(where, found.assignment->target) == "flask_sqlalchemy.SQLAlchemy()") return flask_root(found, depth);
     if (value.is_name_like()) return root_of(where, value, depth + 1);
     return std::nullopt;
   }

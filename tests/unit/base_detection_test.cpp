@@ -157,7 +157,7 @@ class Tag(Model):
   const ClassInfo& user = p.class_info("models.py", "User");
   CHECK(user.role == Role::Mapped);
   CHECK(user.flask_model);
-  CHECK(user.external_bases == std::vector<std::string>{"flask_sqlalchemy.Model"});
+  CHECK(user.external_bases == std::vector<std::string>{"flask_sqlalchemy.SQLAlchemy().Model"});
   const ClassInfo& abstract = p.class_info("models.py", "TimestampModel");
   CHECK(abstract.role == Role::Abstract);
   CHECK(abstract.flask_model);
@@ -471,4 +471,47 @@ class ReleaseObservation(Observation):
   std::vector<std::string> tables;
   for (const TableDef& t : p.project().tables().tables()) tables.push_back(t.name);
   CHECK(tables == std::vector<std::string>{"project_observations", "release_observations"});
+}
+
+TEST_CASE("bases: a project subclass of Flask-SQLAlchemy, and the plain Model class", "[bases][flask]") {
+  // redash and indico subclass the extension; indico also hands a plain Model subclass to model_class=.
+  Loaded p(R"(
+# file: app/db.py
+from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.model import Model
+
+
+class AppModel(Model):
+    """Shared behaviour for every model: a plain class, not a table."""
+
+    def to_dict(self):
+        return {}
+
+
+class AppSQLAlchemy(SQLAlchemy):
+    pass
+
+
+class TracedSQLAlchemy(AppSQLAlchemy):
+    pass
+
+
+db = TracedSQLAlchemy(model_class=AppModel)
+# file: app/models.py
+from app.db import db
+
+
+class User(db.Model):
+    __tablename__ = "users"
+    id = db.Column(db.Integer, primary_key=True)
+)");
+  CHECK(p.resolve("app/models.py", "db") == "flask_sqlalchemy.SQLAlchemy()");
+  CHECK(p.resolve("app/models.py", "db.Column") == "sqlalchemy.Column");
+  const ClassInfo& user = p.class_info("app/models.py", "User");
+  CHECK(user.role == Role::Mapped);
+  CHECK(user.flask_model);
+  CHECK(p.class_info("app/db.py", "AppModel").role == Role::Plain);
+  std::vector<std::string> tables;
+  for (const TableDef& t : p.project().tables().tables()) tables.push_back(t.name);
+  CHECK(tables == std::vector<std::string>{"users"});
 }

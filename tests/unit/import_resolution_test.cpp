@@ -133,7 +133,7 @@ class User(db.Model):
     CHECK(p.resolve("models.py", "db.Integer") == "sqlalchemy.Integer");
     CHECK(p.resolve("models.py", "db.relationship") == "sqlalchemy.orm.relationship");
     CHECK(p.resolve("models.py", "db.backref") == "sqlalchemy.orm.backref");
-    CHECK(p.resolve("models.py", "db.Model") == "flask_sqlalchemy.Model");
+    CHECK(p.resolve("models.py", "db.Model") == "flask_sqlalchemy.SQLAlchemy().Model");
     CHECK(p.resolve("models.py", "db.session") == "flask_sqlalchemy.SQLAlchemy().session");
     CHECK(attribute_origin(p, "models.py", "User", "id") == "sqlalchemy.Column");
     CHECK(attribute_origin(p, "models.py", "User", "posts") == "sqlalchemy.orm.relationship");
@@ -141,7 +141,7 @@ class User(db.Model):
     CHECK(first_argument(p, "models.py", "User", "when").origin() == "sqlalchemy.DateTime");
     const ClassDef& user = p.class_def("models.py", "User");
     REQUIRE(user.bases.size() == 1);
-    CHECK(user.bases[0].resolved == "flask_sqlalchemy.Model");
+    CHECK(user.bases[0].resolved == "flask_sqlalchemy.SQLAlchemy().Model");
   }
 
   SECTION("db imported from app/extensions.py, absolutely and relatively") {
@@ -171,10 +171,10 @@ class Tag(extensions.db.Model):
     id = extensions.db.Column(extensions.db.Integer, primary_key=True)
 )");
     CHECK(p.resolve("app/models/user.py", "db.Column") == "sqlalchemy.Column");
-    CHECK(p.resolve("app/models/user.py", "db.Model") == "flask_sqlalchemy.Model");
+    CHECK(p.resolve("app/models/user.py", "db.Model") == "flask_sqlalchemy.SQLAlchemy().Model");
     CHECK(p.resolve("app/models/post.py", "db.Column") == "sqlalchemy.Column");
     CHECK(p.resolve("app/models/post.py", "db.relationship") == "sqlalchemy.orm.relationship");
-    CHECK(p.resolve("app/models/post.py", "db.Model") == "flask_sqlalchemy.Model");
+    CHECK(p.resolve("app/models/post.py", "db.Model") == "flask_sqlalchemy.SQLAlchemy().Model");
     CHECK(p.resolve("app/models/tag.py", "extensions.db.Column") == "sqlalchemy.Column");
     CHECK(attribute_origin(p, "app/models/user.py", "User", "id") == "sqlalchemy.Column");
     CHECK(attribute_origin(p, "app/models/post.py", "Post", "author") == "sqlalchemy.orm.relationship");
