@@ -334,6 +334,21 @@ bool covers_column(const Removed& removed, const std::string& table, const std::
   return false;
 }
 
+// A removal under the name a naming convention gives: with `"ck": "ck_%(table_name)s_%(constraint_name)s"` in the
+// target metadata, Alembic creates `create_check_constraint("positive_qty", "items", ...)` as
+// `ck_items_positive_qty`, and that is the name a downgrade drops.
+bool removed_under_convention(const Marks& marks, const std::string& table, const std::string& name, uint32_t from) {
+  if (table.empty() || name.empty()) return false;
+  const std::string suffix = "_" + name;
+  for (const auto& [removed, where] : marks) {
+    if (removed.size() > suffix.size() && removed.ends_with(suffix) && removed.find(table) != std::string::npos &&
+        since(where, from)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Whether `removed` removes the object (after `from`, for removals in upgrade() itself). Names compare
 // lower-cased, as the database folds unquoted names (`DROP TYPE Status` drops "status").
 bool is_removed(const Created& created, const Removed& removed, uint32_t from) {
@@ -348,13 +363,39 @@ bool is_removed(const Created& created, const Removed& removed, uint32_t from) {
              removed_in(removed.columns, std::make_pair(table, name), from);
     case Kind::Index:
       return table_dropped || since(removed.any_index, from) || removed_in(removed.any_index_on, table, from) ||
-             removed_in(removed.indexes, name, from) || covers_column(removed, table, created.columns, from);
+             removed_in(removed.indexes, name, from) || removed_under_convention(removed.indexes, table, name, from) ||
+             covers_column(removed, table, created.columns, from);
     case Kind::Constraint:
       return table_dropped || since(removed.any_constraint, from) ||
              removed_in(removed.any_constraint_on, table, from) || removed_in(removed.constraints, name, from) ||
+             removed_under_convention(removed.constraints, table, name, from) ||
              covers_column(removed, table, created.columns, from);
     case Kind::Type:
       return since(removed.any_type, from) || removed_in(removed.types, name, from);
+  }
+  return false;
+}
+
+// Whether upgrade() removed the very object (by its name) before creating it: it existed before the revision and
+// is replaced (a foreign key re-pointed, a table rebuilt), so after a downgrade it is there as it was.
+bool recreated(const Created& created, const Removed& upgrade) {
+  auto before = [&](uint32_t where) { return where != 0 && where <= created.loc.start_byte; };
+  auto find = [&](const auto& map, const auto& key) {
+    auto it = map.find(key);
+    return it != map.end() && before(it->second);
+  };
+  const std::string name = lower(created.name), table = lower(created.table);
+  switch (created.kind) {
+    case Kind::Table:
+      return find(upgrade.tables, table);
+    case Kind::Column:
+      return find(upgrade.columns, std::make_pair(table, name));
+    case Kind::Index:
+      return find(upgrade.indexes, name);
+    case Kind::Constraint:
+      return find(upgrade.constraints, name);
+    case Kind::Type:
+      return find(upgrade.types, name);
   }
   return false;
 }
@@ -371,10 +412,38 @@ std::string constraint_type(const std::string& operation) {
   return "foreignkey";
 }
 
+// The names a CHECK condition reads (`(picture IS NULL) = (picture_kind IS NULL)`: picture, picture_kind), keywords
+// and quoted literals aside: dropping one of those columns drops the constraint with it.
+std::vector<std::string> sql_identifiers(std::string_view condition) {
+  static const std::set<std::string, std::less<>> kKeywords = {
+      "and", "or", "not", "is", "null", "in", "like", "ilike", "between", "true", "false", "case", "when",
+      "then", "else", "end", "cast", "as", "any", "all", "exists", "similar", "to", "escape", "distinct", "from"};
+  std::vector<std::string> names;
+  for (size_t i = 0; i < condition.size();) {
+    const char c = condition[i];
+    if (c == '\'' || c == '"') {  // a string literal, or a quoted identifier kept whole
+      size_t close = condition.find(c, i + 1);
+      if (c == '"' && close != std::string_view::npos) names.push_back(lower(condition.substr(i + 1, close - i - 1)));
+      i = close == std::string_view::npos ? condition.size() : close + 1;
+    } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+      size_t end = i;
+      while (end < condition.size() && (std::isalnum(static_cast<unsigned char>(condition[end])) || condition[end] == '_')) {
+        ++end;
+      }
+      std::string word = lower(condition.substr(i, end - i));
+      if (!kKeywords.count(word)) names.push_back(std::move(word));
+      i = end;
+    } else {
+      ++i;
+    }
+  }
+  return names;
+}
+
 // The literal columns of a constraint: unique and primary key list them second, a foreign key third (local_cols).
 std::vector<std::string> constraint_columns(const OperationCall& op) {
   if (op.name == "create_foreign_key") return literal_list(keyword_or_argument(op, "local_cols", 2));
-  if (op.name == "create_check_constraint") return {};
+  if (op.name == "create_check_constraint") return sql_identifiers(literal_name(keyword_or_argument(op, "condition", 1)));
   return literal_list(keyword_or_argument(op, "columns", 1));
 }
 
@@ -533,7 +602,7 @@ class IncompleteDowngrade final : public Rule {
     Removed upgrade = removals(file, "upgrade");
     std::set<std::pair<uint32_t, std::string>> reported;  // a helper called twice records its operations twice
     for (const Created& c : created) {
-      if (is_removed(c, downgrade, 0) || is_removed(c, upgrade, c.after_byte)) continue;
+      if (is_removed(c, downgrade, 0) || is_removed(c, upgrade, c.after_byte) || recreated(c, upgrade)) continue;
       if (!reported.insert({c.loc.start_byte, c.name}).second) continue;
       Finding finding = describe(c);
       out.report(file, c.loc, std::move(finding.message), std::move(finding.help));
