@@ -184,6 +184,10 @@ void Project::collect_columns(unsigned jobs) {
       if (attr.annotation) python = unwrap_annotation(*attr.annotation, !is_sqlmodel_field);
       bool bare_mapped = !value && python && !attr.from_declared_attr;
       if (!is_column && !is_mapped_column && !is_sqlmodel_field && !bare_mapped) continue;
+      // `mapped_column(use_existing_column=True)` maps the column a single-table parent declares: no column of
+      // its own (its annotation's type creates nothing).
+      const Expr* reuse = is_mapped_column ? value->keyword("use_existing_column") : nullptr;
+      if (reuse && reuse->is_true()) continue;
       if (is_sqlmodel_field && (attr.name == "model_config" || attr.name.rfind("__", 0) == 0)) continue;
       if ((is_sqlmodel_field || bare_mapped) && !python) continue;
       if (is_column || is_mapped_column) {

@@ -1186,6 +1186,9 @@ class TableModelBuilder {
     const ColumnInfo* info = info_it == column_by_attr_.end() ? nullptr : info_it->second;
     const Expr* construct = info ? info->construct : column_construct(attr);
     if (!info && !construct) return;
+    // `mapped_column(use_existing_column=True)`: the parent's column, already in the table.
+    const Expr* reuse = construct && is_mapped_column_call(*construct) ? construct->keyword("use_existing_column") : nullptr;
+    if (reuse && reuse->is_true()) return;
     ColumnDef c;
     c.attribute = attr.name;
     c.attr = &attr;
