@@ -24,10 +24,10 @@ class DuplicateTableName final : public Rule {
   }
 
   void check_project(const Project& project, Reporter& out) const override {
-    // Unknown names and unknown MetaData cannot be compared; extend_existing/keep_existing redefinitions are legal.
+    // Unknown names, schemas and MetaData cannot be compared; extend_existing/keep_existing redefinitions are legal.
     std::map<std::tuple<std::string, std::string, std::string>, std::vector<const TableDef*>> groups;
     for (const TableDef& t : project.tables().tables()) {
-      if (t.name.empty() || t.metadata.empty() || !t.file) continue;
+      if (t.name.empty() || t.metadata.empty() || t.schema_unknown || !t.file) continue;
       if (t.extend_existing || t.keep_existing) continue;
       groups[{t.metadata, t.schema, t.name}].push_back(&t);
     }

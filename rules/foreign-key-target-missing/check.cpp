@@ -24,10 +24,10 @@ bool schema_fully_seen(const TableModel& model, const std::string& metadata, con
 }
 
 // A table with this name in the schema exists somewhere in the project (another MetaData, or one ormlint could not
-// attribute): do not guess which collection it is really in.
+// attribute), or with a schema ormlint cannot read: do not guess which collection it is really in.
 bool defined_anywhere(const TableModel& model, const std::string& schema, const std::string& name) {
   for (const TableDef* t : model.named(name)) {
-    if (t->schema == schema) return true;
+    if (t->schema == schema || t->schema_unknown) return true;
   }
   return false;
 }

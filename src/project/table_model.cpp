@@ -353,6 +353,18 @@ TableArgs split_table_args(const Expr* value) {
   return args;
 }
 
+// Whether ormlint can read `__table_args__` (a dict, a tuple, a lone constraint) — not a value some function or
+// variable computes (`auto_table_args(cls)`), whose schema and constraints stay unknown.
+bool readable_table_args(const Expr& value) {
+  if (value.kind == Expr::Kind::Dict || value.kind == Expr::Kind::Tuple || value.kind == Expr::Kind::List) return true;
+  return value.is_call() && (is_call_to(value, "builtins.dict") || constraint_kind(value).has_value());
+}
+
+// A `schema=` that is given, yet not a literal (None is no schema).
+bool unreadable_schema(const Expr* schema) {
+  return schema && schema->kind != Expr::Kind::None && !schema->is_string();
+}
+
 // An option of `__table_args__`'s dict ({"schema": "x"} or dict(schema="x")).
 const Expr* table_option(const Expr* options, std::string_view name) {
   if (!options) return nullptr;
@@ -1126,6 +1138,7 @@ class TableModelBuilder {
       TableArgs args = split_table_args(t.table_args);
       t.schema = literal(table_option(args.options, "schema"));
       t.schema_explicit = !t.schema.empty();
+      t.schema_unknown = !readable_table_args(*t.table_args) || unreadable_schema(table_option(args.options, "schema"));
       const Expr* extend = table_option(args.options, "extend_existing");
       const Expr* keep = table_option(args.options, "keep_existing");
       t.extend_existing = extend && extend->is_true();
@@ -1159,6 +1172,7 @@ class TableModelBuilder {
     t.metadata = core_metadata(*plan.file, call);
     t.schema = literal(call.keyword("schema"));
     t.schema_explicit = !t.schema.empty();
+    t.schema_unknown = unreadable_schema(call.keyword("schema"));
     t.extend_existing = call.keyword("extend_existing") && call.keyword("extend_existing")->is_true();
     t.keep_existing = call.keyword("keep_existing") && call.keyword("keep_existing")->is_true();
     t.reflected = given(call.keyword("autoload_with")) || (call.keyword("autoload") && call.keyword("autoload")->is_true());

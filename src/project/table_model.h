@@ -110,6 +110,9 @@ struct TableDef {
   Location name_loc;                       // the literal; the class name when derived; `file`/`loc` when unknown
   std::string schema;                      // effective schema: written, else the MetaData's default; "" = none
   bool schema_explicit = false;            // written on the table (__table_args__ / Table(schema=...))
+  // The schema cannot be read (`__table_args__` returned by a function, `schema=SCHEMA`): `schema` may be wrong,
+  // so lookups and comparisons by schema are uncertain for this table.
+  bool schema_unknown = false;
   std::string metadata;                    // MetadataDef key; "" when unknown
   std::string registry;                    // Model: the declarative registry's key (its base); Table: ""
   const ClassInfo* owner = nullptr;        // Model: the mapped class. Table: a class mapping it (`__table__`), or null
