@@ -32,10 +32,18 @@ bool defined_anywhere(const TableModel& model, const std::string& schema, const 
   return false;
 }
 
+// A class attribute of that name set by a call ormlint cannot see through (`id = primary_key("Organization")`, a
+// project helper returning a Column): it may well be the column.
+bool made_by_helper(const TableDef& table, const std::string& column) {
+  if (!table.owner || !table.owner->def) return false;
+  const ClassAttribute* attr = table.owner->def->attribute(column);
+  return attr && attr->value && attr->value->is_call();
+}
+
 // Whether any definition of the target table (several with extend_existing) could hold the column.
 bool column_may_exist(const TableModel& model, const TableDef& target, const std::string& column) {
   for (const TableDef* t : model.find(target.metadata, target.schema, target.name)) {
-    if (t->reflected || t->column(column)) return true;
+    if (t->reflected || t->column(column) || made_by_helper(*t, column)) return true;
     for (const ColumnDef& c : t->columns) {
       if (c.name.empty()) return true;  // a column ormlint cannot name
     }

@@ -126,6 +126,8 @@ Project::Target Project::resolve_expr_target(const ProjectFile& file, const Expr
       return Target{callee.file->module_key + "." + callee.cls->name + "()"};
     }
     if (callee.name.empty()) return {};
+    // `Column = functools.partial(db.Column, nullable=False)` (redash): calling it calls the wrapped callable.
+    if (callee.name == "functools.partial" && !expr.items.empty()) return resolve_expr_target(file, expr.items[0], depth + 1);
     return Target{callee.name + "()"};
   }
   return {};

@@ -535,3 +535,17 @@ from shop.packaging import utils
   CHECK(p.resolve("src/shop/models.py", "ours") == utils_key + ".canonicalize_version");
   CHECK(p.resolve("src/shop/models.py", "utils.canonicalize_version") == utils_key + ".canonicalize_version");
 }
+
+TEST_CASE("imports: functools.partial of a SQLAlchemy callable", "[imports]") {
+  Loaded p(R"(
+import functools
+from functools import partial
+
+import sqlalchemy as sa
+
+Column = functools.partial(sa.Column, nullable=False)
+Text = partial(sa.String, 200)
+)");
+  CHECK(p.resolve("models.py", "Column") == "sqlalchemy.Column");
+  CHECK(p.resolve("models.py", "Text") == "sqlalchemy.String");
+}
