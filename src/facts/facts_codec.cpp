@@ -31,6 +31,10 @@ template <class A, Is<Assignment> S>
 void describe(A& a, S& x) {
   a(x.target, x.value, x.loc);
 }
+template <class A, Is<AttributeAssignment> S>
+void describe(A& a, S& x) {
+  a(x.target, x.value);
+}
 template <class A, Is<ClassAttribute> S>
 void describe(A& a, S& x) {
   a(x.name, x.loc, x.annotation, x.value, x.from_declared_attr);
@@ -68,7 +72,8 @@ void describe(A& a, S& x) {
 template <class A, Is<ModuleFacts> S>
 void describe(A& a, S& x) {
   a(x.imports, x.function_imports, x.assignments, x.classes, x.functions, x.comments, x.module_expressions,
-    x.revision, x.docstring, x.bindings, x.has_star_import, x.module_names, x.dynamic_globals);
+    x.revision, x.docstring, x.bindings, x.has_star_import, x.module_names, x.dynamic_globals,
+    x.attribute_assignments);
 }
 template <class A, Is<SyntaxProblem> S>
 void describe(A& a, S& x) {

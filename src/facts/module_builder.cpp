@@ -26,6 +26,10 @@ namespace {
 template <class Facts, class Fn>
 void visit_expressions(Facts& facts, Fn&& fn) {
   for (auto& a : facts.assignments) fn(a.value);
+  for (auto& a : facts.attribute_assignments) {
+    fn(a.target);
+    fn(a.value);
+  }
   for (auto& e : facts.module_expressions) fn(e);
   for (auto& cls : facts.classes) {
     for (auto& b : cls.bases) fn(b);
@@ -423,6 +427,10 @@ class ModuleBuilder {
       }
       if (ts_node_is_null(value)) return;  // a bare annotation `x: int`
       for (TSNode target : targets) {
+        if (!ts_node_is_null(target) && is_kind(target, NodeKind::Attribute)) {
+          facts_.attribute_assignments.push_back(AttributeAssignment{exprs_.build(target), exprs_.build(value)});
+          continue;
+        }
         if (ts_node_is_null(target) || !is_kind(target, NodeKind::Identifier)) continue;
         facts_.assignments.push_back(Assignment{exprs_.text(target), exprs_.build(value), exprs_.locate(target)});
         bind(facts_.assignments.back().target, ModuleFacts::BindingKind::Assignment, facts_.assignments.size() - 1);

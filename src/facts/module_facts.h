@@ -30,6 +30,12 @@ struct Assignment {
   Location loc;  // the target's location
 };
 
+// A module-level assignment to an attribute: `db.Model.metadata.naming_convention = convention`.
+struct AttributeAssignment {
+  Expr target;  // the Attribute assigned to
+  Expr value;
+};
+
 // An attribute of a class body: `x = ...`, `x: T = ...`, `x: T`, or a `@declared_attr` method (value = its return).
 struct ClassAttribute {
   std::string name;
@@ -132,6 +138,7 @@ struct ModuleFacts {
   // name, so they are kept apart from `imports`.
   std::vector<Import> function_imports;
   std::vector<Assignment> assignments;  // module level, simple-name targets, in source order
+  std::vector<AttributeAssignment> attribute_assignments;  // module level, attribute targets, in source order
   std::vector<ClassDef> classes;        // module level and nested, in source order
   std::vector<FunctionDef> functions;   // module level
   std::vector<Comment> comments;

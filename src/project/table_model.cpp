@@ -448,6 +448,7 @@ class TableModelBuilder {
     apply_primary_key_constraints();
     resolve_foreign_keys();
     collect_relationships();
+    apply_assigned_conventions();
     finish();
   }
 
@@ -566,6 +567,22 @@ class TableModelBuilder {
     if (construct) {
       def.schema = literal(construct->keyword("schema"));
       def.naming_convention = given(construct->keyword("naming_convention"));
+    }
+  }
+
+  // `Base.metadata.naming_convention = {...}` / `db.Model.metadata.naming_convention = convention`: a convention set
+  // on the MetaData after it was made (indico).
+  void apply_assigned_conventions() {
+    for (const auto& file : project_.files()) {
+      if (!file->declares_schema()) continue;
+      for (const AttributeAssignment& a : file->facts.attribute_assignments) {
+        const Expr& target = a.target;
+        if (target.name != "naming_convention" || !target.target || a.value.kind == Expr::Kind::None) continue;
+        const std::string key = metadata_of(*file, *target.target, "", {});
+        if (key.empty()) continue;
+        register_metadata(key, file.get(), target.loc, nullptr);
+        metadata_[key].naming_convention = &a.value;
+      }
     }
   }
 

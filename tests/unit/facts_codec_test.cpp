@@ -41,6 +41,7 @@ template <> constexpr int kFields<Keyword> = 3;
 template <> constexpr int kFields<Expr> = 9;
 template <> constexpr int kFields<Import> = 7;
 template <> constexpr int kFields<Assignment> = 3;
+template <> constexpr int kFields<AttributeAssignment> = 2;
 template <> constexpr int kFields<ClassAttribute> = 5;
 template <> constexpr int kFields<ClassDef> = 8;
 template <> constexpr int kFields<FunctionDef> = 6;
@@ -49,7 +50,7 @@ template <> constexpr int kFields<RevisionCall> = 2;
 template <> constexpr int kFields<RevisionInfo> = 13;
 template <> constexpr int kFields<Comment> = 3;
 template <> constexpr int kFields<ModuleFacts::Binding> = 2;
-template <> constexpr int kFields<ModuleFacts> = 13;
+template <> constexpr int kFields<ModuleFacts> = 14;
 template <> constexpr int kFields<SyntaxProblem> = 2;
 template <> constexpr int kFields<FileFacts> = 2;
 
@@ -60,6 +61,7 @@ const char* type_name() {
   else if constexpr (std::is_same_v<T, Expr>) return "Expr";
   else if constexpr (std::is_same_v<T, Import>) return "Import";
   else if constexpr (std::is_same_v<T, Assignment>) return "Assignment";
+  else if constexpr (std::is_same_v<T, AttributeAssignment>) return "AttributeAssignment";
   else if constexpr (std::is_same_v<T, ClassAttribute>) return "ClassAttribute";
   else if constexpr (std::is_same_v<T, ClassDef>) return "ClassDef";
   else if constexpr (std::is_same_v<T, FunctionDef>) return "FunctionDef";
@@ -102,6 +104,9 @@ auto members(const T& x) {
   } else if constexpr (n == 10) {
     const auto& [a, b, c, d, e, f, g, h, i, j] = x;
     return std::tie(a, b, c, d, e, f, g, h, i, j);
+  } else if constexpr (n == 14) {
+    const auto& [a, b, c, d, e, f, g, h, i, j, k, l, m, n2] = x;
+    return std::tie(a, b, c, d, e, f, g, h, i, j, k, l, m, n2);
   } else if constexpr (n == 13) {
     const auto& [a, b, c, d, e, f, g, h, i, j, k, l, m] = x;
     return std::tie(a, b, c, d, e, f, g, h, i, j, k, l, m);
@@ -405,7 +410,7 @@ TEST_CASE("facts codec: every fixture file's facts decode to exactly what was bu
   // Every member of every fact type held a non-default value in some fixture file: otherwise a member lost by the
   // codec would go unnoticed here (default == default).
   std::set<std::string> all;
-  add_all_members<Location, Keyword, Expr, Import, Assignment, ClassAttribute, ClassDef, FunctionDef, OperationCall,
+  add_all_members<Location, Keyword, Expr, Import, Assignment, AttributeAssignment, ClassAttribute, ClassDef, FunctionDef, OperationCall,
                   RevisionCall, RevisionInfo, Comment, ModuleFacts::Binding, ModuleFacts, SyntaxProblem, FileFacts>(
       all);
   std::string never;
