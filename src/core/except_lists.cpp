@@ -18,7 +18,9 @@ bool starts_except_clause(std::string_view source, size_t at) {
 }
 
 // The positions of the commas at bracket depth 0 between an `except` keyword (at `at`) and the colon ending its
-// header; empty when the header has none, uses `as`, or does not end on this logical line.
+// header; empty when the header has none, uses `as`, or does not end on its line (an unparenthesized list cannot
+// continue on the next one; stopping there also keeps the scan linear in the file, whatever brackets it leaves
+// open).
 std::vector<size_t> top_level_commas(std::string_view source, size_t at) {
   std::vector<size_t> commas;
   int depth = 0;
@@ -32,7 +34,7 @@ std::vector<size_t> top_level_commas(std::string_view source, size_t at) {
       commas.push_back(i);
     } else if (c == ':' && depth == 0) {
       return commas;
-    } else if ((c == '\n' && depth == 0) || c == '#' || c == '"' || c == '\'') {
+    } else if (c == '\n' || c == '#' || c == '"' || c == '\'') {
       return {};  // no colon on this line, or a comment or string in the header: not a plain type list
     } else if (depth == 0 && source.compare(i, 2, "as") == 0 && !is_identifier_char(source[i - 1]) &&
                (i + 2 >= source.size() || !is_identifier_char(source[i + 2]))) {
