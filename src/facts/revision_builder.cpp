@@ -448,7 +448,7 @@ class RevisionBuilder {
   // (`TABLE = "users"`, bound once) that the function never binds. Any other binding of a name anywhere in the
   // function — a parameter, a loop or `with ... as` target, an augmented assignment, `global`, `del`, a second
   // assignment, any use inside a nested def, class or lambda — rules the name out.
-  Constants string_constants(TSNode def) const {
+  Constants string_constants(TSNode def) {
     std::map<std::string, int, std::less<>> stores;
     Constants literals;
     auto store_names = [&](TSNode target) {
@@ -499,17 +499,26 @@ class RevisionBuilder {
     for (auto& [name, value] : literals) {
       if (stores[name] == 1) constants.emplace(name, std::move(value));
     }
-    for (const Assignment& assignment : module_.assignments) {
-      if (!assignment.value.is_string() || stores.count(assignment.target)) continue;
-      auto binding = module_.bindings.find(assignment.target);
-      const bool bound_once = std::count_if(module_.assignments.begin(), module_.assignments.end(),
-                                            [&](const Assignment& a) { return a.target == assignment.target; }) == 1;
-      if (bound_once && binding != module_.bindings.end() &&
-          binding->second.kind == ModuleFacts::BindingKind::Assignment) {
-        constants.emplace(assignment.target, assignment.value.text);
-      }
+    for (const auto& [name, value] : module_constants()) {
+      if (!stores.count(name)) constants.emplace(name, value);
     }
     return constants;
+  }
+
+  // Module names bound once, by an assignment of a string literal (`TABLE = "users"`); found on first use.
+  const Constants& module_constants() {
+    if (module_constants_) return *module_constants_;
+    std::map<std::string_view, int> assigned;
+    for (const Assignment& assignment : module_.assignments) ++assigned[assignment.target];
+    module_constants_.emplace();
+    for (const Assignment& assignment : module_.assignments) {
+      auto binding = module_.bindings.find(assignment.target);
+      if (assignment.value.is_string() && assigned[assignment.target] == 1 && binding != module_.bindings.end() &&
+          binding->second.kind == ModuleFacts::BindingKind::Assignment) {
+        module_constants_->emplace(assignment.target, assignment.value.text);
+      }
+    }
+    return *module_constants_;
   }
 
   // Writes the string a name holds (string_constants) where an operation passes that name as an argument —
@@ -552,6 +561,7 @@ class RevisionBuilder {
   TSNode root_;
   const SourceFile& file_;
   std::optional<std::vector<uint32_t>> open_parens_;  // positions, sorted; found on first use
+  std::optional<Constants> module_constants_;
   ExprBuilder exprs_;
   const ModuleFacts& module_;
   std::set<std::string, std::less<>> op_names_;
