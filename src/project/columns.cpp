@@ -193,7 +193,15 @@ void Project::collect_columns(unsigned jobs) {
       if (is_column || is_mapped_column) {
         column.construct = value;
         column.name = column_name(*value, attr.name);
-        if (!explicit_type(*value, column.type) && python) infer_type(owner, *python, attr.annotation->loc, column.type);
+        // `mapped_column(ForeignKey("t.c"))` with no type takes the referenced column's, not the annotation's
+        // (SQLAlchemy 2.0 looks at the annotation only for a column with no foreign key).
+        const bool typed_by_foreign_key =
+            is_mapped_column && std::any_of(value->items.begin(), value->items.end(), [](const Expr& arg) {
+              return arg.is_call() && arg.origin() == "sqlalchemy.ForeignKey";
+            });
+        if (!explicit_type(*value, column.type) && python && !typed_by_foreign_key) {
+          infer_type(owner, *python, attr.annotation->loc, column.type);
+        }
       } else {
         if (is_sqlmodel_field && value && value->is_call()) column.construct = value;
         // A bare annotation naming a mapped class is a relationship declared elsewhere, not a column.
