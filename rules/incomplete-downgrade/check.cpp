@@ -302,10 +302,35 @@ void call_removals(const ProjectFile& file, const Expr& call, Removed& removed, 
 Removed removals(const ProjectFile& file, const std::string& function) {
   Removed removed;
   const RevisionInfo& revision = *file.facts.revision;
+  // A function may rename before it drops (`rename_table("new", "old")`, then `drop_column("old", "extra")`): the
+  // drop removes what had the name in use when the function began.
+  std::map<std::string, std::string> table_before;                           // name now -> name at the start
+  std::map<std::pair<std::string, std::string>, std::string> column_before;  // (table, column now) -> at the start
   for (const OperationCall& op : revision.operations) {
     if (op.function != function) continue;
     removed.at = op.call.loc.start_byte + 1;
     operation_removals(op, removed);
+    const std::string table = lower(op.table);
+    const auto at_start = table_before.find(table);
+    const std::string original_table = at_start == table_before.end() ? table : at_start->second;
+    if (op.name == "rename_table") {
+      const std::string renamed = lower(literal_name(keyword_or_argument(op, "new_table_name", 0)));
+      if (!renamed.empty()) table_before[renamed] = original_table;
+    } else if (op.name == "alter_column") {
+      const std::string renamed = lower(literal_name(op.call.keyword("new_column_name")));
+      const std::string column = lower(op.column_name());
+      auto was = column_before.find({table, column});
+      if (!renamed.empty() && !column.empty()) column_before[{table, renamed}] = was == column_before.end() ? column : was->second;
+    } else if (op.name == "drop_table" && original_table != table) {
+      removed.mark(removed.tables, original_table);
+    } else if (op.name == "drop_column") {
+      const std::string column = lower(op.column_name());
+      auto was = column_before.find({table, column});
+      const std::string original_column = was == column_before.end() ? column : was->second;
+      if (original_table != table || original_column != column) {
+        removed.mark(removed.columns, std::make_pair(original_table, original_column));
+      }
+    }
   }
   uint32_t local_drop = 0;
   std::set<std::string> local_enums;  // `status = postgresql.ENUM(..., name="status")` inside the function
@@ -376,10 +401,11 @@ bool is_removed(const Created& created, const Removed& removed, uint32_t from) {
   return false;
 }
 
-// Whether upgrade() removed the very object (by its name) before creating it: it existed before the revision and
-// is replaced (a foreign key re-pointed, a table rebuilt), so after a downgrade it is there as it was.
+// Whether upgrade() removed the very object (by its name) before creating it, or before giving it that name: it
+// existed before the revision and is replaced (a foreign key re-pointed, a table rebuilt, a column swapped for a
+// renamed copy), so after a downgrade it is there as it was.
 bool recreated(const Created& created, const Removed& upgrade) {
-  auto before = [&](uint32_t where) { return where != 0 && where <= created.loc.start_byte; };
+  auto before = [&](uint32_t where) { return where != 0 && where <= created.after_byte; };
   auto find = [&](const auto& map, const auto& key) {
     auto it = map.find(key);
     return it != map.end() && before(it->second);
