@@ -1,6 +1,7 @@
 // empty-downgrade: a revision whose downgrade() is missing or does nothing (`pass`, `...`, a docstring) while its
 // upgrade() changes something. `alembic downgrade` then reports success and moves the version table back, but the
 // schema stays as upgrade() left it: the next `alembic upgrade` fails on objects that already exist.
+#include <algorithm>
 #include <string>
 
 #include "engine/rule.h"
@@ -11,6 +12,13 @@ namespace {
 
 std::string revision_id(const RevisionInfo& revision) {
   return revision.revision && revision.revision->is_string() ? revision.revision->text : "";
+}
+
+// upgrade() runs an operation, or calls something (a data change through a connection, a helper).
+bool changes_anything(const RevisionInfo& revision) {
+  auto in_upgrade = [](const auto& call) { return call.function == "upgrade"; };
+  return std::any_of(revision.operations.begin(), revision.operations.end(), in_upgrade) ||
+         std::any_of(revision.calls.begin(), revision.calls.end(), in_upgrade);
 }
 
 class EmptyDowngrade final : public Rule {
@@ -26,8 +34,9 @@ class EmptyDowngrade final : public Rule {
   void check_file(const ProjectFile& file, const Project& /*project*/, Reporter& out) const override {
     if (!file.facts.revision || !file.facts.revision->upgrade) return;
     const RevisionInfo& revision = *file.facts.revision;
-    // A merge revision, or a revision that only moves the version table: nothing to undo.
-    if (revision.upgrade->trivial_body) return;
+    // A merge revision, or a revision that only moves the version table: nothing to undo. Also an upgrade() that
+    // runs no operation and calls nothing (`if legacy_engine(): return` then `pass`).
+    if (revision.upgrade->trivial_body || !changes_anything(revision)) return;
     std::string id = revision_id(revision);
     std::string which = id.empty() ? "this revision" : "revision " + id;
     const std::string help =
