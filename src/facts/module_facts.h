@@ -121,7 +121,8 @@ struct RevisionInfo {
   std::vector<OperationCall> operations;  // in source order
   std::vector<RevisionCall> calls;        // in source order
 
-  // Whether `op`'s table was created by an op.create_table earlier in the same function of this revision:
+  // Whether `op`'s table was created by an op.create_table (or a literal CREATE TABLE through op.execute) earlier
+  // in the same function of this revision:
   // such a table is new and empty, so lock, rewrite and re-run concerns do not apply to it.
   bool creates_table_before(const OperationCall& op) const;
 };

@@ -1,6 +1,7 @@
 #include "facts/revision_builder.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -13,6 +14,8 @@
 #include "facts/existence_check.h"
 #include "facts/expr_builder.h"
 #include "facts/module_builder.h"
+#include "facts/sql_literal.h"
+#include "facts/sql_statements.h"
 
 namespace ormlint {
 
@@ -591,11 +594,40 @@ std::string OperationCall::column_name() const {
   return column && column->is_string() ? column->text : "";
 }
 
+namespace {
+
+// Whether an op.execute runs a literal `CREATE [TEMP|TEMPORARY|UNLOGGED] TABLE [IF NOT EXISTS] <table> ...`
+// (directly or through `sa.text(...)`): a staging table made by SQL, as a table rebuild does.
+bool sql_creates_table(const OperationCall& op, const std::string& table) {
+  if (op.name != "execute") return false;
+  const Expr* sql = executed_sql(op);
+  if (sql && sql->is_call() && !sql->items.empty()) sql = &sql->items[0];
+  if (!sql || !sql->is_string()) return false;
+  std::string wanted = table;
+  for (char& c : wanted) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (const SqlStatement& statement : split_sql(sql->text)) {
+    const std::vector<std::string>& words = statement.words;
+    size_t i = 1;
+    if (words.empty() || words[0] != "CREATE") continue;
+    while (i < words.size() && (words[i] == "TEMP" || words[i] == "TEMPORARY" || words[i] == "UNLOGGED")) ++i;
+    if (i >= words.size() || words[i] != "TABLE") continue;
+    ++i;
+    if (i + 2 < words.size() && words[i] == "IF" && words[i + 1] == "NOT" && words[i + 2] == "EXISTS") i += 3;
+    if (i < words.size() && words[i] == wanted) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 bool RevisionInfo::creates_table_before(const OperationCall& op) const {
   if (op.table.empty()) return false;
   for (const OperationCall& earlier : operations) {
     if (&earlier == &op) return false;
-    if (earlier.function == op.function && earlier.name == "create_table" && earlier.table == op.table) return true;
+    if (earlier.function != op.function) continue;
+    if ((earlier.name == "create_table" && earlier.table == op.table) || sql_creates_table(earlier, op.table)) {
+      return true;
+    }
   }
   return false;
 }
