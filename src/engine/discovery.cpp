@@ -21,6 +21,8 @@ bool is_skipped_folder(const fs::path& dir) {
   std::string name = dir.filename().string();
   if (kSkippedFolders.count(name)) return true;
   if (name.size() > 9 && name.compare(name.size() - 9, 9, ".egg-info") == 0) return true;
+  // A project template (cookiecutter, copier: `{{cookiecutter.project_slug}}`): Jinja source, not Python yet.
+  if (name.find("{{") != std::string::npos && name.find("}}") != std::string::npos) return true;
   std::error_code ec;
   return fs::exists(dir / "pyvenv.cfg", ec);  // a virtualenv under any name
 }

@@ -159,3 +159,20 @@ TEST_CASE("README lists every rule exactly as `ormlint rules --format markdown` 
   INFO("run scripts/update-readme-rules to regenerate the table");
   CHECK(readme.substr(start, end - start) == run_ormlint(fs::current_path(), "rules --format markdown").output);
 }
+
+TEST_CASE("discovery skips virtualenvs, node_modules and project templates", "[cli]") {
+  TempDir dir;
+  write_file(dir.path() / "app" / "models.py", "x = 1\n");
+  write_file(dir.path() / "env" / "pyvenv.cfg", "home = /usr/bin\n");
+  write_file(dir.path() / "env" / "lib" / "site.py", "def broken(:\n");
+  write_file(dir.path() / "node_modules" / "pkg" / "gen.py", "def broken(:\n");
+  // A cookiecutter template: Jinja in Python files, not Python yet.
+  write_file(dir.path() / "contrib" / "{{cookiecutter.project}}" / "plugin.py",
+             "from {{ cookiecutter.module }} import plugin\n");
+  auto r = run_ormlint(dir.path(), "check --no-cache --format json .", false);
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  auto report = nlohmann::json::parse(r.output);
+  CHECK(report.at("files_checked") == 1);
+  CHECK(report.at("diagnostics").empty());
+}
