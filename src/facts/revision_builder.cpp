@@ -596,13 +596,14 @@ std::string OperationCall::column_name() const {
 
 namespace {
 
-// Whether an op.execute runs a literal `CREATE [TEMP|TEMPORARY|UNLOGGED] TABLE [IF NOT EXISTS] <table> ...`
-// (directly or through `sa.text(...)`): a staging table made by SQL, as a table rebuild does.
+// Whether an op.execute runs a `CREATE [TEMP|TEMPORARY|UNLOGGED] TABLE [IF NOT EXISTS] <table> ...` spelled out
+// in a string (directly or through `sa.text(...)`): a staging table made by SQL, as a table rebuild does.
 bool sql_creates_table(const OperationCall& op, const std::string& table) {
   if (op.name != "execute") return false;
   const Expr* sql = executed_sql(op);
   if (sql && sql->is_call() && !sql->items.empty()) sql = &sql->items[0];
-  if (!sql || !sql->is_string()) return false;
+  // An f-string too: the name is usually literal, only the column list interpolated.
+  if (!sql || sql->kind != Expr::Kind::String) return false;
   std::string wanted = table;
   for (char& c : wanted) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   for (const SqlStatement& statement : split_sql(sql->text)) {
