@@ -5,7 +5,6 @@
 #include <string>
 
 #include "facts_test_support.h"
-#include "project/table_model.h"
 
 using ormlint::testing::facts::Loaded;
 using namespace ormlint;
@@ -468,9 +467,7 @@ class ReleaseObservation(Observation):
   CHECK(p.class_info("models.py", "Observation").feeds_mapped_class);
   CHECK(p.class_info("models.py", "ProjectObservation").role == Role::Mapped);
   CHECK(p.class_info("models.py", "ReleaseObservation").role == Role::Mapped);
-  std::vector<std::string> tables;
-  for (const TableDef& t : p.project().tables().tables()) tables.push_back(t.name);
-  CHECK(tables == std::vector<std::string>{"project_observations", "release_observations"});
+  CHECK(p.table_names() == std::vector<std::string>{"project_observations", "release_observations"});
 }
 
 TEST_CASE("bases: a project subclass of Flask-SQLAlchemy, and the plain Model class", "[bases][flask]") {
@@ -511,7 +508,5 @@ class User(db.Model):
   CHECK(user.role == Role::Mapped);
   CHECK(user.flask_model);
   CHECK(p.class_info("app/db.py", "AppModel").role == Role::Plain);
-  std::vector<std::string> tables;
-  for (const TableDef& t : p.project().tables().tables()) tables.push_back(t.name);
-  CHECK(tables == std::vector<std::string>{"users"});
+  CHECK(p.table_names() == std::vector<std::string>{"users"});
 }

@@ -10,6 +10,7 @@
 #include "engine/engine.h"
 #include "fixture_support.h"
 #include "project/project.h"
+#include "project/table_model.h"
 
 namespace ormlint::testing::facts {
 
@@ -44,6 +45,13 @@ class Loaded {
     }
     FAIL("no loaded file named " << rel);
     throw std::logic_error("unreachable");
+  }
+
+  // The names of every table the project's table model holds, in its order.
+  std::vector<std::string> table_names() const {
+    std::vector<std::string> names;
+    for (const TableDef& t : project_->tables().tables()) names.push_back(t.name);
+    return names;
   }
 
   std::string resolve(const std::string& rel, const std::string& dotted) const {
