@@ -162,6 +162,16 @@ Project::Target Project::resolve_target(const ProjectFile& file, std::string_vie
   switch (binding->second.kind) {
     case ModuleFacts::BindingKind::Import: {
       const Import& import = facts.imports[binding->second.index];
+      // `from pkg import name`: Python reads `name` from the package first, so what pkg/__init__.py binds wins over
+      // a submodule of the same name (`from .db import db` in app/models/__init__.py, beside app/models/db.py).
+      if (import.origin.size() > import.module.size() + 1 && !import.is_star) {
+        const std::string name = import.origin.substr(import.module.size() + 1);
+        if (const ProjectFile* package = find_module(import.module);
+            package && package != &file && package->is_package && package->facts.bindings.count(name)) {
+          Target t = resolve_target(*package, join(name, rest), depth + 1);
+          if (!t.name.empty() || t.cls) return t;
+        }
+      }
       std::string qualified = join(import.origin, rest);
       // Follow into the project's own modules: the longest prefix that is a project module.
       for (size_t cut = qualified.rfind('.'); cut != std::string::npos && cut > 0; cut = qualified.rfind('.', cut - 1)) {

@@ -549,3 +549,28 @@ Text = partial(sa.String, 200)
   CHECK(p.resolve("models.py", "Column") == "sqlalchemy.Column");
   CHECK(p.resolve("models.py", "Text") == "sqlalchemy.String");
 }
+
+TEST_CASE("imports: a package's own binding wins over its submodule of the same name", "[imports]") {
+  // privacyidea: models/__init__.py does `from .db import db`; the models do `from privacyidea.models import db`.
+  Loaded p(R"(
+# file: app/__init__.py
+"""The app."""
+# file: app/models/__init__.py
+from .db import db
+from .user import User
+# file: app/models/db.py
+from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()
+# file: app/models/user.py
+from app.models import db
+
+
+class User(db.Model):
+    __tablename__ = "users"
+    id = db.Column(db.Integer, primary_key=True)
+)");
+  CHECK(p.resolve("app/models/user.py", "db") == "flask_sqlalchemy.SQLAlchemy()");
+  CHECK(p.resolve("app/models/user.py", "db.Column") == "sqlalchemy.Column");
+  CHECK(p.table_names() == std::vector<std::string>{"users"});
+}
