@@ -619,13 +619,34 @@ bool sql_creates_table(const OperationCall& op, const std::string& table) {
   return false;
 }
 
+// The table argument as written, for an operation with no literal table (`f"{prefix}items"`); null for a batch
+// operation or when absent.
+const Expr* written_table_argument(const OperationCall& op) {
+  if (op.in_batch) return nullptr;
+  auto where = kTableArguments.find(op.name);
+  if (where == kTableArguments.end()) return nullptr;
+  const Expr* table = op.call.keyword(where->second.keyword);
+  return table ? table : op.call.arg(static_cast<size_t>(where->second.position));
+}
+
+// Two operations name the same table through the same f-string (`f"{prefix}items"` both times).
+bool same_fstring_table(const OperationCall& a, const OperationCall& b) {
+  const Expr* x = written_table_argument(a);
+  const Expr* y = written_table_argument(b);
+  return x && y && x->kind == Expr::Kind::String && x->is_fstring && y->kind == Expr::Kind::String &&
+         y->is_fstring && x->text == y->text;
+}
+
 }  // namespace
 
 bool RevisionInfo::creates_table_before(const OperationCall& op) const {
-  if (op.table.empty()) return false;
   for (const OperationCall& earlier : operations) {
     if (&earlier == &op) return false;
     if (earlier.function != op.function) continue;
+    if (op.table.empty()) {
+      if (earlier.name == "create_table" && same_fstring_table(earlier, op)) return true;
+      continue;
+    }
     if ((earlier.name == "create_table" && earlier.table == op.table) || sql_creates_table(earlier, op.table)) {
       return true;
     }
