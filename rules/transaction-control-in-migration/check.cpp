@@ -42,7 +42,7 @@ std::string transaction_effect(const std::vector<std::string>& words, const std:
            "as "
            "applied";
   }
-  if (first == "BEGIN" || (first == "START" && word(words, 1) == "TRANSACTION")) {
+  if ((first == "BEGIN" && begins_transaction(word(words, 1))) || (first == "START" && word(words, 1) == "TRANSACTION")) {
     return "starts a transaction inside Alembic's: PostgreSQL ignores it with a warning, MySQL commits the "
            "migration so far, SQLite fails (\"cannot start a transaction within a transaction\")";
   }

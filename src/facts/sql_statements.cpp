@@ -81,9 +81,11 @@ class StatementSplitter {
     word_.clear();
   }
 
-  // Inside CREATE TRIGGER/FUNCTION/PROCEDURE: BEGIN and CASE open a block that END closes, except `END IF`,
-  // `END LOOP`, ... which close constructs that never opened one here.
+  // Inside CREATE TRIGGER/FUNCTION/PROCEDURE, a `DECLARE ... BEGIN ... END;` or a `BEGIN <statement>; ... END;`
+  // anonymous block (PL/SQL, not the transaction's BEGIN): BEGIN and CASE open a block that END closes, except
+  // `END IF`, `END LOOP`, ... which close constructs that never opened one here.
   void track_blocks(const std::string& word) {
+    if (current_.size() == 1 && current_.front() == "BEGIN" && !begins_transaction(word)) ++depth_;
     if (pending_end_) {
       pending_end_ = false;
       bool closes_other =
@@ -91,7 +93,10 @@ class StatementSplitter {
       if (!closes_other && depth_ > 0) --depth_;
       if (word == "CASE" || closes_other) return;  // `END CASE`: the closing word, not a new CASE
     }
-    if (current_.empty() || current_.front() != "CREATE") return;
+    if (current_.empty() ||
+        (current_.front() != "CREATE" && current_.front() != "DECLARE" && current_.front() != "BEGIN")) {
+      return;
+    }
     if (word == "BEGIN" || word == "CASE") {
       ++depth_;
     } else if (word == "END" && depth_ > 0) {
@@ -126,6 +131,14 @@ class StatementSplitter {
 };
 
 }  // namespace
+
+bool begins_transaction(std::string_view second_word) {
+  for (std::string_view w : {"", "TRANSACTION", "WORK", "ISOLATION", "READ", "NOT", "DEFERRABLE", "DEFERRED",
+                             "IMMEDIATE", "EXCLUSIVE"}) {
+    if (second_word == w) return true;
+  }
+  return false;
+}
 
 std::vector<SqlStatement> split_sql(std::string_view sql) { return StatementSplitter(sql).split(); }
 

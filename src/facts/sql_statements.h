@@ -16,4 +16,8 @@ struct SqlStatement {
 
 std::vector<SqlStatement> split_sql(std::string_view sql);
 
+// Whether `BEGIN <second_word>` starts a transaction (`BEGIN;`, `BEGIN TRANSACTION`, `BEGIN ISOLATION LEVEL ...`,
+// SQLite's `BEGIN IMMEDIATE`) rather than a PL/SQL block (`BEGIN UPDATE ...; END;`). Words upper-cased.
+bool begins_transaction(std::string_view second_word);
+
 }  // namespace ormlint
