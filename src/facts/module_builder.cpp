@@ -631,6 +631,29 @@ class ModuleBuilder {
 
 }  // namespace
 
+namespace {
+
+// `if <test>: return` (no value, no elif/else): a guard that skips the rest (`if legacy_engine(): return`), doing
+// nothing itself.
+bool is_early_return_guard(TSNode stmt) {
+  if (!is_kind(stmt, NodeKind::IfStatement)) return false;
+  bool has_other_branch = false;
+  for_each_named_child(stmt, [&](TSNode clause) {
+    if (is_kind(clause, NodeKind::ElifClause) || is_kind(clause, NodeKind::ElseClause)) has_other_branch = true;
+  });
+  if (has_other_branch) return false;
+  bool only_return = true;
+  size_t statements = 0;
+  for_each_named_child(field(stmt, "consequence"), [&](TSNode inner) {
+    if (is_kind(inner, NodeKind::Comment)) return;
+    ++statements;
+    if (!is_kind(inner, NodeKind::ReturnStatement) || ts_node_named_child_count(inner) != 0) only_return = false;
+  });
+  return statements == 1 && only_return;
+}
+
+}  // namespace
+
 FunctionDef describe_function(TSNode def, const ExprBuilder& exprs) {
   FunctionDef fn;
   TSNode name = field(def, "name");
@@ -652,7 +675,7 @@ FunctionDef describe_function(TSNode def, const ExprBuilder& exprs) {
       docstring = first && !ts_node_is_null(inner) &&
                   (is_kind(inner, NodeKind::String) || is_kind(inner, NodeKind::ConcatenatedString));
       if (docstring || (!ts_node_is_null(inner) && is_kind(inner, NodeKind::Ellipsis))) ++trivial;
-    } else if (is_kind(stmt, NodeKind::PassStatement)) {
+    } else if (is_kind(stmt, NodeKind::PassStatement) || is_early_return_guard(stmt)) {
       ++trivial;
     } else if (is_kind(stmt, NodeKind::RaiseStatement)) {
       ++raises;

@@ -64,9 +64,9 @@ struct FunctionDef {
   std::string name;
   Location loc;  // the function name
   Location def_loc;  // the `def` keyword through the name
-  // The body holds nothing but `pass`, `...` and/or a docstring.
+  // The body holds nothing but `pass`, `...`, a docstring and/or early-return guards (`if legacy: return`).
   bool trivial_body = false;
-  bool raises_only = false;  // the body's only statement (besides a docstring) is a `raise`
+  bool raises_only = false;  // the body's only statement (besides those) is a `raise`
   // The function asks the database what exists (facts/existence_check.h): a module-level helper that revision
   // scripts may call as a guard (`if "x" not in get_columns_for_table(op, "t"):`).
   bool checks_existence = false;
