@@ -2,6 +2,7 @@
 // constraints ignore it: a deleted row keeps its value reserved, so re-creating "the same" row (a user signing up
 // again with the same email) fails with IntegrityError. Exempt: constraints that include the soft-delete column and
 // partial unique indexes whose `*_where=` mentions it.
+#include <algorithm>
 #include <set>
 #include <string>
 #include <utility>
@@ -42,6 +43,24 @@ std::string joined(const std::vector<std::string>& names) {
   return out;
 }
 
+// A unique constraint that holds the whole primary key, or only primary-key columns (`UniqueConstraint("id",
+// "label")` as a composite foreign key's target): it conflicts only where the row's own identity does, which a
+// re-created row does not share.
+bool identifies_row(const TableDef& table, const ConstraintDef& c) {
+  std::vector<std::string> key;
+  for (const ColumnDef& column : table.columns) {
+    if (column.primary_key) key.push_back(column.name);
+  }
+  if (key.empty()) return false;
+  auto in = [](const std::vector<std::string>& list, const std::string& name) {
+    return std::find(list.begin(), list.end(), name) != list.end();
+  };
+  const bool holds_key = std::all_of(key.begin(), key.end(), [&](const std::string& k) { return in(c.columns, k); });
+  const bool only_key = !c.columns.empty() &&
+                        std::all_of(c.columns.begin(), c.columns.end(), [&](const std::string& k) { return in(key, k); });
+  return holds_key || only_key;
+}
+
 class SoftDeleteUnique final : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -63,7 +82,7 @@ class SoftDeleteUnique final : public Rule {
         report(*column.file, column.loc, table, table.name + "." + column.name, "unique=True", soft->name, out);
       }
       for (const ConstraintDef* c : table.constraints) {
-        if (!c->unique || !c->file || aware(*c, soft->name)) continue;
+        if (!c->unique || !c->file || aware(*c, soft->name) || identifies_row(table, *c)) continue;
         if (!seen.insert({c->file, c->loc.start_byte}).second) continue;
         std::string shown = table.name + "(" + joined(c->columns) + ")";
         report(*c->file, c->loc, table, shown, c->kind == ConstraintDef::Kind::Index ? "unique index" : "unique constraint",
