@@ -1,6 +1,7 @@
 // relationship-without-foreign-key: relationship("X") between two mapped classes whose tables have no foreign key
 // between them (either direction, or through the `secondary` table), with no primaryjoin=/foreign_keys= to say
 // how to join. SQLAlchemy raises NoForeignKeysError when the mappers configure (the first query).
+#include <algorithm>
 #include <set>
 #include <string>
 #include <utility>
@@ -64,6 +65,12 @@ class RelationshipWithoutForeignKey final : public Rule {
       std::vector<const TableDef*> owner_tables = mapped_tables(model, *rel.owner);
       std::vector<const TableDef*> target_tables = mapped_tables(model, *rel.target);
       if (owner_tables.empty() || target_tables.empty()) continue;
+      // A library mixin (a base from outside the project) may bring the foreign key ormlint cannot see.
+      auto unseen = [](const TableDef* t) { return t->external_columns; };
+      if (std::any_of(owner_tables.begin(), owner_tables.end(), unseen) ||
+          std::any_of(target_tables.begin(), target_tables.end(), unseen)) {
+        continue;
+      }
       if (is_joined(rel, owner_tables, target_tables)) continue;
       if (!seen.insert({rel.file, rel.loc.start_byte}).second) continue;
       report(rel, *owner_tables.front(), *target_tables.front(), out);

@@ -353,6 +353,16 @@ TableArgs split_table_args(const Expr* value) {
   return args;
 }
 
+// A base class from outside the project that may bring mapped columns: not SQLAlchemy's, SQLModel's or
+// Flask-SQLAlchemy's own classes, nor the standard library's and Pydantic's (which map nothing).
+bool may_bring_columns(const std::string& base) {
+  for (std::string_view known : {"sqlalchemy.", "sqlmodel.", "flask_sqlalchemy.", "flask_sqlalchemy_lite.", "builtins.",
+                                 "typing.", "typing_extensions.", "abc.", "enum.", "dataclasses.", "pydantic."}) {
+    if (base.rfind(known, 0) == 0) return false;
+  }
+  return base != "object";
+}
+
 // Whether ormlint can read `__table_args__` (a dict, a tuple, a lone constraint) — not a value some function or
 // variable computes (`auto_table_args(cls)`), whose schema and constraints stay unknown.
 bool readable_table_args(const Expr& value) {
@@ -1165,6 +1175,9 @@ class TableModelBuilder {
       t.reflected = given(autoload) || (autoload_flag && autoload_flag->is_true());
     }
     apply_default_schema(t);  // the columns come later (create_tables)
+    for (const ClassInfo* c : plan.mro) {
+      for (const std::string& base : c->external_bases) t.external_columns = t.external_columns || may_bring_columns(base);
+    }
   }
 
   void apply_default_schema(TableDef& t) {

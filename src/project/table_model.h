@@ -127,6 +127,9 @@ struct TableDef {
   bool extend_existing = false;            // extend_existing=True (Table kwarg or __table_args__)
   bool keep_existing = false;
   bool reflected = false;                  // autoload_with= / autoload=True: columns come from the database
+  // Model: a class it maps through derives from a class outside the project and SQLAlchemy (a library mixin such
+  // as fastapi-users' SQLAlchemyBaseUserTable): it may add columns and foreign keys ormlint cannot see.
+  bool external_columns = false;
   // Own columns first, then inherited ones in MRO order (SQLAlchemy 2.0's order; SQLModel: base fields first),
   // then single-table subclasses' columns.
   std::vector<ColumnDef> columns;
