@@ -574,3 +574,12 @@ class User(db.Model):
   CHECK(p.resolve("app/models/user.py", "db.Column") == "sqlalchemy.Column");
   CHECK(p.table_names() == std::vector<std::string>{"users"});
 }
+
+TEST_CASE("imports: SQLAlchemy's testing wrappers build the same objects", "[imports]") {
+  Loaded p(R"(
+from sqlalchemy.testing.schema import Column, Table, mapped_column
+)");
+  CHECK(p.resolve("models.py", "mapped_column") == "sqlalchemy.orm.mapped_column");
+  CHECK(p.resolve("models.py", "Column") == "sqlalchemy.Column");
+  CHECK(p.resolve("models.py", "Table") == "sqlalchemy.Table");
+}
