@@ -1,0 +1,42 @@
+// unresolved-model-base (info): a class that names its table (`__tablename__ = "users"`) but derives from nothing
+// ormlint can follow to a declarative base — `db.Model` of a `db` it cannot resolve, a base from an unseen
+// package. Every model rule then skips the class in silence; this says so, once per class.
+#include <string>
+
+#include "engine/rule.h"
+
+namespace ormlint {
+
+namespace {
+
+class UnresolvedModelBase final : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo info{"OL409", "unresolved-model-base",
+                               "Class with a __tablename__ whose declarative base ormlint cannot find: the model rules "
+                               "skip it",
+                               Severity::Info, Profile::Any, true};
+    return info;
+  }
+
+  void check_file(const ProjectFile& file, const Project& project, Reporter& out) const override {
+    if (!file.declares_schema()) return;
+    for (const ClassDef& def : file.facts.classes) {
+      const ClassInfo* cls = project.class_info(def);
+      if (!cls || cls->role != ClassInfo::Role::Plain || cls->feeds_mapped_class || def.bases.empty()) continue;
+      const ClassAttribute* name = def.attribute("__tablename__");
+      if (!name || !name->value || !name->value->is_string() || name->from_declared_attr) continue;
+      out.report(file, def.loc,
+                 "`" + def.name + "` names its table `" + name->value->text + "`, but ormlint cannot follow `" +
+                     def.bases.front().text + "` to a declarative base: no model rule checks this class",
+                 "make the base's module part of the checked paths (or check the import of `" +
+                     def.bases.front().text + "`); a base from an installed package is not read");
+    }
+  }
+};
+
+ORMLINT_RULE(UnresolvedModelBase);
+
+}  // namespace
+
+}  // namespace ormlint
