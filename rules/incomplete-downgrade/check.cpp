@@ -299,6 +299,13 @@ void call_removals(const ProjectFile& file, const Expr& call, Removed& removed, 
 }
 
 // Everything `function`'s operations and calls remove, with where.
+// The name a rename gives: rename_table's new table name, or alter_column's `new_column_name=`; "" otherwise.
+std::string new_name(const OperationCall& op) {
+  if (op.name == "rename_table") return literal_name(keyword_or_argument(op, "new_table_name", 0));
+  if (op.name == "alter_column") return literal_name(op.call.keyword("new_column_name"));
+  return "";
+}
+
 Removed removals(const ProjectFile& file, const std::string& function) {
   Removed removed;
   const RevisionInfo& revision = *file.facts.revision;
@@ -313,14 +320,15 @@ Removed removals(const ProjectFile& file, const std::string& function) {
     const std::string table = lower(op.table);
     const auto at_start = table_before.find(table);
     const std::string original_table = at_start == table_before.end() ? table : at_start->second;
+    const std::string renamed = lower(new_name(op));
     if (op.name == "rename_table") {
-      const std::string renamed = lower(literal_name(keyword_or_argument(op, "new_table_name", 0)));
       if (!renamed.empty()) table_before[renamed] = original_table;
     } else if (op.name == "alter_column") {
-      const std::string renamed = lower(literal_name(op.call.keyword("new_column_name")));
       const std::string column = lower(op.column_name());
       auto was = column_before.find({table, column});
-      if (!renamed.empty() && !column.empty()) column_before[{table, renamed}] = was == column_before.end() ? column : was->second;
+      if (!renamed.empty() && !column.empty()) {
+        column_before[{table, renamed}] = was == column_before.end() ? column : was->second;
+      }
     } else if (op.name == "drop_table" && original_table != table) {
       removed.mark(removed.tables, original_table);
     } else if (op.name == "drop_column") {
@@ -508,19 +516,18 @@ void operation_creations(const OperationCall& op, std::vector<Created>& out) {
 void follow_renames(const OperationCall& op, std::vector<Created>& created) {
   if (op.table.empty()) return;
   const uint32_t after = op.call.loc.start_byte + 1;
+  const std::string renamed = new_name(op);
+  if (renamed.empty()) return;
   if (op.name == "alter_column") {
-    const Expr* renamed = op.call.keyword("new_column_name");
     const std::string column = op.column_name();
-    if (!renamed || !renamed->is_string() || column.empty()) return;
+    if (column.empty()) return;
     for (Created& c : created) {
       if (c.kind == Kind::Column && c.table == op.table && c.name == column) {
-        c.name = renamed->text;
+        c.name = renamed;
         c.after_byte = after;
       }
     }
-  } else if (op.name == "rename_table") {
-    const std::string renamed = literal_name(keyword_or_argument(op, "new_table_name", 0));
-    if (renamed.empty()) return;
+  } else {
     for (Created& c : created) {
       if (c.table != op.table) continue;
       if (c.kind == Kind::Table) c.name = renamed;

@@ -50,6 +50,16 @@ const std::map<std::string, TableArgument, std::less<>> kTableArguments = {
     {"create_foreign_key", {1, "source_table"}},
 };
 
+// The table argument of an operation as written (`"users"`, `f"{prefix}items"`): its keyword, else its position;
+// null for a batch operation (its table is the batch's) or when absent.
+const Expr* written_table_argument(const OperationCall& op) {
+  if (op.in_batch) return nullptr;
+  auto where = kTableArguments.find(op.name);
+  if (where == kTableArguments.end()) return nullptr;
+  const Expr* table = op.call.keyword(where->second.keyword);
+  return table ? table : op.call.arg(static_cast<size_t>(where->second.position));
+}
+
 class RevisionBuilder {
  public:
   RevisionBuilder(TSNode root, const SourceFile& file, const ModuleFacts& module)
@@ -163,34 +173,44 @@ class RevisionBuilder {
     return binding != module_.bindings.end() && binding->second.kind == ModuleFacts::BindingKind::Import;
   }
 
-  // What a guard test gives the walk inside it: guarded, or guarded if one of its imported functions checks
-  // existence.
-  void apply_guard(TSNode test, const Context& outer, Context& inner) const {
-    if (checks_existence(test, outer)) {
+  // What a subtree says about existence: it asks the database, or it does if one of `candidates` (imported
+  // functions it calls) does. `with_candidates` false: the strict answer is all the caller needs.
+  struct Existence {
+    bool checks = false;
+    std::set<std::string> candidates;
+  };
+  Existence existence_of(TSNode node, const Context& ctx, bool with_candidates = true) const {
+    Existence e;
+    if (ts_node_is_null(node)) return e;
+    e.checks = checks_existence(node, ctx);
+    if (!e.checks && with_candidates) e.candidates = guard_candidates(node, ctx);
+    return e;
+  }
+
+  // What a guard test gives the walk inside it (`inner` starts as the context around the test): guarded, or
+  // guarded if one of its imported functions checks existence.
+  void apply_guard(const Existence& test, Context& inner) const {
+    if (test.checks) {
       inner.guarded = true;
-    } else if (!outer.guarded) {
-      std::set<std::string> candidates = guard_candidates(test, outer);
-      inner.maybe_guards.insert(candidates.begin(), candidates.end());
+    } else if (!inner.guarded) {
+      inner.maybe_guards.insert(test.candidates.begin(), test.candidates.end());
     }
   }
 
   // Names assigned what the inspector (or an imported function) said: `existing = [c["name"] for c in ...]`.
-  void taint_from(TSNode value, TSNode target, Context& ctx) const {
-    if (ts_node_is_null(value) || ts_node_is_null(target)) return;
-    std::set<std::string> candidates;
-    const bool strict = checks_existence(value, ctx);
-    if (!strict) candidates = guard_candidates(value, ctx);
-    if (!strict && candidates.empty()) return;
+  void taint(TSNode target, const Existence& value, Context& ctx) const {
+    if (ts_node_is_null(target) || (!value.checks && value.candidates.empty())) return;
     walk_subtree(target, [&](TSNode n) {
       if (!is_kind(n, NodeKind::Identifier)) return true;
-      if (strict) {
+      if (value.checks) {
         ctx.tainted.insert(exprs_.text(n));
       } else {
-        ctx.maybe_tainted[exprs_.text(n)].insert(candidates.begin(), candidates.end());
+        ctx.maybe_tainted[exprs_.text(n)].insert(value.candidates.begin(), value.candidates.end());
       }
       return true;
     });
   }
+  void taint_from(TSNode value, TSNode target, Context& ctx) const { taint(target, existence_of(value, ctx), ctx); }
 
   // Same-file functions that check existence: the module builder marked them (FunctionDef::checks_existence).
   void find_guard_helpers() {
@@ -240,8 +260,9 @@ class RevisionBuilder {
       // said is (or is not) there: the loop body is guarded.
       Context loop = ctx;
       if (is_kind(stmt, NodeKind::ForStatement)) {
-        apply_guard(field(stmt, "right"), ctx, loop);
-        taint_from(field(stmt, "right"), field(stmt, "left"), loop);  // `for col in insp.get_columns(t): ...`
+        const Existence iterable = existence_of(field(stmt, "right"), ctx);
+        apply_guard(iterable, loop);
+        taint(field(stmt, "left"), iterable, loop);  // `for col in insp.get_columns(t): names.add(col["name"])`
       }
       for_each_named_child(stmt, [&](TSNode child, const char* f) {
         if (is_kind(child, NodeKind::Block) && is_kind(stmt, NodeKind::ForStatement)) {
@@ -304,13 +325,13 @@ class RevisionBuilder {
     TSNode consequence = field(stmt, "consequence");
     // Every branch stands under the test: the else branch runs when it found the opposite.
     Context tested = ctx;
-    apply_guard(field(stmt, "condition"), ctx, tested);
+    apply_guard(existence_of(field(stmt, "condition"), ctx, !ctx.guarded), tested);
     Context inner = tested;
     walk_block(consequence, inner, function, info);
     for_each_named_child(stmt, [&](TSNode clause) {
       if (is_kind(clause, NodeKind::ElifClause)) {
         Context elif = tested;
-        apply_guard(field(clause, "condition"), tested, elif);
+        apply_guard(existence_of(field(clause, "condition"), tested, !tested.guarded), elif);
         walk_block(field(clause, "consequence"), elif, function, info);
         keep_taint(ctx, elif);
       } else if (is_kind(clause, NodeKind::ElseClause)) {
@@ -438,9 +459,7 @@ class RevisionBuilder {
     if (batch_table) {
       op.table = *batch_table;
     } else if (auto where = kTableArguments.find(name); where != kTableArguments.end()) {
-      const Expr* table = op.call.keyword(where->second.keyword);
-      if (!table) table = op.call.arg(static_cast<size_t>(where->second.position));
-      if (table && table->is_string()) op.table = table->text;
+      if (const Expr* table = written_table_argument(op); table && table->is_string()) op.table = table->text;
       if (!op.call.keyword(where->second.keyword)) op.table_position = where->second.position;
     }
     info.operations.push_back(std::move(op));
@@ -617,16 +636,6 @@ bool sql_creates_table(const OperationCall& op, const std::string& table) {
     if (i < words.size() && words[i] == wanted) return true;
   }
   return false;
-}
-
-// The table argument as written, for an operation with no literal table (`f"{prefix}items"`); null for a batch
-// operation or when absent.
-const Expr* written_table_argument(const OperationCall& op) {
-  if (op.in_batch) return nullptr;
-  auto where = kTableArguments.find(op.name);
-  if (where == kTableArguments.end()) return nullptr;
-  const Expr* table = op.call.keyword(where->second.keyword);
-  return table ? table : op.call.arg(static_cast<size_t>(where->second.position));
 }
 
 // Two operations name the same table through the same f-string (`f"{prefix}items"` both times).

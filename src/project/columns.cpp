@@ -9,6 +9,7 @@
 
 #include "core/parallel.h"
 #include "project/project.h"
+#include "project/sqlalchemy_names.h"
 
 namespace ormlint {
 
@@ -186,8 +187,7 @@ void Project::collect_columns(unsigned jobs) {
       if (!is_column && !is_mapped_column && !is_sqlmodel_field && !bare_mapped) continue;
       // `mapped_column(use_existing_column=True)` maps the column a single-table parent declares: no column of
       // its own (its annotation's type creates nothing).
-      const Expr* reuse = is_mapped_column ? value->keyword("use_existing_column") : nullptr;
-      if (reuse && reuse->is_true()) continue;
+      if (is_mapped_column && reuses_parent_column(*value)) continue;
       if (is_sqlmodel_field && (attr.name == "model_config" || attr.name.rfind("__", 0) == 0)) continue;
       if ((is_sqlmodel_field || bare_mapped) && !python) continue;
       if (is_column || is_mapped_column) {

@@ -38,4 +38,10 @@ bool is_mapped_attribute(const ClassInfo& owner, const ClassAttribute& attribute
   return false;
 }
 
+bool reuses_parent_column(const Expr& construct) {
+  if (!construct.is_call() || construct.origin() != "sqlalchemy.orm.mapped_column") return false;
+  const Expr* reuse = construct.keyword("use_existing_column");
+  return reuse && reuse->is_true();
+}
+
 }  // namespace ormlint

@@ -5,6 +5,7 @@
 // Everything is keyed by hash maps (class -> plan, assignment -> table, (metadata, schema, name) -> tables,
 // class name -> classes): the work is linear in the number of classes, attributes and tables.
 #include "project/table_model.h"
+#include "project/sqlalchemy_names.h"
 
 #include "core/parallel.h"
 
@@ -1231,8 +1232,7 @@ class TableModelBuilder {
     const Expr* construct = info ? info->construct : column_construct(attr);
     if (!info && !construct) return;
     // `mapped_column(use_existing_column=True)`: the parent's column, already in the table.
-    const Expr* reuse = construct && is_mapped_column_call(*construct) ? construct->keyword("use_existing_column") : nullptr;
-    if (reuse && reuse->is_true()) return;
+    if (construct && reuses_parent_column(*construct)) return;
     ColumnDef c;
     c.attribute = attr.name;
     c.attr = &attr;
