@@ -448,12 +448,15 @@ class ModuleBuilder {
     function_imports(field(def, "body"));
   }
 
-  // Which module-level functions ask the database what exists, to a fixed point so that a helper calling
-  // another helper of the file counts too (FunctionDef::checks_existence).
+  // Which module-level functions ask the database what exists, so that a helper calling another helper of the
+  // file counts too (FunctionDef::checks_existence): helpers on helpers, four levels deep (as the revision builder
+  // always followed them). Each round walks every unmarked body, so an unbounded chain would be quadratic.
   void mark_existence_checks() {
     if (!may_check_existence(file_.text())) return;
     std::set<std::string, std::less<>> checking;
-    for (bool changed = true; changed;) {  // each round marks at least one more function, or ends
+    constexpr int kLevels = 4;
+    bool changed = true;
+    for (int round = 0; changed && round < kLevels; ++round) {
       changed = false;
       for (size_t i = 0; i < facts_.functions.size(); ++i) {
         FunctionDef& fn = facts_.functions[i];
