@@ -36,8 +36,8 @@ bool is_python_file(const fs::path& path) {
 }
 
 std::string display_path_for(const fs::path& path) {
+  if (auto relative = relative_inside(path, working_directory())) return *relative;
   std::error_code ec;
-  if (auto relative = relative_inside(path, fs::current_path(ec))) return *relative;
   return fs::absolute(path, ec).lexically_normal().generic_string();
 }
 

@@ -5,6 +5,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "core/paths.h"
 #include "project/project.h"
 
 namespace ormlint {
@@ -59,8 +60,7 @@ RevisionNode node_for(const ProjectFile& file) {
 }
 
 std::string display(const fs::path& dir) {
-  std::error_code ec;
-  fs::path relative = dir.lexically_relative(fs::current_path(ec));
+  fs::path relative = dir.lexically_relative(working_directory());
   if (!relative.empty() && *relative.begin() != "..") return relative.generic_string();
   return dir.generic_string();
 }
@@ -126,8 +126,8 @@ void Project::build_revision_graphs(const std::vector<ScriptLocation>& script_lo
   // fs::path values walks their components): the rest leave holes in a location.
   std::unordered_set<std::string> understood;
   for (const auto& file : files_) {
-    std::error_code ec;
-    fs::path path = fs::absolute(file->source.path(), ec).lexically_normal();
+    const fs::path& source = file->source.path();
+    fs::path path = (source.is_absolute() ? source : working_directory() / source).lexically_normal();
     if (file->is_revision() || (!file->syntax_problem && !declares_revision(*file))) understood.insert(path.native());
     if (!file->is_revision()) continue;
     fs::path dir = path.parent_path();

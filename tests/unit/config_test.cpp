@@ -1,4 +1,5 @@
 #include "engine/config.h"
+#include "core/paths.h"
 
 #include <catch2/catch.hpp>
 #include <fstream>
@@ -117,10 +118,10 @@ TEST_CASE("find_config_file walks upward", "[config]") {
   SECTION("relative start paths work") {
     const fs::path config = dir.write("ormlint.toml", "");
     const fs::path saved = fs::current_path();
-    fs::current_path(nested);
+    change_working_directory(nested);
     const auto found = find_config_file(".");
     const auto found_empty = find_config_file("");
-    fs::current_path(saved);
+    change_working_directory(saved);
     CHECK(found == config);
     CHECK(found_empty == config);
   }

@@ -1,6 +1,7 @@
 // `ormlint init`: what it writes and where, that the result loads (examples included), that nothing of the
 // user's is changed, and how it chooses the profile (by reading the project, not by searching text).
 #include "cli/init_command.h"
+#include "core/paths.h"
 
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -27,10 +28,12 @@ namespace {
 // it. Restores the previous working directory.
 class WorkingDirectory {
  public:
-  explicit WorkingDirectory(const fs::path& dir) : previous_(fs::current_path()) { fs::current_path(dir); }
+  explicit WorkingDirectory(const fs::path& dir) : previous_(fs::current_path()) { change_working_directory(dir); }
   ~WorkingDirectory() {
-    std::error_code ec;
-    fs::current_path(previous_, ec);
+    try {
+      change_working_directory(previous_);
+    } catch (const fs::filesystem_error&) {
+    }
   }
   WorkingDirectory(const WorkingDirectory&) = delete;
   WorkingDirectory& operator=(const WorkingDirectory&) = delete;
