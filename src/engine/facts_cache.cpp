@@ -73,11 +73,10 @@ FactsCache::FactsCache(fs::path folder, const fs::path& project_folder) : folder
   file_ = folder_ / ("facts-" + hex(hash_bytes(project.string())) + ".bin");
 
   std::string error;
-  std::optional<std::string> bytes = read_file_bytes(file_, error);
-  if (!bytes) return;  // no cache yet (or unreadable): a cold run
-  file_bytes_ = std::move(*bytes);
+  file_bytes_ = MappedFile::open(file_, error);
+  if (!file_bytes_) return;  // no cache yet (or unreadable): a cold run
   // magic, layout id, checksum of the rest, the rest
-  std::string_view view(file_bytes_);
+  std::string_view view = file_bytes_->bytes();
   if (view.substr(0, kMagic.size()) != kMagic) return;
   view.remove_prefix(kMagic.size());
   try {

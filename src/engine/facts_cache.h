@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/mapped_file.h"
 #include "facts/facts_codec.h"
 
 namespace ormlint {
@@ -60,7 +61,7 @@ class FactsCache {
   };
   std::filesystem::path folder_;
   std::filesystem::path file_;
-  std::string file_bytes_;  // the cache file as read: the entries' bytes point into it
+  std::optional<MappedFile> file_bytes_;  // the cache file as read: the entries' bytes point into it
   uint32_t generation_ = 1;  // this run's
   std::mutex mutex_;
   std::unordered_map<FactsKey, CachedFacts, KeyHash> entries_;
