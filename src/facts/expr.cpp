@@ -8,11 +8,11 @@ const std::string kEmpty;
 
 Expr::Expr(const Expr& other)
     : kind(other.kind),
+      is_fstring(other.is_fstring),
       loc(other.loc),
       text(other.text),
       name(other.name),
       resolved(other.resolved),
-      is_fstring(other.is_fstring),
       target(other.target ? std::make_unique<Expr>(*other.target) : nullptr),
       items(other.items),
       keywords(other.keywords) {}

@@ -1,5 +1,5 @@
-// A Python expression as facts: an owned, tree-sitter-free value that rules can read and the project resolver can
-// annotate with the origin of every name ("sa.Column" -> "sqlalchemy.Column").
+// A Python expression as facts: an owned, tree-sitter-free value that rules can read and the project resolver
+// can annotate with the origin of every name ("sa.Column" -> "sqlalchemy.Column").
 #pragma once
 #include <functional>
 #include <memory>
@@ -14,19 +14,21 @@ namespace ormlint {
 struct Keyword;
 
 struct Expr {
-  enum class Kind { Name, Attribute, Call, String, Number, Bool, None, List, Tuple, Set, Dict, Lambda, Subscript, BinaryOp, Other };
+  // One byte, beside is_fstring: a run holds hundreds of thousands of expressions, so their size shows.
+  enum class Kind : uint8_t { Name, Attribute, Call, String, Number, Bool, None, List, Tuple, Set, Dict, Lambda,
+                              Subscript, BinaryOp, Other };
 
   Kind kind = Kind::Other;
+  bool is_fstring = false;
   Location loc;
-  // Name/Attribute: the dotted source text ("sa.Column"); String: the literal's content (escapes kept as written);
-  // Number/Bool/BinaryOp/Other: the source text (shortened for long nodes).
+  // Name/Attribute: the dotted source text ("sa.Column"); String: the literal's content (escapes kept as
+  // written); Number/Bool/BinaryOp/Other: the source text (shortened for long nodes).
   std::string text;
   // Name: the identifier; Attribute: the attribute ("Column"); BinaryOp: the operator; Other: the node type.
   std::string name;
-  // Name/Attribute: canonical origin filled by the project resolver ("sqlalchemy.Column"); empty when unknown.
-  // A call's result is written with "()" ("flask_sqlalchemy.SQLAlchemy().Model").
+  // Name/Attribute: canonical origin filled by the project resolver ("sqlalchemy.Column"); empty when
+  // unknown. A call's result is written with "()" ("flask_sqlalchemy.SQLAlchemy().Model").
   std::string resolved;
-  bool is_fstring = false;
   // Call: callee. Attribute: object. Subscript: value. Lambda: body.
   std::unique_ptr<Expr> target;
   // Call: positional arguments. List/Tuple/Set: elements. Subscript: indices. Dict: key, value, key, value...

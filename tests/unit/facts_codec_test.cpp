@@ -124,7 +124,7 @@ using IsMap = codec_detail::IsStringMap<T>;
 template <class T>
 using IsSet = codec_detail::IsStringSet<T>;
 
-constexpr size_t kExprResolved = 4;  // Expr's `resolved` member (filled by the project, not by parsing)
+constexpr size_t kExprResolved = 5;  // Expr's `resolved` member (filled by the project, not by parsing)
 
 // Compares two facts member by member; `difference` names the first member that differs, by type and member index
 // ("/FileFacts.0/ModuleFacts.3[0]/ClassDef.1": the first class's loc).
