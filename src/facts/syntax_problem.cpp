@@ -327,6 +327,7 @@ class StrictChecks {
         clauses(n);
         empty_blocks(n);
         python2_statement(n);
+        except_list_with_as(n);
       } else {
         // An expression: the grammar nests no statement in one, so only its identifiers matter here, and one
         // without a word spelled like a hard keyword is skipped (the walk over every token cost a third of it).
@@ -385,6 +386,19 @@ class StrictChecks {
                is_kind(ts_node_named_child(n, 0), NodeKind::ExpressionList)) {
       note(problem_at(file_, n, "Python 2 `raise E, message`: Python 3 needs `raise E(message)`"));
     }
+  }
+
+  // `except A, B as e:`: PEP 758 drops the parentheses of an exception list only without `as`. The grammar takes
+  // it for Python 2's `except A, e` whose target is `B as e`.
+  void except_list_with_as(TSNode n) {
+    if (!is_kind(n, NodeKind::ExceptClause)) return;
+    TSNode types = ts_node_child_by_field_name(n, "value", 5);
+    TSNode alias = ts_node_child_by_field_name(n, "alias", 5);
+    if (ts_node_is_null(types) || ts_node_is_null(alias) || !is_kind(alias, NodeKind::AsPattern)) return;
+    SyntaxProblem problem = problem_at(file_, alias, "multiple exception types must be parenthesized when using `as`: "
+                                                     "`except (A, B) as e:`");
+    problem.loc = file_.locate(ts_node_start_byte(types), problem.loc.end_byte);
+    note(std::move(problem));
   }
 
   // The whitespace before a node, when nothing else precedes it on its line (and the line does not continue the
