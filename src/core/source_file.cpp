@@ -12,17 +12,36 @@
 
 namespace ormlint {
 
+namespace {
+
+// Whether any byte of `bytes` is outside ASCII, eight bytes at a time: the index is built for every file a run
+// reads, cached or not.
+bool has_non_ascii(std::string_view bytes) {
+  constexpr uint64_t kHighBits = 0x8080808080808080ull;
+  size_t i = 0;
+  uint64_t seen = 0;
+  for (; i + 8 <= bytes.size(); i += 8) {
+    uint64_t word = 0;
+    std::memcpy(&word, bytes.data() + i, 8);
+    seen |= word;
+  }
+  for (; i < bytes.size(); ++i) seen |= static_cast<unsigned char>(bytes[i]);
+  return (seen & kHighBits) != 0;
+}
+
+}  // namespace
+
 SourceFile::SourceFile(std::filesystem::path path, std::string display_path, std::string text)
     : path_(std::move(path)), display_path_(std::move(display_path)), text_(std::move(text)) {
-  line_starts_.push_back(0);
-  line_has_multibyte_.push_back(false);
-  for (uint32_t i = 0; i < text_.size(); ++i) {
-    if (text_[i] == '\n') {
-      line_starts_.push_back(i + 1);
-      line_has_multibyte_.push_back(false);
-    } else if (static_cast<unsigned char>(text_[i]) >= 0x80) {
-      line_has_multibyte_.back() = true;
-    }
+  const std::string_view bytes = text_;
+  size_t start = 0;
+  while (true) {
+    line_starts_.push_back(static_cast<uint32_t>(start));
+    const size_t newline = bytes.find('\n', start);
+    const size_t end = newline == std::string_view::npos ? bytes.size() : newline;
+    line_has_multibyte_.push_back(has_non_ascii(bytes.substr(start, end - start)));
+    if (newline == std::string_view::npos) break;
+    start = newline + 1;
   }
 }
 
