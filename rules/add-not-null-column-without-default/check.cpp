@@ -25,13 +25,33 @@ bool not_null(const ColumnInfo& column) {
   return primary_key && primary_key->is_true();
 }
 
+const std::set<std::string, std::less<>> kIntegerTypes = {"Integer", "BigInteger", "SmallInteger", "INTEGER",
+                                                           "BIGINT",  "SMALLINT",   "INT"};
+
+// An integer primary key that SQLAlchemy makes auto-incrementing (its autoincrement="auto": the integer primary
+// key with no foreign key, or any integer column with autoincrement=True): PostgreSQL gets SERIAL, MySQL
+// AUTO_INCREMENT, and the database numbers the existing rows.
+bool auto_increments(const ColumnInfo& column) {
+  const std::string& type = column.type.origin;
+  const std::string_view type_name = std::string_view(type).substr(type.rfind('.') + 1);
+  if (type.rfind("sqlalchemy.", 0) != 0 || !kIntegerTypes.count(type_name)) return false;
+  const Expr* autoincrement = column.keyword("autoincrement");
+  if (autoincrement) return autoincrement->is_true();
+  const Expr* primary_key = column.keyword("primary_key");
+  if (!primary_key || !primary_key->is_true()) return false;
+  for (const Expr& arg : column.construct->items) {
+    if (arg.origin() == "sqlalchemy.ForeignKey") return false;
+  }
+  return true;
+}
+
 bool database_fills(const ColumnInfo& column) {
   const Expr* server_default = column.keyword("server_default");
   if (server_default && !is_none(server_default)) return true;
   for (const Expr& arg : column.construct->items) {
     if (kDatabaseValues.count(arg.is_call() ? arg.origin() : arg.resolved)) return true;
   }
-  return false;
+  return auto_increments(column);
 }
 
 // A server default to show in the help, fitting the column's type.
