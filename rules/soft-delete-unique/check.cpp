@@ -79,13 +79,13 @@ class SoftDeleteUnique final : public Rule {
       for (const ColumnDef& column : table.columns) {
         if (!column.unique || column.primary_key || !column.file || &column == soft) continue;
         if (!seen.insert({column.file, column.loc.start_byte}).second) continue;
-        report(*column.file, column.loc, table, table.name + "." + column.name, "unique=True", soft->name, out);
+        report(*column.file, column.loc, table, table.name + "." + column.name, "has unique=True", soft->name, out);
       }
       for (const ConstraintDef* c : table.constraints) {
         if (!c->unique || !c->file || aware(*c, soft->name) || identifies_row(table, *c)) continue;
         if (!seen.insert({c->file, c->loc.start_byte}).second) continue;
         std::string shown = table.name + "(" + joined(c->columns) + ")";
-        report(*c->file, c->loc, table, shown, c->kind == ConstraintDef::Kind::Index ? "unique index" : "unique constraint",
+        report(*c->file, c->loc, table, shown, c->kind == ConstraintDef::Kind::Index ? "is a unique index" : "is a unique constraint",
                soft->name, out);
       }
     }
@@ -95,7 +95,7 @@ class SoftDeleteUnique final : public Rule {
   static void report(const ProjectFile& file, const Location& loc, const TableDef& table, const std::string& shown,
                      const std::string& what, const std::string& soft, Reporter& out) {
     out.report(file, loc,
-               "`" + shown + "` is a " + what + " but `" + table.name + "` is soft-deleted with `" + soft +
+               "`" + shown + "` " + what + " but `" + table.name + "` is soft-deleted with `" + soft +
                    "`: a deleted row keeps the value taken, so re-creating it raises IntegrityError",
                "replace it with a partial unique index over live rows: `Index(\"uq_...\", <columns>, unique=True, "
                "postgresql_where=text(\"" + soft + (soft == "is_deleted" ? " = false" : " IS NULL") + "\"))`");
