@@ -20,12 +20,10 @@ class UnresolvedModelBase final : public Rule {
   }
 
   void check_file(const ProjectFile& file, const Project& project, Reporter& out) const override {
-    if (!file.declares_schema()) return;
     for (const ClassDef& def : file.facts.classes) {
       const ClassInfo* cls = project.class_info(def);
-      if (!cls || cls->role != ClassInfo::Role::Plain || cls->feeds_mapped_class || def.bases.empty()) continue;
-      const ClassAttribute* name = def.attribute("__tablename__");
-      if (!name || !name->value || !name->value->is_string() || name->from_declared_attr) continue;
+      const ClassAttribute* name = cls ? cls->unmapped_table_name() : nullptr;
+      if (!name) continue;
       out.report(file, def.loc,
                  "`" + def.name + "` names its table `" + name->value->text + "`, but ormlint cannot follow `" +
                      def.bases.front().text + "` to a declarative base: no model rule checks this class",

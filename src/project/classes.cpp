@@ -36,6 +36,15 @@ bool is_true_attribute(const ClassDef& def, std::string_view name) {
 
 }  // namespace
 
+const ClassAttribute* ClassInfo::unmapped_table_name() const {
+  if (role != Role::Plain || feeds_mapped_class || !def || def->bases.empty() || !file->declares_schema()) {
+    return nullptr;
+  }
+  const ClassAttribute* name = def->attribute("__tablename__");
+  if (!name || !name->value || !name->value->is_string() || name->from_declared_attr) return nullptr;
+  return name;
+}
+
 void Project::classify_classes() {
   for (const auto& file : files_) {
     for (const ClassDef& def : file->facts.classes) {

@@ -84,6 +84,10 @@ struct ClassInfo {
   bool is_mapped() const { return role == Role::Mapped; }
   // Its attributes become mapped attributes: a mapped class, or a mixin/abstract class feeding one.
   bool contributes_mapped_attributes() const { return role == Role::Mapped || feeds_mapped_class; }
+  // A model ormlint cannot map: a schema class that names its table (`__tablename__ = "users"`, literally) but
+  // whose bases lead to no declarative base ormlint can follow (`db.Model` of an unresolved `db`, a base from an
+  // unseen package). Its table name, or null. Its table may well exist at run time.
+  const ClassAttribute* unmapped_table_name() const;
 };
 
 // A class's name as written, for messages; "?" when unknown.
