@@ -16,13 +16,23 @@ std::optional<fs::path> project_root(const fs::path& start, const Config& config
   std::error_code ec;
   fs::path dir = fs::absolute(start, ec).lexically_normal();
   if (!fs::is_directory(dir, ec)) dir = dir.parent_path();
+  std::optional<fs::path> alembic_in_package;
   for (; !dir.empty(); dir = dir.parent_path()) {
-    for (const char* marker : {"pyproject.toml", "setup.cfg", "setup.py", "alembic.ini", ".git"}) {
+    for (const char* marker : {"pyproject.toml", "setup.cfg", "setup.py", ".git"}) {
       if (fs::exists(dir / marker, ec)) return dir;
+    }
+    if (fs::exists(dir / "alembic.ini", ec)) {
+      // An alembic.ini inside a package (jupyterhub keeps it in jupyterhub/) does not start the module names:
+      // `from jupyterhub import orm` names the package from above it.
+      if (!fs::exists(dir / "__init__.py", ec)) return dir;
+      if (!alembic_in_package) alembic_in_package = dir;
     }
     if (dir == dir.root_path()) break;
   }
-  return std::nullopt;
+  if (!alembic_in_package) return std::nullopt;
+  fs::path root = *alembic_in_package;
+  while (fs::exists(root / "__init__.py", ec) && root != root.root_path()) root = root.parent_path();
+  return root;
 }
 
 namespace {

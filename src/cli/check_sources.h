@@ -21,8 +21,9 @@ struct SourceArgs {
 };
 
 // The folder whose files make up the project that `start` belongs to: the configuration file's folder when there
-// is one, else the nearest folder above `start` holding pyproject.toml, setup.cfg, setup.py, alembic.ini or .git;
-// nullopt when there is none.
+// is one, else the nearest folder above `start` holding pyproject.toml, setup.cfg, setup.py, alembic.ini or .git
+// (an alembic.ini inside a package counts only when nothing above it does, and then for the folder holding the
+// package); nullopt when there is none.
 std::optional<std::filesystem::path> project_root(const std::filesystem::path& start, const Config& config);
 
 // Exactly the files under `paths` (default "."), for commands that show the model of what they are given
