@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/rule.h"
+#include "facts/sql_literal.h"
 #include "facts/sql_statements.h"
 
 namespace ormlint {
@@ -178,12 +179,13 @@ class Checker {
     return kFactories.count(origin.substr(dot + 1)) > 0;
   }
 
-  // An SQL string (also in sa.text), or a Core statement (`users.update()...`, `sa.delete(users)`).
+  // SQL as literals show it (facts/sql_literal.h: a string, sa.text(...), .bindparams(...), a module constant),
+  // or a Core statement (`users.update()...`, `sa.delete(users)`).
   void check_statement(const Expr* statement, const Location& loc, const std::string& via) {
     const Expr* sql = unwrap_text(statement);
     if (!sql) return;
-    if (sql->kind == Expr::Kind::String) {
-      for (const DataStatement& data : data_statements(sql->text)) {
+    if (std::string text; literal_sql(file_.facts, statement, text)) {
+      for (const DataStatement& data : data_statements(text)) {
         if (created_before(data.target, loc.start_byte)) continue;
         report(loc, "runs " + with_article(data.verb) + " through `" + via + "`");
         return;

@@ -106,8 +106,9 @@ class RevisionBuilder {
   }
 
  private:
-  // Names that hold one string for a whole function (see string_constants).
-  using Constants = std::map<std::string, std::string, std::less<>>;
+  // Names that hold one value for a whole function — a string, or an SQL text() — and that value (see
+  // string_constants).
+  using Constants = std::map<std::string, Expr, std::less<>>;
 
   struct Context {
     const Constants* constants = nullptr;
@@ -376,7 +377,7 @@ class RevisionBuilder {
         std::string table = info.operations.size() > before ? info.operations[before].table : "";
         if (!alias.empty()) inner.batch_tables[alias] = table;
       } else if (callee != "autocommit_block") {
-        record_call(call, call, function, info);  // `with Session(bind=op.get_bind()) as session:`
+        record_call(call, call, ctx, function, info);  // `with Session(bind=op.get_bind()) as session:`
       }
       return false;
     });
@@ -401,12 +402,12 @@ class RevisionBuilder {
         if ((is_op || batch != ctx.batch_tables.end()) && !kNotOperations.count(name)) {
           record(n, receiver, name, batch != ctx.batch_tables.end() ? &batch->second : nullptr, ctx, function, info);
         } else {
-          record_call(n, stmt, function, info);
+          record_call(n, stmt, ctx, function, info);
         }
       } else if (is_kind(fn, NodeKind::Identifier)) {
         std::string name = exprs_.text(fn);
         auto helper = functions_.find(name);
-        if (helper == functions_.end()) record_call(n, stmt, function, info);
+        if (helper == functions_.end()) record_call(n, stmt, ctx, function, info);
         if (helper != functions_.end() && !active_.count(name) && active_.size() < 4) {
           active_.insert(name);
           const Constants constants = string_constants(helper->second);
@@ -418,7 +419,7 @@ class RevisionBuilder {
           active_.erase(name);
         }
       } else {
-        record_call(n, stmt, function, info);  // `sessionmaker(bind=bind)()`
+        record_call(n, stmt, ctx, function, info);  // `sessionmaker(bind=bind)()`
       }
       return true;
     });
@@ -426,7 +427,8 @@ class RevisionBuilder {
 
   // Keeps a call that is not an operation (RevisionCall) when no other call of `stmt` holds it and it is not a
   // method of `op` itself (`op.get_bind()`; `op.get_bind().execute(...)` is kept).
-  void record_call(TSNode call, TSNode stmt, const std::string& function, RevisionInfo& info) const {
+  void record_call(TSNode call, TSNode stmt, const Context& ctx, const std::string& function,
+                   RevisionInfo& info) const {
     if (!ts_node_eq(call, stmt)) {
       for (TSNode up = ts_node_parent(call); !ts_node_is_null(up); up = ts_node_parent(up)) {
         if (is_kind(up, NodeKind::Call)) return;
@@ -441,7 +443,9 @@ class RevisionBuilder {
         return;
       }
     }
-    info.calls.push_back(RevisionCall{function, exprs_.build(call)});
+    RevisionCall kept{function, exprs_.build(call)};
+    if (ctx.constants) substitute_constants(kept.call, *ctx.constants);
+    info.calls.push_back(std::move(kept));
   }
 
   void record(TSNode call, const std::string& receiver, const std::string& name, const std::string* batch_table,
@@ -465,8 +469,24 @@ class RevisionBuilder {
     info.operations.push_back(std::move(op));
   }
 
-  // Names that hold one string for the whole function `def`: bound exactly once in it, by `name = "literal"`
-  // (the seeds' safe-migration template keeps its names so: `table_name = 'users'`), or module constants
+  // `text("UPDATE ...")` / `sa.text(...)` of one string: an SQL statement a migration hands to execute().
+  static bool is_sql_text(const Expr& e) {
+    return e.is_call() && e.callee_name() == "text" && e.items.size() == 1 && e.items[0].is_string() &&
+           e.keywords.empty();
+  }
+
+  // `name.bindparams(...)` / `name.execution_options(...)`: the statement `name` holds, with parameters.
+  static bool keeps_sql_of(const Expr& e, std::string_view name) {
+    if (!e.is_call() || !e.target || !e.target->is(Expr::Kind::Attribute) || !e.target->target) return false;
+    std::string_view method = e.callee_name();
+    return (method == "bindparams" || method == "execution_options") && e.target->target->is(Expr::Kind::Name) &&
+           e.target->target->text == name;
+  }
+
+  // Names that hold one value for the whole function `def`: bound exactly once in it, by `name = "literal"`
+  // (the seeds' safe-migration template keeps its names so: `table_name = 'users'`) or `stmt = sa.text("...")`
+  // (lemur's `stmt = text("update ..."); stmt = stmt.bindparams(...)`: binding parameters keeps the SQL), or
+  // module constants
   // (`TABLE = "users"`, bound once) that the function never binds. Any other binding of a name anywhere in the
   // function — a parameter, a loop or `with ... as` target, an augmented assignment, `global`, `del`, a second
   // assignment, any use inside a nested def, class or lambda — rules the name out.
@@ -485,10 +505,12 @@ class RevisionBuilder {
         case NodeKind::Assignment: {
           TSNode left = field(n, "left");
           TSNode right = field(n, "right");
-          if (is_kind(left, NodeKind::Identifier) &&
-              (is_kind(right, NodeKind::String) || is_kind(right, NodeKind::ConcatenatedString))) {
+          if (is_kind(left, NodeKind::Identifier) && !ts_node_is_null(right)) {
+            const std::string name = exprs_.text(left);
             Expr value = exprs_.build(right);
-            if (value.is_string()) literals[exprs_.text(left)] = std::move(value.text);
+            // `stmt = stmt.bindparams(...)` keeps the statement's SQL: not another value.
+            if (keeps_sql_of(value, name)) return true;
+            if (value.is_string() || is_sql_text(value)) literals[name] = std::move(value);
           }
           store_names(left);
           return true;
@@ -537,24 +559,24 @@ class RevisionBuilder {
       auto binding = module_.bindings.find(assignment.target);
       if (assignment.value.is_string() && assigned[assignment.target] == 1 && binding != module_.bindings.end() &&
           binding->second.kind == ModuleFacts::BindingKind::Assignment) {
-        module_constants_->emplace(assignment.target, assignment.value.text);
+        module_constants_->emplace(assignment.target, assignment.value);
       }
     }
     return *module_constants_;
   }
 
-  // Writes the string a name holds (string_constants) where an operation passes that name as an argument —
-  // `op.add_column(table_name, sa.Column(column_name, ...))` — so rules see the table and column it names. The
-  // location stays the name's.
+  // Writes the value a name holds (string_constants) where a call passes that name as an argument —
+  // `op.add_column(table_name, sa.Column(column_name, ...))`, `conn.execute(stmt)` — so rules see the table and
+  // column it names, the SQL it runs. The location stays the name's.
   static void substitute_constants(Expr& call, const Constants& constants) {
     if (constants.empty()) return;
     auto replace = [&](Expr& e) {
       if (e.kind != Expr::Kind::Name) return;
       auto it = constants.find(e.text);
       if (it == constants.end()) return;
-      e.kind = Expr::Kind::String;
-      e.text = it->second;
-      e.name.clear();
+      const Location at = e.loc;
+      e = it->second;
+      e.loc = at;
     };
     call.walk_mutable([&](Expr& e) {
       if (e.is_call() || e.kind == Expr::Kind::List || e.kind == Expr::Kind::Tuple) {

@@ -23,7 +23,7 @@ bool literal_sql(const ModuleFacts& module, const Expr* e, std::string& out, int
     }
     case Expr::Kind::Call: {
       std::string_view callee = e->callee_name();
-      if (callee == "text") {
+      if (callee == "text" || e->origin() == "sqlalchemy.text") {  // also `from sqlalchemy import text as sql`
         const Expr* text = e->keyword("text");
         return literal_sql(module, text ? text : e->arg(0), out, depth + 1);
       }
