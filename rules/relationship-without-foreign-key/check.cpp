@@ -28,19 +28,30 @@ std::vector<const TableDef*> mapped_tables(const TableModel& model, const ClassI
   return result;
 }
 
-// Whether `from` has a foreign key to `to` — or one ormlint cannot place (an unknown target): then assume yes.
-bool references(const TableDef& from, const TableDef& to) {
-  for (const ForeignKeyDef* fk : from.foreign_keys) {
-    if (fk->target == &to) return true;
-    if (!fk->target && (fk->target_table.empty() || fk->target_table == to.name)) return true;
+// Two definitions of one table: a table may be declared more than once (extend_existing; Flask-AppBuilder's
+// `class MyUser(User): __tablename__ = "ab_user"`), and a foreign key names the table, not one declaration.
+bool same_table(const TableDef& a, const TableDef& b) {
+  return &a == &b || (a.metadata == b.metadata && a.schema == b.schema && a.name == b.name);
+}
+
+// Whether `from` (any of its definitions) has a foreign key to `to` — or one ormlint cannot place (an unknown
+// target): then assume yes.
+bool references(const TableModel& model, const TableDef& from, const TableDef& to) {
+  std::vector<const TableDef*> definitions = model.find(from.metadata, from.schema, from.name);
+  if (definitions.empty()) definitions.push_back(&from);
+  for (const TableDef* definition : definitions) {
+    for (const ForeignKeyDef* fk : definition->foreign_keys) {
+      if (fk->target && same_table(*fk->target, to)) return true;
+      if (!fk->target && (fk->target_table.empty() || fk->target_table == to.name)) return true;
+    }
   }
   return false;
 }
 
-bool linked(const std::vector<const TableDef*>& a, const std::vector<const TableDef*>& b) {
+bool linked(const TableModel& model, const std::vector<const TableDef*>& a, const std::vector<const TableDef*>& b) {
   for (const TableDef* x : a) {
     for (const TableDef* y : b) {
-      if (references(*x, *y) || references(*y, *x)) return true;
+      if (references(model, *x, *y) || references(model, *y, *x)) return true;
     }
   }
   return false;
@@ -71,18 +82,19 @@ class RelationshipWithoutForeignKey final : public Rule {
           std::any_of(target_tables.begin(), target_tables.end(), unseen)) {
         continue;
       }
-      if (is_joined(rel, owner_tables, target_tables)) continue;
+      if (is_joined(model, rel, owner_tables, target_tables)) continue;
       if (!seen.insert({rel.file, rel.loc.start_byte}).second) continue;
       report(rel, *owner_tables.front(), *target_tables.front(), out);
     }
   }
 
  private:
-  static bool is_joined(const RelationshipDef& rel, const std::vector<const TableDef*>& owner_tables,
+  static bool is_joined(const TableModel& model, const RelationshipDef& rel,
+                        const std::vector<const TableDef*>& owner_tables,
                         const std::vector<const TableDef*>& target_tables) {
-    if (!rel.secondary) return linked(owner_tables, target_tables);
+    if (!rel.secondary) return linked(model, owner_tables, target_tables);
     std::vector<const TableDef*> secondary{rel.secondary};
-    return linked(secondary, owner_tables) && linked(secondary, target_tables);
+    return linked(model, secondary, owner_tables) && linked(model, secondary, target_tables);
   }
 
   static void report(const RelationshipDef& rel, const TableDef& owner, const TableDef& target, Reporter& out) {
