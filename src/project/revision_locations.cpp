@@ -70,14 +70,31 @@ bool is_under(const fs::path& dir, const fs::path& ancestor) {
   return !relative.empty() && *relative.begin() != "..";
 }
 
-// The configured location whose version folders hold `dir`, if any (the first one, as configs are sorted).
+// The configured location whose version folders hold `dir`, if any (the first one, as configs are sorted). A
+// folder nested in a version folder of a non-recursive location belongs to it too when no location claims it:
+// its scripts are loaded through version_locations set in code (keystone's versions/<release>/expand/), and all
+// the version folders of a script directory form one graph.
 const ScriptLocation* configured_location(const std::vector<ScriptLocation>& locations, const fs::path& dir) {
   for (const ScriptLocation& location : locations) {
     for (const fs::path& version_dir : location.version_dirs) {
       if (version_dir == dir || (location.recursive && is_under(dir, version_dir))) return &location;
     }
   }
+  for (const ScriptLocation& location : locations) {
+    for (const fs::path& version_dir : location.version_dirs) {
+      if (is_under(dir, version_dir)) return &location;
+    }
+  }
   return nullptr;
+}
+
+// Without a configuration, the `versions` folder a script lies in, however deep (Alembic's convention: its
+// sub-folders are version locations of the same script directory); empty when there is none above `dir`.
+fs::path enclosing_versions_folder(const fs::path& dir) {
+  for (fs::path up = dir.parent_path(); !up.empty() && up != up.root_path(); up = up.parent_path()) {
+    if (up.filename() == "versions") return up;
+  }
+  return {};
 }
 
 // The files Alembic would load as revision scripts from these folders: every `*.py` but `__init__.py` and editor
@@ -134,10 +151,11 @@ void Project::build_revision_graphs(const std::vector<ScriptLocation>& script_lo
     // A configured location claims the scripts in its version folders; any other folder is its own location.
     std::string name;
     const ScriptLocation* configured = configured_location(script_locations, dir);
+    const fs::path versions = configured ? fs::path() : enclosing_versions_folder(dir);
     if (configured) {
       for (const fs::path& d : configured->version_dirs) name += (name.empty() ? "" : ", ") + display(d);
     } else {
-      name = display(dir);
+      name = display(versions.empty() ? dir : versions);
     }
     Group& group = by_name[name];
     group.location.name = name;
@@ -145,6 +163,9 @@ void Project::build_revision_graphs(const std::vector<ScriptLocation>& script_lo
       group.location.source = configured->source;
       group.dirs = configured->version_dirs;
       group.recursive = configured->recursive;
+    } else if (!versions.empty()) {
+      group.dirs = {versions};
+      group.recursive = true;
     } else {
       group.dirs = {dir};
     }
