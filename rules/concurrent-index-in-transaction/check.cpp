@@ -31,6 +31,7 @@ class ConcurrentIndexInTransaction final : public Rule {
     std::set<uint32_t> reported;  // a helper called from upgrade() and downgrade() is one finding, not two
     for (const OperationCall& op : file.facts.revision->operations) {
       if (op.name != "create_index" && op.name != "drop_index") continue;
+      if (!op.runs_on("postgresql")) continue;  // a branch for another database (`if dialect.name == "sqlite":`)
       if (!declares_concurrently(op) || op.in_autocommit_block) continue;
       if (!reported.insert(op.call.loc.start_byte).second) continue;
       std::string statement =

@@ -48,6 +48,7 @@ class CreateIndexNotConcurrently final : public Rule {
     for (const OperationCall& op : revision.operations) {
       // downgrade() is rollback code, run by hand in an emergency: the lock rules judge upgrade() only.
       if (op.function != "upgrade" || revision.creates_table_before(op)) continue;
+      if (!op.runs_on("postgresql")) continue;  // a branch for another database (`if dialect.name == "sqlite":`)
       if (op.name == "create_index") {
         if (may_run_concurrently(op) || is_true(op.call.keyword("unique"))) continue;
         if (!reported.insert(op.call.loc.start_byte).second) continue;

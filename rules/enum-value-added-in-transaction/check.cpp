@@ -71,7 +71,7 @@ class EnumValueAddedInTransaction final : public Rule {
     std::set<uint32_t> reported;  // a helper called from upgrade() and downgrade() is one finding, not two
     for (const OperationCall& op : file.facts.revision->operations) {
       std::string sql;
-      if (!sql_run_in_transaction(file.facts, op, sql)) continue;
+      if (!op.runs_on("postgresql") || !sql_run_in_transaction(file.facts, op, sql)) continue;
       std::string type = added_enum_type(sql);
       if (type.empty() || type_created_before(file.facts, op, type)) continue;
       if (!reported.insert(op.call.loc.start_byte).second) continue;

@@ -96,6 +96,8 @@ class NativeEnum final : public Rule {
  private:
   static void check_column(const ProjectFile& file, const Project& project, const ColumnInfo& column, Reporter& out) {
     const ColumnType& type = column.type;
+    // A migration step only PostgreSQL runs (`if bind.dialect.name == "postgresql":`) may create its enums.
+    if (column.operation && column.operation->dialect == "postgresql") return;
     if (type.inferred && !type.expr) {
       // No type_annotation_map entry: SQLAlchemy maps an enum.Enum subclass to Enum(SomeEnum), a native enum.
       if (type.origin == kSaEnum) report_inferred(file, column, out);
@@ -155,7 +157,7 @@ class NativeEnum final : public Rule {
   }
 
   static void check_execute(const ProjectFile& file, const OperationCall& op, Reporter& out) {
-    if (op.name != "execute") return;
+    if (op.name != "execute" || op.dialect == "postgresql") return;
     const Expr* sql = executed_sql(op);
     if (!sql) return;
     static const std::regex create_enum(R"(\bcreate\s+type\s+("?[\w.]+"?)\s+as\s+enum\b)", std::regex::icase);

@@ -69,6 +69,7 @@ class StringWithoutLength final : public Rule {
     for (const ColumnInfo* column : project.columns_in(file)) {
       const ColumnType& type = column->type;
       if (!kVarcharTypes.count(type.origin)) continue;
+      if (column->operation && !column->operation->runs_on("mysql")) continue;  // a branch MySQL never runs
       if (type.inferred) {
         check_inferred(file, *column, out);
       } else if (type.expr && lacks_length(*type.expr)) {

@@ -86,6 +86,10 @@ struct OperationCall {
   // "utils.columns_of") that guard it if they check existence (resolved by Project::guarded).
   std::vector<std::string> guard_candidates;
   bool in_autocommit_block = false;  // inside `with op.get_context().autocommit_block():`
+  // The database the branch it stands in is for: "postgresql" under `if bind.dialect.name == "postgresql":`,
+  // "!sqlite" in the else branch of `if ... == "sqlite":` (or under `!= "sqlite"`), "!sqlite,postgresql" after
+  // an elif for PostgreSQL too; "" when not in such a branch.
+  std::string dialect;
   int table_position = -1;  // which positional argument names the table (-1: none, a keyword, or a batch op)
   Expr call;
 
@@ -95,6 +99,8 @@ struct OperationCall {
   const Expr* argument(size_t index) const;
   // The literal column name of add_column (from its Column), drop_column and alter_column; "" otherwise.
   std::string column_name() const;
+  // Whether it runs on that database ("postgresql", "mysql", "sqlite", ...), as far as its branch shows.
+  bool runs_on(std::string_view database) const;
 };
 
 // Any other call in a revision's upgrade() or downgrade() (or a helper they call): `Session(bind=...)`,

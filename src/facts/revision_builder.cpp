@@ -114,6 +114,7 @@ class RevisionBuilder {
     const Constants* constants = nullptr;
     bool guarded = false;
     bool autocommit = false;
+    std::string dialect;  // OperationCall::dialect
     std::map<std::string, std::string> batch_tables;  // batch_op variable -> its table ("" if not literal)
     std::set<std::string> tainted;  // local names holding what the inspector said exists
     // Imported functions (as called: `get_columns_for_table`, `utils.columns_of`) that, if they check existence,
@@ -327,16 +328,22 @@ class RevisionBuilder {
     // Every branch stands under the test: the else branch runs when it found the opposite.
     Context tested = ctx;
     apply_guard(existence_of(field(stmt, "condition"), ctx, !ctx.guarded), tested);
+    // `if bind.dialect.name == "sqlite":`: the branches are for one database, and the rest for the others.
+    std::string otherwise_dialect = ctx.dialect;
     Context inner = tested;
+    narrow_dialect(field(stmt, "condition"), inner, otherwise_dialect);
     walk_block(consequence, inner, function, info);
     for_each_named_child(stmt, [&](TSNode clause) {
       if (is_kind(clause, NodeKind::ElifClause)) {
         Context elif = tested;
+        elif.dialect = otherwise_dialect;
         apply_guard(existence_of(field(clause, "condition"), tested, !tested.guarded), elif);
+        narrow_dialect(field(clause, "condition"), elif, otherwise_dialect);
         walk_block(field(clause, "consequence"), elif, function, info);
         keep_taint(ctx, elif);
       } else if (is_kind(clause, NodeKind::ElseClause)) {
         Context otherwise = tested;
+        otherwise.dialect = otherwise_dialect;
         walk_block(field(clause, "body"), otherwise, function, info);
         keep_taint(ctx, otherwise);
       }
@@ -346,6 +353,34 @@ class RevisionBuilder {
     if (block_exits(consequence)) {
       ctx.guarded = tested.guarded;
       ctx.maybe_guards = tested.maybe_guards;
+    }
+  }
+
+  // `dialect` ("" or "!a,b": not on these) without `database` too.
+  static std::string excluding(const std::string& dialect, const std::string& database) {
+    return dialect.empty() ? "!" + database : dialect + "," + database;
+  }
+
+  // A test of the database's name — `<...>.dialect.name == "postgresql"` or `!=` — sets the branch's dialect
+  // (OperationCall::dialect) and what the later branches get, unless a test outside already chose one database.
+  void narrow_dialect(TSNode condition, Context& branch, std::string& later) const {
+    if ((!branch.dialect.empty() && branch.dialect.front() != '!') || ts_node_is_null(condition)) return;
+    while (is_kind(condition, NodeKind::ParenthesizedExpression) && ts_node_named_child_count(condition) == 1) {
+      condition = ts_node_named_child(condition, 0);
+    }
+    if (std::string_view(ts_node_type(condition)) != "comparison_operator" || ts_node_named_child_count(condition) != 2) {
+      return;
+    }
+    const std::string left = exprs_.text(ts_node_named_child(condition, 0));
+    const Expr right = exprs_.build(ts_node_named_child(condition, 1));
+    if (!right.is_string() || right.text.empty() || !(left == "dialect.name" || left.ends_with(".dialect.name"))) return;
+    const std::string op = exprs_.text(ts_node_child_by_field_name(condition, "operators", 9));
+    if (op == "==") {
+      later = excluding(branch.dialect, right.text);
+      branch.dialect = right.text;
+    } else if (op == "!=") {
+      later = right.text;
+      branch.dialect = excluding(branch.dialect, right.text);
     }
   }
 
@@ -458,6 +493,7 @@ class RevisionBuilder {
     op.guarded = ctx.guarded;
     if (!op.guarded) op.guard_candidates.assign(ctx.maybe_guards.begin(), ctx.maybe_guards.end());
     op.in_autocommit_block = ctx.autocommit;
+    op.dialect = ctx.dialect;
     op.call = exprs_.build(call);
     if (ctx.constants) substitute_constants(op.call, *ctx.constants);
     if (batch_table) {
@@ -619,6 +655,18 @@ class RevisionBuilder {
 const Expr* OperationCall::argument(size_t index) const {
   if (table_position >= 0 && index >= static_cast<size_t>(table_position)) ++index;
   return call.arg(index);
+}
+
+bool OperationCall::runs_on(std::string_view database) const {
+  if (dialect.empty()) return true;
+  if (dialect.front() != '!') return dialect == database;
+  std::string_view excluded = std::string_view(dialect).substr(1);
+  while (!excluded.empty()) {
+    const size_t comma = excluded.find(',');
+    if (excluded.substr(0, comma) == database) return false;
+    excluded = comma == std::string_view::npos ? std::string_view() : excluded.substr(comma + 1);
+  }
+  return true;
 }
 
 std::string OperationCall::column_name() const {

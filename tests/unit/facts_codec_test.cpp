@@ -45,7 +45,7 @@ template <> constexpr int kFields<AttributeAssignment> = 2;
 template <> constexpr int kFields<ClassAttribute> = 5;
 template <> constexpr int kFields<ClassDef> = 8;
 template <> constexpr int kFields<FunctionDef> = 6;
-template <> constexpr int kFields<OperationCall> = 10;
+template <> constexpr int kFields<OperationCall> = 11;
 template <> constexpr int kFields<RevisionCall> = 2;
 template <> constexpr int kFields<RevisionInfo> = 13;
 template <> constexpr int kFields<Comment> = 3;
@@ -107,6 +107,9 @@ auto members(const T& x) {
   } else if constexpr (n == 14) {
     const auto& [a, b, c, d, e, f, g, h, i, j, k, l, m, n2] = x;
     return std::tie(a, b, c, d, e, f, g, h, i, j, k, l, m, n2);
+  } else if constexpr (n == 11) {
+    const auto& [a, b, c, d, e, f, g, h, i, j, k] = x;
+    return std::tie(a, b, c, d, e, f, g, h, i, j, k);
   } else if constexpr (n == 13) {
     const auto& [a, b, c, d, e, f, g, h, i, j, k, l, m] = x;
     return std::tie(a, b, c, d, e, f, g, h, i, j, k, l, m);
