@@ -211,6 +211,11 @@ void sql_removals(std::string_view sql, Removed& removed) {
       }
     } else if (words[0] == "alter" && words[1] == "table") {
       alter_table_drops(words, i, removed);
+    } else if (words[0] == "alter" && words[1] == "type" && words.size() >= 6 && words[3] == "rename" &&
+               words[4] == "to") {
+      // `ALTER TYPE status RENAME TO status_old`: the name is free again — the enum swap that replaces a type
+      // (rename away, CREATE TYPE status, re-type the columns, drop the old one) re-creates `status`.
+      removed.mark(removed.types, unqualified(words[2]));
     }
   }
 }
@@ -537,6 +542,25 @@ void follow_renames(const OperationCall& op, std::vector<Created>& created) {
   }
 }
 
+// `ALTER TYPE status_new RENAME TO status` in op.execute: a type upgrade() created goes on under its new name
+// (the enum swap's other spelling: create `status_new`, re-type the columns, drop `status`, rename).
+void follow_type_renames(const OperationCall& op, std::vector<Created>& created) {
+  const Expr* sql = op.name == "execute" ? execute_sql(op) : nullptr;
+  if (!sql || !sql->is_string()) return;
+  for (const SqlStatement& statement : split_sql(sql->text)) {
+    std::vector<std::string> words = sql_words(statement.text);
+    if (words.size() < 6 || words[0] != "alter" || words[1] != "type" || words[3] != "rename" || words[4] != "to") {
+      continue;
+    }
+    const std::string from = unqualified(words[2]);
+    for (Created& c : created) {
+      if (c.kind != Kind::Type || lower(c.name) != from) continue;
+      c.name = unqualified(words[5]);
+      c.after_byte = op.call.loc.start_byte + 1;
+    }
+  }
+}
+
 // Enum types created with the tables: `sa.Enum(..., name="status")` in create_table (not `native_enum=False`, nor
 // `postgresql.ENUM(..., create_type=False)`; `sa.Enum` ignores create_type), and `.create(bind)` on an enum.
 // op.add_column creates no type: the type must exist already (or the ALTER fails with UndefinedObject).
@@ -629,6 +653,7 @@ class IncompleteDowngrade final : public Rule {
       if (op.function != "upgrade") continue;
       operation_creations(op, created);
       follow_renames(op, created);
+      follow_type_renames(op, created);
     }
     enum_creations(file, project, created);
     Removed downgrade = removals(file, "downgrade");
