@@ -289,11 +289,6 @@ class ModuleBuilder {
       case NodeKind::IfStatement:
       case NodeKind::TryStatement:
       case NodeKind::WithStatement:
-      case NodeKind::ElifClause:
-      case NodeKind::ElseClause:
-      case NodeKind::ExceptClause:
-      case NodeKind::FinallyClause:
-      case NodeKind::Block:
         nested_module_blocks(stmt);
         break;
       default:
@@ -303,14 +298,28 @@ class ModuleBuilder {
 
   // The blocks and clauses of a module-level compound statement (not its condition).
   void nested_module_blocks(TSNode stmt) {
+    // `if TYPE_CHECKING: <stubs> else: from sqlalchemy import Enum as EnumColumn` (fides): a name bound in both is
+    // what runs, so the else branch binds first (a module's first binding of a name wins).
+    if (is_kind(stmt, NodeKind::IfStatement)) {
+      const std::string condition = exprs_.text(field(stmt, "condition"));
+      if (condition == "TYPE_CHECKING" || condition.ends_with(".TYPE_CHECKING")) {
+        for_each_named_child(stmt, [&](TSNode clause) {
+          if (is_kind(clause, NodeKind::ElseClause)) nested_module_blocks(clause);
+        });
+        module_statements(field(stmt, "consequence"));
+        return;
+      }
+    }
     for_each_named_child(stmt, [&](TSNode child) {
       switch (kind_of(child)) {
         case NodeKind::Block:
+          module_statements(child);
+          break;
         case NodeKind::ElifClause:
         case NodeKind::ElseClause:
         case NodeKind::ExceptClause:
         case NodeKind::FinallyClause:
-          module_statements(child);
+          nested_module_blocks(child);  // their statements are in a block
           break;
         default:
           break;
