@@ -144,6 +144,24 @@ void Project::collect_columns(unsigned jobs) {
     }
   };
 
+  // Core Table objects: users = Table("users", metadata, Column(...), ...).
+  auto table_columns = [&](const ProjectFile& file, const Expr& call, ColumnInfo::Context context,
+                           const OperationCall* op, const std::string& table, std::vector<ColumnInfo>& out) {
+    for (const Expr& arg : call.items) {
+      if (!is_column_call(arg)) continue;
+      ColumnInfo column;
+      column.context = context;
+      column.file = &file;
+      column.operation = op;
+      column.table = table;
+      column.construct = &arg;
+      column.name = column_name(arg, "");
+      column.loc = arg.loc;
+      explicit_type(arg, column.type);
+      column.nullable_known = arg.keyword("nullable") != nullptr;
+      out.push_back(std::move(column));
+    }
+  };
   // One class's model columns: they depend on no other class's, so files are read in parallel below.
   auto class_columns = [&](const ClassInfo& owner, std::vector<ColumnInfo>& out) {
     if (!owner.contributes_mapped_attributes() || !owner.file->declares_schema()) return;
@@ -151,6 +169,15 @@ void Project::collect_columns(unsigned jobs) {
       const ClassAttribute* t = owner.def->attribute("__tablename__");
       return t && t->value && t->value->is_string() ? t->value->text : std::string();
     }();
+    // `__table__ = Table("activity", metadata, Column(...), ...)` in the body (ckan): the Table's columns are the
+    // class's, and its annotations (`id: Mapped[str]`) only type the attributes.
+    const ClassAttribute* own_table = owner.def->attribute("__table__");
+    const bool maps_table = own_table && own_table->value && !own_table->from_declared_attr;
+    if (maps_table && own_table->value->is_call() && own_table->value->origin() == "sqlalchemy.Table") {
+      const Expr* name = own_table->value->arg(0);
+      table_columns(*owner.file, *own_table->value, ColumnInfo::Context::Table, nullptr,
+                    name && name->is_string() ? name->text : "", out);
+    }
     for (const ClassAttribute& attr : owner.def->attributes) {
       ColumnInfo column;
       column.context = ColumnInfo::Context::Model;
@@ -183,7 +210,7 @@ void Project::collect_columns(unsigned jobs) {
           (!value || (value->is_call() && value->origin() == "sqlmodel.Field") || !value->is_call());
       const Expr* python = nullptr;
       if (attr.annotation) python = unwrap_annotation(*attr.annotation, !is_sqlmodel_field);
-      bool bare_mapped = !value && python && !attr.from_declared_attr;
+      bool bare_mapped = !value && python && !attr.from_declared_attr && !maps_table;
       if (!is_column && !is_mapped_column && !is_sqlmodel_field && !bare_mapped) continue;
       // `mapped_column(use_existing_column=True)` maps the column a single-table parent declares: no column of
       // its own (its annotation's type creates nothing).
@@ -219,24 +246,6 @@ void Project::collect_columns(unsigned jobs) {
     }
   };
 
-  // Core Table objects: users = Table("users", metadata, Column(...), ...).
-  auto table_columns = [&](const ProjectFile& file, const Expr& call, ColumnInfo::Context context,
-                           const OperationCall* op, const std::string& table, std::vector<ColumnInfo>& out) {
-    for (const Expr& arg : call.items) {
-      if (!is_column_call(arg)) continue;
-      ColumnInfo column;
-      column.context = context;
-      column.file = &file;
-      column.operation = op;
-      column.table = table;
-      column.construct = &arg;
-      column.name = column_name(arg, "");
-      column.loc = arg.loc;
-      explicit_type(arg, column.type);
-      column.nullable_known = arg.keyword("nullable") != nullptr;
-      out.push_back(std::move(column));
-    }
-  };
   // One file's Table(...) and migration columns.
   auto file_columns = [&](const ProjectFile& file, std::vector<ColumnInfo>& out) {
     for (const Assignment& assignment : file.facts.assignments) {
