@@ -84,6 +84,31 @@ bool proven_by_check_constraint(const ProjectFile& file, const Project& project,
   return false;
 }
 
+// The revision history says the column is NOT NULL already: every migration that creates it (create_table or
+// add_column) makes it NOT NULL (nullable=False, or a primary key), and none makes it nullable again. Autogenerate
+// repeats `nullable=False` when it changes a primary key's type (fides, pgAdmin).
+bool not_null_in_history(const Project& project, const std::string& table, const std::string& column) {
+  bool created = false;
+  for (const ColumnInfo& c : project.columns()) {
+    if (c.context != ColumnInfo::Context::Migration || !c.operation || c.operation->function != "upgrade") continue;
+    if (c.operation->name == "alter_column" || lower(c.table) != table || lower(c.name) != column) continue;
+    const Expr* nullable = c.keyword("nullable");
+    const Expr* primary_key = c.keyword("primary_key");
+    if (nullable ? !nullable->is_false() : !(primary_key && primary_key->is_true())) return false;
+    created = true;
+  }
+  if (!created) return false;
+  for (const auto& file : project.files()) {
+    if (!file->facts.revision) continue;
+    for (const OperationCall& op : file->facts.revision->operations) {
+      if (op.function != "upgrade" || op.name != "alter_column" || lower(op.table) != table) continue;
+      const Expr* nullable = op.call.keyword("nullable");
+      if (nullable && !nullable->is_false() && lower(op.column_name()) == column) return false;
+    }
+  }
+  return true;
+}
+
 class SetNotNull final : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -107,6 +132,7 @@ class SetNotNull final : public Rule {
       // Added earlier in this upgrade(): it is new (and backfilled there), not an existing column.
       if (column_added_before(revision, op, column)) continue;
       if (!op.table.empty() && !column.empty() && proven_by_check_constraint(file, project, op.table, column)) continue;
+      if (!op.table.empty() && !column.empty() && not_null_in_history(project, lower(op.table), lower(column))) continue;
       std::string table = table_or_placeholder(op);
       std::string name = column.empty() ? "<column>" : column;
       out.report(file, op.call.loc,
