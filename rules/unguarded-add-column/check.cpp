@@ -11,13 +11,15 @@ namespace ormlint {
 
 namespace {
 
-// A table created by an unguarded op.create_table earlier in the same function: running the migration again fails
-// at that create_table first, so the add_column is never the statement that breaks.
+// A table created by an unguarded op.create_table earlier in the same function (not in a branch for another
+// database): running the migration again fails at that create_table first, so the add_column is never the
+// statement that breaks.
 bool table_created_before(const Project& project, const RevisionInfo& revision, const OperationCall& op,
                           const WrittenName& table) {
   for (const OperationCall& earlier : revision.operations) {
     if (&earlier == &op) return false;
     if (earlier.function != op.function || earlier.name != "create_table" || project.guarded(earlier)) continue;
+    if (excludes_dialect_of(earlier, op)) continue;
     if (written_table(revision, earlier) == table) return true;
   }
   return false;

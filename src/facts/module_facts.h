@@ -103,6 +103,9 @@ struct OperationCall {
   bool runs_on(std::string_view database) const;
 };
 
+// Whether two operations stand in branches for different databases, so never run in the same migration.
+bool excludes_dialect_of(const OperationCall& a, const OperationCall& b);
+
 // Any other call in a revision's upgrade() or downgrade() (or a helper they call): `Session(bind=...)`,
 // `conn.execute(sa.text("UPDATE ..."))`, `sa.Enum(name="status").drop(op.get_bind())`. Only the outermost call of
 // each expression is kept (its arguments hold the inner ones); methods of `op` itself (`op.get_bind()`) are not.

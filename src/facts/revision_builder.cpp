@@ -657,6 +657,13 @@ const Expr* OperationCall::argument(size_t index) const {
   return call.arg(index);
 }
 
+bool excludes_dialect_of(const OperationCall& a, const OperationCall& b) {
+  // Only a branch for one database can rule the other out: `if dialect == "sqlite": ... else: ...`.
+  if (!a.dialect.empty() && a.dialect.front() != '!') return !b.runs_on(a.dialect);
+  if (!b.dialect.empty() && b.dialect.front() != '!') return !a.runs_on(b.dialect);
+  return false;
+}
+
 bool OperationCall::runs_on(std::string_view database) const {
   if (dialect.empty()) return true;
   if (dialect.front() != '!') return dialect == database;
@@ -721,7 +728,7 @@ bool same_fstring_table(const OperationCall& a, const OperationCall& b) {
 bool RevisionInfo::creates_table_before(const OperationCall& op) const {
   for (const OperationCall& earlier : operations) {
     if (&earlier == &op) return false;
-    if (earlier.function != op.function) continue;
+    if (earlier.function != op.function || excludes_dialect_of(earlier, op)) continue;
     if (op.table.empty()) {
       if (earlier.name == "create_table" && same_fstring_table(earlier, op)) return true;
       continue;
