@@ -635,6 +635,11 @@ class TableModelBuilder {
     return key;
   }
 
+  // `cast(DeclarativeMeta, declarative_base())` (osparc) is the value it casts: typing.cast returns it as it is.
+  static const Expr& without_cast(const Expr& value) {
+    return is_call_to(value, "typing.cast") && value.items.size() == 2 ? value.items[1] : value;
+  }
+
   // A value a class derives from that is itself a declarative base: `Base = declarative_base()`,
   // `mapper_registry.generate_base()`, Flask-SQLAlchemy's `db.Model`, SQLModel.
   std::optional<BaseInfo> root_of(const ProjectFile& file, const Expr& e, int depth = 0) {
@@ -650,7 +655,7 @@ class TableModelBuilder {
     }
     Located found = locate(file, e.text);
     if (!found.assignment) return std::nullopt;
-    const Expr& value = found.assignment->value;
+    const Expr& value = without_cast(found.assignment->value);
     const ProjectFile& where = *found.file;
     if (is_call_to(value, "sqlalchemy.orm.declarative_base")) {
       BaseInfo info;
