@@ -1,8 +1,9 @@
 // drop-index-not-concurrently: upgrade() drops an index with `op.drop_index` / `batch_op.drop_index` without
 // `postgresql_concurrently=True`. DROP INDEX takes an ACCESS EXCLUSIVE lock on the index's table: reads wait
 // too, and the lock request itself queues behind any long-running query, stalling every query that arrives
-// after it. Exempt: tables created earlier in the same upgrade() (new and empty), and tables dropped later in
-// it (DROP TABLE takes the same lock anyway, and autogenerate writes drop_index before drop_table).
+// after it. Exempt: tables created earlier in the same upgrade() (new and empty), tables dropped later in it
+// (DROP TABLE takes the same lock anyway, and autogenerate writes drop_index before drop_table), and indexes whose
+// column a later drop_column of the same upgrade() removes (ALTER TABLE ... DROP COLUMN locks the same way).
 #include <set>
 #include <string>
 
@@ -12,6 +13,46 @@
 namespace ormlint {
 
 namespace {
+
+// The columns of the index `name` on `table`, as a create_index of the project's revisions gives them.
+std::set<std::string> index_columns(const Project& project, const std::string& table, const std::string& name) {
+  std::set<std::string> columns;
+  for (const auto& file : project.files()) {
+    if (!file->facts.revision) continue;
+    for (const OperationCall& op : file->facts.revision->operations) {
+      if (op.name != "create_index" || op.table != table || index_name(op) != name) continue;
+      const Expr* list = op.call.keyword("columns");
+      if (!list) list = op.argument(1);
+      if (!list) continue;
+      for (const Expr& column : list->items) {
+        if (column.is_string()) columns.insert(column.text);
+      }
+    }
+  }
+  return columns;
+}
+
+// A later drop_column of the same function removes a column of the dropped index (with the index).
+bool column_dropped_after(const Project& project, const RevisionInfo& revision, const OperationCall& op) {
+  const std::string name = index_name(op);
+  if (op.table.empty() || name.empty()) return false;
+  std::set<std::string> columns;
+  bool looked_up = false;
+  bool after = false;
+  for (const OperationCall& later : revision.operations) {
+    if (&later == &op) {
+      after = true;
+      continue;
+    }
+    if (!after || later.function != op.function || later.name != "drop_column" || later.table != op.table) continue;
+    if (!looked_up) {
+      columns = index_columns(project, op.table, name);
+      looked_up = true;
+    }
+    if (columns.count(later.column_name())) return true;
+  }
+  return false;
+}
 
 class DropIndexNotConcurrently final : public Rule {
  public:
@@ -27,7 +68,7 @@ class DropIndexNotConcurrently final : public Rule {
     return info;
   }
 
-  void check_file(const ProjectFile& file, const Project& /*project*/, Reporter& out) const override {
+  void check_file(const ProjectFile& file, const Project& project, Reporter& out) const override {
     if (!file.facts.revision) return;
     const RevisionInfo& revision = *file.facts.revision;
     std::set<uint32_t> reported;  // a helper called twice is one finding
@@ -36,6 +77,7 @@ class DropIndexNotConcurrently final : public Rule {
       if (op.function != "upgrade" || op.name != "drop_index" || may_run_concurrently(op)) continue;
       if (revision.creates_table_before(op) || table_operation_after(revision, op, "drop_table")) continue;
       if (!op.runs_on("postgresql")) continue;  // a branch for another database (`if dialect.name == "sqlite":`)
+      if (column_dropped_after(project, revision, op)) continue;
       if (!reported.insert(op.call.loc.start_byte).second) continue;
       std::string name = index_name(op);
       std::string table = op.table.empty() ? "the table" : "`" + op.table + "`";
