@@ -15,18 +15,13 @@ namespace ormlint {
 namespace {
 
 // The columns of the index `name` on `table`, as a create_index of the project's revisions gives them.
-std::set<std::string> index_columns(const Project& project, const std::string& table, const std::string& name) {
+std::set<std::string> columns_of_index(const Project& project, const std::string& table, const std::string& name) {
   std::set<std::string> columns;
   for (const auto& file : project.files()) {
     if (!file->facts.revision) continue;
     for (const OperationCall& op : file->facts.revision->operations) {
       if (op.name != "create_index" || op.table != table || index_name(op) != name) continue;
-      const Expr* list = op.call.keyword("columns");
-      if (!list) list = op.argument(1);
-      if (!list) continue;
-      for (const Expr& column : list->items) {
-        if (column.is_string()) columns.insert(column.text);
-      }
+      for (std::string& column : index_columns(op)) columns.insert(std::move(column));
     }
   }
   return columns;
@@ -46,7 +41,7 @@ bool column_dropped_after(const Project& project, const RevisionInfo& revision, 
     }
     if (!after || later.function != op.function || later.name != "drop_column" || later.table != op.table) continue;
     if (!looked_up) {
-      columns = index_columns(project, op.table, name);
+      columns = columns_of_index(project, op.table, name);
       looked_up = true;
     }
     if (columns.count(later.column_name())) return true;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -12,7 +13,9 @@
 #include <vector>
 
 #include "engine/rule.h"
+#include "facts/sql_literal.h"
 #include "facts/sql_statements.h"
+#include "project/migration_ops.h"
 
 namespace ormlint {
 
@@ -117,8 +120,7 @@ std::string enum_name(const Expr& e) {
 
 // The SQL text of op.execute("...") / op.execute(sa.text("...")); nullptr when it is not a plain literal.
 const Expr* execute_sql(const OperationCall& op) {
-  const Expr* sql = op.call.keyword("sqltext");
-  if (!sql) sql = op.call.arg(0);
+  const Expr* sql = executed_sql(op);
   if (sql && sql->is_call() && sql->callee_name() == "text") sql = sql->arg(0);
   return sql;
 }
@@ -194,6 +196,14 @@ void alter_table_drops(const std::vector<std::string>& words, size_t i, Removed&
   }
 }
 
+// `ALTER TYPE [schema.]old RENAME TO new`: (old, new), unqualified.
+std::optional<std::pair<std::string, std::string>> type_rename(const std::vector<std::string>& words) {
+  if (words.size() < 6 || words[0] != "alter" || words[1] != "type" || words[3] != "rename" || words[4] != "to") {
+    return std::nullopt;
+  }
+  return std::make_pair(unqualified(words[2]), unqualified(words[5]));
+}
+
 void sql_removals(std::string_view sql, Removed& removed) {
   for (const SqlStatement& statement : split_sql(sql)) {
     std::vector<std::string> words = sql_words(statement.text);
@@ -211,11 +221,10 @@ void sql_removals(std::string_view sql, Removed& removed) {
       }
     } else if (words[0] == "alter" && words[1] == "table") {
       alter_table_drops(words, i, removed);
-    } else if (words[0] == "alter" && words[1] == "type" && words.size() >= 6 && words[3] == "rename" &&
-               words[4] == "to") {
+    } else if (auto rename = type_rename(words)) {
       // `ALTER TYPE status RENAME TO status_old`: the name is free again — the enum swap that replaces a type
       // (rename away, CREATE TYPE status, re-type the columns, drop the old one) re-creates `status`.
-      removed.mark(removed.types, unqualified(words[2]));
+      removed.mark(removed.types, rename->first);
     }
   }
 }
@@ -497,8 +506,7 @@ void operation_creations(const OperationCall& op, std::vector<Created>& out) {
   } else if (op.name == "create_index") {
     std::string name = literal_name(keyword_or_argument(op, "index_name", 0));
     if (!name.empty()) {
-      out.push_back({Kind::Index, op.table, name, literal_list(keyword_or_argument(op, "columns", 1)), "",
-                     op.call.loc, after});
+      out.push_back({Kind::Index, op.table, name, index_columns(op), "", op.call.loc, after});
     }
   } else if (kConstraintCreations.count(op.name)) {
     std::string name = literal_name(keyword_or_argument(op, "constraint_name", 0));
@@ -548,14 +556,11 @@ void follow_type_renames(const OperationCall& op, std::vector<Created>& created)
   const Expr* sql = op.name == "execute" ? execute_sql(op) : nullptr;
   if (!sql || !sql->is_string()) return;
   for (const SqlStatement& statement : split_sql(sql->text)) {
-    std::vector<std::string> words = sql_words(statement.text);
-    if (words.size() < 6 || words[0] != "alter" || words[1] != "type" || words[3] != "rename" || words[4] != "to") {
-      continue;
-    }
-    const std::string from = unqualified(words[2]);
+    auto rename = type_rename(sql_words(statement.text));
+    if (!rename) continue;
     for (Created& c : created) {
-      if (c.kind != Kind::Type || lower(c.name) != from) continue;
-      c.name = unqualified(words[5]);
+      if (c.kind != Kind::Type || lower(c.name) != rename->first) continue;
+      c.name = rename->second;
       c.after_byte = op.call.loc.start_byte + 1;
     }
   }

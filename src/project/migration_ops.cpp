@@ -50,6 +50,17 @@ std::string index_name(const OperationCall& op) {
   return alembic_literal_name(name ? name : op.argument(0));
 }
 
+std::vector<std::string> index_columns(const OperationCall& op) {
+  const Expr* list = op.call.keyword("columns");
+  if (!list) list = op.argument(1);
+  std::vector<std::string> columns;
+  if (!list || !(list->is(Expr::Kind::List) || list->is(Expr::Kind::Tuple))) return columns;
+  for (const Expr& column : list->items) {
+    if (column.is_string()) columns.push_back(column.text);
+  }
+  return columns;
+}
+
 const Expr* added_column_call(const OperationCall& op) {
   const Expr* column = op.call.keyword("column");
   if (!column) column = op.argument(0);

@@ -3,6 +3,7 @@
 // of an OperationCall; answering them once keeps their exemptions and messages in step.
 #pragma once
 #include <string>
+#include <vector>
 
 #include "facts/module_facts.h"
 
@@ -38,6 +39,10 @@ std::string alembic_literal_name(const Expr* e);
 
 // The literal name of create_index / drop_index (`index_name=` or the first argument); "" when not a literal.
 std::string index_name(const OperationCall& op);
+
+// The literal column names of create_index (`columns=` or the second argument, a list or tuple): the ones
+// written as strings.
+std::vector<std::string> index_columns(const OperationCall& op);
 
 // The Column(...) of an add_column when written in place (`column=` or the first argument), else null.
 const Expr* added_column_call(const OperationCall& op);
