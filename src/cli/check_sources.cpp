@@ -128,9 +128,10 @@ ProjectSources resolve_sources(const SourceArgs& args, const Config& config, std
   // One `git rev-parse` for both: starting git costs more than anything it is asked here.
   const std::optional<git::Repository> repo =
       sources.project_root ? repository_at(*sources.project_root) : std::nullopt;
-  // Asked of git while the snapshot below asks its own questions.
+  // Asked of git while the snapshot below asks its own questions. Not in staged mode: it reads only what the
+  // index tracks, and git lists only untracked files (and folders holding nothing tracked) as ignored.
   std::future<std::vector<std::string>> ignored;
-  if (repo) {
+  if (repo && !args.staged) {
     ignored = std::async(std::launch::async,
                          [&repo = *repo, root = *sources.project_root] { return ignored_by_git(repo, root); });
   }
