@@ -92,6 +92,9 @@ void for_each_named_child(TSNode parent, Fn&& fn) {
   X(ListSplat, "list_splat") X(DictionarySplat, "dictionary_splat")                                          \
   X(GeneratorExpression, "generator_expression") X(ArgumentList, "argument_list")                            \
   X(Parameters, "parameters") X(NamedExpression, "named_expression") X(Assignment, "assignment")             \
+  X(TypedParameter, "typed_parameter") X(DefaultParameter, "default_parameter")                              \
+  X(TypedDefaultParameter, "typed_default_parameter") X(ListSplatPattern, "list_splat_pattern")              \
+  X(DictionarySplatPattern, "dictionary_splat_pattern") X(KeywordSeparator, "keyword_separator")             \
   X(AugmentedAssignment, "augmented_assignment") X(ExpressionStatement, "expression_statement")              \
   X(ImportStatement, "import_statement") X(ImportFromStatement, "import_from_statement")                     \
   X(FutureImportStatement, "future_import_statement") X(AliasedImport, "aliased_import")                     \

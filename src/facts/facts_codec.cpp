@@ -9,6 +9,8 @@ namespace ormlint {
 template <>
 constexpr Expr::Kind kLastEnumValue<Expr::Kind> = Expr::Kind::Other;
 template <>
+constexpr Parameter::Kind kLastEnumValue<Parameter::Kind> = Parameter::Kind::VarKeyword;
+template <>
 constexpr ModuleFacts::BindingKind kLastEnumValue<ModuleFacts::BindingKind> = ModuleFacts::BindingKind::Assignment;
 
 // Each fact type lists its members once, in `describe`; the writer and the reader both walk that list, so the two
@@ -43,9 +45,13 @@ template <class A, Is<ClassDef> S>
 void describe(A& a, S& x) {
   a(x.name, x.loc, x.bases, x.class_keywords, x.decorators, x.attributes, x.module_level, x.body_names);
 }
+template <class A, Is<Parameter> S>
+void describe(A& a, S& x) {
+  a(x.name, x.kind, x.default_value);
+}
 template <class A, Is<FunctionDef> S>
 void describe(A& a, S& x) {
-  a(x.name, x.loc, x.def_loc, x.trivial_body, x.raises_only, x.checks_existence);
+  a(x.name, x.loc, x.def_loc, x.trivial_body, x.raises_only, x.checks_existence, x.returned_call, x.parameters);
 }
 template <class A, Is<OperationCall> S>
 void describe(A& a, S& x) {

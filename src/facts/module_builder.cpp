@@ -664,6 +664,38 @@ bool is_early_return_guard(TSNode stmt) {
   return statements == 1 && only_return;
 }
 
+// A function's parameters, in order; `self`-less module-level functions are all this is asked of.
+std::vector<Parameter> describe_parameters(TSNode parameters, const ExprBuilder& exprs) {
+  std::vector<Parameter> result;
+  if (ts_node_is_null(parameters)) return result;
+  bool keyword_only = false;  // after `*` or `*args`
+  for_each_named_child(parameters, [&](TSNode node) {
+    Parameter p;
+    p.kind = keyword_only ? Parameter::Kind::KeywordOnly : Parameter::Kind::Positional;
+    TSNode name = node;
+    if (is_kind(node, NodeKind::DefaultParameter) || is_kind(node, NodeKind::TypedDefaultParameter)) {
+      name = field(node, "name");
+      TSNode value = field(node, "value");
+      if (!ts_node_is_null(value)) p.default_value = exprs.build(value);
+    } else if (is_kind(node, NodeKind::TypedParameter)) {
+      name = ts_node_named_child(node, 0);  // an identifier, or `*args: T` / `**kw: T`
+    } else if (is_kind(node, NodeKind::KeywordSeparator)) {
+      keyword_only = true;
+      return;
+    }
+    if (ts_node_is_null(name)) return;
+    if (is_kind(name, NodeKind::ListSplatPattern) || is_kind(name, NodeKind::DictionarySplatPattern)) {
+      p.kind = is_kind(name, NodeKind::ListSplatPattern) ? Parameter::Kind::VarPositional : Parameter::Kind::VarKeyword;
+      keyword_only = true;
+      name = ts_node_named_child(name, 0);
+    }
+    if (ts_node_is_null(name) || !is_kind(name, NodeKind::Identifier)) return;  // `/` and the like
+    p.name = exprs.text(name);
+    result.push_back(std::move(p));
+  });
+  return result;
+}
+
 }  // namespace
 
 FunctionDef describe_function(TSNode def, const ExprBuilder& exprs) {
@@ -678,9 +710,14 @@ FunctionDef describe_function(TSNode def, const ExprBuilder& exprs) {
   TSNode body = field(def, "body");
   size_t statements = 0, trivial = 0, raises = 0;
   bool first = true;
+  std::optional<Expr> returned;  // `return <call>`
   for_each_named_child(body, [&](TSNode stmt) {
     if (is_kind(stmt, NodeKind::Comment)) return;
     ++statements;
+    if (is_kind(stmt, NodeKind::ReturnStatement) && ts_node_named_child_count(stmt) == 1) {
+      TSNode value = ts_node_named_child(stmt, 0);
+      if (is_kind(value, NodeKind::Call)) returned = exprs.build(value);
+    }
     bool docstring = false;
     if (is_kind(stmt, NodeKind::ExpressionStatement)) {
       TSNode inner = ts_node_named_child(stmt, 0);
@@ -696,6 +733,9 @@ FunctionDef describe_function(TSNode def, const ExprBuilder& exprs) {
   });
   fn.trivial_body = statements == trivial;
   fn.raises_only = raises > 0 && statements == trivial + raises;
+  if (!returned.has_value() || statements != trivial + 1) return fn;
+  fn.returned_call = std::move(returned);
+  fn.parameters = describe_parameters(field(def, "parameters"), exprs);
   return fn;
 }
 

@@ -60,6 +60,14 @@ struct ClassDef {
   const ClassAttribute* attribute(std::string_view attr_name) const;
 };
 
+// A parameter of a module-level function (FunctionDef::parameters).
+struct Parameter {
+  enum class Kind : uint8_t { Positional, KeywordOnly, VarPositional, VarKeyword };  // x, (*,) x, *args, **kwargs
+  std::string name;
+  Kind kind = Kind::Positional;
+  std::optional<Expr> default_value;
+};
+
 struct FunctionDef {
   std::string name;
   Location loc;  // the function name
@@ -70,6 +78,11 @@ struct FunctionDef {
   // The function asks the database what exists (facts/existence_check.h): a module-level helper that revision
   // scripts may call as a guard (`if "x" not in get_columns_for_table(op, "t"):`).
   bool checks_existence = false;
+  // When the body (after a docstring) is only `return <call>`: that call, and the function's parameters, which
+  // it may read. A column factory (`def created_column(): return Column(DateTime(timezone=True), ...)`) gives a
+  // column at each call site (Project::column_call). Both empty for any other function.
+  std::optional<Expr> returned_call;
+  std::vector<Parameter> parameters;
 };
 
 // One `op.<name>(...)` / `batch_op.<name>(...)` call inside a revision's upgrade() or downgrade().

@@ -147,7 +147,8 @@ void Project::collect_columns(unsigned jobs) {
   // Core Table objects: users = Table("users", metadata, Column(...), ...).
   auto table_columns = [&](const ProjectFile& file, const Expr& call, ColumnInfo::Context context,
                            const OperationCall* op, const std::string& table, std::vector<ColumnInfo>& out) {
-    for (const Expr& arg : call.items) {
+    for (const Expr& item : call.items) {
+      const Expr& arg = column_call(item);
       if (!is_column_call(arg)) continue;
       ColumnInfo column;
       column.context = context;
@@ -187,7 +188,7 @@ void Project::collect_columns(unsigned jobs) {
       column.table = table;
       column.name = attr.name;
       column.loc = attr.loc;
-      const Expr* value = attr.value ? &*attr.value : nullptr;
+      const Expr* value = attr.value ? &column_call(*attr.value) : nullptr;
       // deferred(Column(...)) and column_property(Column(...)) wrap a column.
       if (value && value->is_call() &&
           (value->origin() == "sqlalchemy.orm.deferred" || value->origin() == "sqlalchemy.orm.column_property") &&

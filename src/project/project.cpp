@@ -63,6 +63,7 @@ Project::Project(std::vector<std::unique_ptr<ProjectFile>> files, std::vector<Sc
   index_modules();
   resolve_expressions(jobs);
   resolve_imported_guards(jobs);
+  expand_column_factories();
   classify_classes();
   collect_columns(jobs);
   build_revision_graphs(script_locations);
@@ -251,6 +252,14 @@ void Project::resolve_expressions(unsigned jobs) {
       });
     };
     file.facts.for_each_expression(resolve_names);
+    // What a column factory returns (project/column_factories.cpp) reads names of the factory's module.
+    for (FunctionDef& fn : file.facts.functions) {
+      if (!fn.returned_call) continue;
+      resolve_names(*fn.returned_call);
+      for (Parameter& p : fn.parameters) {
+        if (p.default_value) resolve_names(*p.default_value);
+      }
+    }
     // A revision's other calls are not among for_each_expression's (rules scanning every construct would judge
     // throwaway `sa.table(...)` helpers), but their names resolve the same way.
     if (file.facts.revision) {

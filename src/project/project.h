@@ -158,6 +158,10 @@ class Project {
   // Whether a revision operation stands under an existence check: one its own file shows (OperationCall::guarded),
   // or a call of a function imported from the project that asks the database what exists.
   bool guarded(const OperationCall& op) const { return op.guarded || guarded_by_import_.count(&op) > 0; }
+  // The column a call of a column factory makes — a project function whose body only returns a Column(...) or
+  // mapped_column(...) — with the call's arguments in place of the parameters, located at the call
+  // (project/column_factories.cpp); `e` itself for any other expression.
+  const Expr& column_call(const Expr& e) const;
 
  private:
   struct Target {
@@ -176,6 +180,9 @@ class Project {
   // Whether a project class derives, through project classes, from the external class `external`.
   bool derives_from(const ProjectFile& file, const ClassDef& cls, std::string_view external, int depth) const;
   void classify_classes();
+  void expand_column_factories();
+  bool substitute_parameters(Expr& e, const std::map<std::string, const Expr*, std::less<>>& bound,
+                             const ProjectFile& file, const Location& call_loc) const;
   void collect_columns(unsigned jobs);
   void build_revision_graphs(const std::vector<ScriptLocation>& script_locations);
 
@@ -185,6 +192,7 @@ class Project {
   std::vector<ClassInfo> classes_;
   std::unordered_map<const ClassDef*, size_t> class_index_;
   std::unordered_set<const OperationCall*> guarded_by_import_;
+  std::unordered_map<const Expr*, std::unique_ptr<const Expr>> column_factory_calls_;  // call -> its column
   std::vector<ColumnInfo> columns_;
   std::unordered_map<const ProjectFile*, std::vector<size_t>> columns_by_file_;
   std::vector<RevisionLocation> revision_locations_;

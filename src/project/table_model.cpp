@@ -1213,7 +1213,8 @@ class TableModelBuilder {
     t.keep_existing = call.keyword("keep_existing") && call.keyword("keep_existing")->is_true();
     t.reflected = given(call.keyword("autoload_with")) || (call.keyword("autoload") && call.keyword("autoload")->is_true());
     apply_default_schema(t);
-    for (const Expr& arg : call.items) {
+    for (const Expr& item : call.items) {
+      const Expr& arg = project_.column_call(item);
       if (is_column_call(arg)) t.columns.push_back(core_column(*plan.file, arg));
     }
   }
@@ -1222,7 +1223,7 @@ class TableModelBuilder {
   const Expr* column_construct(const ClassAttribute& attr) const {
     if (auto it = column_by_attr_.find(&attr); it != column_by_attr_.end()) return it->second->construct;
     if (!attr.value) return nullptr;
-    const Expr* v = &*attr.value;
+    const Expr* v = &project_.column_call(*attr.value);
     if (v->is_call() && (v->origin() == "sqlalchemy.orm.deferred" || v->origin() == "sqlalchemy.orm.column_property") &&
         !v->items.empty() && is_column_call(v->items[0])) {
       v = &v->items[0];

@@ -44,7 +44,8 @@ template <> constexpr int kFields<Assignment> = 3;
 template <> constexpr int kFields<AttributeAssignment> = 2;
 template <> constexpr int kFields<ClassAttribute> = 5;
 template <> constexpr int kFields<ClassDef> = 8;
-template <> constexpr int kFields<FunctionDef> = 6;
+template <> constexpr int kFields<Parameter> = 3;
+template <> constexpr int kFields<FunctionDef> = 8;
 template <> constexpr int kFields<OperationCall> = 11;
 template <> constexpr int kFields<RevisionCall> = 2;
 template <> constexpr int kFields<RevisionInfo> = 13;
@@ -64,6 +65,7 @@ const char* type_name() {
   else if constexpr (std::is_same_v<T, AttributeAssignment>) return "AttributeAssignment";
   else if constexpr (std::is_same_v<T, ClassAttribute>) return "ClassAttribute";
   else if constexpr (std::is_same_v<T, ClassDef>) return "ClassDef";
+  else if constexpr (std::is_same_v<T, Parameter>) return "Parameter";
   else if constexpr (std::is_same_v<T, FunctionDef>) return "FunctionDef";
   else if constexpr (std::is_same_v<T, OperationCall>) return "OperationCall";
   else if constexpr (std::is_same_v<T, RevisionCall>) return "RevisionCall";
@@ -413,8 +415,8 @@ TEST_CASE("facts codec: every fixture file's facts decode to exactly what was bu
   // Every member of every fact type held a non-default value in some fixture file: otherwise a member lost by the
   // codec would go unnoticed here (default == default).
   std::set<std::string> all;
-  add_all_members<Location, Keyword, Expr, Import, Assignment, AttributeAssignment, ClassAttribute, ClassDef, FunctionDef, OperationCall,
-                  RevisionCall, RevisionInfo, Comment, ModuleFacts::Binding, ModuleFacts, SyntaxProblem, FileFacts>(
+  add_all_members<Location, Keyword, Expr, Import, Assignment, AttributeAssignment, ClassAttribute, ClassDef, Parameter,
+                  FunctionDef, OperationCall, RevisionCall, RevisionInfo, Comment, ModuleFacts::Binding, ModuleFacts, SyntaxProblem, FileFacts>(
       all);
   std::string never;
   for (const auto& member : all) {

@@ -1,0 +1,118 @@
+// Column factories: project functions whose body only returns a column (osparc's
+// `def column_created_datetime(*, timezone=True) -> sa.Column: return sa.Column("created", sa.DateTime(timezone=
+// timezone), ...)`, called in a hundred Table(...) definitions). Each call of one is, to the model and the rules,
+// the column the factory returns with the call's arguments in place of its parameters, located at the call: a
+// finding about that column belongs where the column is made, and the arguments there decide it.
+#include <list>
+#include <map>
+
+#include "project/project.h"
+
+namespace ormlint {
+
+namespace {
+
+bool returns_column(const FunctionDef& fn) {
+  if (!fn.returned_call) return false;
+  const std::string& origin = fn.returned_call->origin();
+  return origin == "sqlalchemy.Column" || origin == "sqlalchemy.orm.mapped_column";
+}
+
+// What each parameter stands for at one call: the argument given, else its default (the factory's own code);
+// null when neither is known (a `*args` / `**kwargs` parameter, an argument missing).
+struct Argument {
+  const Expr* value = nullptr;
+  bool is_default = false;
+};
+
+std::map<std::string, Argument, std::less<>> bind_arguments(const FunctionDef& fn, const Expr& call) {
+  std::map<std::string, Argument, std::less<>> bound;
+  size_t positional = 0;
+  for (const Parameter& p : fn.parameters) {
+    Argument argument;
+    if (p.kind == Parameter::Kind::Positional && positional < call.items.size()) {
+      argument.value = &call.items[positional++];
+    }
+    if (!argument.value && p.kind != Parameter::Kind::VarPositional && p.kind != Parameter::Kind::VarKeyword) {
+      argument.value = call.keyword(p.name);
+    }
+    if (!argument.value && p.default_value) argument = {&*p.default_value, true};
+    bound[p.name] = argument;
+  }
+  return bound;
+}
+
+}  // namespace
+
+// Puts the bound arguments in place of the parameters `e` reads. Returns whether `e` itself was replaced or its
+// dotted text changed (so that an attribute of it reads anew: `users_table.c.id` with `users_table=users`).
+bool Project::substitute_parameters(Expr& e, const std::map<std::string, const Expr*, std::less<>>& bound,
+                                    const ProjectFile& file, const Location& call_loc) const {
+  if (e.kind == Expr::Kind::Name) {
+    auto it = bound.find(e.text);
+    if (it == bound.end()) return false;
+    if (it->second) {
+      e = *it->second;
+    } else {
+      e = Expr();  // unknown: Kind::Other, read by no rule as a value
+      e.text = it->first;
+      e.loc = call_loc;
+    }
+    return true;
+  }
+  bool target_changed = e.target && substitute_parameters(*e.target, bound, file, call_loc);
+  for (Expr& item : e.items) substitute_parameters(item, bound, file, call_loc);
+  for (Keyword& keyword : e.keywords) substitute_parameters(keyword.value, bound, file, call_loc);
+  if (!target_changed || e.kind != Expr::Kind::Attribute) return false;
+  if (e.target->is_name_like()) {
+    e.text = e.target->text + "." + e.name;
+    e.resolved = resolve(file, e.text);
+  } else {
+    e.resolved = resolve_expr_target(file, e, 0).name;
+  }
+  return true;
+}
+
+void Project::expand_column_factories() {
+  std::unordered_map<std::string, const FunctionDef*> factories;  // "app.columns.created_column" -> its def
+  for (const auto& file : files_) {
+    for (const FunctionDef& fn : file->facts.functions) {
+      if (returns_column(fn)) factories.emplace(file->module_key + "." + fn.name, &fn);
+    }
+  }
+  if (factories.empty()) return;
+  for (const auto& file : files_) {
+    file->facts.for_each_expression([&](const Expr& root) {
+      root.walk([&](const Expr& call) {
+        if (!call.is_call()) return;
+        auto factory = factories.find(call.origin());
+        if (factory == factories.end()) return;
+        const FunctionDef& fn = *factory->second;
+        // The factory's own code (its returned call, its parameters' defaults) is located at the call; the
+        // arguments put in keep their places.
+        auto at_call = [&](Expr& e) { e.loc = call.loc; };
+        auto column = std::make_unique<Expr>(*fn.returned_call);
+        column->walk_mutable(at_call);
+        std::list<Expr> defaults;
+        std::map<std::string, const Expr*, std::less<>> bound;
+        for (const auto& [name, argument] : bind_arguments(fn, call)) {
+          bound[name] = argument.value;
+          if (!argument.is_default) continue;
+          defaults.push_back(*argument.value);
+          defaults.back().walk_mutable(at_call);
+          bound[name] = &defaults.back();
+        }
+        substitute_parameters(*column, bound, *file, call.loc);
+        column_factory_calls_.emplace(&call, std::move(column));
+      });
+    });
+  }
+}
+
+const Expr& Project::column_call(const Expr& e) const {
+  if (column_factory_calls_.empty()) return e;
+  auto it = column_factory_calls_.find(&e);
+  return it == column_factory_calls_.end() ? e : *it->second;
+}
+
+}  // namespace ormlint
