@@ -112,10 +112,12 @@ void Project::collect_columns(unsigned jobs) {
   };
 
   // A Python type in an annotation -> the column type SQLAlchemy would pick.
-  auto infer_type = [&](const ClassInfo& owner, const Expr& python, const Location& where, ColumnType& type) {
+  // `python_file` holds `python` (an Annotated alias may be defined in another module).
+  auto infer_type = [&](const ClassInfo& owner, const ProjectFile& python_file, const Expr& python,
+                        const Location& where, ColumnType& type) {
     type.inferred = true;
     type.loc = where;
-    const ClassInfo* python_class = python.is_name_like() ? resolve_class(*owner.file, python.text) : nullptr;
+    const ClassInfo* python_class = python.is_name_like() ? resolve_class(python_file, python.text) : nullptr;
     type.python_type = python_class ? python_class->file->module_key + "." + python_class->def->name : python.resolved;
     if (type.python_type.empty()) type.python_type = python.text;
     bool is_enum = python_class && python_class->is_enum;
@@ -189,6 +191,10 @@ void Project::collect_columns(unsigned jobs) {
       column.name = attr.name;
       column.loc = attr.loc;
       const Expr* value = attr.value ? &column_call(*attr.value) : nullptr;
+      // `id: Mapped[intpk]` with `intpk = Annotated[int, mapped_column(primary_key=True)]`.
+      const AnnotatedColumn* annotated = annotated_column(attr);
+      if (annotated) value = annotated->construct.get();
+      const ProjectFile& python_file = annotated ? *annotated->python_file : *owner.file;
       // deferred(Column(...)) and column_property(Column(...)) wrap a column.
       if (value && value->is_call() &&
           (value->origin() == "sqlalchemy.orm.deferred" || value->origin() == "sqlalchemy.orm.column_property") &&
@@ -210,7 +216,7 @@ void Project::collect_columns(unsigned jobs) {
           owner.sqlmodel && !is_column && attr.annotation &&
           (!value || (value->is_call() && value->origin() == "sqlmodel.Field") || !value->is_call());
       const Expr* python = nullptr;
-      if (attr.annotation) python = unwrap_annotation(*attr.annotation, !is_sqlmodel_field);
+      if (attr.annotation) python = annotated ? annotated->python : unwrap_annotation(*attr.annotation, !is_sqlmodel_field);
       bool bare_mapped = !value && python && !attr.from_declared_attr && !maps_table;
       if (!is_column && !is_mapped_column && !is_sqlmodel_field && !bare_mapped) continue;
       // `mapped_column(use_existing_column=True)` maps the column a single-table parent declares: no column of
@@ -228,7 +234,7 @@ void Project::collect_columns(unsigned jobs) {
               return arg.is_call() && arg.origin() == "sqlalchemy.ForeignKey";
             });
         if (!explicit_type(*value, column.type) && python && !typed_by_foreign_key) {
-          infer_type(owner, *python, attr.annotation->loc, column.type);
+          infer_type(owner, python_file, *python, attr.annotation->loc, column.type);
         }
       } else {
         if (is_sqlmodel_field && value && value->is_call()) column.construct = value;
@@ -239,7 +245,7 @@ void Project::collect_columns(unsigned jobs) {
           column.type.origin = sa_type->is_call() ? sa_type->origin() : sa_type->resolved;
           column.type.loc = sa_type->loc;
         } else {
-          infer_type(owner, *python, attr.annotation->loc, column.type);
+          infer_type(owner, python_file, *python, attr.annotation->loc, column.type);
         }
       }
       column.nullable_known = column.keyword("nullable") != nullptr;

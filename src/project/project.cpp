@@ -65,6 +65,7 @@ Project::Project(std::vector<std::unique_ptr<ProjectFile>> files, std::vector<Sc
   resolve_imported_guards(jobs);
   expand_column_factories();
   classify_classes();
+  expand_annotated_columns();
   collect_columns(jobs);
   build_revision_graphs(script_locations);
   table_model_ = std::make_unique<const TableModel>(*this, jobs);

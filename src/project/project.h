@@ -181,6 +181,15 @@ class Project {
   bool derives_from(const ProjectFile& file, const ClassDef& cls, std::string_view external, int depth) const;
   void classify_classes();
   void expand_column_factories();
+  // `x: Mapped[intpk]` with `intpk = Annotated[int, mapped_column(...)]` (project/annotated_columns.cpp): the
+  // column the annotation declares, merged under the attribute's own mapped_column, and the Python type.
+  struct AnnotatedColumn {
+    const ProjectFile* python_file = nullptr;  // where `python` is written (an alias may be in another module)
+    const Expr* python = nullptr;              // `int` in Annotated[int, ...]
+    std::unique_ptr<const Expr> construct;     // the merged mapped_column(...) call
+  };
+  void expand_annotated_columns();
+  const AnnotatedColumn* annotated_column(const ClassAttribute& attr) const;
   bool substitute_parameters(Expr& e, const std::map<std::string, const Expr*, std::less<>>& bound,
                              const ProjectFile& file, const Location& call_loc) const;
   void collect_columns(unsigned jobs);
@@ -193,6 +202,7 @@ class Project {
   std::unordered_map<const ClassDef*, size_t> class_index_;
   std::unordered_set<const OperationCall*> guarded_by_import_;
   std::unordered_map<const Expr*, std::unique_ptr<const Expr>> column_factory_calls_;  // call -> its column
+  std::unordered_map<const ClassAttribute*, AnnotatedColumn> annotated_columns_;
   std::vector<ColumnInfo> columns_;
   std::unordered_map<const ProjectFile*, std::vector<size_t>> columns_by_file_;
   std::vector<RevisionLocation> revision_locations_;
