@@ -102,6 +102,9 @@ class DeprecatedDeclarativeImport final : public Rule {
     std::vector<std::string> prefixes;
     bool star = false;
     for (const Import& import : file.facts.imports) {
+      // `try: from sqlalchemy.orm import declarative_base` / `except ImportError: from sqlalchemy.ext.declarative
+      // import declarative_base`: the fallback runs only before 1.4, where the old module is the only home.
+      if (import.is_fallback) continue;
       if (import.is_star && is_old_module(import.module)) star = true;
       if (auto prefix = module_prefix(import)) {
         prefixes.push_back(*prefix);

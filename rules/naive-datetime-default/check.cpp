@@ -3,6 +3,7 @@
 // without a tz, or returned that way from a lambda. Aware values (now(timezone.utc), partial(now, tz)) and
 // database-side defaults (server_default=, func.now()) are fine.
 #include <optional>
+#include <algorithm>
 #include <set>
 #include <string>
 #include <string_view>
@@ -122,13 +123,25 @@ class NaiveDatetimeDefault final : public Rule {
   void check_file(const ProjectFile& file, const Project& project, Reporter& out) const override {
     std::set<uint32_t> seen;  // a helper called twice records its operations (and columns) twice
     for (const ColumnInfo* column : project.columns_in(file)) {
-      // A downgrade() re-creates the old schema; its Python-side defaults are never used to write rows.
-      if (column->operation && column->operation->function == "downgrade") continue;
+      if (column->operation && !writes_rows_with_defaults(file, *column->operation)) continue;
       for (const Expr* construct : constructs(*column)) check_construct(file, *construct, seen, out);
     }
   }
 
  private:
+  // A Python-side default is no DDL: in a migration it only fills the rows inserted through the operation's own
+  // Table object — `jobs = op.create_table(...)`, then `op.bulk_insert(jobs, rows)` in the same upgrade(). Never
+  // in a downgrade(), which re-creates the old schema, nor for add_column (no row is inserted through it).
+  static bool writes_rows_with_defaults(const ProjectFile& file, const OperationCall& op) {
+    if (op.function == "downgrade" || op.name != "create_table" || op.result_name.empty()) return false;
+    const auto& operations = file.facts.revision->operations;
+    return std::any_of(operations.begin(), operations.end(), [&](const OperationCall& other) {
+      const Expr* table = other.call.arg(0);
+      return other.name == "bulk_insert" && other.function == op.function && table &&
+             table->kind == Expr::Kind::Name && table->text == op.result_name;
+    });
+  }
+
   // The column construct, and for SQLModel also the Field(...) around `sa_column=Column(...)`, whose
   // default_factory= sets the Python-side default.
   static std::vector<const Expr*> constructs(const ColumnInfo& column) {

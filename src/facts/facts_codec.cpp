@@ -27,7 +27,7 @@ void describe(A& a, S& x) {
 }
 template <class A, Is<Import> S>
 void describe(A& a, S& x) {
-  a(x.bound_name, x.origin, x.module, x.is_star, x.is_relative, x.loc, x.statement_loc);
+  a(x.bound_name, x.origin, x.module, x.is_star, x.is_relative, x.is_fallback, x.loc, x.statement_loc);
 }
 template <class A, Is<Assignment> S>
 void describe(A& a, S& x) {
@@ -56,7 +56,7 @@ void describe(A& a, S& x) {
 template <class A, Is<OperationCall> S>
 void describe(A& a, S& x) {
   a(x.function, x.name, x.receiver, x.in_batch, x.table, x.guarded, x.guard_candidates, x.in_autocommit_block,
-    x.dialect, x.table_position, x.call);
+    x.dialect, x.table_position, x.call, x.result_name);
 }
 template <class A, Is<RevisionCall> S>
 void describe(A& a, S& x) {

@@ -317,17 +317,35 @@ class ModuleBuilder {
           break;
         case NodeKind::ElifClause:
         case NodeKind::ElseClause:
-        case NodeKind::ExceptClause:
         case NodeKind::FinallyClause:
           nested_module_blocks(child);  // their statements are in a block
           break;
+        case NodeKind::ExceptClause: {
+          const bool outer = in_import_fallback_;
+          in_import_fallback_ = outer || catches_import_error(child);
+          nested_module_blocks(child);
+          in_import_fallback_ = outer;
+          break;
+        }
         default:
           break;
       }
     });
   }
 
+  // `except ImportError:`, `except (ImportError, AttributeError) as e:`, `except ModuleNotFoundError:`.
+  bool catches_import_error(TSNode clause) const {
+    bool catches = false;
+    for_each_named_child(clause, [&](TSNode part) {
+      if (is_kind(part, NodeKind::Block)) return;
+      const std::string caught = exprs_.text(part);
+      catches |= caught.find("ImportError") != std::string::npos || caught.find("ModuleNotFoundError") != std::string::npos;
+    });
+    return catches;
+  }
+
   void add_import(Import import) {
+    import.is_fallback = in_import_fallback_;
     if (in_function_) {
       facts_.function_imports.push_back(std::move(import));
       return;
@@ -636,7 +654,8 @@ class ModuleBuilder {
   std::string module_key_;
   bool is_package_;
   bool has_walrus_;
-  bool in_function_ = false;  // collecting the imports of a function body (see function_imports)
+  bool in_function_ = false;
+  bool in_import_fallback_ = false;  // in a module-level `except ImportError:` handler (Import::is_fallback)  // collecting the imports of a function body (see function_imports)
   ModuleFacts facts_;
   std::vector<TSNode> function_bodies_;  // parallel to facts_.functions
 };

@@ -20,6 +20,9 @@ struct Import {
   std::string module;      // the module named in the statement, absolute ("sqlalchemy.dialects.postgresql")
   bool is_star = false;    // `from x import *` (bound_name empty)
   bool is_relative = false;
+  // In an `except ImportError:` (or ModuleNotFoundError) handler: it runs only where the import it stands in for
+  // failed (`try: from sqlalchemy.orm import declarative_base` / `except ImportError: from ...ext.declarative`).
+  bool is_fallback = false;
   Location loc;            // the imported name (`JSONB` in `from ... import JSONB, UUID`)
   Location statement_loc;  // the whole import statement
 };
@@ -105,6 +108,7 @@ struct OperationCall {
   std::string dialect;
   int table_position = -1;  // which positional argument names the table (-1: none, a keyword, or a batch op)
   Expr call;
+  std::string result_name;  // `jobs = op.create_table(...)`: "jobs"; "" when the result is not assigned to a name
 
   // The call's positional argument `index`, counting as a batch operation does (without the table argument):
   // `op.add_column("users", col)` and `batch_op.add_column(col)` both give `col` for argument(0);

@@ -496,6 +496,11 @@ class RevisionBuilder {
     op.dialect = ctx.dialect;
     op.call = exprs_.build(call);
     if (ctx.constants) substitute_constants(op.call, *ctx.constants);
+    TSNode parent = ts_node_parent(call);
+    if (!ts_node_is_null(parent) && is_kind(parent, NodeKind::Assignment)) {
+      TSNode left = field(parent, "left");
+      if (!ts_node_is_null(left) && is_kind(left, NodeKind::Identifier)) op.result_name = exprs_.text(left);
+    }
     if (batch_table) {
       op.table = *batch_table;
     } else if (auto where = kTableArguments.find(name); where != kTableArguments.end()) {

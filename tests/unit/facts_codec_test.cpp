@@ -39,14 +39,14 @@ constexpr int kFields = 0;
 template <> constexpr int kFields<Location> = 6;
 template <> constexpr int kFields<Keyword> = 3;
 template <> constexpr int kFields<Expr> = 9;
-template <> constexpr int kFields<Import> = 7;
+template <> constexpr int kFields<Import> = 8;
 template <> constexpr int kFields<Assignment> = 3;
 template <> constexpr int kFields<AttributeAssignment> = 2;
 template <> constexpr int kFields<ClassAttribute> = 5;
 template <> constexpr int kFields<ClassDef> = 8;
 template <> constexpr int kFields<Parameter> = 3;
 template <> constexpr int kFields<FunctionDef> = 8;
-template <> constexpr int kFields<OperationCall> = 11;
+template <> constexpr int kFields<OperationCall> = 12;
 template <> constexpr int kFields<RevisionCall> = 2;
 template <> constexpr int kFields<RevisionInfo> = 13;
 template <> constexpr int kFields<Comment> = 3;
@@ -112,6 +112,9 @@ auto members(const T& x) {
   } else if constexpr (n == 11) {
     const auto& [a, b, c, d, e, f, g, h, i, j, k] = x;
     return std::tie(a, b, c, d, e, f, g, h, i, j, k);
+  } else if constexpr (n == 12) {
+    const auto& [a, b, c, d, e, f, g, h, i, j, k, l] = x;
+    return std::tie(a, b, c, d, e, f, g, h, i, j, k, l);
   } else if constexpr (n == 13) {
     const auto& [a, b, c, d, e, f, g, h, i, j, k, l, m] = x;
     return std::tie(a, b, c, d, e, f, g, h, i, j, k, l, m);
