@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "engine/rule.h"
+#include "facts/sql_literal.h"
 #include "project/assigned_value.h"
 #include "project/column_label.h"
 
@@ -69,13 +70,6 @@ std::string enum_class_name(const ColumnInfo& column, const Expr& native) {
   return name.empty() ? "..." : name;
 }
 
-// The SQL text of `op.execute("...")` / `op.execute(sa.text("..."))`, or null.
-const Expr* executed_sql(const OperationCall& op) {
-  const Expr* arg = op.call.arg(0);
-  if (arg && arg->is_call() && arg->origin() == "sqlalchemy.text") arg = arg->arg(0);
-  return arg && arg->kind == Expr::Kind::String ? arg : nullptr;
-}
-
 class NativeEnum final : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -96,8 +90,11 @@ class NativeEnum final : public Rule {
  private:
   static void check_column(const ProjectFile& file, const Project& project, const ColumnInfo& column, Reporter& out) {
     const ColumnType& type = column.type;
-    // A migration step only PostgreSQL runs (`if bind.dialect.name == "postgresql":`) may create its enums.
-    if (column.operation && column.operation->dialect == "postgresql") return;
+    // A migration step only PostgreSQL runs (`if bind.dialect.name == "postgresql":`) may create its enums, and a
+    // downgrade() restores the old schema, native enums included: that is its job.
+    if (column.operation && (column.operation->dialect == "postgresql" || column.operation->function == "downgrade")) {
+      return;
+    }
     if (type.inferred && !type.expr) {
       // No type_annotation_map entry: SQLAlchemy maps an enum.Enum subclass to Enum(SomeEnum), a native enum.
       if (type.origin == kSaEnum) report_inferred(file, column, out);
@@ -157,12 +154,12 @@ class NativeEnum final : public Rule {
   }
 
   static void check_execute(const ProjectFile& file, const OperationCall& op, Reporter& out) {
-    if (op.name != "execute" || op.dialect == "postgresql") return;
-    const Expr* sql = executed_sql(op);
-    if (!sql) return;
+    if (op.name != "execute" || op.dialect == "postgresql" || op.function == "downgrade") return;
+    std::string sql;
+    if (!literal_sql(file.facts, executed_sql(op), sql)) return;
     static const std::regex create_enum(R"(\bcreate\s+type\s+("?[\w.]+"?)\s+as\s+enum\b)", std::regex::icase);
     std::smatch match;
-    if (!std::regex_search(sql->text, match, create_enum)) return;
+    if (!std::regex_search(sql, match, create_enum)) return;
     out.report(file, op.call.loc,
                "migration creates the native enum type " + match[1].str() +
                    ": every new value then needs an `ALTER TYPE ... ADD VALUE` migration, and other databases "

@@ -145,8 +145,11 @@ class PostgresqlType final : public Rule {
       // Inferred types come from SQLAlchemy's defaults (never PostgreSQL types) or from a base's
       // type_annotation_map, which is reported once, at the map.
       if (column->type.inferred || !column->type.expr) continue;
-      // A migration step only PostgreSQL runs (`if bind.dialect.name == "postgresql":`) may use its types.
-      if (column->operation && column->operation->dialect == "postgresql") continue;
+      // A migration step only PostgreSQL runs (`if bind.dialect.name == "postgresql":`) may use its types, and a
+      // downgrade() restores the old schema's types: that is its job.
+      if (column->operation && (column->operation->dialect == "postgresql" || column->operation->function == "downgrade")) {
+        continue;
+      }
       std::vector<Found> found;
       collect(*column->type.expr, project, file, nullptr, 0, found);
       if (found.empty()) continue;

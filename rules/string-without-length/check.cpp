@@ -69,7 +69,10 @@ class StringWithoutLength final : public Rule {
     for (const ColumnInfo* column : project.columns_in(file)) {
       const ColumnType& type = column->type;
       if (!kVarcharTypes.count(type.origin)) continue;
-      if (column->operation && !column->operation->runs_on("mysql")) continue;  // a branch MySQL never runs
+      // A branch MySQL never runs; a downgrade() restoring the old schema's columns as they were.
+      if (column->operation && (!column->operation->runs_on("mysql") || column->operation->function == "downgrade")) {
+        continue;
+      }
       if (type.inferred) {
         check_inferred(file, *column, out);
       } else if (type.expr && lacks_length(*type.expr)) {
