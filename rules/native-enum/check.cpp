@@ -16,6 +16,10 @@ namespace {
 
 constexpr std::string_view kSaEnum = "sqlalchemy.Enum";
 constexpr std::string_view kPgEnum = "sqlalchemy.dialects.postgresql.ENUM";
+// MySQL's ENUM column type: its values live in the column definition.
+bool is_mysql_enum(std::string_view origin) {
+  return origin == "sqlalchemy.dialects.mysql.ENUM" || origin == "sqlalchemy.dialects.mysql.enumerated.ENUM";
+}
 // How far a shared type variable is followed (`status_type = tool_type_enum`, imported from another module).
 constexpr int kMaxDepth = 4;
 
@@ -35,7 +39,7 @@ const Expr* find_native_enum(const Expr& type, const Project& project, const Pro
   if (depth > kMaxDepth) return nullptr;
   if (type.is_call()) {
     const std::string& origin = type.origin();
-    if (origin == kPgEnum) return &type;
+    if (origin == kPgEnum || is_mysql_enum(origin)) return &type;
     if (origin == kSaEnum) return sa_enum_is_native(type) ? &type : nullptr;
     const Expr* callee = type.target.get();
     if (callee && callee->kind == Expr::Kind::Attribute && callee->target && callee->target->is_call()) {
@@ -52,7 +56,10 @@ const Expr* find_native_enum(const Expr& type, const Project& project, const Pro
   if (!type.is_name_like()) return nullptr;
   const std::string& resolved = type.resolved;
   // The bare class used as a type: Column(sa.Enum) / Column(postgresql.ENUM).
-  if (resolved == kSaEnum || resolved == kPgEnum || starts_with(resolved, std::string(kPgEnum) + "(")) return &type;
+  if (resolved == kSaEnum || resolved == kPgEnum || starts_with(resolved, std::string(kPgEnum) + "(") ||
+      is_mysql_enum(resolved)) {
+    return &type;
+  }
   // A type object bound to a variable (`tool_type = sa.Enum(ToolType, name="tooltype")`): judge its definition.
   if (starts_with(resolved, "sqlalchemy.") && resolved.find('(') != std::string::npos) {
     const ProjectFile* where = &file;
@@ -111,6 +118,15 @@ class NativeEnum final : public Rule {
       report_inferred(file, column, out, base);
       return;
     }
+    if (is_mysql_enum(native->is_call() ? native->origin() : native->resolved)) {
+      out.report(file, native->loc,
+                 "`" + column_label(column) +
+                     "` is a MySQL ENUM column: every new value then needs an `ALTER TABLE ... MODIFY` migration, "
+                     "inserting a value it lacks fails (or stores '' outside strict mode), and other databases "
+                     "have no ENUM type",
+                 help_for(column, *native));
+      return;
+    }
     out.report(file, native->loc,
                "`" + column_label(column) +
                    "` creates a native database enum type: every new value then needs an `ALTER TYPE ... ADD "
@@ -141,7 +157,8 @@ class NativeEnum final : public Rule {
 
   static std::string help_for(const ColumnInfo& column, const Expr& native) {
     // A shared type variable (`tool_type_enum`) is fixed where it is defined.
-    if (native.is_name_like() && native.resolved != kSaEnum && native.resolved != kPgEnum) {
+    if (native.is_name_like() && native.resolved != kSaEnum && native.resolved != kPgEnum &&
+        !is_mysql_enum(native.resolved)) {
       return "define `" + native.text +
              "` with `native_enum=False` (a VARCHAR + CHECK constraint), or use `String(50)` validated in Python";
     }

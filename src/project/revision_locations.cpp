@@ -52,6 +52,9 @@ RevisionNode node_for(const ProjectFile& file) {
     node.down_revision_none = literal && node.parents.empty();
   }
   if (info.depends_on) node.depends_on = strings_of(*info.depends_on, literal);
+  // `depends_on = ""` (or `("",)`): Alembic keeps a single dependency as a scalar, and an empty one is falsy, so it
+  // adds no dependency (unlike `down_revision = ""`, which names a parent "").
+  if (node.depends_on.size() == 1 && node.depends_on.front().empty()) node.depends_on.clear();
   if (info.branch_labels && info.branch_labels->kind != Expr::Kind::None) {
     node.branch_labels = strings_of(*info.branch_labels, literal);
     node.has_branch_labels = !node.branch_labels.empty() || !literal;
