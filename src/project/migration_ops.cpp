@@ -1,5 +1,8 @@
 #include "project/migration_ops.h"
 
+#include <cctype>
+#include <cstring>
+
 #include "facts/sql_literal.h"
 
 namespace ormlint {
@@ -106,6 +109,62 @@ bool table_operation_after(const RevisionInfo& revision, const OperationCall& op
       after = true;
     } else if (after && later.function == op.function && later.name == name && later.table == op.table) {
       return true;
+    }
+  }
+  return false;
+}
+
+namespace {
+
+std::string lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// SQL as lower-case words: quotes, brackets, parentheses, commas and semicolons become spaces, spaces collapse,
+// and a space stands at each end (so " from t " finds the table `t`, not `t2`).
+std::string sql_words(const std::string& sql) {
+  std::string words = " ";
+  for (char c : sql) {
+    const bool separator = std::isspace(static_cast<unsigned char>(c)) || std::strchr("\"'`[]();,", c);
+    if (separator) {
+      if (words.back() != ' ') words += ' ';
+    } else {
+      words += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  if (words.back() != ' ') words += ' ';
+  return words;
+}
+
+// `INSERT INTO <into> ... FROM <from>`.
+bool copies_rows(const std::string& sql, const std::string& into, const std::string& from) {
+  const std::string words = sql_words(sql);
+  const size_t insert = words.find(" insert into " + into + " ");
+  return insert != std::string::npos && words.find(" from " + from + " ", insert) != std::string::npos;
+}
+
+}  // namespace
+
+bool table_rebuilt(const ModuleFacts& module, const RevisionInfo& revision, const OperationCall& drop) {
+  if (drop.name != "drop_table" || drop.table.empty()) return false;
+  const std::string dropped = lower(drop.table);
+  for (const OperationCall& rename : revision.operations) {
+    if (rename.function != drop.function || rename.name != "rename_table") continue;
+    const Expr* old_name = rename.call.keyword("old_table_name");
+    if (!old_name) old_name = rename.call.arg(0);
+    const Expr* new_name = rename.call.keyword("new_table_name");
+    if (!new_name) new_name = rename.call.arg(1);
+    if (!old_name || !new_name || !old_name->is_string() || !new_name->is_string()) continue;
+    // The copy is renamed to the dropped table's name (`t_new` -> `t`, after the drop), or the dropped table is
+    // the old one renamed away (`t` -> `t_old`, before a new `t` is filled from it): either way the rename gives
+    // the dropped name, and the rows went from the dropped table into the rename's other one.
+    if (lower(new_name->text) != dropped) continue;
+    const std::string replacement = lower(old_name->text);
+    for (const OperationCall& op : revision.operations) {
+      std::string sql;
+      if (op.function != drop.function || op.name != "execute" || !literal_sql(module, executed_sql(op), sql)) continue;
+      if (copies_rows(sql, replacement, dropped)) return true;
     }
   }
   return false;

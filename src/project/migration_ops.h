@@ -67,6 +67,11 @@ bool column_added_before(const RevisionInfo& revision, const OperationCall& op, 
 // An operation `name` (e.g. "drop_table") on `op`'s literal table later in the same function.
 bool table_operation_after(const RevisionInfo& revision, const OperationCall& op, const std::string& name);
 
+// A drop_table of a table whose rows the same function copied into the table that takes its name — a rebuild:
+// `create_table("t_new")`, `INSERT INTO t_new ... FROM t`, `drop_table("t")`, `rename_table("t_new", "t")`
+// (or the old table first renamed away to `t_old` and copied from there). The rows live on.
+bool table_rebuilt(const ModuleFacts& module, const RevisionInfo& revision, const OperationCall& drop);
+
 // The SQL of an op.execute that runs inside the transaction Alembic holds for the migration (not in an
 // autocommit_block()), as far as literals show it (see literal_sql). False for any other operation.
 bool sql_run_in_transaction(const ModuleFacts& module, const OperationCall& op, std::string& sql);
