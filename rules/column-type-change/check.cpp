@@ -1,12 +1,16 @@
 // column-type-change: alter_column(type_=...) in upgrade() on a table that already exists. PostgreSQL rewrites the
 // table (and rebuilds its indexes) under an ACCESS EXCLUSIVE lock for most type changes, MySQL copies it, and a
 // value that does not cast to the new type fails the migration half-way through a deploy.
+#include <algorithm>
 #include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
+#include "core/text.h"
 #include "engine/rule.h"
+#include "facts/sql_literal.h"
 #include "project/migration_ops.h"
 
 namespace ormlint {
@@ -69,6 +73,72 @@ bool widens_string(const Expr& from, const Expr& to) {
   return old_type.length && *new_type.length >= *old_type.length;
 }
 
+// An enum type written with literal values: `sa.Enum("a", "b", name="status")`, `postgresql.ENUM(...)`,
+// `mysql.ENUM(...)`.
+struct EnumType {
+  bool is_enum = false;
+  bool mysql = false;  // MySQL's ENUM: the values are the column's, no type object
+  std::vector<std::string> values;
+  std::string name;
+};
+
+EnumType enum_type(const Expr& type) {
+  const std::string& origin = type.origin();
+  const bool mysql = origin == "sqlalchemy.dialects.mysql.ENUM";
+  if (!type.is_call() || (origin != "sqlalchemy.Enum" && origin != "sqlalchemy.dialects.postgresql.ENUM" && !mysql)) {
+    return {};
+  }
+  EnumType result{true, mysql, {}, {}};
+  for (const Expr& value : type.items) {
+    if (!value.is_string()) return {};  // an enum class, a list splat: values unknown
+    result.values.push_back(value.text);
+  }
+  if (const Expr* name = type.keyword("name")) {
+    if (!name->is_string()) return {};
+    result.name = name->text;
+  }
+  if (result.values.empty()) return {};
+  return result;
+}
+
+// The same enum with values appended at the end: nothing to rewrite and every old value fits (PostgreSQL keeps
+// the named type, MySQL appends ENUM members in place).
+std::optional<EnumType> appended_enum(const Expr& from, const Expr& to) {
+  EnumType old_type = enum_type(from), new_type = enum_type(to);
+  if (!old_type.is_enum || !new_type.is_enum || old_type.name != new_type.name ||
+      new_type.values.size() < old_type.values.size() ||
+      !std::equal(old_type.values.begin(), old_type.values.end(), new_type.values.begin())) {
+    return std::nullopt;
+  }
+  return new_type;
+}
+
+// The revision history's types of the column (every create_table / add_column / alter_column(type_=) of it in
+// an upgrade(), but `op`): when each is a string type `to` widens, so is the one `op` replaces.
+bool widens_history(const Project& project, const OperationCall& op, const std::string& column, const Expr& to) {
+  bool any = false;
+  for (const ColumnInfo& c : project.columns()) {
+    if (c.context != ColumnInfo::Context::Migration || !c.operation || c.operation == &op) continue;
+    if (c.operation->function != "upgrade" || c.table != op.table || c.name != column) continue;
+    if (!c.type.expr || !widens_string(*c.type.expr, to)) return false;
+    any = true;
+  }
+  return any;
+}
+
+// `ALTER TYPE <name> ADD VALUE` in the same function, as far as literal SQL shows.
+bool adds_enum_value(const ModuleFacts& module, const RevisionInfo& revision, const OperationCall& op,
+                     const std::string& type_name) {
+  for (const OperationCall& other : revision.operations) {
+    std::string sql;
+    if (other.function != op.function || other.name != "execute" || !literal_sql(module, executed_sql(other), sql)) {
+      continue;
+    }
+    if (lower(sql).find("alter type " + lower(type_name)) != std::string::npos) return true;
+  }
+  return false;
+}
+
 class ColumnTypeChange final : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -79,7 +149,7 @@ class ColumnTypeChange final : public Rule {
     return info;
   }
 
-  void check_file(const ProjectFile& file, const Project& /*project*/, Reporter& out) const override {
+  void check_file(const ProjectFile& file, const Project& project, Reporter& out) const override {
     if (!file.facts.revision) return;
     const RevisionInfo& revision = *file.facts.revision;
     for (const OperationCall& op : revision.operations) {
@@ -87,10 +157,26 @@ class ColumnTypeChange final : public Rule {
       const Expr* type = op.call.keyword("type_");
       if (!type || type->kind == Expr::Kind::None || revision.creates_table_before(op)) continue;
       const Expr* existing = op.call.keyword("existing_type");
-      if (existing && widens_string(*existing, *type)) continue;
       // Names held in variables are shown as such: `<table_name>.<column_name>`.
       std::string table = written_table(revision, op).shown();
       std::string column = written_column(op).shown();
+      if (existing ? widens_string(*existing, *type)
+                   : written_column(op).literal && widens_history(project, op, written_column(op).text, *type)) {
+        continue;
+      }
+      if (const auto appended = existing ? appended_enum(*existing, *type) : std::nullopt) {
+        if (appended->mysql || appended->name.empty() || adds_enum_value(file.facts, revision, op, appended->name)) {
+          continue;
+        }
+        out.report(file, op.call.loc,
+                   "upgrade() gives `" + table + "." + column + "` new enum values, but on PostgreSQL alter_column "
+                       "keeps the type `" + appended->name + "` as it is: the new values are never added, and "
+                       "inserting one fails",
+                   "add each value with `op.execute(\"ALTER TYPE " + appended->name +
+                       " ADD VALUE IF NOT EXISTS '...'\")` (inside `op.get_context().autocommit_block()` before "
+                       "PostgreSQL 12)");
+        continue;
+      }
       std::string from = existing && existing->kind != Expr::Kind::None ? " from `" + render(*existing) + "`" : "";
       out.report(file, op.call.loc,
                  "upgrade() changes `" + table + "." + column + "`" + from + " to `" + render(*type) +

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/text.h"
 #include "engine/rule.h"
 #include "facts/sql_literal.h"
 #include "facts/sql_statements.h"
@@ -16,12 +17,6 @@
 namespace ormlint {
 
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out;
-  for (char c : text) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
 

@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 
+#include "core/text.h"
 #include "engine/rule.h"
 #include "facts/sql_literal.h"
 #include "project/migration_ops.h"
@@ -26,11 +27,6 @@ std::string added_enum_type(const std::string& sql) {
   std::smatch match;
   if (!std::regex_search(sql, match, kAddValue)) return "";
   return match[1].str();
-}
-
-std::string lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
 }
 
 // Every type an op.execute("CREATE TYPE <name> AS ENUM ...") before `op` in the same function creates (lower

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/text.h"
 #include "engine/rule.h"
 #include "facts/sql_literal.h"
 #include "facts/sql_statements.h"
@@ -77,12 +78,6 @@ void any_on(Removed& removed, const std::string& table, Marks& tables, uint32_t&
   } else {
     removed.mark(tables, table);
   }
-}
-
-std::string lower(std::string_view text) {
-  std::string out;
-  for (char c : text) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // A literal name, also through Alembic's naming-convention marker `op.f("ix_users_email")`; "" otherwise.

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <string>
 
+#include "core/text.h"
 #include "engine/rule.h"
 
 namespace ormlint {
@@ -30,11 +31,6 @@ std::string normalized_sql(const OperationCall& op) {
     }
   }
   return out;
-}
-
-std::string lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
 }
 
 // `op.execute("CREATE VIEW orders AS SELECT * FROM purchase_orders")` later in the same upgrade(): the old name

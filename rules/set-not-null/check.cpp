@@ -12,7 +12,8 @@ namespace ormlint {
 
 namespace {
 
-std::string lower(std::string_view text) {
+// Lower case without identifier quotes: `"Users"` and `users` compare equal.
+std::string unquoted_lower(std::string_view text) {
   std::string out;
   for (char c : text) {
     if (c != '"' && c != '`') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -35,14 +36,14 @@ bool mentions(const std::string& text, const std::string& name) {
 // `email IS NOT NULL` (any spacing and case, quotes ignored).
 bool says_not_null(const std::string& text, const std::string& column) {
   std::string collapsed;
-  for (char c : lower(text)) {
+  for (char c : unquoted_lower(text)) {
     if (std::isspace(static_cast<unsigned char>(c))) {
       if (!collapsed.empty() && collapsed.back() != ' ') collapsed += ' ';
     } else {
       collapsed += c;
     }
   }
-  return mentions(collapsed, lower(column) + " is not null");
+  return mentions(collapsed, unquoted_lower(column) + " is not null");
 }
 
 // A string argument, also inside `sa.text("...")`.
@@ -64,8 +65,8 @@ bool adds_not_null_check(const OperationCall& op, const std::string& table, cons
     const Expr* sql = op.call.keyword("sqltext");
     const Expr* text = sql_string(sql ? sql : op.call.arg(0));
     if (!text) return false;
-    std::string normalized = lower(text->text);
-    return mentions(normalized, "check") && mentions(normalized, lower(table)) && says_not_null(text->text, column);
+    std::string normalized = unquoted_lower(text->text);
+    return mentions(normalized, "check") && mentions(normalized, unquoted_lower(table)) && says_not_null(text->text, column);
   }
   return false;
 }
@@ -91,7 +92,7 @@ bool not_null_in_history(const Project& project, const std::string& table, const
   bool created = false;
   for (const ColumnInfo& c : project.columns()) {
     if (c.context != ColumnInfo::Context::Migration || !c.operation || c.operation->function != "upgrade") continue;
-    if (c.operation->name == "alter_column" || lower(c.table) != table || lower(c.name) != column) continue;
+    if (c.operation->name == "alter_column" || unquoted_lower(c.table) != table || unquoted_lower(c.name) != column) continue;
     const Expr* nullable = c.keyword("nullable");
     const Expr* primary_key = c.keyword("primary_key");
     if (nullable ? !nullable->is_false() : !(primary_key && primary_key->is_true())) return false;
@@ -101,9 +102,9 @@ bool not_null_in_history(const Project& project, const std::string& table, const
   for (const auto& file : project.files()) {
     if (!file->facts.revision) continue;
     for (const OperationCall& op : file->facts.revision->operations) {
-      if (op.function != "upgrade" || op.name != "alter_column" || lower(op.table) != table) continue;
+      if (op.function != "upgrade" || op.name != "alter_column" || unquoted_lower(op.table) != table) continue;
       const Expr* nullable = op.call.keyword("nullable");
-      if (nullable && !nullable->is_false() && lower(op.column_name()) == column) return false;
+      if (nullable && !nullable->is_false() && unquoted_lower(op.column_name()) == column) return false;
     }
   }
   return true;
@@ -132,7 +133,7 @@ class SetNotNull final : public Rule {
       // Added earlier in this upgrade(): it is new (and backfilled there), not an existing column.
       if (column_added_before(revision, op, column)) continue;
       if (!op.table.empty() && !column.empty() && proven_by_check_constraint(file, project, op.table, column)) continue;
-      if (!op.table.empty() && !column.empty() && not_null_in_history(project, lower(op.table), lower(column))) continue;
+      if (!op.table.empty() && !column.empty() && not_null_in_history(project, unquoted_lower(op.table), unquoted_lower(column))) continue;
       std::string table = table_or_placeholder(op);
       std::string name = column.empty() ? "<column>" : column;
       out.report(file, op.call.loc,

@@ -1,6 +1,14 @@
 #include "core/text.h"
 
+#include <cctype>
+
 namespace ormlint {
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
 
 std::string one_line(std::string_view text) {
   std::string out;

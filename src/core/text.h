@@ -9,4 +9,7 @@ namespace ormlint {
 // space, none at either end nor just inside brackets (`Column(\n    JSON,\n)` -> `Column(JSON,)`).
 std::string one_line(std::string_view text);
 
+// ASCII lower case (SQL keywords and identifiers, names compared case-insensitively).
+std::string lower(std::string_view text);
+
 }  // namespace ormlint

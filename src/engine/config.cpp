@@ -12,6 +12,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "core/text.h"
 #include "engine/rule.h"
 
 namespace ormlint {
@@ -36,12 +37,6 @@ std::string in_quotes(std::string_view text) {
   quoted.reserve(text.size() + 2);
   quoted.append(1, '"').append(text).append(1, '"');
   return quoted;
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // Optimal string alignment distance: Levenshtein plus adjacent transpositions, so "ignroe" is one typo away

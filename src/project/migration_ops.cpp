@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstring>
 
+#include "core/text.h"
 #include "facts/sql_literal.h"
 
 namespace ormlint {
@@ -115,11 +116,6 @@ bool table_operation_after(const RevisionInfo& revision, const OperationCall& op
 }
 
 namespace {
-
-std::string lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 // SQL as lower-case words: quotes, brackets, parentheses, commas and semicolons become spaces, spaces collapse,
 // and a space stands at each end (so " from t " finds the table `t`, not `t2`).
