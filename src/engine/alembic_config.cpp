@@ -84,6 +84,9 @@ ScriptLocation location_from(const std::string& source, const fs::path& here, co
                              const std::string& version_locations, const std::string& separator) {
   ScriptLocation location;
   location.source = source;
+  if (!script_location.empty() && script_location.find(':') == std::string::npos) {
+    location.script_dir = resolve_dir(script_location, here);
+  }
   if (!version_locations.empty()) {
     for (const auto& dir : split_locations(version_locations, separator)) {
       location.version_dirs.push_back(resolve_dir(dir, here));

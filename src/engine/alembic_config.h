@@ -10,6 +10,8 @@ namespace ormlint {
 struct ScriptLocation {
   std::string source;                             // the file that names it ("alembic.ini"), for messages
   std::vector<std::filesystem::path> version_dirs;  // absolute, normalised; together they form one revision graph
+  // The environment folder (`script_location`, holding env.py), when a plain folder; empty otherwise.
+  std::filesystem::path script_dir;
   bool recursive = false;  // `recursive_version_locations = true`: scripts in sub-folders belong to it too
 };
 

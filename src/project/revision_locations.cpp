@@ -91,6 +91,14 @@ const ScriptLocation* configured_location(const std::vector<ScriptLocation>& loc
   return nullptr;
 }
 
+// A folder of a configured Alembic environment (its script_location) outside its version folders (agenta's
+// migrations/temp/): Alembic never loads the scripts there, so they belong to no revision graph.
+bool outside_version_folders(const std::vector<ScriptLocation>& locations, const fs::path& dir) {
+  return std::any_of(locations.begin(), locations.end(), [&](const ScriptLocation& location) {
+    return !location.script_dir.empty() && (dir == location.script_dir || is_under(dir, location.script_dir));
+  });
+}
+
 // Without a configuration, the `versions` folder a script lies in, however deep (Alembic's convention: its
 // sub-folders are version locations of the same script directory); empty when there is none above `dir`.
 fs::path enclosing_versions_folder(const fs::path& dir) {
@@ -155,6 +163,8 @@ void Project::build_revision_graphs(const std::vector<ScriptLocation>& script_lo
     std::string name;
     const ScriptLocation* configured = configured_location(script_locations, dir);
     const fs::path versions = configured ? fs::path() : enclosing_versions_folder(dir);
+    // In a configured environment, and in no `versions` folder (which may be another environment's).
+    if (!configured && versions.empty() && outside_version_folders(script_locations, dir)) continue;
     if (configured) {
       for (const fs::path& d : configured->version_dirs) name += (name.empty() ? "" : ", ") + display(d);
     } else {
