@@ -153,6 +153,7 @@ class ColumnTypeChange final : public Rule {
     if (!file.facts.revision) return;
     const RevisionInfo& revision = *file.facts.revision;
     for (const OperationCall& op : revision.operations) {
+      if (op.name == "alter_column") report_misspelled_type(file, revision, op, out);
       if (op.function != "upgrade" || op.name != "alter_column") continue;
       const Expr* type = op.call.keyword("type_");
       if (!type || type->kind == Expr::Kind::None || revision.creates_table_before(op)) continue;
@@ -187,7 +188,23 @@ class ColumnTypeChange final : public Rule {
                      column + "` in a later release");
     }
   }
+ private:
+  static void report_misspelled_type(const ProjectFile& file, const RevisionInfo& revision, const OperationCall& op,
+                                     Reporter& out);
 };
+
+// `alter_column(..., type=sa.Text())`: Alembic's keyword is `type_`; `type=` lands in the dialect keyword
+// arguments and is ignored, so the migration runs and the column keeps its type (Mailu).
+void ColumnTypeChange::report_misspelled_type(const ProjectFile& file, const RevisionInfo& revision,
+                                              const OperationCall& op, Reporter& out) {
+  const Expr* misspelled = op.call.keyword("type");
+  if (!misspelled || op.call.keyword("type_")) return;
+  const std::string column = written_table(revision, op).shown() + "." + written_column(op).shown();
+  out.report(file, misspelled->loc,
+             op.function + "() passes `type=` to alter_column for `" + column +
+                 "`: Alembic ignores it (its keyword is `type_`), so the column keeps its old type",
+             "write `type_=" + render(*misspelled) + "`");
+}
 
 ORMLINT_RULE(ColumnTypeChange);
 

@@ -11,16 +11,20 @@ namespace ormlint {
 
 namespace {
 
-// A table created by an unguarded op.create_table earlier in the same function (not in a branch for another
-// database): running the migration again fails at that create_table first, so the add_column is never the
-// statement that breaks.
-bool table_created_before(const Project& project, const RevisionInfo& revision, const OperationCall& op,
-                          const WrittenName& table) {
+// An unguarded operation earlier in the same function (not in a branch for another database) that cannot run
+// twice either or leaves the column missing: an op.create_table of the table (running the migration again fails
+// there first), or an op.drop_column of the very column (Mailu's drop-and-re-add: if the column exists the drop
+// removes it, if not the drop fails first). Either way the add_column is never the statement that breaks.
+bool made_safe_before(const Project& project, const RevisionInfo& revision, const OperationCall& op,
+                      const WrittenName& table, const WrittenName& column) {
   for (const OperationCall& earlier : revision.operations) {
     if (&earlier == &op) return false;
-    if (earlier.function != op.function || earlier.name != "create_table" || project.guarded(earlier)) continue;
-    if (excludes_dialect_of(earlier, op)) continue;
-    if (written_table(revision, earlier) == table) return true;
+    if (earlier.function != op.function || project.guarded(earlier) || excludes_dialect_of(earlier, op)) continue;
+    if (earlier.name == "create_table" && written_table(revision, earlier) == table) return true;
+    if (earlier.name == "drop_column" && !flag_may_be_set(earlier, "if_exists") &&
+        written_table(revision, earlier) == table && written_column(earlier) == column) {
+      return true;
+    }
   }
   return false;
 }
@@ -43,8 +47,8 @@ class UnguardedAddColumn final : public Rule {
       // Alembic 1.16+: `op.add_column(..., if_not_exists=True)` renders ADD COLUMN IF NOT EXISTS.
       if (op.name != "add_column" || project.guarded(op) || flag_may_be_set(op, "if_not_exists")) continue;
       WrittenName table = written_table(revision, op);
-      if (table_created_before(project, revision, op, table)) continue;
       WrittenName column = written_column(op);
+      if (made_safe_before(project, revision, op, table, column)) continue;
       if (!reported.insert(op.call.loc.start_byte).second) continue;
       out.report(file, op.call.loc,
                  "`" + table.shown() + "." + column.shown() + "` is added in " + op.function +
