@@ -683,7 +683,9 @@ bool is_early_return_guard(TSNode stmt) {
   return statements == 1 && only_return;
 }
 
-// A function's parameters, in order; `self`-less module-level functions are all this is asked of.
+
+}  // namespace
+
 std::vector<Parameter> describe_parameters(TSNode parameters, const ExprBuilder& exprs) {
   std::vector<Parameter> result;
   if (ts_node_is_null(parameters)) return result;
@@ -714,8 +716,6 @@ std::vector<Parameter> describe_parameters(TSNode parameters, const ExprBuilder&
   });
   return result;
 }
-
-}  // namespace
 
 FunctionDef describe_function(TSNode def, const ExprBuilder& exprs) {
   FunctionDef fn;

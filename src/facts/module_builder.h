@@ -21,5 +21,7 @@ std::vector<Comment> collect_comments(TSNode root, const SourceFile& file);
 class ExprBuilder;
 // Name, location and body shape of a `def` node.
 FunctionDef describe_function(TSNode def, const ExprBuilder& exprs);
+// The parameters of a `def` node's `parameters` field, in order.
+std::vector<Parameter> describe_parameters(TSNode parameters, const ExprBuilder& exprs);
 
 }  // namespace ormlint

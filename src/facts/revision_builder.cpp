@@ -115,6 +115,9 @@ class RevisionBuilder {
     bool guarded = false;
     bool autocommit = false;
     std::string dialect;  // OperationCall::dialect
+    // Parameters of the helper being walked that its call sets to a literal True/False (`step(upgrade=True)`):
+    // `if upgrade:` then takes one branch only.
+    std::map<std::string, bool> flags;
     std::map<std::string, std::string> batch_tables;  // batch_op variable -> its table ("" if not literal)
     std::set<std::string> tainted;  // local names holding what the inspector said exists
     // Imported functions (as called: `get_columns_for_table`, `utils.columns_of`) that, if they check existence,
@@ -322,7 +325,51 @@ class RevisionBuilder {
     });
   }
 
+  // The helper parameters a call sets to True or False: by position, by keyword, or left at a literal default.
+  std::map<std::string, bool> flags_of(TSNode call, TSNode def) const {
+    std::map<std::string, bool> flags;
+    const Expr called = exprs_.build(call);
+    size_t position = 0;
+    for (const Parameter& p : describe_parameters(field(def, "parameters"), exprs_)) {
+      const Expr* value = nullptr;
+      if (p.kind == Parameter::Kind::Positional && position < called.items.size()) value = &called.items[position++];
+      if (!value) value = called.keyword(p.name);
+      if (!value && p.default_value) value = &*p.default_value;
+      if (value && value->kind == Expr::Kind::Bool) flags[p.name] = value->is_true();
+    }
+    return flags;
+  }
+
+  // `if flag:` / `if not flag:` on such a parameter: which way it goes, if known.
+  static std::optional<bool> flag_test(TSNode condition, const Context& ctx, const ExprBuilder& exprs) {
+    if (ctx.flags.empty() || ts_node_is_null(condition)) return std::nullopt;
+    bool negated = false;
+    if (std::string_view(ts_node_type(condition)) == "not_operator") {
+      negated = true;
+      condition = field(condition, "argument");
+    }
+    if (ts_node_is_null(condition) || !is_kind(condition, NodeKind::Identifier)) return std::nullopt;
+    auto flag = ctx.flags.find(exprs.text(condition));
+    if (flag == ctx.flags.end()) return std::nullopt;
+    return flag->second != negated;
+  }
+
   void walk_if(TSNode stmt, Context& ctx, const std::string& function, RevisionInfo& info) {
+    // `if upgrade: ... else: ...` in a helper called with `upgrade=False`: only the branch that runs.
+    if (const std::optional<bool> taken = flag_test(field(stmt, "condition"), ctx, exprs_)) {
+      bool has_elif = false;
+      TSNode otherwise{};
+      for_each_named_child(stmt, [&](TSNode clause) {
+        has_elif |= is_kind(clause, NodeKind::ElifClause);
+        if (is_kind(clause, NodeKind::ElseClause)) otherwise = field(clause, "body");
+      });
+      if (*taken || !has_elif) {
+        Context branch = ctx;
+        walk_block(*taken ? field(stmt, "consequence") : otherwise, branch, function, info);
+        keep_taint(ctx, branch);
+        return;
+      }
+    }
     taint_walrus(field(stmt, "condition"), ctx);
     TSNode consequence = field(stmt, "consequence");
     // Every branch stands under the test: the else branch runs when it found the opposite.
@@ -450,6 +497,7 @@ class RevisionBuilder {
           inner.tainted.clear();
           inner.maybe_tainted.clear();
           inner.constants = &constants;
+          inner.flags = flags_of(n, helper->second);
           walk_block(field(helper->second, "body"), inner, function, info);
           active_.erase(name);
         }
