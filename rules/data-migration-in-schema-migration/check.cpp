@@ -12,6 +12,7 @@
 #include "core/text.h"
 #include "engine/rule.h"
 #include "facts/sql_literal.h"
+#include "project/migration_ops.h"
 #include "facts/sql_statements.h"
 
 namespace ormlint {
@@ -136,10 +137,7 @@ class Checker {
       if (call.function != "upgrade") continue;
       call.call.walk([&](const Expr& e) {
         if (!e.is_call() || !e.target) return;
-        std::string_view callee = e.callee_name();
-        if ((callee == "execute" || callee == "exec_driver_sql") && e.target->is(Expr::Kind::Attribute)) {
-          check_statement(e.arg(0), e.loc, e.target->text);
-        }
+        if (is_connection_execute(e)) check_statement(e.arg(0), e.loc, e.target->text);
         if (is_session_factory(e.origin())) {
           report(e.loc, "opens an ORM session (`" + e.target->text + "(...)`)");
         } else if (!flask_session_reported && e.origin().starts_with("flask_sqlalchemy.SQLAlchemy().session")) {

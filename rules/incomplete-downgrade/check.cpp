@@ -355,6 +355,8 @@ Removed removals(const ProjectFile& file, const std::string& function) {
     if (call.function != function) continue;
     removed.at = call.call.loc.start_byte + 1;
     call_removals(file, call.call, removed, local_drop);
+    // `op.get_bind().execute(text("ALTER TABLE t DROP COLUMN c"))` (augur) removes like op.execute.
+    for (const ConnectionSql& sent : connection_sql(file.facts, call)) sql_removals(sent.sql, removed);
     call.call.walk([&](const Expr& e) {
       if (std::string name = enum_name(e); !name.empty()) local_enums.insert(lower(name));
     });

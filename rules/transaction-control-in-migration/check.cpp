@@ -57,6 +57,10 @@ std::string shown_statement(const std::vector<std::string>& words) {
   return text;
 }
 
+constexpr const char* kFix =
+    "remove it; for a statement that cannot run in a transaction (ALTER TYPE ... ADD VALUE, CREATE INDEX "
+    "CONCURRENTLY) use `with op.get_context().autocommit_block():`";
+
 class TransactionControlInMigration final : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -85,9 +89,24 @@ class TransactionControlInMigration final : public Rule {
         if (!reported.insert(op.call.loc.start_byte).second) break;
         out.report(
             file, op.call.loc, "`" + shown_statement(statement.words) + "` in " + op.function + "() " + effect,
-            "remove it; for a statement that cannot run in a transaction (ALTER TYPE ... ADD VALUE, CREATE "
-            "INDEX CONCURRENTLY) use `with op.get_context().autocommit_block():`");
+            kFix);
         break;
+      }
+    }
+    // The same statements sent through the migration's own connection (`op.get_bind().execute(text("COMMIT"))`,
+    // augur): it is the connection Alembic's transaction runs on.
+    for (const RevisionCall& call : file.facts.revision->calls) {
+      for (const ConnectionSql& sent : connection_sql(file.facts, call)) {
+        for (const SqlStatement& statement : split_sql(sent.sql)) {
+          std::string effect = transaction_effect(statement.words, call.function);
+          if (effect.empty()) continue;
+          if (!reported.insert(sent.execute->loc.start_byte).second) break;
+          out.report(file, sent.execute->loc,
+                     "`" + shown_statement(statement.words) + "` through `" + sent.execute->target->text + "` in " +
+                         call.function + "() " + effect,
+                     kFix);
+          break;
+        }
       }
     }
   }

@@ -166,6 +166,21 @@ bool table_rebuilt(const ModuleFacts& module, const RevisionInfo& revision, cons
   return false;
 }
 
+bool is_connection_execute(const Expr& e) {
+  if (!e.is_call() || !e.target || !e.target->is(Expr::Kind::Attribute)) return false;
+  const std::string_view callee = e.callee_name();
+  return callee == "execute" || callee == "exec_driver_sql";
+}
+
+std::vector<ConnectionSql> connection_sql(const ModuleFacts& module, const RevisionCall& call) {
+  std::vector<ConnectionSql> found;
+  call.call.walk([&](const Expr& e) {
+    std::string sql;
+    if (is_connection_execute(e) && literal_sql(module, e.arg(0), sql)) found.push_back({&e, std::move(sql)});
+  });
+  return found;
+}
+
 bool sql_run_in_transaction(const ModuleFacts& module, const OperationCall& op, std::string& sql) {
   if (op.name != "execute" || op.in_autocommit_block) return false;
   return literal_sql(module, executed_sql(op), sql);

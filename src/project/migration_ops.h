@@ -72,6 +72,18 @@ bool table_operation_after(const RevisionInfo& revision, const OperationCall& op
 // (or the old table first renamed away to `t_old` and copied from there). The rows live on.
 bool table_rebuilt(const ModuleFacts& module, const RevisionInfo& revision, const OperationCall& drop);
 
+// `conn.execute(...)`, `op.get_bind().execute(...)`, `session.execute(...)`, `conn.exec_driver_sql(...)`: a call
+// sending a statement through a connection (or a session) instead of op.execute; the statement is argument 0.
+bool is_connection_execute(const Expr& e);
+
+// SQL a revision's other call (RevisionCall) sends through a connection: each such execute within it, with its
+// SQL as far as literals show it (see literal_sql); the executes whose SQL is not visible are left out.
+struct ConnectionSql {
+  const Expr* execute;
+  std::string sql;
+};
+std::vector<ConnectionSql> connection_sql(const ModuleFacts& module, const RevisionCall& call);
+
 // The SQL of an op.execute that runs inside the transaction Alembic holds for the migration (not in an
 // autocommit_block()), as far as literals show it (see literal_sql). False for any other operation.
 bool sql_run_in_transaction(const ModuleFacts& module, const OperationCall& op, std::string& sql);
