@@ -20,6 +20,19 @@ bool is_base_value(const std::string& name) {
          name == "sqlalchemy.orm.declarative_base().Model";
 }
 
+// advanced-alchemy's (and Litestar's re-exported) declarative bases: `UUIDAuditBase`, `BigIntBase`,
+// `DefaultBase`, `AdvancedDeclarativeBase`, ... — DeclarativeBase subclasses with the library's own registry.
+bool is_advanced_alchemy_base(const std::string& name) {
+  for (std::string_view module : {"advanced_alchemy.base.", "advanced_alchemy.extensions.litestar.base.",
+                                  "litestar.plugins.sqlalchemy.base.", "litestar.contrib.sqlalchemy.base."}) {
+    if (name.rfind(module, 0) == 0 && name.size() > 4 && name.compare(name.size() - 4, 4, "Base") == 0 &&
+        name.find('(') == std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
 bool is_enum_base(const std::string& name) {
   return name == "enum.Enum" || name == "enum.IntEnum" || name == "enum.StrEnum" || name == "enum.Flag" ||
          name == "enum.IntFlag";
@@ -88,10 +101,15 @@ void Project::classify_classes() {
       info.flask_model = info.flask_model || base->flask_model;
       info.sqlmodel = info.sqlmodel || base->sqlmodel;
       info.is_enum = info.is_enum || base->is_enum;
+      info.advanced_alchemy = info.advanced_alchemy || base->advanced_alchemy;
     }
     for (const std::string& name : info.external_bases) {
       if (kBaseClasses.count(name)) is_base = true;
       if (is_base_value(name)) derives_from_base = true;
+      if (is_advanced_alchemy_base(name)) {
+        derives_from_base = true;
+        info.advanced_alchemy = true;
+      }
       if (name == kFlaskModelBase) info.flask_model = true;
       if (name == "sqlmodel.SQLModel") info.sqlmodel = true;
       if (is_enum_base(name)) info.is_enum = true;

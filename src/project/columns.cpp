@@ -31,6 +31,14 @@ const std::map<std::string, std::string, std::less<>> kDefaultAnnotationTypes = 
     {"uuid.UUID", "sqlalchemy.Uuid"},
 };
 
+// advanced-alchemy's registry (`create_registry()`) maps these Python types first: datetime to its aware
+// DateTimeUTC, UUID to GUID, dict to JsonB (JSON, JSONB on PostgreSQL).
+const std::map<std::string, std::string, std::less<>> kAdvancedAlchemyAnnotationTypes = {
+    {"datetime.datetime", "advanced_alchemy.types.DateTimeUTC"},
+    {"uuid.UUID", "advanced_alchemy.types.GUID"},
+    {"builtins.dict", "advanced_alchemy.types.JsonB"},
+};
+
 bool is_column_call(const Expr& e) { return e.is_call() && e.origin() == "sqlalchemy.Column"; }
 
 // `Mapped[Optional[datetime]]` -> the `datetime` expression; null when the annotation maps no column
@@ -138,7 +146,13 @@ void Project::collect_columns(unsigned jobs) {
         }
       }
     }
-    // 2. SQLAlchemy's defaults.
+    // 2. advanced-alchemy's registry, for classes mapped through its bases.
+    if (auto it = kAdvancedAlchemyAnnotationTypes.find(type.python_type);
+        owner.advanced_alchemy && it != kAdvancedAlchemyAnnotationTypes.end()) {
+      type.origin = it->second;
+      return;
+    }
+    // 3. SQLAlchemy's defaults.
     if (is_enum) {
       type.origin = "sqlalchemy.Enum";
     } else if (auto it = kDefaultAnnotationTypes.find(type.python_type); it != kDefaultAnnotationTypes.end()) {

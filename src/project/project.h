@@ -77,6 +77,8 @@ struct ClassInfo {
   bool flask_model = false;  // derives from Flask-SQLAlchemy's db.Model
   bool sqlmodel = false;     // derives from sqlmodel.SQLModel
   bool is_enum = false;      // derives from enum.Enum (directly or through project classes)
+  // Maps through one of advanced-alchemy's bases (UUIDAuditBase, ...): its registry's type_annotation_map applies.
+  bool advanced_alchemy = false;
   const ClassInfo* declarative_base = nullptr;  // the base a mapped/abstract class maps through (project class)
   std::vector<const ClassInfo*> project_bases;  // base classes defined in the checked project
   std::vector<std::string> external_bases;      // resolved names of the other bases
