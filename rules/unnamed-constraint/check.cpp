@@ -58,6 +58,24 @@ class UnnamedConstraint final : public Rule {
     }
   }
 
+  // What autogenerate writes for such a constraint: `op.drop_constraint(None, "note", type_="foreignkey")`, which
+  // fails whenever it runs (aim). Upgrade or downgrade alike.
+  void check_file(const ProjectFile& file, const Project& /*project*/, Reporter& out) const override {
+    if (!file.facts.revision) return;
+    for (const OperationCall& op : file.facts.revision->operations) {
+      if (op.name != "drop_constraint") continue;
+      const Expr* name = op.call.keyword("constraint_name");
+      if (!name) name = op.call.arg(0);
+      if (!name || name->kind != Expr::Kind::None) continue;
+      out.report(file, op.call.loc,
+                 op.function + "() drops a constraint named None: Alembic cannot emit DROP CONSTRAINT without a "
+                     "name, so this migration fails every time it runs (CompileError)",
+                 "look up the constraint's name in the database (or the revision that created it) and pass it; "
+                 "then give the MetaData a naming_convention so autogenerate names constraints",
+                 Severity::Error);
+    }
+  }
+
  private:
   // Known MetaData without a naming convention (an unknown one may well have one: stay quiet).
   static bool unconventional(const TableModel& model, const ConstraintDef& c) {
