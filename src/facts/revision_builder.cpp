@@ -106,8 +106,8 @@ class RevisionBuilder {
   }
 
  private:
-  // Names that hold one value for a whole function — a string, or an SQL text() — and that value (see
-  // string_constants).
+  // Names that hold one value for a whole function — a string, an SQL text(), an enum type — and that value (see
+  // function_constants).
   using Constants = std::map<std::string, Expr, std::less<>>;
 
   struct Context {
@@ -225,7 +225,7 @@ class RevisionBuilder {
   }
 
   void walk_function(const std::string& function, TSNode def, RevisionInfo& info) {
-    const Constants constants = string_constants(def);
+    const Constants constants = function_constants(def);
     Context ctx;
     ctx.constants = &constants;
     active_.clear();
@@ -492,7 +492,7 @@ class RevisionBuilder {
         if (helper == functions_.end()) record_call(n, stmt, ctx, function, info);
         if (helper != functions_.end() && !active_.count(name) && active_.size() < 4) {
           active_.insert(name);
-          const Constants constants = string_constants(helper->second);
+          const Constants constants = function_constants(helper->second);
           Context inner = ctx;
           inner.tainted.clear();
           inner.maybe_tainted.clear();
@@ -558,6 +558,12 @@ class RevisionBuilder {
     info.operations.push_back(std::move(op));
   }
 
+  // `sa.Enum("a", "b", name="kind")` / `postgresql.ENUM(...)`: a column type a function builds once and passes to
+  // its columns (`kind = sa.Enum(...)`, `kind.create(bind)`, `op.add_column("t", sa.Column("kind", kind))`).
+  static bool is_enum_type(const Expr& e) {
+    return e.is_call() && (e.callee_name() == "Enum" || e.callee_name() == "ENUM");
+  }
+
   // `text("UPDATE ...")` / `sa.text(...)` of one string: an SQL statement a migration hands to execute().
   static bool is_sql_text(const Expr& e) {
     return e.is_call() && e.callee_name() == "text" && e.items.size() == 1 && e.items[0].is_string() &&
@@ -574,12 +580,13 @@ class RevisionBuilder {
 
   // Names that hold one value for the whole function `def`: bound exactly once in it, by `name = "literal"`
   // (the seeds' safe-migration template keeps its names so: `table_name = 'users'`) or `stmt = sa.text("...")`
-  // (lemur's `stmt = text("update ..."); stmt = stmt.bindparams(...)`: binding parameters keeps the SQL), or
-  // module constants
+  // (lemur's `stmt = text("update ..."); stmt = stmt.bindparams(...)`: binding parameters keeps the SQL) or
+  // `kind = sa.Enum(..., name="kind")` (agenta: a type built once, created, then given to columns), or module
+  // constants
   // (`TABLE = "users"`, bound once) that the function never binds. Any other binding of a name anywhere in the
   // function — a parameter, a loop or `with ... as` target, an augmented assignment, `global`, `del`, a second
   // assignment, any use inside a nested def, class or lambda — rules the name out.
-  Constants string_constants(TSNode def) {
+  Constants function_constants(TSNode def) {
     std::map<std::string, int, std::less<>> stores;
     Constants literals;
     auto store_names = [&](TSNode target) {
@@ -599,7 +606,7 @@ class RevisionBuilder {
             Expr value = exprs_.build(right);
             // `stmt = stmt.bindparams(...)` keeps the statement's SQL: not another value.
             if (keeps_sql_of(value, name)) return true;
-            if (value.is_string() || is_sql_text(value)) literals[name] = std::move(value);
+            if (value.is_string() || is_sql_text(value) || is_enum_type(value)) literals[name] = std::move(value);
           }
           store_names(left);
           return true;
@@ -654,7 +661,7 @@ class RevisionBuilder {
     return *module_constants_;
   }
 
-  // Writes the value a name holds (string_constants) where a call passes that name as an argument —
+  // Writes the value a name holds (function_constants) where a call passes that name as an argument —
   // `op.add_column(table_name, sa.Column(column_name, ...))`, `conn.execute(stmt)` — so rules see the table and
   // column it names, the SQL it runs. The location stays the name's.
   static void substitute_constants(Expr& call, const Constants& constants) {
