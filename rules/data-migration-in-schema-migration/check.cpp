@@ -164,10 +164,13 @@ class Checker {
     return false;
   }
 
-  static bool is_session_factory(const std::string& origin) {
+  // `Session(bind=...)`, `sessionmaker(bind=...)()`, and a module's `Session = sa.orm.sessionmaker()` called
+  // (meltano): the callee is a session class or a factory's instance ("sqlalchemy.orm.sessionmaker()").
+  static bool is_session_factory(std::string_view origin) {
     static const std::set<std::string, std::less<>> kFactories = {"Session", "sessionmaker", "scoped_session",
                                                                   "AsyncSession", "async_sessionmaker"};
     if (!origin.starts_with("sqlalchemy.") && !origin.starts_with("sqlmodel.")) return false;
+    if (origin.ends_with("()")) origin.remove_suffix(2);
     size_t dot = origin.rfind('.');
     return kFactories.count(origin.substr(dot + 1)) > 0;
   }
