@@ -186,6 +186,13 @@ Project::Target Project::resolve_target(const ProjectFile& file, std::string_vie
         if (!t.name.empty() || t.cls) return t;
         break;
       }
+      // `from invenio_db import db` (an installed package's Flask-SQLAlchemy extension, by the universal name):
+      // db.Model, db.Column, ... are Flask-SQLAlchemy's.
+      if (import.bound_name == "db" && import.origin.size() > 3 && import.origin.ends_with(".db") &&
+          !within_module(import.origin, "sqlalchemy") && !within_module(import.origin, "alembic") &&
+          !find_module(import.module)) {
+        return Target{canonical_name(join("flask_sqlalchemy.SQLAlchemy()", rest))};
+      }
       return Target{canonical_name(qualified)};
     }
     case ModuleFacts::BindingKind::Class: {
