@@ -586,7 +586,32 @@ class ModuleBuilder {
         class_definition(stmt, {}, false);
       } else if (is_kind(stmt, NodeKind::DecoratedDefinition)) {
         declared_attribute(stmt, class_index);
+      } else if (is_kind(stmt, NodeKind::IfStatement)) {
+        runtime_branch_of_type_checking(stmt, class_index);
       }
+    });
+  }
+
+  // `if TYPE_CHECKING: id: UUID_ID` / `else: id: Mapped[UUID_ID] = mapped_column(...)` in a class body
+  // (fastapi-users): the else branch is what runs, so its attributes are the class's; likewise the body of
+  // `if not TYPE_CHECKING:`. Other tests in a class body are not followed.
+  void runtime_branch_of_type_checking(TSNode stmt, size_t class_index) {
+    TSNode condition = field(stmt, "condition");
+    if (ts_node_is_null(condition)) return;
+    bool negated = false;
+    if (std::string_view(ts_node_type(condition)) == "not_operator") {
+      negated = true;
+      condition = field(condition, "argument");
+    }
+    if (ts_node_is_null(condition)) return;
+    const std::string test = exprs_.text(condition);
+    if (test != "TYPE_CHECKING" && !test.ends_with(".TYPE_CHECKING")) return;
+    if (negated) {
+      class_body(field(stmt, "consequence"), class_index);
+      return;
+    }
+    for_each_named_child(stmt, [&](TSNode clause) {
+      if (is_kind(clause, NodeKind::ElseClause)) class_body(field(clause, "body"), class_index);
     });
   }
 

@@ -70,7 +70,10 @@ void Project::classify_classes() {
   }
   // Bases first (resolution reads only the facts, so every class can be linked before any is classified).
   for (ClassInfo& info : classes_) {
-    for (const Expr& base : info.def->bases) {
+    for (const Expr& written : info.def->bases) {
+      // `class Child(ChildMixin[int], Base)`: a generic class subscripted is that class (fastapi-users).
+      const bool generic = written.kind == Expr::Kind::Subscript && written.target;
+      const Expr& base = generic ? *written.target : written;
       Target t = resolve_expr_target(*info.file, base, 0);
       if (t.cls) {
         info.project_bases.push_back(class_info(*t.cls));
