@@ -27,8 +27,11 @@ struct NaiveValue {
   std::string datetime_class;   // how the datetime class is written here ("datetime", "dt.datetime")
 };
 
+// oslo.utils' `timeutils.utcnow()` (OpenStack): naive UTC unless called with `with_timezone=True`.
+constexpr std::string_view kOsloUtcnow = "oslo_utils.timeutils.utcnow";
+
 std::optional<Clock> naive_function(std::string_view origin) {
-  if (origin == "datetime.datetime.utcnow") return Clock::NaiveUtc;
+  if (origin == "datetime.datetime.utcnow" || origin == kOsloUtcnow) return Clock::NaiveUtc;
   if (origin == "datetime.datetime.now" || origin == "datetime.datetime.today") return Clock::Local;
   return std::nullopt;
 }
@@ -53,9 +56,10 @@ std::optional<NaiveValue> naive_callable(const Expr& e) {
 std::optional<NaiveValue> naive_call(const Expr& e) {
   if (!e.is_call() || !e.target) return std::nullopt;
   if (auto clock = naive_function(e.origin())) {
-    const Expr* tz = e.keyword("tz");
+    const bool oslo = e.origin() == kOsloUtcnow;
+    const Expr* tz = e.keyword(oslo ? "with_timezone" : "tz");
     if (!tz) tz = e.arg(0);
-    if (tz && tz->kind != Expr::Kind::None) return std::nullopt;
+    if (tz && (oslo ? !tz->is_false() : tz->kind != Expr::Kind::None)) return std::nullopt;
     return NaiveValue{*clock, true, owner_text(*e.target)};
   }
   const Expr& callee = *e.target;
@@ -103,6 +107,9 @@ std::string written(const Expr& e) {
 
 // The aware spelling in the user's own import style: `datetime.now(timezone.utc)`, `dt.datetime.now(dt.timezone.utc)`.
 std::string aware_now(const std::string& datetime_class) {
+  if (datetime_class == "timeutils" || datetime_class.ends_with(".timeutils")) {
+    return datetime_class + ".utcnow(with_timezone=True)";
+  }
   size_t dot = datetime_class.rfind('.');
   std::string tz = dot == std::string::npos ? "timezone.utc" : datetime_class.substr(0, dot) + ".timezone.utc";
   return datetime_class + ".now(" + tz + ")";

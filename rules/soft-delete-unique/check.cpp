@@ -22,17 +22,28 @@ const ColumnDef* soft_delete_column(const TableDef& table) {
   return nullptr;
 }
 
+// The table's columns that mark a row deleted: the one above, and oslo.db's `deleted` (SoftDeleteMixin sets it to
+// the row's id on delete, so a unique constraint holding it never meets a deleted row; cinder, nova).
+std::vector<std::string> deletion_markers(const TableDef& table) {
+  std::vector<std::string> markers;
+  for (const char* name : {"deleted_at", "is_deleted", "deleted"}) {
+    if (table.column(name)) markers.emplace_back(name);
+  }
+  return markers;
+}
+
 bool mentions(const Expr* e, const std::string& column) {
   return e && (e->text.find(column) != std::string::npos || expression_text(*e).find(column) != std::string::npos);
 }
 
-// The constraint takes soft deletion into account: the column is part of it, or a partial index excludes deleted rows.
-bool aware(const ConstraintDef& c, const std::string& column) {
-  for (const std::string& name : c.columns) {
-    if (name == column) return true;
-  }
-  for (const auto& [keyword, expr] : c.where) {
-    if (mentions(expr, column)) return true;
+// The constraint takes soft deletion into account: a deletion marker is part of it, or a partial index excludes
+// deleted rows.
+bool aware(const ConstraintDef& c, const std::vector<std::string>& markers) {
+  for (const std::string& column : markers) {
+    if (std::find(c.columns.begin(), c.columns.end(), column) != c.columns.end()) return true;
+    for (const auto& [keyword, expr] : c.where) {
+      if (mentions(expr, column)) return true;
+    }
   }
   return false;
 }
@@ -76,13 +87,14 @@ class SoftDeleteUnique final : public Rule {
       if (table.reflected || table.name.empty()) continue;
       const ColumnDef* soft = soft_delete_column(table);
       if (!soft) continue;
+      const std::vector<std::string> markers = deletion_markers(table);
       for (const ColumnDef& column : table.columns) {
         if (!column.unique || column.primary_key || !column.file || &column == soft) continue;
         if (!seen.insert({column.file, column.loc.start_byte}).second) continue;
         report(*column.file, column.loc, table, table.name + "." + column.name, "has unique=True", soft->name, out);
       }
       for (const ConstraintDef* c : table.constraints) {
-        if (!c->unique || !c->file || aware(*c, soft->name) || identifies_row(table, *c)) continue;
+        if (!c->unique || !c->file || aware(*c, markers) || identifies_row(table, *c)) continue;
         if (!seen.insert({c->file, c->loc.start_byte}).second) continue;
         std::string shown = table.name + "(" + joined(c->columns) + ")";
         report(*c->file, c->loc, table, shown, c->kind == ConstraintDef::Kind::Index ? "is a unique index" : "is a unique constraint",
