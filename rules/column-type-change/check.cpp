@@ -113,14 +113,36 @@ std::optional<EnumType> appended_enum(const Expr& from, const Expr& to) {
   return new_type;
 }
 
+// The type class of a type expression ("sqlalchemy.Boolean" for `sa.Boolean` and `sa.Boolean()`); "" when it is
+// not a SQLAlchemy type (a reflected `table.c.x.type`, a variable).
+std::string type_class(const Expr& type) {
+  const std::string& origin = type.is_call() ? type.origin() : type.resolved;
+  return origin.rfind("sqlalchemy.", 0) == 0 ? origin : "";
+}
+
+// The same type, arguments and all: `sa.Boolean` and `sa.Boolean()`, `String(255)` and `sa.String(255)`.
+bool same_type(const Expr& a, const Expr& b) {
+  if (type_class(a).empty() || type_class(a) != type_class(b)) return false;
+  auto arguments = [](const Expr& type) {
+    std::string out;
+    if (!type.is_call()) return out;
+    for (const Expr& item : type.items) out += item.text + ",";
+    for (const Keyword& keyword : type.keywords) out += keyword.name + "=" + keyword.value.text + ",";
+    return out;
+  };
+  return arguments(a) == arguments(b);
+}
+
 // The revision history's types of the column (every create_table / add_column / alter_column(type_=) of it in
-// an upgrade(), but `op`): when each is a string type `to` widens, so is the one `op` replaces.
-bool widens_history(const Project& project, const OperationCall& op, const std::string& column, const Expr& to) {
+// an upgrade(), but `op`): when `to` is each of them, or widens each string type, it keeps or widens the one `op`
+// replaces.
+bool keeps_or_widens_history(const Project& project, const OperationCall& op, const std::string& column,
+                             const Expr& to) {
   bool any = false;
   for (const ColumnInfo& c : project.columns()) {
     if (c.context != ColumnInfo::Context::Migration || !c.operation || c.operation == &op) continue;
     if (c.operation->function != "upgrade" || c.table != op.table || c.name != column) continue;
-    if (!c.type.expr || !widens_string(*c.type.expr, to)) return false;
+    if (!c.type.expr || !(widens_string(*c.type.expr, to) || same_type(*c.type.expr, to))) return false;
     any = true;
   }
   return any;
@@ -158,11 +180,14 @@ class ColumnTypeChange final : public Rule {
       const Expr* type = op.call.keyword("type_");
       if (!type || type->kind == Expr::Kind::None || revision.creates_table_before(op)) continue;
       const Expr* existing = op.call.keyword("existing_type");
+      // `existing_type=table.c.x.type` (reflected at run time, cinder) says nothing ormlint can read.
+      if (existing && type_class(*existing).empty()) existing = nullptr;
       // Names held in variables are shown as such: `<table_name>.<column_name>`.
       std::string table = written_table(revision, op).shown();
       std::string column = written_column(op).shown();
-      if (existing ? widens_string(*existing, *type)
-                   : written_column(op).literal && widens_history(project, op, written_column(op).text, *type)) {
+      if (existing ? widens_string(*existing, *type) || same_type(*existing, *type)
+                   : written_column(op).literal &&
+                         keeps_or_widens_history(project, op, written_column(op).text, *type)) {
         continue;
       }
       if (const auto appended = existing ? appended_enum(*existing, *type) : std::nullopt) {
