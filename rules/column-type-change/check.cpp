@@ -134,13 +134,14 @@ bool same_type(const Expr& a, const Expr& b) {
 }
 
 // The revision history's types of the column (every create_table / add_column / alter_column(type_=) of it in
-// an upgrade(), but `op`): when `to` is each of them, or widens each string type, it keeps or widens the one `op`
-// replaces.
-bool keeps_or_widens_history(const Project& project, const OperationCall& op, const std::string& column,
-                             const Expr& to) {
+// an upgrade(), but `op` and what its own file does after it): when `to` is each of them, or widens each string
+// type, it keeps or widens the one `op` replaces.
+bool keeps_or_widens_history(const Project& project, const ProjectFile& file, const OperationCall& op,
+                             const std::string& column, const Expr& to) {
   bool any = false;
   for (const ColumnInfo& c : project.columns()) {
     if (c.context != ColumnInfo::Context::Migration || !c.operation || c.operation == &op) continue;
+    if (c.file == &file && c.operation->call.loc.start_byte > op.call.loc.start_byte) continue;
     if (c.operation->function != "upgrade" || c.table != op.table || c.name != column) continue;
     if (!c.type.expr || !(widens_string(*c.type.expr, to) || same_type(*c.type.expr, to))) return false;
     any = true;
@@ -187,7 +188,7 @@ class ColumnTypeChange final : public Rule {
       std::string column = written_column(op).shown();
       if (existing ? widens_string(*existing, *type) || same_type(*existing, *type)
                    : written_column(op).literal &&
-                         keeps_or_widens_history(project, op, written_column(op).text, *type)) {
+                         keeps_or_widens_history(project, file, op, written_column(op).text, *type)) {
         continue;
       }
       if (const auto appended = existing ? appended_enum(*existing, *type) : std::nullopt) {
