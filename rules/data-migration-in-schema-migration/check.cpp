@@ -21,27 +21,6 @@ namespace {
 
 bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
 
-// The SQL's words, lower-cased, without comments, quotes and punctuation.
-std::vector<std::string> sql_words(std::string_view sql) {
-  std::vector<std::string> words;
-  std::string word;
-  for (size_t i = 0; i < sql.size(); ++i) {
-    char c = sql[i];
-    if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {  // `-- comment` to the end of the line
-      while (i < sql.size() && sql[i] != '\n') ++i;
-      c = ' ';
-    }
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.') {
-      word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    } else if (!word.empty()) {
-      words.push_back(std::move(word));
-      word.clear();
-    }
-  }
-  if (!word.empty()) words.push_back(std::move(word));
-  return words;
-}
-
 // One data-changing SQL statement: its verb ("UPDATE") and, for `INSERT INTO t`, the table (for the seed exemption).
 struct DataStatement {
   std::string verb;
@@ -58,7 +37,7 @@ std::string upper(std::string text) {
 std::vector<DataStatement> data_statements(std::string_view sql) {
   std::vector<DataStatement> result;
   for (const SqlStatement& statement : split_sql(sql)) {
-    std::vector<std::string> words = sql_words(statement.text);
+    std::vector<std::string> words = sql_identifier_words(statement.text);
     if (words.empty()) continue;
     std::string verb = words[0];
     if (verb == "with") {  // `WITH moved AS (...) UPDATE ...`
@@ -83,7 +62,7 @@ std::string with_article(const std::string& verb) {
 
 // DDL through op.execute: `ALTER TABLE ...`, `CREATE INDEX ...`, `DROP ...`.
 bool is_ddl(std::string_view sql) {
-  std::vector<std::string> words = sql_words(sql);
+  std::vector<std::string> words = sql_identifier_words(sql);
   return !words.empty() && (words[0] == "create" || words[0] == "alter" || words[0] == "drop");
 }
 

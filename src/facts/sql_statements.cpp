@@ -142,4 +142,24 @@ bool begins_transaction(std::string_view second_word) {
 
 std::vector<SqlStatement> split_sql(std::string_view sql) { return StatementSplitter(sql).split(); }
 
+std::vector<std::string> sql_identifier_words(std::string_view sql) {
+  std::vector<std::string> words;
+  std::string word;
+  for (size_t i = 0; i < sql.size(); ++i) {
+    char c = sql[i];
+    if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {  // `-- comment` to the end of the line
+      while (i < sql.size() && sql[i] != '\n') ++i;
+      c = ' ';
+    }
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.') {
+      word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if (!word.empty()) {
+      words.push_back(std::move(word));
+      word.clear();
+    }
+  }
+  if (!word.empty()) words.push_back(std::move(word));
+  return words;
+}
+
 }  // namespace ormlint

@@ -20,4 +20,8 @@ std::vector<SqlStatement> split_sql(std::string_view sql);
 // SQLite's `BEGIN IMMEDIATE`) rather than a PL/SQL block (`BEGIN UPDATE ...; END;`). Words upper-cased.
 bool begins_transaction(std::string_view second_word);
 
+// The SQL's identifier-like words (letters, digits, `_`, `.`), lower-cased: `--` comments, quotes and punctuation
+// only separate them (`INSERT INTO "t_new" (id)` -> insert, into, t_new, id).
+std::vector<std::string> sql_identifier_words(std::string_view sql);
+
 }  // namespace ormlint

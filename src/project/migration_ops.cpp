@@ -1,10 +1,8 @@
 #include "project/migration_ops.h"
 
-#include <cctype>
-#include <cstring>
-
 #include "core/text.h"
 #include "facts/sql_literal.h"
+#include "facts/sql_statements.h"
 
 namespace ormlint {
 
@@ -117,27 +115,16 @@ bool table_operation_after(const RevisionInfo& revision, const OperationCall& op
 
 namespace {
 
-// SQL as lower-case words: quotes, brackets, parentheses, commas and semicolons become spaces, spaces collapse,
-// and a space stands at each end (so " from t " finds the table `t`, not `t2`).
-std::string sql_words(const std::string& sql) {
-  std::string words = " ";
-  for (char c : sql) {
-    const bool separator = std::isspace(static_cast<unsigned char>(c)) || std::strchr("\"'`[]();,", c);
-    if (separator) {
-      if (words.back() != ' ') words += ' ';
-    } else {
-      words += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-  }
-  if (words.back() != ' ') words += ' ';
-  return words;
-}
-
 // `INSERT INTO <into> ... FROM <from>`.
 bool copies_rows(const std::string& sql, const std::string& into, const std::string& from) {
-  const std::string words = sql_words(sql);
-  const size_t insert = words.find(" insert into " + into + " ");
-  return insert != std::string::npos && words.find(" from " + from + " ", insert) != std::string::npos;
+  const std::vector<std::string> words = sql_identifier_words(sql);
+  for (size_t i = 0; i + 2 < words.size(); ++i) {
+    if (words[i] != "insert" || words[i + 1] != "into" || words[i + 2] != into) continue;
+    for (size_t j = i + 3; j + 1 < words.size(); ++j) {
+      if (words[j] == "from" && words[j + 1] == from) return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace
