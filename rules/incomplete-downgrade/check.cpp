@@ -572,6 +572,9 @@ void enum_creations(const ProjectFile& file, const Project& project, std::vector
     const OperationCall* op = column->operation;
     if (column->context != ColumnInfo::Context::Migration || !op || op->function != "upgrade") continue;
     if (op->name != "create_table" || !column->type.expr) continue;
+    // Only PostgreSQL has enum type objects: on SQLite and MySQL an Enum is a column's VARCHAR or ENUM(...) and
+    // goes with its table (a branch or version folder for another database, bunkerweb).
+    if (!op->runs_on("postgresql")) continue;
     // The enum itself, inside another type (`postgresql.ARRAY(sa.Enum(..., name="tag"))`), or a module-level
     // variable holding it (`sa.Column("plan", plan_enum)`).
     column->type.expr->walk([&](const Expr& written) {

@@ -104,7 +104,8 @@ struct OperationCall {
   bool in_autocommit_block = false;  // inside `with op.get_context().autocommit_block():`
   // The database the branch it stands in is for: "postgresql" under `if bind.dialect.name == "postgresql":`,
   // "!sqlite" in the else branch of `if ... == "sqlite":` (or under `!= "sqlite"`), "!sqlite,postgresql" after
-  // an elif for PostgreSQL too; "" when not in such a branch.
+  // an elif for PostgreSQL too; "" when not in such a branch. In a version folder named for one database
+  // (`sqlite_versions/`), that database for every operation not in such a branch.
   std::string dialect;
   int table_position = -1;  // which positional argument names the table (-1: none, a keyword, or a batch op)
   Expr call;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/syntax_tree.h"
+#include "core/text.h"
 #include "facts/existence_check.h"
 #include "facts/expr_builder.h"
 #include "facts/module_builder.h"
@@ -800,11 +801,46 @@ bool RevisionInfo::creates_table_before(const OperationCall& op) const {
   return false;
 }
 
+namespace {
+
+// The database a version folder is named for — bunkerweb's env.py picks `{database}_versions` — or "": a folder
+// whose name has a database's name and `versions` / `migrations` among its words (`sqlite_versions`,
+// `versions-mysql`, `postgres_migrations`).
+std::string folder_database(const std::string& folder) {
+  static const std::map<std::string, std::string, std::less<>> kDatabases = {
+      {"sqlite", "sqlite"},   {"mysql", "mysql"}, {"mariadb", "mysql"}, {"postgresql", "postgresql"},
+      {"postgres", "postgresql"}, {"pg", "postgresql"}, {"mssql", "mssql"}, {"oracle", "oracle"}};
+  std::string database;
+  bool versions = false;
+  size_t start = 0;
+  const std::string name = lower(folder);
+  while (start <= name.size()) {
+    size_t end = name.find_first_of("_-.", start);
+    if (end == std::string::npos) end = name.size();
+    const std::string word = name.substr(start, end - start);
+    if (auto it = kDatabases.find(word); it != kDatabases.end()) database = it->second;
+    versions |= word == "versions" || word == "version" || word == "migrations";
+    start = end + 1;
+  }
+  return versions ? database : "";
+}
+
+}  // namespace
+
 std::optional<RevisionInfo> build_revision_info(TSNode root, const SourceFile& file, const ModuleFacts& module) {
   bool has_revision = false;
   for (const auto& assignment : module.assignments) has_revision = has_revision || assignment.target == "revision";
   if (!has_revision) return std::nullopt;
-  return RevisionBuilder(root, file, module).build();
+  std::optional<RevisionInfo> info = RevisionBuilder(root, file, module).build();
+  if (!info) return info;
+  // A version folder named for one database (`sqlite_versions/`): its operations run only there, unless a branch
+  // in the code says otherwise. (The folder is part of the file's module key, so of its facts cache key too.)
+  if (const std::string database = folder_database(file.path().parent_path().filename().string()); !database.empty()) {
+    for (OperationCall& op : info->operations) {
+      if (op.dialect.empty()) op.dialect = database;
+    }
+  }
+  return info;
 }
 
 }  // namespace ormlint
