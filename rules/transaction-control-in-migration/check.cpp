@@ -83,31 +83,30 @@ class TransactionControlInMigration final : public Rule {
       // BEGIN ... COMMIT there only groups statements of its own.
       std::string sql;
       if (!sql_run_in_transaction(file.facts, op, sql)) continue;
-      for (const SqlStatement& statement : split_sql(sql)) {
-        std::string effect = transaction_effect(statement.words, op.function);
-        if (effect.empty()) continue;
-        if (!reported.insert(op.call.loc.start_byte).second) break;
-        out.report(
-            file, op.call.loc, "`" + shown_statement(statement.words) + "` in " + op.function + "() " + effect,
-            kFix);
-        break;
-      }
+      report_first(file, sql, op.function, op.call.loc, "", reported, out);
     }
     // The same statements sent through the migration's own connection (`op.get_bind().execute(text("COMMIT"))`,
     // augur): it is the connection Alembic's transaction runs on.
     for (const RevisionCall& call : file.facts.revision->calls) {
       for (const ConnectionSql& sent : connection_sql(file.facts, call)) {
-        for (const SqlStatement& statement : split_sql(sent.sql)) {
-          std::string effect = transaction_effect(statement.words, call.function);
-          if (effect.empty()) continue;
-          if (!reported.insert(sent.execute->loc.start_byte).second) break;
-          out.report(file, sent.execute->loc,
-                     "`" + shown_statement(statement.words) + "` through `" + sent.execute->target->text + "` in " +
-                         call.function + "() " + effect,
-                     kFix);
-          break;
-        }
+        report_first(file, sent.sql, call.function, sent.execute->loc,
+                     " through `" + sent.execute->target->text + "`", reported, out);
       }
+    }
+  }
+
+ private:
+  // The first statement of `sql` that ends, aborts or opens the transaction, once per place. `via` says how the
+  // SQL was sent when not by op.execute.
+  static void report_first(const ProjectFile& file, const std::string& sql, const std::string& function,
+                           const Location& loc, const std::string& via, std::set<uint32_t>& reported, Reporter& out) {
+    for (const SqlStatement& statement : split_sql(sql)) {
+      std::string effect = transaction_effect(statement.words, function);
+      if (effect.empty()) continue;
+      if (!reported.insert(loc.start_byte).second) return;
+      out.report(file, loc, "`" + shown_statement(statement.words) + "`" + via + " in " + function + "() " + effect,
+                 kFix);
+      return;
     }
   }
 };

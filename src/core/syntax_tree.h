@@ -170,6 +170,12 @@ inline TSNode field(TSNode node, const char* name) {
   return ts_node_child_by_field_name(node, name, static_cast<uint32_t>(std::strlen(name)));
 }
 
+// An `if` test without a leading `not`: `not upgrade` -> `upgrade`, with `negated` set. Any other test is itself.
+inline TSNode without_not(TSNode condition, bool& negated) {
+  negated = is_type(condition, "not_operator");
+  return negated ? field(condition, "argument") : condition;
+}
+
 }  // namespace ormlint
 
 namespace ormlint {

@@ -301,8 +301,7 @@ class ModuleBuilder {
     // `if TYPE_CHECKING: <stubs> else: from sqlalchemy import Enum as EnumColumn` (fides): a name bound in both is
     // what runs, so the else branch binds first (a module's first binding of a name wins).
     if (is_kind(stmt, NodeKind::IfStatement)) {
-      const std::string condition = exprs_.text(field(stmt, "condition"));
-      if (condition == "TYPE_CHECKING" || condition.ends_with(".TYPE_CHECKING")) {
+      if (tests_type_checking(field(stmt, "condition"))) {
         for_each_named_child(stmt, [&](TSNode clause) {
           if (is_kind(clause, NodeKind::ElseClause)) nested_module_blocks(clause);
         });
@@ -333,13 +332,21 @@ class ModuleBuilder {
     });
   }
 
+  // `TYPE_CHECKING` / `typing.TYPE_CHECKING`: true only for type checkers, never when the module runs.
+  bool tests_type_checking(TSNode condition) const {
+    if (ts_node_is_null(condition)) return false;
+    const std::string test = exprs_.text(condition);
+    return test == "TYPE_CHECKING" || test.ends_with(".TYPE_CHECKING");
+  }
+
   // `except ImportError:`, `except (ImportError, AttributeError) as e:`, `except ModuleNotFoundError:`.
   bool catches_import_error(TSNode clause) const {
     bool catches = false;
     for_each_named_child(clause, [&](TSNode part) {
       if (is_kind(part, NodeKind::Block)) return;
       const std::string caught = exprs_.text(part);
-      catches |= caught.find("ImportError") != std::string::npos || caught.find("ModuleNotFoundError") != std::string::npos;
+      catches |= caught.find("ImportError") != std::string::npos ||
+                 caught.find("ModuleNotFoundError") != std::string::npos;
     });
     return catches;
   }
@@ -596,16 +603,8 @@ class ModuleBuilder {
   // (fastapi-users): the else branch is what runs, so its attributes are the class's; likewise the body of
   // `if not TYPE_CHECKING:`. Other tests in a class body are not followed.
   void runtime_branch_of_type_checking(TSNode stmt, size_t class_index) {
-    TSNode condition = field(stmt, "condition");
-    if (ts_node_is_null(condition)) return;
     bool negated = false;
-    if (std::string_view(ts_node_type(condition)) == "not_operator") {
-      negated = true;
-      condition = field(condition, "argument");
-    }
-    if (ts_node_is_null(condition)) return;
-    const std::string test = exprs_.text(condition);
-    if (test != "TYPE_CHECKING" && !test.ends_with(".TYPE_CHECKING")) return;
+    if (!tests_type_checking(without_not(field(stmt, "condition"), negated))) return;
     if (negated) {
       class_body(field(stmt, "consequence"), class_index);
       return;
@@ -679,8 +678,8 @@ class ModuleBuilder {
   std::string module_key_;
   bool is_package_;
   bool has_walrus_;
-  bool in_function_ = false;
-  bool in_import_fallback_ = false;  // in a module-level `except ImportError:` handler (Import::is_fallback)  // collecting the imports of a function body (see function_imports)
+  bool in_function_ = false;  // collecting the imports of a function body (see function_imports)
+  bool in_import_fallback_ = false;  // in a module-level `except ImportError:` handler (Import::is_fallback)
   ModuleFacts facts_;
   std::vector<TSNode> function_bodies_;  // parallel to facts_.functions
 };

@@ -345,10 +345,7 @@ class RevisionBuilder {
   static std::optional<bool> flag_test(TSNode condition, const Context& ctx, const ExprBuilder& exprs) {
     if (ctx.flags.empty() || ts_node_is_null(condition)) return std::nullopt;
     bool negated = false;
-    if (std::string_view(ts_node_type(condition)) == "not_operator") {
-      negated = true;
-      condition = field(condition, "argument");
-    }
+    condition = without_not(condition, negated);
     if (ts_node_is_null(condition) || !is_kind(condition, NodeKind::Identifier)) return std::nullopt;
     auto flag = ctx.flags.find(exprs.text(condition));
     if (flag == ctx.flags.end()) return std::nullopt;
