@@ -11,6 +11,7 @@
 #include "core/text.h"
 #include "engine/rule.h"
 #include "facts/sql_literal.h"
+#include "facts/sql_statements.h"
 #include "project/migration_ops.h"
 
 namespace ormlint {
@@ -149,7 +150,7 @@ bool keeps_or_widens_history(const Project& project, const ProjectFile& file, co
   return any;
 }
 
-// `ALTER TYPE <name> ADD VALUE` in the same function, as far as literal SQL shows.
+// `ALTER TYPE <name> ADD VALUE` in the same function, as far as literal SQL shows (the name quoted or not).
 bool adds_enum_value(const ModuleFacts& module, const RevisionInfo& revision, const OperationCall& op,
                      const std::string& type_name) {
   for (const OperationCall& other : revision.operations) {
@@ -157,7 +158,11 @@ bool adds_enum_value(const ModuleFacts& module, const RevisionInfo& revision, co
     if (other.function != op.function || other.name != "execute" || !literal_sql(module, executed_sql(other), sql)) {
       continue;
     }
-    if (lower(sql).find("alter type " + lower(type_name)) != std::string::npos) return true;
+    for (const SqlStatement& statement : split_sql(sql)) {
+      std::string added = lower(added_enum_type(std::string(statement.text)));
+      added.erase(std::remove(added.begin(), added.end(), '"'), added.end());
+      if (!added.empty() && added == lower(type_name)) return true;
+    }
   }
   return false;
 }

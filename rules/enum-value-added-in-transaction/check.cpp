@@ -13,21 +13,12 @@
 #include "core/text.h"
 #include "engine/rule.h"
 #include "facts/sql_literal.h"
+#include "facts/sql_statements.h"
 #include "project/migration_ops.h"
 
 namespace ormlint {
 
 namespace {
-
-// `ALTER TYPE <name> ADD VALUE`, any case and spacing; <name> may be quoted or schema-qualified. Returns the
-// name.
-std::string added_enum_type(const std::string& sql) {
-  static const std::regex kAddValue(R"(\balter\s+type\s+(\S+)\s+add\s+value\b)",
-                                    std::regex::icase | std::regex::ECMAScript | std::regex::optimize);
-  std::smatch match;
-  if (!std::regex_search(sql, match, kAddValue)) return "";
-  return match[1].str();
-}
 
 // Every type an op.execute("CREATE TYPE <name> AS ENUM ...") before `op` in the same function creates (lower
 // case): PostgreSQL lets a transaction use values added to a type it created itself.

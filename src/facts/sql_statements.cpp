@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <regex>
 
 namespace ormlint {
 
@@ -160,6 +161,14 @@ std::vector<std::string> sql_identifier_words(std::string_view sql) {
   }
   if (!word.empty()) words.push_back(std::move(word));
   return words;
+}
+
+std::string added_enum_type(const std::string& sql) {
+  static const std::regex kAddValue(R"(\balter\s+type\s+(\S+)\s+add\s+value\b)",
+                                    std::regex::icase | std::regex::ECMAScript | std::regex::optimize);
+  std::smatch match;
+  if (!std::regex_search(sql, match, kAddValue)) return "";
+  return match[1].str();
 }
 
 }  // namespace ormlint

@@ -24,4 +24,8 @@ bool begins_transaction(std::string_view second_word);
 // only separate them (`INSERT INTO "t_new" (id)` -> insert, into, t_new, id).
 std::vector<std::string> sql_identifier_words(std::string_view sql);
 
+// `ALTER TYPE <name> ADD VALUE`, any case and spacing: the name as written (it may be quoted or schema-qualified);
+// "" when the SQL holds no such statement (the first one counts).
+std::string added_enum_type(const std::string& sql);
+
 }  // namespace ormlint
