@@ -4,6 +4,7 @@
 // the annotation's fill in the rest. The annotation's arguments are located at the attribute's annotation, where
 // the column is declared.
 #include "project/assigned_value.h"
+#include "project/mapped_annotation.h"
 #include "project/project.h"
 
 namespace ormlint {
@@ -18,23 +19,6 @@ bool is_annotated(const Expr& e) {
 }
 
 bool is_mapped_column(const Expr& e) { return e.is_call() && e.origin() == "sqlalchemy.orm.mapped_column"; }
-
-// `Mapped[X]`, `Mapped[Optional[X]]`, `Mapped[X | None]` -> X; null for any other annotation.
-const Expr* mapped_scalar(const Expr& annotation) {
-  if (annotation.kind != Expr::Kind::Subscript || !annotation.target ||
-      annotation.target->resolved != "sqlalchemy.orm.Mapped" || annotation.items.empty()) {
-    return nullptr;
-  }
-  const Expr* e = &annotation.items[0];
-  if (e->kind == Expr::Kind::Subscript && e->target && !e->items.empty() &&
-      (e->target->resolved == "typing.Optional" || e->target->resolved == "typing_extensions.Optional")) {
-    return &e->items[0];
-  }
-  if (e->kind == Expr::Kind::BinaryOp && e->name == "|" && e->items.size() == 2) {
-    return e->items[0].kind == Expr::Kind::None ? &e->items[1] : &e->items[0];
-  }
-  return e;
-}
 
 void relocate(Expr& e, const Location& loc) {
   e.walk_mutable([&](Expr& sub) { sub.loc = loc; });
@@ -68,11 +52,11 @@ void Project::expand_annotated_columns() {
     if (!cls.contributes_mapped_attributes()) continue;
     for (const ClassAttribute& attr : cls.def->attributes) {
       if (!attr.annotation) continue;
-      const Expr* scalar = mapped_scalar(*attr.annotation);
+      const Expr* scalar = unwrap_annotation(*attr.annotation, /*require_mapped=*/true, /*keep_annotated=*/true);
       if (!scalar) continue;
       const ProjectFile* where = cls.file;
       // `Mapped[intpk]`: the alias's definition, wherever in the project it is.
-      if (scalar->is_name_like() && !is_annotated(*scalar)) scalar = assigned_value(*this, where, scalar->text, kMaxAliasHops);
+      if (scalar->is_name_like()) scalar = assigned_value(*this, where, scalar->text, kMaxAliasHops);
       if (!scalar || !is_annotated(*scalar)) continue;
       const Expr* declared = nullptr;
       for (size_t i = 1; i < scalar->items.size() && !declared; ++i) {
