@@ -147,9 +147,8 @@ class PostgresqlType final : public Rule {
       if (column->type.inferred || !column->type.expr) continue;
       // A migration step only PostgreSQL runs (`if bind.dialect.name == "postgresql":`) may use its types, and a
       // downgrade() restores the old schema's types: that is its job.
-      if (column->operation && (column->operation->dialect == "postgresql" || column->operation->function == "downgrade")) {
-        continue;
-      }
+      const OperationCall* op = column->operation;
+      if (op && (op->dialect == "postgresql" || op->function == "downgrade")) continue;
       std::vector<Found> found;
       collect(*column->type.expr, project, file, nullptr, 0, found);
       if (found.empty()) continue;

@@ -66,7 +66,8 @@ bool adds_not_null_check(const OperationCall& op, const std::string& table, cons
     const Expr* text = sql_string(sql ? sql : op.call.arg(0));
     if (!text) return false;
     std::string normalized = unquoted_lower(text->text);
-    return mentions(normalized, "check") && mentions(normalized, unquoted_lower(table)) && says_not_null(text->text, column);
+    return mentions(normalized, "check") && mentions(normalized, unquoted_lower(table)) &&
+           says_not_null(text->text, column);
   }
   return false;
 }
@@ -92,7 +93,9 @@ bool not_null_in_history(const Project& project, const std::string& table, const
   bool created = false;
   for (const ColumnInfo& c : project.columns()) {
     if (c.context != ColumnInfo::Context::Migration || !c.operation || c.operation->function != "upgrade") continue;
-    if (c.operation->name == "alter_column" || unquoted_lower(c.table) != table || unquoted_lower(c.name) != column) continue;
+    if (c.operation->name == "alter_column" || unquoted_lower(c.table) != table || unquoted_lower(c.name) != column) {
+      continue;
+    }
     const Expr* nullable = c.keyword("nullable");
     const Expr* primary_key = c.keyword("primary_key");
     if (nullable ? !nullable->is_false() : !(primary_key && primary_key->is_true())) return false;
@@ -133,7 +136,10 @@ class SetNotNull final : public Rule {
       // Added earlier in this upgrade(): it is new (and backfilled there), not an existing column.
       if (column_added_before(revision, op, column)) continue;
       if (!op.table.empty() && !column.empty() && proven_by_check_constraint(file, project, op.table, column)) continue;
-      if (!op.table.empty() && !column.empty() && not_null_in_history(project, unquoted_lower(op.table), unquoted_lower(column))) continue;
+      if (!op.table.empty() && !column.empty() &&
+          not_null_in_history(project, unquoted_lower(op.table), unquoted_lower(column))) {
+        continue;
+      }
       std::string table = table_or_placeholder(op);
       std::string name = column.empty() ? "<column>" : column;
       out.report(file, op.call.loc,

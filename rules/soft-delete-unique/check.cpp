@@ -97,7 +97,8 @@ class SoftDeleteUnique final : public Rule {
         if (!c->unique || !c->file || aware(*c, markers) || identifies_row(table, *c)) continue;
         if (!seen.insert({c->file, c->loc.start_byte}).second) continue;
         std::string shown = table.name + "(" + joined(c->columns) + ")";
-        report(*c->file, c->loc, table, shown, c->kind == ConstraintDef::Kind::Index ? "is a unique index" : "is a unique constraint",
+        report(*c->file, c->loc, table, shown,
+               c->kind == ConstraintDef::Kind::Index ? "is a unique index" : "is a unique constraint",
                soft->name, out);
       }
     }

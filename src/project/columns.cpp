@@ -189,7 +189,9 @@ void Project::collect_columns(unsigned jobs) {
           owner.sqlmodel && !is_column && attr.annotation &&
           (!value || (value->is_call() && value->origin() == "sqlmodel.Field") || !value->is_call());
       const Expr* python = nullptr;
-      if (attr.annotation) python = annotated ? annotated->python : unwrap_annotation(*attr.annotation, !is_sqlmodel_field);
+      if (attr.annotation) {
+        python = annotated ? annotated->python : unwrap_annotation(*attr.annotation, !is_sqlmodel_field);
+      }
       bool bare_mapped = !value && python && !attr.from_declared_attr && !maps_table;
       if (!is_column && !is_mapped_column && !is_sqlmodel_field && !bare_mapped) continue;
       // `mapped_column(use_existing_column=True)` maps the column a single-table parent declares: no column of

@@ -131,7 +131,9 @@ Project::Target Project::resolve_expr_target(const ProjectFile& file, const Expr
     // `Column = functools.partial(db.Column, nullable=False)` (redash): calling it calls the wrapped callable.
     if (callee.name == "functools.partial" && !expr.items.empty()) return resolve_expr_target(file, expr.items[0], depth + 1);
     // `Base = cast(DeclarativeMeta, declarative_base())` (osparc): cast() returns its second argument as it is.
-    if (callee.name == "typing.cast" && expr.items.size() == 2) return resolve_expr_target(file, expr.items[1], depth + 1);
+    if (callee.name == "typing.cast" && expr.items.size() == 2) {
+      return resolve_expr_target(file, expr.items[1], depth + 1);
+    }
     return Target{callee.name + "()"};
   }
   return {};
