@@ -59,6 +59,11 @@ struct Expr {
   // Visits this expression and every sub-expression, parents first.
   void walk(const std::function<void(const Expr&)>& fn) const;
   void walk_mutable(const std::function<void(Expr&)>& fn);
+  // Gives this expression and every sub-expression the location `at`: code copied to where it takes effect (a
+  // column factory's return at its call, an Annotated alias's mapped_column at the attribute).
+  void relocate(const Location& at) {
+    walk_mutable([&](Expr& e) { e.loc = at; });
+  }
 };
 
 struct Keyword {

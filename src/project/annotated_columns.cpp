@@ -20,27 +20,23 @@ bool is_annotated(const Expr& e) {
 
 bool is_mapped_column(const Expr& e) { return e.is_call() && e.origin() == "sqlalchemy.orm.mapped_column"; }
 
-void relocate(Expr& e, const Location& loc) {
-  e.walk_mutable([&](Expr& sub) { sub.loc = loc; });
-}
-
 // The attribute's own mapped_column (or none) with the annotation's arguments added where it has none.
 std::unique_ptr<Expr> merge(const Expr* own, const Expr& declared, const Location& at) {
   if (!own) {
     auto column = std::make_unique<Expr>(declared);
-    relocate(*column, at);
+    column->relocate(at);
     return column;
   }
   auto column = std::make_unique<Expr>(*own);
   for (const Expr& item : declared.items) {
     column->items.push_back(item);
-    relocate(column->items.back(), at);
+    column->items.back().relocate(at);
   }
   for (const Keyword& keyword : declared.keywords) {
     if (own->keyword(keyword.name)) continue;
     column->keywords.push_back(keyword);
     column->keywords.back().loc = at;
-    relocate(column->keywords.back().value, at);
+    column->keywords.back().value.relocate(at);
   }
   return column;
 }

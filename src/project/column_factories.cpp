@@ -90,16 +90,15 @@ void Project::expand_column_factories() {
         const FunctionDef& fn = *factory->second;
         // The factory's own code (its returned call, its parameters' defaults) is located at the call; the
         // arguments put in keep their places.
-        auto at_call = [&](Expr& e) { e.loc = call.loc; };
         auto column = std::make_unique<Expr>(*fn.returned_call);
-        column->walk_mutable(at_call);
+        column->relocate(call.loc);
         std::list<Expr> defaults;
         std::map<std::string, const Expr*, std::less<>> bound;
         for (const auto& [name, argument] : bind_arguments(fn, call)) {
           bound[name] = argument.value;
           if (!argument.is_default) continue;
           defaults.push_back(*argument.value);
-          defaults.back().walk_mutable(at_call);
+          defaults.back().relocate(call.loc);
           bound[name] = &defaults.back();
         }
         substitute_parameters(*column, bound, *file, call.loc);
