@@ -741,6 +741,24 @@ std::vector<Parameter> describe_parameters(TSNode parameters, const ExprBuilder&
   return result;
 }
 
+std::map<std::string, BoundArgument, std::less<>> bind_arguments(const std::vector<Parameter>& parameters,
+                                                                const Expr& call) {
+  std::map<std::string, BoundArgument, std::less<>> bound;
+  size_t positional = 0;
+  for (const Parameter& p : parameters) {
+    BoundArgument argument;
+    if (p.kind == Parameter::Kind::Positional && positional < call.items.size()) {
+      argument.value = &call.items[positional++];
+    }
+    if (!argument.value && p.kind != Parameter::Kind::VarPositional && p.kind != Parameter::Kind::VarKeyword) {
+      argument.value = call.keyword(p.name);
+    }
+    if (!argument.value && p.default_value) argument = {&*p.default_value, true};
+    bound[p.name] = argument;
+  }
+  return bound;
+}
+
 FunctionDef describe_function(TSNode def, const ExprBuilder& exprs) {
   FunctionDef fn;
   TSNode name = field(def, "name");

@@ -71,6 +71,15 @@ struct Parameter {
   std::optional<Expr> default_value;
 };
 
+// What a parameter stands for at one call: the argument given (by position or keyword), else its default (then
+// `is_default`: the function's own code); null when neither is known (`*args` / `**kwargs`, an argument missing).
+struct BoundArgument {
+  const Expr* value = nullptr;
+  bool is_default = false;
+};
+std::map<std::string, BoundArgument, std::less<>> bind_arguments(const std::vector<Parameter>& parameters,
+                                                                const Expr& call);
+
 struct FunctionDef {
   std::string name;
   Location loc;  // the function name

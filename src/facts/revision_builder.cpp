@@ -330,13 +330,9 @@ class RevisionBuilder {
   std::map<std::string, bool> flags_of(TSNode call, TSNode def) const {
     std::map<std::string, bool> flags;
     const Expr called = exprs_.build(call);
-    size_t position = 0;
-    for (const Parameter& p : describe_parameters(field(def, "parameters"), exprs_)) {
-      const Expr* value = nullptr;
-      if (p.kind == Parameter::Kind::Positional && position < called.items.size()) value = &called.items[position++];
-      if (!value) value = called.keyword(p.name);
-      if (!value && p.default_value) value = &*p.default_value;
-      if (value && value->kind == Expr::Kind::Bool) flags[p.name] = value->is_true();
+    const std::vector<Parameter> parameters = describe_parameters(field(def, "parameters"), exprs_);
+    for (const auto& [name, argument] : bind_arguments(parameters, called)) {
+      if (argument.value && argument.value->kind == Expr::Kind::Bool) flags[name] = argument.value->is_true();
     }
     return flags;
   }

@@ -18,30 +18,6 @@ bool returns_column(const FunctionDef& fn) {
   return origin == "sqlalchemy.Column" || origin == "sqlalchemy.orm.mapped_column";
 }
 
-// What each parameter stands for at one call: the argument given, else its default (the factory's own code);
-// null when neither is known (a `*args` / `**kwargs` parameter, an argument missing).
-struct Argument {
-  const Expr* value = nullptr;
-  bool is_default = false;
-};
-
-std::map<std::string, Argument, std::less<>> bind_arguments(const FunctionDef& fn, const Expr& call) {
-  std::map<std::string, Argument, std::less<>> bound;
-  size_t positional = 0;
-  for (const Parameter& p : fn.parameters) {
-    Argument argument;
-    if (p.kind == Parameter::Kind::Positional && positional < call.items.size()) {
-      argument.value = &call.items[positional++];
-    }
-    if (!argument.value && p.kind != Parameter::Kind::VarPositional && p.kind != Parameter::Kind::VarKeyword) {
-      argument.value = call.keyword(p.name);
-    }
-    if (!argument.value && p.default_value) argument = {&*p.default_value, true};
-    bound[p.name] = argument;
-  }
-  return bound;
-}
-
 }  // namespace
 
 // Puts the bound arguments in place of the parameters `e` reads. Returns whether `e` itself was replaced or its
@@ -94,7 +70,7 @@ void Project::expand_column_factories() {
         column->relocate(call.loc);
         std::list<Expr> defaults;
         std::map<std::string, const Expr*, std::less<>> bound;
-        for (const auto& [name, argument] : bind_arguments(fn, call)) {
+        for (const auto& [name, argument] : bind_arguments(fn.parameters, call)) {
           bound[name] = argument.value;
           if (!argument.is_default) continue;
           defaults.push_back(*argument.value);
