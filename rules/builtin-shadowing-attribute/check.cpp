@@ -88,7 +88,7 @@ class BuiltinShadowingAttribute final : public Rule {
   // A column (rather than a relationship, synonym or property): its database name can be kept.
   static bool is_column_attribute(const ClassInfo& cls, const ClassAttribute& attr) {
     if (!attr.value) return true;  // `type: Mapped[str]`, a SQLModel field
-    const std::string& origin = attr.value->origin();
+    const FactText origin = attr.value->origin();
     return origin == "sqlalchemy.Column" || origin == "sqlalchemy.orm.mapped_column" ||
            (cls.sqlmodel && origin == "sqlmodel.Field") || !attr.value->is_call();
   }
@@ -97,7 +97,7 @@ class BuiltinShadowingAttribute final : public Rule {
   static std::string help(const ClassInfo& cls, const ClassAttribute& attr, bool column) {
     const std::string name = suggested(cls, attr);
     if (!column) return "rename the attribute, e.g. `" + name + "`";
-    const std::string& origin = attr.value ? attr.value->origin() : std::string();
+    const std::string& origin = attr.value ? std::string(attr.value->origin()) : std::string();
     std::string example;
     if (origin == "sqlalchemy.Column") {
       example = name + " = Column(\"" + attr.name + "\", ...)";

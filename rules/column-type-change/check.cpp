@@ -49,7 +49,7 @@ struct StringType {
 StringType string_type(const Expr& type) {
   static const std::set<std::string, std::less<>> kBounded = {"String", "VARCHAR", "Unicode", "NVARCHAR"};
   static const std::set<std::string, std::less<>> kUnbounded = {"Text", "TEXT", "UnicodeText"};
-  const std::string& origin = type.origin();
+  const FactText origin = type.origin();
   if (origin.rfind("sqlalchemy.", 0) != 0) return {};
   std::string name = last_segment(origin);
   if (kUnbounded.count(name)) return {true, std::nullopt};
@@ -84,7 +84,7 @@ struct EnumType {
 };
 
 EnumType enum_type(const Expr& type) {
-  const std::string& origin = type.origin();
+  const FactText origin = type.origin();
   const bool mysql = origin == "sqlalchemy.dialects.mysql.ENUM";
   if (!type.is_call() || (origin != "sqlalchemy.Enum" && origin != "sqlalchemy.dialects.postgresql.ENUM" && !mysql)) {
     return {};
@@ -117,7 +117,7 @@ std::optional<EnumType> appended_enum(const Expr& from, const Expr& to) {
 // The type class of a type expression ("sqlalchemy.Boolean" for `sa.Boolean` and `sa.Boolean()`); "" when it is
 // not a SQLAlchemy type (a reflected `table.c.x.type`, a variable).
 std::string type_class(const Expr& type) {
-  const std::string& origin = type.is_call() ? type.origin() : type.resolved;
+  const FactText origin = type.is_call() ? type.origin() : type.resolved;
   return origin.rfind("sqlalchemy.", 0) == 0 ? origin : "";
 }
 

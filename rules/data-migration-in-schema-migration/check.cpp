@@ -104,7 +104,8 @@ class Checker {
         if (!table) table = op.call.arg(0);
         std::string name = table ? table_name(*table) : "";
         if (!created_before(name, op.call.loc.start_byte)) {
-          report(op.call.loc, "inserts rows with `op.bulk_insert` into `" + (name.empty() ? (table ? table->text : "?") : name) + "`");
+          const std::string shown = !name.empty() ? name : table ? std::string(table->text) : "?";
+          report(op.call.loc, "inserts rows with `op.bulk_insert` into `" + shown + "`");
         }
       } else if (op.name == "execute") {
         const Expr* sql = op.call.keyword("sqltext");
@@ -172,7 +173,7 @@ class Checker {
       if (!verb.empty() || !e.is_call() || !e.target) return;
       std::string_view callee = e.callee_name();
       if (callee != "update" && callee != "insert" && callee != "delete") return;
-      const std::string& origin = e.origin();
+      const FactText origin = e.origin();
       bool function = origin == "sqlalchemy.update" || origin == "sqlalchemy.insert" || origin == "sqlalchemy.delete";
       // `users.update()` (a table's method) or `sa.update(users)`.
       const Expr* table = function ? e.arg(0) : e.target->is(Expr::Kind::Attribute) ? e.target->target.get() : nullptr;

@@ -15,7 +15,7 @@ namespace {
 
 bool is_relationship_call(const Expr& e) {
   if (!e.is_call()) return false;
-  const std::string& origin = e.origin();
+  const FactText origin = e.origin();
   return origin == "sqlalchemy.orm.relationship" || origin == "sqlalchemy.orm.relation" ||
          origin == "sqlalchemy.orm.backref" || origin == "sqlmodel.Relationship";
 }
@@ -80,7 +80,7 @@ class EagerRelationshipDefault final : public Rule {
   static std::string call_text(const Expr& call) {
     std::string target;
     if (const Expr* first = call.arg(0))
-      target = first->is_string() ? "\"" + first->text + "\"" : first->text;
+      target = first->is_string() ? "\"" + first->text + "\"" : std::string(first->text);
     return std::string(call.callee_name()) + "(" + target + ")";
   }
 

@@ -127,7 +127,7 @@ class ForeignKeyWithoutOndelete final : public Rule {
 
   static void check_expression(const ProjectFile& file, const Expr& e, std::set<uint32_t>& seen, Reporter& out) {
     if (!e.is_call()) return;
-    const std::string& origin = e.origin();
+    const FactText origin = e.origin();
     // `ondelete=None` is written on purpose (NO ACTION): a decision, not an omission.
     if (origin == "sqlalchemy.ForeignKey" || origin == "sqlalchemy.ForeignKeyConstraint") {
       if (e.keyword("ondelete") || !seen.insert(e.loc.start_byte).second) return;

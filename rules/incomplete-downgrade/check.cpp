@@ -101,7 +101,7 @@ const Expr* keyword_or_argument(const OperationCall& op, std::string_view keywor
 }
 
 bool is_enum_type(const Expr& e) {
-  const std::string& origin = e.origin();
+  const FactText origin = e.origin();
   return origin == "sqlalchemy.Enum" || origin == "sqlalchemy.dialects.postgresql.ENUM";
 }
 

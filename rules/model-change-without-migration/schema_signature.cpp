@@ -269,7 +269,7 @@ class EntryCollector {
       add_table(value, target);
     } else if (callee == "Index") {
       const Expr* name = string_argument(value, 0);
-      std::string subject = name ? name->text : !target.empty() ? target : renderer_.render(value);
+      std::string subject = name ? std::string(name->text) : !target.empty() ? target : renderer_.render(value);
       out_.push_back(Entry{Entry::Kind::Index, "Index " + subject, "", "index `" + subject + "`", subject,
                            renderer_.render(value), value.loc});
     }
@@ -277,7 +277,7 @@ class EntryCollector {
 
   void add_table(const Expr& call, const std::string& target) {
     const Expr* name = string_argument(call, 0);
-    std::string table = name ? name->text : target;
+    std::string table = name ? std::string(name->text) : target;
     if (table.empty()) return;
     std::string key = "Table " + table;
     // The table's own definition without its columns: each column is an entry of its own.

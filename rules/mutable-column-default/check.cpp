@@ -40,7 +40,7 @@ std::optional<MutableKind> mutable_value(const Expr& value) {
     default:
       return std::nullopt;
   }
-  const std::string& origin = value.origin();
+  const FactText origin = value.origin();
   if (origin == "builtins.dict" || origin == "dict") return MutableKind{"dict", "dict"};
   if (origin == "builtins.list" || origin == "list") return MutableKind{"list", "list"};
   if (origin == "builtins.set" || origin == "set") return MutableKind{"set", "set"};

@@ -39,7 +39,7 @@ std::optional<Clock> naive_function(std::string_view origin) {
 // "dt.datetime.utcnow" -> "dt.datetime".
 std::string owner_text(const Expr& name) {
   size_t dot = name.text.rfind('.');
-  return dot == std::string::npos ? "datetime" : name.text.substr(0, dot);
+  return dot == std::string::npos ? "datetime" : std::string(name.text.substr(0, dot));
 }
 
 // datetime.now / datetime.utcnow / datetime.today, named rather than called.

@@ -38,7 +38,7 @@ bool sa_enum_is_native(const Expr& call) {
 const Expr* find_native_enum(const Expr& type, const Project& project, const ProjectFile& file, int depth) {
   if (depth > kMaxDepth) return nullptr;
   if (type.is_call()) {
-    const std::string& origin = type.origin();
+    const FactText origin = type.origin();
     if (origin == kPgEnum || is_mysql_enum(origin)) return &type;
     if (origin == kSaEnum) return sa_enum_is_native(type) ? &type : nullptr;
     const Expr* callee = type.target.get();
@@ -54,7 +54,7 @@ const Expr* find_native_enum(const Expr& type, const Project& project, const Pro
     return nullptr;
   }
   if (!type.is_name_like()) return nullptr;
-  const std::string& resolved = type.resolved;
+  const FactText resolved = type.resolved;
   // The bare class used as a type: Column(sa.Enum) / Column(postgresql.ENUM).
   if (resolved == kSaEnum || resolved == kPgEnum || starts_with(resolved, std::string(kPgEnum) + "(") ||
       is_mysql_enum(resolved)) {

@@ -37,7 +37,7 @@ bool defines_models(const ProjectFile& file, const Project& project) {
   for (const Assignment& assignment : file.facts.assignments) {
     const Expr& value = assignment.value;
     if (!value.is_call()) continue;
-    const std::string& origin = value.origin();
+    const FactText origin = value.origin();
     // Base = declarative_base(); db = SQLAlchemy(); Base = registry().generate_base(); users = Table(...).
     if (origin == "sqlalchemy.Table" || origin == "sqlalchemy.orm.declarative_base" ||
         origin == "sqlalchemy.orm.registry" || origin == "flask_sqlalchemy.SQLAlchemy" ||

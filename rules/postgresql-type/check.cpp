@@ -97,7 +97,7 @@ void collect(const Expr& type, const Project& project, const ProjectFile& file, 
     return;
   }
   if (!type.is_name_like()) return;
-  const std::string& resolved = type.resolved;
+  const FactText resolved = type.resolved;
   const Expr* here = at ? at : &type;
   // A type object bound to a variable (`IPList = ARRAY(INET)`): judge its definition, report at this use.
   if (resolved.rfind("sqlalchemy.", 0) == 0 && resolved.find('(') != std::string::npos) {

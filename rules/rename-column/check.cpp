@@ -32,7 +32,7 @@ class RenameColumn final : public Rule {
       if (revision.creates_table_before(op) || column_added_before(revision, op, column)) continue;
       std::string table = table_or_placeholder(op);
       std::string old_name = column.empty() ? "<column>" : column;
-      std::string renamed = new_name->is_string() ? new_name->text : "<" + new_name->text + ">";
+      std::string renamed = new_name->is_string() ? std::string(new_name->text) : "<" + new_name->text + ">";
       out.report(file, op.call.loc,
                  "upgrade() renames `" + table + "." + old_name + "` to `" + renamed +
                      "`: the application version still running during the deploy queries `" + old_name +

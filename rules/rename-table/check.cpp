@@ -12,7 +12,7 @@ namespace {
 
 std::string shown(const Expr* e) {
   if (!e) return "<table>";
-  return e->is_string() ? e->text : "<" + e->text + ">";
+  return e->is_string() ? std::string(e->text) : "<" + e->text + ">";
 }
 
 // The SQL of `op.execute("...")` / `op.execute(sa.text("..."))`, lower-cased, quotes dropped, blanks collapsed.

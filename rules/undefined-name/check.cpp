@@ -259,7 +259,7 @@ bool is_model_module(const ProjectFile& file, const Project& project) {
   for (const Assignment& assignment : file.facts.assignments) {
     const Expr& value = assignment.value;
     if (!value.is_call()) continue;
-    const std::string& origin = value.origin();
+    const FactText origin = value.origin();
     if (origin == "sqlalchemy.Table" || origin == "sqlalchemy.orm.declarative_base" ||
         origin == "sqlalchemy.orm.registry" || origin == "flask_sqlalchemy.SQLAlchemy" ||
         (origin.rfind("sqlalchemy.orm.registry(", 0) == 0 && value.callee_name() == "generate_base")) {

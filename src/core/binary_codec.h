@@ -81,7 +81,7 @@ class BinaryWriter {
     } else if constexpr (std::is_integral_v<T>) {
       // Signed values are stored plus one, so that -1 ("none") is one byte.
       put_number(static_cast<uint64_t>(static_cast<int64_t>(value) + (std::is_signed_v<T> ? 1 : 0)));
-    } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view>) {
+    } else if constexpr (std::is_same_v<T, std::string> || std::is_base_of_v<std::string_view, T>) {
       put_number(value.size());
       out_.append(value);
     } else if constexpr (IsUniquePtr<T>::value || IsOptional<T>::value) {
@@ -164,10 +164,10 @@ class BinaryReader {
       value = static_cast<T>(raw);
     } else if constexpr (std::is_integral_v<T>) {
       value = get_integer<T>();
-    } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view>) {
-      // A string_view points into the bytes being read: they must outlive it.
+    } else if constexpr (std::is_same_v<T, std::string> || std::is_base_of_v<std::string_view, T>) {
+      // A string_view (or a FactText) points into the bytes being read: they must outlive it.
       size_t size = get_count();
-      value = in_.substr(pos_, size);
+      value = T(in_.substr(pos_, size));
       pos_ += size;
     } else if constexpr (IsUniquePtr<T>::value) {
       bool present = false;

@@ -73,8 +73,9 @@ FactsCache::FactsCache(fs::path folder, const fs::path& project_folder) : folder
   file_ = folder_ / ("facts-" + hex(hash_bytes(project.string())) + ".bin");
 
   std::string error;
-  file_bytes_ = MappedFile::open(file_, error);
-  if (!file_bytes_) return;  // no cache yet (or unreadable): a cold run
+  auto mapped = MappedFile::open(file_, error);
+  if (!mapped) return;  // no cache yet (or unreadable): a cold run
+  file_bytes_ = std::make_shared<const MappedFile>(std::move(*mapped));
   // magic, layout id, checksum of the rest, the rest
   std::string_view view = file_bytes_->bytes();
   if (view.substr(0, kMagic.size()) != kMagic) return;
@@ -104,15 +105,17 @@ FactsCache::FactsCache(fs::path folder, const fs::path& project_folder) : folder
 
 std::optional<FileFacts> FactsCache::find(const FactsKey& key) {
   std::string_view bytes;
+  std::shared_ptr<const void> owner;
   {
     std::lock_guard lock(mutex_);
     auto it = entries_.find(key);
     if (it == entries_.end()) return std::nullopt;
     it->second.last_used = generation_;
     bytes = it->second.bytes;  // entries are never replaced or erased before save(): the bytes stay put
+    owner = it->second.owned ? std::shared_ptr<const void>(it->second.owned) : file_bytes_;
   }
   try {
-    return decode_facts(bytes);
+    return decode_facts(bytes, std::move(owner));
   } catch (const FactsDecodeError&) {
     // The checksum matched, yet the bytes do not decode: the facts are rebuilt, and store() replaces these.
     std::lock_guard lock(mutex_);
@@ -122,7 +125,7 @@ std::optional<FileFacts> FactsCache::find(const FactsKey& key) {
 }
 
 void FactsCache::store(FactsKey key, const FileFacts& facts) {
-  auto bytes = std::make_unique<const std::string>(encode_facts(facts));
+  auto bytes = std::make_shared<const std::string>(encode_facts(facts));
   std::lock_guard lock(mutex_);
   auto [it, added] = entries_.try_emplace(key);
   if (!added && !it->second.undecodable) return;  // the same bytes gave the same facts

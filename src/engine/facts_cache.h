@@ -35,7 +35,7 @@ struct CachedFacts {
   FactsKey key;
   uint32_t last_used = 0;  // the cache generation of the run that last used it
   std::string_view bytes;  // encode_facts(): into the cache file read, or into `owned`
-  std::unique_ptr<const std::string> owned;  // the bytes of facts built by this run
+  std::shared_ptr<const std::string> owned;  // the bytes of facts built by this run
   bool undecodable = false;  // read from the cache file, but its bytes do not decode (replaced when rebuilt)
 };
 
@@ -61,7 +61,9 @@ class FactsCache {
   };
   std::filesystem::path folder_;
   std::filesystem::path file_;
-  std::optional<MappedFile> file_bytes_;  // the cache file as read: the entries' bytes point into it
+  // The cache file as read: the entries' bytes point into it, and so do the texts of facts decoded from them
+  // (which keep it mapped as long as they live).
+  std::shared_ptr<const MappedFile> file_bytes_;
   uint32_t generation_ = 1;  // this run's
   std::mutex mutex_;
   std::unordered_map<FactsKey, CachedFacts, KeyHash> entries_;

@@ -2,10 +2,6 @@
 
 namespace ormlint {
 
-namespace {
-const std::string kEmpty;
-}
-
 Expr::Expr(const Expr& other)
     : kind(other.kind),
       is_fstring(other.is_fstring),
@@ -22,10 +18,10 @@ Expr& Expr::operator=(const Expr& other) {
   return *this;
 }
 
-const std::string& Expr::origin() const {
-  if (kind == Kind::Call) return target ? target->resolved : kEmpty;
+FactText Expr::origin() const {
+  if (kind == Kind::Call) return target ? target->resolved : FactText();
   if (is_name_like()) return resolved;
-  return kEmpty;
+  return {};
 }
 
 const Expr* Expr::keyword(std::string_view wanted) const {

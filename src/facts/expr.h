@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/fact_text.h"
 #include "core/location.h"
 
 namespace ormlint {
@@ -23,12 +24,12 @@ struct Expr {
   Location loc;
   // Name/Attribute: the dotted source text ("sa.Column"); String: the literal's content (escapes kept as
   // written); Number/Bool/BinaryOp/Other: the source text (shortened for long nodes).
-  std::string text;
+  FactText text;
   // Name: the identifier; Attribute: the attribute ("Column"); BinaryOp: the operator; Other: the node type.
-  std::string name;
+  FactText name;
   // Name/Attribute: canonical origin filled by the project resolver ("sqlalchemy.Column"); empty when
   // unknown. A call's result is written with "()" ("flask_sqlalchemy.SQLAlchemy().Model").
-  std::string resolved;
+  FactText resolved;
   // Call: callee. Attribute: object. Subscript: value. Lambda: body.
   std::unique_ptr<Expr> target;
   // Call: positional arguments. List/Tuple/Set: elements. Subscript: indices. Dict: key, value, key, value...
@@ -46,7 +47,7 @@ struct Expr {
   bool is_call() const { return kind == Kind::Call; }
   bool is_name_like() const { return kind == Kind::Name || kind == Kind::Attribute; }
   // For a call: the callee's resolved name; for a name/attribute: its own. Empty otherwise.
-  const std::string& origin() const;
+  FactText origin() const;
   // The keyword argument's value, or null.
   const Expr* keyword(std::string_view name) const;
   const Expr* arg(size_t index) const { return index < items.size() ? &items[index] : nullptr; }
@@ -67,7 +68,7 @@ struct Expr {
 };
 
 struct Keyword {
-  std::string name;
+  FactText name;
   Expr value;
   Location loc;
 };

@@ -10,8 +10,8 @@ namespace {
 constexpr size_t kMaxOtherText = 200;  // long source snippets are only for messages; keep them short
 }  // namespace
 
-std::string ExprBuilder::text(TSNode node) const {
-  return std::string(file_.slice(ts_node_start_byte(node), ts_node_end_byte(node)));
+std::string_view ExprBuilder::slice(TSNode node) const {
+  return file_.slice(ts_node_start_byte(node), ts_node_end_byte(node));
 }
 
 std::string ExprBuilder::string_content(TSNode node, bool& is_fstring) const {
@@ -48,7 +48,7 @@ void ExprBuilder::build_arguments(TSNode arguments, Expr& call, int depth) const
       TSNode name = field(arg, "name");
       TSNode value = field(arg, "value");
       if (ts_node_is_null(name) || ts_node_is_null(value)) return;
-      call.keywords.push_back(Keyword{text(name), build(value, depth + 1), locate(arg)});
+      call.keywords.push_back(Keyword{kept_text(name), build(value, depth + 1), locate(arg)});
     } else if (is_kind(arg, NodeKind::Comment) || is_kind(arg, NodeKind::ListSplat) ||
                is_kind(arg, NodeKind::DictionarySplat)) {
       // `*args` / `**kwargs` carry nothing we can read statically.
@@ -75,33 +75,40 @@ Expr ExprBuilder::build(TSNode node, int depth) const {
   NodeKind kind = kind_of(node);
   if (kind == NodeKind::Identifier) {
     e.kind = Expr::Kind::Name;
-    e.text = text(node);
+    e.text = kept_text(node);
     e.name = e.text;
   } else if (kind == NodeKind::Attribute) {
     e.kind = Expr::Kind::Attribute;
     TSNode object = field(node, "object");
     TSNode attribute = field(node, "attribute");
-    e.name = ts_node_is_null(attribute) ? "" : text(attribute);
+    std::string_view attribute_text = ts_node_is_null(attribute) ? "" : slice(attribute);
     if (!ts_node_is_null(object)) {
       e.target = std::make_unique<Expr>(build(object, depth + 1));
-      e.text = e.target->is_name_like() ? e.target->text + "." + e.name : text(node);
+      if (e.target->is_name_like()) {
+        // The dotted name is kept once: the attribute is its end.
+        e.text = texts_.keep(std::string(e.target->text).append(".").append(attribute_text));
+        e.name = FactText(e.text.substr(e.text.size() - attribute_text.size()));
+      } else {
+        e.text = kept_text(node);
+      }
     }
+    if (e.name.empty()) e.name = texts_.keep(attribute_text);
   } else if (kind == NodeKind::Call) {
     e.kind = Expr::Kind::Call;
     TSNode function = field(node, "function");
     if (!ts_node_is_null(function)) e.target = std::make_unique<Expr>(build(function, depth + 1));
     TSNode arguments = field(node, "arguments");
     if (!ts_node_is_null(arguments)) build_arguments(arguments, e, depth);
-    e.text = e.target ? e.target->text + "(...)" : "";
+    if (e.target) e.text = texts_.keep(e.target->text + "(...)");
   } else if (kind == NodeKind::String || kind == NodeKind::ConcatenatedString) {
     e.kind = Expr::Kind::String;
-    e.text = string_content(node, e.is_fstring);
+    e.text = texts_.keep(string_content(node, e.is_fstring));
   } else if (kind == NodeKind::Integer || kind == NodeKind::Float) {
     e.kind = Expr::Kind::Number;
-    e.text = text(node);
+    e.text = kept_text(node);
   } else if (kind == NodeKind::True || kind == NodeKind::False) {
     e.kind = Expr::Kind::Bool;
-    e.text = kind == NodeKind::True ? "True" : "False";
+    e.text = kind == NodeKind::True ? FactText("True") : FactText("False");
   } else if (kind == NodeKind::None) {
     e.kind = Expr::Kind::None;
     e.text = "None";
@@ -151,16 +158,16 @@ Expr ExprBuilder::build(TSNode node, int depth) const {
   } else if (kind == NodeKind::BinaryOperator || kind == NodeKind::UnionType) {
     e.kind = Expr::Kind::BinaryOp;
     TSNode op = field(node, "operator");
-    e.name = ts_node_is_null(op) ? "|" : text(op);
+    e.name = ts_node_is_null(op) ? FactText("|") : kept_text(op);
     children_into_items(node);
   } else {
     e.kind = Expr::Kind::Other;
-    e.name = ts_node_type(node);
+    e.name = FactText(std::string_view(ts_node_type(node)));  // the grammar's static names
     children_into_items(node);
   }
   if (e.text.empty() && e.kind != Expr::Kind::String) {
     uint32_t start = ts_node_start_byte(node), end = ts_node_end_byte(node);
-    e.text = std::string(file_.slice(start, std::min<uint32_t>(end, start + kMaxOtherText)));
+    e.text = texts_.keep(file_.slice(start, std::min<uint32_t>(end, start + kMaxOtherText)));
   }
   return e;
 }

@@ -14,11 +14,14 @@ class ExprBuilder {
  public:
   static constexpr int kMaxDepth = 200;  // CPython's own parser rejects deeper bracket nesting
 
-  explicit ExprBuilder(const SourceFile& file) : file_(file) {}
+  // Texts of the built expressions are kept in `texts` (the facts' store).
+  ExprBuilder(const SourceFile& file, TextStore& texts) : file_(file), texts_(texts) {}
 
   Expr build(TSNode node) const { return build(node, 0); }
   Location locate(TSNode node) const { return file_.locate(ts_node_start_byte(node), ts_node_end_byte(node)); }
-  std::string text(TSNode node) const;
+  std::string text(TSNode node) const { return std::string(slice(node)); }
+  std::string_view slice(TSNode node) const;  // the node's source text, as long as the source
+  FactText kept_text(TSNode node) const { return texts_.keep(slice(node)); }
   // The unquoted content of a string node, and whether it has interpolations (f-string).
   std::string string_content(TSNode node, bool& is_fstring) const;
 
@@ -27,6 +30,7 @@ class ExprBuilder {
   void build_arguments(TSNode arguments, Expr& call, int depth) const;
 
   const SourceFile& file_;
+  TextStore& texts_;
 };
 
 }  // namespace ormlint

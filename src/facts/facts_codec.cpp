@@ -96,8 +96,9 @@ std::string encode_facts(const FileFacts& facts) {
   return writer.take();
 }
 
-FileFacts decode_facts(std::string_view bytes) {
+FileFacts decode_facts(std::string_view bytes, std::shared_ptr<const void> owner) {
   FileFacts facts;
+  facts.facts.texts->retain(std::move(owner));
   try {
     BinaryReader reader(bytes);
     reader(facts);

@@ -2,6 +2,7 @@
 // tree gives, so that an unchanged file need not be parsed again. Compact, versioned by the caller, and decoded
 // defensively — a cache file is outside ormlint's control, so bad bytes are an error, never a crash.
 #pragma once
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -23,8 +24,14 @@ struct FactsDecodeError : std::runtime_error {
 };
 
 std::string encode_facts(const FileFacts& facts);
-// Throws FactsDecodeError when `bytes` are not what encode_facts wrote.
-FileFacts decode_facts(std::string_view bytes);
+// Throws FactsDecodeError when `bytes` are not what encode_facts wrote. The facts' texts point into `bytes`
+// (nothing is copied), so their store keeps `owner`, whatever holds the bytes, alive.
+FileFacts decode_facts(std::string_view bytes, std::shared_ptr<const void> owner);
+// The same, for bytes of the caller's (tests, tools): the facts keep their own copy.
+inline FileFacts decode_facts(std::string bytes) {
+  auto owned = std::make_shared<const std::string>(std::move(bytes));
+  return decode_facts(*owned, owned);
+}
 
 // Identifies the build that writes facts: cached facts are only used by the very build (program and libraries)
 // that wrote them, since any change to the code building them may change them.

@@ -230,19 +230,20 @@ class ModuleBuilder {
  public:
   ModuleBuilder(const SourceFile& file, std::string module_key, bool is_package)
       : file_(file),
-        exprs_(file),
+        exprs_(file, *texts_),
         module_key_(std::move(module_key)),
         is_package_(is_package),
         // Scanned once per file: walrus targets are rare, and per-class scans would make big files quadratic.
         has_walrus_(file.text().find(":=") != std::string::npos) {}
 
   ModuleFacts build(TSNode root) {
+    facts_.texts = texts_;
     facts_.docstring = docstring_of(root, exprs_);
     module_statements(root);
     mark_existence_checks();
     module_names(root);
     collect_comments(root);
-    if (auto revision = build_revision_info(root, file_, facts_)) facts_.revision = std::move(revision);
+    if (auto revision = build_revision_info(root, file_, facts_, *texts_)) facts_.revision = std::move(revision);
     return std::move(facts_);
   }
 
@@ -555,7 +556,8 @@ class ModuleBuilder {
         if (is_kind(arg, NodeKind::KeywordArgument)) {
           TSNode kw_name = field(arg, "name"), kw_value = field(arg, "value");
           if (!ts_node_is_null(kw_name) && !ts_node_is_null(kw_value)) {
-            cls.class_keywords.push_back(Keyword{exprs_.text(kw_name), exprs_.build(kw_value), exprs_.locate(arg)});
+            cls.class_keywords.push_back(
+                Keyword{exprs_.kept_text(kw_name), exprs_.build(kw_value), exprs_.locate(arg)});
           }
         } else if (!is_kind(arg, NodeKind::Comment) && !is_kind(arg, NodeKind::ListSplat) &&
                    !is_kind(arg, NodeKind::DictionarySplat)) {
@@ -674,6 +676,7 @@ class ModuleBuilder {
   }
 
   const SourceFile& file_;
+  std::shared_ptr<TextStore> texts_ = std::make_shared<TextStore>();  // becomes the facts' store
   ExprBuilder exprs_;
   std::string module_key_;
   bool is_package_;

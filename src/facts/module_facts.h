@@ -199,6 +199,8 @@ struct ModuleFacts {
   std::set<std::string, std::less<>> module_names;
   // The module may bind names no statement shows (globals()/vars()/locals()/exec, sys.modules[__name__]).
   bool dynamic_globals = false;
+  // Holds the bytes of every FactText above (shared by copies of these facts; see core/fact_text.h).
+  std::shared_ptr<TextStore> texts = std::make_shared<TextStore>();
 
   bool is_revision() const { return revision.has_value(); }
 

@@ -63,8 +63,8 @@ const Expr* written_table_argument(const OperationCall& op) {
 
 class RevisionBuilder {
  public:
-  RevisionBuilder(TSNode root, const SourceFile& file, const ModuleFacts& module)
-      : root_(root), file_(file), exprs_(file), module_(module) {
+  RevisionBuilder(TSNode root, const SourceFile& file, const ModuleFacts& module, TextStore& texts)
+      : root_(root), file_(file), exprs_(file, texts), module_(module) {
     for (const auto& import : module.imports) {
       if (import.origin == "alembic.op") op_names_.insert(import.bound_name);
     }
@@ -820,11 +820,12 @@ std::string folder_database(const std::string& folder) {
 
 }  // namespace
 
-std::optional<RevisionInfo> build_revision_info(TSNode root, const SourceFile& file, const ModuleFacts& module) {
+std::optional<RevisionInfo> build_revision_info(TSNode root, const SourceFile& file, const ModuleFacts& module,
+                                                 TextStore& texts) {
   bool has_revision = false;
   for (const auto& assignment : module.assignments) has_revision = has_revision || assignment.target == "revision";
   if (!has_revision) return std::nullopt;
-  std::optional<RevisionInfo> info = RevisionBuilder(root, file, module).build();
+  std::optional<RevisionInfo> info = RevisionBuilder(root, file, module, texts).build();
   if (!info) return info;
   // A version folder named for one database (`sqlite_versions/`): its operations run only there, unless a branch
   // in the code says otherwise. (The folder is part of the file's module key, so of its facts cache key too.)

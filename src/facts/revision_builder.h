@@ -11,6 +11,7 @@ namespace ormlint {
 
 // Returns the revision facts when the module is a revision script (a `revision =` assignment and an upgrade()).
 // `module` must already hold the module's imports, assignments and functions.
-std::optional<RevisionInfo> build_revision_info(TSNode root, const SourceFile& file, const ModuleFacts& module);
+std::optional<RevisionInfo> build_revision_info(TSNode root, const SourceFile& file, const ModuleFacts& module,
+                                                 TextStore& texts);
 
 }  // namespace ormlint

@@ -78,7 +78,7 @@ void Project::classify_classes() {
       if (t.cls) {
         info.project_bases.push_back(class_info(*t.cls));
       } else {
-        info.external_bases.push_back(t.name.empty() ? base.text : t.name);
+        info.external_bases.push_back(t.name.empty() ? std::string(base.text) : t.name);
       }
     }
   }
@@ -119,7 +119,7 @@ void Project::classify_classes() {
       if (ends_with(name, ".AbstractConcreteBase")) abstract_concrete = true;
     }
     for (const Expr& decorator : def.decorators) {
-      const std::string& origin = decorator.is_call() ? decorator.origin() : decorator.resolved;
+      const FactText origin = decorator.is_call() ? decorator.origin() : decorator.resolved;
       if (origin == "sqlalchemy.orm.as_declarative" || ends_with(origin, ".as_declarative_base")) is_base = true;
       if (origin.rfind("sqlalchemy.orm.registry()", 0) == 0 &&
           (ends_with(origin, ".mapped") || ends_with(origin, ".mapped_as_dataclass"))) {

@@ -14,7 +14,7 @@ namespace {
 
 bool returns_column(const FunctionDef& fn) {
   if (!fn.returned_call) return false;
-  const std::string& origin = fn.returned_call->origin();
+  const FactText origin = fn.returned_call->origin();
   return origin == "sqlalchemy.Column" || origin == "sqlalchemy.orm.mapped_column";
 }
 
@@ -23,7 +23,7 @@ bool returns_column(const FunctionDef& fn) {
 // Puts the bound arguments in place of the parameters `e` reads. Returns whether `e` itself was replaced or its
 // dotted text changed (so that an attribute of it reads anew: `users_table.c.id` with `users_table=users`).
 bool Project::substitute_parameters(Expr& e, const std::map<std::string, const Expr*, std::less<>>& bound,
-                                    const ProjectFile& file, const Location& call_loc) const {
+                                    const ProjectFile& file, const Location& call_loc) {
   if (e.kind == Expr::Kind::Name) {
     auto it = bound.find(e.text);
     if (it == bound.end()) return false;
@@ -31,7 +31,7 @@ bool Project::substitute_parameters(Expr& e, const std::map<std::string, const E
       e = *it->second;
     } else {
       e = Expr();  // unknown: Kind::Other, read by no rule as a value
-      e.text = it->first;
+      e.text = texts_.keep(it->first);
       e.loc = call_loc;
     }
     return true;
@@ -41,10 +41,11 @@ bool Project::substitute_parameters(Expr& e, const std::map<std::string, const E
   for (Keyword& keyword : e.keywords) substitute_parameters(keyword.value, bound, file, call_loc);
   if (!target_changed || e.kind != Expr::Kind::Attribute) return false;
   if (e.target->is_name_like()) {
-    e.text = e.target->text + "." + e.name;
-    e.resolved = resolve(file, e.text);
+    e.text = texts_.keep(e.target->text + "." + e.name);
+    e.name = FactText(e.text.substr(e.text.size() - e.name.size()));
+    e.resolved = texts_.keep(resolve(file, e.text));
   } else {
-    e.resolved = resolve_expr_target(file, e, 0).name;
+    e.resolved = texts_.keep(resolve_expr_target(file, e, 0).name);
   }
   return true;
 }

@@ -75,7 +75,7 @@ void Project::collect_columns(unsigned jobs) {
   auto column_name = [](const Expr& call, const std::string& fallback) {
     const Expr* name = call.keyword("name");
     if (!name && !call.items.empty() && call.items[0].is_string()) name = &call.items[0];
-    return name && name->is_string() ? name->text : fallback;
+    return name && name->is_string() ? std::string(name->text) : fallback;
   };
 
   // A Python type in an annotation -> the column type SQLAlchemy would pick.
@@ -85,7 +85,8 @@ void Project::collect_columns(unsigned jobs) {
     type.inferred = true;
     type.loc = where;
     const ClassInfo* python_class = python.is_name_like() ? resolve_class(python_file, python.text) : nullptr;
-    type.python_type = python_class ? python_class->file->module_key + "." + python_class->def->name : python.resolved;
+    type.python_type = python_class ? python_class->file->module_key + "." + python_class->def->name
+                                    : std::string(python.resolved);
     if (type.python_type.empty()) type.python_type = python.text;
     bool is_enum = python_class && python_class->is_enum;
     // 1. The declarative base's type_annotation_map.
@@ -143,7 +144,7 @@ void Project::collect_columns(unsigned jobs) {
     if (!owner.contributes_mapped_attributes() || !owner.file->declares_schema()) return;
     const std::string table = [&] {
       const ClassAttribute* t = owner.def->attribute("__tablename__");
-      return t && t->value && t->value->is_string() ? t->value->text : std::string();
+      return t && t->value && t->value->is_string() ? std::string(t->value->text) : std::string();
     }();
     // `__table__ = Table("activity", metadata, Column(...), ...)` in the body (ckan): the Table's columns are the
     // class's, and its annotations (`id: Mapped[str]`) only type the attributes.

@@ -13,7 +13,7 @@ const Expr* unwrap_annotation(const Expr& annotation, bool require_mapped, bool 
   }
   for (int guard = 0; guard < 8; ++guard) {
     if (e->kind == Expr::Kind::Subscript && e->target && !e->items.empty()) {
-      const std::string& wrapper = e->target->resolved;
+      const FactText wrapper = e->target->resolved;
       if (wrapper == "typing.Optional" || wrapper == "typing_extensions.Optional") {
         e = &e->items[0];
         continue;

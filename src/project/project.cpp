@@ -249,15 +249,16 @@ void Project::resolve_expressions(unsigned jobs) {
   // facts (bindings, imports, assigned expressions' kind/text/name/target), never their `resolved` fields.
   parallel_for(files_.size(), jobs, [&](size_t index) {
     ProjectFile& file = *files_[index];
-    std::unordered_map<std::string, std::string> cache;
+    TextStore& texts = *file.facts.texts;
+    std::unordered_map<std::string_view, FactText> cache;  // keyed by texts of the file's facts
     auto resolve_names = [&](Expr& root) {
       root.walk_mutable([&](Expr& e) {
         if (e.kind == Expr::Kind::Name || (e.kind == Expr::Kind::Attribute && e.target && e.target->is_name_like())) {
           auto [it, inserted] = cache.try_emplace(e.text);
-          if (inserted) it->second = resolve(file, e.text);
+          if (inserted) it->second = texts.keep(resolve(file, e.text));
           e.resolved = it->second;
         } else if (e.kind == Expr::Kind::Attribute) {
-          e.resolved = resolve_expr_target(file, e, 0).name;
+          e.resolved = texts.keep(resolve_expr_target(file, e, 0).name);
         }
       });
     };

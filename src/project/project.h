@@ -193,10 +193,12 @@ class Project {
   void expand_annotated_columns();
   const AnnotatedColumn* annotated_column(const ClassAttribute& attr) const;
   bool substitute_parameters(Expr& e, const std::map<std::string, const Expr*, std::less<>>& bound,
-                             const ProjectFile& file, const Location& call_loc) const;
+                             const ProjectFile& file, const Location& call_loc);
   void collect_columns(unsigned jobs);
   void build_revision_graphs(const std::vector<ScriptLocation>& script_locations);
 
+  // The texts of expressions the project writes itself (column factories' columns); declared before what uses it.
+  TextStore texts_;
   std::vector<std::unique_ptr<ProjectFile>> files_;
   std::unordered_map<std::string, std::vector<const ProjectFile*>> modules_by_suffix_;
   std::unordered_set<std::string> package_keys_;  // module keys of the project's packages (their __init__.py)

@@ -59,14 +59,14 @@ std::string qualified(const ClassInfo& cls) { return cls.file->module_key + "." 
 bool is_call_to(const Expr& e, std::string_view origin) { return e.is_call() && e.origin() == origin; }
 bool is_call_to(const Expr* e, std::string_view origin) { return e && is_call_to(*e, origin); }
 
-std::string literal(const Expr* e) { return e && e->is_string() ? e->text : std::string(); }
+std::string literal(const Expr* e) { return e && e->is_string() ? std::string(e->text) : std::string(); }
 
 // A keyword value that says something: absent and a literal `None` are the same to SQLAlchemy.
 const Expr* given(const Expr* e) { return e && e->kind != Expr::Kind::None ? e : nullptr; }
 
 bool is_relationship_call(const Expr& e) {
   if (!e.is_call()) return false;
-  const std::string& o = e.origin();
+  const FactText o = e.origin();
   return o == "sqlalchemy.orm.relationship" || o == "sqlalchemy.orm.relation" || o == "sqlalchemy.orm.dynamic_loader" ||
          o == "sqlmodel.Relationship";
 }
@@ -84,7 +84,7 @@ const std::set<std::string, std::less<>> kSchemaItems = {
 
 std::optional<ConstraintDef::Kind> constraint_kind(const Expr& e) {
   if (!e.is_call()) return std::nullopt;
-  const std::string& o = e.origin();
+  const FactText o = e.origin();
   if (o == "sqlalchemy.Index") return ConstraintDef::Kind::Index;
   if (o == "sqlalchemy.UniqueConstraint") return ConstraintDef::Kind::Unique;
   if (o == "sqlalchemy.CheckConstraint") return ConstraintDef::Kind::Check;
@@ -134,7 +134,7 @@ std::string render(const Expr& e, int depth = 0) {
 bool is_optional_type(const Expr& e, int depth = 0) {
   if (depth > 8) return false;
   if (e.is_string()) {
-    const std::string& t = e.text;
+    const FactText t = e.text;
     return t.find("Optional[") != std::string::npos || t.find("| None") != std::string::npos ||
            t.find("None |") != std::string::npos || (t.find("Union[") != std::string::npos && t.find("None") != std::string::npos);
   }
@@ -161,7 +161,7 @@ bool is_optional_type(const Expr& e, int depth = 0) {
 
 bool is_mapped_wrapper(const Expr& e) {
   if (e.kind != Expr::Kind::Subscript || !e.target || e.items.empty()) return false;
-  const std::string& r = e.target->resolved;
+  const FactText r = e.target->resolved;
   return r == "sqlalchemy.orm.Mapped" || r == "sqlalchemy.orm.WriteOnlyMapped" || r == "sqlalchemy.orm.DynamicMapped";
 }
 
@@ -283,7 +283,7 @@ std::optional<std::string> evaluate_name(const Expr& e, std::string_view class_n
     // f"{cls.__name__.lower()}s": replace each interpolation we understand; give up on any other.
     std::string out;
     size_t i = 0;
-    const std::string& t = e.text;
+    const FactText t = e.text;
     while (i < t.size()) {
       if (t[i] != '{') {
         out += t[i++];
@@ -1388,7 +1388,7 @@ class TableModelBuilder {
       if (ref.table) {
         const ColumnDef* col = ref.table->column(e.name);
         if (!col) col = ref.table->column_by_attribute(e.name);
-        ref.column = col ? col->name : e.name;
+        ref.column = col ? col->name : std::string(e.name);
       }
       return ref;
     }
@@ -1398,7 +1398,7 @@ class TableModelBuilder {
     ref.table = m_.table_of(*cls);
     if (ref.table) {
       const ColumnDef* col = ref.table->column_by_attribute(e.name);
-      ref.column = col ? col->name : e.name;
+      ref.column = col ? col->name : std::string(e.name);
     }
     return ref;
   }
@@ -1900,7 +1900,7 @@ class TableModelBuilder {
         r.secondary = &m_.tables_[it->second];
       }
     }
-    r.secondary_name = r.secondary ? r.secondary->name : e->text;
+    r.secondary_name = r.secondary ? r.secondary->name : std::string(e->text);
   }
 
   // ---- Pointer lists, edges, metadata ---------------------------------------------------------------------------
