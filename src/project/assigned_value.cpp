@@ -22,4 +22,13 @@ const Expr* assigned_value(const Project& project, const ProjectFile*& file, con
   return assigned_value(project, file, origin.substr(dot + 1), max_hops, hops + 1);
 }
 
+const Expr* string_literal(const Project& project, const ProjectFile& file, const Expr* e) {
+  constexpr int kMaxHops = 8;  // imports followed (re-exports), beyond which a cycle is assumed
+  if (!e || e->is_string()) return e && e->is_string() ? e : nullptr;
+  if (!e->is_name_like()) return nullptr;
+  const ProjectFile* holder = &file;
+  const Expr* value = assigned_value(project, holder, std::string(e->text), kMaxHops);
+  return value && value->is_string() ? value : nullptr;
+}
+
 }  // namespace ormlint

@@ -14,4 +14,9 @@ namespace ormlint {
 const Expr* assigned_value(const Project& project, const ProjectFile*& file, const std::string& dotted,
                            int max_hops, int hops = 0);
 
+// The string literal `e` stands for: `e` itself, or the literal a module-level name is bound to, in `file` or
+// (through imports) another project module — `ForeignKey(USER_ID)` with `USER_ID = "user.id"`,
+// `__tablename__ = AUDIT_TABLE`. Null for anything else (f-strings, calls, unknown names).
+const Expr* string_literal(const Project& project, const ProjectFile& file, const Expr* e);
+
 }  // namespace ormlint

@@ -10,6 +10,8 @@
 #include "core/parallel.h"
 #include "project/mapped_annotation.h"
 #include "project/project.h"
+
+#include "project/assigned_value.h"
 #include "project/sqlalchemy_names.h"
 
 namespace ormlint {
@@ -144,7 +146,8 @@ void Project::collect_columns(unsigned jobs) {
     if (!owner.contributes_mapped_attributes() || !owner.file->declares_schema()) return;
     const std::string table = [&] {
       const ClassAttribute* t = owner.def->attribute("__tablename__");
-      return t && t->value && t->value->is_string() ? std::string(t->value->text) : std::string();
+      const Expr* name = t && t->value ? string_literal(*this, *owner.file, &*t->value) : nullptr;
+      return name ? std::string(name->text) : std::string();
     }();
     // `__table__ = Table("activity", metadata, Column(...), ...)` in the body (ckan): the Table's columns are the
     // class's, and its annotations (`id: Mapped[str]`) only type the attributes.
@@ -231,13 +234,10 @@ void Project::collect_columns(unsigned jobs) {
 
   // One file's Table(...) and migration columns.
   auto file_columns = [&](const ProjectFile& file, std::vector<ColumnInfo>& out) {
-    for (const Assignment& assignment : file.facts.assignments) {
-      if (!file.declares_schema()) break;
-      const Expr& value = assignment.value;
-      if (value.is_call() && value.origin() == "sqlalchemy.Table") {
-        const Expr* name = value.arg(0);
-        table_columns(file, value, ColumnInfo::Context::Table, nullptr, name && name->is_string() ? name->text : "",
-                      out);
+    if (file.declares_schema()) {
+      for (const CoreTableCall& table : core_table_calls(file)) {
+        const Expr* name = string_literal(*this, file, table.call->arg(0));
+        table_columns(file, *table.call, ColumnInfo::Context::Table, nullptr, name ? name->text : "", out);
       }
     }
     if (!file.facts.revision) return;
@@ -298,6 +298,25 @@ std::vector<const ColumnInfo*> Project::columns_in(const ProjectFile& file) cons
   if (it == columns_by_file_.end()) return result;
   for (size_t i : it->second) result.push_back(&columns_[i]);
   return result;
+}
+
+std::vector<CoreTableCall> core_table_calls(const ProjectFile& file) {
+  auto is_table = [](const Expr& e) { return e.is_call() && e.origin() == "sqlalchemy.Table"; };
+  std::vector<CoreTableCall> found;
+  for (const Assignment& a : file.facts.assignments) {
+    if (is_table(a.value)) found.push_back({&a.value, &a, a.loc, nullptr});
+  }
+  for (const Expr& e : file.facts.module_expressions) {
+    if (is_table(e)) found.push_back({&e, nullptr, e.loc, nullptr});
+  }
+  for (const ClassDef& def : file.facts.classes) {
+    for (const ClassAttribute& attr : def.attributes) {
+      if (attr.name != "__table__" && attr.value && is_table(*attr.value)) {
+        found.push_back({&*attr.value, nullptr, attr.loc, &def});
+      }
+    }
+  }
+  return found;
 }
 
 }  // namespace ormlint

@@ -230,4 +230,15 @@ inline bool within_module(std::string_view dotted, std::string_view module) {
   return dotted.substr(0, module.size()) == module && (dotted.size() == module.size() || dotted[module.size()] == '.');
 }
 
+// A Core `Table(...)` call that runs when its module is imported, so that its table is in its MetaData: assigned
+// at module level, a module-level statement, or a class attribute (`class Model: users = sa.Table(...)`,
+// buildbot) — not `__table__ = Table(...)`, which maps its class (ClassInfo). In source order within each kind.
+struct CoreTableCall {
+  const Expr* call;
+  const Assignment* assignment;  // module-level `users = Table(...)`, else null
+  Location loc;                  // the assignment, the statement or the class attribute
+  const ClassDef* scope;         // the class of a class attribute, else null
+};
+std::vector<CoreTableCall> core_table_calls(const ProjectFile& file);
+
 }  // namespace ormlint

@@ -5,6 +5,8 @@
 // Everything is keyed by hash maps (class -> plan, assignment -> table, (metadata, schema, name) -> tables,
 // class name -> classes): the work is linear in the number of classes, attributes and tables.
 #include "project/table_model.h"
+
+#include "project/assigned_value.h"
 #include "project/sqlalchemy_names.h"
 
 #include "core/parallel.h"
@@ -508,6 +510,7 @@ class TableModelBuilder {
     const Assignment* assignment = nullptr;
     const ClassInfo* owner = nullptr;  // `__table__ = Table(...)` in a class body
     Location loc;
+    const ClassDef* scope = nullptr;  // the class whose body holds the Table(...) as an attribute (not __table__)
   };
 
   // ---- Facts indexes --------------------------------------------------------------------------------------------
@@ -980,7 +983,7 @@ class TableModelBuilder {
         set_name(plan, "", TableNameSource::Unknown, cls.file, fallback_loc);
         return;
       }
-      std::string name = literal(value);
+      std::string name = literal(string_literal(project_, *provider->file, value));
       set_name(plan, name, name.empty() ? TableNameSource::Unknown : TableNameSource::Literal, provider->file,
                value ? value->loc : attr->loc);
       // An own name, or a mixin's literal: a table of its own. Except with Flask-SQLAlchemy, whose __table_cls__
@@ -1036,11 +1039,8 @@ class TableModelBuilder {
   void plan_core_tables() {
     for (const auto& file : project_.files()) {
       if (!file->declares_schema()) continue;
-      for (const Assignment& a : file->facts.assignments) {
-        if (is_table_call(a.value)) core_plans_.push_back(CorePlan{file.get(), &a.value, &a, nullptr, a.loc});
-      }
-      for (const Expr& e : file->facts.module_expressions) {
-        if (is_table_call(e)) core_plans_.push_back(CorePlan{file.get(), &e, nullptr, nullptr, e.loc});
+      for (const CoreTableCall& table : core_table_calls(*file)) {
+        core_plans_.push_back(CorePlan{file.get(), table.call, table.assignment, nullptr, table.loc, table.scope});
       }
     }
     for (ClassPlan& plan : plans_) {
@@ -1060,7 +1060,7 @@ class TableModelBuilder {
     return db;
   }
 
-  std::string core_metadata(const ProjectFile& file, const Expr& call) {
+  std::string core_metadata(const ProjectFile& file, const Expr& call, const ClassDef* scope) {
     const Expr* arg = call.arg(1);
     bool arg_is_metadata = arg && !(arg->is_call() && (is_column_call(*arg) || kSchemaItems.count(arg->origin())));
     if (auto db = flask_db_of(file, call)) {
@@ -1085,6 +1085,13 @@ class TableModelBuilder {
     }
     const Expr* md = call.keyword("metadata");
     if (!md && arg_is_metadata) md = arg;
+    // In a class body, a name is first the class's own attribute (`metadata = sa.MetaData()` beside the tables).
+    const ClassAttribute* own = scope && md && md->kind == Expr::Kind::Name ? scope->attribute(md->text) : nullptr;
+    if (own && own->value && is_call_to(*own->value, "sqlalchemy.MetaData")) {
+      std::string key = file.module_key + "." + scope->name + "." + own->name;
+      register_metadata(key, &file, own->loc, &*own->value);
+      return key;
+    }
     return md ? metadata_of(file, *md, "", {}) : "";
   }
 
@@ -1205,7 +1212,7 @@ class TableModelBuilder {
     t.name_source = t.name.empty() ? TableNameSource::Unknown : TableNameSource::Literal;
     t.name_file = plan.file;
     t.name_loc = name ? name->loc : call.loc;
-    t.metadata = core_metadata(*plan.file, call);
+    t.metadata = core_metadata(*plan.file, call, plan.scope);
     t.schema = literal(call.keyword("schema"));
     t.schema_explicit = !t.schema.empty();
     t.schema_unknown = unreadable_schema(call.keyword("schema"));
@@ -1614,11 +1621,11 @@ class TableModelBuilder {
       fk.target_columns.push_back("");
       return;
     }
-    if (target->is_string()) {
+    if (const Expr* spec = string_literal(project_, file, target)) {  // "users.id", or a constant holding it
       fk.target_is_string = true;
-      if (fk.target_text.empty()) fk.target_text = target->text;
+      if (fk.target_text.empty()) fk.target_text = spec->text;
       ForeignKeyDef one;
-      split_target_string(target->text, one);
+      split_target_string(spec->text, one);
       if (fk.target_table.empty()) {
         fk.target_table = one.target_table;
         fk.target_schema = one.target_schema;
