@@ -87,8 +87,8 @@ class AddNotNullColumnWithoutDefault final : public Rule {
       const OperationCall* op = column->operation;
       if (column->context != ColumnInfo::Context::Migration || !op || op->name != "add_column") continue;
       if (!column->construct || !not_null(*column) || database_fills(*column)) continue;
-      // A table the same function created earlier is still empty: a NOT NULL column costs nothing there.
-      if (file.facts.revision->creates_table_before(*op)) continue;
+      // A table the same function created (or emptied) earlier has no rows: a NOT NULL column costs nothing there.
+      if (file.facts.revision->creates_table_before(*op) || file.facts.revision->empties_table_before(*op)) continue;
       report(file, *column, *op, out);
     }
   }

@@ -27,11 +27,6 @@ struct DataStatement {
   std::string target;
 };
 
-std::string upper(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return text;
-}
-
 // The data-changing statements of an SQL string, by their first keyword (a function body's UPDATE is the
 // function's, not the migration's).
 std::vector<DataStatement> data_statements(std::string_view sql) {

@@ -11,5 +11,7 @@ std::string one_line(std::string_view text);
 
 // ASCII lower case (SQL keywords and identifiers, names compared case-insensitively).
 std::string lower(std::string_view text);
+// ASCII upper case (SQL words as split_sql gives them).
+std::string upper(std::string_view text);
 
 }  // namespace ormlint

@@ -161,6 +161,9 @@ struct RevisionInfo {
   // in the same function of this revision:
   // such a table is new and empty, so lock, rewrite and re-run concerns do not apply to it.
   bool creates_table_before(const OperationCall& op) const;
+  // Whether an earlier op.execute in the same function removed every row of `op`'s table (`DELETE FROM t` without
+  // WHERE, `TRUNCATE t`): the table is empty, as a new one, for what needs existing rows (not for locks).
+  bool empties_table_before(const OperationCall& op) const;
 };
 
 struct Comment {

@@ -748,15 +748,19 @@ namespace {
 
 // Whether an op.execute runs a `CREATE [TEMP|TEMPORARY|UNLOGGED] TABLE [IF NOT EXISTS] <table> ...` spelled out
 // in a string (directly or through `sa.text(...)`): a staging table made by SQL, as a table rebuild does.
-bool sql_creates_table(const OperationCall& op, const std::string& table) {
-  if (op.name != "execute") return false;
+// The statements of an op.execute whose SQL is spelled out in a string (directly or through `sa.text(...)`); an
+// f-string too: table names are usually literal, only values interpolated. Empty for anything else.
+std::vector<SqlStatement> executed_statements(const OperationCall& op) {
+  if (op.name != "execute") return {};
   const Expr* sql = executed_sql(op);
   if (sql && sql->is_call() && !sql->items.empty()) sql = &sql->items[0];
-  // An f-string too: the name is usually literal, only the column list interpolated.
-  if (!sql || sql->kind != Expr::Kind::String) return false;
-  std::string wanted = table;
-  for (char& c : wanted) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  for (const SqlStatement& statement : split_sql(sql->text)) {
+  if (!sql || sql->kind != Expr::Kind::String) return {};
+  return split_sql(sql->text);
+}
+
+bool sql_creates_table(const OperationCall& op, const std::string& table) {
+  const std::string wanted = upper(table);
+  for (const SqlStatement& statement : executed_statements(op)) {
     const std::vector<std::string>& words = statement.words;
     size_t i = 1;
     if (words.empty() || words[0] != "CREATE") continue;
@@ -765,6 +769,25 @@ bool sql_creates_table(const OperationCall& op, const std::string& table) {
     ++i;
     if (i + 2 < words.size() && words[i] == "IF" && words[i + 1] == "NOT" && words[i + 2] == "EXISTS") i += 3;
     if (i < words.size() && words[i] == wanted) return true;
+  }
+  return false;
+}
+
+// Whether an op.execute removes every row of `table`: `DELETE FROM <table>` without a WHERE, or
+// `TRUNCATE [TABLE] [ONLY] <table>[, ...]` (fides wipes a table before giving it a NOT NULL column).
+bool sql_empties_table(const OperationCall& op, const std::string& table) {
+  const std::string wanted = upper(table);
+  for (const SqlStatement& statement : executed_statements(op)) {
+    const std::vector<std::string>& words = statement.words;
+    if (words.size() >= 3 && words[0] == "DELETE" && words[1] == "FROM" && words[2] == wanted &&
+        std::find(words.begin(), words.end(), "WHERE") == words.end()) {
+      return true;
+    }
+    if (words.empty() || words[0] != "TRUNCATE") continue;
+    for (size_t i = 1; i < words.size(); ++i) {
+      if (words[i] == wanted) return true;
+      if (words[i] == "CASCADE" || words[i] == "RESTRICT" || words[i] == "RESTART" || words[i] == "CONTINUE") break;
+    }
   }
   return false;
 }
@@ -788,6 +811,17 @@ bool RevisionInfo::creates_table_before(const OperationCall& op) const {
       continue;
     }
     if ((earlier.name == "create_table" && earlier.table == op.table) || sql_creates_table(earlier, op.table)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool RevisionInfo::empties_table_before(const OperationCall& op) const {
+  if (op.table.empty()) return false;
+  for (const OperationCall& earlier : operations) {
+    if (&earlier == &op) return false;
+    if (earlier.function == op.function && !excludes_dialect_of(earlier, op) && sql_empties_table(earlier, op.table)) {
       return true;
     }
   }
