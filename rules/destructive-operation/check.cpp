@@ -10,15 +10,6 @@ namespace ormlint {
 
 namespace {
 
-// A table as the message shows it: the literal name, else the expression as written.
-std::string table_shown(const OperationCall& op) {
-  if (!op.table.empty()) return op.table;
-  if (op.in_batch) return "<batch table>";
-  const Expr* table = op.call.keyword("table_name");
-  if (!table) table = op.call.arg(0);
-  return table ? "<" + table->text + ">" : "<table>";
-}
-
 // drop_constraint(..., type_="primary"); `type_` is the second argument after the table.
 bool drops_primary_key(const OperationCall& op) {
   const Expr* type = op.call.keyword("type_");
@@ -56,16 +47,16 @@ class DestructiveOperation final : public Rule {
         // `migrate_version` is sqlalchemy-migrate's bookkeeping, dropped on moving to Alembic (cinder, nova).
         if (table_rebuilt(file.facts, revision, op) || op.table == "migrate_version") continue;
         out.report(file, op.call.loc,
-                   "upgrade() drops table `" + table_shown(op) +
+                   "upgrade() drops table `" + written_table(revision, op).shown() +
                        "` with all its rows; the application version still running during the deploy fails on it "
                        "with UndefinedTable",
-                   "deploy code that no longer uses `" + table_shown(op) +
+                   "deploy code that no longer uses `" + written_table(revision, op).shown() +
                        "` first, keep a copy of the data (backup or archive table), then drop it in a later migration");
       } else if (op.name == "drop_column") {
         std::string column = op.column_name();
         // Added earlier in this upgrade(): dropping it removes a temporary column, not existing data.
-        if (column_added_before(revision, op, column)) continue;
-        std::string shown = table_shown(op) + "." + (column.empty() ? "<column>" : column);
+        if (column_added_before(revision, op)) continue;
+        std::string shown = written_table(revision, op).shown() + "." + written_column(op).shown();
         out.report(file, op.call.loc,
                    "upgrade() drops `" + shown +
                        "` and its data; the application version still running during the deploy selects it and "
@@ -77,7 +68,7 @@ class DestructiveOperation final : public Rule {
         if (constraint.empty()) constraint = alembic_literal_name(op.argument(0));
         if (constraint.empty()) constraint = "<name>";
         out.report(file, op.call.loc,
-                   "upgrade() drops the primary key `" + constraint + "` of `" + table_shown(op) +
+                   "upgrade() drops the primary key `" + constraint + "` of `" + written_table(revision, op).shown() +
                        "` without creating a new one: duplicate rows can be inserted, and the ORM can no longer "
                        "identify rows to update or delete",
                    "create the new primary key (`create_primary_key(...)`) in the same upgrade(), right after the drop");

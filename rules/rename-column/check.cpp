@@ -29,10 +29,10 @@ class RenameColumn final : public Rule {
       if (!new_name || new_name->kind == Expr::Kind::None) continue;
       std::string column = op.column_name();
       // A column added earlier in this upgrade() is new: no running code knows it yet.
-      if (revision.creates_table_before(op) || column_added_before(revision, op, column)) continue;
-      std::string table = table_or_placeholder(op);
-      std::string old_name = column.empty() ? "<column>" : column;
-      std::string renamed = new_name->is_string() ? std::string(new_name->text) : "<" + new_name->text + ">";
+      if (revision.creates_table_before(op) || column_added_before(revision, op)) continue;
+      std::string table = written_table(revision, op).shown();
+      std::string old_name = written_column(op).shown();
+      std::string renamed = written_name(new_name).shown();
       out.report(file, op.call.loc,
                  "upgrade() renames `" + table + "." + old_name + "` to `" + renamed +
                      "`: the application version still running during the deploy queries `" + old_name +

@@ -5,15 +5,11 @@
 
 #include "core/text.h"
 #include "engine/rule.h"
+#include "project/migration_ops.h"
 
 namespace ormlint {
 
 namespace {
-
-std::string shown(const Expr* e) {
-  if (!e) return "<table>";
-  return e->is_string() ? std::string(e->text) : "<" + e->text + ">";
-}
 
 // The SQL of `op.execute("...")` / `op.execute(sa.text("..."))`, lower-cased, quotes dropped, blanks collapsed.
 std::string normalized_sql(const OperationCall& op) {
@@ -76,7 +72,7 @@ class RenameTable final : public Rule {
       if (!old_name) old_name = op.call.arg(0);
       const Expr* new_name = op.call.keyword("new_table_name");
       if (!new_name && !op.call.keyword("old_table_name")) new_name = op.call.arg(1);
-      std::string from = shown(old_name), to = shown(new_name);
+      std::string from = written_name(old_name).shown(), to = written_name(new_name).shown();
       if (old_name && old_name->is_string() && old_name_kept_as_view(revision, op, from)) continue;
       out.report(file, op.call.loc,
                  "upgrade() renames table `" + from + "` to `" + to +

@@ -134,14 +134,14 @@ class SetNotNull final : public Rule {
       if (const Expr* existing = op.call.keyword("existing_nullable"); existing && existing->is_false()) continue;
       std::string column = op.column_name();
       // Added earlier in this upgrade(): it is new (and backfilled there), not an existing column.
-      if (column_added_before(revision, op, column)) continue;
+      if (column_added_before(revision, op)) continue;
       if (!op.table.empty() && !column.empty() && proven_by_check_constraint(file, project, op.table, column)) continue;
       if (!op.table.empty() && !column.empty() &&
           not_null_in_history(project, unquoted_lower(op.table), unquoted_lower(column))) {
         continue;
       }
-      std::string table = table_or_placeholder(op);
-      std::string name = column.empty() ? "<column>" : column;
+      std::string table = written_table(*file.facts.revision, op).shown();
+      std::string name = written_column(op).shown();
       out.report(file, op.call.loc,
                  "upgrade() makes `" + table + "." + name +
                      "` NOT NULL: the database scans every row under an ACCESS EXCLUSIVE lock, and the migration "

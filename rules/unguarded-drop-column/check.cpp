@@ -11,17 +11,6 @@ namespace ormlint {
 
 namespace {
 
-// The same function added this very column earlier (a temporary column): the drop removes what it just made.
-bool written_column_added_before(const RevisionInfo& revision, const OperationCall& op,
-                                 const WrittenName& table, const WrittenName& column) {
-  for (const OperationCall& earlier : revision.operations) {
-    if (&earlier == &op) return false;
-    if (earlier.function != op.function || earlier.name != "add_column") continue;
-    if (written_table(revision, earlier) == table && written_column(earlier) == column) return true;
-  }
-  return false;
-}
-
 class UnguardedDropColumn final : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -41,7 +30,7 @@ class UnguardedDropColumn final : public Rule {
       if (op.name != "drop_column" || project.guarded(op) || flag_may_be_set(op, "if_exists")) continue;
       WrittenName table = written_table(revision, op);
       WrittenName column = written_column(op);
-      if (written_column_added_before(revision, op, table, column)) continue;
+      if (column_added_before(revision, op)) continue;
       if (!reported.insert(op.call.loc.start_byte).second) continue;
       out.report(file, op.call.loc,
                  "`" + table.shown() + "." + column.shown() + "` is dropped in " + op.function +

@@ -8,6 +8,8 @@ namespace ormlint {
 
 WrittenName written_name(const Expr* e) {
   if (!e) return {"?", false};
+  // An f-string as written, so that a help line's Python is Python: `f"{col}_new"`.
+  if (e->kind == Expr::Kind::String && e->is_fstring) return {"f\"" + e->text + "\"", false};
   return {e->text, e->is_string()};
 }
 
@@ -31,10 +33,10 @@ WrittenName written_column(const OperationCall& op) {
   const Expr* column = op.call.keyword(op.name == "add_column" ? "column" : "column_name");
   // Positional: after the table, which a batch operation does not repeat.
   if (!column) column = op.call.arg(op.in_batch ? 0 : 1);
-  if (column && column->is_call()) {
+  if (column && column->is_call()) {  // add_column's Column(name, ...): its name, however written
     const Expr* name = column->keyword("name");
     if (!name) name = column->arg(0);
-    if (name && name->is_string()) return {name->text, true};
+    if (name) return written_name(name);
   }
   return written_name(column);
 }
@@ -83,19 +85,13 @@ bool may_run_concurrently(const OperationCall& op) {
   return flag_may_be_set(op, "postgresql_concurrently");
 }
 
-std::string table_or_placeholder(const OperationCall& op) {
-  if (!op.table.empty()) return op.table;
-  return op.in_batch ? "<batch table>" : "<table>";
-}
-
-bool column_added_before(const RevisionInfo& revision, const OperationCall& op, const std::string& column) {
-  if (op.table.empty() || column.empty()) return false;
+bool column_added_before(const RevisionInfo& revision, const OperationCall& op) {
+  const WrittenName table = written_table(revision, op);
+  const WrittenName column = written_column(op);
   for (const OperationCall& earlier : revision.operations) {
     if (&earlier == &op) return false;
-    if (earlier.function == op.function && earlier.name == "add_column" && earlier.table == op.table &&
-        earlier.column_name() == column) {
-      return true;
-    }
+    if (earlier.function != op.function || earlier.name != "add_column") continue;
+    if (written_table(revision, earlier) == table && written_column(earlier) == column) return true;
   }
   return false;
 }

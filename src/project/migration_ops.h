@@ -58,11 +58,9 @@ bool declares_concurrently(const OperationCall& op);
 // well run concurrently (a variable may hold True), so no lock is blamed on it.
 bool may_run_concurrently(const OperationCall& op);
 
-// The literal table of `op` in a message: the name, else a placeholder saying whether it is a batch's table.
-std::string table_or_placeholder(const OperationCall& op);
-
-// An op.add_column of `column` to `op`'s literal table earlier in the same function: the column is new there.
-bool column_added_before(const RevisionInfo& revision, const OperationCall& op, const std::string& column);
+// An op.add_column earlier in the same function of the column `op` names, to the same table, both as written (a
+// literal, or the same expression: `f"{col}_new"` twice): the column is new there (a temporary column).
+bool column_added_before(const RevisionInfo& revision, const OperationCall& op);
 
 // An operation `name` (e.g. "drop_table") on `op`'s literal table later in the same function.
 bool table_operation_after(const RevisionInfo& revision, const OperationCall& op, const std::string& name);
