@@ -223,6 +223,17 @@ git checkout -q -- app/user.py
 revision 0002_second.py b2 '"a1"'
 git commit -qam "the revision chain restored" --no-verify
 
+# A repository whose first commit is being made: HEAD names no commit, every staged file is new.
+unborn="$WORK/unborn"
+mkdir -p "$unborn/app"
+git -c init.defaultBranch=main init -q "$unborn"
+cp "$repo/app/base.py" "$repo/app/user.py" "$unborn/app/"
+cd "$unborn" || exit 2
+make_bad app/user.py
+git add -A
+expect "staged, no commit yet: the staged files are all new and judged" 1 --has "$BAD_USER" -- check --staged
+cd "$repo" || exit 2
+
 # --- explicit files: the project is context, only the files given are reported ------------------------------------
 make_bad app/user.py
 cp app/user.py app/other.py
