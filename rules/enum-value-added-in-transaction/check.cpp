@@ -6,7 +6,6 @@
 // does. Exempt: a type created by an earlier `CREATE TYPE ... AS ENUM` in the same function (its new values
 // are usable in that transaction).
 #include <cctype>
-#include <regex>
 #include <set>
 #include <string>
 
@@ -23,8 +22,6 @@ namespace {
 // Every type an op.execute("CREATE TYPE <name> AS ENUM ...") before `op` in the same function creates (lower
 // case): PostgreSQL lets a transaction use values added to a type it created itself.
 bool type_created_before(const ModuleFacts& module, const OperationCall& op, const std::string& type) {
-  static const std::regex kCreateType(R"(\bcreate\s+type\s+(\S+)\s+as\s+enum\b)",
-                                      std::regex::icase | std::regex::ECMAScript | std::regex::optimize);
   for (const OperationCall& earlier : module.revision->operations) {
     if (&earlier == &op) return false;
     std::string sql;
@@ -32,8 +29,8 @@ bool type_created_before(const ModuleFacts& module, const OperationCall& op, con
         !literal_sql(module, executed_sql(earlier), sql)) {
       continue;
     }
-    for (std::sregex_iterator it(sql.begin(), sql.end(), kCreateType), end; it != end; ++it) {
-      if (lower((*it)[1].str()) == lower(type)) return true;
+    for (const std::string& created : created_enum_types(sql)) {
+      if (lower(created) == lower(type)) return true;
     }
   }
   return false;

@@ -1,12 +1,12 @@
 // native-enum: a column type that makes the database create a native enum type — `sa.Enum(...)` without
 // `native_enum=False`, `postgresql.ENUM(...)`, a bare `Mapped[SomeEnum]` — in models, Core tables and migrations,
 // and `CREATE TYPE ... AS ENUM` executed by a migration.
-#include <regex>
 #include <string>
 #include <string_view>
 
 #include "engine/rule.h"
 #include "facts/sql_literal.h"
+#include "facts/sql_statements.h"
 #include "project/assigned_value.h"
 #include "project/column_label.h"
 
@@ -174,11 +174,10 @@ class NativeEnum final : public Rule {
     if (op.name != "execute" || op.dialect == "postgresql" || op.function == "downgrade") return;
     std::string sql;
     if (!literal_sql(file.facts, executed_sql(op), sql)) return;
-    static const std::regex create_enum(R"(\bcreate\s+type\s+("?[\w.]+"?)\s+as\s+enum\b)", std::regex::icase);
-    std::smatch match;
-    if (!std::regex_search(sql, match, create_enum)) return;
+    const std::vector<std::string> created = created_enum_types(sql);
+    if (created.empty()) return;
     out.report(file, op.call.loc,
-               "migration creates the native enum type " + match[1].str() +
+               "migration creates the native enum type " + created.front() +
                    ": every new value then needs an `ALTER TYPE ... ADD VALUE` migration, and other databases "
                    "have no enum types",
                "store the column as `sa.Enum(..., native_enum=False)` (a VARCHAR + CHECK constraint) or "

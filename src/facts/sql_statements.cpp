@@ -171,4 +171,14 @@ std::string added_enum_type(const std::string& sql) {
   return match[1].str();
 }
 
+std::vector<std::string> created_enum_types(const std::string& sql) {
+  static const std::regex kCreateEnum(R"(\bcreate\s+type\s+("?[\w.]+"?)\s+as\s+enum\b)",
+                                      std::regex::icase | std::regex::ECMAScript | std::regex::optimize);
+  std::vector<std::string> types;
+  for (std::sregex_iterator it(sql.begin(), sql.end(), kCreateEnum), end; it != end; ++it) {
+    types.push_back((*it)[1].str());
+  }
+  return types;
+}
+
 }  // namespace ormlint

@@ -28,4 +28,8 @@ std::vector<std::string> sql_identifier_words(std::string_view sql);
 // "" when the SQL holds no such statement (the first one counts).
 std::string added_enum_type(const std::string& sql);
 
+// `CREATE TYPE <name> AS ENUM`, any case and spacing: the name of every enum type the SQL creates, as written
+// (it may be quoted or schema-qualified), in order.
+std::vector<std::string> created_enum_types(const std::string& sql);
+
 }  // namespace ormlint
