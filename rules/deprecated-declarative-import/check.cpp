@@ -113,7 +113,7 @@ class DeprecatedDeclarativeImport final : public Rule {
       if (import.is_star || !is_old_module(import.module)) continue;
       // `from sqlalchemy.ext.declarative import declarative_base as make_base`: origin names the imported
       // object.
-      std::string name = import.origin.substr(import.module.size() + 1);
+      std::string name(import.origin.substr(import.module.size() + 1));
       auto fate = moved(name);
       if (!fate) continue;
       out.report(file, import.loc, why(name, *fate, import.module), fix(name));

@@ -27,7 +27,7 @@ class MissingTimestamps final : public Rule {
         missing += std::string(missing.empty() ? "`" : " and `") + name + "`";
       }
       if (missing.empty()) continue;
-      std::string cls = table.owner->def ? table.owner->def->name : table.name;
+      std::string cls = table.owner->def ? std::string(table.owner->def->name) : table.name;
       out.report(*table.file, table.loc,
                  "`" + cls + "` (table `" + table.name + "`) has no " + missing +
                      " column: nobody can tell when a row was created or last changed",

@@ -52,7 +52,7 @@ bool defines_models(const ProjectFile& file, const Project& project) {
 std::string imported_name(const Import& import) {
   if (import.is_star) return "*";
   if (is_postgresql_path(import.module) && import.origin.size() > import.module.size()) {
-    return import.origin.substr(import.module.size() + 1);
+    return std::string(import.origin.substr(import.module.size() + 1));
   }
   return is_postgresql_path(import.origin) ? import.origin : import.module;
 }

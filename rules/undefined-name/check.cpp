@@ -391,7 +391,7 @@ class UndefinedName final : public Rule {
     const std::string prefix = file.module_key + ".";
     for (const Import& import : file.facts.imports) {
       if (import.module.rfind(prefix, 0) != 0) continue;
-      std::string rest = import.module.substr(prefix.size());
+      std::string rest(import.module.substr(prefix.size()));
       names.insert(rest.substr(0, rest.find('.')));
     }
     return names;

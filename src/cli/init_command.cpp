@@ -83,7 +83,7 @@ DialectUses find_dialect_uses(const fs::path& folder, unsigned jobs, size_t& fil
     auto consider = [&](const Import& import, bool binds_module_name) {
       std::string resolved = binds_module_name && !import.is_star ? project->resolve(*file, import.bound_name) : "";
       if (resolved.empty()) resolved = import.origin;
-      for (const std::string& name : {import.module, resolved}) {
+      for (const std::string& name : {std::string(import.module), resolved}) {
         if (name.empty()) continue;
         const std::string shown = within_module(resolved, name) ? resolved : name;
         note_use(uses, name, path, path + ":" + std::to_string(import.loc.line) + " imports " + shown);

@@ -152,7 +152,8 @@ void text_relationships(const TableDef& t, std::ostream& out) {
   out << "  relationships:\n";
   for (const RelationshipDef* r : t.relationships) {
     out << "    " << r->owner->def->name << "." << r->attribute << " -> "
-        << (r->target ? r->target->def->name : (r->target_name.empty() ? "?" : r->target_name + " (not found)"));
+        << (r->target ? std::string(r->target->def->name)
+                      : (r->target_name.empty() ? "?" : r->target_name + " (not found)"));
     if (!r->back_populates.empty()) out << " back_populates=" << r->back_populates;
     if (!r->backref.empty()) out << " backref=" << r->backref;
     if (r->secondary_expr) out << " secondary=" << (r->secondary_name.empty() ? "?" : r->secondary_name);

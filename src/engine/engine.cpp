@@ -80,7 +80,7 @@ FileFacts parse_file(const SourceFile& source, const std::string& module_key, bo
   if (!result.syntax_problem) {
     result.facts = build_module_facts(root, source, module_key, is_package);
   } else {
-    result.facts.comments = collect_comments(root, source);
+    result.facts = comments_only_facts(root, source);
   }
   if (tokens) *tokens = code_tokens(root, source);
   return result;

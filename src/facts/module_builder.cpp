@@ -374,12 +374,12 @@ class ModuleBuilder {
       import.loc = exprs_.locate(name);
       import.statement_loc = exprs_.locate(stmt);
       if (is_kind(name, NodeKind::AliasedImport)) {
-        import.origin = exprs_.text(field(name, "name"));
-        import.bound_name = exprs_.text(field(name, "alias"));
+        import.origin = exprs_.kept_text(field(name, "name"));
+        import.bound_name = exprs_.kept_text(field(name, "alias"));
       } else {
         // `import a.b.c` binds `a`, and `a.b.c.x` then resolves through it.
-        import.module = exprs_.text(name);
-        import.bound_name = import.module.substr(0, import.module.find('.'));
+        import.module = exprs_.kept_text(name);
+        import.bound_name = FactText(import.module.substr(0, import.module.find('.')));  // a view of the same store
         import.origin = import.bound_name;
       }
       if (import.module.empty()) import.module = import.origin;
@@ -418,13 +418,13 @@ class ModuleBuilder {
                                                                   : absolute_module(module_name, is_relative);
     for_each_named_child(stmt, [&](TSNode child, const char* f) {
       Import import;
-      import.module = module;
+      import.module = texts_->keep(module);
       import.is_relative = is_relative;
       import.loc = exprs_.locate(child);
       import.statement_loc = exprs_.locate(stmt);
       if (is_kind(child, NodeKind::WildcardImport)) {
         import.is_star = true;
-        import.origin = module;
+        import.origin = texts_->keep(module);
         add_import(std::move(import));
         return;
       }
@@ -432,12 +432,12 @@ class ModuleBuilder {
       std::string name;
       if (is_kind(child, NodeKind::AliasedImport)) {
         name = exprs_.text(field(child, "name"));
-        import.bound_name = exprs_.text(field(child, "alias"));
+        import.bound_name = exprs_.kept_text(field(child, "alias"));
       } else {
         name = exprs_.text(child);
-        import.bound_name = name;
+        import.bound_name = texts_->keep(name);
       }
-      import.origin = module.empty() ? name : module + "." + name;
+      import.origin = texts_->keep(module.empty() ? name : module + "." + name);
       add_import(std::move(import));
     });
   }
@@ -467,7 +467,7 @@ class ModuleBuilder {
           continue;
         }
         if (ts_node_is_null(target) || !is_kind(target, NodeKind::Identifier)) continue;
-        facts_.assignments.push_back(Assignment{exprs_.text(target), exprs_.build(value), exprs_.locate(target)});
+        facts_.assignments.push_back(Assignment{exprs_.kept_text(target), exprs_.build(value), exprs_.locate(target)});
         bind(facts_.assignments.back().target, ModuleFacts::BindingKind::Assignment, facts_.assignments.size() - 1);
       }
     } else if (!is_kind(inner, NodeKind::String)) {
@@ -544,7 +544,7 @@ class ModuleBuilder {
   void class_definition(TSNode def, std::vector<Expr> decorators, bool module_level) {
     ClassDef cls;
     TSNode name = field(def, "name");
-    cls.name = exprs_.text(name);
+    cls.name = exprs_.kept_text(name);
     cls.loc = exprs_.locate(name);
     cls.decorators = std::move(decorators);
     cls.module_level = module_level;
@@ -584,7 +584,7 @@ class ModuleBuilder {
         TSNode left = field(inner, "left");
         if (ts_node_is_null(left) || !is_kind(left, NodeKind::Identifier)) return;
         ClassAttribute attr;
-        attr.name = exprs_.text(left);
+        attr.name = exprs_.kept_text(left);
         attr.loc = exprs_.locate(left);
         TSNode annotation = field(inner, "type");
         if (!ts_node_is_null(annotation)) attr.annotation = exprs_.build(annotation);
@@ -635,7 +635,7 @@ class ModuleBuilder {
     TSNode name = field(definition, "name");
     TSNode body = field(definition, "body");
     ClassAttribute attr;
-    attr.name = exprs_.text(name);
+    attr.name = exprs_.kept_text(name);
     attr.loc = exprs_.locate(name);
     attr.from_declared_attr = true;
     TSNode returns = field(definition, "return_type");
@@ -652,9 +652,10 @@ class ModuleBuilder {
   // A comment starts with `#`, so only subtrees whose bytes hold a `#` are entered: walking the whole tree
   // cost as much as a fifth of the parse.
  public:
-  std::vector<Comment> comments_only(TSNode root) {
+  ModuleFacts comments_only(TSNode root) {
+    facts_.texts = texts_;
     collect_comments(root);
-    return std::move(facts_.comments);
+    return std::move(facts_);
   }
 
  private:
@@ -670,7 +671,7 @@ class ModuleBuilder {
       if (hash == hashes.end() || *hash >= ts_node_end_byte(node)) return false;
       if (!is_kind(node, NodeKind::Comment)) return true;
       Location loc = exprs_.locate(node);
-      facts_.comments.push_back(Comment{loc.line, exprs_.text(node), loc});
+      facts_.comments.push_back(Comment{loc.line, exprs_.kept_text(node), loc});
       return false;
     });
   }
@@ -738,7 +739,7 @@ std::vector<Parameter> describe_parameters(TSNode parameters, const ExprBuilder&
       name = ts_node_named_child(name, 0);
     }
     if (ts_node_is_null(name) || !is_kind(name, NodeKind::Identifier)) return;  // `/` and the like
-    p.name = exprs.text(name);
+    p.name = exprs.kept_text(name);
     result.push_back(std::move(p));
   });
   return result;
@@ -765,7 +766,7 @@ std::map<std::string, BoundArgument, std::less<>> bind_arguments(const std::vect
 FunctionDef describe_function(TSNode def, const ExprBuilder& exprs) {
   FunctionDef fn;
   TSNode name = field(def, "name");
-  fn.name = exprs.text(name);
+  fn.name = exprs.kept_text(name);
   fn.loc = exprs.locate(name);
   fn.def_loc = exprs.locate(def);
   fn.def_loc.end_byte = fn.loc.end_byte;
@@ -803,7 +804,7 @@ FunctionDef describe_function(TSNode def, const ExprBuilder& exprs) {
   return fn;
 }
 
-std::vector<Comment> collect_comments(TSNode root, const SourceFile& file) {
+ModuleFacts comments_only_facts(TSNode root, const SourceFile& file) {
   return ModuleBuilder(file, "", false).comments_only(root);
 }
 

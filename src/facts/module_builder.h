@@ -15,8 +15,8 @@ namespace ormlint {
 // is_package is true for __init__.py files.
 ModuleFacts build_module_facts(TSNode root, const SourceFile& file, const std::string& module_key, bool is_package);
 
-// Only the comments (for suppressions), from a tree that may hold syntax errors.
-std::vector<Comment> collect_comments(TSNode root, const SourceFile& file);
+// Facts holding only the comments (for suppressions), from a tree that may hold syntax errors.
+ModuleFacts comments_only_facts(TSNode root, const SourceFile& file);
 
 class ExprBuilder;
 // Name, location and body shape of a `def` node.

@@ -15,9 +15,9 @@
 namespace ormlint {
 
 struct Import {
-  std::string bound_name;  // the name this import binds in the module ("sa", "DT", "postgresql")
-  std::string origin;      // the dotted name it stands for ("sqlalchemy", "sqlalchemy.DateTime")
-  std::string module;      // the module named in the statement, absolute ("sqlalchemy.dialects.postgresql")
+  FactText bound_name;  // the name this import binds in the module ("sa", "DT", "postgresql")
+  FactText origin;      // the dotted name it stands for ("sqlalchemy", "sqlalchemy.DateTime")
+  FactText module;      // the module named in the statement, absolute ("sqlalchemy.dialects.postgresql")
   bool is_star = false;    // `from x import *` (bound_name empty)
   bool is_relative = false;
   // In an `except ImportError:` (or ModuleNotFoundError) handler: it runs only where the import it stands in for
@@ -28,7 +28,7 @@ struct Import {
 };
 
 struct Assignment {
-  std::string target;  // a plain name at module level
+  FactText target;  // a plain name at module level
   Expr value;
   Location loc;  // the target's location
 };
@@ -41,7 +41,7 @@ struct AttributeAssignment {
 
 // An attribute of a class body: `x = ...`, `x: T = ...`, `x: T`, or a `@declared_attr` method (value = its return).
 struct ClassAttribute {
-  std::string name;
+  FactText name;
   Location loc;  // the name
   std::optional<Expr> annotation;
   std::optional<Expr> value;
@@ -49,7 +49,7 @@ struct ClassAttribute {
 };
 
 struct ClassDef {
-  std::string name;
+  FactText name;
   Location loc;  // the class name
   std::vector<Expr> bases;
   std::vector<Keyword> class_keywords;  // `table=True`, `metaclass=...`
@@ -66,7 +66,7 @@ struct ClassDef {
 // A parameter of a module-level function (FunctionDef::parameters).
 struct Parameter {
   enum class Kind : uint8_t { Positional, KeywordOnly, VarPositional, VarKeyword };  // x, (*,) x, *args, **kwargs
-  std::string name;
+  FactText name;
   Kind kind = Kind::Positional;
   std::optional<Expr> default_value;
 };
@@ -81,7 +81,7 @@ std::map<std::string, BoundArgument, std::less<>> bind_arguments(const std::vect
                                                                 const Expr& call);
 
 struct FunctionDef {
-  std::string name;
+  FactText name;
   Location loc;  // the function name
   Location def_loc;  // the `def` keyword through the name
   // The body holds nothing but `pass`, `...`, a docstring and/or early-return guards (`if legacy: return`).
@@ -99,11 +99,11 @@ struct FunctionDef {
 
 // One `op.<name>(...)` / `batch_op.<name>(...)` call inside a revision's upgrade() or downgrade().
 struct OperationCall {
-  std::string function;  // "upgrade" or "downgrade" (a helper's operations count for the function calling it)
-  std::string name;      // "add_column", "create_table", "execute", ...
-  std::string receiver;  // the source text before the dot ("op", "batch_op")
+  FactText function;  // "upgrade" or "downgrade" (a helper's operations count for the function calling it)
+  FactText name;      // "add_column", "create_table", "execute", ...
+  FactText receiver;  // the source text before the dot ("op", "batch_op")
   bool in_batch = false;  // inside `with op.batch_alter_table(...) as batch_op:`
-  std::string table;      // the literal table name it touches, "" when not a literal
+  FactText table;      // the literal table name it touches, "" when not a literal
   // Stands under an existence check this file shows (inspector get_columns / has_table / a helper doing so);
   // rules ask Project::guarded, which adds the checks made through imported helpers.
   bool guarded = false;
@@ -115,10 +115,10 @@ struct OperationCall {
   // "!sqlite" in the else branch of `if ... == "sqlite":` (or under `!= "sqlite"`), "!sqlite,postgresql" after
   // an elif for PostgreSQL too; "" when not in such a branch. In a version folder named for one database
   // (`sqlite_versions/`), that database for every operation not in such a branch.
-  std::string dialect;
+  FactText dialect;
   int table_position = -1;  // which positional argument names the table (-1: none, a keyword, or a batch op)
   Expr call;
-  std::string result_name;  // `jobs = op.create_table(...)`: "jobs"; "" when the result is not assigned to a name
+  FactText result_name;  // `jobs = op.create_table(...)`: "jobs"; "" when the result is not assigned to a name
 
   // The call's positional argument `index`, counting as a batch operation does (without the table argument):
   // `op.add_column("users", col)` and `batch_op.add_column(col)` both give `col` for argument(0);
@@ -138,7 +138,7 @@ bool excludes_dialect_of(const OperationCall& a, const OperationCall& b);
 // each expression is kept (its arguments hold the inner ones); methods of `op` itself (`op.get_bind()`) are not.
 // Names in `call` are resolved by the project like the operations'.
 struct RevisionCall {
-  std::string function;  // "upgrade" or "downgrade"
+  FactText function;  // "upgrade" or "downgrade"
   Expr call;
 };
 
@@ -168,7 +168,7 @@ struct RevisionInfo {
 
 struct Comment {
   uint32_t line;
-  std::string text;  // including the leading '#'
+  FactText text;  // including the leading '#'
   Location loc;
 };
 

@@ -64,7 +64,7 @@ const Expr* written_table_argument(const OperationCall& op) {
 class RevisionBuilder {
  public:
   RevisionBuilder(TSNode root, const SourceFile& file, const ModuleFacts& module, TextStore& texts)
-      : root_(root), file_(file), exprs_(file, texts), module_(module) {
+      : root_(root), file_(file), texts_(texts), exprs_(file, texts), module_(module) {
     for (const auto& import : module.imports) {
       if (import.origin == "alembic.op") op_names_.insert(import.bound_name);
     }
@@ -520,7 +520,7 @@ class RevisionBuilder {
         return;
       }
     }
-    RevisionCall kept{function, exprs_.build(call)};
+    RevisionCall kept{texts_.keep(function), exprs_.build(call)};
     if (ctx.constants) substitute_constants(kept.call, *ctx.constants);
     info.calls.push_back(std::move(kept));
   }
@@ -528,23 +528,23 @@ class RevisionBuilder {
   void record(TSNode call, const std::string& receiver, const std::string& name, const std::string* batch_table,
               const Context& ctx, const std::string& function, RevisionInfo& info) {
     OperationCall op;
-    op.function = function;
-    op.name = name;
-    op.receiver = receiver;
+    op.function = texts_.keep(function);
+    op.name = texts_.keep(name);
+    op.receiver = texts_.keep(receiver);
     op.in_batch = batch_table != nullptr;
     op.guarded = ctx.guarded;
     if (!op.guarded) op.guard_candidates.assign(ctx.maybe_guards.begin(), ctx.maybe_guards.end());
     op.in_autocommit_block = ctx.autocommit;
-    op.dialect = ctx.dialect;
+    op.dialect = texts_.keep(ctx.dialect);
     op.call = exprs_.build(call);
     if (ctx.constants) substitute_constants(op.call, *ctx.constants);
     TSNode parent = ts_node_parent(call);
     if (!ts_node_is_null(parent) && is_kind(parent, NodeKind::Assignment)) {
       TSNode left = field(parent, "left");
-      if (!ts_node_is_null(left) && is_kind(left, NodeKind::Identifier)) op.result_name = exprs_.text(left);
+      if (!ts_node_is_null(left) && is_kind(left, NodeKind::Identifier)) op.result_name = exprs_.kept_text(left);
     }
     if (batch_table) {
-      op.table = *batch_table;
+      op.table = texts_.keep(*batch_table);
     } else if (auto where = kTableArguments.find(name); where != kTableArguments.end()) {
       if (const Expr* table = written_table_argument(op); table && table->is_string()) op.table = table->text;
       if (!op.call.keyword(where->second.keyword)) op.table_position = where->second.position;
@@ -696,6 +696,7 @@ class RevisionBuilder {
   const SourceFile& file_;
   std::optional<std::vector<uint32_t>> open_parens_;  // positions, sorted; found on first use
   std::optional<Constants> module_constants_;
+  TextStore& texts_;  // the module's: what the operations' texts point into
   ExprBuilder exprs_;
   const ModuleFacts& module_;
   std::set<std::string, std::less<>> op_names_;
@@ -865,7 +866,7 @@ std::optional<RevisionInfo> build_revision_info(TSNode root, const SourceFile& f
   // in the code says otherwise. (The folder is part of the file's module key, so of its facts cache key too.)
   if (const std::string database = folder_database(file.path().parent_path().filename().string()); !database.empty()) {
     for (OperationCall& op : info->operations) {
-      if (op.dialect.empty()) op.dialect = database;
+      if (op.dialect.empty()) op.dialect = texts.keep(database);
     }
   }
   return info;

@@ -13,7 +13,8 @@ const Expr* assigned_value(const Project& project, const ProjectFile*& file, con
     return &file->facts.assignments[binding->second.index].value;
   }
   if (binding->second.kind != ModuleFacts::BindingKind::Import) return nullptr;
-  const std::string origin = file->facts.imports[binding->second.index].origin + dotted.substr(head.size());
+  const std::string origin =
+      std::string(file->facts.imports[binding->second.index].origin) + dotted.substr(head.size());
   const size_t dot = origin.rfind('.');
   if (dot == std::string::npos) return nullptr;
   const ProjectFile* module = project.find_module(origin.substr(0, dot));

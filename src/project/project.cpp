@@ -171,7 +171,7 @@ Project::Target Project::resolve_target(const ProjectFile& file, std::string_vie
       // `from pkg import name`: Python reads `name` from the package first, so what pkg/__init__.py binds wins over
       // a submodule of the same name (`from .db import db` in app/models/__init__.py, beside app/models/db.py).
       if (import.origin.size() > import.module.size() + 1 && !import.is_star) {
-        const std::string name = import.origin.substr(import.module.size() + 1);
+        const std::string name(import.origin.substr(import.module.size() + 1));
         if (const ProjectFile* package = find_module(import.module);
             package && package != &file && package->is_package && package->facts.bindings.count(name)) {
           Target t = resolve_target(*package, join(name, rest), depth + 1);

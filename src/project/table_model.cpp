@@ -542,7 +542,7 @@ class TableModelBuilder {
     switch (binding->second.kind) {
       case ModuleFacts::BindingKind::Import: {
         const Import& import = facts.imports[binding->second.index];
-        std::string full = rest.empty() ? import.origin : import.origin + "." + rest;
+        std::string full = rest.empty() ? std::string(import.origin) : import.origin + "." + rest;
         for (size_t cut = full.rfind('.'); cut != std::string::npos && cut > 0; cut = full.rfind('.', cut - 1)) {
           const ProjectFile* module = project_.find_module(std::string_view(full).substr(0, cut));
           if (!module) continue;
@@ -1261,7 +1261,7 @@ class TableModelBuilder {
     } else {
       const Expr* name = construct->keyword("name");
       if (!name && !construct->items.empty() && construct->items[0].is_string()) name = &construct->items[0];
-      c.name = name ? literal(name) : attr.name;
+      c.name = name ? literal(name) : std::string(attr.name);
       c.type = type_of_call(*construct);
     }
     bool sqlmodel_field = owner.sqlmodel && (!construct || is_call_to(construct, "sqlmodel.Field"));

@@ -341,7 +341,7 @@ void check_warm_equals_cold(RunOptions options, const std::string& name) {
 FileFacts sample_facts(const std::string& class_name = "Agent") {
   FileFacts facts;
   ClassDef cls;
-  cls.name = class_name;
+  cls.name = facts.facts.texts->keep(class_name);
   cls.loc = Location{10, 15, 2, 7, 2, 12};
   Expr base;
   base.kind = Expr::Kind::Name;

@@ -23,7 +23,8 @@ namespace fs = std::filesystem;
 namespace {
 
 FileSuppressions parse_one(const std::string& text, uint32_t line = 1) {
-  Comment comment{line, text, Location{}};
+  static TextStore texts;  // the comments' texts outlive every parse (the results may point into them)
+  Comment comment{line, texts.keep(text), Location{}};
   comment.loc.line = line;
   return parse_suppressions({comment});
 }
