@@ -51,7 +51,8 @@ void describe(A& a, S& x) {
 }
 template <class A, Is<FunctionDef> S>
 void describe(A& a, S& x) {
-  a(x.name, x.loc, x.def_loc, x.trivial_body, x.raises_only, x.checks_existence, x.returned_call, x.parameters);
+  a(x.name, x.loc, x.def_loc, x.trivial_body, x.raises_only, x.checks_existence, x.returned_call, x.parameters,
+    x.forwarded_callee);
 }
 template <class A, Is<OperationCall> S>
 void describe(A& a, S& x) {

@@ -712,6 +712,61 @@ bool is_early_return_guard(TSNode stmt) {
 }
 
 
+// Whether a subtree, outside nested functions, classes and lambdas, holds a `return` or a `yield`.
+bool returns_or_yields(TSNode root) {
+  bool found = false;
+  walk_subtree(root, [&](TSNode n) {
+    if (found) return false;
+    if (is_kind(n, NodeKind::ReturnStatement) || is_type(n, "yield")) {
+      found = true;
+      return false;
+    }
+    return !is_kind(n, NodeKind::FunctionDefinition) && !is_kind(n, NodeKind::ClassDefinition) &&
+           !is_kind(n, NodeKind::Lambda);
+  });
+  return found;
+}
+
+// FunctionDef::forwarded_callee: the callee of `return f(*args, **kwargs)` ending the body of a function that
+// takes only `*args, **kwargs` and passes both on, in that order and nothing else; no other statement of the body
+// may return (or yield). What the body does before (setting a keyword, logging) does not change what is made.
+std::optional<Expr> forwarded_callee(TSNode body, const std::vector<Parameter>& parameters, const ExprBuilder& exprs) {
+  if (parameters.size() != 2 || parameters[0].kind != Parameter::Kind::VarPositional ||
+      parameters[1].kind != Parameter::Kind::VarKeyword) {
+    return std::nullopt;
+  }
+  TSNode last = {};
+  bool returns_before = false;
+  for_each_named_child(body, [&](TSNode stmt) {
+    if (is_kind(stmt, NodeKind::Comment)) return;
+    if (!ts_node_is_null(last) && returns_or_yields(last)) returns_before = true;
+    last = stmt;
+  });
+  if (returns_before || !is_kind(last, NodeKind::ReturnStatement) || ts_node_named_child_count(last) != 1) {
+    return std::nullopt;
+  }
+  TSNode call = ts_node_named_child(last, 0);
+  if (!is_kind(call, NodeKind::Call)) return std::nullopt;
+  TSNode callee = field(call, "function");
+  TSNode arguments = field(call, "arguments");
+  if (!is_kind(callee, NodeKind::Identifier) && !is_kind(callee, NodeKind::Attribute)) return std::nullopt;
+  if (!is_kind(arguments, NodeKind::ArgumentList)) return std::nullopt;
+  std::vector<TSNode> passed;
+  for_each_named_child(arguments, [&](TSNode arg) {
+    if (!is_kind(arg, NodeKind::Comment)) passed.push_back(arg);
+  });
+  auto splat_of = [&](TSNode arg, NodeKind kind, const std::string& name) {
+    if (!is_kind(arg, kind) || ts_node_named_child_count(arg) != 1) return false;
+    TSNode inner = ts_node_named_child(arg, 0);
+    return is_kind(inner, NodeKind::Identifier) && exprs.text(inner) == name;
+  };
+  if (passed.size() != 2 || !splat_of(passed[0], NodeKind::ListSplat, parameters[0].name) ||
+      !splat_of(passed[1], NodeKind::DictionarySplat, parameters[1].name)) {
+    return std::nullopt;
+  }
+  return exprs.build(callee);
+}
+
 }  // namespace
 
 std::vector<Parameter> describe_parameters(TSNode parameters, const ExprBuilder& exprs) {
@@ -798,6 +853,10 @@ FunctionDef describe_function(TSNode def, const ExprBuilder& exprs) {
   });
   fn.trivial_body = statements == trivial;
   fn.raises_only = raises > 0 && statements == trivial + raises;
+  // A pass-through wrapper returns a call (so `returned` is set) and takes `**kwargs`: only those are looked at.
+  if (returned.has_value() && exprs.text(field(def, "parameters")).find("**") != std::string::npos) {
+    fn.forwarded_callee = forwarded_callee(body, describe_parameters(field(def, "parameters"), exprs), exprs);
+  }
   if (!returned.has_value() || statements != trivial + 1) return fn;
   fn.returned_call = std::move(returned);
   fn.parameters = describe_parameters(field(def, "parameters"), exprs);

@@ -95,6 +95,11 @@ struct FunctionDef {
   // column at each call site (Project::column_call). Both empty for any other function.
   std::optional<Expr> returned_call;
   std::vector<Parameter> parameters;
+  // When the function takes only `*args, **kwargs` and ends by returning a call that passes exactly those on
+  // (buildbot's `def Table(*args, **kwargs): kwargs['mysql_character_set'] = 'utf8'; return sa.Table(*args,
+  // **kwargs)`), with no other return: that call's callee. The function then stands for the callee (Project
+  // resolves its name as the callee's), whatever else its body does to the arguments. Empty otherwise.
+  std::optional<Expr> forwarded_callee;
 };
 
 // One `op.<name>(...)` / `batch_op.<name>(...)` call inside a revision's upgrade() or downgrade().

@@ -3,8 +3,11 @@
 // timezone), ...)`, called in a hundred Table(...) definitions). Each call of one is, to the model and the rules,
 // the column the factory returns with the call's arguments in place of its parameters, located at the call: a
 // finding about that column belongs where the column is made, and the arguments there decide it.
+#include <iterator>
 #include <list>
 #include <map>
+#include <optional>
+#include <unordered_set>
 
 #include "project/project.h"
 
@@ -50,28 +53,69 @@ bool Project::substitute_parameters(Expr& e, const std::map<std::string, const E
   return true;
 }
 
+std::optional<Expr> Project::partial_applied(const ProjectFile& file, const Expr& call) const {
+  if (!call.is_call() || !call.target || !call.target->is_name_like()) return std::nullopt;
+  std::optional<Expr> applied;
+  Target t = resolve_expr_target(file, *call.target, 0);
+  // partial(partial(db.Column, nullable=False), index=True): each level's defaults, the outermost's first.
+  for (int level = 0; t.partial && level < 8; ++level) {
+    if (!applied) applied = call;  // the call's own target (`Column`) resolves to the wrapped callable already
+    const Expr& partial = *t.partial;
+    std::vector<Expr> items(partial.items.begin() + 1, partial.items.end());
+    for (Expr& item : items) item.relocate(call.loc);
+    applied->items.insert(applied->items.begin(), std::make_move_iterator(items.begin()),
+                          std::make_move_iterator(items.end()));
+    for (const Keyword& keyword : partial.keywords) {
+      if (applied->keyword(keyword.name)) continue;
+      applied->keywords.push_back(keyword);
+      applied->keywords.back().loc = call.loc;
+      applied->keywords.back().value.relocate(call.loc);
+    }
+    t = resolve_expr_target(*t.partial_file, partial.items[0], 0);
+  }
+  return applied;
+}
+
 void Project::expand_column_factories() {
-  std::unordered_map<std::string, const FunctionDef*> factories;  // "app.columns.created_column" -> its def
+  // "app.columns.created_column" -> its def and module
+  std::unordered_map<std::string, std::pair<const FunctionDef*, const ProjectFile*>> factories;
+  // What the project's module-level partials wrap ("sqlalchemy.Column"): only calls resolving to one of these may
+  // be calls of a partial, so only they are resolved once more.
+  std::unordered_set<std::string_view> partial_targets;
   for (const auto& file : files_) {
     for (const FunctionDef& fn : file->facts.functions) {
-      if (returns_column(fn)) factories.emplace(file->module_key + "." + fn.name, &fn);
+      if (returns_column(fn)) factories.emplace(file->module_key + "." + fn.name, std::pair{&fn, file.get()});
+    }
+    for (const Assignment& a : file->facts.assignments) {
+      if (a.value.is_call() && a.value.origin() == "functools.partial" && !a.value.items.empty() &&
+          !a.value.items[0].resolved.empty()) {
+        partial_targets.insert(a.value.items[0].resolved);
+      }
     }
   }
-  if (factories.empty()) return;
+  if (factories.empty() && partial_targets.empty()) return;
   for (const auto& file : files_) {
     file->facts.for_each_expression([&](const Expr& root) {
       root.walk([&](const Expr& call) {
         if (!call.is_call()) return;
-        auto factory = factories.find(call.origin());
-        if (factory == factories.end()) return;
-        const FunctionDef& fn = *factory->second;
+        std::optional<Expr> applied;
+        if (partial_targets.count(call.origin())) applied = partial_applied(*file, call);
+        const Expr& made = applied ? *applied : call;  // the call as it happens, partials applied
+        auto factory = factories.find(made.origin());
+        if (factory == factories.end()) {
+          if (applied) column_factory_calls_.emplace(&call, std::make_unique<Expr>(std::move(*applied)));
+          return;
+        }
+        const auto [fn, factory_file] = factory->second;
         // The factory's own code (its returned call, its parameters' defaults) is located at the call; the
-        // arguments put in keep their places.
-        auto column = std::make_unique<Expr>(*fn.returned_call);
+        // arguments put in keep their places. Its returned call may itself call a partial (redash's
+        // `def primary_key(): return Column(db.Integer, primary_key=True)` with `Column = partial(...)`).
+        std::optional<Expr> returned = partial_applied(*factory_file, *fn->returned_call);
+        auto column = std::make_unique<Expr>(returned ? std::move(*returned) : *fn->returned_call);
         column->relocate(call.loc);
         std::list<Expr> defaults;
         std::map<std::string, const Expr*, std::less<>> bound;
-        for (const auto& [name, argument] : bind_arguments(fn.parameters, call)) {
+        for (const auto& [name, argument] : bind_arguments(fn->parameters, made)) {
           bound[name] = argument.value;
           if (!argument.is_default) continue;
           defaults.push_back(*argument.value);

@@ -129,7 +129,13 @@ Project::Target Project::resolve_expr_target(const ProjectFile& file, const Expr
     }
     if (callee.name.empty()) return {};
     // `Column = functools.partial(db.Column, nullable=False)` (redash): calling it calls the wrapped callable.
-    if (callee.name == "functools.partial" && !expr.items.empty()) return resolve_expr_target(file, expr.items[0], depth + 1);
+    // Its arguments are kept (Target::partial) for the calls of it (Project::partial_applied).
+    if (callee.name == "functools.partial" && !expr.items.empty()) {
+      Target wrapped = resolve_expr_target(file, expr.items[0], depth + 1);
+      wrapped.partial = &expr;
+      wrapped.partial_file = &file;
+      return wrapped;
+    }
     // `Base = cast(DeclarativeMeta, declarative_base())` (osparc): cast() returns its second argument as it is.
     if (callee.name == "typing.cast" && expr.items.size() == 2) {
       return resolve_expr_target(file, expr.items[1], depth + 1);
@@ -202,8 +208,16 @@ Project::Target Project::resolve_target(const ProjectFile& file, std::string_vie
       if (rest.empty()) return Target{"", &file, &cls};
       return Target{join(file.module_key + "." + cls.name, rest)};
     }
-    case ModuleFacts::BindingKind::Function:
+    case ModuleFacts::BindingKind::Function: {
+      // A pass-through wrapper (`def Table(*args, **kwargs): ...; return sa.Table(*args, **kwargs)`, buildbot)
+      // makes what its callee makes: calling it is calling the callee, as far as the schema goes.
+      const FunctionDef& fn = facts.functions[binding->second.index];
+      if (fn.forwarded_callee && rest.empty()) {
+        Target t = resolve_expr_target(file, *fn.forwarded_callee, depth + 1);
+        if (!t.name.empty() || t.cls) return t;
+      }
       return Target{join(file.module_key + "." + head, rest)};
+    }
     case ModuleFacts::BindingKind::Assignment: {
       const Expr& value = facts.assignments[binding->second.index].value;
       Target t = resolve_expr_target(file, value, depth + 1);

@@ -162,7 +162,9 @@ class Project {
   bool guarded(const OperationCall& op) const { return op.guarded || guarded_by_import_.count(&op) > 0; }
   // The column a call of a column factory makes — a project function whose body only returns a Column(...) or
   // mapped_column(...) — with the call's arguments in place of the parameters, located at the call
-  // (project/column_factories.cpp); `e` itself for any other expression.
+  // (project/column_factories.cpp); likewise the call of a `functools.partial` of one (`Column = partial(db.Column,
+  // nullable=False)`, then `Column(db.String(50))`), with the partial's arguments as defaults; `e` itself for any
+  // other expression.
   const Expr& column_call(const Expr& e) const;
 
  private:
@@ -170,6 +172,10 @@ class Project {
     std::string name;                  // canonical origin, when external (or a call result)
     const ProjectFile* file = nullptr; // when the name is a project class
     const ClassDef* cls = nullptr;
+    // When the name is a `functools.partial(...)` call (`Column = partial(db.Column, nullable=False)`): the
+    // outermost such call, and the file it is written in; `name` is then what the partial wraps.
+    const Expr* partial = nullptr;
+    const ProjectFile* partial_file = nullptr;
   };
   Target resolve_target(const ProjectFile& file, std::string_view dotted, int depth) const;
   Target resolve_expr_target(const ProjectFile& file, const Expr& expr, int depth) const;
@@ -183,6 +189,10 @@ class Project {
   bool derives_from(const ProjectFile& file, const ClassDef& cls, std::string_view external, int depth) const;
   void classify_classes();
   void expand_column_factories();
+  // A call of a name bound to `functools.partial(f, *a, **kw)` (here or imported) as the call of `f` it makes: the
+  // partial's positional arguments first, its keywords where the call sets none (those written at the call win),
+  // located at the call. Nested partials apply outermost first. nullopt when the callee is no partial.
+  std::optional<Expr> partial_applied(const ProjectFile& file, const Expr& call) const;
   // `x: Mapped[intpk]` with `intpk = Annotated[int, mapped_column(...)]` (project/annotated_columns.cpp): the
   // column the annotation declares, merged under the attribute's own mapped_column, and the Python type.
   struct AnnotatedColumn {
@@ -206,6 +216,7 @@ class Project {
   std::unordered_map<const ClassDef*, size_t> class_index_;
   std::unordered_set<const OperationCall*> guarded_by_import_;
   std::unordered_map<const Expr*, std::unique_ptr<const Expr>> column_factory_calls_;  // call -> its column
+                                                                                     // (factories, partials)
   std::unordered_map<const ClassAttribute*, AnnotatedColumn> annotated_columns_;
   std::vector<ColumnInfo> columns_;
   std::unordered_map<const ProjectFile*, std::vector<size_t>> columns_by_file_;

@@ -893,6 +893,77 @@ class Hero(SQLModel, table=True):
   check(hero, "secret", false, Nullable::Explicit);
 }
 
+TEST_CASE("columns: a functools.partial of Column gives its keywords as defaults, the call's own win", "[tables]") {
+  // redash: `Column = functools.partial(db.Column, nullable=False)`, then `name = Column(db.String(50))`.
+  Loaded p(R"(
+# file: app/base.py
+import functools
+from functools import partial
+
+from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()
+Column = functools.partial(db.Column, nullable=False)
+NameColumn = partial(Column, db.String(50), index=True)
+# file: app/models.py
+from app.base import Column, NameColumn, db
+
+
+class Group(db.Model):
+    __tablename__ = "groups"
+    id = Column(db.Integer, primary_key=True)
+    name = Column(db.String(50))
+    description = Column(db.String(200), nullable=True)
+    label = NameColumn()
+    alias = NameColumn(nullable=True)
+)");
+  const TableDef& groups = table(p, "groups");
+  const ColumnDef& name = column(groups, "name");
+  CHECK_FALSE(name.nullable);
+  CHECK(name.nullable_source == Nullable::Explicit);
+  CHECK(name.type == "sqlalchemy.String");
+  CHECK(name.loc.line == 7);
+  CHECK(column(groups, "description").nullable);
+  const ColumnDef& label = column(groups, "label");
+  CHECK_FALSE(label.nullable);
+  CHECK(label.type == "sqlalchemy.String");
+  CHECK(label.loc.line == 9);
+  CHECK(column(groups, "alias").nullable);
+}
+
+TEST_CASE("tables: a pass-through wrapper of Table(*args, **kwargs) makes tables", "[tables]") {
+  // buildbot's sautils.Table adds dialect options, then returns sa.Table(*args, **kwargs).
+  Loaded p(R"(
+# file: app/sautils.py
+import sqlalchemy as sa
+
+
+def Table(*args, **kwargs):
+    """Wrap table creation to add dialect options"""
+    kwargs['mysql_character_set'] = 'utf8'
+    return sa.Table(*args, **kwargs)
+
+
+def Renamed(name, *args, **kwargs):
+    return sa.Table("x_" + name, *args, **kwargs)
+# file: app/model.py
+import sqlalchemy as sa
+
+from app import sautils
+
+
+class Model:
+    metadata = sa.MetaData()
+    users = sautils.Table("users", metadata, sa.Column("uid", sa.Integer, primary_key=True))
+    other = sautils.Renamed("other", metadata, sa.Column("id", sa.Integer, primary_key=True))
+)");
+  CHECK(p.resolve("app/model.py", "sautils.Table") == "sqlalchemy.Table");
+  CHECK(ends_with(p.resolve("app/model.py", "sautils.Renamed"), "app.sautils.Renamed"));
+  CHECK(column_names(table(p, "users")) == std::vector<std::string>{"uid"});
+  CHECK(model(p).named("other").empty());
+  CHECK(model(p).named("x_other").empty());
+}
+
 TEST_CASE("columns: inherited from mixins and abstract classes, knowing where they are written", "[tables]") {
   Loaded p(R"(
 # file: app/mixins.py
