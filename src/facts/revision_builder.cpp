@@ -831,29 +831,41 @@ bool RevisionInfo::empties_table_before(const OperationCall& op) const {
 
 namespace {
 
-// The database a version folder is named for — bunkerweb's env.py picks `{database}_versions` — or "": a folder
-// whose name has a database's name and `versions` / `migrations` among its words (`sqlite_versions`,
-// `versions-mysql`, `postgres_migrations`).
-std::string folder_database(const std::string& folder) {
+// The database named among a folder name's words ("sqlite_versions": sqlite), whether `versions` / `migrations` is
+// among them too, and whether the database is all the name says ("sqlite").
+struct FolderWords {
+  std::string database;
+  bool versions = false;
+  bool only_database = false;
+};
+
+FolderWords folder_words(const std::string& folder) {
   static const std::map<std::string, std::string, std::less<>> kDatabases = {
       {"sqlite", "sqlite"},   {"mysql", "mysql"}, {"mariadb", "mysql"}, {"postgresql", "postgresql"},
       {"postgres", "postgresql"}, {"pg", "postgresql"}, {"mssql", "mssql"}, {"oracle", "oracle"}};
-  std::string database;
-  bool versions = false;
+  FolderWords found;
   size_t start = 0;
   const std::string name = lower(folder);
   while (start <= name.size()) {
     size_t end = name.find_first_of("_-.", start);
     if (end == std::string::npos) end = name.size();
     const std::string word = name.substr(start, end - start);
-    if (auto it = kDatabases.find(word); it != kDatabases.end()) database = it->second;
-    versions |= word == "versions" || word == "version" || word == "migrations";
+    if (auto it = kDatabases.find(word); it != kDatabases.end()) found.database = it->second;
+    found.versions |= word == "versions" || word == "version" || word == "migrations";
     start = end + 1;
   }
-  return versions ? database : "";
+  found.only_database = kDatabases.count(name) > 0;
+  return found;
 }
 
 }  // namespace
+
+std::string folder_database(const std::filesystem::path& dir) {
+  const FolderWords own = folder_words(dir.filename().string());
+  if (own.versions) return own.database;
+  if (own.only_database && folder_words(dir.parent_path().filename().string()).versions) return own.database;
+  return "";
+}
 
 std::optional<RevisionInfo> build_revision_info(TSNode root, const SourceFile& file, const ModuleFacts& module,
                                                  TextStore& texts) {
@@ -864,7 +876,7 @@ std::optional<RevisionInfo> build_revision_info(TSNode root, const SourceFile& f
   if (!info) return info;
   // A version folder named for one database (`sqlite_versions/`): its operations run only there, unless a branch
   // in the code says otherwise. (The folder is part of the file's module key, so of its facts cache key too.)
-  if (const std::string database = folder_database(file.path().parent_path().filename().string()); !database.empty()) {
+  if (const std::string database = folder_database(file.path().parent_path()); !database.empty()) {
     for (OperationCall& op : info->operations) {
       if (op.dialect.empty()) op.dialect = texts.keep(database);
     }

@@ -2,7 +2,9 @@
 #pragma once
 #include <tree_sitter/api.h>
 
+#include <filesystem>
 #include <optional>
+#include <string>
 
 #include "core/source_file.h"
 #include "facts/module_facts.h"
@@ -13,5 +15,11 @@ namespace ormlint {
 // `module` must already hold the module's imports, assignments and functions.
 std::optional<RevisionInfo> build_revision_info(TSNode root, const SourceFile& file, const ModuleFacts& module,
                                                  TextStore& texts);
+
+// The database a version folder is named for, or "": a folder whose name has a database's name and `versions` /
+// `migrations` among its words (`sqlite_versions`, `versions-mysql`, `postgres_migrations`; bunkerweb's env.py
+// picks `{database}_versions`), or a folder named just for a database inside a versions folder
+// (`versions/sqlite/`, prefect's env.py picks `versions/{dialect}`). Its scripts run only on that database.
+std::string folder_database(const std::filesystem::path& dir);
 
 }  // namespace ormlint

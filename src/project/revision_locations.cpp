@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "core/paths.h"
+#include "facts/revision_builder.h"
 #include "project/project.h"
 
 namespace ormlint {
@@ -100,10 +101,13 @@ bool outside_version_folders(const std::vector<ScriptLocation>& locations, const
 }
 
 // Without a configuration, the `versions` folder a script lies in, however deep (Alembic's convention: its
-// sub-folders are version locations of the same script directory); empty when there is none above `dir`.
+// sub-folders are version locations of the same script directory); empty when there is none above `dir`. Except
+// sub-folders named for a database (`versions/postgresql/` beside `versions/sqlite/`, prefect): the environment
+// loads the one for the database it runs on, so each is a location of its own.
 fs::path enclosing_versions_folder(const fs::path& dir) {
-  for (fs::path up = dir.parent_path(); !up.empty() && up != up.root_path(); up = up.parent_path()) {
-    if (up.filename() == "versions") return up;
+  fs::path below = dir;
+  for (fs::path up = dir.parent_path(); !up.empty() && up != up.root_path(); below = up, up = up.parent_path()) {
+    if (up.filename() == "versions") return folder_database(below).empty() ? up : below;
   }
   return {};
 }
