@@ -29,24 +29,29 @@ std::string normalized_sql(const OperationCall& op) {
   return out;
 }
 
-// `op.execute("CREATE VIEW orders AS SELECT * FROM purchase_orders")` later in the same upgrade(): the old name
-// keeps working through an updatable view while the code moves over.
-bool old_name_kept_as_view(const RevisionInfo& revision, const OperationCall& op, const std::string& old_name) {
+// Later in the same upgrade(), the old name is made again: `op.execute("CREATE VIEW orders AS SELECT * FROM
+// purchase_orders")` keeps it working through an updatable view while the code moves over, and a new table of
+// that name (`op.create_table`, CREATE TABLE) is a table rebuild — renamed away, re-created, refilled
+// (securedrop) — after which the name works as before.
+bool old_name_kept(const RevisionInfo& revision, const OperationCall& op, const std::string& old_name) {
   bool after = false;
   for (const OperationCall& later : revision.operations) {
     if (&later == &op) {
       after = true;
       continue;
     }
-    if (!after || later.function != op.function || later.name != "execute") continue;
+    if (!after || later.function != op.function) continue;
+    if (later.name == "create_table" && lower(later.table) == lower(old_name)) return true;
+    if (later.name != "execute") continue;
     std::string sql = normalized_sql(later);
-    for (std::string create : {"create view ", "create or replace view "}) {
+    for (std::string create :
+         {"create view ", "create or replace view ", "create table ", "create table if not exists "}) {
       size_t at = sql.find(create);
       if (at == std::string::npos) continue;
       std::string view = sql.substr(at + create.size());
       view = view.substr(0, view.find_first_of(" ("));
       view = view.substr(view.rfind('.') == std::string::npos ? 0 : view.rfind('.') + 1);  // `public.orders`
-      if (view == lower(old_name)) return true;
+      if (view == lower(old_name)) return true;  // a view's or a table's name
     }
   }
   return false;
@@ -73,7 +78,7 @@ class RenameTable final : public Rule {
       const Expr* new_name = op.call.keyword("new_table_name");
       if (!new_name && !op.call.keyword("old_table_name")) new_name = op.call.arg(1);
       std::string from = written_name(old_name).shown(), to = written_name(new_name).shown();
-      if (old_name && old_name->is_string() && old_name_kept_as_view(revision, op, from)) continue;
+      if (old_name && old_name->is_string() && old_name_kept(revision, op, from)) continue;
       out.report(file, op.call.loc,
                  "upgrade() renames table `" + from + "` to `" + to +
                      "`: the application version still running during the deploy queries `" + from +

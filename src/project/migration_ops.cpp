@@ -145,6 +145,13 @@ bool table_rebuilt(const ModuleFacts& module, const RevisionInfo& revision, cons
       if (op.function != drop.function || op.name != "execute" || !literal_sql(module, executed_sql(op), sql)) continue;
       if (copies_rows(sql, replacement, dropped)) return true;
     }
+    // The copy sent through the connection (`op.get_bind().execute("INSERT ...")`, securedrop).
+    for (const RevisionCall& call : revision.calls) {
+      if (call.function != drop.function) continue;
+      for (const ConnectionSql& sent : connection_sql(module, call)) {
+        if (copies_rows(sent.sql, replacement, dropped)) return true;
+      }
+    }
   }
   return false;
 }
