@@ -485,11 +485,39 @@ std::vector<std::string> sql_identifiers(std::string_view condition) {
   return names;
 }
 
+// The SQL an expression spells out: a string, an f-string with its `{...}` parts left out (they interpolate values:
+// f"mode != {ENABLED}" reads mode), or `sa.text("...")` of one; "" otherwise.
+std::string spelled_sql(const Expr* e) {
+  if (e && e->is_call() && e->callee_name() == "text") e = e->arg(0);
+  if (!e || e->kind != Expr::Kind::String) return "";
+  if (!e->is_fstring) return std::string(e->text);
+  std::string sql;
+  int depth = 0;
+  for (char c : e->text) {
+    if (c == '{') ++depth;
+    if (depth == 0) sql += c;
+    if (c == '}' && depth > 0) --depth;
+  }
+  return sql;
+}
+
 // The literal columns of a constraint: unique and primary key list them second, a foreign key third (local_cols).
 std::vector<std::string> constraint_columns(const OperationCall& op) {
   if (op.name == "create_foreign_key") return literal_list(keyword_or_argument(op, "local_cols", 2));
-  if (op.name == "create_check_constraint") return sql_identifiers(literal_name(keyword_or_argument(op, "condition", 1)));
+  if (op.name == "create_check_constraint") return sql_identifiers(spelled_sql(keyword_or_argument(op, "condition", 1)));
   return literal_list(keyword_or_argument(op, "columns", 1));
+}
+
+// An index's columns: those listed by name, and those its expressions read (`sa.text("lower(email)")`: email).
+std::vector<std::string> indexed_columns(const OperationCall& op) {
+  std::vector<std::string> columns = index_columns(op);
+  const Expr* list = keyword_or_argument(op, "columns", 1);
+  if (!list || !(list->is(Expr::Kind::List) || list->is(Expr::Kind::Tuple))) return columns;
+  for (const Expr& item : list->items) {
+    if (item.is_string()) continue;
+    for (std::string& name : sql_identifiers(spelled_sql(&item))) columns.push_back(std::move(name));
+  }
+  return columns;
 }
 
 void operation_creations(const OperationCall& op, std::vector<Created>& out) {
@@ -503,7 +531,7 @@ void operation_creations(const OperationCall& op, std::vector<Created>& out) {
   } else if (op.name == "create_index") {
     std::string name = literal_name(keyword_or_argument(op, "index_name", 0));
     if (!name.empty()) {
-      out.push_back({Kind::Index, op.table, name, index_columns(op), "", op.call.loc, after});
+      out.push_back({Kind::Index, op.table, name, indexed_columns(op), "", op.call.loc, after});
     }
   } else if (kConstraintCreations.count(op.name)) {
     std::string name = literal_name(keyword_or_argument(op, "constraint_name", 0));
