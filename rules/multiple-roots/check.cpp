@@ -2,6 +2,8 @@
 // usually a script copied from the initial migration, or generated against an empty database, that should follow
 // the latest revision. Also `down_revision = ""`: Alembic reads an empty string as the id of a parent revision,
 // not as "no parent", and cannot load the history.
+#include <algorithm>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,16 +31,19 @@ class MultipleRoots final : public Rule {
   void check_project(const Project& project, Reporter& out) const override {
     for (const RevisionLocation& location : project.revision_locations()) {
       std::vector<size_t> unlabelled;
+      std::set<std::string, std::less<>> ids;
       for (size_t root : location.roots) {
-        // `down_revision = ""` is not a base to Alembic (it names a parent ""): reported on its own below.
+        // `down_revision = ""` is not a base to Alembic (it names a parent ""): reported on its own below. Copies
+        // of one revision (the same id twice) are one base: duplicate-revision-id reports the copy.
         const RevisionNode& node = location.nodes[root];
-        if (!node.has_branch_labels && !node.down_revision_empty) unlabelled.push_back(root);
+        if (node.has_branch_labels || node.down_revision_empty) continue;
+        if (node.id.empty() || ids.insert(node.id).second) unlabelled.push_back(root);
       }
       for (size_t root : location.roots) {
         const RevisionNode& node = location.nodes[root];
         if (node.down_revision_empty) {
           report_empty(node, out);
-        } else if (unlabelled.size() > 1 && !node.has_branch_labels) {
+        } else if (unlabelled.size() > 1 && std::find(unlabelled.begin(), unlabelled.end(), root) != unlabelled.end()) {
           report_second_root(location, root, unlabelled, out);
         }
       }
