@@ -5,7 +5,8 @@
 #
 # Covers: the first run creating .ormlint_cache/ (.gitignore, CACHEDIR.TAG, facts-*.bin) in the project folder;
 # warm runs printing byte for byte what cold and --no-cache runs print (terminal and JSON); edits, reverts,
-# same-size edits and module renames seen at once (no stale facts); a git work tree staying clean; --no-cache,
+# same-size edits and module renames seen at once (no stale facts), also when the facts come by the file's stamp
+# (size, times, inode) without reading it; a git work tree staying clean; --no-cache,
 # ORMLINT_NO_CACHE, --cache-dir, ORMLINT_CACHE_DIR and `cache-dir` in the configuration (and their order);
 # damaged cache files (truncated, random bytes, empty, a directory) read as a cold cache; an unwritable cache
 # folder giving a warning, never other findings or another exit code; `check --staged` with a cache still judging
@@ -297,6 +298,27 @@ ol "$WORK/e" check
 code "edits: back to the bad version (its facts are still cached): reported" 1
 has "edits: ... naming it" "$WORK/e" "$BAD_USER"
 cached_equals_cold "edits: bad model"
+
+# File stamps: a file unchanged (size, times, inode) for a few seconds has its facts taken from the cache unread,
+# its bytes read only for what shows them (a snippet). A change must still be seen at once, even a same-size edit
+# whose modification time is set back (the change time is in the stamp too).
+stamped=$(small_project stamps)
+cd "$stamped" || exit 2
+make_bad app/user.py
+sleep 2.5  # older than the cache's settling time: the next run records the files' stamps
+ol "$WORK/st" check
+code "stamps: a settled project's first run reports the finding" 1
+ol "$WORK/st-warm" check
+ol "$WORK/st-cold" check --no-cache
+same "stamps: a run from stamps (the file unread until its snippet is shown) = --no-cache" "$WORK/st-warm.out" \
+  "$WORK/st-cold.out"
+cp -p app/user.py "$WORK/user-before.py"
+make_good app/user.py
+touch -r "$WORK/user-before.py" app/user.py  # same size, same modification time: only the bytes and ctime differ
+ol "$WORK/st" check
+code "stamps: a same-size edit with its mtime set back is seen (exit 0)" 0
+lacks "stamps: ... and the old finding is gone" "$WORK/st" "reserved-attribute"
+cd "$small" || exit 2
 
 # The same bytes under another module name: `from .base import Base` means another module, and a package's
 # `.base` is its own submodule. The facts (resolved import origins) differ with the name, not with the content.

@@ -33,6 +33,20 @@ bool has_non_ascii(std::string_view bytes) {
 
 SourceFile::SourceFile(std::filesystem::path path, std::string display_path, std::string text)
     : path_(std::move(path)), display_path_(std::move(display_path)), text_(std::move(text)) {
+  index_lines();
+}
+
+SourceFile SourceFile::deferred(std::filesystem::path path, std::string display_path) {
+  return SourceFile(std::move(path), std::move(display_path));
+}
+
+void SourceFile::read_deferred() const {
+  std::string error;
+  if (auto bytes = read_file_bytes(path_, error)) text_ = std::move(*bytes);
+  index_lines();
+}
+
+void SourceFile::index_lines() const {
   const std::string_view bytes = text_;
   size_t start = 0;
   while (true) {
@@ -46,12 +60,14 @@ SourceFile::SourceFile(std::filesystem::path path, std::string display_path, std
 }
 
 std::string_view SourceFile::slice(uint32_t start_byte, uint32_t end_byte) const {
+  load();
   start_byte = std::min<uint32_t>(start_byte, text_.size());
   end_byte = std::clamp<uint32_t>(end_byte, start_byte, text_.size());
   return std::string_view(text_).substr(start_byte, end_byte - start_byte);
 }
 
 std::string_view SourceFile::line_text(uint32_t line) const {
+  load();
   if (line == 0 || line > line_starts_.size()) return {};
   uint32_t start = line_starts_[line - 1];
   uint32_t end = line < line_starts_.size() ? line_starts_[line] - 1 : text_.size();
@@ -77,6 +93,7 @@ uint32_t SourceFile::column_of(uint32_t line, uint32_t byte) const {
 }
 
 Location SourceFile::locate(uint32_t start_byte, uint32_t end_byte) const {
+  load();
   Location loc;
   loc.start_byte = start_byte;
   loc.end_byte = end_byte;
@@ -88,6 +105,7 @@ Location SourceFile::locate(uint32_t start_byte, uint32_t end_byte) const {
 }
 
 std::optional<uint32_t> SourceFile::first_invalid_utf8() const {
+  load();
   const auto* s = reinterpret_cast<const unsigned char*>(text_.data());
   size_t n = text_.size(), i = 0;
   while (i < n) {
@@ -122,7 +140,10 @@ std::optional<uint32_t> SourceFile::first_invalid_utf8() const {
   return std::nullopt;
 }
 
-bool SourceFile::looks_binary() const { return text_.find('\0') != std::string::npos; }
+bool SourceFile::looks_binary() const {
+  load();
+  return text_.find('\0') != std::string::npos;
+}
 
 namespace {
 

@@ -90,20 +90,36 @@ FileFacts parse_file(const SourceFile& source, const std::string& module_key, bo
 // bytes, else parsed (and then stored in `cache`). Returns null (and sets error) when it cannot be read.
 std::unique_ptr<ProjectFile> load_file(const DiscoveredFile& found, const std::string* content, std::string& error,
                                        FactsCache* cache, std::vector<CodeToken>* tokens = nullptr) {
+  const std::string key = module_key_for(found.module_path.empty() ? found.display_path : found.module_path);
+  const bool is_package = found.path.stem() == "__init__";
+  // A file on disk whose stamp the cache knows: its facts without reading it (its bytes only if asked for). The
+  // stamp is taken before any read, so a change during the read shows as a new stamp next time.
+  std::optional<FileStamp> stamp;
+  if (cache && !content && !tokens) stamp = FileStamp::of(found.path);
+  if (stamp) {
+    if (auto cached_key = cache->key_for(found.path.string(), *stamp, key, is_package)) {
+      if (auto facts = cache->find(*cached_key)) {
+        auto file = std::make_unique<ProjectFile>(SourceFile::deferred(found.path, found.display_path), key,
+                                                  is_package);
+        file->facts = std::move(facts->facts);
+        file->syntax_problem = std::move(facts->syntax_problem);
+        return file;
+      }
+    }
+  }
   std::optional<std::string> bytes = content ? std::optional<std::string>(*content) : read_file_bytes(found.path, error);
   if (!bytes) return nullptr;
   if (bytes->size() > kMaxFileBytes) {
     error = "file is larger than 64 MiB; not checked";
     return nullptr;
   }
-  std::string key = module_key_for(found.module_path.empty() ? found.display_path : found.module_path);
-  bool is_package = found.path.stem() == "__init__";
   auto file = std::make_unique<ProjectFile>(SourceFile(found.path, found.display_path, std::move(*bytes)), key,
                                             is_package);
   std::optional<FactsKey> cache_key;
   std::optional<FileFacts> facts;
   if (cache) {
     cache_key = FactsKey::of(file->source.text(), key, is_package);
+    if (stamp) cache->remember(found.path.string(), *stamp, *cache_key);
     if (!tokens) facts = cache->find(*cache_key);  // the tokens need a syntax tree
   }
   if (!facts) {

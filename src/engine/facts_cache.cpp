@@ -1,5 +1,9 @@
 #include "engine/facts_cache.h"
 
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -42,7 +46,11 @@ bool holds_only_cache_files(const fs::path& folder) {
 struct CacheContents {
   uint32_t generation = 0;
   std::vector<CachedFacts> entries;
+  std::vector<StampedKey> stamps;
 };
+
+// How long a file must have stayed unchanged before its stamp is trusted (see FactsCache::remember).
+constexpr int64_t kSettledNanos = 2'000'000'000;
 
 }  // namespace
 
@@ -54,9 +62,24 @@ template <class A, Is<CachedFacts> S>
 void describe(A& a, S& x) {
   a(x.key, x.last_used, x.bytes);
 }
+template <class A, Is<FileStamp> S>
+void describe(A& a, S& x) {
+  a(x.size, x.mtime_ns, x.ctime_ns, x.inode);
+}
+template <class A, Is<StampedKey> S>
+void describe(A& a, S& x) {
+  a(x.path, x.stamp, x.key);
+}
 template <class A, Is<CacheContents> S>
 void describe(A& a, S& x) {
-  a(x.generation, x.entries);
+  a(x.generation, x.entries, x.stamps);
+}
+
+std::optional<FileStamp> FileStamp::of(const fs::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  return FileStamp{static_cast<uint64_t>(st.st_size), st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec,
+                   st.st_ctim.tv_sec * 1'000'000'000LL + st.st_ctim.tv_nsec, static_cast<uint64_t>(st.st_ino)};
 }
 
 FactsKey FactsKey::of(std::string_view content, std::string module_key, bool is_package) {
@@ -97,8 +120,13 @@ FactsCache::FactsCache(fs::path folder, const fs::path& project_folder) : folder
       FactsKey key = entry.key;
       entries_.emplace(std::move(key), std::move(entry));
     }
+    for (auto& stamped : contents.stamps) {
+      std::string path = stamped.path;
+      stamps_.emplace(std::move(path), std::move(stamped));
+    }
   } catch (const BinaryDecodeError&) {
     entries_.clear();
+    stamps_.clear();
     generation_ = 1;
   }
 }
@@ -135,9 +163,36 @@ void FactsCache::store(FactsKey key, const FileFacts& facts) {
   changed_ = true;
 }
 
+std::optional<FactsKey> FactsCache::key_for(const std::string& path, const FileStamp& stamp,
+                                            const std::string& module_key, bool is_package) {
+  std::lock_guard lock(mutex_);
+  auto it = stamps_.find(path);
+  if (it == stamps_.end() || !(it->second.stamp == stamp) || it->second.key.module_key != module_key ||
+      it->second.key.is_package != is_package) {
+    return std::nullopt;
+  }
+  met_stamps_[path] = it->second;
+  return it->second.key;
+}
+
+void FactsCache::remember(const std::string& path, const FileStamp& stamp, const FactsKey& key) {
+  const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  if (now - stamp.mtime_ns < kSettledNanos || now - stamp.ctime_ns < kSettledNanos) return;
+  std::lock_guard lock(mutex_);
+  auto old = stamps_.find(path);
+  if (old == stamps_.end() || !(old->second.stamp == stamp) || !(old->second.key == key)) changed_ = true;
+  met_stamps_[path] = StampedKey{path, stamp, key};
+}
+
 std::string FactsCache::save() {
+  // Stamps of files this run did not meet (deleted, moved, excluded) are dropped.
+  if (met_stamps_.size() != stamps_.size()) changed_ = true;
   if (!changed_) return "";
-  CacheContents contents{generation_, {}};
+  CacheContents contents{generation_, {}, {}};
+  for (auto& [path, stamped] : met_stamps_) contents.stamps.push_back(std::move(stamped));
+  std::sort(contents.stamps.begin(), contents.stamps.end(),
+            [](const StampedKey& a, const StampedKey& b) { return a.path < b.path; });
   for (auto& [key, entry] : entries_) {
     if (entry.last_used + kKeepRuns >= generation_) contents.entries.push_back(std::move(entry));
   }

@@ -31,6 +31,25 @@ struct FactsKey {
   bool operator==(const FactsKey&) const = default;
 };
 
+// What stat says of a file. While it stays the same, so do the file's bytes (as ruff's cache and git's index
+// assume): a warm run then finds the facts without reading the file.
+struct FileStamp {
+  uint64_t size = 0;
+  int64_t mtime_ns = 0;
+  int64_t ctime_ns = 0;
+  uint64_t inode = 0;
+
+  static std::optional<FileStamp> of(const std::filesystem::path& path);
+  bool operator==(const FileStamp&) const = default;
+};
+
+// The key of the facts a file had when it had this stamp.
+struct StampedKey {
+  std::string path;
+  FileStamp stamp;
+  FactsKey key;
+};
+
 struct CachedFacts {
   FactsKey key;
   uint32_t last_used = 0;  // the cache generation of the run that last used it
@@ -49,6 +68,13 @@ class FactsCache {
   std::optional<FileFacts> find(const FactsKey& key);
   // Thread-safe. Records freshly built facts.
   void store(FactsKey key, const FileFacts& facts);
+  // Thread-safe. The facts key recorded for the file at `path` when it had this very stamp, for this module
+  // key and package flag; nullopt when the file changed since (or was never recorded).
+  std::optional<FactsKey> key_for(const std::string& path, const FileStamp& stamp, const std::string& module_key,
+                                  bool is_package);
+  // Thread-safe. Records the key of the bytes read from `path`, stamped `stamp` before the read. A file changed in
+  // the last seconds is not recorded: a change within the file system's timestamp granularity would go unseen.
+  void remember(const std::string& path, const FileStamp& stamp, const FactsKey& key);
   // Writes the cache file back when this run changed it, leaving this object empty (call it last). Returns "" or
   // why it could not (for a warning).
   std::string save();
@@ -67,6 +93,8 @@ class FactsCache {
   uint32_t generation_ = 1;  // this run's
   std::mutex mutex_;
   std::unordered_map<FactsKey, CachedFacts, KeyHash> entries_;
+  std::unordered_map<std::string, StampedKey> stamps_;  // by path; only the paths this run met are written back
+  std::unordered_map<std::string, StampedKey> met_stamps_;
   bool changed_ = false;
 };
 

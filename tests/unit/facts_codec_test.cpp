@@ -369,7 +369,9 @@ constexpr std::string_view kMagic = "ormlint facts cache\n";
 
 std::string cache_file_bytes(uint32_t generation, const FactsKey& key, uint32_t last_used, const std::string& entry) {
   BinaryWriter body;
-  body(generation, uint64_t{1}, key.content_hash, key.content_size, key.module_key, key.is_package, last_used, entry);
+  // No file stamps: the test stores facts without reading files.
+  body(generation, uint64_t{1}, key.content_hash, key.content_size, key.module_key, key.is_package, last_used, entry,
+       uint64_t{0});
   std::string rest = body.take();
   BinaryWriter header;
   header(std::string(facts_layout_id()), uint64_t{std::hash<std::string_view>{}(rest)});
