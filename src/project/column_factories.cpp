@@ -81,7 +81,7 @@ void Project::expand_column_factories() {
   std::unordered_map<std::string, std::pair<const FunctionDef*, const ProjectFile*>> factories;
   // What the project's module-level partials wrap ("sqlalchemy.Column"): only calls resolving to one of these may
   // be calls of a partial, so only they are resolved once more.
-  std::unordered_set<std::string_view> partial_targets;
+
   for (const auto& file : files_) {
     for (const FunctionDef& fn : file->facts.functions) {
       if (returns_column(fn)) factories.emplace(file->module_key + "." + fn.name, std::pair{&fn, file.get()});
@@ -89,17 +89,17 @@ void Project::expand_column_factories() {
     for (const Assignment& a : file->facts.assignments) {
       if (a.value.is_call() && a.value.origin() == "functools.partial" && !a.value.items.empty() &&
           !a.value.items[0].resolved.empty()) {
-        partial_targets.insert(a.value.items[0].resolved);
+        partial_targets_.insert(a.value.items[0].resolved);
       }
     }
   }
-  if (factories.empty() && partial_targets.empty()) return;
+  if (factories.empty() && partial_targets_.empty()) return;
   for (const auto& file : files_) {
     file->facts.for_each_expression([&](const Expr& root) {
       root.walk([&](const Expr& call) {
         if (!call.is_call()) return;
         std::optional<Expr> applied;
-        if (partial_targets.count(call.origin())) applied = partial_applied(*file, call);
+        if (partial_targets_.count(call.origin())) applied = partial_applied(*file, call);
         const Expr& made = applied ? *applied : call;  // the call as it happens, partials applied
         auto factory = factories.find(made.origin());
         if (factory == factories.end()) {
@@ -127,6 +127,20 @@ void Project::expand_column_factories() {
       });
     });
   }
+}
+
+const Expr* Project::partial_type(const ProjectFile& file, const Expr& type) {
+  if (!type.is_name_like() || !partial_targets_.count(type.resolved)) return nullptr;
+  // SQLAlchemy instantiates a type class given to a column: the partial's call is the type.
+  Expr call;
+  call.kind = Expr::Kind::Call;
+  call.loc = type.loc;
+  call.text = type.text;
+  call.target = std::make_unique<Expr>(type);
+  std::optional<Expr> applied = partial_applied(file, call);
+  if (!applied) return nullptr;
+  std::lock_guard lock(partial_types_mutex_);
+  return &partial_types_.emplace_back(std::move(*applied));
 }
 
 const Expr& Project::column_call(const Expr& e) const {

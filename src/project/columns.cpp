@@ -49,7 +49,7 @@ bool is_column_call(const Expr& e) { return e.is_call() && e.origin() == "sqlalc
 void Project::collect_columns(unsigned jobs) {
   // The type expression of a Column/mapped_column call: the first positional argument that is neither the
   // column name nor a schema item, or `type_=`.
-  auto explicit_type = [](const Expr& call, ColumnType& type) {
+  auto explicit_type = [this](const ProjectFile& file, const Expr& call, ColumnType& type) {
     auto type_candidate = [](const Expr& arg) {
       if (arg.kind == Expr::Kind::String) return false;
       if (arg.is_call() && kSchemaItems.count(arg.origin())) return false;
@@ -69,6 +69,7 @@ void Project::collect_columns(unsigned jobs) {
       found = &arg;
     }
     if (!found) return false;
+    if (const Expr* made = partial_type(file, *found)) found = made;
     type.expr = found;
     type.origin = found->is_call() ? found->origin() : found->resolved;
     type.loc = found->loc;
@@ -136,7 +137,7 @@ void Project::collect_columns(unsigned jobs) {
       column.construct = &arg;
       column.name = column_name(arg, "");
       column.loc = arg.loc;
-      explicit_type(arg, column.type);
+      explicit_type(file, arg, column.type);
       column.nullable_known = arg.keyword("nullable") != nullptr;
       out.push_back(std::move(column));
     }
@@ -212,7 +213,7 @@ void Project::collect_columns(unsigned jobs) {
             is_mapped_column && std::any_of(value->items.begin(), value->items.end(), [](const Expr& arg) {
               return arg.is_call() && arg.origin() == "sqlalchemy.ForeignKey";
             });
-        if (!explicit_type(*value, column.type) && python && !typed_by_foreign_key) {
+        if (!explicit_type(*owner.file, *value, column.type) && python && !typed_by_foreign_key) {
           infer_type(owner, python_file, *python, attr.annotation->loc, column.type);
         }
       } else {

@@ -3,7 +3,9 @@
 // column (models, Table objects and migrations) with its resolved type. Built once per run, then read-only.
 #pragma once
 #include <map>
+#include <list>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -193,6 +195,9 @@ class Project {
   // partial's positional arguments first, its keywords where the call sets none (those written at the call win),
   // located at the call. Nested partials apply outermost first. nullopt when the callee is no partial.
   std::optional<Expr> partial_applied(const ProjectFile& file, const Expr& call) const;
+  // A column type written as a name bound to a partial (`Text = partial(sa.String, 200)`, then `Column(Text)`): the
+  // call SQLAlchemy makes of it, kept here (thread-safe); null for any other type.
+  const Expr* partial_type(const ProjectFile& file, const Expr& type);
   // `x: Mapped[intpk]` with `intpk = Annotated[int, mapped_column(...)]` (project/annotated_columns.cpp): the
   // column the annotation declares, merged under the attribute's own mapped_column, and the Python type.
   struct AnnotatedColumn {
@@ -215,6 +220,11 @@ class Project {
   std::vector<ClassInfo> classes_;
   std::unordered_map<const ClassDef*, size_t> class_index_;
   std::unordered_set<const OperationCall*> guarded_by_import_;
+  // What the project's module-level partials wrap ("sqlalchemy.Column"): only names resolving to one of these may
+  // be calls (or types) of a partial.
+  std::unordered_set<std::string_view> partial_targets_;
+  std::mutex partial_types_mutex_;
+  std::list<Expr> partial_types_;  // partial_type()'s calls
   std::unordered_map<const Expr*, std::unique_ptr<const Expr>> column_factory_calls_;  // call -> its column
                                                                                      // (factories, partials)
   std::unordered_map<const ClassAttribute*, AnnotatedColumn> annotated_columns_;
