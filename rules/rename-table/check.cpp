@@ -5,6 +5,7 @@
 
 #include "core/text.h"
 #include "engine/rule.h"
+#include "facts/revision_builder.h"
 #include "project/migration_ops.h"
 
 namespace ormlint {
@@ -34,24 +35,23 @@ std::string normalized_sql(const OperationCall& op) {
 // that name (`op.create_table`, CREATE TABLE) is a table rebuild — renamed away, re-created, refilled
 // (securedrop) — after which the name works as before.
 bool old_name_kept(const RevisionInfo& revision, const OperationCall& op, const std::string& old_name) {
+  if (table_operation_after(revision, op, "create_table")) return true;
   bool after = false;
   for (const OperationCall& later : revision.operations) {
     if (&later == &op) {
       after = true;
       continue;
     }
-    if (!after || later.function != op.function) continue;
-    if (later.name == "create_table" && lower(later.table) == lower(old_name)) return true;
-    if (later.name != "execute") continue;
+    if (!after || later.function != op.function || later.name != "execute") continue;
+    if (sql_creates_table(later, old_name)) return true;
     std::string sql = normalized_sql(later);
-    for (std::string create :
-         {"create view ", "create or replace view ", "create table ", "create table if not exists "}) {
+    for (std::string create : {"create view ", "create or replace view "}) {
       size_t at = sql.find(create);
       if (at == std::string::npos) continue;
       std::string view = sql.substr(at + create.size());
       view = view.substr(0, view.find_first_of(" ("));
       view = view.substr(view.rfind('.') == std::string::npos ? 0 : view.rfind('.') + 1);  // `public.orders`
-      if (view == lower(old_name)) return true;  // a view's or a table's name
+      if (view == lower(old_name)) return true;
     }
   }
   return false;

@@ -747,8 +747,6 @@ std::string OperationCall::column_name() const {
 
 namespace {
 
-// Whether an op.execute runs a `CREATE [TEMP|TEMPORARY|UNLOGGED] TABLE [IF NOT EXISTS] <table> ...` spelled out
-// in a string (directly or through `sa.text(...)`): a staging table made by SQL, as a table rebuild does.
 // The statements of an op.execute whose SQL is spelled out in a string (directly or through `sa.text(...)`); an
 // f-string too: table names are usually literal, only values interpolated. Empty for anything else.
 std::vector<SqlStatement> executed_statements(const OperationCall& op) {
@@ -758,6 +756,8 @@ std::vector<SqlStatement> executed_statements(const OperationCall& op) {
   if (!sql || sql->kind != Expr::Kind::String) return {};
   return split_sql(sql->text);
 }
+
+}  // namespace
 
 bool sql_creates_table(const OperationCall& op, const std::string& table) {
   const std::string wanted = upper(table);
@@ -773,6 +773,8 @@ bool sql_creates_table(const OperationCall& op, const std::string& table) {
   }
   return false;
 }
+
+namespace {
 
 // Whether an op.execute removes every row of `table`: `DELETE FROM <table>` without a WHERE, or
 // `TRUNCATE [TABLE] [ONLY] <table>[, ...]` (fides wipes a table before giving it a NOT NULL column).

@@ -16,6 +16,10 @@ namespace ormlint {
 std::optional<RevisionInfo> build_revision_info(TSNode root, const SourceFile& file, const ModuleFacts& module,
                                                  TextStore& texts);
 
+// Whether `op` is an op.execute running `CREATE [TEMP|TEMPORARY|UNLOGGED] TABLE [IF NOT EXISTS] <table> ...`
+// spelled out in a string (directly or through `sa.text(...)`): a table made by SQL, as a table rebuild does.
+bool sql_creates_table(const OperationCall& op, const std::string& table);
+
 // The database a version folder is named for, or "": a folder whose name has a database's name and `versions` /
 // `migrations` among its words (`sqlite_versions`, `versions-mysql`, `postgres_migrations`; bunkerweb's env.py
 // picks `{database}_versions`), or a folder named just for a database inside a versions folder

@@ -79,9 +79,6 @@ std::optional<Expr> Project::partial_applied(const ProjectFile& file, const Expr
 void Project::expand_column_factories() {
   // "app.columns.created_column" -> its def and module
   std::unordered_map<std::string, std::pair<const FunctionDef*, const ProjectFile*>> factories;
-  // What the project's module-level partials wrap ("sqlalchemy.Column"): only calls resolving to one of these may
-  // be calls of a partial, so only they are resolved once more.
-
   for (const auto& file : files_) {
     for (const FunctionDef& fn : file->facts.functions) {
       if (returns_column(fn)) factories.emplace(file->module_key + "." + fn.name, std::pair{&fn, file.get()});

@@ -8,10 +8,9 @@
 #include <unordered_map>
 
 #include "core/parallel.h"
+#include "project/assigned_value.h"
 #include "project/mapped_annotation.h"
 #include "project/project.h"
-
-#include "project/assigned_value.h"
 #include "project/sqlalchemy_names.h"
 
 namespace ormlint {

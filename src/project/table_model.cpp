@@ -5,7 +5,6 @@
 // Everything is keyed by hash maps (class -> plan, assignment -> table, (metadata, schema, name) -> tables,
 // class name -> classes): the work is linear in the number of classes, attributes and tables.
 #include "project/table_model.h"
-
 #include "project/assigned_value.h"
 #include "project/sqlalchemy_names.h"
 
