@@ -97,7 +97,7 @@ class BuiltinShadowingAttribute final : public Rule {
   static std::string help(const ClassInfo& cls, const ClassAttribute& attr, bool column) {
     const std::string name = suggested(cls, attr);
     if (!column) return "rename the attribute, e.g. `" + name + "`";
-    const std::string& origin = attr.value ? std::string(attr.value->origin()) : std::string();
+    const FactText origin = attr.value ? attr.value->origin() : FactText();
     std::string example;
     if (origin == "sqlalchemy.Column") {
       example = name + " = Column(\"" + attr.name + "\", ...)";

@@ -53,7 +53,6 @@ class DestructiveOperation final : public Rule {
                    "deploy code that no longer uses `" + written_table(revision, op).shown() +
                        "` first, keep a copy of the data (backup or archive table), then drop it in a later migration");
       } else if (op.name == "drop_column") {
-        std::string column = op.column_name();
         // Added earlier in this upgrade(): dropping it removes a temporary column, not existing data.
         if (column_added_before(revision, op)) continue;
         std::string shown = written_table(revision, op).shown() + "." + written_column(op).shown();

@@ -27,7 +27,6 @@ class RenameColumn final : public Rule {
       if (op.function != "upgrade" || op.name != "alter_column") continue;
       const Expr* new_name = op.call.keyword("new_column_name");
       if (!new_name || new_name->kind == Expr::Kind::None) continue;
-      std::string column = op.column_name();
       // A column added earlier in this upgrade() is new: no running code knows it yet.
       if (revision.creates_table_before(op) || column_added_before(revision, op)) continue;
       std::string table = written_table(revision, op).shown();
