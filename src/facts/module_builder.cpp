@@ -853,13 +853,17 @@ FunctionDef describe_function(TSNode def, const ExprBuilder& exprs) {
   });
   fn.trivial_body = statements == trivial;
   fn.raises_only = raises > 0 && statements == trivial + raises;
-  // A pass-through wrapper returns a call (so `returned` is set) and takes `**kwargs`: only those are looked at.
-  if (returned.has_value() && exprs.text(field(def, "parameters")).find("**") != std::string::npos) {
-    fn.forwarded_callee = forwarded_callee(body, describe_parameters(field(def, "parameters"), exprs), exprs);
-  }
-  if (!returned.has_value() || statements != trivial + 1) return fn;
+  if (!returned.has_value()) return fn;
+  // Read once, for a pass-through wrapper (it takes `**kwargs`) and for a function that only returns a call.
+  const TSNode parameter_list = field(def, "parameters");
+  const bool only_returns = statements == trivial + 1;
+  const bool may_forward = exprs.slice(parameter_list).find("**") != std::string_view::npos;
+  if (!only_returns && !may_forward) return fn;
+  std::vector<Parameter> parameters = describe_parameters(parameter_list, exprs);
+  if (may_forward) fn.forwarded_callee = forwarded_callee(body, parameters, exprs);
+  if (!only_returns) return fn;
   fn.returned_call = std::move(returned);
-  fn.parameters = describe_parameters(field(def, "parameters"), exprs);
+  fn.parameters = std::move(parameters);
   return fn;
 }
 
