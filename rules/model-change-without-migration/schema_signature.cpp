@@ -95,7 +95,7 @@ class Renderer {
     return canonical_name(bound->second + (dot == std::string::npos ? "" : dotted.substr(dot)));
   }
 
-  std::string join(const std::vector<Expr>& items) const {
+  std::string join(const FactList<Expr>& items) const {
     std::string out;
     for (const Expr& item : items) out += (out.empty() ? "" : ", ") + render(item);
     return out;
@@ -131,7 +131,7 @@ class Renderer {
     if (outer == "Optional" && subscript.items.size() == 1) return optional_of(render(subscript.items[0]));
     if (outer == "Union") {
       // Union[X, None] is Optional[X]; a Union's arguments may also arrive as one tuple.
-      const std::vector<Expr>& members =
+      const FactList<Expr>& members =
           subscript.items.size() == 1 && subscript.items[0].is(Expr::Kind::Tuple) ? subscript.items[0].items
                                                                                  : subscript.items;
       if (members.size() == 2 && (members[0].is(Expr::Kind::None) || members[1].is(Expr::Kind::None))) {

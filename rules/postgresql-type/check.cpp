@@ -168,7 +168,7 @@ class PostgresqlType final : public Rule {
     if (!cls || cls->role != ClassInfo::Role::DeclarativeBase) return;
     const ClassAttribute* map = def.attribute("type_annotation_map");
     if (!map || !map->value || map->value->kind != Expr::Kind::Dict) return;
-    const std::vector<Expr>& items = map->value->items;
+    const FactList<Expr>& items = map->value->items;
     for (size_t i = 0; i + 1 < items.size(); i += 2) {
       std::vector<Found> found;
       collect(items[i + 1], project, file, nullptr, 0, found);

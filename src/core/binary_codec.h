@@ -17,6 +17,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "core/fact_list.h"
+
 namespace ormlint {
 
 struct BinaryDecodeError : std::runtime_error {
@@ -36,6 +38,8 @@ template <class T>
 struct IsVector : std::false_type {};
 template <class T>
 struct IsVector<std::vector<T>> : std::true_type {};
+template <class T>
+struct IsVector<FactList<T>> : std::true_type {};
 template <class T>
 struct IsOptional : std::false_type {};
 template <class T>

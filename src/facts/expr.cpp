@@ -2,6 +2,10 @@
 
 namespace ormlint {
 
+// Expressions are the bulk of a run's memory (see core/fact_list.h): keep one inside the allocator's 128-byte
+// size class on 64-bit platforms.
+static_assert(sizeof(void*) != 8 || sizeof(Expr) <= 128, "an Expr outgrew the 128-byte size class");
+
 Expr::Expr(const Expr& other)
     : kind(other.kind),
       is_fstring(other.is_fstring),

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/fact_list.h"
 #include "core/fact_text.h"
 #include "core/location.h"
 
@@ -34,8 +35,8 @@ struct Expr {
   std::unique_ptr<Expr> target;
   // Call: positional arguments. List/Tuple/Set: elements. Subscript: indices. Dict: key, value, key, value...
   // BinaryOp: left, right. Other: named sub-expressions.
-  std::vector<Expr> items;
-  std::vector<Keyword> keywords;  // Call: keyword arguments (a `**kw` splat is skipped)
+  FactList<Expr> items;
+  FactList<Keyword> keywords;  // Call: keyword arguments (a `**kw` splat is skipped)
 
   Expr() = default;
   Expr(Expr&&) noexcept = default;

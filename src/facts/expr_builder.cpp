@@ -169,6 +169,9 @@ Expr ExprBuilder::build(TSNode node, int depth) const {
     uint32_t start = ts_node_start_byte(node), end = ts_node_end_byte(node);
     e.text = texts_.keep(file_.slice(start, std::min<uint32_t>(end, start + kMaxOtherText)));
   }
+  // The facts of every file stay in memory for the whole run: no growth slack is kept.
+  e.items.shrink_to_fit();
+  e.keywords.shrink_to_fit();
   return e;
 }
 
