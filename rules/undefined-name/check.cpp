@@ -321,7 +321,7 @@ class UndefinedName final : public Rule {
   struct Check {
     const ProjectFile& file;
     const Names& module_names;
-    const Names* class_names;
+    const NameSet* class_names;
     bool revision;
     Reporter& out;
 
@@ -385,7 +385,7 @@ class UndefinedName final : public Rule {
   // The module's names, plus what a package's imports of its own submodules bind: after `from .user import
   // User`, `user` is an attribute of the package, so a name in its __init__.py.
   static Names bound_at_module_level(const ProjectFile& file) {
-    Names names = file.facts.module_names;
+    Names names(file.facts.module_names.begin(), file.facts.module_names.end());
     for (const auto& [name, binding] : file.facts.bindings) names.insert(name);
     if (!file.is_package) return names;
     const std::string prefix = file.module_key + ".";

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/fact_list.h"
+#include "core/flat_names.h"
 
 namespace ormlint {
 
@@ -56,6 +57,12 @@ template <class T>
 struct IsStringMap : std::false_type {};
 template <class V, class C>
 struct IsStringMap<std::map<std::string, V, C>> : std::true_type {};
+template <class V>
+struct IsStringMap<NameMap<V>> : std::true_type {};
+template <class T>
+struct IsNameMap : std::false_type {};
+template <class V>
+struct IsNameMap<NameMap<V>> : std::true_type {};
 }  // namespace codec_detail
 
 class BinaryWriter {
@@ -91,7 +98,7 @@ class BinaryWriter {
     } else if constexpr (IsUniquePtr<T>::value || IsOptional<T>::value) {
       put(static_cast<bool>(value));
       if (value) put(*value);
-    } else if constexpr (IsVector<T>::value || IsStringSet<T>::value) {
+    } else if constexpr (IsVector<T>::value || IsStringSet<T>::value || std::is_same_v<T, NameSet>) {
       put_number(value.size());
       for (const auto& item : value) put(item);
     } else if constexpr (IsStringMap<T>::value) {
@@ -192,6 +199,17 @@ class BinaryReader {
         get(key);
         value.insert(value.end(), std::move(key));
       }
+    } else if constexpr (std::is_same_v<T, NameSet>) {
+      std::vector<FactText> names;
+      get(names);
+      value = NameSet(std::move(names));
+    } else if constexpr (IsNameMap<T>::value) {
+      std::vector<typename T::Entry> entries;
+      for (size_t count = get_count(); count > 0; --count) {
+        auto& [key, item] = entries.emplace_back();
+        (*this)(key, item);
+      }
+      value = T(std::move(entries));
     } else if constexpr (IsStringMap<T>::value) {
       for (size_t count = get_count(); count > 0; --count) {
         std::string key;

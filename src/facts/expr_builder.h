@@ -22,6 +22,7 @@ class ExprBuilder {
   std::string text(TSNode node) const { return std::string(slice(node)); }
   std::string_view slice(TSNode node) const;  // the node's source text, as long as the source
   FactText kept_text(TSNode node) const { return texts_.keep(slice(node)); }
+  FactText keep(std::string_view text) const { return texts_.keep(text); }
   // The unquoted content of a string node, and whether it has interpolations (f-string).
   std::string string_content(TSNode node, bool& is_fstring) const;
 

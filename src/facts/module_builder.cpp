@@ -75,8 +75,15 @@ std::optional<std::string> docstring_of(TSNode block, const ExprBuilder& exprs) 
 // counts as bound): these names only ever silence undefined-name.
 class BoundNames {
  public:
-  using Names = std::set<std::string, std::less<>>;
-  BoundNames(const ExprBuilder& exprs, Names& out, bool walrus) : exprs_(exprs), out_(out), walrus_(walrus) {}
+  BoundNames(const ExprBuilder& exprs, bool walrus) : exprs_(exprs), walrus_(walrus) {}
+
+  // The names found, kept once each.
+  NameSet take() const {
+    std::vector<FactText> kept;
+    kept.reserve(out_.size());
+    for (std::string_view name : out_) kept.push_back(exprs_.keep(name));
+    return NameSet(std::move(kept));
+  }
 
   void statements(TSNode block) {
     for_each_named_child(block, [&](TSNode stmt) { statement(stmt); });
@@ -92,7 +99,7 @@ class BoundNames {
              ts_node_named_child_count(name) > 0) {
         name = ts_node_named_child(name, 0);
       }
-      if (!ts_node_is_null(name) && is_kind(name, NodeKind::Identifier)) out_.insert(exprs_.text(name));
+      if (!ts_node_is_null(name) && is_kind(name, NodeKind::Identifier)) out_.insert(exprs_.slice(name));
     });
   }
 
@@ -144,7 +151,7 @@ class BoundNames {
       if (is_kind(name, NodeKind::AliasedImport)) {
         target(field(name, "alias"));
       } else {
-        std::string dotted = exprs_.text(name);  // `import a.b.c` binds `a`
+        std::string_view dotted = exprs_.slice(name);  // `import a.b.c` binds `a`
         out_.insert(dotted.substr(0, dotted.find('.')));
       }
     });
@@ -192,10 +199,10 @@ class BoundNames {
       return;
     }
     if (is_kind(node, NodeKind::Identifier) || ts_node_named_child_count(node) == 0) {
-      std::string name = exprs_.text(node);
+      std::string_view name = exprs_.slice(node);
       if (!name.empty() && (std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_' ||
                             static_cast<unsigned char>(name[0]) >= 0x80)) {
-        out_.insert(std::move(name));
+        out_.insert(name);
       }
       return;
     }
@@ -212,7 +219,7 @@ class BoundNames {
   }
 
   const ExprBuilder& exprs_;
-  Names& out_;
+  std::set<std::string_view> out_;  // views into the source, which outlives this
   bool walrus_;  // the file holds `:=` at all (skips the subtree walks otherwise)
 };
 
@@ -240,6 +247,7 @@ class ModuleBuilder {
     facts_.texts = texts_;
     facts_.docstring = docstring_of(root, exprs_);
     module_statements(root);
+    facts_.bindings = NameMap<ModuleFacts::Binding>(std::move(bindings_));
     mark_existence_checks();
     module_names(root);
     collect_comments(root);
@@ -250,14 +258,16 @@ class ModuleBuilder {
  private:
   void module_names(TSNode root) {
     const std::string& text = file_.text();
-    BoundNames names(exprs_, facts_.module_names, has_walrus_);
+    BoundNames names(exprs_, has_walrus_);
     names.statements(root);
     if (text.find("global") != std::string::npos) names.global_declarations(root);
+    facts_.module_names = names.take();
     facts_.dynamic_globals = binds_names_dynamically(text);
   }
 
-  void bind(const std::string& name, ModuleFacts::BindingKind kind, size_t index) {
-    if (!name.empty()) facts_.bindings.try_emplace(name, ModuleFacts::Binding{kind, index});
+  // Statements bind in source order; the first binding of a name wins (ModuleFacts::bindings).
+  void bind(FactText name, ModuleFacts::BindingKind kind, size_t index) {
+    if (!name.empty()) bindings_.emplace_back(name, ModuleFacts::Binding{kind, index});
   }
 
   // Statements at module level, and inside module-level if/try/with blocks (`if TYPE_CHECKING:` imports,
@@ -570,9 +580,10 @@ class ModuleBuilder {
     if (module_level) bind(facts_.classes[index].name, ModuleFacts::BindingKind::Class, index);
     TSNode body = field(def, "body");
     if (ts_node_is_null(body)) return;
-    BoundNames names(exprs_, facts_.classes[index].body_names, has_walrus_);
+    BoundNames names(exprs_, has_walrus_);
     names.statements(body);
     names.type_parameters(def);  // `class Repo[T]`: T is visible in the bases and the body
+    facts_.classes[index].body_names = names.take();
     class_body(body, index);
   }
 
@@ -685,6 +696,7 @@ class ModuleBuilder {
   bool in_function_ = false;  // collecting the imports of a function body (see function_imports)
   bool in_import_fallback_ = false;  // in a module-level `except ImportError:` handler (Import::is_fallback)
   ModuleFacts facts_;
+  std::vector<std::pair<FactText, ModuleFacts::Binding>> bindings_;  // facts_.bindings, until module_statements ends
   std::vector<TSNode> function_bodies_;  // parallel to facts_.functions
 };
 

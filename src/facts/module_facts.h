@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/flat_names.h"
 #include "core/location.h"
 #include "facts/expr.h"
 
@@ -58,7 +59,7 @@ struct ClassDef {
   bool module_level = true;
   // Every name the class body binds, wherever in the body: attributes, defs, nested classes, imports, tuple
   // and loop targets (what a class-level expression may read besides the module's names).
-  std::set<std::string, std::less<>> body_names;
+  NameSet body_names;
 
   const ClassAttribute* attribute(std::string_view attr_name) const;
 };
@@ -199,12 +200,12 @@ struct ModuleFacts {
     BindingKind kind;
     size_t index;  // into imports / classes / functions / assignments
   };
-  std::map<std::string, Binding, std::less<>> bindings;
+  NameMap<Binding> bindings;
   bool has_star_import = false;
   // Every name bound at module level, however: imports and defs anywhere at module level (also inside
   // if/try/for/while/with blocks), assignment targets of any shape (tuples, augmented, annotated),
   // for/with/except/walrus targets, type aliases, match captures, and `global` names assigned in functions.
-  std::set<std::string, std::less<>> module_names;
+  NameSet module_names;
   // The module may bind names no statement shows (globals()/vars()/locals()/exec, sys.modules[__name__]).
   bool dynamic_globals = false;
   // Holds the bytes of every FactText above (shared by copies of these facts; see core/fact_text.h).

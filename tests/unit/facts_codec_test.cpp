@@ -133,7 +133,7 @@ using codec_detail::IsVector;
 template <class T>
 using IsMap = codec_detail::IsStringMap<T>;
 template <class T>
-using IsSet = codec_detail::IsStringSet<T>;
+using IsSet = std::bool_constant<codec_detail::IsStringSet<T>::value || std::is_same_v<T, NameSet>>;
 
 constexpr size_t kExprResolved = 5;  // Expr's `resolved` member (filled by the project, not by parsing)
 
@@ -341,15 +341,16 @@ void check_warm_equals_cold(RunOptions options, const std::string& name) {
 FileFacts sample_facts(const std::string& class_name = "Agent") {
   FileFacts facts;
   ClassDef cls;
-  cls.name = facts.facts.texts->keep(class_name);
+  const FactText cls_name = facts.facts.texts->keep(class_name);
+  cls.name = cls_name;
   cls.loc = Location{10, 15, 2, 7, 2, 12};
   Expr base;
   base.kind = Expr::Kind::Name;
   base.text = base.name = "Base";
   cls.bases.push_back(std::move(base));
-  cls.body_names.insert("id");
+  cls.body_names = NameSet({FactText("id")});
   facts.facts.classes.push_back(std::move(cls));
-  facts.facts.bindings[class_name] = ModuleFacts::Binding{ModuleFacts::BindingKind::Class, 0};
+  facts.facts.bindings = NameMap<ModuleFacts::Binding>({{cls_name, ModuleFacts::Binding{ModuleFacts::BindingKind::Class, 0}}});
   facts.facts.comments.push_back(Comment{1, "# a comment", Location{0, 11, 1, 1, 1, 12}});
   facts.syntax_problem = SyntaxProblem{Location{3, 4, 1, 4, 1, 5}, "a message"};
   return facts;
@@ -696,7 +697,7 @@ TEST_CASE("facts codec: huge counts and deep nesting are rejected without alloca
   CHECK_THROWS_AS(decode_facts(encode_facts(nested(5000))), FactsDecodeError);
   // Enum values beyond the last, a flag that is neither 0 nor 1, a binding beyond its list.
   FileFacts binding;
-  binding.facts.bindings["x"] = ModuleFacts::Binding{ModuleFacts::BindingKind::Import, 0};
+  binding.facts.bindings = NameMap<ModuleFacts::Binding>({{FactText("x"), ModuleFacts::Binding{ModuleFacts::BindingKind::Import, 0}}});
   CHECK_THROWS_AS(decode_facts(encode_facts(binding)), FactsDecodeError);
   binding.facts.imports.emplace_back();
   CHECK_NOTHROW(decode_facts(encode_facts(binding)));
