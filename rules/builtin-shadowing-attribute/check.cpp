@@ -73,7 +73,7 @@ class BuiltinShadowingAttribute final : public Rule {
     for (const ColumnInfo* column : columns) {
       if (column->attribute != &attr) continue;
       if (!kStringTypes.count(column->type.origin)) return;
-      const std::string type = column->type.origin.substr(column->type.origin.rfind('.') + 1);
+      const std::string type(column->type.origin.substr(column->type.origin.rfind('.') + 1));
       out.report(
           file, attr.loc,
           "`" + def.name + ".id` is a " + type +

@@ -65,6 +65,7 @@ void Project::classify_classes() {
       ClassInfo info;
       info.file = file.get();
       info.def = &def;
+      info.qualified_name = texts_.keep(file->module_key + "." + def.name);
       classes_.push_back(info);
     }
   }

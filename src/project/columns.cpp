@@ -74,10 +74,10 @@ void Project::collect_columns(unsigned jobs) {
     type.loc = found->loc;
     return true;
   };
-  auto column_name = [](const Expr& call, const std::string& fallback) {
+  auto column_name = [](const Expr& call, FactText fallback) {
     const Expr* name = call.keyword("name");
     if (!name && !call.items.empty() && call.items[0].is_string()) name = &call.items[0];
-    return name && name->is_string() ? std::string(name->text) : fallback;
+    return name && name->is_string() ? name->text : fallback;
   };
 
   // A Python type in an annotation -> the column type SQLAlchemy would pick.
@@ -87,8 +87,7 @@ void Project::collect_columns(unsigned jobs) {
     type.inferred = true;
     type.loc = where;
     const ClassInfo* python_class = python.is_name_like() ? resolve_class(python_file, python.text) : nullptr;
-    type.python_type = python_class ? python_class->file->module_key + "." + python_class->def->name
-                                    : std::string(python.resolved);
+    type.python_type = python_class ? python_class->qualified_name : python.resolved;
     if (type.python_type.empty()) type.python_type = python.text;
     bool is_enum = python_class && python_class->is_enum;
     // 1. The declarative base's type_annotation_map.
@@ -111,20 +110,20 @@ void Project::collect_columns(unsigned jobs) {
     // 2. advanced-alchemy's registry, for classes mapped through its bases.
     if (auto it = kAdvancedAlchemyAnnotationTypes.find(type.python_type);
         owner.advanced_alchemy && it != kAdvancedAlchemyAnnotationTypes.end()) {
-      type.origin = it->second;
+      type.origin = FactText(std::string_view(it->second));  // the table is static
       return;
     }
     // 3. SQLAlchemy's defaults.
     if (is_enum) {
       type.origin = "sqlalchemy.Enum";
     } else if (auto it = kDefaultAnnotationTypes.find(type.python_type); it != kDefaultAnnotationTypes.end()) {
-      type.origin = it->second;
+      type.origin = FactText(std::string_view(it->second));  // the table is static
     }
   };
 
   // Core Table objects: users = Table("users", metadata, Column(...), ...).
   auto table_columns = [&](const ProjectFile& file, const Expr& call, ColumnInfo::Context context,
-                           const OperationCall* op, const std::string& table, std::vector<ColumnInfo>& out) {
+                           const OperationCall* op, FactText table, std::vector<ColumnInfo>& out) {
     for (const Expr& item : call.items) {
       const Expr& arg = column_call(item);
       if (!is_column_call(arg)) continue;
@@ -144,10 +143,10 @@ void Project::collect_columns(unsigned jobs) {
   // One class's model columns: they depend on no other class's, so files are read in parallel below.
   auto class_columns = [&](const ClassInfo& owner, std::vector<ColumnInfo>& out) {
     if (!owner.contributes_mapped_attributes() || !owner.file->declares_schema()) return;
-    const std::string table = [&] {
+    const FactText table = [&] {
       const ClassAttribute* t = owner.def->attribute("__tablename__");
       const Expr* name = t && t->value ? string_literal(*this, *owner.file, &*t->value) : nullptr;
-      return name ? std::string(name->text) : std::string();
+      return name ? name->text : FactText();
     }();
     // `__table__ = Table("activity", metadata, Column(...), ...)` in the body (ckan): the Table's columns are the
     // class's, and its annotations (`id: Mapped[str]`) only type the attributes.

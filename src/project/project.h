@@ -73,6 +73,7 @@ struct ClassInfo {
   };
   const ProjectFile* file = nullptr;
   const ClassDef* def = nullptr;
+  FactText qualified_name;  // "app.models.User": its module's key and its name
   Role role = Role::Plain;
   // A mixin or abstract class whose attributes end up on at least one mapped class.
   bool feeds_mapped_class = false;
@@ -98,11 +99,11 @@ struct ClassInfo {
 inline std::string class_name(const ClassInfo* cls) { return cls && cls->def ? cls->def->name : "?"; }
 
 struct ColumnType {
-  std::string origin;            // canonical type class ("sqlalchemy.DateTime"); "" when unknown
+  FactText origin;               // canonical type class ("sqlalchemy.DateTime"); "" when unknown
   const Expr* expr = nullptr;    // the type as written (a Name/Attribute, or a Call with arguments); may be in
                                  // another file when it comes from a base's type_annotation_map
   bool inferred = false;         // taken from a Mapped[...] / SQLModel annotation, not written in the column
-  std::string python_type;       // for inferred types: the annotation's resolved Python type ("datetime.datetime")
+  FactText python_type;          // for inferred types: the annotation's resolved Python type ("datetime.datetime")
   Location loc;                  // where to point: the type as written, or the annotation
 
   // The type's keyword argument, when the type is written as a call ("DateTime(timezone=True)").
@@ -116,8 +117,9 @@ struct ColumnInfo {
   const ClassInfo* owner = nullptr;                 // Model: the class that declares the attribute
   const ClassAttribute* attribute = nullptr;        // Model: the attribute
   const OperationCall* operation = nullptr;         // Migration: the operation holding the column
-  std::string table;                                // "" when unknown (mixins, non-literal names)
-  std::string name;                                 // the database column name
+  // Views into the facts (a project has tens of thousands of columns: copies would cost memory and time).
+  FactText table;                                   // "" when unknown (mixins, non-literal names)
+  FactText name;                                    // the database column name
   const Expr* construct = nullptr;  // Column(...)/mapped_column(...)/Field(...); null for a bare `x: Mapped[T]`
   ColumnType type;
   bool nullable_known = false;

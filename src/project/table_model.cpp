@@ -60,7 +60,7 @@ std::string qualified(const ClassInfo& cls) { return cls.file->module_key + "." 
 bool is_call_to(const Expr& e, std::string_view origin) { return e.is_call() && e.origin() == origin; }
 bool is_call_to(const Expr* e, std::string_view origin) { return e && is_call_to(*e, origin); }
 
-std::string literal(const Expr* e) { return e && e->is_string() ? std::string(e->text) : std::string(); }
+FactText literal(const Expr* e) { return e && e->is_string() ? e->text : FactText(); }
 
 // A keyword value that says something: absent and a literal `None` are the same to SQLAlchemy.
 const Expr* given(const Expr* e) { return e && e->kind != Expr::Kind::None ? e : nullptr; }
@@ -96,7 +96,7 @@ std::optional<ConstraintDef::Kind> constraint_kind(const Expr& e) {
 
 // The type of a Column(...)/mapped_column(...) call: `type_=`, else the first positional argument that is neither
 // the name nor a schema item (as the engine's column facts do, for calls that have no ColumnInfo).
-std::string type_of_call(const Expr& call) {
+FactText type_of_call(const Expr& call) {
   const Expr* found = call.keyword("type_");
   for (size_t i = 0; i < call.items.size() && !found; ++i) {
     const Expr& arg = call.items[i];
@@ -105,7 +105,7 @@ std::string type_of_call(const Expr& call) {
     if (arg.is_name_like() && kSchemaItems.count(arg.resolved)) continue;
     found = &arg;
   }
-  if (!found) return "";
+  if (!found) return {};
   return found->is_call() ? found->origin() : found->resolved;
 }
 
@@ -1260,7 +1260,7 @@ class TableModelBuilder {
     } else {
       const Expr* name = construct->keyword("name");
       if (!name && !construct->items.empty() && construct->items[0].is_string()) name = &construct->items[0];
-      c.name = name ? literal(name) : std::string(attr.name);
+      c.name = name ? literal(name) : attr.name;
       c.type = type_of_call(*construct);
     }
     bool sqlmodel_field = owner.sqlmodel && (!construct || is_call_to(construct, "sqlmodel.Field"));
@@ -1394,7 +1394,7 @@ class TableModelBuilder {
       if (ref.table) {
         const ColumnDef* col = ref.table->column(e.name);
         if (!col) col = ref.table->column_by_attribute(e.name);
-        ref.column = col ? col->name : std::string(e.name);
+        ref.column = col ? col->name : e.name;
       }
       return ref;
     }
@@ -1404,7 +1404,7 @@ class TableModelBuilder {
     ref.table = m_.table_of(*cls);
     if (ref.table) {
       const ColumnDef* col = ref.table->column_by_attribute(e.name);
-      ref.column = col ? col->name : std::string(e.name);
+      ref.column = col ? col->name : e.name;
     }
     return ref;
   }

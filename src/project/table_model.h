@@ -70,8 +70,9 @@ struct ColumnDef {
     Unknown,     // nullable=<not a literal>
   };
 
-  std::string name;       // the database column name ("" when not a literal)
-  std::string attribute;  // the mapped attribute ("" for Core Table columns)
+  // Views into the facts, like ColumnInfo's: a project has tens of thousands of columns.
+  FactText name;       // the database column name ("" when not a literal)
+  FactText attribute;  // the mapped attribute ("" for Core Table columns)
   const ProjectFile* file = nullptr;  // where it is written: the mixin's file for an inherited column
   Location loc;                       // the attribute name; for a Core table, the Column(...) call
   const ClassInfo* declared_in = nullptr;  // the class whose body declares it; null for Core Table columns
@@ -80,7 +81,7 @@ struct ColumnDef {
   const ClassAttribute* attr = nullptr;     // the attribute (models)
   const Expr* construct = nullptr;          // Column(...)/mapped_column(...)/Field(...); null for a bare `Mapped[T]`
   const ColumnInfo* info = nullptr;         // the engine's column fact (type details), when it has one
-  std::string type;                         // canonical type ("sqlalchemy.String"); "" when unknown
+  FactText type;                            // canonical type ("sqlalchemy.String"); "" when unknown
   bool type_from_foreign_key = false;       // no type written: SQLAlchemy copies the FK target column's (`type`)
   bool nullable = true;
   NullableSource nullable_source = NullableSource::Default;
