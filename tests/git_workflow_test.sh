@@ -117,6 +117,13 @@ expect "staged: partially staged - the staged (good) content passes though the w
   -- check --staged
 git checkout -q -- app/user.py
 expect "staged: JSON names the staged file" 0 --has '"files_checked": 0' -- check --staged --format json
+make_bad app/user.py
+git add app/user.py
+rm app/user.py
+expect "staged: a staged file deleted from the working tree is judged from the index" 1 --has "$BAD_USER" \
+  -- check --staged
+git reset -q
+git checkout -q -- app/user.py
 
 # Untracked files are not part of the commit: not reported, not context.
 cat >app/draft.py <<'EOF'
@@ -232,6 +239,79 @@ cd "$unborn" || exit 2
 make_bad app/user.py
 git add -A
 expect "staged, no commit yet: the staged files are all new and judged" 1 --has "$BAD_USER" -- check --staged
+cd "$repo" || exit 2
+
+# --- staged mode: where git is asked from -----------------------------------------------------------------------
+# The snapshot asks git from the project's folder, not only the top level (so as not to wait for git to name it).
+# A project in a sub-folder of its repository (its own pyproject.toml) still sees the whole index.
+mono="$WORK/mono"
+mkdir -p "$mono/backend/app" "$mono/tools"
+git -c init.defaultBranch=main init -q "$mono"
+cp "$repo/app/base.py" "$repo/app/user.py" "$mono/backend/app/"
+printf '[tool.ormlint]\n' >"$mono/backend/pyproject.toml"
+printf 'print("a tool outside the project")\n' >"$mono/tools/helper.py"
+git -C "$mono" add -A
+git -C "$mono" commit -qm "initial" --no-verify
+cd "$mono/backend" || exit 2
+make_bad app/user.py
+git add app/user.py
+expect "staged, project in a sub-folder: the staged model is judged, its base read from the index" 1 \
+  --has "$BAD_USER" --has "1 file checked" -- check --staged
+rm app/base.py
+expect "staged, project in a sub-folder: ... also when the base is gone from the working tree" 1 \
+  --has "$BAD_USER" -- check --staged
+# `git --literal-pathspecs` (magit commits so) passes GIT_LITERAL_PATHSPECS on to the hook and to ormlint.
+GIT_LITERAL_PATHSPECS=1 expect "staged, with GIT_LITERAL_PATHSPECS set: the whole index is still seen" 1 \
+  --has "$BAD_USER" -- check --staged
+git checkout -q -- app/base.py
+git reset -q
+git checkout -q -- app/user.py
+
+# A bare repository has no work tree to check.
+git init -q --bare "$WORK/bare.git"
+cd "$WORK/bare.git" || exit 2
+expect "staged in a bare repository is a clear error" 2 --has "not inside a git work tree" \
+  --has "must be run in a work tree" -- check --staged
+
+# The real hook: git runs it at the top level with GIT_INDEX_FILE set (a temporary index for `git commit PATH`),
+# and, in a linked worktree, GIT_DIR.
+hooked=$(new_repo hooked)
+printf '#!/bin/sh\nexec "%s" check --staged\n' "$BIN" >"$hooked/.git/hooks/pre-commit"
+chmod +x "$hooked/.git/hooks/pre-commit"
+# commit_expect NAME EXIT_CODE REGEX GIT_ARGS...: `git GIT_ARGS` (a commit) exits with EXIT_CODE (0 or not 0),
+# its output matching REGEX ("" for anything).
+commit_expect() {
+  local name="$1" expected="$2" pattern="$3"
+  shift 3
+  timeout 60 git "$@" >"$OUT" 2>&1 </dev/null
+  local code=$?
+  if { [ "$expected" -eq 0 ] && [ "$code" -ne 0 ]; } || { [ "$expected" -ne 0 ] && [ "$code" -eq 0 ]; }; then
+    fail "$name" "git exit code $code"
+  elif [ -n "$pattern" ] && ! grep -Eq -- "$pattern" "$OUT"; then
+    fail "$name" "output lacks /$pattern/"
+  else
+    pass "$name"
+  fi
+}
+git -C "$hooked" worktree add -q "$WORK/hooked-linked"
+cd "$WORK/hooked-linked" || exit 2
+make_bad app/user.py
+git add app/user.py
+commit_expect "hook, linked worktree (git sets GIT_DIR): a staged bad model blocks the commit" 1 "$BAD_USER" \
+  commit -qm bad
+commit_expect "hook, linked worktree: ... also under git --literal-pathspecs" 1 "$BAD_USER" \
+  --literal-pathspecs commit -qm bad
+make_good app/user.py
+printf '\n# reviewed\n' >>app/user.py
+commit_expect "hook, \`git commit PATH\` (a temporary index): the working tree's good version is judged" 0 \
+  "1 file checked" \
+  commit -qm good -- app/user.py
+make_bad app/user.py
+cd app || exit 2
+commit_expect "hook, \`git commit PATH\` from a sub-folder: the bad version blocks it" 1 "$BAD_USER" \
+  commit -qm bad -- user.py
+cd .. || exit 2
+git checkout -q -- app/user.py
 cd "$repo" || exit 2
 
 # --- explicit files: the project is context, only the files given are reported ------------------------------------

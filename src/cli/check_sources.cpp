@@ -69,13 +69,15 @@ void use_git_snapshot(const SourceArgs& args, const std::optional<git::Repositor
   std::error_code ec;
   fs::path dir = sources.paths.front();
   if (!fs::is_directory(dir, ec)) dir = dir.parent_path();
-  const git::Repository repo =
-      project_repo ? *project_repo : git::Repository::containing(dir.empty() ? fs::path(".") : dir);
+  if (dir.empty()) dir = ".";
   if (args.staged) {
-    git::use_staged_snapshot(repo, sources);
-  } else {
-    git::use_changes_since(repo, args.changed_since, sources);
+    // Not through project_repo (never asked for in staged mode): the snapshot asks for the top level itself,
+    // beside its other questions.
+    git::use_staged_snapshot(dir, sources);
+    return;
   }
+  const git::Repository repo = project_repo ? *project_repo : git::Repository::containing(dir);
+  git::use_changes_since(repo, args.changed_since, sources);
 }
 
 }  // namespace
@@ -124,14 +126,16 @@ ProjectSources resolve_sources(const SourceArgs& args, const Config& config, std
     }
   }
   sources.report_scope = reported;
-  // What git ignores is not part of the project (ruff's respect-gitignore): generated code, local environments.
-  // One `git rev-parse` for both: starting git costs more than anything it is asked here.
+  // What git ignores is not part of the project (ruff's respect-gitignore): generated code, local
+  // environments. Not in staged mode: it reads only what the index tracks, and git lists only untracked files
+  // (and folders holding nothing tracked) as ignored. The staged snapshot finds the repository itself, beside
+  // its other questions to git (the pre-commit hook's path); otherwise one `git rev-parse` serves both the
+  // ignore list and --changed-since.
   const std::optional<git::Repository> repo =
-      sources.project_root ? repository_at(*sources.project_root) : std::nullopt;
-  // Asked of git while the snapshot below asks its own questions. Not in staged mode: it reads only what the
-  // index tracks, and git lists only untracked files (and folders holding nothing tracked) as ignored.
+      sources.project_root && !args.staged ? repository_at(*sources.project_root) : std::nullopt;
+  // Asked of git while the snapshot below asks its own questions.
   std::future<std::vector<std::string>> ignored;
-  if (repo && !args.staged) {
+  if (repo) {
     ignored = std::async(std::launch::async,
                          [&repo = *repo, root = *sources.project_root] { return ignored_by_git(repo, root); });
   }

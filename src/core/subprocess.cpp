@@ -6,15 +6,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <mutex>
+#include <utility>
 
 extern char** environ;
 
 namespace ormlint {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -90,41 +94,110 @@ void pump(Pipe& in, Pipe& out, Pipe& err, std::string_view input, ProcessResult&
   in.close_write();
 }
 
+// The environment a child gets: ours, with each of `overrides` ("NAME=value") replacing its NAME.
+std::vector<std::string> environment_with(const std::vector<std::string>& overrides) {
+  std::vector<std::string> env;
+  for (char** entry = environ; *entry; ++entry) {
+    std::string_view current(*entry);
+    const bool replaced = std::any_of(overrides.begin(), overrides.end(), [&](const std::string& override) {
+      const size_t equals = override.find('=');
+      return equals != std::string::npos && current.compare(0, equals + 1, override, 0, equals + 1) == 0;
+    });
+    if (!replaced) env.emplace_back(current);
+  }
+  env.insert(env.end(), overrides.begin(), overrides.end());
+  return env;
+}
+
+// execve's form of a list of strings: pointers into it, then a null pointer.
+std::vector<char*> c_strings(const std::vector<std::string>& strings) {
+  std::vector<char*> pointers;
+  for (const auto& text : strings) pointers.push_back(const_cast<char*>(text.c_str()));
+  pointers.push_back(nullptr);
+  return pointers;
+}
+
 }  // namespace
 
-std::optional<ProcessResult> run_process(const std::vector<std::string>& argv, const std::filesystem::path& dir,
-                                         std::string_view input, std::string& error) {
+struct StartedProcess::Pipes {
+  Pipe in, out, err;
+};
+
+StartedProcess::StartedProcess(pid_t pid, std::unique_ptr<Pipes> pipes)
+    : pid_(pid), pipes_(std::move(pipes)) {}
+
+StartedProcess::StartedProcess(StartedProcess&& other) noexcept
+    : pid_(std::exchange(other.pid_, -1)), pipes_(std::move(other.pipes_)) {}
+
+StartedProcess& StartedProcess::operator=(StartedProcess&& other) noexcept {
+  if (this != &other) {
+    StartedProcess discarded(std::move(*this));
+    pid_ = std::exchange(other.pid_, -1);
+    pipes_ = std::move(other.pipes_);
+  }
+  return *this;
+}
+
+StartedProcess::~StartedProcess() {
+  if (pid_ < 0) return;
+  pipes_.reset();  // end-of-file on its input; its writes fail instead of blocking
+  int status = 0;
+  while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+}
+
+std::optional<StartedProcess> StartedProcess::start(const std::vector<std::string>& argv, const fs::path& dir,
+                                                    std::string& error, const std::vector<std::string>& env) {
   // A child that exits before reading all its input must not kill ormlint with SIGPIPE: writes fail with EPIPE.
   static std::once_flag ignore_sigpipe;
   std::call_once(ignore_sigpipe, [] { std::signal(SIGPIPE, SIG_IGN); });
-  Pipe in, out, err;
-  if (!in.ok() || !out.ok() || !err.ok()) {
+  auto pipes = std::make_unique<Pipes>();
+  if (!pipes->in.ok() || !pipes->out.ok() || !pipes->err.ok()) {
     error = std::string("cannot create a pipe: ") + std::strerror(errno);
     return std::nullopt;
   }
   SpawnActions spawn;
-  posix_spawn_file_actions_adddup2(&spawn.actions, in.fd[0], STDIN_FILENO);
-  posix_spawn_file_actions_adddup2(&spawn.actions, out.fd[1], STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&spawn.actions, err.fd[1], STDERR_FILENO);
+  posix_spawn_file_actions_adddup2(&spawn.actions, pipes->in.fd[0], STDIN_FILENO);
+  posix_spawn_file_actions_adddup2(&spawn.actions, pipes->out.fd[1], STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&spawn.actions, pipes->err.fd[1], STDERR_FILENO);
   if (!dir.empty()) posix_spawn_file_actions_addchdir_np(&spawn.actions, dir.c_str());
-  std::vector<char*> args;
-  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
+  std::vector<char*> args = c_strings(argv);
+  const std::vector<std::string> child_env = env.empty() ? std::vector<std::string>{} : environment_with(env);
+  std::vector<char*> envp = c_strings(child_env);
   pid_t pid = 0;
-  if (int rc = posix_spawnp(&pid, args[0], &spawn.actions, nullptr, args.data(), environ); rc != 0) {
+  if (int rc = posix_spawnp(&pid, args[0], &spawn.actions, nullptr, args.data(),
+                            env.empty() ? environ : envp.data());
+      rc != 0) {
     error = argv[0] + ": " + std::strerror(rc);
     return std::nullopt;
   }
-  in.close_read();
-  out.close_write();
-  err.close_write();
+  // The child's ends are its own now: holding them would keep its input open and our reads from ending.
+  pipes->in.close_read();
+  pipes->out.close_write();
+  pipes->err.close_write();
+  // Writes to the child take what the pipe holds and return: a blocking write of a large input would wait for
+  // a child that is itself waiting for its output to be read.
+  fcntl(pipes->in.fd[1], F_SETFL, fcntl(pipes->in.fd[1], F_GETFL) | O_NONBLOCK);
+  return StartedProcess(pid, std::move(pipes));
+}
+
+ProcessResult StartedProcess::finish(std::string_view input) {
   ProcessResult result;
-  pump(in, out, err, input, result);
+  pump(pipes_->in, pipes_->out, pipes_->err, input, result);
   int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
   }
+  pid_ = -1;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
+}
+
+std::optional<ProcessResult> run_process(const std::vector<std::string>& argv, const fs::path& dir,
+                                         std::string_view input, std::string& error,
+                                         const std::vector<std::string>& env) {
+  std::optional<StartedProcess> process = StartedProcess::start(argv, dir, error, env);
+  if (!process) return std::nullopt;
+  return process->finish(input);
 }
 
 }  // namespace ormlint

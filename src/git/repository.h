@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "core/subprocess.h"
+
 namespace ormlint::git {
 
 // git is missing, the folder is not in a repository, a ref does not exist, ... what() says which, in full.
@@ -39,10 +41,6 @@ class Repository {
 
   const std::filesystem::path& root() const { return root_; }
 
-  // Every index entry, sorted by path.
-  std::vector<IndexEntry> index() const;
-  // Paths whose working-tree file differs from the index (modified, deleted, or a type change).
-  std::vector<std::string> unstaged_paths() const;
   // Untracked, not ignored files.
   std::vector<std::string> untracked_paths() const;
   // Files and folders git ignores (.gitignore, .git/info/exclude, core.excludesFile) that are not tracked;
@@ -64,6 +62,44 @@ class Repository {
   std::string run(std::vector<std::string> args, const std::string& input = {}) const;
 
   std::filesystem::path root_;
+};
+
+// Questions asked from any folder of a work tree, not only its top level: their answers name paths from the
+// top level whatever folder asks, so the pre-commit hook can ask them all at once instead of first waiting
+// for git to name the top level (each git start costs more than reading its answer).
+
+// The work tree holding `dir`: its top level and the commit HEAD names (one `git rev-parse`).
+struct Checkout {
+  std::filesystem::path root;
+  std::optional<std::string> head;  // nullopt before the first commit
+};
+// Throws GitError, as Repository::containing does, when git is missing or `dir` is not inside a work tree.
+Checkout checkout_containing(const std::filesystem::path& dir);
+
+// The whole index (one `git ls-files`).
+struct IndexListing {
+  std::vector<IndexEntry> entries;  // in index order: by path (bytewise), then stage
+  // Paths whose working-tree file differs from the index: modified, deleted or a type change. Files whose
+  // timestamps alone changed are not listed (git compares their content).
+  std::vector<std::string> unstaged_paths;
+};
+IndexListing list_index(const std::filesystem::path& dir);
+
+// Repository::changes_since, asked from `dir`.
+std::vector<Change> changes_since(const std::filesystem::path& dir, const std::optional<std::string>& base,
+                                  bool cached);
+
+// `git cat-file --batch`, started at construction and told which blobs to read later: its start-up overlaps
+// the questions whose answers name those blobs.
+class BlobReader {
+ public:
+  // Throws GitError when git cannot be started.
+  explicit BlobReader(const std::filesystem::path& dir);
+  // The contents of these blobs (those missing from the repository are left out). Call at most once.
+  std::map<std::string, std::string> read(const std::vector<std::string>& ids);
+
+ private:
+  StartedProcess cat_file_;
 };
 
 }  // namespace ormlint::git

@@ -7,6 +7,8 @@
 
 namespace ormlint::git {
 
+namespace fs = std::filesystem;
+
 namespace {
 
 constexpr const char* kSubmodule = "160000";
@@ -15,13 +17,13 @@ constexpr const char* kSymlink = "120000";
 // Blob contents still to read, and where each goes: one `git cat-file --batch` serves them all.
 using BlobFills = std::vector<std::pair<std::string*, std::string>>;  // target, object id
 
-std::string display(const Repository& repo, const std::string& repo_path) {
-  return display_path_for(repo.root() / repo_path);
+std::string display(const fs::path& root, const std::string& repo_path) {
+  return display_path_for(root / repo_path);
 }
 
 // Records the changes as base versions (their contents added to `fills`) and narrows the report scope to the
 // changed files.
-void apply_changes(const Repository& repo, const std::vector<Change>& changes, ProjectSources& sources,
+void apply_changes(const fs::path& root, const std::vector<Change>& changes, ProjectSources& sources,
                    BlobFills& fills) {
   std::vector<std::string> changed;
   std::vector<std::string> version_blobs;  // parallel to sources.base_versions
@@ -31,10 +33,10 @@ void apply_changes(const Repository& repo, const std::vector<Change>& changes, P
     bool was_python = !change.base_path.empty() && is_python_file(change.base_path);
     if (!now_python && !was_python) continue;
     BaseVersion version;
-    if (now_python) version.path = display(repo, change.path);
+    if (now_python) version.path = display(root, change.path);
     // A copy leaves its source in place: the new file has no history of its own.
     if (was_python && change.status != 'C' && !change.base_blob.empty()) {
-      version.base_path = display(repo, change.base_path);
+      version.base_path = display(root, change.base_path);
       version.content = std::string();
     }
     if (!version.path.empty()) changed.push_back(version.path);
@@ -53,10 +55,14 @@ void apply_changes(const Repository& repo, const std::vector<Change>& changes, P
   sources.report_scope = std::move(scope);
 }
 
-void read_into(const Repository& repo, const BlobFills& fills) {
+std::vector<std::string> blob_ids(const BlobFills& fills) {
   std::vector<std::string> ids;
   for (const auto& fill : fills) ids.push_back(fill.second);
-  std::map<std::string, std::string> blobs = repo.read_blobs(ids);
+  return ids;
+}
+
+// Gives each fill its blob's content, from `blobs` (id -> content).
+void fill_in(const BlobFills& fills, const std::map<std::string, std::string>& blobs) {
   for (const auto& [target, id] : fills) {
     auto it = blobs.find(id);
     if (it == blobs.end()) throw GitError("git object " + id + " is missing from the repository");
@@ -66,44 +72,51 @@ void read_into(const Repository& repo, const BlobFills& fills) {
 
 }  // namespace
 
-void use_staged_snapshot(const Repository& repo, ProjectSources& sources) {
-  // Independent questions go to git at once: starting git costs more than its answers take to read.
-  auto index = std::async(std::launch::async, [&] { return repo.index(); });
-  auto unstaged = std::async(std::launch::async, [&] { return repo.unstaged_paths(); });
-  // The staged changes are asked against "HEAD" at once, not after HEAD's id: one git start less on the hook's
-  // path. Only a repository without a commit yet asks again, against the empty tree.
+void use_staged_snapshot(const fs::path& dir, ProjectSources& sources) {
+  // Every question goes to git at once, from `dir`, without first waiting for git to name the top level:
+  // starting git costs more than its answers take to read, so the hook waits for the slowest question, not
+  // for their sum.
+  // The slowest question (the index, with a stat of every tracked file) is started first.
+  auto index = std::async(std::launch::async, [&] { return list_index(dir); });
+  // The staged changes are asked against "HEAD" before HEAD is known to name a commit. Only a repository
+  // without a commit yet asks again, against the empty tree.
   auto changes_from_head = std::async(std::launch::async, [&]() -> std::optional<std::vector<Change>> {
     try {
-      return repo.changes_since(std::string("HEAD"), /*cached=*/true);
+      return changes_since(dir, std::string("HEAD"), /*cached=*/true);
     } catch (const GitError&) {
       return std::nullopt;
     }
   });
-  std::optional<std::string> head = repo.commit_id("HEAD");
+  BlobReader blob_reader(dir);  // started now, told which blobs to read once the answers name them
+  // Outside a work tree this throws, with git's own reason; the questions above fail alike (their futures and
+  // the blob reader wait for their ends on the way out).
+  const Checkout checkout = checkout_containing(dir);
+  const fs::path& root = checkout.root;
   std::optional<std::vector<Change>> changes = changes_from_head.get();
   // HEAD missing: the empty tree; HEAD there but the question failed: asked again, for git's own error.
-  if (!head || !changes) changes = repo.changes_since(head, /*cached=*/true);
+  if (!checkout.head || !changes) changes = changes_since(dir, checkout.head, /*cached=*/true);
+  IndexListing listing = index.get();
   std::map<std::string, std::string> blob_of;  // repository path -> index blob, Python files only
   std::set<std::string> only;
-  for (const IndexEntry& entry : index.get()) {
+  for (const IndexEntry& entry : listing.entries) {
     // Unmerged entries (stage 1-3) block the commit anyway; submodules and symlinks hold no source of their own.
     if (entry.stage != 0 || entry.mode == kSubmodule || entry.mode == kSymlink || !is_python_file(entry.path)) {
       continue;
     }
     blob_of[entry.path] = entry.blob;
-    only.insert(display(repo, entry.path));
+    only.insert(display(root, entry.path));
   }
   BlobFills fills;
-  for (const std::string& path : unstaged.get()) {
+  for (const std::string& path : listing.unstaged_paths) {
     auto it = blob_of.find(path);
     if (it == blob_of.end()) continue;
-    fills.emplace_back(&sources.contents[display(repo, path)], it->second);
+    fills.emplace_back(&sources.contents[display(root, path)], it->second);
   }
-  sources.base_name = head ? "HEAD" : "the empty tree (no commit yet)";
-  sources.base_commit = head;
-  apply_changes(repo, *changes, sources, fills);
+  sources.base_name = checkout.head ? "HEAD" : "the empty tree (no commit yet)";
+  sources.base_commit = checkout.head;
+  apply_changes(root, *changes, sources, fills);
   sources.only = std::move(only);
-  read_into(repo, fills);
+  fill_in(fills, blob_reader.read(blob_ids(fills)));
 }
 
 void use_changes_since(const Repository& repo, const std::string& ref, ProjectSources& sources) {
@@ -119,8 +132,8 @@ void use_changes_since(const Repository& repo, const std::string& ref, ProjectSo
   std::vector<Change> changes = repo.changes_since(base, /*cached=*/false);
   for (const std::string& path : repo.untracked_paths()) changes.push_back(Change{'A', "", path, ""});
   BlobFills fills;
-  apply_changes(repo, changes, sources, fills);
-  read_into(repo, fills);
+  apply_changes(repo.root(), changes, sources, fills);
+  fill_in(fills, repo.read_blobs(blob_ids(fills)));
 }
 
 }  // namespace ormlint::git
