@@ -4,6 +4,7 @@
 #include <iterator>
 #include <set>
 
+#include "core/phase_timer.h"
 #include "engine/discovery.h"
 #include "git/snapshot.h"
 
@@ -70,6 +71,7 @@ void use_git_snapshot(const SourceArgs& args, const std::optional<git::Repositor
   fs::path dir = sources.paths.front();
   if (!fs::is_directory(dir, ec)) dir = dir.parent_path();
   if (dir.empty()) dir = ".";
+  PhaseTimer timer("git");
   if (args.staged) {
     // Not through project_repo (never asked for in staged mode): the snapshot asks for the top level itself,
     // beside its other questions.

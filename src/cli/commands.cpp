@@ -14,6 +14,7 @@
 
 #include "cli/check_baseline.h"
 #include "cli/check_sources.h"
+#include "core/phase_timer.h"
 #include "cli/facts_dump.h"
 #include "cli/graph_command.h"
 #include "cli/models_command.h"
@@ -152,6 +153,7 @@ int run_check(const CheckArgs& args) {
   output.rules = rules;
   ColorMode mode = args.color == "always" ? ColorMode::Always : args.color == "never" ? ColorMode::Never : ColorMode::Auto;
   output.color = args.output.empty() && should_use_color(mode, isatty(STDOUT_FILENO));
+  PhaseTimer timer("write the report");
   if (args.format == "json") {
     write_json(result, output, out);
   } else if (args.format == "sarif") {

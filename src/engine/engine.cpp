@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <unordered_map>
 
 #include "core/except_lists.h"
 #include "core/parallel.h"
+#include "core/phase_timer.h"
 #include "core/paths.h"
 #include "engine/alembic_config.h"
 #include "core/source_file.h"
@@ -376,7 +378,9 @@ void check_suppressions(const Project& project, const RunOptions& options, Filte
 std::unique_ptr<Project> load_project(const ProjectSources& sources, const Config& config, unsigned jobs,
                                       std::vector<std::string>& errors, std::vector<std::string>* warnings) {
   const std::vector<std::string> paths = sources.paths.empty() ? std::vector<std::string>{"."} : sources.paths;
+  std::optional<PhaseTimer> discovering(std::in_place, "discover files");
   Discovery discovery = discover_files(paths, config);
+  discovering.reset();
   errors = std::move(discovery.errors);
   std::vector<DiscoveredFile> found = select_files(std::move(discovery.files), sources, paths, config);
   if (sources.project_root) name_modules_from(*sources.project_root, found);
@@ -392,12 +396,15 @@ std::unique_ptr<Project> load_project(const ProjectSources& sources, const Confi
   std::vector<std::unique_ptr<ProjectFile>> loaded(found.size());
   std::vector<std::string> load_errors(found.size());
   std::vector<std::vector<CodeToken>> tokens(found.size());
-  parallel_for(found.size(), jobs, [&](size_t i) {
-    const std::string& display = found[i].display_path;
-    loaded[i] = load_file(found[i], content_for(sources, display), load_errors[i], cache_ptr,
-                          with_base.count(display) ? &tokens[i] : nullptr);
-    if (loaded[i] && sources.report_scope) loaded[i]->report = in_scope(display, *sources.report_scope);
-  });
+  {
+    PhaseTimer timer(cache ? "read and parse files (cache)" : "read and parse files");
+    parallel_for(found.size(), jobs, [&](size_t i) {
+      const std::string& display = found[i].display_path;
+      loaded[i] = load_file(found[i], content_for(sources, display), load_errors[i], cache_ptr,
+                            with_base.count(display) ? &tokens[i] : nullptr);
+      if (loaded[i] && sources.report_scope) loaded[i]->report = in_scope(display, *sources.report_scope);
+    });
+  }
   std::vector<std::unique_ptr<ProjectFile>> files;
   std::vector<std::vector<CodeToken>> file_tokens;
   for (size_t i = 0; i < loaded.size(); ++i) {
@@ -415,6 +422,7 @@ std::unique_ptr<Project> load_project(const ProjectSources& sources, const Confi
     base->deleted_files = attach_base_versions(sources, files, file_tokens, jobs, cache_ptr);
   }
   if (cache) {
+    PhaseTimer timer("save the facts cache");
     std::string problem = cache->save();
     if (!problem.empty() && warnings) warnings->push_back("cannot write the facts cache " + problem);
   }
@@ -450,6 +458,7 @@ RunResult run(const RunOptions& options) {
   // Per-file checks in parallel (one reporter per file and rule), then the project-wide ones.
   const auto& rules = options.rules;
   const auto& project_files = project.files();
+  std::optional<PhaseTimer> checking(std::in_place, "rules");
   std::vector<std::vector<Diagnostic>> per_file(project_files.size());
   parallel_for(project_files.size(), jobs, [&](size_t i) {
     const ProjectFile& file = *project_files[i];
@@ -477,6 +486,7 @@ RunResult run(const RunOptions& options) {
   }
   all.insert(all.end(), std::make_move_iterator(project_wide.begin()), std::make_move_iterator(project_wide.end()));
 
+  checking.reset();
   std::vector<Diagnostic> kept;
   for (auto& d : all) {
     if (filters.keep(d)) kept.push_back(std::move(d));

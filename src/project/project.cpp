@@ -2,6 +2,7 @@
 #include "project/table_model.h"
 
 #include "core/parallel.h"
+#include "core/phase_timer.h"
 
 #include <algorithm>
 #include <functional>
@@ -60,15 +61,19 @@ Project::Project(std::vector<std::unique_ptr<ProjectFile>> files, std::vector<Sc
                  unsigned jobs, std::unique_ptr<const BaseSnapshot> base)
     : files_(std::move(files)), base_(std::move(base)) {
   std::sort(files_.begin(), files_.end(), [](const auto& a, const auto& b) { return a->path() < b->path(); });
-  index_modules();
-  resolve_expressions(jobs);
-  resolve_imported_guards(jobs);
-  expand_column_factories();
-  classify_classes();
-  expand_annotated_columns();
-  collect_columns(jobs);
-  build_revision_graphs(script_locations);
-  table_model_ = std::make_unique<const TableModel>(*this, jobs);
+  // Each step is timed for ORMLINT_TIMINGS=1 (core/phase_timer.h).
+  { PhaseTimer timer("project: modules"); index_modules(); }
+  { PhaseTimer timer("project: names"); resolve_expressions(jobs); }
+  {
+    PhaseTimer timer("project: helpers and classes");
+    resolve_imported_guards(jobs);
+    expand_column_factories();
+    classify_classes();
+    expand_annotated_columns();
+  }
+  { PhaseTimer timer("project: columns"); collect_columns(jobs); }
+  { PhaseTimer timer("project: revision graphs"); build_revision_graphs(script_locations); }
+  { PhaseTimer timer("project: table model"); table_model_ = std::make_unique<const TableModel>(*this, jobs); }
 }
 
 Project::~Project() = default;

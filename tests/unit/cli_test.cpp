@@ -134,6 +134,27 @@ TEST_CASE("--output writes the report to a file; colours follow --color and NO_C
   CHECK(run_ormlint(dir.path(), "check .", true, "NO_COLOR=1").output.find("\x1b[") == std::string::npos);
 }
 
+TEST_CASE("ORMLINT_TIMINGS=1 times each phase on stderr and leaves the report alone", "[cli]") {
+  TempDir dir;
+  write_file(dir.path() / "models.py", kBadModel);
+  auto plain = run_ormlint(dir.path(), "check --no-cache --format json .", /*merge_stderr=*/false);
+  auto timed = run_ormlint(dir.path(), "check --no-cache --format json .", /*merge_stderr=*/false,
+                           "NO_COLOR=1 ORMLINT_TIMINGS=1");
+  CHECK(timed.exit_code == plain.exit_code);
+  CHECK(timed.output == plain.output);  // stdout: the report only
+  auto with_stderr = run_ormlint(dir.path(), "check --no-cache --format json .", /*merge_stderr=*/true,
+                                 "NO_COLOR=1 ORMLINT_TIMINGS=1");
+  for (const char* phase : {"discover files", "read and parse files", "project: names", "project: table model",
+                            "rules", "write the report"}) {
+    INFO(phase);
+    CHECK(with_stderr.output.find(std::string("ormlint: timing: ") + phase) != std::string::npos);
+  }
+  CHECK(with_stderr.output.find(" ms   peak memory ") != std::string::npos);
+  auto off = run_ormlint(dir.path(), "check --no-cache --format json .", /*merge_stderr=*/true,
+                         "NO_COLOR=1 ORMLINT_TIMINGS=0");
+  CHECK(off.output.find("ormlint: timing:") == std::string::npos);
+}
+
 TEST_CASE("rules lists every rule; explain shows documentation by name or code", "[cli]") {
   auto rules = run_ormlint(fs::current_path(), "rules");
   CHECK(rules.exit_code == 0);
