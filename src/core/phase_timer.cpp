@@ -2,8 +2,10 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <numeric>
 
 namespace ormlint {
 
@@ -27,6 +29,19 @@ PhaseTimer::~PhaseTimer() {
   // One fprintf per line: phases timed on different threads do not interleave within a line.
   std::fprintf(stderr, "ormlint: timing: %-28.*s %8.1f ms   peak memory %6.1f MB\n", static_cast<int>(phase_.size()),
                phase_.data(), ms, static_cast<double>(usage.ru_maxrss) / 1024.0);
+}
+
+void TimeTally::report(std::string_view kind, const std::function<std::string_view(size_t)>& name_of,
+                       size_t shown) const {
+  std::vector<size_t> order(nanos_.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return nanos_[a] > nanos_[b]; });
+  order.resize(std::min(order.size(), shown));
+  for (size_t item : order) {
+    const std::string_view name = name_of(item);
+    std::fprintf(stderr, "ormlint: timing:   %.*s %-40.*s %8.1f ms\n", static_cast<int>(kind.size()), kind.data(),
+                 static_cast<int>(name.size()), name.data(), static_cast<double>(nanos_[item].load()) / 1e6);
+  }
 }
 
 }  // namespace ormlint

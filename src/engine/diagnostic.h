@@ -9,6 +9,8 @@
 
 namespace ormlint {
 
+class SourceFile;
+
 enum class Severity { Info, Warning, Error };
 std::string_view to_string(Severity severity);
 std::optional<Severity> parse_severity(std::string_view text);
@@ -47,6 +49,9 @@ struct Diagnostic {
   std::string message;
   std::string help;  // how to fix, one line; may be empty
   std::string source_line;  // the text of loc.line (for carets, fingerprints and baselines)
+  // Where source_line comes from: a run reads the line only for the findings it shows (a finding in a file
+  // outside the report scope must not make a warm run read that file), then clears this. Not owned.
+  const SourceFile* source = nullptr;
 
   // Total order used for deterministic output: path, line, column, rule, message.
   friend bool operator<(const Diagnostic& a, const Diagnostic& b);

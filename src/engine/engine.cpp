@@ -258,12 +258,17 @@ struct Filters {
 };
 
 // Every active rule's project-wide findings, rules in parallel (each only reads the project), in rule order.
-std::vector<Diagnostic> check_project(const Project& project, const RunOptions& options, unsigned jobs) {
+std::vector<Diagnostic> check_project(const Project& project, const RunOptions& options, unsigned jobs,
+                                      TimeTally* rule_times = nullptr) {
   std::vector<std::vector<Diagnostic>> per_rule(options.rules.size());
   parallel_for(options.rules.size(), jobs, [&](size_t i) {
     const Rule& rule = *options.rules[i];
     Reporter reporter(rule, settings_for(options.config, rule));
-    rule.check_project(project, reporter);
+    if (rule_times) {
+      rule_times->time(i, [&] { rule.check_project(project, reporter); });
+    } else {
+      rule.check_project(project, reporter);
+    }
     per_rule[i] = std::move(reporter.diagnostics());
   });
   std::vector<Diagnostic> all;
@@ -326,6 +331,7 @@ std::vector<Diagnostic> base_project_findings(const RunOptions& options, unsigne
     if (auto saved = load_base_findings(*options.cache_folder, key)) return std::move(*saved);
   }
   std::vector<Diagnostic> findings = check_project(*load_base_project(options, jobs), options, jobs);
+  for (Diagnostic& d : findings) d.source = nullptr;  // its project ends here; these are only compared
   // Not saved is only slower next time; the facts cache already warns when its folder cannot be written.
   if (cached) save_base_findings(*options.cache_folder, key, findings);
   return findings;
@@ -459,20 +465,22 @@ RunResult run(const RunOptions& options) {
   const auto& rules = options.rules;
   const auto& project_files = project.files();
   std::optional<PhaseTimer> checking(std::in_place, "rules");
+  TimeTally rule_times(rules.size());
   std::vector<std::vector<Diagnostic>> per_file(project_files.size());
   parallel_for(project_files.size(), jobs, [&](size_t i) {
     const ProjectFile& file = *project_files[i];
     if (!file.report) return;
-    for (const Rule* rule : rules) {
+    for (size_t r = 0; r < rules.size(); ++r) {
+      const Rule* rule = rules[r];
       Reporter reporter(*rule, settings_for(options.config, *rule));
-      rule->check_file(file, project, reporter);
+      rule_times.time(r, [&] { rule->check_file(file, project, reporter); });
       auto& found = reporter.diagnostics();
       per_file[i].insert(per_file[i].end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
     }
   });
   std::vector<Diagnostic> all;
   for (auto& found : per_file) all.insert(all.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
-  std::vector<Diagnostic> project_wide = check_project(project, options, jobs);
+  std::vector<Diagnostic> project_wide = check_project(project, options, jobs, &rule_times);
   // Staged mode also shows what the staged change causes in files it does not touch (deleting a revision leaves
   // its children dangling): project-wide findings in unstaged files that the committed project does not have.
   std::vector<Diagnostic> caused;
@@ -487,6 +495,7 @@ RunResult run(const RunOptions& options) {
   all.insert(all.end(), std::make_move_iterator(project_wide.begin()), std::make_move_iterator(project_wide.end()));
 
   checking.reset();
+  rule_times.report("rule", [&](size_t r) { return std::string_view(rules[r]->info().name); });
   std::vector<Diagnostic> kept;
   for (auto& d : all) {
     if (filters.keep(d)) kept.push_back(std::move(d));
@@ -496,6 +505,8 @@ RunResult run(const RunOptions& options) {
   }
   check_suppressions(project, options, filters, kept);
   for (auto& d : kept) {
+    if (d.source && d.source_line.empty()) d.source_line = std::string(d.source->line_text(d.loc.line));
+    d.source = nullptr;
     if (auto it = options.config.severity.find(d.rule); it != options.config.severity.end()) d.severity = it->second;
     result.diagnostics.push_back(std::move(d));
   }

@@ -24,7 +24,7 @@ void Reporter::report(const ProjectFile& file, const Location& loc, std::string 
   d.severity = severity.value_or(info_.severity);
   d.message = std::move(message);
   d.help = std::move(help);
-  d.source_line = std::string(file.source.line_text(loc.line));
+  d.source = &file.source;  // the line itself is read once the finding is known to be shown (engine run)
   diagnostics_.push_back(std::move(d));
 }
 
