@@ -41,18 +41,5 @@ std::string_view Expr::callee_name() const {
   return {};
 }
 
-void Expr::walk(const std::function<void(const Expr&)>& fn) const {
-  fn(*this);
-  if (target) target->walk(fn);
-  for (const auto& item : items) item.walk(fn);
-  for (const auto& kw : keywords) kw.value.walk(fn);
-}
-
-void Expr::walk_mutable(const std::function<void(Expr&)>& fn) {
-  fn(*this);
-  if (target) target->walk_mutable(fn);
-  for (auto& item : items) item.walk_mutable(fn);
-  for (auto& kw : keywords) kw.value.walk_mutable(fn);
-}
 
 }  // namespace ormlint
