@@ -7,6 +7,7 @@
 #include <string>
 
 #include "output/fingerprint.h"
+#include "output/json_text.h"
 #include "output/markdown.h"
 #include "output/output.h"
 #include "output/uri.h"
@@ -127,12 +128,6 @@ void write_sarif(const RunResult& result, const OutputOptions& options, std::ost
   ordered_json rules = ordered_json::array();
   for (const RuleInfo& info : table.rules()) rules.push_back(rule_descriptor(info));
 
-  const std::vector<std::string> fingerprints = line_fingerprints(result.diagnostics);
-  ordered_json results = ordered_json::array();
-  for (size_t i = 0; i < result.diagnostics.size(); ++i) {
-    const Diagnostic& d = result.diagnostics[i];
-    results.push_back(result_object(d, table.index_of(d.code), fingerprints[i]));
-  }
 
   ordered_json driver = {
       {"name", "ormlint"},
@@ -146,15 +141,32 @@ void write_sarif(const RunResult& result, const OutputOptions& options, std::ost
       {"invocations", ordered_json::array({invocation(result)})},
       {"originalUriBaseIds", {{kSrcRoot, {{"uri", directory_file_uri(options.root)}}}}},
       {"columnKind", "unicodeCodePoints"},
-      {"results", std::move(results)},
+      {"results", ordered_json::array()},  // streamed in below
   };
   ordered_json log = {
       {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
       {"version", "2.1.0"},
       {"runs", ordered_json::array({std::move(run)})},
   };
-  // Invalid UTF-8 in a path or message becomes U+FFFD instead of an exception that would lose the report.
-  out << log.dump(2, ' ', false, ordered_json::error_handler_t::replace) << '\n';
+  // The log without its results, then the results one at a time where its empty list stands (the last member
+  // of the run; no string holds `"results": []` unescaped): thousands of results never make one document.
+  const std::string frame = json_text(log);
+  const std::string empty_results = "\"results\": []";
+  const size_t at = frame.rfind(empty_results);
+  const size_t line_start = frame.rfind('\n', at) + 1;
+  const int depth = static_cast<int>((at - line_start) / 2) + 1;  // a result's nesting
+  const std::string indent(static_cast<size_t>(depth) * 2, ' ');
+  out.write(frame.data(), static_cast<std::streamsize>(at));
+  out << "\"results\": ";
+  if (result.diagnostics.empty()) out << "[]";
+  const std::vector<std::string> fingerprints = line_fingerprints(result.diagnostics);
+  for (size_t i = 0; i < result.diagnostics.size(); ++i) {
+    const Diagnostic& d = result.diagnostics[i];
+    out << (i == 0 ? "[\n" : ",\n") << indent
+        << nested_json_text(result_object(d, table.index_of(d.code), fingerprints[i]), depth);
+  }
+  if (!result.diagnostics.empty()) out << '\n' << std::string(at - line_start, ' ') << ']';
+  out << frame.substr(at + empty_results.size()) << '\n';
 }
 
 }  // namespace ormlint

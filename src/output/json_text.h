@@ -1,0 +1,17 @@
+// JSON text as nlohmann::json's dump(2) lays it out, written piece by piece: the reports (JSON, SARIF) stream
+// their findings one at a time instead of building one document of thousands of them, byte for byte as the
+// whole document's dump would be.
+#pragma once
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace ormlint {
+
+// dump(indent) with invalid UTF-8 (paths are bytes on Linux, messages may quote source text) replaced by U+FFFD
+// instead of an exception that would lose the whole report.
+std::string json_text(const nlohmann::ordered_json& value, int indent = 2);
+
+// `value` as dump(2) prints it nested `depth` levels deep: every line after the first indented 2 * depth more.
+std::string nested_json_text(const nlohmann::ordered_json& value, int depth);
+
+}  // namespace ormlint
