@@ -14,6 +14,7 @@
 #include <string>
 
 #include "output/fingerprint.h"
+#include "output/json_text.h"
 #include "output/output.h"
 
 namespace ormlint {
@@ -56,11 +57,14 @@ ordered_json issue(const Diagnostic& d, const std::string& fingerprint) {
 }  // namespace
 
 void write_gitlab(const RunResult& result, const OutputOptions& /*options*/, std::ostream& out) {
+  // One issue at a time, in the layout of the whole array's dump(2) (output/json_text.h).
   const std::vector<std::string> fingerprints = line_fingerprints(result.diagnostics);
-  ordered_json report = ordered_json::array();
-  for (size_t i = 0; i < result.diagnostics.size(); ++i) report.push_back(issue(result.diagnostics[i], fingerprints[i]));
-  // Messages quote source text and paths are bytes: invalid UTF-8 becomes U+FFFD, never a lost report.
-  out << report.dump(2, ' ', false, ordered_json::error_handler_t::replace) << '\n';
+  if (result.diagnostics.empty()) out << "[]";
+  for (size_t i = 0; i < result.diagnostics.size(); ++i) {
+    out << (i == 0 ? "[\n  " : ",\n  ") << nested_json_text(issue(result.diagnostics[i], fingerprints[i]), 1);
+  }
+  if (!result.diagnostics.empty()) out << "\n]";
+  out << '\n';
 }
 
 }  // namespace ormlint
