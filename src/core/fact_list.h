@@ -1,11 +1,12 @@
 // FactList<T>: the sequence an expression keeps its arguments and elements in — a std::vector reduced to what
 // facts need, in 16 bytes instead of 24 (a pointer and two 32-bit counts).
 //
-// Why not std::vector: a run holds hundreds of thousands of expressions (the facts of every file stay in memory
-// for the project model), each with two such sequences, and on the virtual machines ormlint runs on every
-// megabyte a run first touches costs about a millisecond. With two FactLists an Expr is 120 bytes, inside the
-// allocator's 128-byte size class, where two vectors made it 136 bytes in the 160-byte class. Decoding and
-// building allocate exactly what they keep (reserve / shrink_to_fit), so no growth slack stays either.
+// Why not std::vector: a run holds hundreds of thousands of expressions (the facts of every file stay in
+// memory for the project model), each with two such sequences, and on the virtual machines ormlint runs on
+// every megabyte a run first touches costs about a millisecond. With two FactLists an Expr is 120 bytes,
+// inside the allocator's 128-byte size class, where two vectors made it 136 bytes in the 160-byte class.
+// Decoding and building allocate exactly what they keep (reserve / shrink_to_fit), so no growth slack stays
+// either.
 #pragma once
 #include <algorithm>
 #include <cstddef>

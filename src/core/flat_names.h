@@ -1,11 +1,11 @@
-// NameSet and NameMap<V>: the sets of names a file's facts keep (names a module or a class body binds, and which
-// statement binds each), as sorted arrays of FactText.
+// NameSet and NameMap<V>: the sets of names a file's facts keep (names a module or a class body binds, and
+// which statement binds each), as sorted arrays of FactText.
 //
-// Why not std::set<std::string> / std::map: a run keeps these for every file of the project, tens of thousands
-// of names; a tree node and a string each cost an allocation (and the memory a run first touches costs about a
-// millisecond per megabyte on the virtual machines ormlint runs on), while the names themselves are already
-// kept by the facts' TextStore (or lie in the mapped facts cache). Both are built once, complete, and then only
-// read — by several threads at once, so they never change after construction.
+// Why not std::set<std::string> / std::map: a run keeps these for every file of the project, tens of
+// thousands of names; a tree node and a string each cost an allocation (and the memory a run first touches
+// costs about a millisecond per megabyte on the virtual machines ormlint runs on), while the names themselves
+// are already kept by the facts' TextStore (or lie in the mapped facts cache). Both are built once, complete,
+// and then only read — by several threads at once, so they never change after construction.
 #pragma once
 #include <algorithm>
 #include <string_view>
@@ -25,7 +25,9 @@ class NameSet {
     names_.erase(std::unique(names_.begin(), names_.end()), names_.end());
   }
 
-  size_t count(std::string_view name) const { return std::binary_search(names_.begin(), names_.end(), name) ? 1 : 0; }
+  size_t count(std::string_view name) const {
+    return std::binary_search(names_.begin(), names_.end(), name) ? 1 : 0;
+  }
   bool contains(std::string_view name) const { return count(name) != 0; }
   size_t size() const { return names_.size(); }
   bool empty() const { return names_.empty(); }
@@ -55,8 +57,9 @@ class NameMap {
   }
 
   const_iterator find(std::string_view name) const {
-    auto it = std::lower_bound(entries_.begin(), entries_.end(), name,
-                               [](const Entry& entry, std::string_view wanted) { return entry.first < wanted; });
+    auto it =
+        std::lower_bound(entries_.begin(), entries_.end(), name,
+                         [](const Entry& entry, std::string_view wanted) { return entry.first < wanted; });
     return it != entries_.end() && it->first == name ? it : entries_.end();
   }
   size_t count(std::string_view name) const { return find(name) == end() ? 0 : 1; }

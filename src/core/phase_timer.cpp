@@ -23,12 +23,14 @@ PhaseTimer::PhaseTimer(std::string_view phase) : phase_(phase) {
 
 PhaseTimer::~PhaseTimer() {
   if (!enabled()) return;
-  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);  // ru_maxrss is in KiB on Linux
   // One fprintf per line: phases timed on different threads do not interleave within a line.
-  std::fprintf(stderr, "ormlint: timing: %-28.*s %8.1f ms   peak memory %6.1f MB\n", static_cast<int>(phase_.size()),
-               phase_.data(), ms, static_cast<double>(usage.ru_maxrss) / 1024.0);
+  std::fprintf(stderr, "ormlint: timing: %-28.*s %8.1f ms   peak memory %6.1f MB\n",
+               static_cast<int>(phase_.size()), phase_.data(), ms,
+               static_cast<double>(usage.ru_maxrss) / 1024.0);
 }
 
 void TimeTally::report(std::string_view kind, const std::function<std::string_view(size_t)>& name_of,
@@ -39,8 +41,9 @@ void TimeTally::report(std::string_view kind, const std::function<std::string_vi
   order.resize(std::min(order.size(), shown));
   for (size_t item : order) {
     const std::string_view name = name_of(item);
-    std::fprintf(stderr, "ormlint: timing:   %.*s %-40.*s %8.1f ms\n", static_cast<int>(kind.size()), kind.data(),
-                 static_cast<int>(name.size()), name.data(), static_cast<double>(nanos_[item].load()) / 1e6);
+    std::fprintf(stderr, "ormlint: timing:   %.*s %-40.*s %8.1f ms\n", static_cast<int>(kind.size()),
+                 kind.data(), static_cast<int>(name.size()), name.data(),
+                 static_cast<double>(nanos_[item].load()) / 1e6);
   }
 }
 

@@ -1,6 +1,6 @@
 // ORMLINT_TIMINGS=1 in the environment: each phase of a run (asking git, reading the files, each step of the
-// project model, the rules) prints its wall time and the process's peak memory so far on stderr, to find where a
-// slow run spends its time (bench/README.md). Without the variable a PhaseTimer only reads a flag.
+// project model, the rules) prints its wall time and the process's peak memory so far on stderr, to find
+// where a slow run spends its time (bench/README.md). Without the variable a PhaseTimer only reads a flag.
 #pragma once
 #include <atomic>
 #include <chrono>
@@ -25,8 +25,9 @@ class PhaseTimer {
   std::chrono::steady_clock::time_point start_;
 };
 
-// The time of many small calls, summed per item (each rule, over every file and thread), for ORMLINT_TIMINGS=1:
-// `report` prints the slowest items, as clang-tidy's --enable-check-profile does for its checks.
+// The time of many small calls, summed per item (each rule, over every file and thread), for
+// ORMLINT_TIMINGS=1: `report` prints the slowest items, as clang-tidy's --enable-check-profile does for its
+// checks.
 class TimeTally {
  public:
   explicit TimeTally(size_t items) : nanos_(PhaseTimer::enabled() ? items : 0) {}
@@ -46,7 +47,8 @@ class TimeTally {
   }
 
   // Prints the `shown` slowest items ("ormlint: timing:   rule foo  12.3 ms"), named by name_of(item).
-  void report(std::string_view kind, const std::function<std::string_view(size_t)>& name_of, size_t shown = 10) const;
+  void report(std::string_view kind, const std::function<std::string_view(size_t)>& name_of,
+              size_t shown = 10) const;
 
  private:
   std::vector<std::atomic<int64_t>> nanos_;

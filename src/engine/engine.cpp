@@ -505,7 +505,7 @@ RunResult run(const RunOptions& options) {
   }
   check_suppressions(project, options, filters, kept);
   for (auto& d : kept) {
-    if (d.source && d.source_line.empty()) d.source_line = std::string(d.source->line_text(d.loc.line));
+    if (d.source) d.source_line = std::string(d.source->line_text(d.loc.line));
     d.source = nullptr;
     if (auto it = options.config.severity.find(d.rule); it != options.config.severity.end()) d.severity = it->second;
     result.diagnostics.push_back(std::move(d));

@@ -59,11 +59,8 @@ ordered_json issue(const Diagnostic& d, const std::string& fingerprint) {
 void write_gitlab(const RunResult& result, const OutputOptions& /*options*/, std::ostream& out) {
   // One issue at a time, in the layout of the whole array's dump(2) (output/json_text.h).
   const std::vector<std::string> fingerprints = line_fingerprints(result.diagnostics);
-  if (result.diagnostics.empty()) out << "[]";
-  for (size_t i = 0; i < result.diagnostics.size(); ++i) {
-    out << (i == 0 ? "[\n  " : ",\n  ") << nested_json_text(issue(result.diagnostics[i], fingerprints[i]), 1);
-  }
-  if (!result.diagnostics.empty()) out << "\n]";
+  write_json_array(out, result.diagnostics.size(), 0,
+                   [&](size_t i) { return issue(result.diagnostics[i], fingerprints[i]); });
   out << '\n';
 }
 

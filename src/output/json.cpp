@@ -9,15 +9,14 @@
 
 namespace ormlint {
 
-// Written one finding at a time (each through nlohmann::json, for its escaping), in exactly the layout of the whole
-// report's dump(2): a report of thousands of findings never exists as one document in memory.
+// Written one finding at a time (each through nlohmann::json, for its escaping), in exactly the layout of the
+// whole report's dump(2) (output/json_text.h).
 void write_json(const RunResult& result, const OutputOptions& /*options*/, std::ostream& out) {
   using nlohmann::ordered_json;
   out << "{\n  \"version\": " << json_text(ORMLINT_VERSION, -1) << ",\n  \"diagnostics\": ";
-  if (result.diagnostics.empty()) out << "[]";
-  for (size_t i = 0; i < result.diagnostics.size(); ++i) {
+  write_json_array(out, result.diagnostics.size(), 1, [&](size_t i) {
     const Diagnostic& d = result.diagnostics[i];
-    const ordered_json finding = {
+    return ordered_json{
         {"code", d.code},
         {"rule", d.rule},
         {"severity", std::string(to_string(d.severity))},
@@ -29,11 +28,9 @@ void write_json(const RunResult& result, const OutputOptions& /*options*/, std::
         {"message", d.message},
         {"help", d.help},
     };
-    out << (i == 0 ? "[\n    " : ",\n    ") << nested_json_text(finding, 2);
-  }
-  if (!result.diagnostics.empty()) out << "\n  ]";
-  out << ",\n  \"files_checked\": " << result.files_checked << ",\n  \"errors\": " << nested_json_text(result.errors, 1)
-      << "\n}\n";
+  });
+  out << ",\n  \"files_checked\": " << result.files_checked
+      << ",\n  \"errors\": " << nested_json_text(result.errors, 1) << "\n}\n";
 }
 
 }  // namespace ormlint

@@ -19,4 +19,16 @@ std::string nested_json_text(const nlohmann::ordered_json& value, int depth) {
   return out;
 }
 
+void write_json_array(std::ostream& out, size_t count, int depth,
+                      const std::function<nlohmann::ordered_json(size_t)>& element) {
+  if (count == 0) {
+    out << "[]";
+    return;
+  }
+  const std::string indent(static_cast<size_t>(depth + 1) * 2, ' ');
+  for (size_t i = 0; i < count; ++i)
+    out << (i == 0 ? "[\n" : ",\n") << indent << nested_json_text(element(i), depth + 1);
+  out << '\n' << std::string(static_cast<size_t>(depth) * 2, ' ') << ']';
+}
+
 }  // namespace ormlint

@@ -2,16 +2,25 @@
 // their findings one at a time instead of building one document of thousands of them, byte for byte as the
 // whole document's dump would be.
 #pragma once
+#include <cstddef>
+#include <functional>
 #include <nlohmann/json.hpp>
+#include <ostream>
 #include <string>
 
 namespace ormlint {
 
-// dump(indent) with invalid UTF-8 (paths are bytes on Linux, messages may quote source text) replaced by U+FFFD
-// instead of an exception that would lose the whole report.
+// dump(indent) with invalid UTF-8 (paths are bytes on Linux, messages may quote source text) replaced by
+// U+FFFD instead of an exception that would lose the whole report.
 std::string json_text(const nlohmann::ordered_json& value, int indent = 2);
 
-// `value` as dump(2) prints it nested `depth` levels deep: every line after the first indented 2 * depth more.
+// `value` as dump(2) prints it nested `depth` levels deep: every line after the first indented 2 * depth
+// more.
 std::string nested_json_text(const nlohmann::ordered_json& value, int depth);
+
+// An array nested `depth` levels deep, as dump(2) prints it, its `count` elements made one at a time by
+// `element(i)`: a report's thousands of findings never exist as one document.
+void write_json_array(std::ostream& out, size_t count, int depth,
+                      const std::function<nlohmann::ordered_json(size_t)>& element);
 
 }  // namespace ormlint

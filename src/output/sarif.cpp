@@ -128,7 +128,6 @@ void write_sarif(const RunResult& result, const OutputOptions& options, std::ost
   ordered_json rules = ordered_json::array();
   for (const RuleInfo& info : table.rules()) rules.push_back(rule_descriptor(info));
 
-
   ordered_json driver = {
       {"name", "ormlint"},
       {"version", ORMLINT_VERSION},
@@ -154,18 +153,14 @@ void write_sarif(const RunResult& result, const OutputOptions& options, std::ost
   const std::string empty_results = "\"results\": []";
   const size_t at = frame.rfind(empty_results);
   const size_t line_start = frame.rfind('\n', at) + 1;
-  const int depth = static_cast<int>((at - line_start) / 2) + 1;  // a result's nesting
-  const std::string indent(static_cast<size_t>(depth) * 2, ' ');
+  const int depth = static_cast<int>((at - line_start) / 2);  // the results list's nesting
   out.write(frame.data(), static_cast<std::streamsize>(at));
   out << "\"results\": ";
-  if (result.diagnostics.empty()) out << "[]";
   const std::vector<std::string> fingerprints = line_fingerprints(result.diagnostics);
-  for (size_t i = 0; i < result.diagnostics.size(); ++i) {
+  write_json_array(out, result.diagnostics.size(), depth, [&](size_t i) {
     const Diagnostic& d = result.diagnostics[i];
-    out << (i == 0 ? "[\n" : ",\n") << indent
-        << nested_json_text(result_object(d, table.index_of(d.code), fingerprints[i]), depth);
-  }
-  if (!result.diagnostics.empty()) out << '\n' << std::string(at - line_start, ' ') << ']';
+    return result_object(d, table.index_of(d.code), fingerprints[i]);
+  });
   out << frame.substr(at + empty_results.size()) << '\n';
 }
 

@@ -1,18 +1,21 @@
+#include "core/fact_list.h"
+
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
-#include "core/fact_list.h"
-
 namespace ormlint {
 namespace {
 
-std::vector<std::string> contents(const FactList<std::string>& list) { return {list.begin(), list.end()}; }
+std::vector<std::string> contents(const FactList<std::string>& list) {
+  return {list.begin(), list.end()};
+}
 
 TEST_CASE("FactList grows, keeps its elements and gives back its slack", "[fact_list]") {
   FactList<std::string> list;
   CHECK(list.empty());
-  for (int i = 0; i < 5; ++i) list.push_back("item " + std::to_string(i) + " long enough to leave the SSO buffer");
+  for (int i = 0; i < 5; ++i)
+    list.push_back("item " + std::to_string(i) + " long enough to leave the SSO buffer");
   REQUIRE(list.size() == 5);
   CHECK(list.capacity() == 8);
   CHECK(list.front() == "item 0 long enough to leave the SSO buffer");

@@ -1,8 +1,8 @@
+#include "core/flat_names.h"
+
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
-
-#include "core/flat_names.h"
 
 namespace ormlint {
 namespace {
@@ -14,12 +14,14 @@ TEST_CASE("NameSet finds each name once, whatever order and repeats it was given
   CHECK(names.count("engine") == 1);
   CHECK_FALSE(names.contains("base"));
   CHECK_FALSE(names.contains(""));
-  CHECK(std::vector<std::string>(names.begin(), names.end()) == std::vector<std::string>{"Base", "engine", "session"});
+  CHECK(std::vector<std::string>(names.begin(), names.end()) ==
+        std::vector<std::string>{"Base", "engine", "session"});
   CHECK(NameSet().empty());
 }
 
 TEST_CASE("NameMap keeps the first entry of a name, as try_emplace would", "[flat_names]") {
-  NameMap<int> map({{FactText("User"), 1}, {FactText("Base"), 2}, {FactText("User"), 3}, {FactText("Address"), 4}});
+  NameMap<int> map(
+      {{FactText("User"), 1}, {FactText("Base"), 2}, {FactText("User"), 3}, {FactText("Address"), 4}});
   CHECK(map.size() == 3);
   REQUIRE(map.find("User") != map.end());
   CHECK(map.find("User")->second == 1);
