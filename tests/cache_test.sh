@@ -388,6 +388,23 @@ done
 ol "$WORK/st" check --staged --no-cache
 code "staged: --no-cache agrees" 0
 g checkout -q -- app/user.py
+# An unstaged change to another file (the base no longer declarative in the working tree) stays out of the staged
+# judgement, also once the cache holds the working tree's version: the run decodes cached files while git answers
+# (engine.h, PreloadedFiles), and must then take the index's version of this one.
+make_bad app/user.py
+g add app/user.py
+cp app/base.py "$WORK/base.py.orig"
+printf 'Base = object\n' >app/base.py
+sleep 2.1  # older than the cache's 2-second settling mark (facts_cache.h), so the cache keeps its stamp
+for round in cold warm; do
+  ol "$WORK/st" check --staged
+  code "staged ($round): an unstaged change to the base is not read (exit 1)" 1
+  has "staged ($round): ... the staged model is still judged on the index's base" "$WORK/st" "$BAD_USER"
+  ol "$WORK/st" check app/base.py  # caches the working tree's base.py
+done
+cp "$WORK/base.py.orig" app/base.py
+g reset -q -- app/user.py
+g checkout -q -- app/user.py
 
 # Editors: the buffer on stdin is judged, not the file on disk, with the cache too.
 cp app/user.py "$WORK/good_buffer.py"

@@ -93,7 +93,8 @@ ProjectSources sources_under(const std::vector<std::string>& paths, const Config
   return sources;
 }
 
-ProjectSources resolve_sources(const SourceArgs& args, const Config& config, std::istream& stdin_stream) {
+ProjectSources resolve_sources(const SourceArgs& args, const Config& config, std::istream& stdin_stream,
+                               const std::function<void(const ProjectSources&)>& while_asking_git) {
   ProjectSources sources;
   std::vector<std::string> reported;  // display paths of the files and folders to report on
   if (!args.stdin_filename.empty()) {
@@ -141,7 +142,14 @@ ProjectSources resolve_sources(const SourceArgs& args, const Config& config, std
     ignored = std::async(std::launch::async,
                          [&repo = *repo, root = *sources.project_root] { return ignored_by_git(repo, root); });
   }
-  if (args.staged || !args.changed_since.empty()) use_git_snapshot(args, repo, sources);
+  if ((args.staged || !args.changed_since.empty()) && while_asking_git) {
+    const ProjectSources before_git = sources;
+    auto asking = std::async(std::launch::async, [&] { use_git_snapshot(args, repo, sources); });
+    while_asking_git(before_git);  // should it throw, the future waits for git on the way out
+    asking.get();
+  } else if (args.staged || !args.changed_since.empty()) {
+    use_git_snapshot(args, repo, sources);
+  }
   if (ignored.valid()) sources.ignored = ignored.get();
   return sources;
 }

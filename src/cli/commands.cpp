@@ -14,6 +14,7 @@
 
 #include "cli/check_baseline.h"
 #include "cli/check_sources.h"
+#include "core/parallel.h"
 #include "core/phase_timer.h"
 #include "cli/facts_dump.h"
 #include "cli/graph_command.h"
@@ -116,10 +117,17 @@ int run_check(const CheckArgs& args) {
     return kExitError;
   }
   RunOptions options;
+  // While git answers (--staged, --changed-since), the cached facts of the files on disk are decoded.
+  PreloadedFiles preloaded;
+  auto preload = [&](const ProjectSources& before_git) {
+    ProjectSources sources = before_git;
+    sources.cache_folder = cache_folder(args, config, sources);
+    preloaded = preload_cached_files(sources, config, args.jobs ? args.jobs : default_jobs());
+  };
   try {
     SourceArgs source_args = args.sources;
     source_args.paths = args.paths;
-    static_cast<ProjectSources&>(options) = resolve_sources(source_args, config, std::cin);
+    static_cast<ProjectSources&>(options) = resolve_sources(source_args, config, std::cin, preload);
   } catch (const ConfigError& e) {
     std::cerr << "ormlint: error: " << e.what() << "\n";
     return kExitError;
@@ -128,6 +136,7 @@ int run_check(const CheckArgs& args) {
     return kExitError;
   }
   options.cache_folder = cache_folder(args, config, options);
+  options.preloaded = &preloaded;
   options.jobs = args.jobs;
   options.config = config;
   options.rules = rules;

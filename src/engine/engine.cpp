@@ -90,24 +90,35 @@ FileFacts parse_file(const SourceFile& source, const std::string& module_key, bo
 
 // Reads (or takes `content`) one file and gives it its facts: from `cache` when it holds them for these very
 // bytes, else parsed (and then stored in `cache`). Returns null (and sets error) when it cannot be read.
+std::string module_key_of(const DiscoveredFile& found) {
+  return module_key_for(found.module_path.empty() ? found.display_path : found.module_path);
+}
+
+bool is_package_file(const DiscoveredFile& found) { return found.path.stem() == "__init__"; }
+
+// A file on disk whose stamp the cache knows: its facts without reading it (its bytes only if asked for), else
+// null. `stamp` is taken before any read, so a change during a read shows as a new stamp next time.
+std::unique_ptr<ProjectFile> cached_file(const DiscoveredFile& found, const FileStamp& stamp, FactsCache& cache) {
+  const std::string key = module_key_of(found);
+  const bool is_package = is_package_file(found);
+  auto cached_key = cache.key_for(found.path.string(), stamp, key, is_package);
+  if (!cached_key) return nullptr;
+  auto facts = cache.find(*cached_key);
+  if (!facts) return nullptr;
+  auto file = std::make_unique<ProjectFile>(SourceFile::deferred(found.path, found.display_path), key, is_package);
+  file->facts = std::move(facts->facts);
+  file->syntax_problem = std::move(facts->syntax_problem);
+  return file;
+}
+
 std::unique_ptr<ProjectFile> load_file(const DiscoveredFile& found, const std::string* content, std::string& error,
                                        FactsCache* cache, std::vector<CodeToken>* tokens = nullptr) {
-  const std::string key = module_key_for(found.module_path.empty() ? found.display_path : found.module_path);
-  const bool is_package = found.path.stem() == "__init__";
-  // A file on disk whose stamp the cache knows: its facts without reading it (its bytes only if asked for). The
-  // stamp is taken before any read, so a change during the read shows as a new stamp next time.
+  const std::string key = module_key_of(found);
+  const bool is_package = is_package_file(found);
   std::optional<FileStamp> stamp;
   if (cache && !content && !tokens) stamp = FileStamp::of(found.path);
   if (stamp) {
-    if (auto cached_key = cache->key_for(found.path.string(), *stamp, key, is_package)) {
-      if (auto facts = cache->find(*cached_key)) {
-        auto file = std::make_unique<ProjectFile>(SourceFile::deferred(found.path, found.display_path), key,
-                                                  is_package);
-        file->facts = std::move(facts->facts);
-        file->syntax_problem = std::move(facts->syntax_problem);
-        return file;
-      }
-    }
+    if (auto file = cached_file(found, *stamp, *cache)) return file;
   }
   std::optional<std::string> bytes = content ? std::optional<std::string>(*content) : read_file_bytes(found.path, error);
   if (!bytes) return nullptr;
@@ -379,14 +390,71 @@ void check_suppressions(const Project& project, const RunOptions& options, Filte
   }
 }
 
+std::vector<std::string> paths_read(const ProjectSources& sources) {
+  return sources.paths.empty() ? std::vector<std::string>{"."} : sources.paths;
+}
+
+Discovery discover(const std::vector<std::string>& paths, const Config& config) {
+  PhaseTimer timer("discover files");
+  return discover_files(paths, config);
+}
+
+}  // namespace
+
+PreloadedFiles::PreloadedFiles() = default;
+PreloadedFiles::PreloadedFiles(PreloadedFiles&&) noexcept = default;
+PreloadedFiles& PreloadedFiles::operator=(PreloadedFiles&&) noexcept = default;
+PreloadedFiles::~PreloadedFiles() = default;
+
+PreloadedFiles preload_cached_files(const ProjectSources& sources, const Config& config, unsigned jobs) {
+  PreloadedFiles preloaded;
+  if (!sources.cache_folder) return preloaded;
+  preloaded.paths = paths_read(sources);
+  preloaded.project_root = sources.project_root;
+  preloaded.cache_folder = sources.cache_folder;
+  preloaded.discovery = discover(preloaded.paths, config);
+  preloaded.cache = std::make_unique<FactsCache>(*sources.cache_folder,
+                                                 sources.project_root.value_or(config.root.string()));
+  std::vector<DiscoveredFile> found = preloaded.discovery.files;
+  if (sources.project_root) name_modules_from(*sources.project_root, found);
+  std::vector<std::unique_ptr<ProjectFile>> files(found.size());
+  {
+    PhaseTimer timer("decode cached facts ahead");
+    parallel_for(found.size(), jobs, [&](size_t i) {
+      if (auto stamp = FileStamp::of(found[i].path)) files[i] = cached_file(found[i], *stamp, *preloaded.cache);
+    });
+  }
+  for (size_t i = 0; i < found.size(); ++i) {
+    if (files[i]) preloaded.files.emplace(found[i].display_path, std::move(files[i]));
+  }
+  return preloaded;
+}
+
+namespace {
+
+// The preloaded facts of `found`, when the run reads it from disk as it was preloaded (same module name).
+std::unique_ptr<ProjectFile> take_preloaded(PreloadedFiles* preloaded, const DiscoveredFile& found) {
+  if (!preloaded) return nullptr;
+  auto it = preloaded->files.find(found.display_path);
+  if (it == preloaded->files.end() || !it->second || it->second->module_key != module_key_of(found) ||
+      it->second->is_package != is_package_file(found)) {
+    return nullptr;
+  }
+  return std::move(it->second);
+}
+
 }  // namespace
 
 std::unique_ptr<Project> load_project(const ProjectSources& sources, const Config& config, unsigned jobs,
-                                      std::vector<std::string>& errors, std::vector<std::string>* warnings) {
-  const std::vector<std::string> paths = sources.paths.empty() ? std::vector<std::string>{"."} : sources.paths;
-  std::optional<PhaseTimer> discovering(std::in_place, "discover files");
-  Discovery discovery = discover_files(paths, config);
-  discovering.reset();
+                                      std::vector<std::string>& errors, std::vector<std::string>* warnings,
+                                      PreloadedFiles* preloaded) {
+  const std::vector<std::string> paths = paths_read(sources);
+  // Preloaded files serve only a run over the same paths, in the same project, with the same cache.
+  if (preloaded && (!preloaded->cache || preloaded->paths != paths || preloaded->project_root != sources.project_root ||
+                    preloaded->cache_folder != sources.cache_folder)) {
+    preloaded = nullptr;
+  }
+  Discovery discovery = preloaded ? std::move(preloaded->discovery) : discover(paths, config);
   errors = std::move(discovery.errors);
   std::vector<DiscoveredFile> found = select_files(std::move(discovery.files), sources, paths, config);
   if (sources.project_root) name_modules_from(*sources.project_root, found);
@@ -394,9 +462,13 @@ std::unique_ptr<Project> load_project(const ProjectSources& sources, const Confi
   for (const auto& version : sources.base_versions) {
     if (!version.path.empty()) with_base.insert(version.path);
   }
-  std::optional<FactsCache> cache;
-  if (sources.cache_folder) cache.emplace(*sources.cache_folder, sources.project_root.value_or(config.root.string()));
-  FactsCache* cache_ptr = cache ? &*cache : nullptr;
+  std::unique_ptr<FactsCache> cache;
+  if (preloaded) {
+    cache = std::move(preloaded->cache);
+  } else if (sources.cache_folder) {
+    cache = std::make_unique<FactsCache>(*sources.cache_folder, sources.project_root.value_or(config.root.string()));
+  }
+  FactsCache* cache_ptr = cache.get();
   // Read + parse + per-file facts, in parallel: each file is read once and parsed once (or not at all, when the
   // cache holds its facts).
   std::vector<std::unique_ptr<ProjectFile>> loaded(found.size());
@@ -406,8 +478,12 @@ std::unique_ptr<Project> load_project(const ProjectSources& sources, const Confi
     PhaseTimer timer(cache ? "read and parse files (cache)" : "read and parse files");
     parallel_for(found.size(), jobs, [&](size_t i) {
       const std::string& display = found[i].display_path;
-      loaded[i] = load_file(found[i], content_for(sources, display), load_errors[i], cache_ptr,
-                            with_base.count(display) ? &tokens[i] : nullptr);
+      const std::string* content = content_for(sources, display);
+      const bool compared = with_base.count(display) > 0;  // needs its code tokens: read and parsed
+      if (!content && !compared) loaded[i] = take_preloaded(preloaded, found[i]);
+      if (!loaded[i]) {
+        loaded[i] = load_file(found[i], content, load_errors[i], cache_ptr, compared ? &tokens[i] : nullptr);
+      }
       if (loaded[i] && sources.report_scope) loaded[i]->report = in_scope(display, *sources.report_scope);
     });
   }
@@ -451,7 +527,7 @@ void ProjectDeleter::operator()(const Project* project) const { std::default_del
 RunResult run(const RunOptions& options) {
   RunResult result;
   unsigned jobs = options.jobs ? options.jobs : default_jobs();
-  auto project_ptr = load_project(options, options.config, jobs, result.errors, &result.warnings);
+  auto project_ptr = load_project(options, options.config, jobs, result.errors, &result.warnings, options.preloaded);
   const Project& project = *project_ptr;
   result.files_checked = std::count_if(project.files().begin(), project.files().end(),
                                        [](const auto& file) { return file->report; });

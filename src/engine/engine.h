@@ -7,12 +7,17 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/config.h"
 #include "engine/diagnostic.h"
+#include "engine/discovery.h"
 
 namespace ormlint {
+
+class FactsCache;
+struct ProjectFile;
 
 // A changed file as it was in the base commit of a git-aware run.
 struct BaseVersion {
@@ -46,10 +51,15 @@ struct ProjectSources {
   std::vector<BaseVersion> base_versions;
 };
 
+struct PreloadedFiles;
+
 struct RunOptions : ProjectSources {
   unsigned jobs = 0;  // 0: all cores
   Config config;
   std::vector<const Rule*> rules;  // the active rule set
+  // Files whose facts were decoded from the cache while git answered (preload_cached_files); the run takes
+  // those it reads from disk. Null: none.
+  PreloadedFiles* preloaded = nullptr;
 };
 
 class Project;
@@ -74,7 +84,29 @@ RunResult run(const RunOptions& options);
 // Files that cannot be read are left out and named in `errors`; `warnings` receives what does not change the
 // project (a facts cache that could not be written).
 std::unique_ptr<Project> load_project(const ProjectSources& sources, const Config& config, unsigned jobs,
-                                      std::vector<std::string>& errors, std::vector<std::string>* warnings = nullptr);
+                                      std::vector<std::string>& errors, std::vector<std::string>* warnings = nullptr,
+                                      PreloadedFiles* preloaded = nullptr);
+
+// A git-aware run first waits for git (the index, the staged changes: tens of milliseconds of process starts),
+// yet which files git will name changes nothing in the facts of a file on disk: they follow from its bytes,
+// which its stamp vouches for. So while git answers, the files under `sources.paths` whose stamp the facts cache
+// knows are decoded ahead (`sources` as known before asking git: paths, project folder, cache folder). The run
+// then takes each one it reads from disk with no base version to compare; it reads the rest itself, as usual.
+// Only cached files are taken ahead: a file never checked (one git does not track) costs nothing here.
+struct PreloadedFiles {
+  // What the files were found and named with, to match the run's.
+  std::vector<std::string> paths;
+  std::optional<std::string> project_root;
+  std::optional<std::filesystem::path> cache_folder;
+  Discovery discovery;
+  std::unique_ptr<FactsCache> cache;  // the run's cache: it records which entries were used
+  std::unordered_map<std::string, std::unique_ptr<ProjectFile>> files;  // by display path
+  PreloadedFiles();
+  PreloadedFiles(PreloadedFiles&&) noexcept;
+  PreloadedFiles& operator=(PreloadedFiles&&) noexcept;
+  ~PreloadedFiles();
+};
+PreloadedFiles preload_cached_files(const ProjectSources& sources, const Config& config, unsigned jobs);
 std::unique_ptr<Project> load_project(const std::vector<std::string>& paths, const Config& config, unsigned jobs,
                                       std::vector<std::string>& errors);
 
