@@ -85,13 +85,24 @@ class TransactionControlInMigration final : public Rule {
       if (!sql_run_in_transaction(file.facts, op, sql)) continue;
       report_first(file, sql, op.function, op.call.loc, "", reported, out);
     }
-    // The same statements sent through the migration's own connection (`op.get_bind().execute(text("COMMIT"))`,
-    // augur): it is the connection Alembic's transaction runs on.
     for (const RevisionCall& call : file.facts.revision->calls) {
+      if (call.in_autocommit_block) continue;
+      // The same statements sent through the migration's own connection
+      // (`op.get_bind().execute(text("COMMIT"))`, augur): it is the connection Alembic's transaction runs on.
       for (const ConnectionSql& sent : connection_sql(file.facts, call)) {
         report_first(file, sent.sql, call.function, sent.execute->loc,
                      " through `" + sent.execute->target->text + "`", reported, out);
       }
+      // The connection's own methods: `bind = op.get_bind()` ... `bind.commit()`, as SQLAlchemy 2.0 data
+      // migrations write it, commits Alembic's transaction just the same.
+      call.call.walk([&](const Expr& e) {
+        const std::string_view method = e.callee_name();
+        if (method != "commit" && method != "rollback") return;
+        const Expr* receiver = e.target->target.get();
+        if (!receiver || !receiver->is_call() || receiver->origin() != "alembic.op.get_bind") return;
+        report_first(file, std::string(method), call.function, e.loc, " through `" + e.target->text + "()`",
+                     reported, out);
+      });
     }
   }
 

@@ -61,7 +61,7 @@ void describe(A& a, S& x) {
 }
 template <class A, Is<RevisionCall> S>
 void describe(A& a, S& x) {
-  a(x.function, x.call);
+  a(x.function, x.call, x.in_autocommit_block);
 }
 template <class A, Is<RevisionInfo> S>
 void describe(A& a, S& x) {

@@ -146,6 +146,7 @@ bool excludes_dialect_of(const OperationCall& a, const OperationCall& b);
 struct RevisionCall {
   FactText function;  // "upgrade" or "downgrade"
   Expr call;
+  bool in_autocommit_block = false;  // inside `with op.get_context().autocommit_block():`
 };
 
 struct RevisionInfo {

@@ -520,7 +520,7 @@ class RevisionBuilder {
         return;
       }
     }
-    RevisionCall kept{texts_.keep(function), exprs_.build(call)};
+    RevisionCall kept{texts_.keep(function), exprs_.build(call), ctx.autocommit};
     if (ctx.constants) substitute_constants(kept.call, *ctx.constants);
     info.calls.push_back(std::move(kept));
   }
@@ -556,6 +556,14 @@ class RevisionBuilder {
   // its columns (`kind = sa.Enum(...)`, `kind.create(bind)`, `op.add_column("t", sa.Column("kind", kind))`).
   static bool is_enum_type(const Expr& e) {
     return e.is_call() && (e.callee_name() == "Enum" || e.callee_name() == "ENUM");
+  }
+
+  // `op.get_bind()`: the connection Alembic runs the migration's transaction on (`bind = op.get_bind()`).
+  bool is_migration_connection(const Expr& e) const {
+    if (!e.is_call() || !e.items.empty() || !e.keywords.empty()) return false;
+    if (e.callee_name() != "get_bind") return false;
+    const Expr* receiver = e.target ? e.target->target.get() : nullptr;
+    return receiver && receiver->is(Expr::Kind::Name) && op_names_.count(receiver->text) > 0;
   }
 
   // `text("UPDATE ...")` / `sa.text(...)` of one string: an SQL statement a migration hands to execute().
@@ -600,7 +608,10 @@ class RevisionBuilder {
             Expr value = exprs_.build(right);
             // `stmt = stmt.bindparams(...)` keeps the statement's SQL: not another value.
             if (keeps_sql_of(value, name)) return true;
-            if (value.is_string() || is_sql_text(value) || is_enum_type(value)) literals[name] = std::move(value);
+            if (value.is_string() || is_sql_text(value) || is_enum_type(value) ||
+                is_migration_connection(value)) {
+              literals[name] = std::move(value);
+            }
           }
           store_names(left);
           return true;
@@ -658,7 +669,7 @@ class RevisionBuilder {
   // Writes the value a name holds (function_constants) where a call passes that name as an argument —
   // `op.add_column(table_name, sa.Column(column_name, ...))`, `conn.execute(stmt)` — so rules see the table and
   // column it names, the SQL it runs. The location stays the name's.
-  static void substitute_constants(Expr& call, const Constants& constants) {
+  void substitute_constants(Expr& call, const Constants& constants) const {
     if (constants.empty()) return;
     auto replace = [&](Expr& e) {
       if (e.kind != Expr::Kind::Name) return;
@@ -674,6 +685,14 @@ class RevisionBuilder {
       }
       if (e.is_call()) {
         for (Keyword& keyword : e.keywords) replace(keyword.value);
+        // A method of the migration's connection (`bind.commit()`): the receiver is written as what it holds,
+        // `op.get_bind()`, so rules see whose method it is.
+        Expr* method = e.target.get();
+        Expr* receiver = method && method->is(Expr::Kind::Attribute) ? method->target.get() : nullptr;
+        if (receiver && receiver->is(Expr::Kind::Name)) {
+          auto it = constants.find(receiver->text);
+          if (it != constants.end() && is_migration_connection(it->second)) replace(*receiver);
+        }
       }
     });
   }
