@@ -9,25 +9,24 @@
 
 namespace ormlint {
 
-// Written one finding at a time (each through nlohmann::json, for its escaping), in exactly the layout of the
-// whole report's dump(2) (output/json_text.h).
+// Written one finding at a time, each as flat text (JsonObjectText), in exactly the layout of the whole report's
+// dump(2) (output/json_text.h).
 void write_json(const RunResult& result, const OutputOptions& /*options*/, std::ostream& out) {
-  using nlohmann::ordered_json;
   out << "{\n  \"version\": " << json_text(ORMLINT_VERSION, -1) << ",\n  \"diagnostics\": ";
-  write_json_array(out, result.diagnostics.size(), 1, [&](size_t i) {
+  write_json_array(out, result.diagnostics.size(), 1, [&](size_t i, std::string& text) {
     const Diagnostic& d = result.diagnostics[i];
-    return ordered_json{
-        {"code", d.code},
-        {"rule", d.rule},
-        {"severity", std::string(to_string(d.severity))},
-        {"path", d.path},
-        {"line", d.loc.line},
-        {"column", d.loc.column},
-        {"end_line", d.loc.end_line},
-        {"end_column", d.loc.end_column},
-        {"message", d.message},
-        {"help", d.help},
-    };
+    JsonObjectText(text, 2)
+        .member("code", d.code)
+        .member("rule", d.rule)
+        .member("severity", to_string(d.severity))
+        .member("path", d.path)
+        .member("line", d.loc.line)
+        .member("column", d.loc.column)
+        .member("end_line", d.loc.end_line)
+        .member("end_column", d.loc.end_column)
+        .member("message", d.message)
+        .member("help", d.help)
+        .close();
   });
   out << ",\n  \"files_checked\": " << result.files_checked
       << ",\n  \"errors\": " << nested_json_text(result.errors, 1) << "\n}\n";
