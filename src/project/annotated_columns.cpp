@@ -3,6 +3,7 @@
 // mapped_column, typed from `int`. An attribute's own `mapped_column(...)` is merged over it: its arguments win,
 // the annotation's fill in the rest. The annotation's arguments are located at the attribute's annotation, where
 // the column is declared.
+#include "core/parallel.h"
 #include "project/assigned_value.h"
 #include "project/mapped_annotation.h"
 #include "project/project.h"
@@ -43,9 +44,12 @@ std::unique_ptr<Expr> merge(const Expr* own, const Expr& declared, const Locatio
 
 }  // namespace
 
-void Project::expand_annotated_columns() {
-  for (const ClassInfo& cls : classes_) {
-    if (!cls.contributes_mapped_attributes()) continue;
+void Project::expand_annotated_columns(unsigned jobs) {
+  // Classes in parallel, each into its own list (the lookups only read the project), then kept in class order.
+  std::vector<std::vector<std::pair<const ClassAttribute*, AnnotatedColumn>>> found(classes_.size());
+  parallel_for(classes_.size(), jobs, [&](size_t index) {
+    const ClassInfo& cls = classes_[index];
+    if (!cls.contributes_mapped_attributes()) return;
     for (const ClassAttribute& attr : cls.def->attributes) {
       if (!attr.annotation) continue;
       const Expr* scalar = unwrap_annotation(*attr.annotation, /*require_mapped=*/true, /*keep_annotated=*/true);
@@ -65,8 +69,11 @@ void Project::expand_annotated_columns() {
       column.python_file = where;
       column.python = &scalar->items[0];
       column.construct = merge(own, *declared, attr.annotation->loc);
-      annotated_columns_.emplace(&attr, std::move(column));
+      found[index].emplace_back(&attr, std::move(column));
     }
+  });
+  for (auto& columns : found) {
+    for (auto& [attr, column] : columns) annotated_columns_.emplace(attr, std::move(column));
   }
 }
 

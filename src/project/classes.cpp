@@ -2,6 +2,7 @@
 #include <functional>
 #include <set>
 
+#include "core/parallel.h"
 #include "project/project.h"
 
 namespace ormlint {
@@ -58,7 +59,7 @@ const ClassAttribute* ClassInfo::unmapped_table_name() const {
   return name;
 }
 
-void Project::classify_classes() {
+void Project::classify_classes(unsigned jobs) {
   for (const auto& file : files_) {
     for (const ClassDef& def : file->facts.classes) {
       class_index_[&def] = classes_.size();
@@ -70,7 +71,9 @@ void Project::classify_classes() {
     }
   }
   // Bases first (resolution reads only the facts, so every class can be linked before any is classified).
-  for (ClassInfo& info : classes_) {
+  // Each class's bases, classes in parallel: resolving reads the project; a task writes only its own class.
+  parallel_for(classes_.size(), jobs, [&](size_t index) {
+    ClassInfo& info = classes_[index];
     for (const Expr& written : info.def->bases) {
       // `class Child(ChildMixin[int], Base)`: a generic class subscripted is that class (fastapi-users).
       const bool generic = written.kind == Expr::Kind::Subscript && written.target;
@@ -82,7 +85,7 @@ void Project::classify_classes() {
         info.external_bases.push_back(t.name.empty() ? std::string(base.text) : t.name);
       }
     }
-  }
+  });
 
   enum class State { Unvisited, Visiting, Done };
   std::vector<State> state(classes_.size(), State::Unvisited);

@@ -68,8 +68,8 @@ Project::Project(std::vector<std::unique_ptr<ProjectFile>> files, std::vector<Sc
     PhaseTimer timer("project: helpers and classes");
     resolve_imported_guards(jobs);
     expand_column_factories();
-    classify_classes();
-    expand_annotated_columns();
+    classify_classes(jobs);
+    expand_annotated_columns(jobs);
   }
   { PhaseTimer timer("project: columns"); collect_columns(jobs); }
   { PhaseTimer timer("project: revision graphs"); build_revision_graphs(script_locations); }

@@ -191,7 +191,7 @@ class Project {
   bool names_existence_check(const ProjectFile& file, std::string_view dotted) const;
   // Whether a project class derives, through project classes, from the external class `external`.
   bool derives_from(const ProjectFile& file, const ClassDef& cls, std::string_view external, int depth) const;
-  void classify_classes();
+  void classify_classes(unsigned jobs);
   void expand_column_factories();
   // A call of a name bound to `functools.partial(f, *a, **kw)` (here or imported) as the call of `f` it makes: the
   // partial's positional arguments first, its keywords where the call sets none (those written at the call win),
@@ -207,7 +207,7 @@ class Project {
     const Expr* python = nullptr;              // `int` in Annotated[int, ...]
     std::unique_ptr<const Expr> construct;     // the merged mapped_column(...) call
   };
-  void expand_annotated_columns();
+  void expand_annotated_columns(unsigned jobs);
   const AnnotatedColumn* annotated_column(const ClassAttribute& attr) const;
   bool substitute_parameters(Expr& e, const std::map<std::string, const Expr*, std::less<>>& bound,
                              const ProjectFile& file, const Location& call_loc);

@@ -839,6 +839,8 @@ class TableModelBuilder {
   // ---- Mapped classes -------------------------------------------------------------------------------------------
 
   void plan_mapped_classes() {
+    // First, one class after the other, what fills the builder's caches: each class's MRO (its ancestors' too),
+    // its registry and MetaData (registered on first sight), a `__bind_key__`'s MetaData.
     for (const ClassInfo& cls : project_.classes()) {
       if (!cls.is_mapped() || !cls.file->declares_schema()) continue;
       ClassPlan plan;
@@ -857,15 +859,20 @@ class TableModelBuilder {
           break;
         }
       }
-      collect_members(plan);
-      if (const ClassAttribute* t = cls.def->attribute("__table__"); t && t->value && !t->from_declared_attr) {
-        plan.table_attr = &*t->value;
-      }
-      find_table_args(plan);
-      if (!plan.table_attr) decide_table_name(plan);
+      if (plan.parent) mro(*plan.parent);  // cached already (an ancestor's); asked here so that it surely is
       plan_index_[&cls] = plans_.size();
       plans_.push_back(std::move(plan));
     }
+    // Then the rest of each plan, classes in parallel: it only reads those caches (the one MRO it asks for, the
+    // parent's, is there) and writes only its own plan.
+    parallel_for(plans_.size(), jobs_, [&](size_t i) {
+      ClassPlan& plan = plans_[i];
+      collect_members(plan);
+      const ClassAttribute* t = plan.cls->def->attribute("__table__");
+      if (t && t->value && !t->from_declared_attr) plan.table_attr = &*t->value;
+      find_table_args(plan);
+      if (!plan.table_attr) decide_table_name(plan);
+    });
   }
 
   // Flask-SQLAlchemy 3: a `__bind_key__` selects another MetaData of the same `db` (it copies the naming convention).
