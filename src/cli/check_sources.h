@@ -2,8 +2,8 @@
 // project they belong to is read for context (bases defined elsewhere, the revision graph, the foreign-key
 // graph), and --staged / --changed-since / --stdin-filename narrow the report and replace file contents.
 #pragma once
-#include <functional>
 #include <filesystem>
+#include <functional>
 #include <istream>
 #include <optional>
 #include <string>
@@ -34,7 +34,8 @@ ProjectSources sources_under(const std::vector<std::string>& paths, const Config
 
 // Throws ConfigError for a bad combination and git::GitError when git cannot answer.
 // `while_asking_git`, when given and git is asked (--staged, --changed-since), runs on this thread while git
-// answers, with the sources as known before (paths, project folder): work that does not wait for git's answers.
+// answers, with the sources as known before (paths, project folder): work that does not wait for git's
+// answers.
 ProjectSources resolve_sources(const SourceArgs& args, const Config& config, std::istream& stdin_stream,
                                const std::function<void(const ProjectSources&)>& while_asking_git = {});
 

@@ -4,23 +4,23 @@
 
 #include <CLI/CLI.hpp>
 #include <cerrno>
-#include <nlohmann/json.hpp>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "cli/check_baseline.h"
 #include "cli/check_sources.h"
-#include "core/parallel.h"
-#include "core/phase_timer.h"
 #include "cli/facts_dump.h"
 #include "cli/graph_command.h"
-#include "cli/models_command.h"
 #include "cli/hook_command.h"  // install-hook
 #include "cli/init_command.h"  // init
+#include "cli/models_command.h"
+#include "core/parallel.h"
+#include "core/phase_timer.h"
 #include "engine/config.h"
 #include "engine/engine.h"
 #include "engine/rule.h"

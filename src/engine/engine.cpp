@@ -88,29 +88,33 @@ FileFacts parse_file(const SourceFile& source, const std::string& module_key, bo
   return result;
 }
 
-// Reads (or takes `content`) one file and gives it its facts: from `cache` when it holds them for these very
-// bytes, else parsed (and then stored in `cache`). Returns null (and sets error) when it cannot be read.
 std::string module_key_of(const DiscoveredFile& found) {
   return module_key_for(found.module_path.empty() ? found.display_path : found.module_path);
 }
 
-bool is_package_file(const DiscoveredFile& found) { return found.path.stem() == "__init__"; }
+bool is_package_file(const DiscoveredFile& found) {
+  return found.path.stem() == "__init__";
+}
 
-// A file on disk whose stamp the cache knows: its facts without reading it (its bytes only if asked for), else
-// null. `stamp` is taken before any read, so a change during a read shows as a new stamp next time.
-std::unique_ptr<ProjectFile> cached_file(const DiscoveredFile& found, const FileStamp& stamp, FactsCache& cache) {
+// A file on disk whose stamp the cache knows: its facts without reading it (its bytes only if asked for),
+// else null. `stamp` is taken before any read, so a change during a read shows as a new stamp next time.
+std::unique_ptr<ProjectFile> cached_file(const DiscoveredFile& found, const FileStamp& stamp,
+                                         FactsCache& cache) {
   const std::string key = module_key_of(found);
   const bool is_package = is_package_file(found);
   auto cached_key = cache.key_for(found.path.string(), stamp, key, is_package);
   if (!cached_key) return nullptr;
   auto facts = cache.find(*cached_key);
   if (!facts) return nullptr;
-  auto file = std::make_unique<ProjectFile>(SourceFile::deferred(found.path, found.display_path), key, is_package);
+  auto file =
+      std::make_unique<ProjectFile>(SourceFile::deferred(found.path, found.display_path), key, is_package);
   file->facts = std::move(facts->facts);
   file->syntax_problem = std::move(facts->syntax_problem);
   return file;
 }
 
+// Reads (or takes `content`) one file and gives it its facts: from `cache` when it holds them for these very
+// bytes, else parsed (and then stored in `cache`). Returns null (and sets error) when it cannot be read.
 std::unique_ptr<ProjectFile> load_file(const DiscoveredFile& found, const std::string* content, std::string& error,
                                        FactsCache* cache, std::vector<CodeToken>* tokens = nullptr) {
   const std::string key = module_key_of(found);
@@ -422,7 +426,8 @@ PreloadedFiles preload_cached_files(const ProjectSources& sources, const Config&
   {
     PhaseTimer timer("decode cached facts ahead");
     parallel_for(found.size(), jobs, [&](size_t i) {
-      if (auto stamp = FileStamp::of(found[i].path)) files[i] = cached_file(found[i], *stamp, *preloaded.cache);
+      if (auto stamp = FileStamp::of(found[i].path))
+        files[i] = cached_file(found[i], *stamp, *preloaded.cache);
     });
   }
   for (size_t i = 0; i < found.size(); ++i) {
@@ -451,8 +456,9 @@ std::unique_ptr<Project> load_project(const ProjectSources& sources, const Confi
                                       PreloadedFiles* preloaded) {
   const std::vector<std::string> paths = paths_read(sources);
   // Preloaded files serve only a run over the same paths, in the same project, with the same cache.
-  if (preloaded && (!preloaded->cache || preloaded->paths != paths || preloaded->project_root != sources.project_root ||
-                    preloaded->cache_folder != sources.cache_folder)) {
+  if (preloaded &&
+      (!preloaded->cache || preloaded->paths != paths || preloaded->project_root != sources.project_root ||
+       preloaded->cache_folder != sources.cache_folder)) {
     preloaded = nullptr;
   }
   Discovery discovery = preloaded ? std::move(preloaded->discovery) : discover(paths, config);
@@ -467,7 +473,8 @@ std::unique_ptr<Project> load_project(const ProjectSources& sources, const Confi
   if (preloaded) {
     cache = std::move(preloaded->cache);
   } else if (sources.cache_folder) {
-    cache = std::make_unique<FactsCache>(*sources.cache_folder, sources.project_root.value_or(config.root.string()));
+    cache = std::make_unique<FactsCache>(*sources.cache_folder,
+                                         sources.project_root.value_or(config.root.string()));
   }
   FactsCache* cache_ptr = cache.get();
   // Read + parse + per-file facts, in parallel: each file is read once and parsed once (or not at all, when the
@@ -528,7 +535,8 @@ void ProjectDeleter::operator()(const Project* project) const { std::default_del
 RunResult run(const RunOptions& options) {
   RunResult result;
   unsigned jobs = options.jobs ? options.jobs : default_jobs();
-  auto project_ptr = load_project(options, options.config, jobs, result.errors, &result.warnings, options.preloaded);
+  auto project_ptr =
+      load_project(options, options.config, jobs, result.errors, &result.warnings, options.preloaded);
   const Project& project = *project_ptr;
   result.files_checked = std::count_if(project.files().begin(), project.files().end(),
                                        [](const auto& file) { return file->report; });
@@ -557,8 +565,8 @@ RunResult run(const RunOptions& options) {
       per_file[i].insert(per_file[i].end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
     }
   });
-  // A finding is ~200 bytes: the lists below are sized once, and sorted as pointers, so that thousands of findings
-  // are not moved again and again.
+  // A finding is ~200 bytes: the lists below are sized once, and sorted as pointers, so that thousands of
+  // findings are not moved again and again.
   std::vector<Diagnostic> all;
   size_t found_in_files = 0;
   for (const auto& found : per_file) found_in_files += found.size();
@@ -599,12 +607,14 @@ RunResult run(const RunOptions& options) {
     if (auto it = options.config.severity.find(d.rule); it != options.config.severity.end()) d.severity = it->second;
     order.push_back(&d);
   }
-  // Sorted; of findings that compare equal (the same place, rule and message: a construct two paths reach), the
-  // first found stays.
-  std::stable_sort(order.begin(), order.end(), [](const Diagnostic* a, const Diagnostic* b) { return *a < *b; });
+  // Sorted; of findings that compare equal (the same place, rule and message: a construct two paths reach),
+  // the first found stays.
+  std::stable_sort(order.begin(), order.end(),
+                   [](const Diagnostic* a, const Diagnostic* b) { return *a < *b; });
   result.diagnostics.reserve(order.size());
   for (Diagnostic* d : order) {
-    if (result.diagnostics.empty() || result.diagnostics.back() < *d) result.diagnostics.push_back(std::move(*d));
+    if (result.diagnostics.empty() || result.diagnostics.back() < *d)
+      result.diagnostics.push_back(std::move(*d));
   }
   std::sort(result.errors.begin(), result.errors.end());
   result.project.reset(project_ptr.release());

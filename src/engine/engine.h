@@ -84,15 +84,17 @@ RunResult run(const RunOptions& options);
 // Files that cannot be read are left out and named in `errors`; `warnings` receives what does not change the
 // project (a facts cache that could not be written).
 std::unique_ptr<Project> load_project(const ProjectSources& sources, const Config& config, unsigned jobs,
-                                      std::vector<std::string>& errors, std::vector<std::string>* warnings = nullptr,
+                                      std::vector<std::string>& errors,
+                                      std::vector<std::string>* warnings = nullptr,
                                       PreloadedFiles* preloaded = nullptr);
 
-// A git-aware run first waits for git (the index, the staged changes: tens of milliseconds of process starts),
-// yet which files git will name changes nothing in the facts of a file on disk: they follow from its bytes,
-// which its stamp vouches for. So while git answers, the files under `sources.paths` whose stamp the facts cache
-// knows are decoded ahead (`sources` as known before asking git: paths, project folder, cache folder). The run
-// then takes each one it reads from disk with no base version to compare; it reads the rest itself, as usual.
-// Only cached files are taken ahead: a file never checked (one git does not track) costs nothing here.
+// A git-aware run first waits for git (the index, the staged changes: tens of milliseconds of process
+// starts), yet which files git will name changes nothing in the facts of a file on disk: they follow from its
+// bytes, which its stamp vouches for. So while git answers, the files under `sources.paths` whose stamp the
+// facts cache knows are decoded ahead (`sources` as known before asking git: paths, project folder, cache
+// folder). The run then takes each one it reads from disk with no base version to compare; it reads the rest
+// itself, as usual. Only cached files are taken ahead: a file never checked (one git does not track) costs
+// nothing here.
 struct PreloadedFiles {
   // What the files were found and named with, to match the run's.
   std::vector<std::string> paths;

@@ -9,8 +9,8 @@
 
 namespace ormlint {
 
-// Written one finding at a time, each as flat text (JsonObjectText), in exactly the layout of the whole report's
-// dump(2) (output/json_text.h).
+// Written one finding at a time, each as flat text (JsonObjectText), in exactly the layout of the whole
+// report's dump(2) (output/json_text.h).
 void write_json(const RunResult& result, const OutputOptions& /*options*/, std::ostream& out) {
   out << "{\n  \"version\": " << json_text(ORMLINT_VERSION, -1) << ",\n  \"diagnostics\": ";
   write_json_array(out, result.diagnostics.size(), 1, [&](size_t i, std::string& text) {

@@ -23,7 +23,8 @@ std::string nested_json_text(const nlohmann::ordered_json& value, int depth) {
 
 void write_json_array(std::ostream& out, size_t count, int depth,
                       const std::function<nlohmann::ordered_json(size_t)>& element) {
-  write_json_array(out, count, depth, [&](size_t i, std::string& text) { text = nested_json_text(element(i), depth + 1); });
+  write_json_array(out, count, depth,
+                   [&](size_t i, std::string& text) { text = nested_json_text(element(i), depth + 1); });
 }
 
 void write_json_array(std::ostream& out, size_t count, int depth,
@@ -47,9 +48,8 @@ namespace {
 // A string as dump() writes it. Printable ASCII other than `"` and `\` is written as it is, as dump() would;
 // anything else (escapes, UTF-8, invalid bytes) goes through nlohmann's own serializer.
 void append_json_string(std::string& out, std::string_view value) {
-  const bool plain = std::all_of(value.begin(), value.end(), [](char c) {
-    return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\';
-  });
+  const bool plain = std::all_of(value.begin(), value.end(),
+                                 [](char c) { return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\'; });
   if (!plain) {
     out += json_text(nlohmann::ordered_json(std::string(value)), -1);
     return;

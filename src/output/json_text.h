@@ -23,12 +23,14 @@ std::string nested_json_text(const nlohmann::ordered_json& value, int depth);
 // `element(i)`: a report's thousands of findings never exist as one document.
 void write_json_array(std::ostream& out, size_t count, int depth,
                       const std::function<nlohmann::ordered_json(size_t)>& element);
-// The same, each element written as text by `element(i, text)` (into an empty string), e.g. with JsonObjectText.
+// The same, each element written as text by `element(i, text)` (into an empty string), e.g. with
+// JsonObjectText.
 void write_json_array(std::ostream& out, size_t count, int depth,
                       const std::function<void(size_t, std::string&)>& element);
 
-// An object of string and number members nested `depth` levels deep, written as dump(2) prints it: a flat record
-// (a finding of the JSON report) without building a document for it. Members come in the order written.
+// An object of string and number members nested `depth` levels deep, written as dump(2) prints it: a flat
+// record (a finding of the JSON report) without building a document for it. Members come in the order
+// written.
 class JsonObjectText {
  public:
   JsonObjectText(std::string& out, int depth);

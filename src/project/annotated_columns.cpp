@@ -45,7 +45,8 @@ std::unique_ptr<Expr> merge(const Expr* own, const Expr& declared, const Locatio
 }  // namespace
 
 void Project::expand_annotated_columns(unsigned jobs) {
-  // Classes in parallel, each into its own list (the lookups only read the project), then kept in class order.
+  // Classes in parallel, each into its own list (the lookups only read the project), then kept in class
+  // order.
   std::vector<std::vector<std::pair<const ClassAttribute*, AnnotatedColumn>>> found(classes_.size());
   parallel_for(classes_.size(), jobs, [&](size_t index) {
     const ClassInfo& cls = classes_[index];

@@ -839,8 +839,8 @@ class TableModelBuilder {
   // ---- Mapped classes -------------------------------------------------------------------------------------------
 
   void plan_mapped_classes() {
-    // First, one class after the other, what fills the builder's caches: each class's MRO (its ancestors' too),
-    // its registry and MetaData (registered on first sight), a `__bind_key__`'s MetaData.
+    // First, one class after the other, what fills the builder's caches: each class's MRO (its ancestors'
+    // too), its registry and MetaData (registered on first sight), a `__bind_key__`'s MetaData.
     for (const ClassInfo& cls : project_.classes()) {
       if (!cls.is_mapped() || !cls.file->declares_schema()) continue;
       ClassPlan plan;
@@ -863,8 +863,8 @@ class TableModelBuilder {
       plan_index_[&cls] = plans_.size();
       plans_.push_back(std::move(plan));
     }
-    // Then the rest of each plan, classes in parallel: it only reads those caches (the one MRO it asks for, the
-    // parent's, is there) and writes only its own plan.
+    // Then the rest of each plan, classes in parallel: it only reads those caches (the one MRO it asks for,
+    // the parent's, is there) and writes only its own plan.
     parallel_for(plans_.size(), jobs_, [&](size_t i) {
       ClassPlan& plan = plans_[i];
       collect_members(plan);

@@ -1,4 +1,6 @@
 // The report formats: terminal text, JSON and SARIF, from hand-built RunResults.
+#include "output/output.h"
+
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
@@ -10,7 +12,6 @@
 #include "output/fingerprint.h"
 #include "output/json_text.h"
 #include "output/markdown.h"
-#include "output/output.h"
 #include "output/snippet.h"
 #include "output/uri.h"
 
@@ -313,14 +314,19 @@ TEST_CASE("json: invalid UTF-8 is replaced, not thrown", "[output]") {
 }
 
 TEST_CASE("json: a finding written as flat text is what dump(2) prints of the same object", "[output]") {
-  // Plain ASCII is written as it is; quotes, backslashes, control characters, UTF-8 and invalid bytes go through
-  // nlohmann's serializer: the text must match the document's own dump byte for byte, at any depth.
-  const std::vector<std::string> values = {"",       "plain text", "say \"hi\"", "back\\slash", "tab\there\nnew",
-                                           "\x01\x7f", "caf\xC3\xA9", "bad\xFF byte", "{\"json\": [1]}"};
+  // Plain ASCII is written as it is; quotes, backslashes, control characters, UTF-8 and invalid bytes go
+  // through nlohmann's serializer: the text must match the document's own dump byte for byte, at any depth.
+  const std::vector<std::string> values = {
+      "",         "plain text",  "say \"hi\"",   "back\\slash",    "tab\there\nnew",
+      "\x01\x7f", "caf\xC3\xA9", "bad\xFF byte", "{\"json\": [1]}"};
   for (int depth : {0, 1, 2, 3}) {
     for (const std::string& value : values) {
       std::string text;
-      JsonObjectText(text, depth).member("text", value).member("number", uint64_t{4294967295}).member("k\"ey", value).close();
+      JsonObjectText(text, depth)
+          .member("text", value)
+          .member("number", uint64_t{4294967295})
+          .member("k\"ey", value)
+          .close();
       const nlohmann::ordered_json same{{"text", value}, {"number", 4294967295u}, {"k\"ey", value}};
       INFO("depth " << depth << ", value " << value);
       CHECK(text == nested_json_text(same, depth));
