@@ -337,6 +337,23 @@ class RevisionBuilder {
     return flags;
   }
 
+  // The helper's parameters that this call sets to the migration's connection (`_backfill(op.get_bind())`, or a
+  // name bound to it: `_backfill(bind)`), with that value: in the helper, `conn.commit()` is then its method.
+  Constants connection_arguments(TSNode call, TSNode def, const Context& ctx) const {
+    Constants connections;
+    const Expr called = exprs_.build(call);
+    const std::vector<Parameter> parameters = describe_parameters(field(def, "parameters"), exprs_);
+    for (const auto& [name, argument] : bind_arguments(parameters, called)) {
+      const Expr* value = argument.is_default ? nullptr : argument.value;
+      if (value && value->is(Expr::Kind::Name) && ctx.constants) {
+        auto held = ctx.constants->find(value->text);
+        value = held == ctx.constants->end() ? nullptr : &held->second;
+      }
+      if (value && is_migration_connection(*value)) connections.emplace(name, *value);
+    }
+    return connections;
+  }
+
   // `if flag:` / `if not flag:` on such a parameter: which way it goes, if known.
   static std::optional<bool> flag_test(TSNode condition, const Context& ctx, const ExprBuilder& exprs) {
     if (ctx.flags.empty() || ts_node_is_null(condition)) return std::nullopt;
@@ -486,7 +503,8 @@ class RevisionBuilder {
         if (helper == functions_.end()) record_call(n, stmt, ctx, function, info);
         if (helper != functions_.end() && !active_.count(name) && active_.size() < 4) {
           active_.insert(name);
-          const Constants constants = function_constants(helper->second);
+          const Constants constants =
+              function_constants(helper->second, connection_arguments(n, helper->second, ctx));
           Context inner = ctx;
           inner.tainted.clear();
           inner.maybe_tainted.clear();
@@ -587,8 +605,9 @@ class RevisionBuilder {
   // constants
   // (`TABLE = "users"`, bound once) that the function never binds. Any other binding of a name anywhere in the
   // function — a parameter, a loop or `with ... as` target, an augmented assignment, `global`, `del`, a second
-  // assignment, any use inside a nested def, class or lambda — rules the name out.
-  Constants function_constants(TSNode def) {
+  // assignment, any use inside a nested def, class or lambda — rules the name out. `parameter_values`: parameters
+  // whose value the call is known to give (connection_arguments), kept when the body never binds them again.
+  Constants function_constants(TSNode def, const Constants& parameter_values = {}) {
     std::map<std::string, int, std::less<>> stores;
     Constants literals;
     auto store_names = [&](TSNode target) {
@@ -643,6 +662,9 @@ class RevisionBuilder {
     Constants constants;
     for (auto& [name, value] : literals) {
       if (stores[name] == 1) constants.emplace(name, std::move(value));
+    }
+    for (const auto& [name, value] : parameter_values) {
+      if (stores[name] == 1) constants.emplace(name, value);  // bound by the parameter list only
     }
     for (const auto& [name, value] : module_constants()) {
       if (!stores.count(name)) constants.emplace(name, value);
