@@ -142,13 +142,15 @@ ProjectSources resolve_sources(const SourceArgs& args, const Config& config, std
     ignored = std::async(std::launch::async,
                          [&repo = *repo, root = *sources.project_root] { return ignored_by_git(repo, root); });
   }
-  if ((args.staged || !args.changed_since.empty()) && while_asking_git) {
-    const ProjectSources before_git = sources;
-    auto asking = std::async(std::launch::async, [&] { use_git_snapshot(args, repo, sources); });
-    while_asking_git(before_git);  // should it throw, the future waits for git on the way out
-    asking.get();
-  } else if (args.staged || !args.changed_since.empty()) {
-    use_git_snapshot(args, repo, sources);
+  if (args.staged || !args.changed_since.empty()) {
+    if (while_asking_git) {
+      const ProjectSources before_git = sources;
+      auto asking = std::async(std::launch::async, [&] { use_git_snapshot(args, repo, sources); });
+      while_asking_git(before_git);  // should it throw, the future waits for git on the way out
+      asking.get();
+    } else {
+      use_git_snapshot(args, repo, sources);
+    }
   }
   if (ignored.valid()) sources.ignored = ignored.get();
   return sources;

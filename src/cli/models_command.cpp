@@ -39,7 +39,9 @@ std::string where(const ProjectFile* file, const Location& loc) {
   return (file ? file->path() : std::string("?")) + ":" + std::to_string(loc.line);
 }
 
-std::string qualified_class_name(const ClassInfo* cls) { return cls ? cls->file->module_key + "." + cls->def->name : ""; }
+std::string qualified_class_name(const ClassInfo* cls) {
+  return cls ? std::string(cls->qualified_name) : "";
+}
 
 std::string table_label(const TableDef& t) {
   if (!t.name.empty()) return t.qualified_name();

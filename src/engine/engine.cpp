@@ -399,6 +399,12 @@ std::vector<std::string> paths_read(const ProjectSources& sources) {
   return sources.paths.empty() ? std::vector<std::string>{"."} : sources.paths;
 }
 
+// The facts cache of the project `sources` read, in its cache folder (set).
+std::unique_ptr<FactsCache> open_cache(const ProjectSources& sources, const Config& config) {
+  return std::make_unique<FactsCache>(*sources.cache_folder,
+                                      sources.project_root.value_or(config.root.string()));
+}
+
 Discovery discover(const std::vector<std::string>& paths, const Config& config) {
   PhaseTimer timer("discover files");
   return discover_files(paths, config);
@@ -418,8 +424,7 @@ PreloadedFiles preload_cached_files(const ProjectSources& sources, const Config&
   preloaded.project_root = sources.project_root;
   preloaded.cache_folder = sources.cache_folder;
   preloaded.discovery = discover(preloaded.paths, config);
-  preloaded.cache = std::make_unique<FactsCache>(*sources.cache_folder,
-                                                 sources.project_root.value_or(config.root.string()));
+  preloaded.cache = open_cache(sources, config);
   std::vector<DiscoveredFile> found = preloaded.discovery.files;
   if (sources.project_root) name_modules_from(*sources.project_root, found);
   std::vector<std::unique_ptr<ProjectFile>> files(found.size());
@@ -473,8 +478,7 @@ std::unique_ptr<Project> load_project(const ProjectSources& sources, const Confi
   if (preloaded) {
     cache = std::move(preloaded->cache);
   } else if (sources.cache_folder) {
-    cache = std::make_unique<FactsCache>(*sources.cache_folder,
-                                         sources.project_root.value_or(config.root.string()));
+    cache = open_cache(sources, config);
   }
   FactsCache* cache_ptr = cache.get();
   // Read + parse + per-file facts, in parallel: each file is read once and parsed once (or not at all, when the
@@ -565,13 +569,6 @@ RunResult run(const RunOptions& options) {
       per_file[i].insert(per_file[i].end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
     }
   });
-  // A finding is ~200 bytes: the lists below are sized once, and sorted as pointers, so that thousands of
-  // findings are not moved again and again.
-  std::vector<Diagnostic> all;
-  size_t found_in_files = 0;
-  for (const auto& found : per_file) found_in_files += found.size();
-  all.reserve(found_in_files);
-  for (auto& found : per_file) all.insert(all.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
   std::vector<Diagnostic> project_wide = check_project(project, options, jobs, &rule_times);
   // Staged mode also shows what the staged change causes in files it does not touch (deleting a revision leaves
   // its children dangling): project-wide findings in unstaged files that the committed project does not have.
@@ -584,17 +581,22 @@ RunResult run(const RunOptions& options) {
     }
     if (!elsewhere.empty()) caused = not_in(elsewhere, base_project_findings(options, jobs));
   }
-  all.reserve(all.size() + project_wide.size());
-  all.insert(all.end(), std::make_move_iterator(project_wide.begin()), std::make_move_iterator(project_wide.end()));
 
   checking.reset();
   rule_times.report("rule", [&](size_t r) { return std::string_view(rules[r]->info().name); });
   PhaseTimer filtering("filter and sort findings");
+  // A finding is ~200 bytes: the kept ones are moved once, into a list sized once, and sorted as pointers.
+  size_t found = project_wide.size() + caused.size();
+  for (const auto& in_file : per_file) found += in_file.size();
   std::vector<Diagnostic> kept;
-  kept.reserve(all.size() + caused.size());
-  for (auto& d : all) {
-    if (filters.keep(d)) kept.push_back(std::move(d));
-  }
+  kept.reserve(found);
+  auto keep = [&](std::vector<Diagnostic>& findings) {
+    for (auto& d : findings) {
+      if (filters.keep(d)) kept.push_back(std::move(d));
+    }
+  };
+  for (auto& in_file : per_file) keep(in_file);
+  keep(project_wide);
   for (auto& d : caused) {
     if (filters.keep(d, /*explicit_only=*/false, /*in_any_file=*/true)) kept.push_back(std::move(d));
   }

@@ -326,32 +326,30 @@ class RevisionBuilder {
     });
   }
 
-  // The helper parameters a call sets to True or False: by position, by keyword, or left at a literal default.
-  std::map<std::string, bool> flags_of(TSNode call, TSNode def) const {
+  // What a call to a same-file helper gives the helper's parameters, bound once (by position, by keyword, or
+  // a default).
+  struct HelperArguments {
+    // Set to True or False, or left at a literal default: `if upgrade:` then takes one branch only.
     std::map<std::string, bool> flags;
-    const Expr called = exprs_.build(call);
-    const std::vector<Parameter> parameters = describe_parameters(field(def, "parameters"), exprs_);
-    for (const auto& [name, argument] : bind_arguments(parameters, called)) {
-      if (argument.value && argument.value->kind == Expr::Kind::Bool) flags[name] = argument.value->is_true();
-    }
-    return flags;
-  }
-
-  // The helper's parameters that this call sets to the migration's connection (`_backfill(op.get_bind())`, or a
-  // name bound to it: `_backfill(bind)`), with that value: in the helper, `conn.commit()` is then its method.
-  Constants connection_arguments(TSNode call, TSNode def, const Context& ctx) const {
+    // Set to the migration's connection (`_backfill(op.get_bind())`, or a name bound to it:
+    // `_backfill(bind)`), with that value: in the helper, `conn.commit()` is then the connection's method.
     Constants connections;
+  };
+  HelperArguments helper_arguments(TSNode call, TSNode def, const Context& ctx) const {
+    HelperArguments given;
     const Expr called = exprs_.build(call);
     const std::vector<Parameter> parameters = describe_parameters(field(def, "parameters"), exprs_);
     for (const auto& [name, argument] : bind_arguments(parameters, called)) {
+      if (!argument.value) continue;
+      if (argument.value->kind == Expr::Kind::Bool) given.flags[name] = argument.value->is_true();
       const Expr* value = argument.is_default ? nullptr : argument.value;
       if (value && value->is(Expr::Kind::Name) && ctx.constants) {
         auto held = ctx.constants->find(value->text);
         value = held == ctx.constants->end() ? nullptr : &held->second;
       }
-      if (value && is_migration_connection(*value)) connections.emplace(name, *value);
+      if (value && is_migration_connection(*value)) given.connections.emplace(name, *value);
     }
-    return connections;
+    return given;
   }
 
   // `if flag:` / `if not flag:` on such a parameter: which way it goes, if known.
@@ -503,13 +501,13 @@ class RevisionBuilder {
         if (helper == functions_.end()) record_call(n, stmt, ctx, function, info);
         if (helper != functions_.end() && !active_.count(name) && active_.size() < 4) {
           active_.insert(name);
-          const Constants constants =
-              function_constants(helper->second, connection_arguments(n, helper->second, ctx));
+          HelperArguments given = helper_arguments(n, helper->second, ctx);
+          const Constants constants = function_constants(helper->second, given.connections);
           Context inner = ctx;
           inner.tainted.clear();
           inner.maybe_tainted.clear();
           inner.constants = &constants;
-          inner.flags = flags_of(n, helper->second);
+          inner.flags = std::move(given.flags);
           walk_block(field(helper->second, "body"), inner, function, info);
           active_.erase(name);
         }
@@ -599,14 +597,14 @@ class RevisionBuilder {
   }
 
   // Names that hold one value for the whole function `def`: bound exactly once in it, by `name = "literal"`
-  // (the seeds' safe-migration template keeps its names so: `table_name = 'users'`) or `stmt = sa.text("...")`
-  // (lemur's `stmt = text("update ..."); stmt = stmt.bindparams(...)`: binding parameters keeps the SQL) or
-  // `kind = sa.Enum(..., name="kind")` (agenta: a type built once, created, then given to columns), or module
-  // constants
-  // (`TABLE = "users"`, bound once) that the function never binds. Any other binding of a name anywhere in the
-  // function — a parameter, a loop or `with ... as` target, an augmented assignment, `global`, `del`, a second
-  // assignment, any use inside a nested def, class or lambda — rules the name out. `parameter_values`: parameters
-  // whose value the call is known to give (connection_arguments), kept when the body never binds them again.
+  // (the seeds' safe-migration template keeps its names so: `table_name = 'users'`), by
+  // `stmt = sa.text("...")` (lemur's `stmt = text("update ..."); stmt = stmt.bindparams(...)`: binding
+  // parameters keeps the SQL), by `kind = sa.Enum(..., name="kind")` (agenta: a type built once, created, then
+  // given to columns) or by `bind = op.get_bind()`; or module constants (`TABLE = "users"`, bound once) that the
+  // function never binds. Any other binding of a name anywhere in the function — a parameter, a loop or
+  // `with ... as` target, an augmented assignment, `global`, `del`, a second assignment, any use inside a nested
+  // def, class or lambda — rules the name out. `parameter_values`: parameters whose value the call is known to
+  // give (helper_arguments), kept when the body never binds them again.
   Constants function_constants(TSNode def, const Constants& parameter_values = {}) {
     std::map<std::string, int, std::less<>> stores;
     Constants literals;

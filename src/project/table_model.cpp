@@ -55,7 +55,9 @@ std::string last_segment(std::string_view dotted) {
   return std::string(dot == std::string_view::npos ? dotted : dotted.substr(dot + 1));
 }
 
-std::string qualified(const ClassInfo& cls) { return cls.file->module_key + "." + cls.def->name; }
+std::string qualified(const ClassInfo& cls) {
+  return std::string(cls.qualified_name);
+}
 
 bool is_call_to(const Expr& e, std::string_view origin) { return e.is_call() && e.origin() == origin; }
 bool is_call_to(const Expr* e, std::string_view origin) { return e && is_call_to(*e, origin); }
