@@ -9,6 +9,22 @@
 
 namespace ormlint {
 
+namespace {
+
+// The process's CPU time so far (user + system, every thread), in ms.
+double process_cpu_ms(const rusage& usage) {
+  auto ms = [](const timeval& t) { return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_usec) / 1e3; };
+  return ms(usage.ru_utime) + ms(usage.ru_stime);
+}
+
+rusage usage_now() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);  // ru_maxrss is in KiB on Linux
+  return usage;
+}
+
+}  // namespace
+
 bool PhaseTimer::enabled() {
   static const bool on = [] {
     const char* value = std::getenv("ORMLINT_TIMINGS");
@@ -18,18 +34,19 @@ bool PhaseTimer::enabled() {
 }
 
 PhaseTimer::PhaseTimer(std::string_view phase) : phase_(phase) {
-  if (enabled()) start_ = std::chrono::steady_clock::now();
+  if (!enabled()) return;
+  start_ = std::chrono::steady_clock::now();
+  start_cpu_ms_ = process_cpu_ms(usage_now());
 }
 
 PhaseTimer::~PhaseTimer() {
   if (!enabled()) return;
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);  // ru_maxrss is in KiB on Linux
+  const rusage usage = usage_now();
   // One fprintf per line: phases timed on different threads do not interleave within a line.
-  std::fprintf(stderr, "ormlint: timing: %-28.*s %8.1f ms   peak memory %6.1f MB\n",
-               static_cast<int>(phase_.size()), phase_.data(), ms,
+  std::fprintf(stderr, "ormlint: timing: %-28.*s %8.1f ms   cpu %8.1f ms   peak memory %6.1f MB\n",
+               static_cast<int>(phase_.size()), phase_.data(), ms, process_cpu_ms(usage) - start_cpu_ms_,
                static_cast<double>(usage.ru_maxrss) / 1024.0);
 }
 

@@ -23,6 +23,9 @@ class PhaseTimer {
  private:
   std::string_view phase_;
   std::chrono::steady_clock::time_point start_;
+  // The whole process's CPU time at the start: a phase's "cpu" counts every thread's, including work that
+  // overlaps it (the facts decoded while git answers). CPU time near wall time with --jobs 2 marks a serial phase.
+  double start_cpu_ms_ = 0;
 };
 
 // The time of many small calls, summed per item (each rule, over every file and thread), for
