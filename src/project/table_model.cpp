@@ -1420,6 +1420,15 @@ class TableModelBuilder {
 
   // ---- Constraints and foreign keys -----------------------------------------------------------------------------
 
+  // Constraints and foreign keys as one table (or the module-level constructs) declares them; indexes are
+  // into these lists until keep() appends them to the model's.
+  struct Declared {
+    std::vector<ConstraintDef> constraints;
+    std::vector<ForeignKeyDef> foreign_keys;
+    std::vector<ColumnDef*> fk_column;                     // per foreign key: its inline column, or null
+    std::vector<std::pair<size_t, size_t>> fk_constraint;  // (foreign key, constraint) pairs
+  };
+
   struct ConstraintContext {
     const ProjectFile* file = nullptr;
     TableDef* table = nullptr;           // null: module level, unresolved yet
@@ -1472,7 +1481,8 @@ class TableModelBuilder {
     return e.kind == Expr::Kind::BinaryOp;
   }
 
-  size_t add_constraint(const ConstraintContext& ctx, ConstraintDef::Kind kind, const Expr& call) {
+  size_t add_constraint(const ConstraintContext& ctx, ConstraintDef::Kind kind, const Expr& call,
+                        Declared& out) {
     ConstraintDef c;
     c.kind = kind;
     c.origin = ctx.origin;
@@ -1525,44 +1535,65 @@ class TableModelBuilder {
       if (kw.name.size() > 6 && kw.name.compare(kw.name.size() - 6, 6, "_where") == 0) c.where.emplace_back(kw.name, &kw.value);
     }
     c.table = found_table;
-    m_.constraints_.push_back(std::move(c));
-    size_t index = m_.constraints_.size() - 1;
+    out.constraints.push_back(std::move(c));
+    size_t index = out.constraints.size() - 1;
     if (kind == ConstraintDef::Kind::ForeignKey && found_table) {
-      size_t fk = add_foreign_key_constraint(ctx, m_.constraints_[index], call);
-      fk_constraint_.push_back({fk, index});
+      size_t fk = add_foreign_key_constraint(ctx, out.constraints[index], call, out);
+      out.fk_constraint.push_back({fk, index});
     }
     return index;
   }
 
+  // Tables in parallel: each reads the tables (all made by now) and writes only its own Declared, appended in
+  // table order afterwards.
   void collect_constraints_and_foreign_keys() {
-    for (TableDef& t : m_.tables_) {
-      for (ColumnDef& col : t.columns) column_foreign_keys(t, col);
-      for (ColumnDef& col : t.columns) {
-        if (!col.construct || !is_column_call(*col.construct)) continue;
-        ConstraintContext ctx{col.file, &t, col.declared_in, col.inherited, ConstraintDef::Origin::ColumnArgument};
-        for (const Expr& arg : col.construct->items) {
-          auto kind = constraint_kind(arg);
-          if (!kind) continue;
-          size_t index = add_constraint(ctx, *kind, arg);
-          if (m_.constraints_[index].columns.empty()) {
-            m_.constraints_[index].columns.push_back(col.name);
-          }
-        }
+    std::vector<Declared> per_table(m_.tables_.size());
+    parallel_for(m_.tables_.size(), jobs_,
+                 [&](size_t i) { collect_table_constraints(m_.tables_[i], per_table[i]); });
+    for (Declared& declared : per_table) keep(std::move(declared));
+  }
+
+  void collect_table_constraints(TableDef& t, Declared& out) {
+    for (ColumnDef& col : t.columns) column_foreign_keys(t, col, out);
+    for (ColumnDef& col : t.columns) {
+      if (!col.construct || !is_column_call(*col.construct)) continue;
+      ConstraintContext ctx{col.file, &t, col.declared_in, col.inherited,
+                            ConstraintDef::Origin::ColumnArgument};
+      for (const Expr& arg : col.construct->items) {
+        auto kind = constraint_kind(arg);
+        if (!kind) continue;
+        size_t index = add_constraint(ctx, *kind, arg, out);
+        if (out.constraints[index].columns.empty()) out.constraints[index].columns.push_back(col.name);
       }
-      if (t.table_args) {
-        const ClassInfo* holder = table_args_class_[t.index];
-        ConstraintContext ctx{t.table_args_file, &t, holder, holder && holder != t.owner && !holder->is_mapped(),
-                              ConstraintDef::Origin::TableArgs};
-        for (const Expr* item : split_table_args(t.table_args).items) {
-          if (auto kind = constraint_kind(*item)) add_constraint(ctx, *kind, *item);
-        }
+    }
+    if (t.table_args) {
+      const ClassInfo* holder = table_args_class_[t.index];
+      ConstraintContext ctx{t.table_args_file, &t, holder,
+                            holder && holder != t.owner && !holder->is_mapped(),
+                            ConstraintDef::Origin::TableArgs};
+      for (const Expr* item : split_table_args(t.table_args).items) {
+        if (auto kind = constraint_kind(*item)) add_constraint(ctx, *kind, *item, out);
       }
-      if (t.table_call) {
-        ConstraintContext ctx{t.file, &t, nullptr, false, ConstraintDef::Origin::TableCall};
-        for (const Expr& arg : t.table_call->items) {
-          if (auto kind = constraint_kind(arg)) add_constraint(ctx, *kind, arg);
-        }
+    }
+    if (t.table_call) {
+      ConstraintContext ctx{t.file, &t, nullptr, false, ConstraintDef::Origin::TableCall};
+      for (const Expr& arg : t.table_call->items) {
+        if (auto kind = constraint_kind(arg)) add_constraint(ctx, *kind, arg, out);
       }
+    }
+  }
+
+  // Appends what one table (or the module-level constructs) declared, its indexes shifted to the whole
+  // lists'.
+  void keep(Declared&& declared) {
+    const size_t first_constraint = m_.constraints_.size();
+    const size_t first_fk = m_.foreign_keys_.size();
+    std::move(declared.constraints.begin(), declared.constraints.end(), std::back_inserter(m_.constraints_));
+    std::move(declared.foreign_keys.begin(), declared.foreign_keys.end(),
+              std::back_inserter(m_.foreign_keys_));
+    fk_column_.insert(fk_column_.end(), declared.fk_column.begin(), declared.fk_column.end());
+    for (auto [fk, constraint] : declared.fk_constraint) {
+      fk_constraint_.push_back({first_fk + fk, first_constraint + constraint});
     }
   }
 
@@ -1579,10 +1610,12 @@ class TableModelBuilder {
       for (const Assignment& a : file->facts.assignments) visit(a.value);
       for (const Expr& e : file->facts.module_expressions) visit(e);
       std::sort(found.begin(), found.end(), [](const Expr* a, const Expr* b) { return a->loc.start_byte < b->loc.start_byte; });
+      Declared declared;
       for (const Expr* e : found) {
         ConstraintContext ctx{file.get(), nullptr, nullptr, false, ConstraintDef::Origin::ModuleLevel};
-        add_constraint(ctx, *constraint_kind(*e), *e);
+        add_constraint(ctx, *constraint_kind(*e), *e, declared);
       }
+      keep(std::move(declared));
     }
   }
 
@@ -1662,7 +1695,7 @@ class TableModelBuilder {
     fk.name = literal(fk.name_expr);
   }
 
-  void column_foreign_keys(TableDef& t, ColumnDef& col) {
+  void column_foreign_keys(TableDef& t, ColumnDef& col, Declared& out) {
     if (!col.construct) return;
     const Expr& construct = *col.construct;
     auto base = [&](const Expr& call) {
@@ -1681,7 +1714,7 @@ class TableModelBuilder {
       const Expr* target = arg.arg(0) ? arg.arg(0) : arg.keyword("column");
       add_target(fk, *col.file, target);
       fk_options(fk, arg);
-      push_column_fk(std::move(fk), col);
+      push_column_fk(std::move(fk), col, out);
     }
     if (is_call_to(construct, "sqlmodel.Field")) {
       if (const Expr* target = given(construct.keyword("foreign_key"))) {
@@ -1689,18 +1722,19 @@ class TableModelBuilder {
         fk.loc = target->loc;
         add_target(fk, *col.file, target);
         fk_options(fk, construct);
-        push_column_fk(std::move(fk), col);
+        push_column_fk(std::move(fk), col, out);
       }
     }
   }
 
-  void push_column_fk(ForeignKeyDef fk, ColumnDef& col) {
+  void push_column_fk(ForeignKeyDef fk, ColumnDef& col, Declared& out) {
     fk.column = &col;
-    m_.foreign_keys_.push_back(std::move(fk));
-    fk_column_.push_back(&col);
+    out.foreign_keys.push_back(std::move(fk));
+    out.fk_column.push_back(&col);
   }
 
-  size_t add_foreign_key_constraint(const ConstraintContext& ctx, const ConstraintDef& c, const Expr& call) {
+  size_t add_foreign_key_constraint(const ConstraintContext& ctx, const ConstraintDef& c, const Expr& call,
+                                    Declared& out) {
     ForeignKeyDef fk;
     fk.table = c.table;
     fk.is_constraint = true;
@@ -1714,9 +1748,9 @@ class TableModelBuilder {
       for (const Expr& item : refs->items) add_target(fk, *ctx.file, &item);
     }
     fk_options(fk, call);
-    m_.foreign_keys_.push_back(std::move(fk));
-    fk_column_.push_back(nullptr);
-    return m_.foreign_keys_.size() - 1;
+    out.foreign_keys.push_back(std::move(fk));
+    out.fk_column.push_back(nullptr);
+    return out.foreign_keys.size() - 1;
   }
 
   // Tables named `name` in `schema`, looked up in `metadata`; then among tables of unknown MetaData; when the
