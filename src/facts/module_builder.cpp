@@ -11,6 +11,7 @@
 #include "facts/existence_check.h"
 #include "facts/expr_builder.h"
 #include "facts/revision_builder.h"
+#include "facts/spelled_out_return.h"
 
 namespace ormlint {
 
@@ -651,11 +652,17 @@ class ModuleBuilder {
     attr.from_declared_attr = true;
     TSNode returns = field(definition, "return_type");
     if (!ts_node_is_null(returns)) attr.annotation = exprs_.build(returns);
-    for_each_named_child(body, [&](TSNode inner) {
-      if (attr.value || !is_kind(inner, NodeKind::ReturnStatement)) return;
-      TSNode value = ts_node_named_child(inner, 0);
-      if (!ts_node_is_null(value)) attr.value = exprs_.build(value);
-    });
+    if (attr.name == "__tablename__") {
+      // Often computed in a few steps (`name = re.sub(...)`, `return f"{name}s"`): the table model evaluates
+      // it.
+      attr.value = spelled_out_return(body, exprs_);
+    } else {
+      for_each_named_child(body, [&](TSNode inner) {
+        if (attr.value || !is_kind(inner, NodeKind::ReturnStatement)) return;
+        TSNode value = ts_node_named_child(inner, 0);
+        if (!ts_node_is_null(value)) attr.value = exprs_.build(value);
+      });
+    }
     facts_.classes[class_index].attributes.push_back(std::move(attr));
   }
 

@@ -5,10 +5,6 @@
 // Everything is keyed by hash maps (class -> plan, assignment -> table, (metadata, schema, name) -> tables,
 // class name -> classes): the work is linear in the number of classes, attributes and tables.
 #include "project/table_model.h"
-#include "project/assigned_value.h"
-#include "project/sqlalchemy_names.h"
-
-#include "core/parallel.h"
 
 #include <algorithm>
 #include <functional>
@@ -18,6 +14,12 @@
 #include <set>
 #include <unordered_set>
 
+#include "core/parallel.h"
+#include "core/text.h"
+#include "project/assigned_value.h"
+#include "project/sqlalchemy_names.h"
+#include "project/table_name.h"
+
 namespace ormlint {
 
 namespace {
@@ -26,29 +28,6 @@ constexpr size_t kNone = std::numeric_limits<size_t>::max();
 constexpr int kMaxDepth = 16;
 
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
-
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-std::string ascii_upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return out;
-}
-
-std::string trim(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return "";
-  size_t e = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(b, e - b + 1));
-}
 
 std::string last_segment(std::string_view dotted) {
   size_t dot = dotted.rfind('.');
@@ -277,58 +256,6 @@ const Expr* annotation_target(const Expr& e, bool& collection, std::string& text
   return nullptr;
 }
 
-// The value of a `@declared_attr __tablename__` when it is computable: a literal, `cls.__name__`,
-// `cls.__name__.lower()`, concatenations of those, or an f-string of them.
-std::optional<std::string> evaluate_name(const Expr& e, std::string_view class_name, int depth = 0) {
-  if (depth > 8) return std::nullopt;
-  if (e.kind == Expr::Kind::String && !e.is_fstring) return e.text;
-  if (e.kind == Expr::Kind::String) {
-    // f"{cls.__name__.lower()}s": replace each interpolation we understand; give up on any other.
-    std::string out;
-    size_t i = 0;
-    const FactText t = e.text;
-    while (i < t.size()) {
-      if (t[i] != '{') {
-        out += t[i++];
-        continue;
-      }
-      size_t close = t.find('}', i);
-      if (close == std::string::npos) return std::nullopt;
-      std::string inner = trim(std::string_view(t).substr(i + 1, close - i - 1));
-      size_t dunder = inner.find(".__name__");
-      if (dunder == std::string::npos || dunder == 0) return std::nullopt;
-      std::string rest = inner.substr(dunder + 9);
-      if (rest.empty()) {
-        out += class_name;
-      } else if (rest == ".lower()") {
-        out += ascii_lower(class_name);
-      } else if (rest == ".upper()") {
-        out += ascii_upper(class_name);
-      } else {
-        return std::nullopt;
-      }
-      i = close + 1;
-    }
-    return out;
-  }
-  if (e.kind == Expr::Kind::Attribute && e.name == "__name__" && e.target && e.target->kind == Expr::Kind::Name) {
-    return std::string(class_name);
-  }
-  if (e.is_call() && e.items.empty() && e.target && e.target->kind == Expr::Kind::Attribute && e.target->target) {
-    auto inner = evaluate_name(*e.target->target, class_name, depth + 1);
-    if (!inner) return std::nullopt;
-    if (e.target->name == "lower") return ascii_lower(*inner);
-    if (e.target->name == "upper") return ascii_upper(*inner);
-    return std::nullopt;
-  }
-  if (e.kind == Expr::Kind::BinaryOp && e.name == "+" && e.items.size() == 2) {
-    auto left = evaluate_name(e.items[0], class_name, depth + 1);
-    auto right = evaluate_name(e.items[1], class_name, depth + 1);
-    if (left && right) return *left + *right;
-  }
-  return std::nullopt;
-}
-
 // `__table_args__` as (constraint items, options dict): a dict, a tuple/list whose last item may be a dict, or
 // `dict(...)`.
 struct TableArgs {
@@ -410,23 +337,25 @@ std::string table_key(std::string_view metadata, std::string_view schema, std::s
 
 std::string flask_table_name(std::string_view name) {
   // re.sub(r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))", r"_\1", name).lower().lstrip("_")
-  auto lower = [](char c) { return c >= 'a' && c <= 'z'; };
-  auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
-  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  auto is_lower = [](char c) { return c >= 'a' && c <= 'z'; };
+  auto is_upper = [](char c) { return c >= 'A' && c <= 'Z'; };
+  auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
   std::string out;
   for (size_t i = 0; i < name.size(); ++i) {
     char c = name[i];
-    bool after_lower_or_digit = i > 0 && (lower(name[i - 1]) || digit(name[i - 1]));
-    bool before_lower = i + 1 < name.size() && lower(name[i + 1]);
-    if (upper(c) && (after_lower_or_digit || (i > 0 && before_lower))) out += '_';
+    bool after_lower_or_digit = i > 0 && (is_lower(name[i - 1]) || is_digit(name[i - 1]));
+    bool before_lower = i + 1 < name.size() && is_lower(name[i + 1]);
+    if (is_upper(c) && (after_lower_or_digit || (i > 0 && before_lower))) out += '_';
     out += c;
   }
-  out = ascii_lower(out);
+  out = lower(out);
   size_t first = out.find_first_not_of('_');
   return first == std::string::npos ? "" : out.substr(first);
 }
 
-std::string sqlmodel_table_name(std::string_view name) { return ascii_lower(name); }
+std::string sqlmodel_table_name(std::string_view name) {
+  return lower(name);
+}
 
 std::string expression_text(const Expr& e) { return render(e); }
 
@@ -1009,7 +938,7 @@ class TableModelBuilder {
           return;
         }
       } else if (attr->value) {
-        name = evaluate_name(*attr->value, cls.def->name);
+        name = computed_table_name(project_, *provider->file, *attr->value, cls.def->name);
       }
       set_name(plan, name.value_or(""), name ? TableNameSource::DeclaredAttr : TableNameSource::Unknown, provider->file,
                attr->value ? attr->value->loc : attr->loc);
@@ -1688,8 +1617,8 @@ class TableModelBuilder {
 
   void fk_options(ForeignKeyDef& fk, const Expr& call) {
     fk.ondelete_expr = given(call.keyword("ondelete"));
-    fk.ondelete = ascii_upper(literal(fk.ondelete_expr));
-    fk.onupdate = ascii_upper(literal(call.keyword("onupdate")));
+    fk.ondelete = upper(literal(fk.ondelete_expr));
+    fk.onupdate = upper(literal(call.keyword("onupdate")));
     fk.use_alter = call.keyword("use_alter") && call.keyword("use_alter")->is_true();
     fk.name_expr = given(call.keyword("name"));
     fk.name = literal(fk.name_expr);

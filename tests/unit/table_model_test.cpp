@@ -232,6 +232,175 @@ class Own(NamedByClass, Base):
   CHECK(ends_with(mixed.file->path(), "app/models.py"));
 }
 
+TEST_CASE("tables: a @declared_attr __tablename__ computed from the class name, in steps, by regex or helper",
+          "[tables]") {
+  // Each expected name is what Python gives for the same code.
+  Loaded p(R"PY(
+# file: app/naming.py
+import re
+
+CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+PREFIX = "tbl_"
+
+
+def to_snake(name):
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+
+
+def two_args(prefix, name):
+    return (prefix + CAMEL.sub("_", name)).lower()
+# file: app/models.py
+import re
+
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import DeclarativeBase, declared_attr
+
+from app.naming import CAMEL, PREFIX, to_snake, two_args
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Direct:
+    @declared_attr
+    def __tablename__(cls):
+        return re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower()
+
+
+class Compiled:
+    @declared_attr
+    def __tablename__(cls):
+        return CAMEL.sub("_", cls.__name__).lower()
+
+
+class InSteps:
+    @declared_attr
+    def __tablename__(cls):
+        """Two steps, the classic recipe."""
+        name = cls.__name__
+        s1 = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+        return re.sub("([a-z0-9])([A-Z])", r"\1_\2", s1).lower()
+
+
+class FStringOfLocal:
+    @declared_attr.directive
+    def __tablename__(cls) -> str:
+        import re
+
+        snake = re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower()
+        return f"{PREFIX}{snake}s"
+
+
+class Helper:
+    @declared_attr
+    def __tablename__(cls):
+        return to_snake(cls.__name__)
+
+
+class HelperTwoArgs:
+    @declared_attr
+    def __tablename__(cls):
+        return two_args("app_", cls.__name__)
+
+
+class Stripped:
+    @declared_attr
+    def __tablename__(cls):
+        return re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1-\2", cls.__name__).replace("-", "_").lower().strip("_")
+
+
+class UnknownPattern:
+    @declared_attr
+    def __tablename__(cls):
+        return re.sub(r"[A-Z]", "_", cls.__name__).lower()
+
+
+class BoundTwice:
+    @declared_attr
+    def __tablename__(cls):
+        name = cls.__name__
+        name = name + "s"
+        return name.lower()
+
+
+class AfterBranch:
+    @declared_attr
+    def __tablename__(cls):
+        name = cls.__name__.lower()
+        if name.startswith("legacy"):
+            name = "old_" + name
+        return name
+
+
+class Conversion:
+    @declared_attr
+    def __tablename__(cls):
+        name = cls.__name__.lower()
+        return f"{name!s}"
+
+
+class UserAccount(Direct, Base):
+    id = Column(Integer, primary_key=True)
+
+
+class HTTPRequestLog(Compiled, Base):
+    id = Column(Integer, primary_key=True)
+
+
+class HTTPResponseCode(InSteps, Base):
+    id = Column(Integer, primary_key=True)
+
+
+class OrderItem(FStringOfLocal, Base):
+    id = Column(Integer, primary_key=True)
+
+
+class PaymentMethod2FA(Helper, Base):
+    id = Column(Integer, primary_key=True)
+
+
+class ApiKey(HelperTwoArgs, Base):
+    id = Column(Integer, primary_key=True)
+
+
+class SSLCertificate(Stripped, Base):
+    id = Column(Integer, primary_key=True)
+
+
+class Unknown1(UnknownPattern, Base):
+    id = Column(Integer, primary_key=True)
+
+
+class Unknown2(BoundTwice, Base):
+    id = Column(Integer, primary_key=True)
+
+
+class Unknown3(AfterBranch, Base):
+    id = Column(Integer, primary_key=True)
+
+
+class Unknown4(Conversion, Base):
+    id = Column(Integer, primary_key=True)
+)PY");
+  auto name_of = [&](const std::string& cls) {
+    const TableDef* t = model(p).table_of(p.class_info("app/models.py", cls));
+    REQUIRE(t != nullptr);
+    return t->name_source == TableNameSource::DeclaredAttr ? t->name : "?";
+  };
+  CHECK(name_of("UserAccount") == "user_account");
+  CHECK(name_of("HTTPRequestLog") == "h_t_t_p_request_log");
+  CHECK(name_of("HTTPResponseCode") == "http_response_code");
+  CHECK(name_of("OrderItem") == "tbl_order_items");
+  CHECK(name_of("PaymentMethod2FA") == "payment_method2_fa");
+  CHECK(name_of("ApiKey") == "app_api_key");
+  CHECK(name_of("SSLCertificate") == "ssl_certificate");
+  CHECK(name_of("Unknown1") == "?");
+  CHECK(name_of("Unknown2") == "?");
+  CHECK(name_of("Unknown3") == "?");
+  CHECK(name_of("Unknown4") == "?");
+}
+
 TEST_CASE("tables: declarative_base(cls=Mixin) gives every model the mixin's @declared_attr name", "[tables]") {
   Loaded p(R"(
 from sqlalchemy import Column, Integer
