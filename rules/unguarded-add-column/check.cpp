@@ -3,6 +3,7 @@
 // after a partial failure, a database that was patched by hand, two branches adding the same column).
 #include <set>
 #include <string>
+#include <utility>
 
 #include "engine/rule.h"
 #include "project/migration_ops.h"
@@ -42,14 +43,16 @@ class UnguardedAddColumn final : public Rule {
   void check_file(const ProjectFile& file, const Project& project, Reporter& out) const override {
     if (!file.facts.revision) return;
     const RevisionInfo& revision = *file.facts.revision;
-    std::set<uint32_t> reported;  // a helper called from upgrade() and downgrade() is one finding, not two
+    // A helper called from upgrade() and downgrade() is one finding, not two; a loop over table names is one
+    // finding for each table.
+    std::set<std::pair<uint32_t, std::string>> reported;
     for (const OperationCall& op : revision.operations) {
       // Alembic 1.16+: `op.add_column(..., if_not_exists=True)` renders ADD COLUMN IF NOT EXISTS.
       if (op.name != "add_column" || project.guarded(op) || flag_may_be_set(op, "if_not_exists")) continue;
       WrittenName table = written_table(revision, op);
       WrittenName column = written_column(op);
       if (made_safe_before(project, revision, op, table, column)) continue;
-      if (!reported.insert(op.call.loc.start_byte).second) continue;
+      if (!reported.insert({op.call.loc.start_byte, table.text}).second) continue;
       out.report(file, op.call.loc,
                  "`" + table.shown() + "." + column.shown() + "` is added in " + op.function +
                      "() without checking that it is missing: running this migration again fails with "

@@ -3,6 +3,7 @@
 // database where the column was already removed by hand.
 #include <set>
 #include <string>
+#include <utility>
 
 #include "engine/rule.h"
 #include "project/migration_ops.h"
@@ -24,14 +25,16 @@ class UnguardedDropColumn final : public Rule {
   void check_file(const ProjectFile& file, const Project& project, Reporter& out) const override {
     if (!file.facts.revision) return;
     const RevisionInfo& revision = *file.facts.revision;
-    std::set<uint32_t> reported;  // a helper called from upgrade() and downgrade() is one finding, not two
+    // A helper called from upgrade() and downgrade() is one finding, not two; a loop over table names is one
+    // finding for each table.
+    std::set<std::pair<uint32_t, std::string>> reported;
     for (const OperationCall& op : revision.operations) {
       // Alembic 1.16+: `op.drop_column(..., if_exists=True)` renders DROP COLUMN IF EXISTS.
       if (op.name != "drop_column" || project.guarded(op) || flag_may_be_set(op, "if_exists")) continue;
       WrittenName table = written_table(revision, op);
       WrittenName column = written_column(op);
       if (column_added_before(revision, op)) continue;
-      if (!reported.insert(op.call.loc.start_byte).second) continue;
+      if (!reported.insert({op.call.loc.start_byte, table.text}).second) continue;
       out.report(file, op.call.loc,
                  "`" + table.shown() + "." + column.shown() + "` is dropped in " + op.function +
                      "() without checking that it exists: running this migration again fails with "

@@ -270,8 +270,21 @@ class RevisionBuilder {
         apply_guard(iterable, loop);
         taint(field(stmt, "left"), iterable, loop);  // `for col in insp.get_columns(t): names.add(col["name"])`
       }
+      const std::optional<LoopValues> values =
+          is_kind(stmt, NodeKind::ForStatement) ? literal_loop_values(stmt) : std::nullopt;
       for_each_named_child(stmt, [&](TSNode child, const char* f) {
-        if (is_kind(child, NodeKind::Block) && is_kind(stmt, NodeKind::ForStatement)) {
+        if (is_kind(child, NodeKind::Block) && values) {
+          // `for table in ("users", "teams"):` runs its body once with each name: walked so, the operations
+          // name their tables (substitute_constants), as if written out.
+          for (const Expr& value : values->strings) {
+            Constants bound = ctx.constants ? *ctx.constants : Constants{};
+            bound.insert_or_assign(values->name, value);
+            Context each = loop;
+            each.constants = &bound;
+            walk_statement(child, each, function, info);
+            keep_taint(loop, each);
+          }
+        } else if (is_kind(child, NodeKind::Block) && is_kind(stmt, NodeKind::ForStatement)) {
           walk_statement(child, loop, function, info);
         } else if (is_kind(child, NodeKind::Block) || is_kind(child, NodeKind::ElseClause) ||
                    is_kind(child, NodeKind::ExceptClause) || is_kind(child, NodeKind::FinallyClause)) {
@@ -292,6 +305,65 @@ class RevisionBuilder {
       if (is_kind(stmt, NodeKind::ExpressionStatement)) taint_assignment(stmt, ctx);
       collect_operations(stmt, ctx, function, info);
     }
+  }
+
+  // A loop over a literal list of strings with a plain name as its target, which the body never binds again.
+  struct LoopValues {
+    std::string name;
+    std::vector<Expr> strings;
+  };
+  static constexpr size_t kMaxLoopValues = 32;  // a longer list is data, not a few tables written out
+
+  std::optional<LoopValues> literal_loop_values(TSNode loop) const {
+    TSNode target = field(loop, "left");
+    TSNode iterable = field(loop, "right");
+    if (!is_kind(target, NodeKind::Identifier) ||
+        !(is_kind(iterable, NodeKind::List) || is_kind(iterable, NodeKind::Tuple))) {
+      return std::nullopt;
+    }
+    LoopValues values{exprs_.text(target), {}};
+    Expr list = exprs_.build(iterable);
+    if (list.items.empty() || list.items.size() > kMaxLoopValues) return std::nullopt;
+    for (Expr& item : list.items) {
+      if (!item.is_string()) return std::nullopt;
+      values.strings.push_back(std::move(item));
+    }
+    bool rebound = false;
+    walk_subtree(field(loop, "body"), [&](TSNode n) {
+      if (rebound) return false;
+      TSNode bound_target{};
+      switch (kind_of(n)) {
+        case NodeKind::Assignment:
+        case NodeKind::AugmentedAssignment:
+        case NodeKind::ForStatement:
+        case NodeKind::ForInClause:
+          bound_target = field(n, "left");
+          break;
+        case NodeKind::NamedExpression:
+          bound_target = field(n, "name");
+          break;
+        case NodeKind::AsPatternTarget:
+        case NodeKind::FunctionDefinition:
+        case NodeKind::ClassDefinition:
+        case NodeKind::Lambda:
+        case NodeKind::GlobalStatement:
+        case NodeKind::NonlocalStatement:
+        case NodeKind::DeleteStatement:
+        case NodeKind::ImportStatement:
+        case NodeKind::ImportFromStatement:
+          bound_target = n;
+          break;
+        default:
+          return true;
+      }
+      walk_subtree(bound_target, [&](TSNode id) {
+        if (is_kind(id, NodeKind::Identifier) && exprs_.slice(id) == values.name) rebound = true;
+        return !rebound;
+      });
+      return !rebound;
+    });
+    if (rebound) return std::nullopt;
+    return values;
   }
 
   // `existing.add(col["name"])` / `.append(...)` with what the inspector said: `existing` holds it too.

@@ -245,9 +245,12 @@ def upgrade():
     CHECK_FALSE(p.only_operation("rev.py", "execute").guarded);
     CHECK_FALSE(p.only_operation("rev.py", "add_column").guarded);
     CHECK_FALSE(p.only_operation("rev.py", "drop_column").guarded);
-    const OperationCall& index = p.only_operation("rev.py", "create_index");
-    CHECK_FALSE(index.guarded);
-    CHECK(index.table == "");
+    // A loop over literal names is no guard either; it runs its body once with each name.
+    auto indexes = named(p, "create_index");
+    REQUIRE(indexes.size() == 2);
+    for (const OperationCall* index : indexes) CHECK_FALSE(index->guarded);
+    CHECK(indexes[0]->table == "a");
+    CHECK(indexes[1]->table == "b");
   }
 
   SECTION("a raw information_schema query") {
@@ -623,6 +626,42 @@ def downgrade():
   auto drops = named(p, "drop_column");
   std::vector<std::string> tables;
   for (const OperationCall* op : drops) tables.push_back(op->function + ":" + op->table);
-  CHECK(tables == std::vector<std::string>{"upgrade:invoices", "upgrade:", "upgrade:", "upgrade:", "upgrade:",
-                                           "upgrade:", "upgrade:", "upgrade:accounts", "upgrade:", "downgrade:"});
+  // `for looped in ["x", "y"]:` walks its body once with each name (the next test case).
+  CHECK(tables == std::vector<std::string>{"upgrade:invoices", "upgrade:x", "upgrade:y", "upgrade:",
+                                           "upgrade:", "upgrade:", "upgrade:", "upgrade:", "upgrade:accounts",
+                                           "upgrade:", "downgrade:"});
+}
+
+TEST_CASE("operations: a loop over literal table names runs its body once with each", "[guards][constants]") {
+  Loaded p(std::string(kHeader) + R"(
+TABLES = ["m1", "m2"]
+
+
+def upgrade():
+    for table in ("users", "teams"):
+        op.add_column(table, sa.Column("note", sa.Text()))
+        for column in ["a", "b"]:
+            op.drop_column(table, column)
+    for table in ("orders", "invoices"):
+        table = table + "_archive"  # bound again: no longer the list's names
+        op.add_column(table, sa.Column("note", sa.Text()))
+    for table in TABLES:  # not a literal list here
+        op.add_column(table, sa.Column("note", sa.Text()))
+    for table in ("a", 1):  # not only strings
+        op.add_column(table, sa.Column("note", sa.Text()))
+    for table in ("p", "q"):
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.add_column(sa.Column("note", sa.Text()))
+    else:
+        op.add_column(table, sa.Column("done", sa.Text()))  # after the loop: the name holds the last one, unknown
+)",
+           "rev.py");
+  std::vector<std::string> adds;
+  for (const OperationCall* op : named(p, "add_column")) adds.push_back(op->table + "." + op->column_name());
+  CHECK(adds == std::vector<std::string>{"users.note", "teams.note", ".note", ".note", ".note", "p.note",
+                                         "q.note", ".done"});
+  std::vector<std::string> drops;
+  for (const OperationCall* op : named(p, "drop_column"))
+    drops.push_back(op->table + "." + op->column_name());
+  CHECK(drops == std::vector<std::string>{"users.a", "users.b", "teams.a", "teams.b"});
 }
