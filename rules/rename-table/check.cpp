@@ -6,20 +6,20 @@
 #include "core/text.h"
 #include "engine/rule.h"
 #include "facts/revision_builder.h"
+#include "facts/sql_literal.h"
 #include "project/migration_ops.h"
 
 namespace ormlint {
 
 namespace {
 
-// The SQL of `op.execute("...")` / `op.execute(sa.text("..."))`, lower-cased, quotes dropped, blanks collapsed.
-std::string normalized_sql(const OperationCall& op) {
-  const Expr* sql = op.call.keyword("sqltext");
-  if (!sql) sql = op.call.arg(0);
-  if (sql && sql->is_call() && sql->callee_name() == "text") sql = sql->arg(0);
-  if (!sql || sql->kind != Expr::Kind::String) return "";
+// The SQL an `op.execute(...)` spells out (facts/sql_literal.h), lower-cased, quotes dropped, blanks
+// collapsed.
+std::string normalized_sql(const ModuleFacts& module, const OperationCall& op) {
+  std::string sql;
+  if (!literal_sql(module, executed_sql(op), sql)) return "";
   std::string out;
-  for (char c : sql->text) {
+  for (char c : sql) {
     if (c == '"' || c == '`') continue;
     if (std::isspace(static_cast<unsigned char>(c))) {
       if (!out.empty() && out.back() != ' ') out += ' ';
@@ -34,7 +34,8 @@ std::string normalized_sql(const OperationCall& op) {
 // purchase_orders")` keeps it working through an updatable view while the code moves over, and a new table of
 // that name (`op.create_table`, CREATE TABLE) is a table rebuild — renamed away, re-created, refilled
 // (securedrop) — after which the name works as before.
-bool old_name_kept(const RevisionInfo& revision, const OperationCall& op, const std::string& old_name) {
+bool old_name_kept(const ModuleFacts& module, const OperationCall& op, const std::string& old_name) {
+  const RevisionInfo& revision = *module.revision;
   if (table_operation_after(revision, op, "create_table")) return true;
   bool after = false;
   for (const OperationCall& later : revision.operations) {
@@ -44,7 +45,7 @@ bool old_name_kept(const RevisionInfo& revision, const OperationCall& op, const 
     }
     if (!after || later.function != op.function || later.name != "execute") continue;
     if (sql_creates_table(later, old_name)) return true;
-    std::string sql = normalized_sql(later);
+    std::string sql = normalized_sql(module, later);
     for (std::string create : {"create view ", "create or replace view "}) {
       size_t at = sql.find(create);
       if (at == std::string::npos) continue;
@@ -78,7 +79,7 @@ class RenameTable final : public Rule {
       const Expr* new_name = op.call.keyword("new_table_name");
       if (!new_name && !op.call.keyword("old_table_name")) new_name = op.call.arg(1);
       std::string from = written_name(old_name).shown(), to = written_name(new_name).shown();
-      if (old_name && old_name->is_string() && old_name_kept(revision, op, from)) continue;
+      if (old_name && old_name->is_string() && old_name_kept(file.facts, op, from)) continue;
       out.report(file, op.call.loc,
                  "upgrade() renames table `" + from + "` to `" + to +
                      "`: the application version still running during the deploy queries `" + from +
