@@ -222,6 +222,15 @@ class Evaluator {
       if (!pattern || !repl || !text) return std::nullopt;
       return substitute(pattern->text, repl->text, *text);
     }
+    if (origin == "inflection.underscore" && e.items.size() == 1) {
+      // inflection's own code: two substitutions, dashes to underscores, lower case.
+      auto word = argument(0);
+      if (!word) return std::nullopt;
+      auto split = substitute(R"(([A-Z]+)([A-Z][a-z]))", R"(\1_\2)", *word);
+      if (split) split = substitute(R"(([a-z\d])([A-Z]))", R"(\1_\2)", *split);
+      if (!split) return std::nullopt;
+      return lower(replace_all(*split, "-", "_"));
+    }
     if (callee.kind == Expr::Kind::Attribute && callee.target) {
       const std::string_view method = callee.name;
       if (method == "sub" && callee.target->is_name_like()) return compiled_sub(file, e, depth, parameters);

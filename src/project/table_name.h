@@ -2,9 +2,10 @@
 // from the class name through what such functions are made of — `cls.__name__`, string literals and module
 // constants, `+`, f-strings, `.lower()`/`.upper()`/`.strip("_")`/`.replace(a, b)`, the
 // camel-case-to-snake-case regular expressions people write (`re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__)`,
-// a module-level `re.compile(...)`'s `.sub`), and the project's own one-line helper functions (`return
-// to_snake(cls.__name__)`, whose body is `return <call>`: FunctionDef::returned_call). Only patterns on a
-// fixed list are applied, each by code of its own: a user's regular expression is never run.
+// a module-level `re.compile(...)`'s `.sub`), inflection's `underscore()`, and the project's own one-line
+// helper functions (`return to_snake(cls.__name__)`, whose body is `return <call>`:
+// FunctionDef::returned_call). Only patterns on a fixed list are applied, each by code of its own: a user's
+// regular expression is never run.
 #pragma once
 #include <optional>
 #include <string>

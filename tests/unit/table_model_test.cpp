@@ -252,6 +252,7 @@ def two_args(prefix, name):
 # file: app/models.py
 import re
 
+import inflection
 from sqlalchemy import Column, Integer
 from sqlalchemy.orm import DeclarativeBase, declared_attr
 
@@ -340,6 +341,12 @@ class Conversion:
         return f"{name!s}"
 
 
+class Inflected:
+    @declared_attr
+    def __tablename__(cls):
+        return inflection.underscore(cls.__name__)
+
+
 class UserAccount(Direct, Base):
     id = Column(Integer, primary_key=True)
 
@@ -382,6 +389,10 @@ class Unknown3(AfterBranch, Base):
 
 class Unknown4(Conversion, Base):
     id = Column(Integer, primary_key=True)
+
+
+class HTMLPage2Version(Inflected, Base):
+    id = Column(Integer, primary_key=True)
 )PY");
   auto name_of = [&](const std::string& cls) {
     const TableDef* t = model(p).table_of(p.class_info("app/models.py", cls));
@@ -399,6 +410,7 @@ class Unknown4(Conversion, Base):
   CHECK(name_of("Unknown2") == "?");
   CHECK(name_of("Unknown3") == "?");
   CHECK(name_of("Unknown4") == "?");
+  CHECK(name_of("HTMLPage2Version") == "html_page2_version");
 }
 
 TEST_CASE("tables: declarative_base(cls=Mixin) gives every model the mixin's @declared_attr name", "[tables]") {
