@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <map>
 #include <set>
 #include <string_view>
 #include <vector>
@@ -248,6 +249,7 @@ class ModuleBuilder {
     facts_.texts = texts_;
     facts_.docstring = docstring_of(root, exprs_);
     module_statements(root);
+    rebind_wrapped_classes();
     facts_.bindings = NameMap<ModuleFacts::Binding>(std::move(bindings_));
     mark_existence_checks();
     module_names(root);
@@ -264,6 +266,33 @@ class ModuleBuilder {
     if (text.find("global") != std::string::npos) names.global_declarations(root);
     facts_.module_names = names.take();
     facts_.dynamic_globals = binds_names_dynamically(text);
+  }
+
+  // `class Base: ...` and then `Base = declarative_base(cls=Base)` — SQLAlchemy's documented way to give
+  // every model a common base class: from there on, `Base` is what the assignment made of the class. So the
+  // name is bound to the assignment, and the class, which the assignment's value names, to a name no code can
+  // spell
+  // (`Base@class`); the assignment names it so. Any other second binding leaves the first one in place.
+  void rebind_wrapped_classes() {
+    std::map<std::string_view, size_t> first;  // name -> its first entry in bindings_
+    for (size_t i = 0; i < bindings_.size(); ++i) {
+      auto& [name, binding] = bindings_[i];
+      auto [it, added] = first.try_emplace(name, i);
+      if (added || binding.kind != ModuleFacts::BindingKind::Assignment) continue;
+      auto& [first_name, first_binding] = bindings_[it->second];
+      if (first_binding.kind != ModuleFacts::BindingKind::Class) continue;
+      Expr& value = facts_.assignments[binding.index].value;
+      bool wraps = false;
+      value.walk([&](const Expr& e) { wraps = wraps || (e.kind == Expr::Kind::Name && e.text == name); });
+      if (!wraps || !value.is_call()) continue;
+      const FactText alias = texts_->keep(std::string(name) + "@class");
+      value.walk_mutable([&](Expr& e) {
+        if (e.kind == Expr::Kind::Name && e.text == name) e.text = e.name = alias;
+      });
+      first_name = alias;
+      first.erase(it);  // a third binding of the name is judged against the assignment (and kept out)
+      first.try_emplace(name, i);
+    }
   }
 
   // Statements bind in source order; the first binding of a name wins (ModuleFacts::bindings).

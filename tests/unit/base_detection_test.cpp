@@ -37,6 +37,55 @@ class Plain:
   CHECK(p.class_info("models.py", "Plain").role == Role::Plain);
 }
 
+TEST_CASE("bases: class Base then Base = declarative_base(cls=Base), as SQLAlchemy documents it", "[bases]") {
+  Loaded p(R"(
+# file: app/db.py
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import declarative_base, declared_attr
+
+
+class Base:
+    @declared_attr
+    def __tablename__(cls):
+        return cls.__name__.lower()
+
+    id = Column(Integer, primary_key=True)
+
+
+Base = declarative_base(cls=Base)
+
+
+class Helper:
+    pass
+
+
+Helper = staticmethod(len)  # another second binding: the first one stays
+# file: app/models.py
+from sqlalchemy import Column, String
+
+from app.db import Base
+
+
+class User(Base):
+    name = Column(String(50))
+)");
+  // From the assignment on, `Base` is the declarative base; the class it was made from stays a class of its
+  // own.
+  CHECK(p.resolve("app/db.py", "Base") == "sqlalchemy.orm.declarative_base()");
+  const ClassInfo& user = p.class_info("app/models.py", "User");
+  CHECK(user.role == Role::Mapped);
+  CHECK(user.external_bases == std::vector<std::string>{"sqlalchemy.orm.declarative_base()"});
+  const ClassInfo& mixin = p.class_info("app/db.py", "Base");
+  CHECK(mixin.role == Role::Plain);
+  // The class's @declared_attr name and its id column reach the model, through declarative_base(cls=...).
+  const TableDef* table = p.project().tables().table_of(user);
+  REQUIRE(table != nullptr);
+  CHECK(table->name == "user");
+  CHECK(table->column("id") != nullptr);
+  CHECK(p.class_info("app/db.py", "Helper").role == Role::Plain);
+  CHECK(p.resolve("app/db.py", "Helper") != "builtins.staticmethod()");
+}
+
 TEST_CASE("bases: sqlalchemy.orm.declarative_base via module alias", "[bases]") {
   Loaded p(R"(
 import sqlalchemy as sa
