@@ -9,6 +9,14 @@ namespace ormlint {
 
 namespace {
 
+// The dotted name a base resolves to (what `declarative-bases` takes); "" when none does.
+std::string installed_base(const ClassInfo& cls) {
+  for (const std::string& name : cls.external_bases) {
+    if (name.find('.') != std::string::npos && name.find('(') == std::string::npos) return name;
+  }
+  return "";
+}
+
 class UnresolvedModelBase final : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -24,11 +32,18 @@ class UnresolvedModelBase final : public Rule {
       const ClassInfo* cls = project.class_info(def);
       const ClassAttribute* name = cls ? cls->unmapped_table_name() : nullptr;
       if (!name) continue;
+      const std::string installed = installed_base(*cls);
+      std::string help = "make the base's module part of the checked paths (or check the import of `" +
+                         std::string(def.bases.front().text) +
+                         "`); a base from an installed package is not read";
+      if (!installed.empty()) {
+        help += ": name it in the configuration, `declarative-bases = [\"" + installed + "\"]`";
+      }
       out.report(file, def.loc,
-                 "`" + def.name + "` names its table `" + name->value->text + "`, but ormlint cannot follow `" +
-                     def.bases.front().text + "` to a declarative base: no model rule checks this class",
-                 "make the base's module part of the checked paths (or check the import of `" +
-                     def.bases.front().text + "`); a base from an installed package is not read");
+                 "`" + def.name + "` names its table `" + name->value->text +
+                     "`, but ormlint cannot follow `" + def.bases.front().text +
+                     "` to a declarative base: no model rule checks this class",
+                 std::move(help));
     }
   }
 };

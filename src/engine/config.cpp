@@ -67,10 +67,11 @@ bool close_enough(std::string_view typed, size_t distance) {
 }
 
 const std::vector<std::string_view>& valid_keys() {
-  static const std::vector<std::string_view> keys = {"profile",  "select",           "extend-select",
-                                                     "ignore",   "per-file-ignores", "exclude",
-                                                     "severity", "fail-level",       "require-suppression-reason",
-                                                     "baseline", "cache-dir"};
+  static const std::vector<std::string_view> keys = {
+      "profile",  "select",           "extend-select",
+      "ignore",   "per-file-ignores", "exclude",
+      "severity", "fail-level",       "require-suppression-reason",
+      "baseline", "cache-dir",        "declarative-bases"};
   return keys;
 }
 
@@ -157,6 +158,8 @@ class ConfigReader {
         const auto* text = value.as_string();
         if (!text || text->get().empty()) fail(line, "\"cache-dir\" must be a non-empty string (a folder path)");
         config_.cache_dir = (config_.root / text->get()).lexically_normal();
+      } else if (name == "declarative-bases") {
+        read_declarative_bases(value, line);
       } else if (const Rule* rule = find_rule(name); rule && value.is_table()) {
         read_rule_settings(*rule, *value.as_table(), line);
       } else if (!in_pyproject && name == "tool") {
@@ -182,6 +185,27 @@ class ConfigReader {
  private:
   [[noreturn]] void fail(uint32_t line, const std::string& problem) const {
     throw ConfigError(file_, line, problem);
+  }
+
+  // `declarative-bases = ["pkg.module.Base", ...]`: dotted names, as the models import them.
+  void read_declarative_bases(const toml::node& value, uint32_t line) {
+    const std::string usage =
+        "\"declarative-bases\" must be a list of dotted names (\"shared_models.base.Base\")";
+    const auto* list = value.as_array();
+    if (!list) fail(line, usage);
+    for (const toml::node& item : *list) {
+      const auto* text = item.as_string();
+      const uint32_t item_line = line_of(item) != 0 ? line_of(item) : line;
+      if (!text) fail(item_line, usage);
+      const std::string& name = text->get();
+      const bool dotted = name.find('.') != std::string::npos && name.front() != '.' && name.back() != '.' &&
+                          name.find("..") == std::string::npos &&
+                          name.find_first_of(" \t()[]") == std::string::npos;
+      if (!dotted)
+        fail(item_line, "\"declarative-bases\": " + in_quotes(name) +
+                            " is not a dotted name (module and class: \"shared_models.base.Base\")");
+      config_.declarative_bases.insert(name);
+    }
   }
 
   // `[tool.ormlint.migration-filename] pattern = "..."`: only the settings the rule declares, as strings.

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -44,6 +45,9 @@ struct Config {
   std::optional<std::filesystem::path> baseline;
   // `cache-dir = "..."`: the facts cache folder (resolved against `root`); unset: .ormlint_cache in the project folder.
   std::optional<std::filesystem::path> cache_dir;
+  // `declarative-bases = ["shared_models.base.Base"]`: dotted names of declarative bases defined in installed
+  // packages, which ormlint cannot read: a class deriving from one is a mapped class (or abstract).
+  std::set<std::string, std::less<>> declarative_bases;
   // `[tool.ormlint.<rule-name>]` tables: rule name -> setting -> value (validated against RuleInfo::settings).
   std::map<std::string, std::map<std::string, std::string>> rule_settings;
 };

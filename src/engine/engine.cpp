@@ -326,6 +326,7 @@ std::string base_findings_key(const RunOptions& options) {
   for (const auto& path : options.paths) key << "path " << path << '\n';
   for (const auto& path : options.ignored) key << "ignored " << path << '\n';
   for (const auto& pattern : options.config.exclude) key << "exclude " << pattern << '\n';
+  for (const auto& name : options.config.declarative_bases) key << "declarative base " << name << '\n';
   for (const Rule* rule : options.rules) key << "rule " << rule->info().name << '\n';
   for (const auto& [rule, settings] : options.config.rule_settings) {
     for (const auto& [name, value] : settings) key << "setting " << rule << '.' << name << '=' << value << '\n';
@@ -524,7 +525,8 @@ std::unique_ptr<Project> load_project(const ProjectSources& sources, const Confi
   for (const auto& config_file : find_alembic_configs(paths)) {
     for (auto& location : read_script_locations(config_file)) script_locations.push_back(std::move(location));
   }
-  return std::make_unique<Project>(std::move(files), std::move(script_locations), jobs, std::move(base));
+  return std::make_unique<Project>(std::move(files), std::move(script_locations), jobs, std::move(base),
+                                   config.declarative_bases);
 }
 
 std::unique_ptr<Project> load_project(const std::vector<std::string>& paths, const Config& config, unsigned jobs,

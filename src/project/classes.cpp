@@ -112,7 +112,7 @@ void Project::classify_classes(unsigned jobs) {
     }
     for (const std::string& name : info.external_bases) {
       if (kBaseClasses.count(name)) is_base = true;
-      if (is_base_value(name)) derives_from_base = true;
+      if (is_base_value(name) || declarative_bases_.count(name)) derives_from_base = true;
       if (is_advanced_alchemy_base(name)) {
         derives_from_base = true;
         info.advanced_alchemy = true;

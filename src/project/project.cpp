@@ -57,9 +57,11 @@ const Expr* ColumnType::keyword(std::string_view name) const {
   return expr && expr->is_call() ? expr->keyword(name) : nullptr;
 }
 
-Project::Project(std::vector<std::unique_ptr<ProjectFile>> files, std::vector<ScriptLocation> script_locations,
-                 unsigned jobs, std::unique_ptr<const BaseSnapshot> base)
-    : files_(std::move(files)), base_(std::move(base)) {
+Project::Project(std::vector<std::unique_ptr<ProjectFile>> files,
+                 std::vector<ScriptLocation> script_locations, unsigned jobs,
+                 std::unique_ptr<const BaseSnapshot> base,
+                 std::set<std::string, std::less<>> declarative_bases)
+    : files_(std::move(files)), base_(std::move(base)), declarative_bases_(std::move(declarative_bases)) {
   std::sort(files_.begin(), files_.end(), [](const auto& a, const auto& b) { return a->path() < b->path(); });
   // Each step is timed for ORMLINT_TIMINGS=1 (core/phase_timer.h).
   { PhaseTimer timer("project: modules"); index_modules(); }

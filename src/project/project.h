@@ -2,11 +2,12 @@
 // from across modules, which classes are declarative bases, mapped classes and the mixins feeding them, and every
 // column (models, Table objects and migrations) with its resolved type. Built once per run, then read-only.
 #pragma once
-#include <map>
 #include <list>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -14,9 +15,9 @@
 #include <vector>
 
 #include "core/source_file.h"
+#include "engine/alembic_config.h"
 #include "facts/module_builder.h"
 #include "facts/module_facts.h"
-#include "engine/alembic_config.h"
 #include "project/revision_graph.h"
 
 namespace ormlint {
@@ -130,13 +131,16 @@ struct ColumnInfo {
 
 class Project {
  public:
-  // Takes the parsed files (sorted by path here) and builds every project-level fact. `script_locations` are the
-  // Alembic locations configured by alembic.ini / pyproject.toml; revision scripts outside them are grouped by
-  // their folder.
-  // `jobs` threads resolve the files' names and collect their columns (the other steps are serial).
-  // `base` is set in git-aware runs (the files' own FileChange say which changed).
-  explicit Project(std::vector<std::unique_ptr<ProjectFile>> files, std::vector<ScriptLocation> script_locations = {},
-                   unsigned jobs = 1, std::unique_ptr<const BaseSnapshot> base = nullptr);
+  // Takes the parsed files (sorted by path here) and builds every project-level fact. `script_locations` are
+  // the Alembic locations configured by alembic.ini / pyproject.toml; revision scripts outside them are
+  // grouped by their folder. `jobs` threads resolve the files' names and collect their columns (the other
+  // steps are serial). `base` is set in git-aware runs (the files' own FileChange say which changed).
+  // `declarative_bases`: declarative bases from installed packages, by dotted name
+  // (Config::declarative_bases).
+  explicit Project(std::vector<std::unique_ptr<ProjectFile>> files,
+                   std::vector<ScriptLocation> script_locations = {}, unsigned jobs = 1,
+                   std::unique_ptr<const BaseSnapshot> base = nullptr,
+                   std::set<std::string, std::less<>> declarative_bases = {});
   Project(const Project&) = delete;
   Project& operator=(const Project&) = delete;
   ~Project();
@@ -235,6 +239,7 @@ class Project {
   std::vector<RevisionLocation> revision_locations_;
   std::unique_ptr<const TableModel> table_model_;
   std::unique_ptr<const BaseSnapshot> base_;
+  std::set<std::string, std::less<>> declarative_bases_;  // configured: external declarative bases
 };
 
 // Maps the many public spellings of one SQLAlchemy object to one name: "sqlalchemy.sql.sqltypes.DateTime" and

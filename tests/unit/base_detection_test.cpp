@@ -86,6 +86,40 @@ class User(Base):
   CHECK(p.resolve("app/db.py", "Helper") != "builtins.staticmethod()");
 }
 
+TEST_CASE("bases: a declarative base from an installed package, named in the configuration",
+          "[bases][config]") {
+  const std::string models = R"(
+from sqlalchemy import Column, Integer
+from shared_models import base as shared
+
+
+class User(shared.Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+
+
+class Model(shared.Base):
+    __abstract__ = True
+
+
+class Other(shared.Mixin):
+    __tablename__ = "others"
+)";
+  SECTION("unknown without the setting") {
+    Loaded p(models);
+    CHECK(p.class_info("models.py", "User").role == Role::Plain);
+  }
+  SECTION("mapped (or abstract) with it") {
+    Config config;
+    config.declarative_bases = {"shared_models.base.Base"};
+    Loaded p(models, "models.py", config);
+    CHECK(p.class_info("models.py", "User").role == Role::Mapped);
+    CHECK(p.class_info("models.py", "Model").role == Role::Abstract);
+    CHECK(p.class_info("models.py", "Other").role == Role::Plain);
+    CHECK(p.table_names() == std::vector<std::string>{"users"});
+  }
+}
+
 TEST_CASE("bases: sqlalchemy.orm.declarative_base via module alias", "[bases]") {
   Loaded p(R"(
 import sqlalchemy as sa

@@ -1,11 +1,12 @@
 #include "engine/config.h"
-#include "core/paths.h"
 
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <random>
+#include <set>
 #include <string>
 
+#include "core/paths.h"
 #include "engine/rule.h"
 
 namespace fs = std::filesystem;
@@ -144,6 +145,14 @@ TEST_CASE("load_config reads every key", "[config]") {
     CHECK(config.severity.empty());
     CHECK(config.fail_level == Severity::Warning);
     CHECK_FALSE(config.require_suppression_reason);
+  }
+
+  SECTION("declarative-bases: dotted names of bases from installed packages") {
+    const Config config = load_config(
+        dir.write("ormlint.toml",
+                  "declarative-bases = [\"neutron_lib.db.model_base.BASEV2\", \"shared.base.Base\"]\n"));
+    CHECK(config.declarative_bases ==
+          std::set<std::string, std::less<>>{"neutron_lib.db.model_base.BASEV2", "shared.base.Base"});
   }
 
   SECTION("require-suppression-reason, in both files") {
@@ -287,6 +296,14 @@ TEST_CASE("load_config errors name the file, the line and a fix", "[config]") {
                    ":2: \"require-suppression-reason\" must be true or false"));
     CHECK(contains(load_error(dir, "ormlint.toml", "require-suppression-reason = 1\n").what(),
                    ":1: \"require-suppression-reason\" must be true or false"));
+    CHECK(contains(load_error(dir, "ormlint.toml", "declarative-bases = \"app.Base\"\n").what(),
+                   ":1: \"declarative-bases\" must be a list of dotted names"));
+    CHECK(contains(load_error(dir, "ormlint.toml", "declarative-bases = [\n  \"a.Base\",\n  3,\n]\n").what(),
+                   ":3: \"declarative-bases\" must be a list of dotted names"));
+    CHECK(contains(load_error(dir, "ormlint.toml", "declarative-bases = [\"Base\"]\n").what(),
+                   ":1: \"declarative-bases\": \"Base\" is not a dotted name"));
+    CHECK(contains(load_error(dir, "ormlint.toml", "declarative-base = []\n").what(),
+                   ":1: unknown key \"declarative-base\"; did you mean \"declarative-bases\"?"));
   }
 
   SECTION("bad values list the valid ones") {

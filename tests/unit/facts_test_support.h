@@ -17,9 +17,9 @@ namespace ormlint::testing::facts {
 class Loaded {
  public:
   // `text` holds one or more files, each starting at a `# file: rel/path.py` line (else one file, default_name).
-  explicit Loaded(const std::string& text, const std::string& default_name = "models.py") {
+  explicit Loaded(const std::string& text, const std::string& default_name = "models.py",
+                  Config config = {}) {
     write_files(dir_.path(), text, default_name);
-    Config config;
     config.root = dir_.path();
     project_ = load_project({dir_.path().string()}, config, 2, errors_);
     INFO("errors: " << join_errors());
