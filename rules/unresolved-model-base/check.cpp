@@ -9,14 +9,6 @@ namespace ormlint {
 
 namespace {
 
-// The dotted name a base resolves to (what `declarative-bases` takes); "" when none does.
-std::string installed_base(const ClassInfo& cls) {
-  for (const std::string& name : cls.external_bases) {
-    if (name.find('.') != std::string::npos && name.find('(') == std::string::npos) return name;
-  }
-  return "";
-}
-
 class UnresolvedModelBase final : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -32,7 +24,7 @@ class UnresolvedModelBase final : public Rule {
       const ClassInfo* cls = project.class_info(def);
       const ClassAttribute* name = cls ? cls->unmapped_table_name() : nullptr;
       if (!name) continue;
-      const std::string installed = installed_base(*cls);
+      const std::string installed = cls->likely_installed_base();
       std::string help = "make the base's module part of the checked paths (or check the import of `" +
                          std::string(def.bases.front().text) +
                          "`); a base from an installed package is not read";

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>  // mkdtemp
@@ -13,11 +14,12 @@
 #include <map>
 #include <memory>
 #include <sstream>
+#include <tuple>
 
 #include "cli/commands.h"
-#include "core/source_file.h"
 #include "core/parallel.h"
 #include "core/paths.h"
+#include "core/source_file.h"
 #include "engine/alembic_config.h"
 #include "engine/config.h"
 #include "engine/engine.h"
@@ -66,9 +68,18 @@ void note_use(DialectUses& uses, std::string_view name, const std::string& path,
   for (std::string_view other : kOtherDialects) record(other);
 }
 
-// Reads the project the way `ormlint check` does and finds where it uses a SQL dialect: imports that resolve into
-// sqlalchemy.dialects.* (also through the project's own re-exports) and column types from there.
-DialectUses find_dialect_uses(const fs::path& folder, unsigned jobs, size_t& files_read) {
+// What init learns from reading the project the way `ormlint check` does.
+struct Survey {
+  size_t files_read = 0;
+  // Where it uses a SQL dialect: imports that resolve into sqlalchemy.dialects.* (also through the project's
+  // own re-exports) and column types from there.
+  DialectUses uses;
+  // Declarative bases from installed packages that classes naming a table derive from
+  // (unresolved-model-base): dotted name -> the first such class ("app/models.py:12 User").
+  std::map<std::string, std::string> installed_bases;
+};
+
+Survey survey_project(const fs::path& folder, unsigned jobs) {
   Config config;
   config.root = folder;
   std::vector<std::string> errors;  // unreadable files just give no evidence; `ormlint check` reports them
@@ -76,8 +87,9 @@ DialectUses find_dialect_uses(const fs::path& folder, unsigned jobs, size_t& fil
   sources.paths = {folder.string()};
   sources.project_root = folder.string();  // module names relative to it: `app/models.py` is app.models
   auto project = load_project(sources, config, jobs ? jobs : default_jobs(), errors);
-  files_read = project->files().size();
-  DialectUses uses;
+  Survey survey;
+  survey.files_read = project->files().size();
+  DialectUses& uses = survey.uses;
   for (const auto& file : project->files()) {
     const std::string path = relative_to(file->source.path(), folder);
     auto consider = [&](const Import& import, bool binds_module_name) {
@@ -98,7 +110,36 @@ DialectUses find_dialect_uses(const fs::path& folder, unsigned jobs, size_t& fil
     note_use(uses, column.type.origin, path,
              path + ":" + std::to_string(column.type.loc.line) + " has a column of type " + column.type.origin);
   }
-  return uses;
+  // Which of their installed bases is the declarative one is not written anywhere: the fewest names that
+  // cover every such class, the most shared first (a mixin beside the base is shared by fewer), likely bases
+  // on ties.
+  std::vector<const ClassInfo*> uncovered;
+  for (const ClassInfo& cls : project->classes()) {
+    if (cls.unmapped_table_name() && !cls.installed_bases().empty()) uncovered.push_back(&cls);
+  }
+  while (!uncovered.empty()) {
+    std::map<std::string, std::pair<size_t, bool>> shared;  // name -> (classes, some class's likely base)
+    for (const ClassInfo* cls : uncovered) {
+      for (const std::string& name : cls->installed_bases()) ++shared[name].first;
+      shared[cls->likely_installed_base()].second = true;
+    }
+    auto best = std::max_element(shared.begin(), shared.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.second.first, a.second.second) < std::tie(b.second.first, b.second.second);
+    });
+    const std::string base = best->first;
+    auto covered = [&](const ClassInfo* cls) {
+      const std::vector<std::string> names = cls->installed_bases();
+      return std::find(names.begin(), names.end(), base) != names.end();
+    };
+    const auto first = std::find_if(uncovered.begin(), uncovered.end(), covered);
+    if (base.find_first_of("\"\\") == std::string::npos) {
+      survey.installed_bases.emplace(base, relative_to((*first)->file->source.path(), folder) + ":" +
+                                               std::to_string((*first)->def->loc.line) + " " +
+                                               std::string((*first)->def->name));
+    }
+    uncovered.erase(std::remove_if(uncovered.begin(), uncovered.end(), covered), uncovered.end());
+  }
+  return survey;
 }
 
 std::string summarise(const std::map<std::string, std::string>& uses_by_file) {
@@ -117,14 +158,14 @@ struct ProfileChoice {
   std::string reason;
 };
 
-ProfileChoice choose_profile(const fs::path& folder, const InitArgs& args) {
+ProfileChoice choose_profile(const Survey& survey, const InitArgs& args) {
   if (!args.profile.empty()) {
     auto profile = parse_profile(args.profile);
     if (!profile) throw InitRefused("unknown profile \"" + args.profile + "\" (portable, postgresql)");
     return {*profile, "chosen with --profile " + args.profile};
   }
-  size_t files_read = 0;
-  DialectUses uses = find_dialect_uses(folder, args.jobs, files_read);
+  const size_t files_read = survey.files_read;
+  const DialectUses& uses = survey.uses;
   auto postgres = uses.find(std::string(kPostgresDialect));
   if (postgres == uses.end()) {
     if (files_read == 0) return {Profile::Portable, "the default; no Python files here yet"};
@@ -181,13 +222,25 @@ std::string example_versions_glob(const fs::path& folder) {
 // The settings text. `table_prefix` is "tool.ormlint." in pyproject.toml and "" in ormlint.toml. The examples
 // are lines "# key = value" / "# [table]" / "# \"glob\" = [...]" so that uncommenting any of them gives valid
 // settings (the tests uncomment them all and load the result).
-std::string settings_text(const ProfileChoice& choice, const std::vector<std::string>& alembic,
-                          const std::string& versions_glob, const std::string& table_prefix) {
+std::string settings_text(const ProfileChoice& choice, const Survey& survey,
+                          const std::vector<std::string>& alembic, const std::string& versions_glob,
+                          const std::string& table_prefix) {
   const std::string profile(to_string(choice.profile));
   std::ostringstream out;
   out << "# Written by `ormlint init`. Settings: README \"Configuration\"; rules: `ormlint rules`.\n";
   out << "# profile \"" << profile << "\": " << printable(choice.reason) << "\n";
   out << "profile = \"" << profile << "\"\n";
+  if (!survey.installed_bases.empty()) {
+    out << "# Models derive from declarative bases in installed packages, which ormlint cannot read: named "
+           "here,\n"
+           "# their subclasses are checked as models (";
+    std::string names;
+    for (const auto& [base, example] : survey.installed_bases) {
+      out << (names.empty() ? "" : "; ") << printable(example);
+      names += (names.empty() ? "\"" : ", \"") + printable(base) + "\"";
+    }
+    out << ").\ndeclarative-bases = [" << names << "]\n";
+  }
   for (const std::string& note : alembic) out << "# Alembic (read from there, nothing to set): " << note << "\n";
   out << "#\n";
   out << "# Examples: uncomment and adapt.\n";
@@ -287,12 +340,17 @@ InitPlan plan_init(const fs::path& folder_in, const InitArgs& args) {
   }
 
   InitPlan plan;
-  ProfileChoice choice = choose_profile(folder, args);
+  const Survey survey = survey_project(folder, args.jobs);
+  ProfileChoice choice = choose_profile(survey, args);
   std::vector<std::string> alembic = alembic_notes(folder);
   const std::string versions_glob = example_versions_glob(folder);
   plan.profile = choice.profile;
   plan.reasons.push_back("profile \"" + std::string(to_string(choice.profile)) + "\": " + printable(choice.reason));
   for (const std::string& note : alembic) plan.reasons.push_back("Alembic: " + note);
+  for (const auto& [base, example] : survey.installed_bases) {
+    plan.reasons.push_back("declarative-bases: " + printable(base) + " (" + printable(example) +
+                           " derives from it)");
+  }
 
   if (existing) {
     plan.target = pyproject;
@@ -301,12 +359,12 @@ InitPlan plan_init(const fs::path& folder_in, const InitArgs& args) {
     std::string text;
     if (!existing->empty() && existing->back() != '\n') text += "\n";  // finish the user's last line
     if (!existing->empty()) text += "\n";
-    text += "[tool.ormlint]\n" + settings_text(choice, alembic, versions_glob, "tool.ormlint.");
+    text += "[tool.ormlint]\n" + settings_text(choice, survey, alembic, versions_glob, "tool.ormlint.");
     plan.text = with_line_endings(text, crlf);
     check_result_loads("pyproject.toml", *existing + plan.text, "pyproject.toml");
   } else {
     plan.target = own;
-    plan.text = settings_text(choice, alembic, versions_glob, "");
+    plan.text = settings_text(choice, survey, alembic, versions_glob, "");
     check_result_loads("ormlint.toml", plan.text, "ormlint.toml");
   }
   return plan;

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "core/parallel.h"
+#include "core/text.h"
 #include "project/project.h"
 
 namespace ormlint {
@@ -57,6 +58,23 @@ const ClassAttribute* ClassInfo::unmapped_table_name() const {
   const ClassAttribute* name = def->attribute("__tablename__");
   if (!name || !name->value || !name->value->is_string() || name->from_declared_attr) return nullptr;
   return name;
+}
+
+std::vector<std::string> ClassInfo::installed_bases() const {
+  std::vector<std::string> names;
+  for (const std::string& name : external_bases) {
+    if (name.find('.') != std::string::npos && name.find('(') == std::string::npos) names.push_back(name);
+  }
+  return names;
+}
+
+std::string ClassInfo::likely_installed_base() const {
+  const std::vector<std::string> names = installed_bases();
+  for (const std::string& name : names) {
+    const std::string last = lower(name.substr(name.rfind('.') + 1));
+    if (last.find("base") != std::string::npos || last.find("model") != std::string::npos) return name;
+  }
+  return names.empty() ? "" : names.front();
 }
 
 void Project::classify_classes(unsigned jobs) {

@@ -94,6 +94,12 @@ struct ClassInfo {
   // whose bases lead to no declarative base ormlint can follow (`db.Model` of an unresolved `db`, a base from an
   // unseen package). Its table name, or null. Its table may well exist at run time.
   const ClassAttribute* unmapped_table_name() const;
+  // The dotted names its external bases resolve to (`shared_models.base.Base`), as Config::declarative_bases
+  // takes them, in the order written.
+  std::vector<std::string> installed_bases() const;
+  // Of those, the one most likely the declarative base: the first whose last part says Base or Model, else
+  // the first; "" when there is none.
+  std::string likely_installed_base() const;
 };
 
 // A class's name as written, for messages; "?" when unknown.

@@ -1,7 +1,6 @@
 // `ormlint init`: what it writes and where, that the result loads (examples included), that nothing of the
 // user's is changed, and how it chooses the profile (by reading the project, not by searching text).
 #include "cli/init_command.h"
-#include "core/paths.h"
 
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -11,8 +10,10 @@
 #include <cstdio>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <sstream>
 
+#include "core/paths.h"
 #include "engine/config.h"
 #include "engine/rule.h"
 #include "fixture_support.h"
@@ -264,6 +265,30 @@ TEST_CASE("init chooses the postgresql profile from what the project imports", "
     InitPlan plan = plan_in(dir.path(), args);
     CHECK(plan.profile == Profile::Portable);
     CHECK(plan.reasons.front().find("--profile") != std::string::npos);
+  }
+}
+
+TEST_CASE("init names declarative bases from installed packages that models derive from", "[init]") {
+  TempDir dir;
+  write_file(dir.path() / "app/models.py",
+             "from sqlalchemy import Column, Integer\n\nfrom acme_shared.db import SharedBase\n\n\n"
+             "class Invoice(SharedBase):\n    __tablename__ = \"invoices\"\n    id = Column(Integer, "
+             "primary_key=True)\n");
+  InitPlan plan = plan_in(dir.path());
+  CHECK(plan.text.find("declarative-bases = [\"acme_shared.db.SharedBase\"]\n") != std::string::npos);
+  CHECK(plan.text.find("app/models.py:6 Invoice") != std::string::npos);
+  bool noted = false;
+  for (const std::string& reason : plan.reasons)
+    noted = noted || reason.find("acme_shared.db.SharedBase") != std::string::npos;
+  CHECK(noted);
+  apply_init(plan);
+  const Config config = load_config(dir.path() / "ormlint.toml");
+  CHECK(config.declarative_bases == std::set<std::string, std::less<>>{"acme_shared.db.SharedBase"});
+
+  SECTION("a project whose bases are all its own gets no such line") {
+    TempDir own;
+    write_file(own.path() / "app/models.py", kPlainModel);
+    CHECK(plan_in(own.path()).text.find("declarative-bases") == std::string::npos);
   }
 }
 
