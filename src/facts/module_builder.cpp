@@ -270,9 +270,8 @@ class ModuleBuilder {
 
   // `class Base: ...` and then `Base = declarative_base(cls=Base)` — SQLAlchemy's documented way to give
   // every model a common base class: from there on, `Base` is what the assignment made of the class. So the
-  // name is bound to the assignment, and the class, which the assignment's value names, to a name no code can
-  // spell
-  // (`Base@class`); the assignment names it so. Any other second binding leaves the first one in place.
+  // name is bound to the assignment, and the class, which the assignment's value names, to a name no code
+  // can spell (`Base@class`); the assignment names it so. Any other second binding leaves the first in place.
   void rebind_wrapped_classes() {
     std::map<std::string_view, size_t> first;  // name -> its first entry in bindings_
     for (size_t i = 0; i < bindings_.size(); ++i) {
@@ -682,8 +681,7 @@ class ModuleBuilder {
     TSNode returns = field(definition, "return_type");
     if (!ts_node_is_null(returns)) attr.annotation = exprs_.build(returns);
     if (attr.name == "__tablename__") {
-      // Often computed in a few steps (`name = re.sub(...)`, `return f"{name}s"`): the table model evaluates
-      // it.
+      // Often computed in steps (`name = re.sub(...)`, `return f"{name}s"`): the table model evaluates it.
       attr.value = spelled_out_return(body, exprs_);
     } else {
       for_each_named_child(body, [&](TSNode inner) {
