@@ -1,22 +1,16 @@
-// missing-migration-message: a revision script without a message at the top of its docstring. `alembic history`,
-// `alembic heads` and the version graph show that line; without it a revision is a bare hex id. Alembic's
-// template writes the `-m` message there; a revision created without `-m` gets an empty first line (or, with
-// Flask-Migrate, "empty message").
-#include <cctype>
+// missing-migration-message: a revision script without a message at the top of its docstring. `alembic
+// history`, `alembic heads` and the version graph show that line; without it a revision is a bare hex id.
+// Alembic's template writes the `-m` message there; a revision created without `-m` gets an empty first line
+// (or, with Flask-Migrate, "empty message").
 #include <string>
 #include <string_view>
 
+#include "core/text.h"
 #include "engine/rule.h"
 
 namespace ormlint {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 // The message Alembic shows: the docstring's first line, after leading blank lines. A first line that is the
 // template's header (`Revision ID: ...`) is no message.
@@ -26,9 +20,7 @@ std::string message_of(std::string_view docstring) {
     std::string_view line = trim(docstring.substr(0, end));
     docstring = end == std::string_view::npos ? std::string_view{} : docstring.substr(end + 1);
     if (line.empty()) continue;
-    std::string lowered;
-    for (char c : line) lowered += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (lowered.rfind("revision id:", 0) == 0) return "";
+    if (lower(line).rfind("revision id:", 0) == 0) return "";
     return std::string(line);
   }
   return "";

@@ -13,7 +13,7 @@ std::string one_line(std::string_view text);
 std::string lower(std::string_view text);
 // ASCII upper case (SQL words as split_sql gives them).
 std::string upper(std::string_view text);
-// Without the spaces, tabs and line breaks at either end.
-std::string trim(std::string_view text);
+// Without the whitespace at either end (what Python's str.strip() removes: space, \t, \n, \r, \f, \v).
+std::string_view trim(std::string_view text);
 
 }  // namespace ormlint

@@ -8,17 +8,13 @@
 #include <set>
 #include <sstream>
 
+#include "core/text.h"
+
 namespace ormlint {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string trim(const std::string& s) {
-  size_t start = s.find_first_not_of(" \t\r");
-  size_t end = s.find_last_not_of(" \t\r");
-  return start == std::string::npos ? "" : s.substr(start, end - start + 1);
-}
 
 // The [alembic] section of an INI file, with continuation lines joined (as configparser does).
 std::map<std::string, std::string> read_ini_section(const fs::path& file, const std::string& wanted) {
@@ -28,10 +24,10 @@ std::map<std::string, std::string> read_ini_section(const fs::path& file, const 
   while (std::getline(in, line)) {
     if (line.empty() || line[0] == '#' || line[0] == ';') continue;
     if ((line[0] == ' ' || line[0] == '\t') && !last_key.empty() && section == wanted) {
-      values[last_key] += " " + trim(line);
+      values[last_key] += " " + std::string(trim(line));
       continue;
     }
-    std::string t = trim(line);
+    std::string t(trim(line));
     if (t.empty()) continue;
     if (t.front() == '[' && t.back() == ']') {
       section = t.substr(1, t.size() - 2);
@@ -61,7 +57,7 @@ std::vector<std::string> split_locations(const std::string& value, const std::st
   std::vector<std::string> parts;
   std::string current;
   auto flush = [&] {
-    if (!trim(current).empty()) parts.push_back(trim(current));
+    if (!trim(current).empty()) parts.push_back(std::string(trim(current)));
     current.clear();
   };
   for (char c : value) {

@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "core/atomic_write.h"
+#include "core/text.h"
 
 namespace ormlint {
 
@@ -34,14 +35,6 @@ std::string json_safe(std::string_view text) {
   if (ascii) return std::string(text);
   const std::string encoded = json(std::string(text)).dump(-1, ' ', false, json::error_handler_t::replace);
   return json::parse(encoded).get<std::string>();
-}
-
-std::string_view trim(std::string_view text) {
-  constexpr std::string_view kSpace = " \t\r\n\f\v";
-  const size_t begin = text.find_first_not_of(kSpace);
-  if (begin == std::string_view::npos) return {};
-  const size_t end = text.find_last_not_of(kSpace);
-  return text.substr(begin, end - begin + 1);
 }
 
 // "/a/b/" -> "/a/b": a trailing separator would add an empty element that lexically_relative does not skip.

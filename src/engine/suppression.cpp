@@ -3,6 +3,7 @@
 #include <cctype>
 #include <string_view>
 
+#include "core/text.h"
 #include "engine/rule.h"
 
 namespace ormlint {
@@ -17,12 +18,6 @@ bool is_alpha(char c) {
 }
 bool is_word(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
 }
 
 bool starts_with(std::string_view text, std::string_view prefix) {

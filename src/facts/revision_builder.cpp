@@ -307,6 +307,34 @@ class RevisionBuilder {
     }
   }
 
+  // The part of `n` whose names it binds: an assignment's or a loop's target, a walrus's name; the whole node
+  // for what binds every name it holds (a def, class or lambda — a scope of its own, where any name may be
+  // `nonlocal` — an `as` or case pattern, `global`, `nonlocal`, `del`, an import); null for anything else.
+  static TSNode names_bound_by(TSNode n) {
+    switch (kind_of(n)) {
+      case NodeKind::Assignment:
+      case NodeKind::AugmentedAssignment:
+      case NodeKind::ForStatement:
+      case NodeKind::ForInClause:
+        return field(n, "left");
+      case NodeKind::NamedExpression:
+        return field(n, "name");
+      case NodeKind::FunctionDefinition:
+      case NodeKind::ClassDefinition:
+      case NodeKind::Lambda:
+      case NodeKind::AsPatternTarget:
+      case NodeKind::GlobalStatement:
+      case NodeKind::NonlocalStatement:
+      case NodeKind::DeleteStatement:
+      case NodeKind::CasePattern:
+      case NodeKind::ImportStatement:
+      case NodeKind::ImportFromStatement:
+        return n;
+      default:
+        return TSNode{};
+    }
+  }
+
   // A loop over a literal list of strings with a plain name as its target, which the body never binds again.
   struct LoopValues {
     std::string name;
@@ -331,32 +359,9 @@ class RevisionBuilder {
     bool rebound = false;
     walk_subtree(field(loop, "body"), [&](TSNode n) {
       if (rebound) return false;
-      TSNode bound_target{};
-      switch (kind_of(n)) {
-        case NodeKind::Assignment:
-        case NodeKind::AugmentedAssignment:
-        case NodeKind::ForStatement:
-        case NodeKind::ForInClause:
-          bound_target = field(n, "left");
-          break;
-        case NodeKind::NamedExpression:
-          bound_target = field(n, "name");
-          break;
-        case NodeKind::AsPatternTarget:
-        case NodeKind::FunctionDefinition:
-        case NodeKind::ClassDefinition:
-        case NodeKind::Lambda:
-        case NodeKind::GlobalStatement:
-        case NodeKind::NonlocalStatement:
-        case NodeKind::DeleteStatement:
-        case NodeKind::ImportStatement:
-        case NodeKind::ImportFromStatement:
-          bound_target = n;
-          break;
-        default:
-          return true;
-      }
-      walk_subtree(bound_target, [&](TSNode id) {
+      TSNode bound = names_bound_by(n);
+      if (ts_node_is_null(bound)) return true;
+      walk_subtree(bound, [&](TSNode id) {
         if (is_kind(id, NodeKind::Identifier) && exprs_.slice(id) == values.name) rebound = true;
         return !rebound;
       });
@@ -688,46 +693,24 @@ class RevisionBuilder {
     };
     store_names(field(def, "parameters"));
     walk_subtree(field(def, "body"), [&](TSNode n) {
-      switch (kind_of(n)) {
-        case NodeKind::Assignment: {
-          TSNode left = field(n, "left");
-          TSNode right = field(n, "right");
-          if (is_kind(left, NodeKind::Identifier) && !ts_node_is_null(right)) {
-            const std::string name = exprs_.text(left);
-            Expr value = exprs_.build(right);
-            // `stmt = stmt.bindparams(...)` keeps the statement's SQL: not another value.
-            if (keeps_sql_of(value, name)) return true;
-            if (value.is_string() || is_sql_text(value) || is_enum_type(value) ||
-                is_migration_connection(value)) {
-              literals[name] = std::move(value);
-            }
+      if (is_kind(n, NodeKind::Assignment)) {
+        TSNode left = field(n, "left");
+        TSNode right = field(n, "right");
+        if (is_kind(left, NodeKind::Identifier) && !ts_node_is_null(right)) {
+          const std::string name = exprs_.text(left);
+          Expr value = exprs_.build(right);
+          // `stmt = stmt.bindparams(...)` keeps the statement's SQL: not another value.
+          if (keeps_sql_of(value, name)) return true;
+          if (value.is_string() || is_sql_text(value) || is_enum_type(value) ||
+              is_migration_connection(value)) {
+            literals[name] = std::move(value);
           }
-          store_names(left);
-          return true;
         }
-        case NodeKind::AugmentedAssignment:
-        case NodeKind::ForStatement:
-        case NodeKind::ForInClause:
-          store_names(field(n, "left"));
-          return true;
-        case NodeKind::NamedExpression:
-          store_names(field(n, "name"));
-          return true;
-        case NodeKind::FunctionDefinition:  // a scope of its own: every name in it counts as bound (`nonlocal`)
-        case NodeKind::ClassDefinition:
-        case NodeKind::Lambda:
-        case NodeKind::AsPatternTarget:
-        case NodeKind::GlobalStatement:
-        case NodeKind::NonlocalStatement:
-        case NodeKind::DeleteStatement:
-        case NodeKind::CasePattern:
-        case NodeKind::ImportStatement:
-        case NodeKind::ImportFromStatement:
-          store_names(n);
-          return false;
-        default:
-          return true;
       }
+      TSNode bound = names_bound_by(n);
+      if (ts_node_is_null(bound)) return true;
+      store_names(bound);
+      return !ts_node_eq(bound, n);  // what binds every name it holds is counted whole, not entered again
     });
     Constants constants;
     for (auto& [name, value] : literals) {

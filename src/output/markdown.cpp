@@ -1,17 +1,8 @@
 #include "output/markdown.h"
 
+#include "core/text.h"
+
 namespace ormlint {
-
-namespace {
-
-std::string_view trim(std::string_view text) {
-  constexpr std::string_view kSpace = " \t\r";
-  size_t first = text.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) return {};
-  return text.substr(first, text.find_last_not_of(kSpace) - first + 1);
-}
-
-}  // namespace
 
 std::string first_paragraph_under(std::string_view markdown, std::string_view heading) {
   enum class State { Seeking, BeforeParagraph, InParagraph } state = State::Seeking;

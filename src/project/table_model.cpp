@@ -156,11 +156,11 @@ std::vector<std::string> split_top_level(std::string_view s, char sep) {
     if (s[i] == '[' || s[i] == '(') ++nesting;
     if (s[i] == ']' || s[i] == ')') --nesting;
     if (s[i] == sep && nesting == 0) {
-      parts.push_back(trim(s.substr(start, i - start)));
+      parts.push_back(std::string(trim(s.substr(start, i - start))));
       start = i + 1;
     }
   }
-  parts.push_back(trim(s.substr(start)));
+  parts.push_back(std::string(trim(s.substr(start))));
   return parts;
 }
 
@@ -177,7 +177,7 @@ bool is_mapping_wrapper(std::string_view name) {
 
 // The class a relationship annotation names, from its text: "List[User]", "Optional['User']", "User | None".
 std::string annotation_target_text(std::string s, bool& collection, int depth = 0) {
-  s = trim(s);
+  s = std::string(trim(s));
   if (depth > 8 || s.empty()) return "";
   if (s.size() >= 2 && (s.front() == '"' || s.front() == '\'') && s.back() == s.front()) {
     return annotation_target_text(s.substr(1, s.size() - 2), collection, depth + 1);
@@ -1781,7 +1781,7 @@ class TableModelBuilder {
       r.target_source = RelationshipDef::TargetSource::Reference;
     }
     if (argument && argument->is_string()) {
-      r.target_name = trim(argument->text);
+      r.target_name = std::string(trim(argument->text));
     } else if (argument && argument->is_name_like()) {
       r.target_name = argument->text;
       referenced = project_.resolve_class(file, argument->text);

@@ -31,20 +31,18 @@ struct InsertionPattern {
   Position at;
 };
 
+bool after_lower_or_digit_before_upper(std::string_view t, size_t i) {
+  return i > 0 && (is_lower(t[i - 1]) || is_digit(t[i - 1])) && is_upper(t[i]);
+}
+
 // re.sub(PATTERN, "_", name) for the zero-width camel-case patterns, as Python applies them.
 constexpr std::array<InsertionPattern, 7> kInsertionPatterns{{
     {R"((?<!^)(?=[A-Z]))", [](std::string_view t, size_t i) { return i > 0 && is_upper(t[i]); }},
     {R"((?=[A-Z]))", [](std::string_view t, size_t i) { return is_upper(t[i]); }},
     {R"((?<=[a-z])(?=[A-Z]))",
      [](std::string_view t, size_t i) { return i > 0 && is_lower(t[i - 1]) && is_upper(t[i]); }},
-    {R"((?<=[a-z0-9])(?=[A-Z]))",
-     [](std::string_view t, size_t i) {
-       return i > 0 && (is_lower(t[i - 1]) || is_digit(t[i - 1])) && is_upper(t[i]);
-     }},
-    {R"((?<=[a-z\d])(?=[A-Z]))",
-     [](std::string_view t, size_t i) {
-       return i > 0 && (is_lower(t[i - 1]) || is_digit(t[i - 1])) && is_upper(t[i]);
-     }},
+    {R"((?<=[a-z0-9])(?=[A-Z]))", after_lower_or_digit_before_upper},
+    {R"((?<=[a-z\d])(?=[A-Z]))", after_lower_or_digit_before_upper},
     {R"((?<!^)(?=[A-Z][a-z]))",
      [](std::string_view t, size_t i) {
        return i > 0 && is_upper(t[i]) && i + 1 < t.size() && is_lower(t[i + 1]);
@@ -208,10 +206,7 @@ class Evaluator {
   std::optional<std::string> call(const ProjectFile& file, const Expr& e, int depth,
                                   const std::map<std::string, std::string, std::less<>>* parameters) const {
     auto argument = [&](size_t i) { return value(file, e.items[i], depth + 1, parameters); };
-    auto literal = [&](size_t i) -> const Expr* {
-      const Expr& item = e.items[i];
-      return item.is_string() ? &item : string_literal(project_, file, &item);
-    };
+    auto literal = [&](size_t i) { return string_literal(project_, file, &e.items[i]); };
     const Expr& callee = *e.target;
     const FactText origin = e.origin();
     if (origin == "re.sub" || (origin.empty() && callee.text == "re.sub")) {
@@ -264,7 +259,7 @@ class Evaluator {
         compiled->items.size() != 1 || !compiled->keywords.empty() || !compiled->items[0].is_string()) {
       return std::nullopt;
     }
-    const Expr* repl = e.items[0].is_string() ? &e.items[0] : string_literal(project_, file, &e.items[0]);
+    const Expr* repl = string_literal(project_, file, &e.items[0]);
     auto text = value(file, e.items[1], depth + 1, parameters);
     if (!repl || !text) return std::nullopt;
     return substitute(compiled->items[0].text, repl->text, *text);
@@ -308,7 +303,7 @@ class Evaluator {
       }
       size_t close = t.find('}', i);
       if (close == std::string_view::npos) return std::nullopt;
-      std::string inner = trim(t.substr(i + 1, close - i - 1));
+      std::string inner(trim(t.substr(i + 1, close - i - 1)));
       size_t dunder = inner.find(".__name__");
       if (dunder == std::string::npos || dunder == 0) return std::nullopt;
       std::string rest = inner.substr(dunder + 9);
