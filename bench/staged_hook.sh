@@ -9,6 +9,10 @@
 # `ormlint check --staged --exit-zero`, and of `--jobs 1`, with the facts cache the warm-up filled (every file, the
 # staged ones too: a real hook parses those 5 files, a few ms more) and with --no-cache. Target: under 100 ms wall
 # for 5 staged files in a 2,000-file project. The binary is $ORMLINT_BIN (default build/ormlint).
+# A last row times the warm 2-job run with the runs 3 s apart, as a hook runs in practice (minutes after the
+# last): on this VM memory a process freed goes back to the host within ~2 s (virtio-balloon free page
+# reporting), and touching memory the host must supply again costs ~1.4 ms/MB instead of ~0.07 (README
+# "Performance"), so back-to-back runs, which reuse the previous run's pages, show the faster figure.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -48,10 +52,11 @@ import time
 
 binary, repo = os.environ["BENCH_BIN"], os.environ["BENCH_REPO"]
 
-def best(args, runs=5):
+def best(args, runs=5, pause=0.0):
     subprocess.run([binary, *args], cwd=repo, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # warm-up
     times = []
     for _ in range(runs):
+        time.sleep(pause)
         start = time.perf_counter()
         result = subprocess.run([binary, *args], cwd=repo, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         times.append(time.perf_counter() - start)
@@ -68,4 +73,7 @@ for extra in ([], ["--no-cache"]):
         ms = best(["check", "--staged", "--exit-zero", "--jobs", jobs, *extra])
         verdict = "met" if ms < 100 else "**missed**"
         print(f"| `check --staged{' ' + ' '.join(extra) if extra else ''}` | {jobs} | {ms:.0f} ms | < 100 ms: {verdict} |")
+ms = best(["check", "--staged", "--exit-zero", "--jobs", "2"], pause=3.0)
+verdict = "met" if ms < 100 else "**missed**"
+print(f"| `check --staged`, runs 3 s apart | 2 | {ms:.0f} ms | < 100 ms: {verdict} |")
 PY
