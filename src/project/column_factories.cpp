@@ -126,6 +126,25 @@ void Project::expand_column_factories() {
   }
 }
 
+void Project::alias_class_columns() {
+  for (const ClassInfo& cls : classes_) {
+    if (!cls.contributes_mapped_attributes()) continue;
+    for (const ClassAttribute& attr : cls.def->attributes) {
+      const Expr* value = attr.value ? &*attr.value : nullptr;
+      if (!value || value->kind != Expr::Kind::Attribute || !value->target || !value->target->is_name_like()) continue;
+      const ClassInfo* other = resolve_class(*cls.file, value->target->text);
+      const ClassAttribute* aliased = other && other != &cls ? other->def->attribute(value->name) : nullptr;
+      if (!aliased || !aliased->value) continue;
+      const Expr& column = column_call(*aliased->value);
+      const FactText origin = column.origin();
+      if (!column.is_call() || (origin != "sqlalchemy.Column" && origin != "sqlalchemy.orm.mapped_column")) continue;
+      auto copy = std::make_unique<Expr>(column);
+      copy->relocate(value->loc);  // a finding about it belongs to the class that maps it
+      column_factory_calls_.emplace(value, std::move(copy));
+    }
+  }
+}
+
 const Expr* Project::partial_type(const ProjectFile& file, const Expr& type) {
   if (!type.is_name_like() || !partial_targets_.count(type.resolved)) return nullptr;
   // SQLAlchemy instantiates a type class given to a column: the partial's call is the type.

@@ -18,11 +18,6 @@ namespace ormlint {
 namespace {
 
 // Positional Column arguments that are schema items, not the type.
-const std::set<std::string, std::less<>> kSchemaItems = {
-    "sqlalchemy.ForeignKey", "sqlalchemy.Sequence",        "sqlalchemy.Identity",    "sqlalchemy.Computed",
-    "sqlalchemy.CheckConstraint", "sqlalchemy.UniqueConstraint", "sqlalchemy.FetchedValue", "sqlalchemy.DefaultClause",
-    "sqlalchemy.Index",      "sqlalchemy.PrimaryKeyConstraint", "sqlalchemy.ForeignKeyConstraint"};
-
 // What SQLAlchemy 2.0 maps a bare `Mapped[T]` to when the base has no type_annotation_map entry for T.
 const std::map<std::string, std::string, std::less<>> kDefaultAnnotationTypes = {
     {"datetime.datetime", "sqlalchemy.DateTime"}, {"datetime.date", "sqlalchemy.Date"},
@@ -43,30 +38,23 @@ const std::map<std::string, std::string, std::less<>> kAdvancedAlchemyAnnotation
 
 bool is_column_call(const Expr& e) { return e.is_call() && e.origin() == "sqlalchemy.Column"; }
 
+// Whether a class `cls` inherits from (not `cls` itself) declares an attribute `name`: what a
+// `mapped_column(use_existing_column=True)` of that name maps instead of creating a column.
+bool inherits_attribute(const ClassInfo& cls, std::string_view name, std::set<const ClassInfo*>& seen) {
+  for (const ClassInfo* base : cls.project_bases) {
+    if (!seen.insert(base).second) continue;
+    if ((base->def && base->def->attribute(name)) || inherits_attribute(*base, name, seen)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 void Project::collect_columns(unsigned jobs) {
   // The type expression of a Column/mapped_column call: the first positional argument that is neither the
   // column name nor a schema item, or `type_=`.
   auto explicit_type = [this](const ProjectFile& file, const Expr& call, ColumnType& type) {
-    auto type_candidate = [](const Expr& arg) {
-      if (arg.kind == Expr::Kind::String) return false;
-      if (arg.is_call() && kSchemaItems.count(arg.origin())) return false;
-      if (arg.is_name_like() && kSchemaItems.count(arg.resolved)) return false;
-      return true;
-    };
-    const Expr* found = call.keyword("type_");
-    for (size_t i = 0; i < call.items.size() && !found; ++i) {
-      const Expr& arg = call.items[i];
-      if (!type_candidate(arg)) continue;
-      // `sa.Column(column_name, sa.String(50))` (the seeds' safe-migration template): a first argument naming
-      // nothing the resolver knows (a local variable), followed by a type, is the column name held in a variable.
-      if (i == 0 && arg.is_name_like() && arg.resolved.empty() &&
-          std::any_of(call.items.begin() + 1, call.items.end(), type_candidate)) {
-        continue;
-      }
-      found = &arg;
-    }
+    const Expr* found = column_type_argument(call);
     if (!found) return false;
     if (const Expr* made = partial_type(file, *found)) found = made;
     type.expr = found;
@@ -197,9 +185,12 @@ void Project::collect_columns(unsigned jobs) {
       }
       bool bare_mapped = !value && python && !attr.from_declared_attr && !maps_table;
       if (!is_column && !is_mapped_column && !is_sqlmodel_field && !bare_mapped) continue;
-      // `mapped_column(use_existing_column=True)` maps the column a single-table parent declares: no column of
-      // its own (its annotation's type creates nothing).
-      if (is_mapped_column && reuses_parent_column(*value)) continue;
+      // `mapped_column(use_existing_column=True)` of an attribute a parent declares maps the parent's column:
+      // none of its own (its annotation's type creates nothing). Without one, it is a column like any other.
+      if (std::set<const ClassInfo*> seen;
+          is_mapped_column && reuses_existing_column(*value) && inherits_attribute(owner, attr.name, seen)) {
+        continue;
+      }
       if (is_sqlmodel_field && (attr.name == "model_config" || attr.name.rfind("__", 0) == 0)) continue;
       if ((is_sqlmodel_field || bare_mapped) && !python) continue;
       if (is_column || is_mapped_column) {

@@ -71,6 +71,7 @@ Project::Project(std::vector<std::unique_ptr<ProjectFile>> files,
     resolve_imported_guards(jobs);
     expand_column_factories();
     classify_classes(jobs);
+    alias_class_columns();
     expand_annotated_columns(jobs);
   }
   { PhaseTimer timer("project: columns"); collect_columns(jobs); }

@@ -203,6 +203,9 @@ class Project {
   bool derives_from(const ProjectFile& file, const ClassDef& cls, std::string_view external, int depth) const;
   void classify_classes(unsigned jobs);
   void expand_column_factories();
+  // `id = BaseMixin.id` in a class body (zou): the attribute is the column the other class declares, which
+  // SQLAlchemy copies onto the mapped class (kept with the factories' columns: column_call gives it).
+  void alias_class_columns();
   // A call of a name bound to `functools.partial(f, *a, **kw)` (here or imported) as the call of `f` it makes: the
   // partial's positional arguments first, its keywords where the call sets none (those written at the call win),
   // located at the call. Nested partials apply outermost first. nullopt when the callee is no partial.

@@ -1,5 +1,6 @@
 #include "project/sqlalchemy_names.h"
 
+#include <algorithm>
 #include <set>
 
 namespace ormlint {
@@ -11,6 +12,13 @@ const std::set<std::string, std::less<>> kMappedConstructs = {
     "sqlalchemy.orm.synonym",      "sqlalchemy.orm.composite",      "sqlalchemy.orm.dynamic_loader",
     "sqlalchemy.orm.query_expression", "sqlmodel.Field",            "sqlmodel.Relationship",
     "sqlalchemy.ext.associationproxy.association_proxy", "sqlalchemy.ext.hybrid.hybrid_property"};
+
+// Arguments of Column(...)/mapped_column(...) that are not its type.
+const std::set<std::string, std::less<>> kSchemaItems = {
+    "sqlalchemy.ForeignKey",      "sqlalchemy.Sequence",         "sqlalchemy.Identity",   "sqlalchemy.Computed",
+    "sqlalchemy.CheckConstraint", "sqlalchemy.UniqueConstraint", "sqlalchemy.FetchedValue",
+    "sqlalchemy.DefaultClause",   "sqlalchemy.Index",            "sqlalchemy.PrimaryKeyConstraint",
+    "sqlalchemy.ForeignKeyConstraint"};
 
 const std::set<std::string, std::less<>> kMappedAnnotations = {"sqlalchemy.orm.Mapped", "sqlalchemy.orm.WriteOnlyMapped",
                                                                  "sqlalchemy.orm.DynamicMapped"};
@@ -38,10 +46,39 @@ bool is_mapped_attribute(const ClassInfo& owner, const ClassAttribute& attribute
   return false;
 }
 
-bool reuses_parent_column(const Expr& construct) {
+bool reuses_existing_column(const Expr& construct) {
   if (!construct.is_call() || construct.origin() != "sqlalchemy.orm.mapped_column") return false;
   const Expr* reuse = construct.keyword("use_existing_column");
   return reuse && reuse->is_true();
+}
+
+}  // namespace ormlint
+
+namespace ormlint {
+
+bool is_schema_item(const Expr& e) {
+  return (e.is_call() && kSchemaItems.count(e.origin())) || (e.is_name_like() && kSchemaItems.count(e.resolved));
+}
+
+const Expr* column_type_argument(const Expr& call) {
+  // Neither the name, nor a schema item, nor None (`mapped_column(None, nullable=True)`: no name and no type,
+  // as when left out).
+  auto type_candidate = [](const Expr& arg) {
+    return arg.kind != Expr::Kind::String && arg.kind != Expr::Kind::None && !is_schema_item(arg);
+  };
+  if (const Expr* type = call.keyword("type_")) return type->kind == Expr::Kind::None ? nullptr : type;
+  for (size_t i = 0; i < call.items.size(); ++i) {
+    const Expr& arg = call.items[i];
+    if (!type_candidate(arg)) continue;
+    // `sa.Column(column_name, sa.String(50))` (the seeds' safe-migration template): a first argument naming
+    // nothing the resolver knows (a local variable), followed by a type, is the column name held in a variable.
+    if (i == 0 && arg.is_name_like() && arg.resolved.empty() &&
+        std::any_of(call.items.begin() + 1, call.items.end(), type_candidate)) {
+      continue;
+    }
+    return &arg;
+  }
+  return nullptr;
 }
 
 }  // namespace ormlint

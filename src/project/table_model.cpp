@@ -58,11 +58,6 @@ bool is_mapped_column_call(const Expr& e) { return is_call_to(e, "sqlalchemy.orm
 bool is_table_call(const Expr& e) { return is_call_to(e, "sqlalchemy.Table"); }
 
 // Positional Column arguments that are schema items, not the type.
-const std::set<std::string, std::less<>> kSchemaItems = {
-    "sqlalchemy.ForeignKey",      "sqlalchemy.Sequence",         "sqlalchemy.Identity",   "sqlalchemy.Computed",
-    "sqlalchemy.CheckConstraint", "sqlalchemy.UniqueConstraint", "sqlalchemy.FetchedValue",
-    "sqlalchemy.DefaultClause",   "sqlalchemy.Index",            "sqlalchemy.PrimaryKeyConstraint",
-    "sqlalchemy.ForeignKeyConstraint"};
 
 std::optional<ConstraintDef::Kind> constraint_kind(const Expr& e) {
   if (!e.is_call()) return std::nullopt;
@@ -78,14 +73,7 @@ std::optional<ConstraintDef::Kind> constraint_kind(const Expr& e) {
 // The type of a Column(...)/mapped_column(...) call: `type_=`, else the first positional argument that is neither
 // the name nor a schema item (as the engine's column facts do, for calls that have no ColumnInfo).
 FactText type_of_call(const Expr& call) {
-  const Expr* found = call.keyword("type_");
-  for (size_t i = 0; i < call.items.size() && !found; ++i) {
-    const Expr& arg = call.items[i];
-    if (arg.kind == Expr::Kind::String) continue;
-    if (arg.is_call() && kSchemaItems.count(arg.origin())) continue;
-    if (arg.is_name_like() && kSchemaItems.count(arg.resolved)) continue;
-    found = &arg;
-  }
+  const Expr* found = column_type_argument(call);
   if (!found) return {};
   return found->is_call() ? found->origin() : found->resolved;
 }
@@ -999,7 +987,7 @@ class TableModelBuilder {
 
   std::string core_metadata(const ProjectFile& file, const Expr& call, const ClassDef* scope) {
     const Expr* arg = call.arg(1);
-    bool arg_is_metadata = arg && !(arg->is_call() && (is_column_call(*arg) || kSchemaItems.count(arg->origin())));
+    bool arg_is_metadata = arg && !(arg->is_call() && (is_column_call(*arg) || is_schema_item(*arg)));
     if (auto db = flask_db_of(file, call)) {
       std::string key;
       if (arg_is_metadata) {
@@ -1181,8 +1169,6 @@ class TableModelBuilder {
     const ColumnInfo* info = info_it == column_by_attr_.end() ? nullptr : info_it->second;
     const Expr* construct = info ? info->construct : column_construct(attr);
     if (!info && !construct) return;
-    // `mapped_column(use_existing_column=True)`: the parent's column, already in the table.
-    if (construct && reuses_parent_column(*construct)) return;
     ColumnDef c;
     c.attribute = attr.name;
     c.attr = &attr;
@@ -1201,6 +1187,9 @@ class TableModelBuilder {
       c.name = name ? literal(name) : attr.name;
       c.type = type_of_call(*construct);
     }
+    // `mapped_column(use_existing_column=True)`: the column the table has by that name (a single-table parent's
+    // or sibling's), or a new one when it has none.
+    if (construct && reuses_existing_column(*construct) && t.column(c.name)) return;
     bool sqlmodel_field = owner.sqlmodel && (!construct || is_call_to(construct, "sqlmodel.Field"));
     column_flags(c, construct, attr.annotation ? &*attr.annotation : nullptr, sqlmodel_field);
     t.columns.push_back(std::move(c));
