@@ -1,12 +1,15 @@
-// circular-foreign-key: tables whose foreign keys (none with use_alter=True) form a cycle. SQLAlchemy cannot order
-// them for CREATE/DROP ("Can't sort tables ... unresolvable foreign key dependency"), and rows cannot be inserted
-// or deleted without deferring a constraint. Self-references are fine: SQLAlchemy handles them.
+// circular-foreign-key: tables whose foreign keys (none with use_alter=True) form a cycle. metadata.sorted_tables
+// cannot order them (it warns, and drops those keys from the order, which Alembic autogenerate's create_table order
+// follows); create_all() adds the keys with ALTER TABLE afterwards, and drop_all() can drop one first only by its
+// name: with no key of the cycle named, drop_all() raises CircularDependencyError on PostgreSQL and MySQL.
+// Self-references are fine: SQLAlchemy handles them.
 #include <algorithm>
 #include <string>
 #include <tuple>
 #include <vector>
 
 #include "engine/rule.h"
+#include "project/assigned_value.h"
 #include "project/table_model.h"
 
 namespace ormlint {
@@ -79,6 +82,28 @@ class Components {
   std::vector<size_t> stack_;
 };
 
+// Whether the MetaData names foreign keys itself: a naming_convention (also through a module-level name) with an
+// "fk" entry, keyed by the string or the ForeignKeyConstraint class; one ormlint cannot read gets the benefit of
+// the doubt.
+bool names_foreign_keys(const Project& project, const MetadataDef* metadata) {
+  if (!metadata || !metadata->naming_convention) return false;
+  const Expr* convention = metadata->naming_convention;
+  if (const ProjectFile* file = metadata->file; file && convention->is_name_like()) {
+    if (const Expr* value = assigned_value(project, file, convention->text, 8)) convention = value;
+  }
+  if (convention->kind != Expr::Kind::Dict) return true;
+  for (size_t i = 0; i < convention->items.size(); i += 2) {
+    const Expr& key = convention->items[i];
+    if ((key.is_string() && key.text == "fk") || key.resolved == "sqlalchemy.ForeignKeyConstraint") return true;
+  }
+  return false;
+}
+
+// A foreign key drop_all() can drop by name to break the cycle: its own name=, or its MetaData's convention.
+bool named(const Project& project, const ForeignKeyDef& fk) {
+  return !fk.name.empty() || fk.name_expr || names_foreign_keys(project, project.tables().find_metadata(fk.table->metadata));
+}
+
 auto position(const ForeignKeyDef& fk) { return std::make_tuple(fk.file->path(), fk.loc.line, fk.loc.column); }
 
 class CircularForeignKey final : public Rule {
@@ -96,10 +121,12 @@ class CircularForeignKey final : public Rule {
     // Per component: its tables (in model order) and the first of its internal foreign keys.
     std::vector<std::vector<const TableDef*>> members(static_cast<size_t>(components.count()));
     std::vector<const ForeignKeyDef*> first(members.size(), nullptr);
+    std::vector<bool> has_named(members.size(), false);
     for (const TableDef& t : model.tables()) members[components.of()[t.index]].push_back(&t);
     for (const ForeignKeyEdge& e : model.edges()) {
       long c = components.of()[e.from];
       if (!counts(e) || c != components.of()[e.to] || !e.fk->file) continue;
+      if (!has_named[c] && named(project, *e.fk)) has_named[c] = true;
       const ForeignKeyDef*& best = first[c];
       if (!best || position(*e.fk) < position(*best)) best = e.fk;
     }
@@ -107,11 +134,16 @@ class CircularForeignKey final : public Rule {
       if (members[c].size() < 2 || !first[c]) continue;
       std::string names;
       for (const TableDef* t : members[c]) names += (names.empty() ? "'" : ", '") + t->qualified_name() + "'";
+      const std::string consequence =
+          has_named[c] ? "metadata.sorted_tables cannot order them (it warns and drops them from the order, which "
+                         "Alembic autogenerate's create_table order follows)"
+                       : "none has a name, so drop_all() cannot break the cycle (CircularDependencyError), and "
+                         "metadata.sorted_tables cannot order the tables";
       out.report(*first[c]->file, first[c]->loc,
-                 "foreign keys form a cycle between tables " + names +
-                     ": SQLAlchemy cannot order them for CREATE/DROP",
-                 "add `use_alter=True` (and a `name=`) to one foreign key of the cycle, so it is created with ALTER "
-                 "TABLE after both tables exist");
+                 "foreign keys form a cycle between tables " + names + " with no use_alter=True: " + consequence,
+                 "add `use_alter=True` and a `name=` to one foreign key of the cycle (`ForeignKey(\"users.id\", "
+                 "use_alter=True, name=\"fk_...\")`): it is then created with ALTER TABLE after both tables "
+                 "exist and dropped before either");
     }
   }
 };
