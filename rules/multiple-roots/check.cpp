@@ -18,6 +18,17 @@ const Location& down_revision_statement(const RevisionNode& node) {
   return node.info->down_revision ? node.info->down_revision_loc : node.info->revision_loc;
 }
 
+// A base whose id another script in the location declares with a parent (zou's squash base, sharing its id with
+// the legacy revision it replaces): Alembic keeps one of the two, and whether the history has a second base
+// depends on which. duplicate-revision-id reports the clash itself.
+bool copy_of_a_child(const RevisionLocation& location, const RevisionNode& node) {
+  auto it = location.by_id.find(node.id);
+  if (node.id.empty() || it == location.by_id.end()) return false;
+  return std::any_of(it->second.begin(), it->second.end(), [&](size_t other) {
+    return std::find(location.roots.begin(), location.roots.end(), other) == location.roots.end();
+  });
+}
+
 class MultipleRoots final : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -36,7 +47,7 @@ class MultipleRoots final : public Rule {
         // `down_revision = ""` is not a base to Alembic (it names a parent ""): reported on its own below. Copies
         // of one revision (the same id twice) are one base: duplicate-revision-id reports the copy.
         const RevisionNode& node = location.nodes[root];
-        if (node.has_branch_labels || node.down_revision_empty) continue;
+        if (node.has_branch_labels || node.down_revision_empty || copy_of_a_child(location, node)) continue;
         if (node.id.empty() || ids.insert(node.id).second) unlabelled.push_back(root);
       }
       for (size_t root : location.roots) {

@@ -1,7 +1,7 @@
 // soft-delete-unique: a table with a soft-delete column (`deleted_at`, `is_deleted`) whose unique columns or unique
 // constraints ignore it: a deleted row keeps its value reserved, so re-creating "the same" row (a user signing up
-// again with the same email) fails with IntegrityError. Exempt: constraints that include the soft-delete column and
-// partial unique indexes whose `*_where=` mentions it.
+// again with the same email) fails with IntegrityError. Exempt: constraints that include the soft-delete column,
+// partial unique indexes whose `*_where=` mentions it, and columns generated per row (a sequence, a new UUID).
 #include <algorithm>
 #include <set>
 #include <string>
@@ -72,6 +72,48 @@ bool identifies_row(const TableDef& table, const ConstraintDef& c) {
   return holds_key || only_key;
 }
 
+// Whether a value names a generator of fresh values: `nextval(...)`, `gen_random_uuid()`, `uuid.uuid4`,
+// `secrets.token_hex`, or a lambda calling one.
+bool names_generator(const Expr& e) {
+  bool found = false;
+  e.walk([&](const Expr& part) {
+    const std::string_view text = part.is_call() ? std::string_view(part.origin()) : std::string_view(part.resolved);
+    const std::string_view written = part.is_string() ? std::string_view(part.text) : std::string_view();
+    for (std::string_view generator : {"nextval", "gen_random_uuid", "uuid_generate_", "uuid.uuid1", "uuid.uuid4",
+                                       "uuid.uuid7", "secrets.token_", "newid", "NEWID"}) {
+      if (text.find(generator) != std::string_view::npos || written.find(generator) != std::string_view::npos) {
+        found = true;
+      }
+    }
+  });
+  return found;
+}
+
+// A column whose every row gets a fresh value it never chose: an identity or sequence, a server-side generator
+// (`server_default=text("nextval('seq')")`, FetchedValue()), or a Python default making a new UUID or token. A
+// re-created row gets a new one, so its uniqueness never meets a deleted row.
+bool generated_per_row(const ColumnDef& column) {
+  const Expr* construct = column.construct;
+  if (!construct || !construct->is_call()) return false;
+  for (const Expr& arg : construct->items) {
+    const FactText origin = arg.is_call() ? arg.origin() : arg.resolved;
+    if (origin == "sqlalchemy.Identity" || origin == "sqlalchemy.Sequence" || origin == "sqlalchemy.FetchedValue") {
+      return true;
+    }
+  }
+  if (const Expr* autoincrement = construct->keyword("autoincrement"); autoincrement && autoincrement->is_true()) {
+    return true;
+  }
+  if (const Expr* server = construct->keyword("server_default");
+      server && server->is_call() && server->origin() == "sqlalchemy.FetchedValue") {
+    return true;  // a trigger or the database fills it
+  }
+  for (const char* keyword : {"server_default", "default"}) {
+    if (const Expr* value = construct->keyword(keyword); value && names_generator(*value)) return true;
+  }
+  return false;
+}
+
 class SoftDeleteUnique final : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -89,7 +131,9 @@ class SoftDeleteUnique final : public Rule {
       if (!soft) continue;
       const std::vector<std::string> markers = deletion_markers(table);
       for (const ColumnDef& column : table.columns) {
-        if (!column.unique || column.primary_key || !column.file || &column == soft) continue;
+        if (!column.unique || column.primary_key || !column.file || &column == soft || generated_per_row(column)) {
+          continue;
+        }
         if (!seen.insert({column.file, column.loc.start_byte}).second) continue;
         report(*column.file, column.loc, table, table.name + "." + column.name, "has unique=True", soft->name, out);
       }
