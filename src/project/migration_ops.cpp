@@ -96,6 +96,22 @@ bool column_added_before(const RevisionInfo& revision, const OperationCall& op) 
   return false;
 }
 
+bool column_swapped(const RevisionInfo& revision, const OperationCall& drop) {
+  const WrittenName table = written_table(revision, drop);
+  const WrittenName column = written_column(drop);
+  bool after = false;
+  for (const OperationCall& later : revision.operations) {
+    if (&later == &drop) {
+      after = true;
+    } else if (after && later.function == drop.function && later.name == "alter_column" &&
+               written_table(revision, later) == table &&
+               written_name(later.call.keyword("new_column_name")) == column) {
+      return true;
+    }
+  }
+  return false;
+}
+
 bool table_operation_after(const RevisionInfo& revision, const OperationCall& op, const std::string& name) {
   if (op.table.empty()) return false;
   bool after = false;

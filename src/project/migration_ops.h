@@ -62,6 +62,10 @@ bool may_run_concurrently(const OperationCall& op);
 // literal, or the same expression: `f"{col}_new"` twice): the column is new there (a temporary column).
 bool column_added_before(const RevisionInfo& revision, const OperationCall& op);
 
+// A drop_column whose name a later alter_column of the same function gives to another column of the table — a
+// column swap (`add_column("cfg", Column("pw_new"))`, copy, `drop_column("cfg", "pw")`, `alter_column("cfg",
+// "pw_new", new_column_name="pw")`): the column lives on under its name.
+bool column_swapped(const RevisionInfo& revision, const OperationCall& drop);
 // An operation `name` (e.g. "drop_table") on `op`'s literal table later in the same function.
 bool table_operation_after(const RevisionInfo& revision, const OperationCall& op, const std::string& name);
 
