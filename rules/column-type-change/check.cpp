@@ -74,6 +74,50 @@ bool widens_string(const Expr& from, const Expr& to) {
   return old_type.length && *new_type.length >= *old_type.length;
 }
 
+// A SQLAlchemy NUMERIC/DECIMAL type: its precision and scale (nullopt precision = unconstrained).
+struct NumericType {
+  bool is_numeric = false;
+  bool known = false;  // both numbers readable (or none given)
+  std::optional<long> precision;
+  long scale = 0;
+};
+
+NumericType numeric_type(const Expr& type) {
+  static const std::set<std::string, std::less<>> kNumeric = {"Numeric", "NUMERIC", "DECIMAL"};
+  const FactText origin = type.origin();
+  if (origin.rfind("sqlalchemy.", 0) != 0 || !kNumeric.count(last_segment(origin))) return {};
+  NumericType out{true, true, std::nullopt, 0};
+  auto number = [&](const char* keyword, size_t position) -> std::optional<long> {
+    const Expr* e = type.is_call() ? type.keyword(keyword) : nullptr;
+    if (!e && type.is_call()) e = type.arg(position);
+    if (!e || e->kind == Expr::Kind::None) return std::nullopt;
+    if (e->kind != Expr::Kind::Number) {
+      out.known = false;
+      return std::nullopt;
+    }
+    try {
+      return std::stol(e->text);
+    } catch (const std::exception&) {
+      out.known = false;
+      return std::nullopt;
+    }
+  };
+  out.precision = number("precision", 0);
+  out.scale = number("scale", 1).value_or(0);
+  return out;
+}
+
+// NUMERIC(p, s) -> NUMERIC(q >= p, s) or unconstrained NUMERIC: PostgreSQL (9.2 on) changes only the catalog, and
+// every old value fits.
+bool widens_numeric(const Expr& from, const Expr& to) {
+  NumericType old_type = numeric_type(from), new_type = numeric_type(to);
+  if (!old_type.is_numeric || !new_type.is_numeric || !old_type.known || !new_type.known) return false;
+  if (!new_type.precision) return true;
+  return old_type.precision && *new_type.precision >= *old_type.precision && new_type.scale == old_type.scale;
+}
+
+bool widens(const Expr& from, const Expr& to) { return widens_string(from, to) || widens_numeric(from, to); }
+
 // An enum type written with literal values: `sa.Enum("a", "b", name="status")`, `postgresql.ENUM(...)`,
 // `mysql.ENUM(...)`.
 struct EnumType {
@@ -144,7 +188,7 @@ bool keeps_or_widens_history(const Project& project, const ProjectFile& file, co
     if (c.context != ColumnInfo::Context::Migration || !c.operation || c.operation == &op) continue;
     if (c.file == &file && c.operation->call.loc.start_byte > op.call.loc.start_byte) continue;
     if (c.operation->function != "upgrade" || c.table != op.table || c.name != column) continue;
-    if (!c.type.expr || !(widens_string(*c.type.expr, to) || same_type(*c.type.expr, to))) return false;
+    if (!c.type.expr || !(widens(*c.type.expr, to) || same_type(*c.type.expr, to))) return false;
     any = true;
   }
   return any;
@@ -191,7 +235,7 @@ class ColumnTypeChange final : public Rule {
       // Names held in variables are shown as such: `<table_name>.<column_name>`.
       std::string table = written_table(revision, op).shown();
       std::string column = written_column(op).shown();
-      if (existing ? widens_string(*existing, *type) || same_type(*existing, *type)
+      if (existing ? widens(*existing, *type) || same_type(*existing, *type)
                    : written_column(op).literal &&
                          keeps_or_widens_history(project, file, op, written_column(op).text, *type)) {
         continue;

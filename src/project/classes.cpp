@@ -136,7 +136,7 @@ void Project::classify_classes(unsigned jobs) {
         info.advanced_alchemy = true;
       }
       if (name == kFlaskModelBase) info.flask_model = true;
-      if (name == "sqlmodel.SQLModel") info.sqlmodel = true;
+      if (is_sqlmodel_base(name)) info.sqlmodel = true;
       if (is_enum_base(name)) info.is_enum = true;
       if (ends_with(name, ".AbstractConcreteBase")) abstract_concrete = true;
     }

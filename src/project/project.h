@@ -261,6 +261,12 @@ std::string canonical_name(std::string name);
 // is only a mixin handed to `SQLAlchemy(model_class=...)`.
 inline constexpr std::string_view kFlaskModelBase = "flask_sqlalchemy.SQLAlchemy().Model";
 
+// SQLModel, or a framework's subclass of it that a project's table models derive from instead: Reflex's
+// `rx.Model` (`reflex.Model`, defined in reflex.model; it adds an `id` primary key the project does not see).
+inline bool is_sqlmodel_base(std::string_view resolved) {
+  return resolved == "sqlmodel.SQLModel" || resolved == "reflex.Model" || resolved == "reflex.model.Model";
+}
+
 // Whether a dotted name is `module` itself or a name inside it ("sqlalchemy.dialects.postgresql.JSONB" is within
 // "sqlalchemy.dialects.postgresql"; "sqlalchemy.dialects.postgresql_ext" is not).
 inline bool within_module(std::string_view dotted, std::string_view module) {

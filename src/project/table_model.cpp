@@ -565,7 +565,7 @@ class TableModelBuilder {
   // `mapper_registry.generate_base()`, Flask-SQLAlchemy's `db.Model`, SQLModel.
   std::optional<BaseInfo> root_of(const ProjectFile& file, const Expr& e, int depth = 0) {
     if (depth > kMaxDepth || !e.is_name_like()) return std::nullopt;
-    if (e.resolved == "sqlmodel.SQLModel") {
+    if (is_sqlmodel_base(e.resolved)) {
       register_metadata("sqlmodel.SQLModel", nullptr, {}, nullptr);
       return BaseInfo{"sqlmodel.SQLModel", "sqlmodel.SQLModel", nullptr, true};
     }
