@@ -97,8 +97,10 @@ class AddNotNullColumnWithoutDefault final : public Rule {
   static void report(const ProjectFile& file, const ColumnInfo& column, const OperationCall& op, Reporter& out) {
     std::string table = column.table.empty() ? "?" : column.table;
     std::string name = column.name.empty() ? "?" : column.name;
-    std::string message = "`" + table + "." + name + "` is added as NOT NULL without a server_default: existing rows get "
-                          "NULL and the ALTER fails with NotNullViolation on a populated table";
+    // Said where it runs: downgrade() re-adding a dropped column fails the same way, on a rollback.
+    std::string message = "`" + table + "." + name + "` is added as NOT NULL without a server_default in " +
+                          std::string(op.function) +
+                          "(): existing rows get NULL and the ALTER fails with NotNullViolation on a populated table";
     if (const Expr* python_default = column.keyword("default"); python_default && !is_none(python_default)) {
       message += " (`default=` is filled in by SQLAlchemy on INSERT, not by the database)";
     }

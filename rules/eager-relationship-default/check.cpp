@@ -1,4 +1,4 @@
-// eager-relationship-default: `relationship(..., lazy="joined")` or `lazy="subquery"` (also `lazy=False`, the
+// eager-relationship-default: `relationship(..., lazy="joined")`, "subquery" or "immediate" (also `lazy=False`, the
 // old spelling of "joined", on relationship(), backref() and SQLModel's sa_relationship_kwargs): every query
 // for the class then loads the related rows too, wanted or not. Reported at the `lazy=` argument. `selectin`,
 // `select`, `raise`, `dynamic`, `write_only` and per-query options (joinedload()) are not flagged.
@@ -20,11 +20,11 @@ bool is_relationship_call(const Expr& e) {
          origin == "sqlalchemy.orm.backref" || origin == "sqlmodel.Relationship";
 }
 
-// "joined" / "subquery" for an eager loader strategy, nullopt otherwise.
+// "joined" / "subquery" / "immediate" for an eager loader strategy, nullopt otherwise.
 std::optional<std::string> eager_strategy(const Expr& value) {
   if (value.is_false()) return std::string("joined");  // lazy=False: the legacy spelling
   if (!value.is_string()) return std::nullopt;
-  if (value.text == "joined" || value.text == "subquery") return value.text;
+  if (value.text == "joined" || value.text == "subquery" || value.text == "immediate") return value.text;
   return std::nullopt;
 }
 
@@ -90,11 +90,11 @@ class EagerRelationshipDefault final : public Rule {
     if (!strategy) return;
     const bool joined = *strategy == "joined";
     const std::string written = value.is_false() ? "lazy=False" : "lazy=\"" + *strategy + "\"";
-    std::string message =
-        what + " uses `" + written + "`: every query that loads the parent also loads the related rows" +
-        (joined ? ", with a LEFT OUTER JOIN, whether the code needs them or not"
-                : ", re-running the original query as a subquery, whether the code needs them "
-                  "or not");
+    const std::string how = joined ? ", with a LEFT OUTER JOIN, whether the code needs them or not"
+                            : *strategy == "subquery"
+                                ? ", re-running the original query as a subquery, whether the code needs them or not"
+                                : ", with one more SELECT per parent row (N+1 queries), whether the code needs them or not";
+    std::string message = what + " uses `" + written + "`: every query that loads the parent also loads the related rows" + how;
     out.report(
         file, where, std::move(message),
         "keep the default lazy loading and load it where it is needed: `select(...).options(" +

@@ -11,6 +11,7 @@
 
 #include "core/text.h"
 #include "engine/rule.h"
+#include "project/assigned_value.h"
 
 namespace ormlint {
 
@@ -91,57 +92,65 @@ class MutableColumnDefault final : public Rule {
       const bool pydantic_field = construct.origin() == "sqlmodel.Field";
       for (std::string_view name : {"default", "insert_default", "onupdate"}) {
         const Expr* value = pydantic_field ? nullptr : construct.keyword(name);
-        if (value) check_value(file, *column, std::string(name), *value, seen, out);
+        if (value) check_value(file, project, *column, std::string(name), *value, seen, out);
       }
-      check_column_kwargs(file, *column, construct, seen, out);
+      check_column_kwargs(file, project, *column, construct, seen, out);
       if (column->attribute && column->attribute->value && &*column->attribute->value != &construct &&
           column->attribute->value->is_call()) {
-        check_column_kwargs(file, *column, *column->attribute->value, seen,
+        check_column_kwargs(file, project, *column, *column->attribute->value, seen,
                             out);  // Field(sa_column=..., sa_column_kwargs=...)
       }
     }
   }
 
  private:
-  static void check_column_kwargs(const ProjectFile& file, const ColumnInfo& column, const Expr& construct,
-                                  std::set<uint32_t>& seen, Reporter& out) {
+  static void check_column_kwargs(const ProjectFile& file, const Project& project, const ColumnInfo& column,
+                                  const Expr& construct, std::set<uint32_t>& seen, Reporter& out) {
     const Expr* extra = construct.keyword("sa_column_kwargs");
     if (!extra || extra->kind != Expr::Kind::Dict) return;
     for (size_t i = 0; i + 1 < extra->items.size(); i += 2) {
       const Expr& key = extra->items[i];
       if (key.is_string() && (key.text == "default" || key.text == "insert_default")) {
-        check_value(file, column, key.text, extra->items[i + 1], seen, out);
+        check_value(file, project, column, key.text, extra->items[i + 1], seen, out);
       }
     }
   }
 
-  static void check_value(const ProjectFile& file, const ColumnInfo& column, const std::string& keyword,
-                          const Expr& value, std::set<uint32_t>& seen, Reporter& out) {
-    auto kind = mutable_value(value);
+  static void check_value(const ProjectFile& file, const Project& project, const ColumnInfo& column,
+                          const std::string& keyword, const Expr& value, std::set<uint32_t>& seen, Reporter& out) {
+    // `default=DEFAULT_SETTINGS` with `DEFAULT_SETTINGS = {...}` at module level (here or imported): the same one
+    // object, only named.
+    const Expr* object = &value;
+    if (value.is_name_like()) {
+      const ProjectFile* holder = &file;
+      object = assigned_value(project, holder, std::string(value.text), 8);
+      if (!object) return;
+    }
+    auto kind = mutable_value(*object);
     if (!kind || !seen.insert(value.loc.start_byte).second) return;
+    const bool named = object != &value;
     const std::string what(kind->what);
     const std::string shown = "`" + keyword + "=" + shown_value(value, file) + "` on " + column_label(column);
-    const bool empty = is_empty_constructor(value) && !kind->factory.empty();
+    const std::string object_text = named ? what + " (the module-level `" + value.text + "`)" : what;
+    // A factory building a new one per row: the bare constructor for an empty literal, else a copy of the value.
+    const std::string factory = named ? "lambda: copy.deepcopy(" + value.text + ")"
+                                : is_empty_constructor(value) && !kind->factory.empty()
+                                    ? std::string(kind->factory)
+                                    : "lambda: " + shown_value(value, file);
     if (column.owner && is_dataclass_mapped(*column.owner) && keyword == "default") {
       // MappedAsDataclass turns default= into the dataclass field's default, which dataclasses refuse.
-      out.report(
-          file, value.loc,
-          shown + " is a mutable " + what +
-              " default on a MappedAsDataclass class: mapping the class fails at import, because dataclasses "
-              "refuse it (\"ValueError: mutable default ... is not allowed: use default_factory\")",
-          "use `default_factory=" +
-              (empty ? std::string(kind->factory) : "lambda: " + shown_value(value, file)) + "`");
+      out.report(file, value.loc,
+                 shown + " is a mutable " + object_text +
+                     " default on a MappedAsDataclass class: mapping the class fails at import, because dataclasses "
+                     "refuse it (\"ValueError: mutable default ... is not allowed: use default_factory\")",
+                 "use `default_factory=" + factory + "`");
       return;
     }
-    std::string message = shown + " is one " + what +
-                          " shared by every row: SQLAlchemy puts that same object on each new instance, so "
-                          "changing one row's " +
-                          what + " in place changes the default for the rows inserted after it";
-    const std::string fix = "`" + keyword + "=" +
-                            (empty ? std::string(kind->factory) : "lambda: " + shown_value(value, file)) +
-                            "`";
-    out.report(file, value.loc, std::move(message),
-               "pass a factory that builds a new " + what + " per row: " + fix);
+    out.report(file, value.loc,
+               shown + " is one " + object_text +
+                   " shared by every row: SQLAlchemy puts that same object on each new instance, so changing one "
+                   "row's " + what + " in place changes the default for the rows inserted after it",
+               "pass a factory that builds a new " + what + " per row: `" + keyword + "=" + factory + "`");
   }
 
   // The class maps as a dataclass: it derives (directly or through project classes) from MappedAsDataclass.
