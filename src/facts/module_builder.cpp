@@ -684,13 +684,55 @@ class ModuleBuilder {
       // Often computed in steps (`name = re.sub(...)`, `return f"{name}s"`): the table model evaluates it.
       attr.value = spelled_out_return(body, exprs_);
     } else {
-      for_each_named_child(body, [&](TSNode inner) {
-        if (attr.value || !is_kind(inner, NodeKind::ReturnStatement)) return;
-        TSNode value = ts_node_named_child(inner, 0);
-        if (!ts_node_is_null(value)) attr.value = exprs_.build(value);
-      });
+      TSNode value = returned_value(body);
+      // `return cls._user_by_id()` (letta): the value of a method of the same class body that only returns one.
+      if (!ts_node_is_null(value)) {
+        if (TSNode method = own_method_called(value, ts_node_parent(stmt)); !ts_node_is_null(method)) {
+          if (TSNode inlined = returned_value(field(method, "body")); !ts_node_is_null(inlined)) value = inlined;
+        }
+        attr.value = exprs_.build(value);
+      }
     }
     facts_.classes[class_index].attributes.push_back(std::move(attr));
+  }
+
+  // The value of a function body's first top-level `return`; null when there is none.
+  static TSNode returned_value(TSNode body) {
+    TSNode found{};
+    if (ts_node_is_null(body)) return found;
+    for_each_named_child(body, [&](TSNode inner) {
+      if (!ts_node_is_null(found) || !is_kind(inner, NodeKind::ReturnStatement)) return;
+      found = ts_node_named_child(inner, 0);
+    });
+    return found;
+  }
+
+  // For `cls.name()` (no arguments): the definition of `name` in the class body `block`, decorated or not;
+  // null for anything else.
+  TSNode own_method_called(TSNode value, TSNode block) {
+    TSNode none{};
+    if (!is_kind(value, NodeKind::Call) || ts_node_is_null(block)) return none;
+    TSNode callee = field(value, "function");
+    TSNode arguments = field(value, "arguments");
+    if (ts_node_is_null(callee) || !is_kind(callee, NodeKind::Attribute) ||
+        (!ts_node_is_null(arguments) && ts_node_named_child_count(arguments) > 0)) {
+      return none;
+    }
+    TSNode object = field(callee, "object");
+    TSNode attribute = field(callee, "attribute");
+    if (ts_node_is_null(object) || exprs_.text(object) != "cls" || ts_node_is_null(attribute)) return none;
+    const std::string wanted = exprs_.text(attribute);
+    TSNode found = none;
+    for_each_named_child(block, [&](TSNode stmt) {
+      TSNode definition = is_kind(stmt, NodeKind::DecoratedDefinition) ? field(stmt, "definition") : stmt;
+      if (!ts_node_is_null(found) || ts_node_is_null(definition) ||
+          !is_kind(definition, NodeKind::FunctionDefinition)) {
+        return;
+      }
+      TSNode name = field(definition, "name");
+      if (!ts_node_is_null(name) && exprs_.text(name) == wanted) found = definition;
+    });
+    return found;
   }
 
   // Comments anywhere in the file (for suppressions), by an iterative walk: no recursion on deep trees.
