@@ -8,6 +8,7 @@
 
 #include "engine/rule.h"
 #include "project/migration_ops.h"
+#include "project/table_model.h"
 
 namespace ormlint {
 
@@ -74,6 +75,20 @@ std::string written_type(const Expr& type) {
 
 bool from_annotation_map(const ColumnInfo& column) { return column.type.inferred && column.type.expr; }
 
+// A migration's column that the models map through a type of their own (a project TypeDecorator storing UTC in a
+// plain DateTime, FitTrackee's TZDateTime; a library's type): the migration only creates its storage, and the
+// model's type, which this rule does not judge, decides what the application reads and writes.
+bool mapped_through_own_type(const Project& project, const ColumnInfo& column) {
+  if (column.context != ColumnInfo::Context::Migration || column.table.empty() || column.name.empty()) return false;
+  for (const TableDef* table : project.tables().named(column.table)) {
+    const ColumnDef* mapped = table->column(column.name);
+    if (mapped && mapped->type.find('.') != std::string_view::npos && !mapped->type.starts_with("sqlalchemy.")) {
+      return true;
+    }
+  }
+  return false;
+}
+
 class NaiveDatetimeColumn final : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -90,7 +105,7 @@ class NaiveDatetimeColumn final : public Rule {
       if (column->operation && column->operation->function == "downgrade") continue;
       Storage storage = storage_of(column->type.origin);
       if (storage == Storage::None || zone_of(column->type.expr) != Zone::Naive) continue;
-      if (!seen.insert(column->type.loc.start_byte).second) continue;
+      if (mapped_through_own_type(project, *column) || !seen.insert(column->type.loc.start_byte).second) continue;
       report(file, *column, storage, out);
     }
   }
