@@ -50,6 +50,14 @@ StringType string_type(const Expr& type) {
   static const std::set<std::string, std::less<>> kBounded = {"String", "VARCHAR", "Unicode", "NVARCHAR"};
   static const std::set<std::string, std::less<>> kUnbounded = {"Text", "TEXT", "UnicodeText"};
   const FactText origin = type.origin();
+  // SQLAlchemy-Utils types stored as strings (zou's ChoiceType): their `impl=`, else their documented default.
+  if (origin.rfind("sqlalchemy_utils.", 0) == 0) {
+    if (const Expr* impl = type.is_call() ? type.keyword("impl") : nullptr) return string_type(*impl);
+    const std::string name = last_segment(origin);
+    if (name == "ChoiceType" || name == "EmailType") return {true, 255};
+    if (name == "URLType") return {true, std::nullopt};
+    return {};
+  }
   if (origin.rfind("sqlalchemy.", 0) != 0) return {};
   std::string name = last_segment(origin);
   if (kUnbounded.count(name)) return {true, std::nullopt};
