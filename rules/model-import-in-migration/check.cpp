@@ -123,7 +123,7 @@ class ModelImportInMigration final : public Rule {
     for (const std::string& name : statement.names) names += (names.empty() ? "`" : ", `") + name + "`";
     if (statement.models) {
       out.report(file, statement.loc,
-                 "revision imports the application's models (" + names +
+                 "revision imports from the application's models (" + names +
                      "): it runs against today's model code, so when a model changes or moves this old migration "
                      "does something else or fails to import",
                  "describe what the migration needs inside it: plain `op.*` operations for the schema, "

@@ -43,14 +43,37 @@ std::map<std::string, std::string> read_ini_section(const fs::path& file, const 
 }
 
 // `%(here)s` is the ini file's folder; other interpolations are left as they are (and will simply not exist).
+// An absolute folder that does not exist on this machine was written for another one (a container's
+// `/app/migrations`, agenta): it is the folder of this checkout whose path ends the same way — one below `here`
+// (`here/migrations`), or `here` itself when the configuration sits inside it. Unchanged when none is.
+fs::path relocated(const fs::path& absolute, const fs::path& here) {
+  std::vector<fs::path> parts;
+  for (const fs::path& part : absolute.relative_path()) parts.push_back(part);
+  const fs::path here_normal = fs::absolute(here).lexically_normal();
+  for (size_t keep = parts.size(); keep >= 1; --keep) {
+    fs::path tail;
+    for (size_t i = parts.size() - keep; i < parts.size(); ++i) tail /= parts[i];
+    std::error_code error;
+    if (fs::is_directory(here_normal / tail, error)) return here_normal / tail;
+    std::vector<fs::path> here_parts(here_normal.begin(), here_normal.end());
+    if (here_parts.size() >= keep &&
+        std::equal(parts.end() - static_cast<std::ptrdiff_t>(keep), parts.end(), here_parts.end() - static_cast<std::ptrdiff_t>(keep))) {
+      return here_normal;
+    }
+  }
+  return absolute;
+}
+
 fs::path resolve_dir(const std::string& value, const fs::path& here) {
   std::string v = value;
   for (size_t at = v.find("%(here)s"); at != std::string::npos; at = v.find("%(here)s")) {
     v.replace(at, 8, here.string());
   }
   fs::path p(v);
-  if (p.is_relative()) p = here / p;
-  return fs::absolute(p).lexically_normal();
+  if (p.is_relative()) return fs::absolute(here / p).lexically_normal();
+  p = p.lexically_normal();
+  std::error_code error;
+  return fs::exists(p, error) || value.find("%(here)s") != std::string::npos ? p : relocated(p, here);
 }
 
 std::vector<std::string> split_locations(const std::string& value, const std::string& separator) {

@@ -204,6 +204,26 @@ TEST_CASE("script_location alone means its versions folder; recursive_version_lo
   CHECK(ids(location, location.heads) == Ids{"c3"});
 }
 
+TEST_CASE("an absolute script_location written for a container is found in the checkout by its tail", "[graph]") {
+  // agenta: `script_location = /app/ee/migrations/core` in ee/migrations/core/alembic.ini (the image copies the
+  // project to /app); a draft folder beside versions/ is then no location of its own.
+  TempDir dir;
+  const auto core = dir.path() / "ee" / "migrations" / "core";
+  write(core / "alembic.ini", "[alembic]\nscript_location = /app/ee/migrations/core\n");
+  add(core / "versions", "a1", "None");
+  add(core / "versions", "b2", "\"a1\"");
+  // A location below the configuration's folder: `/srv/app/db` with the ini beside `db/`.
+  write(dir.path() / "svc" / "alembic.ini", "[alembic]\nscript_location = /srv/app/db\n");
+  add(dir.path() / "svc" / "db" / "versions", "c3", "None");
+  auto project = load(dir.path());
+  REQUIRE(project->revision_locations().size() == 2);
+  for (const auto& location : project->revision_locations()) {
+    CHECK(location.source.find("alembic.ini") != std::string::npos);
+    CHECK(location.dangling.empty());
+  }
+  CHECK(project->revision_locations()[0].nodes.size() + project->revision_locations()[1].nodes.size() == 3);
+}
+
 TEST_CASE("[tool.alembic] in pyproject.toml names the version folders", "[graph]") {
   TempDir dir;
   write(dir.path() / "pyproject.toml",
