@@ -135,8 +135,8 @@ class CircularForeignKey final : public Rule {
       std::string names;
       for (const TableDef* t : members[c]) names += (names.empty() ? "'" : ", '") + t->qualified_name() + "'";
       const std::string consequence =
-          has_named[c] ? "metadata.sorted_tables cannot order them (it warns and drops them from the order, which "
-                         "Alembic autogenerate's create_table order follows)"
+          has_named[c] ? "metadata.sorted_tables cannot order the tables (it warns and leaves the cycle's foreign "
+                         "keys out of the order, which Alembic autogenerate's create_table order follows)"
                        : "none has a name, so drop_all() cannot break the cycle (CircularDependencyError), and "
                          "metadata.sorted_tables cannot order the tables";
       out.report(*first[c]->file, first[c]->loc,

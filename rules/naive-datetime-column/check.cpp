@@ -89,6 +89,27 @@ bool mapped_through_own_type(const Project& project, const ColumnInfo& column) {
   return false;
 }
 
+// A column a revision creates naive that another revision's upgrade() (or a later operation of the same one)
+// turns aware with `alter_column(type_=DateTime(timezone=True))` (tracecat): the history already fixes it, and an
+// applied migration cannot be edited anyway.
+bool made_aware_later(const Project& project, const ColumnInfo& column) {
+  const OperationCall* op = column.operation;
+  if (column.context != ColumnInfo::Context::Migration || !op || op->name == "alter_column" || column.table.empty() ||
+      column.name.empty()) {
+    return false;
+  }
+  for (const ColumnInfo& other : project.columns()) {
+    const OperationCall* change = other.operation;
+    if (other.context != ColumnInfo::Context::Migration || !change || change->name != "alter_column" ||
+        change->function != "upgrade" || other.table != column.table || other.name != column.name) {
+      continue;
+    }
+    if (other.file == column.file && change->call.loc.start_byte < op->call.loc.start_byte) continue;
+    if (storage_of(other.type.origin) == Storage::ZoneCapable && zone_of(other.type.expr) == Zone::Aware) return true;
+  }
+  return false;
+}
+
 class NaiveDatetimeColumn final : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -105,7 +126,10 @@ class NaiveDatetimeColumn final : public Rule {
       if (column->operation && column->operation->function == "downgrade") continue;
       Storage storage = storage_of(column->type.origin);
       if (storage == Storage::None || zone_of(column->type.expr) != Zone::Naive) continue;
-      if (mapped_through_own_type(project, *column) || !seen.insert(column->type.loc.start_byte).second) continue;
+      if (mapped_through_own_type(project, *column) || made_aware_later(project, *column) ||
+          !seen.insert(column->type.loc.start_byte).second) {
+        continue;
+      }
       report(file, *column, storage, out);
     }
   }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/rule.h"
+#include "project/assigned_value.h"
 
 namespace ormlint {
 
@@ -91,12 +92,17 @@ const ClassDef* nested_config(const ProjectFile& file, const ClassDef& def) {
 }
 
 // What one class itself says about protected_namespaces.
-std::optional<Namespaces> declared_namespaces(const ClassInfo& cls) {
+std::optional<Namespaces> declared_namespaces(const Project& project, const ClassInfo& cls) {
   for (const Keyword& kw : cls.def->class_keywords) {
     if (kw.name == "protected_namespaces") return literal_namespaces(kw.value);
   }
   if (const ClassAttribute* config = cls.def->attribute("model_config"); config && config->value) {
-    if (auto found = from_config_value(*config->value)) return found;
+    const Expr* value = &*config->value;
+    // `model_config = BASE_CONFIG`, a ConfigDict shared through a module-level name (here or imported).
+    if (const ProjectFile* holder = cls.file; value->is_name_like()) {
+      if (const Expr* assigned = assigned_value(project, holder, std::string(value->text), 8)) value = assigned;
+    }
+    if (auto found = from_config_value(*value)) return found;
   }
   if (cls.def->module_level) {
     if (const ClassDef* config = nested_config(*cls.file, *cls.def)) {
@@ -110,11 +116,12 @@ std::optional<Namespaces> declared_namespaces(const ClassInfo& cls) {
 
 // The setting in effect: the class's own, else the nearest ancestor's (depth first, in base order, as the MRO
 // mostly goes); nullopt when no project class sets it (Pydantic's default `model_` applies).
-std::optional<Namespaces> configured_namespaces(const ClassInfo& cls, std::set<const ClassInfo*>& seen) {
+std::optional<Namespaces> configured_namespaces(const Project& project, const ClassInfo& cls,
+                                               std::set<const ClassInfo*>& seen) {
   if (!seen.insert(&cls).second) return std::nullopt;
-  if (auto own = declared_namespaces(cls)) return own;
+  if (auto own = declared_namespaces(project, cls)) return own;
   for (const ClassInfo* base : cls.project_bases) {
-    if (auto inherited = configured_namespaces(*base, seen)) return inherited;
+    if (auto inherited = configured_namespaces(project, *base, seen)) return inherited;
   }
   return std::nullopt;
 }
@@ -168,7 +175,7 @@ class PydanticProtectedNamespace final : public Rule {
         if (!is_field(attr)) continue;
         if (!namespaces) {
           std::set<const ClassInfo*> visited;
-          namespaces = configured_namespaces(*cls, visited);
+          namespaces = configured_namespaces(project, *cls, visited);
           configured = namespaces.has_value();
           if (!namespaces) namespaces = Namespaces{true, {"model_"}};
         }

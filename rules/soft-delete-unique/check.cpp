@@ -114,6 +114,16 @@ bool generated_per_row(const ColumnDef& column) {
   return false;
 }
 
+// A unique constraint holding a column generated per row (`UniqueConstraint("case_id", "id")` with
+// `id = ... default=uuid.uuid4`, a composite foreign key's target): a re-created row never repeats it.
+bool holds_generated(const TableDef& table, const ConstraintDef& c) {
+  for (const std::string& name : c.columns) {
+    const ColumnDef* column = table.column(name);
+    if (column && generated_per_row(*column)) return true;
+  }
+  return false;
+}
+
 class SoftDeleteUnique final : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -138,7 +148,9 @@ class SoftDeleteUnique final : public Rule {
         report(*column.file, column.loc, table, table.name + "." + column.name, "has unique=True", soft->name, out);
       }
       for (const ConstraintDef* c : table.constraints) {
-        if (!c->unique || !c->file || aware(*c, markers) || identifies_row(table, *c)) continue;
+        if (!c->unique || !c->file || aware(*c, markers) || identifies_row(table, *c) || holds_generated(table, *c)) {
+          continue;
+        }
         if (!seen.insert({c->file, c->loc.start_byte}).second) continue;
         std::string shown = table.name + "(" + joined(c->columns) + ")";
         report(*c->file, c->loc, table, shown,
