@@ -127,9 +127,12 @@ class NativeEnum final : public Rule {
                  help_for(column, *native));
       return;
     }
+    // postgresql.ENUM(..., create_type=False) names a type created elsewhere: the column uses it, creates nothing.
+    const Expr* create_type = native->is_call() ? native->keyword("create_type") : nullptr;
+    const std::string verb = create_type && create_type->is_false() ? "` uses" : "` creates";
     out.report(file, native->loc,
-               "`" + column_label(column) +
-                   "` creates a native database enum type: every new value then needs an `ALTER TYPE ... ADD "
+               "`" + column_label(column) + verb +
+                   " a native database enum type: every new value then needs an `ALTER TYPE ... ADD "
                    "VALUE` migration, and inserting a value the type lacks fails",
                help_for(column, *native));
   }
