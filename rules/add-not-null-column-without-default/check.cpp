@@ -2,6 +2,7 @@
 // must give every existing row a value for the new column; without a server default that value is NULL, and the
 // ALTER TABLE fails (NotNullViolation on PostgreSQL, "Cannot add a NOT NULL column with default value NULL" on
 // SQLite, a silent 0/'' on MySQL outside strict mode) as soon as the table holds a row.
+#include <map>
 #include <set>
 #include <string>
 
@@ -83,14 +84,19 @@ class AddNotNullColumnWithoutDefault final : public Rule {
 
   void check_file(const ProjectFile& file, const Project& project, Reporter& out) const override {
     if (!file.facts.revision) return;
+    // One finding per column written: a helper called from upgrade() and downgrade() records its add_column for
+    // each; the finding names upgrade() then.
+    std::map<uint32_t, const ColumnInfo*> found;
     for (const ColumnInfo* column : project.columns_in(file)) {
       const OperationCall* op = column->operation;
       if (column->context != ColumnInfo::Context::Migration || !op || op->name != "add_column") continue;
       if (!column->construct || !not_null(*column) || database_fills(*column)) continue;
       // A table the same function created (or emptied) earlier has no rows: a NOT NULL column costs nothing there.
       if (file.facts.revision->creates_table_before(*op) || file.facts.revision->empties_table_before(*op)) continue;
-      report(file, *column, *op, out);
+      auto [it, inserted] = found.try_emplace(column->loc.start_byte, column);
+      if (!inserted && op->function == "upgrade") it->second = column;
     }
+    for (const auto& [start, column] : found) report(file, *column, *column->operation, out);
   }
 
  private:
