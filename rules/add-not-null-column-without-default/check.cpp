@@ -84,16 +84,16 @@ class AddNotNullColumnWithoutDefault final : public Rule {
 
   void check_file(const ProjectFile& file, const Project& project, Reporter& out) const override {
     if (!file.facts.revision) return;
-    // One finding per column written: a helper called from upgrade() and downgrade() records its add_column for
-    // each; the finding names upgrade() then.
-    std::map<uint32_t, const ColumnInfo*> found;
+    // One finding per column written and table: a helper called from upgrade() and downgrade() records its
+    // add_column for each (the finding names upgrade() then); a loop over tables, once per table.
+    std::map<std::pair<uint32_t, std::string_view>, const ColumnInfo*> found;
     for (const ColumnInfo* column : project.columns_in(file)) {
       const OperationCall* op = column->operation;
       if (column->context != ColumnInfo::Context::Migration || !op || op->name != "add_column") continue;
       if (!column->construct || !not_null(*column) || database_fills(*column)) continue;
       // A table the same function created (or emptied) earlier has no rows: a NOT NULL column costs nothing there.
       if (file.facts.revision->creates_table_before(*op) || file.facts.revision->empties_table_before(*op)) continue;
-      auto [it, inserted] = found.try_emplace(column->loc.start_byte, column);
+      auto [it, inserted] = found.try_emplace(std::make_pair(column->loc.start_byte, std::string_view(column->table)), column);
       if (!inserted && op->function == "upgrade") it->second = column;
     }
     for (const auto& [start, column] : found) report(file, *column, *column->operation, out);
