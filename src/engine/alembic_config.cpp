@@ -170,10 +170,11 @@ std::vector<fs::path> find_alembic_configs(const std::vector<std::string>& paths
       if (dir == dir.root_path()) break;
     }
     if (!fs::is_directory(start, ec)) continue;
-    // alembic.ini files inside the checked folder (a monorepo may hold several services), not deep in dependencies.
+    // alembic.ini files inside the checked folder (a monorepo may hold several services, agenta's six folders
+    // down: api/ee/databases/postgres/migrations/core), not in dependencies.
     fs::recursive_directory_iterator it(start, fs::directory_options::skip_permission_denied, ec), end;
     for (; !ec && it != end; it.increment(ec)) {
-      if (it.depth() > 4) it.disable_recursion_pending();
+      if (it.depth() > 8) it.disable_recursion_pending();
       std::string name = it->path().filename().string();
       if (it->is_directory(ec)) {
         if (name.front() == '.' || name == "node_modules" || name == "__pycache__" || name == "venv" ||
