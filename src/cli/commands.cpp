@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -64,6 +65,29 @@ std::vector<std::string> split_commas(const std::vector<std::string>& values) {
 }
 
 // The settings file (explicit, or found upward from the first path) with the command line applied on top.
+// A project flagged at length by the portable profile's rules while it uses PostgreSQL's own types is most likely
+// PostgreSQL-only and never chose a profile: say so once, under the summary (the terminal report only).
+void write_profile_hint(const RunResult& result, const Config& config, const std::vector<const Rule*>& rules,
+                        std::ostream& out) {
+  constexpr size_t kManyFindings = 20;
+  if (config.profile_chosen || config.profile != Profile::Portable) return;
+  std::set<std::string, std::less<>> portable;
+  for (const Rule* rule : rules) {
+    if (rule->info().profile == Profile::Portable) portable.insert(rule->info().name);
+  }
+  size_t from_portable = 0;
+  bool uses_postgresql = false;
+  for (const Diagnostic& d : result.diagnostics) {
+    if (!portable.count(d.rule)) continue;
+    ++from_portable;
+    uses_postgresql = uses_postgresql || d.rule == "postgresql-type" || d.rule == "postgresql-import";
+  }
+  if (from_portable < kManyFindings || !uses_postgresql) return;
+  out << "hint: " << from_portable << " of these findings come from the rules of the default \"portable\" profile "
+      << "(the schema must also run on MySQL or SQLite). A project that runs on PostgreSQL only sets "
+      << "`profile = \"postgresql\"` in [tool.ormlint] (or passes --profile postgresql), which turns them off.\n";
+}
+
 Config effective_config(const CheckArgs& args) {
   Config config;
   config.root = fs::current_path();
@@ -82,6 +106,7 @@ Config effective_config(const CheckArgs& args) {
     auto profile = parse_profile(args.profile);
     if (!profile) throw ConfigError("--profile", 0, "unknown profile \"" + args.profile + "\" (portable, postgresql)");
     config.profile = *profile;
+    config.profile_chosen = true;
   }
   if (!args.fail_level.empty()) {
     auto level = parse_severity(args.fail_level);
@@ -173,6 +198,7 @@ int run_check(const CheckArgs& args) {
     write_gitlab(result, output, out);
   } else {
     write_terminal(result, output, out);
+    write_profile_hint(result, config, rules, out);
   }
   out.flush();
   if (!out) {

@@ -261,6 +261,7 @@ class ConfigReader {
       fail(line_of(value), got + "; expected \"portable\" or \"postgresql\"");
     }
     config_.profile = *profile;
+    config_.profile_chosen = true;
   }
 
   // Validates every entry here, where the line is known, and stores kebab names so later consumers can

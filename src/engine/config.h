@@ -33,6 +33,7 @@ struct Config {
   std::optional<std::filesystem::path> source;  // the file the settings came from, if any
   std::filesystem::path root;                   // patterns are relative to this (the config file's folder, or cwd)
   Profile profile = Profile::Portable;
+  bool profile_chosen = false;  // `profile` in the config file or --profile: the default was not just taken
   std::optional<std::vector<std::string>> select;  // replaces the default rule set when given
   std::vector<std::string> extend_select;
   std::vector<std::string> ignore;

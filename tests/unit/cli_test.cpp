@@ -34,6 +34,33 @@ TEST_CASE("exit codes: 0 clean, 1 findings, 0 with --exit-zero, 2 for usage and 
   CHECK(run_ormlint(dir.path(), "frobnicate").exit_code == 2);
 }
 
+TEST_CASE("a project the portable profile flags at length for PostgreSQL types hears of profile = postgresql",
+          "[cli]") {
+  TempDir dir;
+  std::string model =
+      "from sqlalchemy import Column, Integer, String\n"
+      "from sqlalchemy.dialects.postgresql import JSONB\n"
+      "from sqlalchemy.orm import declarative_base\n\n"
+      "Base = declarative_base()\n\n\n"
+      "class Event(Base):\n"
+      "    __tablename__ = \"events\"\n"
+      "    id = Column(Integer, primary_key=True)\n";
+  for (int i = 0; i < 12; ++i) model += "    data_" + std::to_string(i) + " = Column(JSONB)\n";
+  write_file(dir.path() / "models.py", model);
+  const std::string hint = "hint: 13 of these findings come from the rules of the default \"portable\" profile";
+  CHECK(run_ormlint(dir.path(), "check .").output.find(hint) == std::string::npos);  // 13: too few to say so
+  for (int i = 12; i < 24; ++i) model += "    data_" + std::to_string(i) + " = Column(JSONB)\n";
+  write_file(dir.path() / "models.py", model);
+  auto many = run_ormlint(dir.path(), "check .");
+  CHECK(many.output.find("hint: 25 of these findings come from") != std::string::npos);
+  CHECK(many.output.find("`profile = \"postgresql\"`") != std::string::npos);
+  // Said only to whoever has not chosen: not with --profile, a profile in the configuration, or in JSON.
+  CHECK(run_ormlint(dir.path(), "check --profile portable .").output.find("hint:") == std::string::npos);
+  CHECK(run_ormlint(dir.path(), "check --format json .").output.find("hint:") == std::string::npos);
+  write_file(dir.path() / "ormlint.toml", "profile = \"portable\"\n");
+  CHECK(run_ormlint(dir.path(), "check .").output.find("hint:") == std::string::npos);
+}
+
 TEST_CASE("--fail-level decides which severities fail the run", "[cli]") {
   TempDir dir;
   write_file(dir.path() / "models.py", std::string(kBadModel) + "    registry = Column(JSON)\n");
