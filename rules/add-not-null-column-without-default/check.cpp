@@ -93,7 +93,8 @@ class AddNotNullColumnWithoutDefault final : public Rule {
       if (!column->construct || !not_null(*column) || database_fills(*column)) continue;
       // A table the same function created (or emptied) earlier has no rows: a NOT NULL column costs nothing there.
       if (file.facts.revision->creates_table_before(*op) || file.facts.revision->empties_table_before(*op)) continue;
-      auto [it, inserted] = found.try_emplace(std::make_pair(column->loc.start_byte, std::string_view(column->table)), column);
+      auto [it, inserted] =
+          found.try_emplace(std::make_pair(column->loc.start_byte, std::string_view(column->table)), column);
       if (!inserted && op->function == "upgrade") it->second = column;
     }
     for (const auto& [start, column] : found) report(file, *column, *column->operation, out);
@@ -104,9 +105,10 @@ class AddNotNullColumnWithoutDefault final : public Rule {
     std::string table = column.table.empty() ? "?" : column.table;
     std::string name = column.name.empty() ? "?" : column.name;
     // Said where it runs: downgrade() re-adding a dropped column fails the same way, on a rollback.
-    std::string message = "`" + table + "." + name + "` is added as NOT NULL without a server_default in " +
-                          std::string(op.function) +
-                          "(): existing rows get NULL and the ALTER fails with NotNullViolation on a populated table";
+    std::string message =
+        "`" + table + "." + name + "` is added as NOT NULL without a server_default in " +
+        std::string(op.function) +
+        "(): existing rows get NULL and the ALTER fails with NotNullViolation on a populated table";
     if (const Expr* python_default = column.keyword("default"); python_default && !is_none(python_default)) {
       message += " (`default=` is filled in by SQLAlchemy on INSERT, not by the database)";
     }

@@ -1,8 +1,8 @@
-// circular-foreign-key: tables whose foreign keys (none with use_alter=True) form a cycle. metadata.sorted_tables
-// cannot order them (it warns, and drops those keys from the order, which Alembic autogenerate's create_table order
-// follows); create_all() adds the keys with ALTER TABLE afterwards, and drop_all() can drop one first only by its
-// name: with no key of the cycle named, drop_all() raises CircularDependencyError on PostgreSQL and MySQL.
-// Self-references are fine: SQLAlchemy handles them.
+// circular-foreign-key: tables whose foreign keys (none with use_alter=True) form a cycle.
+// metadata.sorted_tables cannot order them (it warns, and drops those keys from the order, which Alembic
+// autogenerate's create_table order follows); create_all() adds the keys with ALTER TABLE afterwards, and
+// drop_all() can drop one first only by its name: with no key of the cycle named, drop_all() raises
+// CircularDependencyError on PostgreSQL and MySQL. Self-references are fine: SQLAlchemy handles them.
 #include <algorithm>
 #include <string>
 #include <tuple>
@@ -82,9 +82,9 @@ class Components {
   std::vector<size_t> stack_;
 };
 
-// Whether the MetaData names foreign keys itself: a naming_convention (also through a module-level name) with an
-// "fk" entry, keyed by the string or the ForeignKeyConstraint class; one ormlint cannot read gets the benefit of
-// the doubt.
+// Whether the MetaData names foreign keys itself: a naming_convention (also through a module-level name) with
+// an "fk" entry, keyed by the string or the ForeignKeyConstraint class; one ormlint cannot read gets the
+// benefit of the doubt.
 bool names_foreign_keys(const Project& project, const MetadataDef* metadata) {
   if (!metadata || !metadata->naming_convention) return false;
   const Expr* convention = metadata->naming_convention;
@@ -94,14 +94,16 @@ bool names_foreign_keys(const Project& project, const MetadataDef* metadata) {
   if (convention->kind != Expr::Kind::Dict) return true;
   for (size_t i = 0; i < convention->items.size(); i += 2) {
     const Expr& key = convention->items[i];
-    if ((key.is_string() && key.text == "fk") || key.resolved == "sqlalchemy.ForeignKeyConstraint") return true;
+    if ((key.is_string() && key.text == "fk") || key.resolved == "sqlalchemy.ForeignKeyConstraint")
+      return true;
   }
   return false;
 }
 
 // A foreign key drop_all() can drop by name to break the cycle: its own name=, or its MetaData's convention.
 bool named(const Project& project, const ForeignKeyDef& fk) {
-  return !fk.name.empty() || fk.name_expr || names_foreign_keys(project, project.tables().find_metadata(fk.table->metadata));
+  return !fk.name.empty() || fk.name_expr ||
+         names_foreign_keys(project, project.tables().find_metadata(fk.table->metadata));
 }
 
 auto position(const ForeignKeyDef& fk) { return std::make_tuple(fk.file->path(), fk.loc.line, fk.loc.column); }
@@ -135,15 +137,17 @@ class CircularForeignKey final : public Rule {
       std::string names;
       for (const TableDef* t : members[c]) names += (names.empty() ? "'" : ", '") + t->qualified_name() + "'";
       const std::string consequence =
-          has_named[c] ? "metadata.sorted_tables cannot order the tables (it warns and leaves the cycle's foreign "
-                         "keys out of the order, which Alembic autogenerate's create_table order follows)"
-                       : "none has a name, so drop_all() cannot break the cycle (CircularDependencyError), and "
-                         "metadata.sorted_tables cannot order the tables";
-      out.report(*first[c]->file, first[c]->loc,
-                 "foreign keys form a cycle between tables " + names + " with no use_alter=True: " + consequence,
-                 "add `use_alter=True` and a `name=` to one foreign key of the cycle (`ForeignKey(\"users.id\", "
-                 "use_alter=True, name=\"fk_...\")`): it is then created with ALTER TABLE after both tables "
-                 "exist and dropped before either");
+          has_named[c]
+              ? "metadata.sorted_tables cannot order the tables (it warns and leaves the cycle's foreign "
+                "keys out of the order, which Alembic autogenerate's create_table order follows)"
+              : "none has a name, so drop_all() cannot break the cycle (CircularDependencyError), and "
+                "metadata.sorted_tables cannot order the tables";
+      out.report(
+          *first[c]->file, first[c]->loc,
+          "foreign keys form a cycle between tables " + names + " with no use_alter=True: " + consequence,
+          "add `use_alter=True` and a `name=` to one foreign key of the cycle (`ForeignKey(\"users.id\", "
+          "use_alter=True, name=\"fk_...\")`): it is then created with ALTER TABLE after both tables "
+          "exist and dropped before either");
     }
   }
 };

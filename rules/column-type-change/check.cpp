@@ -50,7 +50,8 @@ StringType string_type(const Expr& type) {
   static const std::set<std::string, std::less<>> kBounded = {"String", "VARCHAR", "Unicode", "NVARCHAR"};
   static const std::set<std::string, std::less<>> kUnbounded = {"Text", "TEXT", "UnicodeText"};
   const FactText origin = type.origin();
-  // SQLAlchemy-Utils types stored as strings (zou's ChoiceType): their `impl=`, else their documented default.
+  // SQLAlchemy-Utils types stored as strings (zou's ChoiceType): their `impl=`, else their documented
+  // default.
   if (origin.rfind("sqlalchemy_utils.", 0) == 0) {
     if (const Expr* impl = type.is_call() ? type.keyword("impl") : nullptr) return string_type(*impl);
     const std::string name = last_segment(origin);
@@ -115,8 +116,8 @@ NumericType numeric_type(const Expr& type) {
   return out;
 }
 
-// NUMERIC(p, s) -> NUMERIC(q >= p, s) or unconstrained NUMERIC: PostgreSQL (9.2 on) changes only the catalog, and
-// every old value fits.
+// NUMERIC(p, s) -> NUMERIC(q >= p, s) or unconstrained NUMERIC: PostgreSQL (9.2 on) changes only the catalog,
+// and every old value fits.
 bool widens_numeric(const Expr& from, const Expr& to) {
   NumericType old_type = numeric_type(from), new_type = numeric_type(to);
   if (!old_type.is_numeric || !new_type.is_numeric || !old_type.known || !new_type.known) return false;
@@ -124,7 +125,9 @@ bool widens_numeric(const Expr& from, const Expr& to) {
   return old_type.precision && *new_type.precision >= *old_type.precision && new_type.scale == old_type.scale;
 }
 
-bool widens(const Expr& from, const Expr& to) { return widens_string(from, to) || widens_numeric(from, to); }
+bool widens(const Expr& from, const Expr& to) {
+  return widens_string(from, to) || widens_numeric(from, to);
+}
 
 // An enum type written with literal values: `sa.Enum("a", "b", name="status")`, `postgresql.ENUM(...)`,
 // `mysql.ENUM(...)`.

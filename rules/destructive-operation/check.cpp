@@ -53,8 +53,8 @@ class DestructiveOperation final : public Rule {
                    "deploy code that no longer uses `" + written_table(revision, op).shown() +
                        "` first, keep a copy of the data (backup or archive table), then drop it in a later migration");
       } else if (op.name == "drop_column") {
-        // Added earlier in this upgrade(): dropping it removes a temporary column, not existing data. Swapped for
-        // a copy that takes its name: the column is there when the migration commits.
+        // Added earlier in this upgrade(): dropping it removes a temporary column, not existing data. Swapped
+        // for a copy that takes its name: the column is there when the migration commits.
         if (column_added_before(revision, op) || column_swapped(revision, op)) continue;
         std::string shown = written_table(revision, op).shown() + "." + written_column(op).shown();
         out.report(file, op.call.loc,

@@ -1,7 +1,8 @@
-// eager-relationship-default: `relationship(..., lazy="joined")`, "subquery" or "immediate" (also `lazy=False`, the
-// old spelling of "joined", on relationship(), backref() and SQLModel's sa_relationship_kwargs): every query
-// for the class then loads the related rows too, wanted or not. Reported at the `lazy=` argument. `selectin`,
-// `select`, `raise`, `dynamic`, `write_only` and per-query options (joinedload()) are not flagged.
+// eager-relationship-default: `relationship(..., lazy="joined")`, "subquery" or "immediate" (also
+// `lazy=False`, the old spelling of "joined", on relationship(), backref() and SQLModel's
+// sa_relationship_kwargs): every query for the class then loads the related rows too, wanted or not. Reported
+// at the `lazy=` argument. `selectin`, `select`, `raise`, `dynamic`, `write_only` and per-query options
+// (joinedload()) are not flagged.
 #include <optional>
 #include <set>
 #include <string>
@@ -92,11 +93,13 @@ class EagerRelationshipDefault final : public Rule {
     if (!strategy) return;
     const bool joined = *strategy == "joined";
     const std::string written = value.is_false() ? "lazy=False" : "lazy=\"" + *strategy + "\"";
-    const std::string how = joined ? ", with a LEFT OUTER JOIN, whether the code needs them or not"
-                            : *strategy == "subquery"
-                                ? ", re-running the original query as a subquery, whether the code needs them or not"
-                                : ", with one more SELECT per parent row (N+1 queries), whether the code needs them or not";
-    std::string message = what + " uses `" + written + "`: every query that loads the parent also loads the related rows" + how;
+    const std::string how =
+        joined ? ", with a LEFT OUTER JOIN, whether the code needs them or not"
+        : *strategy == "subquery"
+            ? ", re-running the original query as a subquery, whether the code needs them or not"
+            : ", with one more SELECT per parent row (N+1 queries), whether the code needs them or not";
+    std::string message =
+        what + " uses `" + written + "`: every query that loads the parent also loads the related rows" + how;
     out.report(
         file, where, std::move(message),
         "keep the default lazy loading and load it where it is needed: `select(...).options(" +

@@ -623,8 +623,8 @@ void enum_creations(const ProjectFile& file, const Project& project, std::vector
     if (call.function != "upgrade" || !call.call.target || call.call.target->name != "create") continue;
     const Expr* object = call.call.target->target.get();
     std::string name = !object ? "" : object->is_call() ? enum_name(*object) : module_enum(file, object->text);
-    // `.create(bind, checkfirst=True)` — postgresql.ENUM's default — creates the type only when it is missing:
-    // left behind by a downgrade, it makes the next upgrade do nothing, not fail.
+    // `.create(bind, checkfirst=True)` — postgresql.ENUM's default — creates the type only when it is
+    // missing: left behind by a downgrade, it makes the next upgrade do nothing, not fail.
     const Expr* type = !object ? nullptr : object->is_call() ? object : module_enum_call(file, object->text);
     const Expr* checkfirst = call.call.keyword("checkfirst");
     const bool checks_first = checkfirst ? !checkfirst->is_false() && checkfirst->kind != Expr::Kind::None

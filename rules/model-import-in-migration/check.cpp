@@ -122,12 +122,13 @@ class ModelImportInMigration final : public Rule {
     std::string names;
     for (const std::string& name : statement.names) names += (names.empty() ? "`" : ", `") + name + "`";
     if (statement.models) {
-      out.report(file, statement.loc,
-                 "revision imports from the application's models (" + names +
-                     "): it runs against today's model code, so when a model changes or moves this old migration "
-                     "does something else or fails to import",
-                 "describe what the migration needs inside it: plain `op.*` operations for the schema, "
-                 "`sa.table(\"users\", sa.column(\"id\"), ...)` for data");
+      out.report(
+          file, statement.loc,
+          "revision imports from the application's models (" + names +
+              "): it runs against today's model code, so when a model changes or moves this old migration "
+              "does something else or fails to import",
+          "describe what the migration needs inside it: plain `op.*` operations for the schema, "
+          "`sa.table(\"users\", sa.column(\"id\"), ...)` for data");
     } else {
       out.report(file, statement.loc,
                  "revision imports the declarative base (" + names +

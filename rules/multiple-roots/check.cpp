@@ -18,9 +18,9 @@ const Location& down_revision_statement(const RevisionNode& node) {
   return node.info->down_revision ? node.info->down_revision_loc : node.info->revision_loc;
 }
 
-// A base whose id another script in the location declares with a parent (zou's squash base, sharing its id with
-// the legacy revision it replaces): Alembic keeps one of the two, and whether the history has a second base
-// depends on which. duplicate-revision-id reports the clash itself.
+// A base whose id another script in the location declares with a parent (zou's squash base, sharing its id
+// with the legacy revision it replaces): Alembic keeps one of the two, and whether the history has a second
+// base depends on which. duplicate-revision-id reports the clash itself.
 bool copy_of_a_child(const RevisionLocation& location, const RevisionNode& node) {
   auto it = location.by_id.find(node.id);
   if (node.id.empty() || it == location.by_id.end()) return false;

@@ -117,9 +117,10 @@ class MutableColumnDefault final : public Rule {
   }
 
   static void check_value(const ProjectFile& file, const Project& project, const ColumnInfo& column,
-                          const std::string& keyword, const Expr& value, std::set<uint32_t>& seen, Reporter& out) {
-    // `default=DEFAULT_SETTINGS` with `DEFAULT_SETTINGS = {...}` at module level (here or imported): the same one
-    // object, only named.
+                          const std::string& keyword, const Expr& value, std::set<uint32_t>& seen,
+                          Reporter& out) {
+    // `default=DEFAULT_SETTINGS` with `DEFAULT_SETTINGS = {...}` at module level (here or imported): the same
+    // one object, only named.
     const Expr* object = &value;
     if (value.is_name_like()) {
       const ProjectFile* holder = &file;
@@ -132,25 +133,29 @@ class MutableColumnDefault final : public Rule {
     const std::string what(kind->what);
     const std::string shown = "`" + keyword + "=" + shown_value(value, file) + "` on " + column_label(column);
     const std::string object_text = named ? what + " (the module-level `" + value.text + "`)" : what;
-    // A factory building a new one per row: the bare constructor for an empty literal, else a copy of the value.
+    // A factory building a new one per row: the bare constructor for an empty literal, else a copy of the
+    // value.
     const std::string factory = named ? "lambda: copy.deepcopy(" + value.text + ")"
                                 : is_empty_constructor(value) && !kind->factory.empty()
                                     ? std::string(kind->factory)
                                     : "lambda: " + shown_value(value, file);
     if (column.owner && is_dataclass_mapped(*column.owner) && keyword == "default") {
       // MappedAsDataclass turns default= into the dataclass field's default, which dataclasses refuse.
-      out.report(file, value.loc,
-                 shown + " is a mutable " + object_text +
-                     " default on a MappedAsDataclass class: mapping the class fails at import, because dataclasses "
-                     "refuse it (\"ValueError: mutable default ... is not allowed: use default_factory\")",
-                 "use `default_factory=" + factory + "`");
+      out.report(
+          file, value.loc,
+          shown + " is a mutable " + object_text +
+              " default on a MappedAsDataclass class: mapping the class fails at import, because dataclasses "
+              "refuse it (\"ValueError: mutable default ... is not allowed: use default_factory\")",
+          "use `default_factory=" + factory + "`");
       return;
     }
-    out.report(file, value.loc,
-               shown + " is one " + object_text +
-                   " shared by every row: SQLAlchemy puts that same object on each new instance, so changing one "
-                   "row's " + what + " in place changes the default for the rows inserted after it",
-               "pass a factory that builds a new " + what + " per row: `" + keyword + "=" + factory + "`");
+    out.report(
+        file, value.loc,
+        shown + " is one " + object_text +
+            " shared by every row: SQLAlchemy puts that same object on each new instance, so changing one "
+            "row's " +
+            what + " in place changes the default for the rows inserted after it",
+        "pass a factory that builds a new " + what + " per row: `" + keyword + "=" + factory + "`");
   }
 
   // The class maps as a dataclass: it derives (directly or through project classes) from MappedAsDataclass.

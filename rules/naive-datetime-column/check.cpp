@@ -75,14 +75,16 @@ std::string written_type(const Expr& type) {
 
 bool from_annotation_map(const ColumnInfo& column) { return column.type.inferred && column.type.expr; }
 
-// A migration's column that the models map through a type of their own (a project TypeDecorator storing UTC in a
-// plain DateTime, FitTrackee's TZDateTime; a library's type): the migration only creates its storage, and the
-// model's type, which this rule does not judge, decides what the application reads and writes.
+// A migration's column that the models map through a type of their own (a project TypeDecorator storing UTC
+// in a plain DateTime, FitTrackee's TZDateTime; a library's type): the migration only creates its storage,
+// and the model's type, which this rule does not judge, decides what the application reads and writes.
 bool mapped_through_own_type(const Project& project, const ColumnInfo& column) {
-  if (column.context != ColumnInfo::Context::Migration || column.table.empty() || column.name.empty()) return false;
+  if (column.context != ColumnInfo::Context::Migration || column.table.empty() || column.name.empty())
+    return false;
   for (const TableDef* table : project.tables().named(column.table)) {
     const ColumnDef* mapped = table->column(column.name);
-    if (mapped && mapped->type.find('.') != std::string_view::npos && !mapped->type.starts_with("sqlalchemy.")) {
+    if (mapped && mapped->type.find('.') != std::string_view::npos &&
+        !mapped->type.starts_with("sqlalchemy.")) {
       return true;
     }
   }
@@ -90,12 +92,12 @@ bool mapped_through_own_type(const Project& project, const ColumnInfo& column) {
 }
 
 // A column a revision creates naive that another revision's upgrade() (or a later operation of the same one)
-// turns aware with `alter_column(type_=DateTime(timezone=True))` (tracecat): the history already fixes it, and an
-// applied migration cannot be edited anyway.
+// turns aware with `alter_column(type_=DateTime(timezone=True))` (tracecat): the history already fixes it,
+// and an applied migration cannot be edited anyway.
 bool made_aware_later(const Project& project, const ColumnInfo& column) {
   const OperationCall* op = column.operation;
-  if (column.context != ColumnInfo::Context::Migration || !op || op->name == "alter_column" || column.table.empty() ||
-      column.name.empty()) {
+  if (column.context != ColumnInfo::Context::Migration || !op || op->name == "alter_column" ||
+      column.table.empty() || column.name.empty()) {
     return false;
   }
   for (const ColumnInfo& other : project.columns()) {
@@ -105,7 +107,8 @@ bool made_aware_later(const Project& project, const ColumnInfo& column) {
       continue;
     }
     if (other.file == column.file && change->call.loc.start_byte < op->call.loc.start_byte) continue;
-    if (storage_of(other.type.origin) == Storage::ZoneCapable && zone_of(other.type.expr) == Zone::Aware) return true;
+    if (storage_of(other.type.origin) == Storage::ZoneCapable && zone_of(other.type.expr) == Zone::Aware)
+      return true;
   }
   return false;
 }

@@ -127,7 +127,8 @@ class NativeEnum final : public Rule {
                  help_for(column, *native));
       return;
     }
-    // postgresql.ENUM(..., create_type=False) names a type created elsewhere: the column uses it, creates nothing.
+    // postgresql.ENUM(..., create_type=False) names a type created elsewhere: the column uses it, creates
+    // nothing.
     const Expr* create_type = native->is_call() ? native->keyword("create_type") : nullptr;
     const std::string verb = create_type && create_type->is_false() ? "` uses" : "` creates";
     out.report(file, native->loc,

@@ -100,7 +100,8 @@ std::optional<Namespaces> declared_namespaces(const Project& project, const Clas
     const Expr* value = &*config->value;
     // `model_config = BASE_CONFIG`, a ConfigDict shared through a module-level name (here or imported).
     if (const ProjectFile* holder = cls.file; value->is_name_like()) {
-      if (const Expr* assigned = assigned_value(project, holder, std::string(value->text), 8)) value = assigned;
+      if (const Expr* assigned = assigned_value(project, holder, std::string(value->text), 8))
+        value = assigned;
     }
     if (auto found = from_config_value(*value)) return found;
   }
@@ -117,7 +118,7 @@ std::optional<Namespaces> declared_namespaces(const Project& project, const Clas
 // The setting in effect: the class's own, else the nearest ancestor's (depth first, in base order, as the MRO
 // mostly goes); nullopt when no project class sets it (Pydantic's default `model_` applies).
 std::optional<Namespaces> configured_namespaces(const Project& project, const ClassInfo& cls,
-                                               std::set<const ClassInfo*>& seen) {
+                                                std::set<const ClassInfo*>& seen) {
   if (!seen.insert(&cls).second) return std::nullopt;
   if (auto own = declared_namespaces(project, cls)) return own;
   for (const ClassInfo* base : cls.project_bases) {

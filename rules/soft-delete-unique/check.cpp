@@ -1,7 +1,8 @@
-// soft-delete-unique: a table with a soft-delete column (`deleted_at`, `is_deleted`) whose unique columns or unique
-// constraints ignore it: a deleted row keeps its value reserved, so re-creating "the same" row (a user signing up
-// again with the same email) fails with IntegrityError. Exempt: constraints that include the soft-delete column,
-// partial unique indexes whose `*_where=` mentions it, and columns generated per row (a sequence, a new UUID).
+// soft-delete-unique: a table with a soft-delete column (`deleted_at`, `is_deleted`) whose unique columns or
+// unique constraints ignore it: a deleted row keeps its value reserved, so re-creating "the same" row (a user
+// signing up again with the same email) fails with IntegrityError. Exempt: constraints that include the
+// soft-delete column, partial unique indexes whose `*_where=` mentions it, and columns generated per row (a
+// sequence, a new UUID).
 #include <algorithm>
 #include <set>
 #include <string>
@@ -77,11 +78,13 @@ bool identifies_row(const TableDef& table, const ConstraintDef& c) {
 bool names_generator(const Expr& e) {
   bool found = false;
   e.walk([&](const Expr& part) {
-    const std::string_view text = part.is_call() ? std::string_view(part.origin()) : std::string_view(part.resolved);
+    const std::string_view text =
+        part.is_call() ? std::string_view(part.origin()) : std::string_view(part.resolved);
     const std::string_view written = part.is_string() ? std::string_view(part.text) : std::string_view();
-    for (std::string_view generator : {"nextval", "gen_random_uuid", "uuid_generate_", "uuid.uuid1", "uuid.uuid4",
-                                       "uuid.uuid7", "secrets.token_", "newid", "NEWID"}) {
-      if (text.find(generator) != std::string_view::npos || written.find(generator) != std::string_view::npos) {
+    for (std::string_view generator : {"nextval", "gen_random_uuid", "uuid_generate_", "uuid.uuid1",
+                                       "uuid.uuid4", "uuid.uuid7", "secrets.token_", "newid", "NEWID"}) {
+      if (text.find(generator) != std::string_view::npos ||
+          written.find(generator) != std::string_view::npos) {
         found = true;
       }
     }
@@ -89,19 +92,22 @@ bool names_generator(const Expr& e) {
   return found;
 }
 
-// A column whose every row gets a fresh value it never chose: an identity or sequence, a server-side generator
-// (`server_default=text("nextval('seq')")`, FetchedValue()), or a Python default making a new UUID or token. A
-// re-created row gets a new one, so its uniqueness never meets a deleted row.
+// A column whose every row gets a fresh value it never chose: an identity or sequence, a server-side
+// generator
+// (`server_default=text("nextval('seq')")`, FetchedValue()), or a Python default making a new UUID or token.
+// A re-created row gets a new one, so its uniqueness never meets a deleted row.
 bool generated_per_row(const ColumnDef& column) {
   const Expr* construct = column.construct;
   if (!construct || !construct->is_call()) return false;
   for (const Expr& arg : construct->items) {
     const FactText origin = arg.is_call() ? arg.origin() : arg.resolved;
-    if (origin == "sqlalchemy.Identity" || origin == "sqlalchemy.Sequence" || origin == "sqlalchemy.FetchedValue") {
+    if (origin == "sqlalchemy.Identity" || origin == "sqlalchemy.Sequence" ||
+        origin == "sqlalchemy.FetchedValue") {
       return true;
     }
   }
-  if (const Expr* autoincrement = construct->keyword("autoincrement"); autoincrement && autoincrement->is_true()) {
+  if (const Expr* autoincrement = construct->keyword("autoincrement");
+      autoincrement && autoincrement->is_true()) {
     return true;
   }
   if (const Expr* server = construct->keyword("server_default");
@@ -141,14 +147,16 @@ class SoftDeleteUnique final : public Rule {
       if (!soft) continue;
       const std::vector<std::string> markers = deletion_markers(table);
       for (const ColumnDef& column : table.columns) {
-        if (!column.unique || column.primary_key || !column.file || &column == soft || generated_per_row(column)) {
+        if (!column.unique || column.primary_key || !column.file || &column == soft ||
+            generated_per_row(column)) {
           continue;
         }
         if (!seen.insert({column.file, column.loc.start_byte}).second) continue;
         report(*column.file, column.loc, table, table.name + "." + column.name, "has unique=True", soft->name, out);
       }
       for (const ConstraintDef* c : table.constraints) {
-        if (!c->unique || !c->file || aware(*c, markers) || identifies_row(table, *c) || holds_generated(table, *c)) {
+        if (!c->unique || !c->file || aware(*c, markers) || identifies_row(table, *c) ||
+            holds_generated(table, *c)) {
           continue;
         }
         if (!seen.insert({c->file, c->loc.start_byte}).second) continue;

@@ -9,8 +9,8 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "cli/check_baseline.h"
@@ -64,9 +64,9 @@ std::vector<std::string> split_commas(const std::vector<std::string>& values) {
   return out;
 }
 
-// The settings file (explicit, or found upward from the first path) with the command line applied on top.
-// A project flagged at length by the portable profile's rules while it uses PostgreSQL's own types is most likely
-// PostgreSQL-only and never chose a profile: say so once, under the summary (the terminal report only).
+// A project flagged at length by the portable profile's rules while it uses PostgreSQL's own types is most
+// likely PostgreSQL-only and never chose a profile: say so once, under the summary (the terminal report
+// only).
 void write_profile_hint(const RunResult& result, const Config& config, const std::vector<const Rule*>& rules,
                         std::ostream& out) {
   constexpr size_t kManyFindings = 20;
@@ -83,11 +83,14 @@ void write_profile_hint(const RunResult& result, const Config& config, const std
     uses_postgresql = uses_postgresql || d.rule == "postgresql-type" || d.rule == "postgresql-import";
   }
   if (from_portable < kManyFindings || !uses_postgresql) return;
-  out << "hint: " << from_portable << " of these findings come from the rules of the default \"portable\" profile "
+  out << "hint: " << from_portable
+      << " of these findings come from the rules of the default \"portable\" profile "
       << "(the schema must also run on MySQL or SQLite). A project that runs on PostgreSQL only sets "
-      << "`profile = \"postgresql\"` in [tool.ormlint] (or passes --profile postgresql), which turns them off.\n";
+      << "`profile = \"postgresql\"` in [tool.ormlint] (or passes --profile postgresql), which turns them "
+         "off.\n";
 }
 
+// The settings file (explicit, or found upward from the first path) with the command line applied on top.
 Config effective_config(const CheckArgs& args) {
   Config config;
   config.root = fs::current_path();

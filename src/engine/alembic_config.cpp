@@ -42,28 +42,30 @@ std::map<std::string, std::string> read_ini_section(const fs::path& file, const 
   return values;
 }
 
-// `%(here)s` is the ini file's folder; other interpolations are left as they are (and will simply not exist).
 // An absolute folder that does not exist on this machine was written for another one (a container's
-// `/app/migrations`, agenta): it is the folder of this checkout whose path ends the same way — one below `here`
+// `/app/migrations`, agenta): it is the folder of this checkout whose path ends the same way — one below
+// `here`
 // (`here/migrations`), or `here` itself when the configuration sits inside it. Unchanged when none is.
 fs::path relocated(const fs::path& absolute, const fs::path& here) {
-  std::vector<fs::path> parts;
-  for (const fs::path& part : absolute.relative_path()) parts.push_back(part);
+  const fs::path below_root = absolute.relative_path();
+  const std::vector<fs::path> parts(below_root.begin(), below_root.end());
   const fs::path here_normal = fs::absolute(here).lexically_normal();
+  const std::vector<fs::path> here_parts(here_normal.begin(), here_normal.end());
   for (size_t keep = parts.size(); keep >= 1; --keep) {
+    const auto tail_begin = parts.end() - static_cast<std::ptrdiff_t>(keep);
     fs::path tail;
-    for (size_t i = parts.size() - keep; i < parts.size(); ++i) tail /= parts[i];
+    for (auto part = tail_begin; part != parts.end(); ++part) tail /= *part;
     std::error_code error;
     if (fs::is_directory(here_normal / tail, error)) return here_normal / tail;
-    std::vector<fs::path> here_parts(here_normal.begin(), here_normal.end());
     if (here_parts.size() >= keep &&
-        std::equal(parts.end() - static_cast<std::ptrdiff_t>(keep), parts.end(), here_parts.end() - static_cast<std::ptrdiff_t>(keep))) {
+        std::equal(tail_begin, parts.end(), here_parts.end() - (parts.end() - tail_begin))) {
       return here_normal;
     }
   }
   return absolute;
 }
 
+// `%(here)s` is the ini file's folder; other interpolations are left as they are (and will simply not exist).
 fs::path resolve_dir(const std::string& value, const fs::path& here) {
   std::string v = value;
   for (size_t at = v.find("%(here)s"); at != std::string::npos; at = v.find("%(here)s")) {

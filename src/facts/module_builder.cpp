@@ -685,10 +685,12 @@ class ModuleBuilder {
       attr.value = spelled_out_return(body, exprs_);
     } else {
       TSNode value = returned_value(body);
-      // `return cls._user_by_id()` (letta): the value of a method of the same class body that only returns one.
+      // `return cls._user_by_id()` (letta): the value of a method of the same class body that only returns
+      // one.
       if (!ts_node_is_null(value)) {
         if (TSNode method = own_method_called(value, ts_node_parent(stmt)); !ts_node_is_null(method)) {
-          if (TSNode inlined = returned_value(field(method, "body")); !ts_node_is_null(inlined)) value = inlined;
+          if (TSNode inlined = returned_value(field(method, "body")); !ts_node_is_null(inlined))
+            value = inlined;
         }
         attr.value = exprs_.build(value);
       }

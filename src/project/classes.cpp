@@ -163,8 +163,8 @@ void Project::classify_classes(unsigned jobs) {
   for (ClassInfo& info : classes_) classify(info);
 
   // Mixins, abstract classes and declarative bases whose attributes end up on mapped classes — of the
-  // application's schema: a mixin only revision scripts' snapshot classes use (zou's frozen migration mixins) is a
-  // migration helper, as those classes are.
+  // application's schema: a mixin only revision scripts' snapshot classes use (zou's frozen migration mixins)
+  // is a migration helper, as those classes are.
   for (ClassInfo& info : classes_) {
     if (!info.is_mapped() || !info.file->declares_schema()) continue;
     std::vector<const ClassInfo*> stack(info.project_bases.begin(), info.project_bases.end());

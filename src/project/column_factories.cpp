@@ -131,13 +131,15 @@ void Project::alias_class_columns() {
     if (!cls.contributes_mapped_attributes()) continue;
     for (const ClassAttribute& attr : cls.def->attributes) {
       const Expr* value = attr.value ? &*attr.value : nullptr;
-      if (!value || value->kind != Expr::Kind::Attribute || !value->target || !value->target->is_name_like()) continue;
+      if (!value || value->kind != Expr::Kind::Attribute || !value->target || !value->target->is_name_like())
+        continue;
       const ClassInfo* other = resolve_class(*cls.file, value->target->text);
       const ClassAttribute* aliased = other && other != &cls ? other->def->attribute(value->name) : nullptr;
       if (!aliased || !aliased->value) continue;
       const Expr& column = column_call(*aliased->value);
       const FactText origin = column.origin();
-      if (!column.is_call() || (origin != "sqlalchemy.Column" && origin != "sqlalchemy.orm.mapped_column")) continue;
+      if (!column.is_call() || (origin != "sqlalchemy.Column" && origin != "sqlalchemy.orm.mapped_column"))
+        continue;
       auto copy = std::make_unique<Expr>(column);
       copy->relocate(value->loc);  // a finding about it belongs to the class that maps it
       column_factory_calls_.emplace(value, std::move(copy));

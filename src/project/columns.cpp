@@ -17,7 +17,6 @@ namespace ormlint {
 
 namespace {
 
-// Positional Column arguments that are schema items, not the type.
 // What SQLAlchemy 2.0 maps a bare `Mapped[T]` to when the base has no type_annotation_map entry for T.
 const std::map<std::string, std::string, std::less<>> kDefaultAnnotationTypes = {
     {"datetime.datetime", "sqlalchemy.DateTime"}, {"datetime.date", "sqlalchemy.Date"},
@@ -38,12 +37,30 @@ const std::map<std::string, std::string, std::less<>> kAdvancedAlchemyAnnotation
 
 bool is_column_call(const Expr& e) { return e.is_call() && e.origin() == "sqlalchemy.Column"; }
 
-// Whether a class `cls` inherits from (not `cls` itself) declares an attribute `name`: what a
-// `mapped_column(use_existing_column=True)` of that name maps instead of creating a column.
-bool inherits_attribute(const ClassInfo& cls, std::string_view name, std::set<const ClassInfo*>& seen) {
+// The project classes `cls` derives from, however indirectly (not `cls` itself).
+void collect_ancestors(const ClassInfo& cls, std::set<const ClassInfo*>& out) {
   for (const ClassInfo* base : cls.project_bases) {
-    if (!seen.insert(base).second) continue;
-    if ((base->def && base->def->attribute(name)) || inherits_attribute(*base, name, seen)) return true;
+    if (out.insert(base).second) collect_ancestors(*base, out);
+  }
+}
+
+// Whether `mapped_column(use_existing_column=True)` on `owner`'s attribute `name` maps a column some other
+// class of the same hierarchy declares: a class `owner` derives from, or — `owner` being a mixin — a class
+// beside it among the ancestors of a mapped class using it (polar's `LegacyRecurringProductPrice` mixin
+// re-declaring ProductPrice's `type`). Then it creates no column of its own.
+bool reuses_declared_column(const std::vector<ClassInfo>& classes, const ClassInfo& owner,
+                            std::string_view name) {
+  auto declares = [&](const ClassInfo* cls) {
+    return cls != &owner && cls->def && cls->def->attribute(name);
+  };
+  std::set<const ClassInfo*> ancestors;
+  collect_ancestors(owner, ancestors);
+  if (std::any_of(ancestors.begin(), ancestors.end(), declares)) return true;
+  for (const ClassInfo& cls : classes) {
+    if (!cls.is_mapped() || &cls == &owner) continue;
+    std::set<const ClassInfo*> lineage;
+    collect_ancestors(cls, lineage);
+    if (lineage.count(&owner) && std::any_of(lineage.begin(), lineage.end(), declares)) return true;
   }
   return false;
 }
@@ -187,8 +204,8 @@ void Project::collect_columns(unsigned jobs) {
       if (!is_column && !is_mapped_column && !is_sqlmodel_field && !bare_mapped) continue;
       // `mapped_column(use_existing_column=True)` of an attribute a parent declares maps the parent's column:
       // none of its own (its annotation's type creates nothing). Without one, it is a column like any other.
-      if (std::set<const ClassInfo*> seen;
-          is_mapped_column && reuses_existing_column(*value) && inherits_attribute(owner, attr.name, seen)) {
+      if (is_mapped_column && reuses_existing_column(*value) &&
+          reuses_declared_column(classes_, owner, attr.name)) {
         continue;
       }
       if (is_sqlmodel_field && (attr.name == "model_config" || attr.name.rfind("__", 0) == 0)) continue;

@@ -14,11 +14,17 @@ const std::set<std::string, std::less<>> kMappedConstructs = {
     "sqlalchemy.ext.associationproxy.association_proxy", "sqlalchemy.ext.hybrid.hybrid_property"};
 
 // Arguments of Column(...)/mapped_column(...) that are not its type.
-const std::set<std::string, std::less<>> kSchemaItems = {
-    "sqlalchemy.ForeignKey",      "sqlalchemy.Sequence",         "sqlalchemy.Identity",   "sqlalchemy.Computed",
-    "sqlalchemy.CheckConstraint", "sqlalchemy.UniqueConstraint", "sqlalchemy.FetchedValue",
-    "sqlalchemy.DefaultClause",   "sqlalchemy.Index",            "sqlalchemy.PrimaryKeyConstraint",
-    "sqlalchemy.ForeignKeyConstraint"};
+const std::set<std::string, std::less<>> kSchemaItems = {"sqlalchemy.ForeignKey",
+                                                         "sqlalchemy.Sequence",
+                                                         "sqlalchemy.Identity",
+                                                         "sqlalchemy.Computed",
+                                                         "sqlalchemy.CheckConstraint",
+                                                         "sqlalchemy.UniqueConstraint",
+                                                         "sqlalchemy.FetchedValue",
+                                                         "sqlalchemy.DefaultClause",
+                                                         "sqlalchemy.Index",
+                                                         "sqlalchemy.PrimaryKeyConstraint",
+                                                         "sqlalchemy.ForeignKeyConstraint"};
 
 const std::set<std::string, std::less<>> kMappedAnnotations = {"sqlalchemy.orm.Mapped", "sqlalchemy.orm.WriteOnlyMapped",
                                                                  "sqlalchemy.orm.DynamicMapped"};
@@ -52,12 +58,9 @@ bool reuses_existing_column(const Expr& construct) {
   return reuse && reuse->is_true();
 }
 
-}  // namespace ormlint
-
-namespace ormlint {
-
 bool is_schema_item(const Expr& e) {
-  return (e.is_call() && kSchemaItems.count(e.origin())) || (e.is_name_like() && kSchemaItems.count(e.resolved));
+  return (e.is_call() && kSchemaItems.count(e.origin())) ||
+         (e.is_name_like() && kSchemaItems.count(e.resolved));
 }
 
 const Expr* column_type_argument(const Expr& call) {
@@ -71,7 +74,8 @@ const Expr* column_type_argument(const Expr& call) {
     const Expr& arg = call.items[i];
     if (!type_candidate(arg)) continue;
     // `sa.Column(column_name, sa.String(50))` (the seeds' safe-migration template): a first argument naming
-    // nothing the resolver knows (a local variable), followed by a type, is the column name held in a variable.
+    // nothing the resolver knows (a local variable), followed by a type, is the column name held in a
+    // variable.
     if (i == 0 && arg.is_name_like() && arg.resolved.empty() &&
         std::any_of(call.items.begin() + 1, call.items.end(), type_candidate)) {
       continue;

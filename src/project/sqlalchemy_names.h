@@ -15,10 +15,12 @@ bool is_mapped_annotation(const Expr& annotation);
 // Whether the attribute declares something the mapper maps (a column, relationship, property...) on `owner`.
 // SQLModel table classes map plain annotated fields too.
 bool is_mapped_attribute(const ClassInfo& owner, const ClassAttribute& attribute);
-// ForeignKey(...), Sequence(...), Identity(), Index(...), ...: an argument of Column(...) that is not its type.
+// ForeignKey(...), Sequence(...), Identity(), Index(...), ...: an argument of Column(...) that is not its
+// type.
 bool is_schema_item(const Expr& e);
-// The type a Column(...)/mapped_column(...) call is given: `type_=`, else the first positional argument that is
-// neither the column name nor a schema item. Null when it has none (or None: then the annotation types it).
+// The type a Column(...)/mapped_column(...) call is given: `type_=`, else the first positional argument that
+// is neither the column name nor a schema item. Null when it has none (or None: then the annotation types
+// it).
 const Expr* column_type_argument(const Expr& call);
 // `mapped_column(use_existing_column=True)`: maps the column of that name the inherited table has already (a
 // single-table parent's or sibling's), and creates it when there is none.

@@ -57,8 +57,6 @@ bool is_column_call(const Expr& e) { return is_call_to(e, "sqlalchemy.Column"); 
 bool is_mapped_column_call(const Expr& e) { return is_call_to(e, "sqlalchemy.orm.mapped_column"); }
 bool is_table_call(const Expr& e) { return is_call_to(e, "sqlalchemy.Table"); }
 
-// Positional Column arguments that are schema items, not the type.
-
 std::optional<ConstraintDef::Kind> constraint_kind(const Expr& e) {
   if (!e.is_call()) return std::nullopt;
   const FactText o = e.origin();
@@ -1187,8 +1185,8 @@ class TableModelBuilder {
       c.name = name ? literal(name) : attr.name;
       c.type = type_of_call(*construct);
     }
-    // `mapped_column(use_existing_column=True)`: the column the table has by that name (a single-table parent's
-    // or sibling's), or a new one when it has none.
+    // `mapped_column(use_existing_column=True)`: the column the table has by that name (a single-table
+    // parent's or sibling's), or a new one when it has none.
     if (construct && reuses_existing_column(*construct) && t.column(c.name)) return;
     bool sqlmodel_field = owner.sqlmodel && (!construct || is_call_to(construct, "sqlmodel.Field"));
     column_flags(c, construct, attr.annotation ? &*attr.annotation : nullptr, sqlmodel_field);

@@ -47,7 +47,8 @@ TEST_CASE("a project the portable profile flags at length for PostgreSQL types h
       "    id = Column(Integer, primary_key=True)\n";
   for (int i = 0; i < 12; ++i) model += "    data_" + std::to_string(i) + " = Column(JSONB)\n";
   write_file(dir.path() / "models.py", model);
-  const std::string hint = "hint: 13 of these findings come from the rules of the default \"portable\" profile";
+  const std::string hint =
+      "hint: 13 of these findings come from the rules of the default \"portable\" profile";
   CHECK(run_ormlint(dir.path(), "check .").output.find(hint) == std::string::npos);  // 13: too few to say so
   for (int i = 12; i < 24; ++i) model += "    data_" + std::to_string(i) + " = Column(JSONB)\n";
   write_file(dir.path() / "models.py", model);

@@ -204,9 +204,10 @@ TEST_CASE("script_location alone means its versions folder; recursive_version_lo
   CHECK(ids(location, location.heads) == Ids{"c3"});
 }
 
-TEST_CASE("an absolute script_location written for a container is found in the checkout by its tail", "[graph]") {
-  // agenta: `script_location = /app/ee/migrations/core` in ee/migrations/core/alembic.ini (the image copies the
-  // project to /app); a draft folder beside versions/ is then no location of its own.
+TEST_CASE("an absolute script_location written for a container is found in the checkout by its tail",
+          "[graph]") {
+  // agenta: `script_location = /app/ee/migrations/core` in ee/migrations/core/alembic.ini (the image copies
+  // the project to /app); a draft folder beside versions/ is then no location of its own.
   TempDir dir;
   const auto core = dir.path() / "ee" / "migrations" / "core";
   write(core / "alembic.ini", "[alembic]\nscript_location = /app/ee/migrations/core\n");
