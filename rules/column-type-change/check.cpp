@@ -195,11 +195,10 @@ bool same_type(const Expr& a, const Expr& b) {
 bool keeps_or_widens_history(const Project& project, const ProjectFile& file, const OperationCall& op,
                              const std::string& column, const Expr& to) {
   bool any = false;
-  for (const ColumnInfo& c : project.columns()) {
-    if (c.context != ColumnInfo::Context::Migration || !c.operation || c.operation == &op) continue;
-    if (c.file == &file && c.operation->call.loc.start_byte > op.call.loc.start_byte) continue;
-    if (c.operation->function != "upgrade" || c.table != op.table || c.name != column) continue;
-    if (!c.type.expr || !(widens(*c.type.expr, to) || same_type(*c.type.expr, to))) return false;
+  for (const ColumnInfo* c : project.migration_columns(op.table, column)) {
+    if (c->operation == &op || c->operation->function != "upgrade") continue;
+    if (c->file == &file && c->operation->call.loc.start_byte > op.call.loc.start_byte) continue;
+    if (!c->type.expr || !(widens(*c->type.expr, to) || same_type(*c->type.expr, to))) return false;
     any = true;
   }
   return any;

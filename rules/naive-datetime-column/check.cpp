@@ -100,15 +100,13 @@ bool made_aware_later(const Project& project, const ColumnInfo& column) {
       column.table.empty() || column.name.empty()) {
     return false;
   }
-  for (const ColumnInfo& other : project.columns()) {
-    const OperationCall* change = other.operation;
-    if (other.context != ColumnInfo::Context::Migration || !change || change->name != "alter_column" ||
-        change->function != "upgrade" || other.table != column.table || other.name != column.name) {
-      continue;
-    }
-    if (other.file == column.file && change->call.loc.start_byte < op->call.loc.start_byte) continue;
-    if (storage_of(other.type.origin) == Storage::ZoneCapable && zone_of(other.type.expr) == Zone::Aware)
+  for (const ColumnInfo* other : project.migration_columns(column.table, column.name)) {
+    const OperationCall* change = other->operation;
+    if (change->name != "alter_column" || change->function != "upgrade") continue;
+    if (other->file == column.file && change->call.loc.start_byte < op->call.loc.start_byte) continue;
+    if (storage_of(other->type.origin) == Storage::ZoneCapable && zone_of(other->type.expr) == Zone::Aware) {
       return true;
+    }
   }
   return false;
 }

@@ -297,6 +297,16 @@ void Project::collect_columns(unsigned jobs) {
     std::iota(indexes.begin(), indexes.end(), columns_.size());
     std::move(found[i].begin(), found[i].end(), std::back_inserter(columns_));
   }
+  for (const ColumnInfo& column : columns_) {
+    if (column.context != ColumnInfo::Context::Migration || !column.operation) continue;
+    migration_columns_[std::string(column.table) + '\x1f' + std::string(column.name)].push_back(&column);
+  }
+}
+
+std::span<const ColumnInfo* const> Project::migration_columns(std::string_view table, std::string_view column) const {
+  auto it = migration_columns_.find(std::string(table) + '\x1f' + std::string(column));
+  if (it == migration_columns_.end()) return {};
+  return it->second;
 }
 
 std::vector<const ColumnInfo*> Project::columns_in(const ProjectFile& file) const {

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -163,6 +164,9 @@ class Project {
   const TableModel& tables() const { return *table_model_; }
   // The columns defined in one file, in source order.
   std::vector<const ColumnInfo*> columns_in(const ProjectFile& file) const;
+  // Every column revisions' operations give `table`.`column` (create_table, add_column, alter_column(type_=)), in
+  // project order: the column's history, for rules that judge one operation against the others.
+  std::span<const ColumnInfo* const> migration_columns(std::string_view table, std::string_view column) const;
 
   // The canonical origin of a dotted name as written in `file` ("pg.ARRAY" -> "sqlalchemy.dialects.postgresql.ARRAY"),
   // following imports and assignments through the project's own modules. "" when unknown.
@@ -245,6 +249,7 @@ class Project {
   std::unordered_map<const ClassAttribute*, AnnotatedColumn> annotated_columns_;
   std::vector<ColumnInfo> columns_;
   std::unordered_map<const ProjectFile*, std::vector<size_t>> columns_by_file_;
+  std::unordered_map<std::string, std::vector<const ColumnInfo*>> migration_columns_;  // "table\x1fcolumn" -> ...
   std::vector<RevisionLocation> revision_locations_;
   std::unique_ptr<const TableModel> table_model_;
   std::unique_ptr<const BaseSnapshot> base_;
