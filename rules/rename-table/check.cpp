@@ -32,11 +32,14 @@ std::string normalized_sql(const ModuleFacts& module, const OperationCall& op) {
 
 // Later in the same upgrade(), the old name is made again: `op.execute("CREATE VIEW orders AS SELECT * FROM
 // purchase_orders")` keeps it working through an updatable view while the code moves over, and a new table of
-// that name (`op.create_table`, CREATE TABLE) is a table rebuild — renamed away, re-created, refilled
-// (securedrop) — after which the name works as before.
-bool old_name_kept(const ModuleFacts& module, const OperationCall& op, const std::string& old_name) {
+// that name (`op.create_table`, CREATE TABLE) refilled from the renamed one is a table rebuild — renamed
+// away, re-created, refilled (securedrop) — after which the name works as before. A new, empty table under
+// the old name (agenta) is not: the running code finds no rows, or other columns.
+bool old_name_kept(const ModuleFacts& module, const OperationCall& op, const std::string& old_name,
+                   const std::string& new_name) {
   const RevisionInfo& revision = *module.revision;
-  if (table_operation_after(revision, op, "create_table")) return true;
+  const bool refilled = rows_copied(module, op.function, lower(new_name), lower(old_name));
+  if (refilled && table_operation_after(revision, op, "create_table")) return true;
   bool after = false;
   for (const OperationCall& later : revision.operations) {
     if (&later == &op) {
@@ -44,7 +47,7 @@ bool old_name_kept(const ModuleFacts& module, const OperationCall& op, const std
       continue;
     }
     if (!after || later.function != op.function || later.name != "execute") continue;
-    if (sql_creates_table(later, old_name)) return true;
+    if (refilled && sql_creates_table(later, old_name)) return true;
     std::string sql = normalized_sql(module, later);
     for (std::string create : {"create view ", "create or replace view "}) {
       size_t at = sql.find(create);
@@ -79,7 +82,7 @@ class RenameTable final : public Rule {
       const Expr* new_name = op.call.keyword("new_table_name");
       if (!new_name && !op.call.keyword("old_table_name")) new_name = op.call.arg(1);
       std::string from = written_name(old_name).shown(), to = written_name(new_name).shown();
-      if (old_name && old_name->is_string() && old_name_kept(file.facts, op, from)) continue;
+      if (old_name && old_name->is_string() && old_name_kept(file.facts, op, from, to)) continue;
       out.report(file, op.call.loc,
                  "upgrade() renames table `" + from + "` to `" + to +
                      "`: the application version still running during the deploy queries `" + from +

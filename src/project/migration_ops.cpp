@@ -155,18 +155,25 @@ bool table_rebuilt(const ModuleFacts& module, const RevisionInfo& revision, cons
     // the old one renamed away (`t` -> `t_old`, before a new `t` is filled from it): either way the rename gives
     // the dropped name, and the rows went from the dropped table into the rename's other one.
     if (lower(new_name->text) != dropped) continue;
-    const std::string replacement = lower(old_name->text);
-    for (const OperationCall& op : revision.operations) {
-      std::string sql;
-      if (op.function != drop.function || op.name != "execute" || !literal_sql(module, executed_sql(op), sql)) continue;
-      if (copies_rows(sql, replacement, dropped)) return true;
-    }
-    // The copy sent through the connection (`op.get_bind().execute("INSERT ...")`, securedrop).
-    for (const RevisionCall& call : revision.calls) {
-      if (call.function != drop.function) continue;
-      for (const ConnectionSql& sent : connection_sql(module, call)) {
-        if (copies_rows(sent.sql, replacement, dropped)) return true;
-      }
+    if (rows_copied(module, drop.function, dropped, lower(old_name->text))) return true;
+  }
+  return false;
+}
+
+bool rows_copied(const ModuleFacts& module, std::string_view function, const std::string& from,
+                 const std::string& into) {
+  const RevisionInfo& revision = *module.revision;
+  for (const OperationCall& op : revision.operations) {
+    std::string sql;
+    if (op.function != function || op.name != "execute" || !literal_sql(module, executed_sql(op), sql))
+      continue;
+    if (copies_rows(sql, into, from)) return true;
+  }
+  // The copy sent through the connection (`op.get_bind().execute("INSERT ...")`, securedrop).
+  for (const RevisionCall& call : revision.calls) {
+    if (call.function != function) continue;
+    for (const ConnectionSql& sent : connection_sql(module, call)) {
+      if (copies_rows(sent.sql, into, from)) return true;
     }
   }
   return false;

@@ -3,6 +3,7 @@
 // of an OperationCall; answering them once keeps their exemptions and messages in step.
 #pragma once
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "facts/module_facts.h"
@@ -73,6 +74,11 @@ bool table_operation_after(const RevisionInfo& revision, const OperationCall& op
 // `create_table("t_new")`, `INSERT INTO t_new ... FROM t`, `drop_table("t")`, `rename_table("t_new", "t")`
 // (or the old table first renamed away to `t_old` and copied from there). The rows live on.
 bool table_rebuilt(const ModuleFacts& module, const RevisionInfo& revision, const OperationCall& drop);
+// `function` of the revision copies rows from table `from` into table `into` (lower case): an `INSERT INTO
+// <into>
+// ... FROM <from>` through op.execute or a connection, as far as literals show it.
+bool rows_copied(const ModuleFacts& module, std::string_view function, const std::string& from,
+                 const std::string& into);
 
 // `conn.execute(...)`, `op.get_bind().execute(...)`, `session.execute(...)`, `conn.exec_driver_sql(...)`: a call
 // sending a statement through a connection (or a session) instead of op.execute; the statement is argument 0.
