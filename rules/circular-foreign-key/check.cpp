@@ -1,5 +1,5 @@
 // circular-foreign-key: tables whose foreign keys (none with use_alter=True) form a cycle.
-// metadata.sorted_tables cannot order them (it warns, and drops those keys from the order, which Alembic
+// metadata.sorted_tables cannot order them (it warns, and leaves those keys out of the order, which Alembic
 // autogenerate's create_table order follows); create_all() adds the keys with ALTER TABLE afterwards, and
 // drop_all() can drop one first only by its name: with no key of the cycle named, drop_all() raises
 // CircularDependencyError on PostgreSQL and MySQL. Self-references are fine: SQLAlchemy handles them.

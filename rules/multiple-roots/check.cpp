@@ -24,9 +24,8 @@ const Location& down_revision_statement(const RevisionNode& node) {
 bool copy_of_a_child(const RevisionLocation& location, const RevisionNode& node) {
   auto it = location.by_id.find(node.id);
   if (node.id.empty() || it == location.by_id.end()) return false;
-  return std::any_of(it->second.begin(), it->second.end(), [&](size_t other) {
-    return std::find(location.roots.begin(), location.roots.end(), other) == location.roots.end();
-  });
+  return std::any_of(it->second.begin(), it->second.end(),
+                     [&](size_t other) { return !location.nodes[other].is_root(); });
 }
 
 class MultipleRoots final : public Rule {

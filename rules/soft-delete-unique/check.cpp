@@ -93,9 +93,8 @@ bool names_generator(const Expr& e) {
 }
 
 // A column whose every row gets a fresh value it never chose: an identity or sequence, a server-side
-// generator
-// (`server_default=text("nextval('seq')")`, FetchedValue()), or a Python default making a new UUID or token.
-// A re-created row gets a new one, so its uniqueness never meets a deleted row.
+// generator (`server_default=text("nextval('seq')")`, FetchedValue()), or a Python default making a new UUID
+// or token. A re-created row gets a new one, so its uniqueness never meets a deleted row.
 bool generated_per_row(const ColumnDef& column) {
   const Expr* construct = column.construct;
   if (!construct || !construct->is_call()) return false;

@@ -44,8 +44,7 @@ std::map<std::string, std::string> read_ini_section(const fs::path& file, const 
 
 // An absolute folder that does not exist on this machine was written for another one (a container's
 // `/app/migrations`, agenta): it is the folder of this checkout whose path ends the same way — one below
-// `here`
-// (`here/migrations`), or `here` itself when the configuration sits inside it. Unchanged when none is.
+// `here` (`here/migrations`), or `here` itself when the configuration sits inside it. Unchanged when none is.
 fs::path relocated(const fs::path& absolute, const fs::path& here) {
   const fs::path below_root = absolute.relative_path();
   const std::vector<fs::path> parts(below_root.begin(), below_root.end());

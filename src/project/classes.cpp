@@ -60,6 +60,18 @@ const ClassAttribute* ClassInfo::unmapped_table_name() const {
   return name;
 }
 
+std::set<const ClassInfo*> ClassInfo::ancestors() const {
+  std::set<const ClassInfo*> seen;
+  std::vector<const ClassInfo*> stack(project_bases.begin(), project_bases.end());
+  while (!stack.empty()) {
+    const ClassInfo* ancestor = stack.back();
+    stack.pop_back();
+    if (ancestor == this || !seen.insert(ancestor).second) continue;
+    stack.insert(stack.end(), ancestor->project_bases.begin(), ancestor->project_bases.end());
+  }
+  return seen;
+}
+
 std::vector<std::string> ClassInfo::installed_bases() const {
   std::vector<std::string> names;
   for (const std::string& name : external_bases) {
@@ -167,17 +179,12 @@ void Project::classify_classes(unsigned jobs) {
   // is a migration helper, as those classes are.
   for (ClassInfo& info : classes_) {
     if (!info.is_mapped() || !info.file->declares_schema()) continue;
-    std::vector<const ClassInfo*> stack(info.project_bases.begin(), info.project_bases.end());
-    std::set<const ClassInfo*> seen;
-    while (!stack.empty()) {
-      auto* ancestor = const_cast<ClassInfo*>(stack.back());
-      stack.pop_back();
-      if (!seen.insert(ancestor).second) continue;
+    for (const ClassInfo* found : info.ancestors()) {
+      auto* ancestor = const_cast<ClassInfo*>(found);  // classes_ is this Project's own, being built
       ancestor->feeds_mapped_class = true;
       if (!ancestor->declarative_base && ancestor->role == ClassInfo::Role::Plain) {
         ancestor->declarative_base = info.declarative_base;
       }
-      stack.insert(stack.end(), ancestor->project_bases.begin(), ancestor->project_bases.end());
     }
   }
 }

@@ -37,13 +37,6 @@ const std::map<std::string, std::string, std::less<>> kAdvancedAlchemyAnnotation
 
 bool is_column_call(const Expr& e) { return e.is_call() && e.origin() == "sqlalchemy.Column"; }
 
-// The project classes `cls` derives from, however indirectly (not `cls` itself).
-void collect_ancestors(const ClassInfo& cls, std::set<const ClassInfo*>& out) {
-  for (const ClassInfo* base : cls.project_bases) {
-    if (out.insert(base).second) collect_ancestors(*base, out);
-  }
-}
-
 // Whether `mapped_column(use_existing_column=True)` on `owner`'s attribute `name` maps a column some other
 // class of the same hierarchy declares: a class `owner` derives from, or — `owner` being a mixin — a class
 // beside it among the ancestors of a mapped class using it (polar's `LegacyRecurringProductPrice` mixin
@@ -53,13 +46,11 @@ bool reuses_declared_column(const std::vector<ClassInfo>& classes, const ClassIn
   auto declares = [&](const ClassInfo* cls) {
     return cls != &owner && cls->def && cls->def->attribute(name);
   };
-  std::set<const ClassInfo*> ancestors;
-  collect_ancestors(owner, ancestors);
+  const std::set<const ClassInfo*> ancestors = owner.ancestors();
   if (std::any_of(ancestors.begin(), ancestors.end(), declares)) return true;
   for (const ClassInfo& cls : classes) {
     if (!cls.is_mapped() || &cls == &owner) continue;
-    std::set<const ClassInfo*> lineage;
-    collect_ancestors(cls, lineage);
+    const std::set<const ClassInfo*> lineage = cls.ancestors();
     if (lineage.count(&owner) && std::any_of(lineage.begin(), lineage.end(), declares)) return true;
   }
   return false;

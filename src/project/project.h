@@ -98,6 +98,8 @@ struct ClassInfo {
   // The dotted names its external bases resolve to (`shared_models.base.Base`), as Config::declarative_bases
   // takes them, in the order written.
   std::vector<std::string> installed_bases() const;
+  // The project classes it derives from, however indirectly (not itself); an inheritance cycle ends the walk.
+  std::set<const ClassInfo*> ancestors() const;
   // Of those, the one most likely the declarative base: the first whose last part says Base or Model, else
   // the first; "" when there is none.
   std::string likely_installed_base() const;
