@@ -636,24 +636,52 @@ class ModuleBuilder {
       } else if (is_kind(stmt, NodeKind::DecoratedDefinition)) {
         declared_attribute(stmt, class_index);
       } else if (is_kind(stmt, NodeKind::IfStatement)) {
-        runtime_branch_of_type_checking(stmt, class_index);
+        if (!runtime_branch_of_type_checking(stmt, class_index)) conditional_branches(stmt, class_index);
       }
+    });
+  }
+
+  // `if settings.engine == "postgres": embedding = mapped_column(Vector(...))` / `else: embedding =
+  // Column(JSON)` (letta): one branch runs, and ormlint cannot tell which. Each name the branches bind is
+  // read once, from the first branch that binds it — as a reader of the class would take it — so the column
+  // exists in the table model, its rules check that definition, and the alternatives are not two attributes
+  // mapping one column.
+  void conditional_branches(TSNode stmt, size_t class_index) {
+    const size_t before = facts_.classes[class_index].attributes.size();
+    auto read_branch = [&](TSNode body) {
+      const size_t branch_start = facts_.classes[class_index].attributes.size();
+      class_body(body, class_index);  // may add nested classes: take the reference after it
+      auto& attributes = facts_.classes[class_index].attributes;
+      auto bound_earlier = [&](const ClassAttribute& attr) {
+        return std::any_of(attributes.begin() + static_cast<std::ptrdiff_t>(before),
+                           attributes.begin() + static_cast<std::ptrdiff_t>(branch_start),
+                           [&](const ClassAttribute& earlier) { return earlier.name == attr.name; });
+      };
+      attributes.erase(std::remove_if(attributes.begin() + static_cast<std::ptrdiff_t>(branch_start),
+                                      attributes.end(), bound_earlier),
+                       attributes.end());
+    };
+    read_branch(field(stmt, "consequence"));
+    for_each_named_child(stmt, [&](TSNode clause) {
+      if (is_kind(clause, NodeKind::ElifClause)) read_branch(field(clause, "consequence"));
+      if (is_kind(clause, NodeKind::ElseClause)) read_branch(field(clause, "body"));
     });
   }
 
   // `if TYPE_CHECKING: id: UUID_ID` / `else: id: Mapped[UUID_ID] = mapped_column(...)` in a class body
   // (fastapi-users): the else branch is what runs, so its attributes are the class's; likewise the body of
-  // `if not TYPE_CHECKING:`. Other tests in a class body are not followed.
-  void runtime_branch_of_type_checking(TSNode stmt, size_t class_index) {
+  // `if not TYPE_CHECKING:`. False when the test is not about TYPE_CHECKING.
+  bool runtime_branch_of_type_checking(TSNode stmt, size_t class_index) {
     bool negated = false;
-    if (!tests_type_checking(without_not(field(stmt, "condition"), negated))) return;
+    if (!tests_type_checking(without_not(field(stmt, "condition"), negated))) return false;
     if (negated) {
       class_body(field(stmt, "consequence"), class_index);
-      return;
+      return true;
     }
     for_each_named_child(stmt, [&](TSNode clause) {
       if (is_kind(clause, NodeKind::ElseClause)) class_body(field(clause, "body"), class_index);
     });
+    return true;
   }
 
   // `@declared_attr def fk(cls): return Column(ForeignKey(...))` is an attribute whose value is the return.
