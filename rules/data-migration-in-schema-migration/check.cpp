@@ -104,7 +104,7 @@ class Checker {
         }
       } else if (op.name == "execute") {
         const Expr* sql = op.call.keyword("sqltext");
-        check_statement(sql ? sql : op.call.arg(0), op.call.loc, "op.execute");
+        check_statement(sql ? sql : op.call.arg(0), op.call.loc, std::string(op.receiver) + ".execute");
       }
     }
     bool flask_session_reported = false;

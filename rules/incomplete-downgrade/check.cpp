@@ -635,6 +635,26 @@ void enum_creations(const ProjectFile& file, const Project& project, std::vector
   }
 }
 
+// The enum types the revisions before `file` (its ancestors in its location's graph) create. A create_table
+// naming one of them reuses that type (dstack's second table of `backendtype`): the type is the earlier
+// revision's to drop — dropping it here would fail while the earlier table still uses it.
+std::set<std::string> enum_types_created_before(const ProjectFile& file, const Project& project) {
+  std::set<std::string> types;
+  for (const RevisionLocation& location : project.revision_locations()) {
+    for (size_t node = 0; node < location.nodes.size(); ++node) {
+      if (location.nodes[node].file != &file) continue;
+      for (size_t ancestor : location.ancestors(node)) {
+        const ProjectFile* earlier = location.nodes[ancestor].file;
+        if (ancestor == node || !earlier || !earlier->facts.revision) continue;
+        std::vector<Created> created;
+        enum_creations(*earlier, project, created);
+        for (const Created& c : created) types.insert(c.name);
+      }
+    }
+  }
+  return types;
+}
+
 // ---- messages ---------------------------------------------------------------------------------------------------
 
 struct Finding {
@@ -695,6 +715,12 @@ class IncompleteDowngrade final : public Rule {
       follow_type_renames(op, created);
     }
     enum_creations(file, project, created);
+    if (std::any_of(created.begin(), created.end(), [](const Created& c) { return c.with_table; })) {
+      const std::set<std::string> earlier = enum_types_created_before(file, project);
+      created.erase(std::remove_if(created.begin(), created.end(),
+                                   [&](const Created& c) { return c.with_table && earlier.count(c.name); }),
+                    created.end());
+    }
     Removed downgrade = removals(file, "downgrade");
     Removed upgrade = removals(file, "upgrade");
     std::set<std::pair<uint32_t, std::string>> reported;  // a helper called twice records its operations twice
