@@ -5,6 +5,8 @@
 #include <string>
 
 #include "engine/rule.h"
+#include "facts/sql_literal.h"
+#include "facts/sql_statements.h"
 
 namespace ormlint {
 
@@ -19,6 +21,28 @@ bool changes_anything(const RevisionInfo& revision) {
   auto in_upgrade = [](const auto& call) { return call.function == "upgrade"; };
   return std::any_of(revision.operations.begin(), revision.operations.end(), in_upgrade) ||
          std::any_of(revision.calls.begin(), revision.calls.end(), in_upgrade);
+}
+
+// upgrade() only rewrites rows in place — every operation an `op.execute` of literal SQL made of UPDATE
+// statements, nothing else called (dstack's backfills): no schema to restore, and a downgrade cannot un-update
+// rows anyway; an upgrade run again after it backfills again. So a `pass` downgrade() is honest (a missing one
+// still makes `alembic downgrade` fail).
+bool only_updates_rows(const ProjectFile& file, const RevisionInfo& revision) {
+  if (std::any_of(revision.calls.begin(), revision.calls.end(),
+                  [](const RevisionCall& call) { return call.function == "upgrade"; })) {
+    return false;
+  }
+  bool any = false;
+  for (const OperationCall& op : revision.operations) {
+    if (op.function != "upgrade") continue;
+    std::string sql;
+    if (op.name != "execute" || !literal_sql(file.facts, executed_sql(op), sql)) return false;
+    for (const SqlStatement& statement : split_sql(sql)) {
+      if (statement.words.empty() || statement.words.front() != "UPDATE") return false;
+      any = true;
+    }
+  }
+  return any;
 }
 
 class EmptyDowngrade final : public Rule {
@@ -47,7 +71,8 @@ class EmptyDowngrade final : public Rule {
                  "this revision has no downgrade(): `alembic downgrade` on " + which +
                      " fails with AttributeError instead of undoing upgrade()",
                  help);
-    } else if (revision.downgrade->trivial_body && !revision.downgrade->raises_only) {
+    } else if (revision.downgrade->trivial_body && !revision.downgrade->raises_only &&
+               !only_updates_rows(file, revision)) {
       out.report(file, revision.downgrade->def_loc,
                  "downgrade() does nothing: `alembic downgrade` reports success and un-stamps " + which +
                      ", but every change upgrade() made stays, and the next `alembic upgrade` runs it again on top",
