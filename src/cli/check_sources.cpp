@@ -19,13 +19,17 @@ std::optional<fs::path> project_root(const fs::path& start, const Config& config
   if (!fs::is_directory(dir, ec)) dir = dir.parent_path();
   std::optional<fs::path> alembic_in_package;
   for (; !dir.empty(); dir = dir.parent_path()) {
+    const bool package = fs::exists(dir / "__init__.py", ec);
     for (const char* marker : {"pyproject.toml", "setup.cfg", "setup.py", ".git"}) {
+      // A setup.py inside a package is one of its modules (mage-ai's orchestration/db/setup.py), not a
+      // distribution's: the project, and the module names, start above the package.
+      if (package && std::string_view(marker) == "setup.py") continue;
       if (fs::exists(dir / marker, ec)) return dir;
     }
     if (fs::exists(dir / "alembic.ini", ec)) {
       // An alembic.ini inside a package (jupyterhub keeps it in jupyterhub/) does not start the module names:
       // `from jupyterhub import orm` names the package from above it.
-      if (!fs::exists(dir / "__init__.py", ec)) return dir;
+      if (!package) return dir;
       if (!alembic_in_package) alembic_in_package = dir;
     }
     if (dir == dir.root_path()) break;

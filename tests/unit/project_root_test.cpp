@@ -41,3 +41,18 @@ TEST_CASE("project root: an alembic.ini inside a package does not start the modu
     CHECK(project_root(repo / "hub", Config{}) == dir.path());
   }
 }
+
+TEST_CASE("project root: a setup.py inside a package is a module, not a project marker", "[project_root]") {
+  TempDir dir;
+  // mage-ai's orchestration/db/setup.py sets up the database: checking that folder must still name its modules
+  // from the repository (`from app.db.models.base import Base`).
+  const fs::path repo = dir.path() / "mage";
+  write_file(repo / "pyproject.toml", "");
+  write_file(repo / "app" / "__init__.py", "");
+  write_file(repo / "app" / "db" / "__init__.py", "");
+  write_file(repo / "app" / "db" / "setup.py", "");
+  CHECK(project_root(repo / "app" / "db", Config{}) == repo);
+  // Outside a package, a setup.py marks a distribution's root as ever.
+  write_file(repo / "tools" / "setup.py", "");
+  CHECK(project_root(repo / "tools", Config{}) == repo / "tools");
+}
