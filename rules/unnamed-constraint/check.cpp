@@ -1,5 +1,5 @@
-// unnamed-constraint: an explicit UniqueConstraint / CheckConstraint / ForeignKeyConstraint / Index object without
-// a name, in a MetaData without a naming_convention: the database invents a name Alembic cannot know, so a later
+// unnamed-constraint: an explicit UniqueConstraint / CheckConstraint / ForeignKeyConstraint object without a name,
+// in a MetaData without a naming_convention (an Index without a name gets MetaData's default one, `ix_...`): the database invents a name Alembic cannot know, so a later
 // migration cannot drop or alter it by name. An Index(...) whose first argument is not a name is an error in
 // itself (SQLAlchemy takes the column as the name). Inline ForeignKey(...), unique=True, index=True are exempt.
 #include <set>
@@ -49,6 +49,9 @@ class UnnamedConstraint final : public Rule {
                    "pass the name first: `Index(\"ix_<table>_<column>\", <columns>...)`", Severity::Error);
         continue;
       }
+      // `Index(None, ...)`: MetaData's default naming_convention, {"ix": "ix_%(column_0_label)s"}, names it
+      // (mage-ai's migrations drop it by that name); only the other kinds have no default.
+      if (c.kind == ConstraintDef::Kind::Index) continue;
       if (c.has_name() || !unconventional(model, c)) continue;
       out.report(*c.file, c.loc,
                  "`" + kind_name(c.kind) + "`" + on_table(c) +
