@@ -113,6 +113,7 @@ class RevisionBuilder {
 
   struct Context {
     const Constants* constants = nullptr;
+    const std::map<std::string, TSNode, std::less<>>* database_flags = nullptr;  // see database_flags()
     bool guarded = false;
     bool autocommit = false;
     std::string dialect;  // OperationCall::dialect
@@ -227,8 +228,10 @@ class RevisionBuilder {
 
   void walk_function(const std::string& function, TSNode def, RevisionInfo& info) {
     const Constants constants = function_constants(def);
+    const auto flags = database_flags(def);
     Context ctx;
     ctx.constants = &constants;
+    ctx.database_flags = &flags;
     active_.clear();
     active_.insert(exprs_.text(field(def, "name")));
     walk_block(field(def, "body"), ctx, function, info);
@@ -498,23 +501,83 @@ class RevisionBuilder {
   // (OperationCall::dialect) and what the later branches get, unless a test outside already chose one database.
   void narrow_dialect(TSNode condition, Context& branch, std::string& later) const {
     if ((!branch.dialect.empty() && branch.dialect.front() != '!') || ts_node_is_null(condition)) return;
+    const std::optional<DatabaseTest> test = database_test(condition, branch, 0);
+    if (!test) return;
+    if (test->equal) {
+      later = excluding(branch.dialect, test->database);
+      branch.dialect = test->database;
+    } else {
+      later = test->database;
+      branch.dialect = excluding(branch.dialect, test->database);
+    }
+  }
+
+  struct DatabaseTest {
+    std::string database;  // "postgresql"
+    bool equal = true;     // `==` (true) or `!=`
+  };
+
+  // What a condition says about the database's name: `bind.dialect.name == "postgresql"` (or `.engine.name`,
+  // Engine.name being its dialect's), `!=`, `not ...`, a local flag holding such a test (`is_pg = ...; if
+  // is_pg:`), or a call of a function of this module that returns one (dify's `if _is_pg(conn):`).
+  std::optional<DatabaseTest> database_test(TSNode condition, const Context& ctx, int depth) const {
     while (is_kind(condition, NodeKind::ParenthesizedExpression) && ts_node_named_child_count(condition) == 1) {
       condition = ts_node_named_child(condition, 0);
     }
-    if (std::string_view(ts_node_type(condition)) != "comparison_operator" || ts_node_named_child_count(condition) != 2) {
-      return;
+    if (depth > 4 || ts_node_is_null(condition)) return std::nullopt;
+    const std::string_view type = ts_node_type(condition);
+    if (type == "not_operator") {
+      auto test = database_test(field(condition, "argument"), ctx, depth + 1);
+      if (test) test->equal = !test->equal;
+      return test;
     }
+    if (is_kind(condition, NodeKind::Identifier)) {
+      if (!ctx.database_flags) return std::nullopt;
+      auto flag = ctx.database_flags->find(exprs_.text(condition));
+      if (flag == ctx.database_flags->end()) return std::nullopt;
+      return database_test(flag->second, ctx, depth + 1);
+    }
+    if (is_kind(condition, NodeKind::Call)) {
+      TSNode callee = field(condition, "function");
+      auto helper =
+          is_kind(callee, NodeKind::Identifier) ? functions_.find(exprs_.text(callee)) : functions_.end();
+      if (helper == functions_.end()) return std::nullopt;
+      TSNode body = field(helper->second, "body");
+      if (ts_node_named_child_count(body) != 1) return std::nullopt;
+      TSNode only = ts_node_named_child(body, 0);
+      if (!is_kind(only, NodeKind::ReturnStatement) || ts_node_named_child_count(only) != 1)
+        return std::nullopt;
+      return database_test(ts_node_named_child(only, 0), Context{}, depth + 1);
+    }
+    if (type != "comparison_operator" || ts_node_named_child_count(condition) != 2) return std::nullopt;
     const std::string left = exprs_.text(ts_node_named_child(condition, 0));
     const Expr right = exprs_.build(ts_node_named_child(condition, 1));
-    if (!right.is_string() || right.text.empty() || !(left == "dialect.name" || left.ends_with(".dialect.name"))) return;
-    const std::string op = exprs_.text(ts_node_child_by_field_name(condition, "operators", 9));
-    if (op == "==") {
-      later = excluding(branch.dialect, right.text);
-      branch.dialect = right.text;
-    } else if (op == "!=") {
-      later = right.text;
-      branch.dialect = excluding(branch.dialect, right.text);
+    if (!right.is_string() || right.text.empty()) return std::nullopt;
+    if (!(left == "dialect.name" || left.ends_with(".dialect.name") || left.ends_with(".engine.name"))) {
+      return std::nullopt;
     }
+    const std::string op = exprs_.text(ts_node_child_by_field_name(condition, "operators", 9));
+    if (op != "==" && op != "!=") return std::nullopt;
+    return DatabaseTest{std::string(right.text), op == "=="};
+  }
+
+  // Local names assigned once in `def`, from a test of the database's name (`is_pg = bind.dialect.name ==
+  // "postgresql"`): the condition each stands for.
+  std::map<std::string, TSNode, std::less<>> database_flags(TSNode def) const {
+    std::map<std::string, int, std::less<>> assignments;
+    std::map<std::string, TSNode, std::less<>> flags;
+    walk_subtree(field(def, "body"), [&](TSNode n) {
+      if (!is_kind(n, NodeKind::Assignment)) return true;
+      TSNode left = field(n, "left");
+      if (!is_kind(left, NodeKind::Identifier)) return true;
+      const std::string name = exprs_.text(left);
+      ++assignments[name];
+      TSNode right = field(n, "right");
+      if (!ts_node_is_null(right) && database_test(right, Context{}, 0)) flags[name] = right;
+      return true;
+    });
+    std::erase_if(flags, [&](const auto& flag) { return assignments[flag.first] != 1; });
+    return flags;
   }
 
   void walk_with(TSNode stmt, Context& ctx, const std::string& function, RevisionInfo& info) {
@@ -580,10 +643,12 @@ class RevisionBuilder {
           active_.insert(name);
           HelperArguments given = helper_arguments(n, helper->second, ctx);
           const Constants constants = function_constants(helper->second, given.connections);
+          const auto flags = database_flags(helper->second);
           Context inner = ctx;
           inner.tainted.clear();
           inner.maybe_tainted.clear();
           inner.constants = &constants;
+          inner.database_flags = &flags;
           inner.flags = std::move(given.flags);
           walk_block(field(helper->second, "body"), inner, function, info);
           active_.erase(name);
