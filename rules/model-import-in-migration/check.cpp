@@ -2,7 +2,9 @@
 // that defines mapped classes, the mixins or abstract classes feeding them, or the declarative base). A revision
 // must describe the schema as it was when it was written; the models describe it as it is today. Once a model
 // changes, the old revision silently does something else, or stops importing at all.
+#include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -78,6 +80,34 @@ const ProjectFile* imported_module(const Import& import, const Project& project,
   return nullptr;
 }
 
+// A column type class of the project: it derives, however indirectly, from one of SQLAlchemy's type classes
+// (TypeDecorator, UserDefinedType, TypeEngine, or a concrete type such as DateTime).
+bool is_column_type_class(const ClassInfo* cls) {
+  if (!cls) return false;
+  auto sqlalchemy_type = [](const ClassInfo& c) {
+    return std::any_of(c.external_bases.begin(), c.external_bases.end(), [](const std::string& base) {
+      return base.starts_with("sqlalchemy.") && !base.starts_with("sqlalchemy.orm.") &&
+             !base.starts_with("sqlalchemy.exc.") && !base.starts_with("sqlalchemy.ext.") &&
+             base.find("Base") == std::string::npos;
+    });
+  };
+  if (sqlalchemy_type(*cls)) return true;
+  const std::set<const ClassInfo*> ancestors = cls->ancestors();
+  return std::any_of(ancestors.begin(), ancestors.end(),
+                     [&](const ClassInfo* c) { return sqlalchemy_type(*c); });
+}
+
+// `from app.models import UtcDateTime`: the import brings only the project's own column types, which is what
+// a revision needs to spell a custom type; it does not depend on the models' shape. (A module imported whole
+// — `import app.models` for `app.models.UtcDateTime()` — stays flagged: the facts do not keep every statement
+// of upgrade(), so its other uses cannot be ruled out: mindsdb builds a model in a loop of the same
+// revision.)
+bool only_column_types(const Import& import, const ProjectFile& revision, const Project& project) {
+  if (import.is_star || import.origin == import.module || import.module.size() > import.origin.size())
+    return false;
+  return is_column_type_class(project.resolve_class(revision, import.bound_name));
+}
+
 struct Statement {
   Location loc;
   std::vector<std::string> names;
@@ -99,7 +129,7 @@ class ModelImportInMigration final : public Rule {
     std::map<uint32_t, Statement> statements;  // one finding per import statement, in source order
     auto consider = [&](const Import& import) {
       const ProjectFile* module = imported_module(import, project, file);
-      if (!module) return;
+      if (!module || only_column_types(import, file, project)) return;
       ModelContent content = strongest(model_content(*module, project), imported_class(import, *module, project));
       if (content == ModelContent::None) return;
       Statement& statement = statements[import.statement_loc.start_byte];
