@@ -4,7 +4,8 @@
 // new value cannot be used until the transaction commits ("unsafe use of new value"), so a data update in the
 // same migration fails. Judged in downgrade() too: a rollback that fails is as broken as an upgrade that
 // does. Exempt: a type created by an earlier `CREATE TYPE ... AS ENUM` in the same function (its new values
-// are usable in that transaction).
+// are usable in that transaction), and statements after an `op.execute("COMMIT")` (transaction-control-in-
+// migration's finding).
 #include <cctype>
 #include <set>
 #include <string>
@@ -36,6 +37,25 @@ bool type_created_before(const ModuleFacts& module, const OperationCall& op, con
   return false;
 }
 
+// An earlier `op.execute("COMMIT")` in the same function (bodhi, after alembic issue #123): it ends Alembic's
+// transaction, and the driver starts no new one, so what follows runs outside any transaction.
+// transaction-control-in-migration reports that COMMIT; the ADD VALUE after it is not a second problem.
+bool committed_before(const ModuleFacts& module, const OperationCall& op) {
+  for (const OperationCall& earlier : module.revision->operations) {
+    if (&earlier == &op) return false;
+    std::string sql;
+    if (earlier.function != op.function || excludes_dialect_of(earlier, op) ||
+        !sql_run_in_transaction(module, earlier, sql)) {
+      continue;
+    }
+    for (const SqlStatement& statement : split_sql(sql)) {
+      if (!statement.words.empty() && (statement.words[0] == "COMMIT" || statement.words[0] == "END"))
+        return true;
+    }
+  }
+  return false;
+}
+
 class EnumValueAddedInTransaction final : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -57,7 +77,8 @@ class EnumValueAddedInTransaction final : public Rule {
       std::string sql;
       if (!op.runs_on("postgresql") || !sql_run_in_transaction(file.facts, op, sql)) continue;
       std::string type = added_enum_type(sql);
-      if (type.empty() || type_created_before(file.facts, op, type)) continue;
+      if (type.empty() || type_created_before(file.facts, op, type) || committed_before(file.facts, op))
+        continue;
       if (!reported.insert(op.call.loc.start_byte).second) continue;
       out.report(
           file, op.call.loc,
