@@ -34,8 +34,8 @@ def upgrade():
     op.drop_index("ix_tools_owner", table_name="tools")
     op.create_index("ix_tools_slug", "tools", ["slug"], postgresql_concurrently=True)
     op.create_unique_constraint("uq_tools_name", "tools", ["name"])
-    op.execute("COMMIT")
     op.execute("ALTER TYPE tooltype ADD VALUE 'website'")
+    op.execute("COMMIT")
 
 
 def downgrade():
