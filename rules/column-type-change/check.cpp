@@ -44,6 +44,7 @@ std::string last_segment(const std::string& dotted) {
 struct StringType {
   bool is_string = false;
   std::optional<long> length;
+  bool length_known = true;  // false: a length ormlint cannot read (`String(MAX_LENGTH)`)
 };
 
 StringType string_type(const Expr& type) {
@@ -66,11 +67,13 @@ StringType string_type(const Expr& type) {
   const Expr* length = type.is_call() ? type.keyword("length") : nullptr;
   if (!length && type.is_call()) length = type.arg(0);
   if (!length) return {true, std::nullopt};
-  if (length->kind != Expr::Kind::Number) return {};
+  if (length->kind == Expr::Kind::None)
+    return {true, std::nullopt};  // String(None): VARCHAR without a length
+  if (length->kind != Expr::Kind::Number) return {true, std::nullopt, false};
   try {
     return {true, std::stol(length->text)};
   } catch (const std::exception&) {
-    return {};
+    return {true, std::nullopt, false};
   }
 }
 
@@ -78,9 +81,9 @@ StringType string_type(const Expr& type) {
 // old value fits. Known only when existing_type says what the column was.
 bool widens_string(const Expr& from, const Expr& to) {
   StringType old_type = string_type(from), new_type = string_type(to);
-  if (!old_type.is_string || !new_type.is_string) return false;
-  if (!new_type.length) return true;
-  return old_type.length && *new_type.length >= *old_type.length;
+  if (!old_type.is_string || !new_type.is_string || !new_type.length_known) return false;
+  if (!new_type.length) return true;  // to TEXT: whatever the old length was
+  return old_type.length_known && old_type.length && *new_type.length >= *old_type.length;
 }
 
 // A SQLAlchemy NUMERIC/DECIMAL type: its precision and scale (nullopt precision = unconstrained).
@@ -221,6 +224,22 @@ bool adds_enum_value(const ModuleFacts& module, const RevisionInfo& revision, co
   return false;
 }
 
+// Without existing_type: the type downgrade() gives the column back (`alter_column("updates", "alias",
+// type_=Unicode(32))`, bodhi) is the one upgrade() replaces.
+const Expr* type_restored_by_downgrade(const RevisionInfo& revision, const OperationCall& op) {
+  const std::string column = op.column_name();
+  if (op.table.empty() || column.empty()) return nullptr;
+  for (const OperationCall& other : revision.operations) {
+    if (other.function != "downgrade" || other.name != "alter_column" || other.table != op.table ||
+        other.column_name() != column) {
+      continue;
+    }
+    const Expr* type = other.call.keyword("type_");
+    if (type && type->kind != Expr::Kind::None && !type_class(*type).empty()) return type;
+  }
+  return nullptr;
+}
+
 class ColumnTypeChange final : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -242,6 +261,7 @@ class ColumnTypeChange final : public Rule {
       const Expr* existing = op.call.keyword("existing_type");
       // `existing_type=table.c.x.type` (reflected at run time, cinder) says nothing ormlint can read.
       if (existing && type_class(*existing).empty()) existing = nullptr;
+      if (!existing) existing = type_restored_by_downgrade(revision, op);
       // Names held in variables are shown as such: `<table_name>.<column_name>`.
       std::string table = written_table(revision, op).shown();
       std::string column = written_column(op).shown();
