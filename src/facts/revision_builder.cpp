@@ -107,8 +107,8 @@ class RevisionBuilder {
   }
 
  private:
-  // Names that hold one value for a whole function — a string, an SQL text(), an enum type — and that value (see
-  // function_constants).
+  // Names that hold one value for a whole function — a string, an SQL text(), an enum type, a Column — and
+  // that value (see function_constants).
   using Constants = std::map<std::string, Expr, std::less<>>;
 
   struct Context {
@@ -716,6 +716,10 @@ class RevisionBuilder {
     return e.is_call() && (e.callee_name() == "Enum" || e.callee_name() == "ENUM");
   }
 
+  // `sa.Column("visibility", visibility_enum, nullable=False)` held in a name and passed to op.add_column
+  // (glance): the column the operation adds.
+  static bool is_column_construct(const Expr& e) { return e.is_call() && e.callee_name() == "Column"; }
+
   // `op.get_bind()`: the connection Alembic runs the migration's transaction on (`bind = op.get_bind()`).
   bool is_migration_connection(const Expr& e) const {
     if (!e.is_call() || !e.items.empty() || !e.keywords.empty()) return false;
@@ -766,7 +770,7 @@ class RevisionBuilder {
           Expr value = exprs_.build(right);
           // `stmt = stmt.bindparams(...)` keeps the statement's SQL: not another value.
           if (keeps_sql_of(value, name)) return true;
-          if (value.is_string() || is_sql_text(value) || is_enum_type(value) ||
+          if (value.is_string() || is_sql_text(value) || is_enum_type(value) || is_column_construct(value) ||
               is_migration_connection(value)) {
             literals[name] = std::move(value);
           }
