@@ -949,9 +949,11 @@ FunctionDef describe_function(TSNode def, const ExprBuilder& exprs) {
   size_t statements = 0, trivial = 0, raises = 0;
   bool first = true;
   std::optional<Expr> returned;  // `return <call>`
+  bool ended = false;  // after a `raise` or `return` of the body itself: dead code, as Python never runs it
   for_each_named_child(body, [&](TSNode stmt) {
-    if (is_kind(stmt, NodeKind::Comment)) return;
+    if (ended || is_kind(stmt, NodeKind::Comment)) return;
     ++statements;
+    ended = is_kind(stmt, NodeKind::RaiseStatement) || is_kind(stmt, NodeKind::ReturnStatement);
     if (is_kind(stmt, NodeKind::ReturnStatement) && ts_node_named_child_count(stmt) == 1) {
       TSNode value = ts_node_named_child(stmt, 0);
       if (is_kind(value, NodeKind::Call)) returned = exprs.build(value);
@@ -962,7 +964,8 @@ FunctionDef describe_function(TSNode def, const ExprBuilder& exprs) {
       docstring = first && !ts_node_is_null(inner) &&
                   (is_kind(inner, NodeKind::String) || is_kind(inner, NodeKind::ConcatenatedString));
       if (docstring || (!ts_node_is_null(inner) && is_kind(inner, NodeKind::Ellipsis))) ++trivial;
-    } else if (is_kind(stmt, NodeKind::PassStatement) || is_early_return_guard(stmt)) {
+    } else if (is_kind(stmt, NodeKind::PassStatement) || is_early_return_guard(stmt) ||
+               (is_kind(stmt, NodeKind::ReturnStatement) && ts_node_named_child_count(stmt) == 0)) {
       ++trivial;
     } else if (is_kind(stmt, NodeKind::RaiseStatement)) {
       ++raises;

@@ -250,7 +250,13 @@ class RevisionBuilder {
 
   void walk_block(TSNode block, Context& ctx, const std::string& function, RevisionInfo& info) {
     if (ts_node_is_null(block)) return;
-    for_each_named_child(block, [&](TSNode stmt) { walk_statement(stmt, ctx, function, info); });
+    bool ended =
+        false;  // statements after a `raise` or `return` of the block never run (mwdb's dead downgrade)
+    for_each_named_child(block, [&](TSNode stmt) {
+      if (ended) return;
+      walk_statement(stmt, ctx, function, info);
+      ended = is_kind(stmt, NodeKind::RaiseStatement) || is_kind(stmt, NodeKind::ReturnStatement);
+    });
   }
 
   void walk_statement(TSNode stmt, Context& ctx, const std::string& function, RevisionInfo& info) {
