@@ -1,10 +1,10 @@
 // create-index-not-concurrently: upgrade() builds an index on a table that already exists without
-// `postgresql_concurrently=True`: `op.create_index` / `batch_op.create_index`, and `op.add_column` of a
-// column with `index=True` (Alembic follows the ADD COLUMN with a CREATE INDEX). A plain CREATE INDEX holds a
-// SHARE lock on the table for the whole build, so every INSERT, UPDATE and DELETE waits — minutes on a large
-// table. Unique indexes are left to unique-constraint-on-existing-table, which says the same and warns about
-// duplicates, so one line never carries two findings. Tables created earlier in the same upgrade() are new
-// and empty: exempt.
+// `postgresql_concurrently=True`: `op.create_index` / `batch_op.create_index`, `op.add_column` of a column
+// with `index=True` (Alembic follows the ADD COLUMN with a CREATE INDEX), and `CREATE INDEX` without
+// CONCURRENTLY in an op.execute. A plain CREATE INDEX holds a SHARE lock on the table for the whole build, so
+// every INSERT, UPDATE and DELETE waits — minutes on a large table. Unique indexes are left to
+// unique-constraint-on-existing-table, which says the same and warns about duplicates, so one line never
+// carries two findings. Tables created earlier in the same upgrade() are new and empty: exempt.
 #include <set>
 #include <string>
 
@@ -60,11 +60,29 @@ class CreateIndexNotConcurrently final : public Rule {
                    kConcurrentHelp);
       } else if (op.name == "add_column") {
         check_add_column(file, op, reported, out);
+      } else if (op.name == "execute") {
+        check_sql(file, revision, op, out);
       }
     }
   }
 
  private:
+  // `op.execute("CREATE INDEX ix_logs_created ON request_logs USING BRIN (created_at)")` (mem0): the same
+  // build.
+  static void check_sql(const ProjectFile& file, const RevisionInfo& revision, const OperationCall& op,
+                        Reporter& out) {
+    for (const SqlIndexBuild& build : sql_index_builds(file.facts, op)) {
+      if (build.unique || build.concurrently || table_created_before(revision, op, build.table)) continue;
+      out.report(file, op.call.loc,
+                 "CREATE INDEX " + (build.name.empty() ? std::string() : "`" + build.name + "` ") +
+                     "on existing table `" + build.table +
+                     "` takes a SHARE lock: every write to the table waits until the index is built",
+                 "write `CREATE INDEX CONCURRENTLY ...` and run it inside `with "
+                 "op.get_context().autocommit_block():`");
+      return;  // one finding per operation
+    }
+  }
+
   static void check_add_column(const ProjectFile& file, const OperationCall& op, std::set<uint32_t>& reported,
                                Reporter& out) {
     const Expr* column = added_column_call(op);

@@ -3,8 +3,9 @@
 // create_unique_constraint` (ALTER TABLE ... ADD CONSTRAINT ... UNIQUE: ACCESS EXCLUSIVE, reads wait too),
 // `create_index(..., unique=True)` without postgresql_concurrently=True (SHARE lock: writes wait), and
 // `op.add_column` of a Column with `unique=True` (an ADD CONSTRAINT, or a unique CREATE INDEX with
-// index=True). The build scans the whole table under that lock, then fails with UniqueViolation if duplicates
-// exist. Tables created earlier in the same upgrade() are new and empty: exempt.
+// index=True), and `CREATE UNIQUE INDEX` without CONCURRENTLY in an op.execute. The build scans the whole
+// table under that lock, then fails with UniqueViolation if duplicates exist. Tables created earlier in the
+// same upgrade() are new and empty: exempt.
 #include <set>
 #include <string>
 
@@ -61,6 +62,8 @@ class UniqueConstraintOnExistingTable final : public Rule {
         found = report_unique_index(file, op, out);
       } else if (op.name == "add_column") {
         found = report_unique_column(file, op, out);
+      } else if (op.name == "execute") {
+        found = report_unique_sql_index(file, revision, op, out);
       }
       if (found) reported.insert(op.call.loc.start_byte);
     }
@@ -93,6 +96,22 @@ class UniqueConstraintOnExistingTable final : public Rule {
                "op.get_context().autocommit_block():`"
                " (check for duplicates first)");
     return true;
+  }
+
+  // `op.execute("CREATE UNIQUE INDEX ix_attribute_unique ON attribute (...)")` (mwdb): the same build.
+  static bool report_unique_sql_index(const ProjectFile& file, const RevisionInfo& revision,
+                                      const OperationCall& op, Reporter& out) {
+    for (const SqlIndexBuild& build : sql_index_builds(file.facts, op)) {
+      if (!build.unique || build.concurrently || table_created_before(revision, op, build.table)) continue;
+      out.report(file, op.call.loc,
+                 "unique index " + backticked(build.name) + "on existing table `" + build.table +
+                     "` is built without CONCURRENTLY: every write waits for the build, and it fails with "
+                     "UniqueViolation if the table holds duplicates",
+                 "write `CREATE UNIQUE INDEX CONCURRENTLY ...` and run it inside `with "
+                 "op.get_context().autocommit_block():` (check for duplicates first)");
+      return true;
+    }
+    return false;
   }
 
   static bool report_unique_column(const ProjectFile& file, const OperationCall& op, Reporter& out) {

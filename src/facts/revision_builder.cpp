@@ -524,8 +524,9 @@ class RevisionBuilder {
   };
 
   // What a condition says about the database's name: `bind.dialect.name == "postgresql"` (or `.engine.name`,
-  // Engine.name being its dialect's), `!=`, `not ...`, a local flag holding such a test (`is_pg = ...; if
-  // is_pg:`), or a call of a function of this module that returns one (dify's `if _is_pg(conn):`).
+  // Engine.name being its dialect's, or a local name holding either), `!=`, `not ...`, a local flag holding
+  // such a test (`is_pg = ...; if is_pg:`), or a call of a function of this module that returns one (dify's
+  // `if _is_pg(conn):`).
   std::optional<DatabaseTest> database_test(TSNode condition, const Context& ctx, int depth) const {
     while (is_kind(condition, NodeKind::ParenthesizedExpression) && ts_node_named_child_count(condition) == 1) {
       condition = ts_node_named_child(condition, 0);
@@ -556,19 +557,27 @@ class RevisionBuilder {
       return database_test(ts_node_named_child(only, 0), Context{}, depth + 1);
     }
     if (type != "comparison_operator" || ts_node_named_child_count(condition) != 2) return std::nullopt;
-    const std::string left = exprs_.text(ts_node_named_child(condition, 0));
-    const Expr right = exprs_.build(ts_node_named_child(condition, 1));
-    if (!right.is_string() || right.text.empty()) return std::nullopt;
-    if (!(left == "dialect.name" || left.ends_with(".dialect.name") || left.ends_with(".engine.name"))) {
-      return std::nullopt;
+    TSNode left_node = ts_node_named_child(condition, 0);
+    // `dialect = bind.dialect.name` earlier, then `if dialect == "mysql":` (keep).
+    if (is_kind(left_node, NodeKind::Identifier) && ctx.database_flags) {
+      auto held = ctx.database_flags->find(exprs_.text(left_node));
+      if (held != ctx.database_flags->end()) left_node = held->second;
     }
+    const Expr right = exprs_.build(ts_node_named_child(condition, 1));
+    if (!right.is_string() || right.text.empty() || !names_database(left_node)) return std::nullopt;
     const std::string op = exprs_.text(ts_node_child_by_field_name(condition, "operators", 9));
     if (op != "==" && op != "!=") return std::nullopt;
     return DatabaseTest{std::string(right.text), op == "=="};
   }
 
+  // `bind.dialect.name`, `op.get_bind().engine.name` (Engine.name is its dialect's name).
+  bool names_database(TSNode node) const {
+    const std::string text = exprs_.text(node);
+    return text == "dialect.name" || text.ends_with(".dialect.name") || text.ends_with(".engine.name");
+  }
+
   // Local names assigned once in `def`, from a test of the database's name (`is_pg = bind.dialect.name ==
-  // "postgresql"`): the condition each stands for.
+  // "postgresql"`) or from the name itself (`dialect = bind.dialect.name`): the expression each stands for.
   std::map<std::string, TSNode, std::less<>> database_flags(TSNode def) const {
     std::map<std::string, int, std::less<>> assignments;
     std::map<std::string, TSNode, std::less<>> flags;
@@ -579,7 +588,9 @@ class RevisionBuilder {
       const std::string name = exprs_.text(left);
       ++assignments[name];
       TSNode right = field(n, "right");
-      if (!ts_node_is_null(right) && database_test(right, Context{}, 0)) flags[name] = right;
+      if (!ts_node_is_null(right) && (names_database(right) || database_test(right, Context{}, 0))) {
+        flags[name] = right;
+      }
       return true;
     });
     std::erase_if(flags, [&](const auto& flag) { return assignments[flag.first] != 1; });

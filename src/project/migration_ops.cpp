@@ -1,6 +1,9 @@
 #include "project/migration_ops.h"
 
+#include <set>
+
 #include "core/text.h"
+#include "facts/revision_builder.h"
 #include "facts/sql_literal.h"
 #include "facts/sql_statements.h"
 
@@ -197,6 +200,63 @@ std::vector<ConnectionSql> connection_sql(const ModuleFacts& module, const Revis
 bool sql_run_in_transaction(const ModuleFacts& module, const OperationCall& op, std::string& sql) {
   if (op.name != "execute" || op.in_autocommit_block) return false;
   return literal_sql(module, executed_sql(op), sql);
+}
+
+std::vector<SqlIndexBuild> sql_index_builds(const ModuleFacts& module, const OperationCall& op) {
+  std::vector<SqlIndexBuild> builds;
+  std::string sql;
+  if (op.name != "execute" || !literal_sql(module, executed_sql(op), sql)) return builds;
+  std::set<std::string>
+      created;  // tables an earlier statement of the same SQL creates (a TEMPORARY one, indico)
+  for (const SqlStatement& statement : split_sql(sql)) {
+    const std::vector<std::string> words = sql_identifier_words(statement.text);
+    size_t i = 0;
+    auto next_is = [&](std::string_view word) {
+      if (i >= words.size() || words[i] != word) return false;
+      ++i;
+      return true;
+    };
+    if (!next_is("create")) continue;
+    while (next_is("temp") || next_is("temporary") || next_is("unlogged")) {
+    }
+    if (next_is("table")) {
+      if (next_is("if") && !(next_is("not") && next_is("exists"))) continue;
+      if (i < words.size()) created.insert(words[i]);
+      continue;
+    }
+    SqlIndexBuild build;
+    build.unique = next_is("unique");
+    if (!next_is("index")) continue;
+    build.concurrently = next_is("concurrently");
+    if (next_is("if")) {
+      if (!next_is("not") || !next_is("exists")) continue;
+    }
+    if (i < words.size() && words[i] != "on") build.name = words[i++];
+    if (!next_is("on")) continue;
+    next_is("only");
+    if (i >= words.size()) continue;
+    const std::string& table = words[i];
+    // `f"CREATE INDEX {name} ON {table} ..."` in a loop (zou): the names are not these words.
+    const std::string text = lower(statement.text);
+    auto interpolated = [&](const std::string& word) { return text.find("{" + word) != std::string::npos; };
+    if (created.count(table) || interpolated(table)) continue;
+    if (interpolated(build.name)) build.name.clear();
+    build.table = table.substr(table.rfind('.') == std::string::npos ? 0 : table.rfind('.') + 1);
+    builds.push_back(std::move(build));
+  }
+  return builds;
+}
+
+bool table_created_before(const RevisionInfo& revision, const OperationCall& op, const std::string& table) {
+  for (const OperationCall& earlier : revision.operations) {
+    if (&earlier == &op) return false;
+    if (earlier.function != op.function || excludes_dialect_of(earlier, op)) continue;
+    if ((earlier.name == "create_table" && lower(earlier.table) == table) ||
+        sql_creates_table(earlier, table)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace ormlint

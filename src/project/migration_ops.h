@@ -96,4 +96,18 @@ std::vector<ConnectionSql> connection_sql(const ModuleFacts& module, const Revis
 // autocommit_block()), as far as literals show it (see literal_sql). False for any other operation.
 bool sql_run_in_transaction(const ModuleFacts& module, const OperationCall& op, std::string& sql);
 
+// An index an op.execute builds in SQL: `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] [name] ON
+// [ONLY] table ...` (names lower-cased, without quotes or schema), as far as literals show the SQL.
+struct SqlIndexBuild {
+  std::string name;  // "" when the statement leaves it to the database
+  std::string table;
+  bool unique = false;
+  bool concurrently = false;
+};
+std::vector<SqlIndexBuild> sql_index_builds(const ModuleFacts& module, const OperationCall& op);
+
+// Whether an operation of the same function before `op` (and not in a branch for another database) creates
+// `table`: op.create_table, or CREATE TABLE in an op.execute.
+bool table_created_before(const RevisionInfo& revision, const OperationCall& op, const std::string& table);
+
 }  // namespace ormlint
