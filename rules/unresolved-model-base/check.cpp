@@ -31,11 +31,15 @@ class UnresolvedModelBase final : public Rule {
       if (!installed.empty()) {
         help += ": name it in the configuration, `declarative-bases = [\"" + installed + "\"]`";
       }
-      out.report(file, def.loc,
-                 "`" + def.name + "` names its table `" + name->value->text +
-                     "`, but ormlint cannot follow `" + def.bases.front().text +
-                     "` to a declarative base: no model rule checks this class",
-                 std::move(help));
+      out.report(
+          file, def.loc,
+          "`" + def.name + "` names its table `" + name->value->text + "`, but ormlint cannot follow `" +
+              def.bases.front().text +
+              "` to a declarative base: its columns are not in ormlint's model, so the rules that read "
+              "mapped "
+              "classes (column types and defaults, reserved names, foreign-key targets, relationships) skip "
+              "it",
+          std::move(help));
     }
   }
 };
