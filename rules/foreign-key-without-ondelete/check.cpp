@@ -5,9 +5,11 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/text.h"
 #include "engine/rule.h"
+#include "project/migration_ops.h"
 
 namespace ormlint {
 
@@ -80,6 +82,33 @@ ForeignKeyShape field_shape(const Expr& call, const Expr& foreign_key) {
   return {callee_text(call) + "(foreign_key=" + render(&foreign_key) + ")", table};
 }
 
+// Whether a revision after `op` (another revision's upgrade(), or a later operation of the same one) creates
+// `op.table`'s foreign key on `columns` again, with an ondelete: the key was dropped and re-created (mwdb),
+// and the old revision, applied already, is not to be edited (modified-applied-migration).
+bool recreated_with_ondelete(const Project& project, const ProjectFile& file, const OperationCall& op,
+                             const std::vector<std::string>& columns) {
+  if (columns.empty()) return false;
+  for (const MigrationForeignKey& later : project.migration_foreign_keys(op.table)) {
+    if (!later.has_ondelete || later.columns != columns) continue;
+    if (later.file != &file || later.operation->call.loc.start_byte > op.call.loc.start_byte) return true;
+  }
+  return false;
+}
+
+// The foreign keys without ondelete of a revision's upgrade() that a later revision re-creates with one.
+std::set<const Expr*> recreated_foreign_keys(const ProjectFile& file, const Project& project) {
+  std::set<const Expr*> recreated;
+  for (const OperationCall& op : file.facts.revision->operations) {
+    if (op.function != "upgrade" || op.table.empty()) continue;
+    for (const OperationForeignKey& key : foreign_keys_of(op)) {
+      if (!key.has_ondelete && recreated_with_ondelete(project, file, op, key.columns)) {
+        recreated.insert(key.construct);
+      }
+    }
+  }
+  return recreated;
+}
+
 class ForeignKeyWithoutOndelete final : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -89,7 +118,7 @@ class ForeignKeyWithoutOndelete final : public Rule {
     return info;
   }
 
-  void check_file(const ProjectFile& file, const Project& /*project*/, Reporter& out) const override {
+  void check_file(const ProjectFile& file, const Project& project, Reporter& out) const override {
     std::set<uint32_t> seen;  // a helper called twice records its operations twice: report each key once
     if (file.declares_schema()) {
       file.facts.for_each_expression([&](const Expr& root) {
@@ -99,12 +128,18 @@ class ForeignKeyWithoutOndelete final : public Rule {
     if (!file.facts.revision) return;
     // A revision script: its operations are its DDL (the classes it may declare are snapshots for data work).
     std::set<const Expr*> downgrade_only = downgrade_only_calls(file);
+    const std::set<const Expr*> settled = recreated_foreign_keys(file, project);
     for (const OperationCall& op : file.facts.revision->operations) {
       if (downgrade_only.count(&op.call)) continue;
-      op.call.walk([&](const Expr& e) { check_expression(file, e, seen, out); });
+      op.call.walk([&](const Expr& e) {
+        if (!settled.count(&e)) check_expression(file, e, seen, out);
+      });
     }
     for (const OperationCall& op : file.facts.revision->operations) {
-      if (op.name != "create_foreign_key" || downgrade_only.count(&op.call) || op.call.keyword("ondelete")) continue;
+      if (op.name != "create_foreign_key" || downgrade_only.count(&op.call) || op.call.keyword("ondelete") ||
+          settled.count(&op.call)) {
+        continue;
+      }
       if (seen.insert(op.call.loc.start_byte).second) report(file, op.call.loc, create_foreign_key_shape(op), out);
     }
   }

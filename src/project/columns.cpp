@@ -10,6 +10,7 @@
 #include "core/parallel.h"
 #include "project/assigned_value.h"
 #include "project/mapped_annotation.h"
+#include "project/migration_ops.h"
 #include "project/project.h"
 #include "project/sqlalchemy_names.h"
 
@@ -297,6 +298,25 @@ void Project::collect_columns(unsigned jobs) {
 std::span<const ColumnInfo* const> Project::migration_columns(std::string_view table, std::string_view column) const {
   auto it = migration_columns_.find(std::string(table) + '\x1f' + std::string(column));
   if (it == migration_columns_.end()) return {};
+  return it->second;
+}
+
+void Project::index_migration_foreign_keys() {
+  for (const auto& file : files_) {
+    if (!file->facts.revision) continue;
+    for (const OperationCall& op : file->facts.revision->operations) {
+      if (op.function != "upgrade" || op.table.empty()) continue;
+      for (OperationForeignKey& key : foreign_keys_of(op)) {
+        migration_foreign_keys_[std::string(op.table)].push_back(
+            {file.get(), &op, std::move(key.columns), key.has_ondelete});
+      }
+    }
+  }
+}
+
+std::span<const MigrationForeignKey> Project::migration_foreign_keys(std::string_view table) const {
+  auto it = migration_foreign_keys_.find(std::string(table));
+  if (it == migration_foreign_keys_.end()) return {};
   return it->second;
 }
 

@@ -202,6 +202,51 @@ bool sql_run_in_transaction(const ModuleFacts& module, const OperationCall& op, 
   return literal_sql(module, executed_sql(op), sql);
 }
 
+namespace {
+
+// The literal strings of a list/tuple argument (`["user_id"]`), or of a single string; empty when any is not
+// one.
+std::vector<std::string> literal_strings(const Expr* e) {
+  std::vector<std::string> out;
+  if (!e) return out;
+  if (e->is_string()) return {std::string(e->text)};
+  if (e->kind != Expr::Kind::List && e->kind != Expr::Kind::Tuple) return out;
+  for (const Expr& item : e->items) {
+    if (!item.is_string()) return {};
+    out.push_back(item.text);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<OperationForeignKey> foreign_keys_of(const OperationCall& op) {
+  std::vector<OperationForeignKey> keys;
+  if (op.name == "create_foreign_key") {
+    const Expr* local = op.call.keyword("local_cols");
+    if (!local) local = op.call.arg(op.in_batch ? 2 : 3);
+    keys.push_back({&op.call, literal_strings(local), op.call.keyword("ondelete") != nullptr});
+    return keys;
+  }
+  if (op.name != "create_table" && op.name != "add_column") return keys;
+  for (const Expr& item : op.call.items) {
+    if (!item.is_call()) continue;
+    const FactText origin = item.origin();
+    if (origin == "sqlalchemy.ForeignKeyConstraint") {
+      const Expr* local = item.keyword("columns");
+      keys.push_back(
+          {&item, literal_strings(local ? local : item.arg(0)), item.keyword("ondelete") != nullptr});
+    } else if (origin == "sqlalchemy.Column") {
+      for (const Expr& part : item.items) {
+        if (part.is_call() && part.origin() == "sqlalchemy.ForeignKey") {
+          keys.push_back({&part, literal_strings(item.arg(0)), part.keyword("ondelete") != nullptr});
+        }
+      }
+    }
+  }
+  return keys;
+}
+
 std::vector<SqlIndexBuild> sql_index_builds(const ModuleFacts& module, const OperationCall& op) {
   std::vector<SqlIndexBuild> builds;
   std::string sql;

@@ -96,6 +96,16 @@ std::vector<ConnectionSql> connection_sql(const ModuleFacts& module, const Revis
 // autocommit_block()), as far as literals show it (see literal_sql). False for any other operation.
 bool sql_run_in_transaction(const ModuleFacts& module, const OperationCall& op, std::string& sql);
 
+// A foreign key an operation creates: op.create_foreign_key itself, or a ForeignKey(...) in a Column /
+// a ForeignKeyConstraint(...) of op.create_table / op.add_column (of the operation's table).
+struct OperationForeignKey {
+  const Expr* construct =
+      nullptr;  // the ForeignKey(...) / ForeignKeyConstraint(...) call, or the operation's call
+  std::vector<std::string> columns;  // the source columns, when literal; else empty
+  bool has_ondelete = false;         // ondelete= written (any value)
+};
+std::vector<OperationForeignKey> foreign_keys_of(const OperationCall& op);
+
 // An index an op.execute builds in SQL: `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] [name] ON
 // [ONLY] table ...` (names lower-cased, without quotes or schema), as far as literals show the SQL.
 struct SqlIndexBuild {

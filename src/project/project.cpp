@@ -75,7 +75,11 @@ Project::Project(std::vector<std::unique_ptr<ProjectFile>> files,
     expand_annotated_columns(jobs);
   }
   { PhaseTimer timer("project: columns"); collect_columns(jobs); }
-  { PhaseTimer timer("project: revision graphs"); build_revision_graphs(script_locations); }
+  {
+    PhaseTimer timer("project: revision graphs");
+    build_revision_graphs(script_locations);
+    index_migration_foreign_keys();
+  }
   { PhaseTimer timer("project: table model"); table_model_ = std::make_unique<const TableModel>(*this, jobs); }
 }
 

@@ -120,6 +120,14 @@ struct ColumnType {
   const Expr* keyword(std::string_view name) const;
 };
 
+// A foreign key a revision's upgrade() creates (project/migration_ops.h: foreign_keys_of).
+struct MigrationForeignKey {
+  const ProjectFile* file = nullptr;
+  const OperationCall* operation = nullptr;
+  std::vector<std::string> columns;  // literal source columns; empty when not literal
+  bool has_ondelete = false;
+};
+
 struct ColumnInfo {
   enum class Context { Model, Table, Migration };
   Context context = Context::Model;
@@ -169,6 +177,9 @@ class Project {
   // Every column revisions' operations give `table`.`column` (create_table, add_column, alter_column(type_=)), in
   // project order: the column's history, for rules that judge one operation against the others.
   std::span<const ColumnInfo* const> migration_columns(std::string_view table, std::string_view column) const;
+  // Every foreign key revisions' upgrade() operations create on `table` (see foreign_keys_of), in project
+  // order.
+  std::span<const MigrationForeignKey> migration_foreign_keys(std::string_view table) const;
 
   // The canonical origin of a dotted name as written in `file` ("pg.ARRAY" -> "sqlalchemy.dialects.postgresql.ARRAY"),
   // following imports and assignments through the project's own modules. "" when unknown.
@@ -252,6 +263,8 @@ class Project {
   std::vector<ColumnInfo> columns_;
   std::unordered_map<const ProjectFile*, std::vector<size_t>> columns_by_file_;
   std::unordered_map<std::string, std::vector<const ColumnInfo*>> migration_columns_;  // "table\x1fcolumn" -> ...
+  std::unordered_map<std::string, std::vector<MigrationForeignKey>> migration_foreign_keys_;  // table -> ...
+  void index_migration_foreign_keys();
   std::vector<RevisionLocation> revision_locations_;
   std::unique_ptr<const TableModel> table_model_;
   std::unique_ptr<const BaseSnapshot> base_;
