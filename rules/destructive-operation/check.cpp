@@ -45,7 +45,7 @@ class DestructiveOperation final : public Rule {
       if (op.name == "drop_table") {
         // A rebuild (the rows copied into a new table that takes the name) keeps the data and the name; and
         // `migrate_version` is sqlalchemy-migrate's bookkeeping, dropped on moving to Alembic (cinder, nova).
-        if (table_rebuilt(file.facts, revision, op) || op.table == "migrate_version") continue;
+        if (table_rebuilt(file.facts, op) || op.table == "migrate_version") continue;
         out.report(file, op.call.loc,
                    "upgrade() drops table `" + written_table(revision, op).shown() +
                        "` with all its rows; the application version still running during the deploy fails on it "

@@ -1,6 +1,7 @@
 #include "project/migration_ops.h"
 
 #include <set>
+#include <utility>
 
 #include "core/text.h"
 #include "facts/revision_builder.h"
@@ -144,21 +145,56 @@ bool copies_rows(const std::string& sql, const std::string& into, const std::str
 
 }  // namespace
 
-bool table_rebuilt(const ModuleFacts& module, const RevisionInfo& revision, const OperationCall& drop) {
-  if (drop.name != "drop_table" || drop.table.empty()) return false;
+namespace {
+
+// The table renames of one function (lower case, old -> new): op.rename_table, and `ALTER TABLE [IF EXISTS]
+// [ONLY] old RENAME TO new` in an op.execute (mwdb).
+std::vector<std::pair<std::string, std::string>> table_renames(const ModuleFacts& module,
+                                                               std::string_view function) {
+  std::vector<std::pair<std::string, std::string>> renames;
+  for (const OperationCall& op : module.revision->operations) {
+    if (op.function != function) continue;
+    if (op.name == "rename_table") {
+      const Expr* old_name = op.call.keyword("old_table_name");
+      if (!old_name) old_name = op.call.arg(0);
+      const Expr* new_name = op.call.keyword("new_table_name");
+      if (!new_name) new_name = op.call.arg(1);
+      if (old_name && new_name && old_name->is_string() && new_name->is_string()) {
+        renames.emplace_back(lower(old_name->text), lower(new_name->text));
+      }
+      continue;
+    }
+    std::string sql;
+    if (op.name != "execute" || !literal_sql(module, executed_sql(op), sql)) continue;
+    for (const SqlStatement& statement : split_sql(sql)) {
+      const std::vector<std::string> words = sql_identifier_words(statement.text);
+      size_t i = 0;
+      auto next_is = [&](std::string_view word) {
+        if (i >= words.size() || words[i] != word) return false;
+        ++i;
+        return true;
+      };
+      if (!next_is("alter") || !next_is("table")) continue;
+      if (next_is("if") && !next_is("exists")) continue;
+      next_is("only");
+      if (i + 3 < words.size() && words[i + 1] == "rename" && words[i + 2] == "to") {
+        renames.emplace_back(words[i], words[i + 3]);
+      }
+    }
+  }
+  return renames;
+}
+
+}  // namespace
+
+bool table_rebuilt(const ModuleFacts& module, const OperationCall& drop) {
+  if (drop.name != "drop_table" || drop.table.empty() || !module.revision) return false;
   const std::string dropped = lower(drop.table);
-  for (const OperationCall& rename : revision.operations) {
-    if (rename.function != drop.function || rename.name != "rename_table") continue;
-    const Expr* old_name = rename.call.keyword("old_table_name");
-    if (!old_name) old_name = rename.call.arg(0);
-    const Expr* new_name = rename.call.keyword("new_table_name");
-    if (!new_name) new_name = rename.call.arg(1);
-    if (!old_name || !new_name || !old_name->is_string() || !new_name->is_string()) continue;
-    // The copy is renamed to the dropped table's name (`t_new` -> `t`, after the drop), or the dropped table is
-    // the old one renamed away (`t` -> `t_old`, before a new `t` is filled from it): either way the rename gives
-    // the dropped name, and the rows went from the dropped table into the rename's other one.
-    if (lower(new_name->text) != dropped) continue;
-    if (rows_copied(module, drop.function, dropped, lower(old_name->text))) return true;
+  // The copy is renamed to the dropped table's name (`t_new` -> `t`, after the drop), or the dropped table is
+  // the old one renamed away (`t` -> `t_old`, before a new `t` is filled from it): either way the rename
+  // gives the dropped name, and the rows went from the dropped table into the rename's other one.
+  for (const auto& [old_name, new_name] : table_renames(module, drop.function)) {
+    if (new_name == dropped && rows_copied(module, drop.function, dropped, old_name)) return true;
   }
   return false;
 }

@@ -72,8 +72,9 @@ bool table_operation_after(const RevisionInfo& revision, const OperationCall& op
 
 // A drop_table of a table whose rows the same function copied into the table that takes its name — a rebuild:
 // `create_table("t_new")`, `INSERT INTO t_new ... FROM t`, `drop_table("t")`, `rename_table("t_new", "t")`
-// (or the old table first renamed away to `t_old` and copied from there). The rows live on.
-bool table_rebuilt(const ModuleFacts& module, const RevisionInfo& revision, const OperationCall& drop);
+// (or the old table first renamed away to `t_old` and copied from there; the rename may be SQL, `ALTER TABLE
+// t_new RENAME TO t`). The rows live on.
+bool table_rebuilt(const ModuleFacts& module, const OperationCall& drop);
 // `function` of the revision copies rows from table `from` into table `into` (lower case): an `INSERT INTO
 // <into>
 // ... FROM <from>` through op.execute or a connection, as far as literals show it.
