@@ -3,7 +3,9 @@
 // and `CREATE TYPE ... AS ENUM` executed by a migration.
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "core/text.h"
 #include "engine/rule.h"
 #include "facts/sql_literal.h"
 #include "facts/sql_statements.h"
@@ -174,11 +176,37 @@ class NativeEnum final : public Rule {
            ", native_enum=False)` (a VARCHAR + CHECK constraint) or `String(50)` validated in Python";
   }
 
+  // `ALTER TYPE status RENAME TO status_old` earlier in the same function: a CREATE TYPE status after it
+  // re-creates an existing enum with other values (PostgreSQL's only way to remove one, bodhi) — the
+  // project already has that native enum; the migration introduces none.
+  static bool renamed_away_before(const ModuleFacts& module, const OperationCall& op,
+                                  const std::string& type) {
+    const std::string wanted = lower(type);
+    for (const OperationCall& earlier : module.revision->operations) {
+      if (&earlier == &op) return false;
+      std::string sql;
+      if (earlier.function != op.function || earlier.name != "execute" ||
+          !literal_sql(module, executed_sql(earlier), sql)) {
+        continue;
+      }
+      for (const SqlStatement& statement : split_sql(sql)) {
+        const std::vector<std::string> words = sql_identifier_words(statement.text);
+        if (words.size() >= 6 && words[0] == "alter" && words[1] == "type" && words[2] == wanted &&
+            words[3] == "rename" && words[4] == "to") {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   static void check_execute(const ProjectFile& file, const OperationCall& op, Reporter& out) {
     if (op.name != "execute" || op.dialect == "postgresql" || op.function == "downgrade") return;
     std::string sql;
     if (!literal_sql(file.facts, executed_sql(op), sql)) return;
-    const std::vector<std::string> created = created_enum_types(sql);
+    std::vector<std::string> created = created_enum_types(sql);
+    std::erase_if(created,
+                  [&](const std::string& type) { return renamed_away_before(file.facts, op, type); });
     if (created.empty()) return;
     out.report(file, op.call.loc,
                "migration creates the native enum type " + created.front() +
