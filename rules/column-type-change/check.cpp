@@ -255,6 +255,7 @@ class ColumnTypeChange final : public Rule {
     const RevisionInfo& revision = *file.facts.revision;
     for (const OperationCall& op : revision.operations) {
       if (op.name == "alter_column") report_misspelled_type(file, revision, op, out);
+      if (op.function == "upgrade" && op.name == "execute") report_sql_type_change(file, revision, op, out);
       if (op.function != "upgrade" || op.name != "alter_column") continue;
       const Expr* type = op.call.keyword("type_");
       if (!type || type->kind == Expr::Kind::None || revision.creates_table_before(op)) continue;
@@ -284,19 +285,87 @@ class ColumnTypeChange final : public Rule {
         continue;
       }
       std::string from = existing && existing->kind != Expr::Kind::None ? " from `" + render(*existing) + "`" : "";
-      out.report(file, op.call.loc,
-                 "upgrade() changes `" + table + "." + column + "`" + from + " to `" + render(*type) +
-                     "`: the database rewrites the whole table (PostgreSQL under an ACCESS EXCLUSIVE lock: reads and "
-                     "writes wait; MySQL as a table copy: writes wait), and a value that does not cast fails the "
-                     "migration",
-                 "add a new column of the new type, backfill it in batches, switch the code to it, then drop `" +
-                     column + "` in a later release");
+      report_rewrite(
+          file, op, "upgrade() changes `" + table + "." + column + "`" + from + " to `" + render(*type) + "`",
+          column, out);
     }
   }
  private:
   static void report_misspelled_type(const ProjectFile& file, const RevisionInfo& revision, const OperationCall& op,
                                      Reporter& out);
+  static void report_sql_type_change(const ProjectFile& file, const RevisionInfo& revision,
+                                     const OperationCall& op, Reporter& out);
+  // The finding for a type change that rewrites the table: `change` says what changes ("upgrade() changes
+  // ...").
+  static void report_rewrite(const ProjectFile& file, const OperationCall& op, const std::string& change,
+                             const std::string& column, Reporter& out) {
+    out.report(
+        file, op.call.loc,
+        change +
+            ": the database rewrites the whole table (PostgreSQL under an ACCESS EXCLUSIVE lock: reads "
+            "and writes wait; MySQL as a table copy: writes wait), and a value that does not cast fails "
+            "the migration",
+        "add a new column of the new type, backfill it in batches, switch the code to it, then drop `" +
+            column + "` in a later release");
+  }
 };
+
+// The type changes SQL spells: `ALTER TABLE [IF EXISTS] [ONLY] t ALTER [COLUMN] c [SET DATA] TYPE x [USING
+// ...]`, each clause of the statement (lower case; the type's first word).
+struct SqlTypeChange {
+  std::string table, column, type;
+};
+
+std::vector<SqlTypeChange> sql_type_changes(const std::string& sql) {
+  std::vector<SqlTypeChange> changes;
+  for (const SqlStatement& statement : split_sql(sql)) {
+    const std::vector<std::string> words = sql_identifier_words(statement.text);
+    size_t i = 0;
+    auto next_is = [&](std::string_view word) {
+      if (i >= words.size() || words[i] != word) return false;
+      ++i;
+      return true;
+    };
+    if (!next_is("alter") || !next_is("table")) continue;
+    if (next_is("if") && !next_is("exists")) continue;
+    next_is("only");
+    if (i >= words.size()) continue;
+    const std::string table = words[i++];
+    while (i < words.size()) {
+      if (!next_is("alter")) {
+        ++i;
+        continue;
+      }
+      next_is("column");
+      if (i >= words.size()) break;
+      const std::string column = words[i++];
+      if (next_is("set")) next_is("data");
+      if (!next_is("type") || i >= words.size()) continue;
+      // Names an f-string fills in (a loop over tables) are shown as unknown.
+      auto shown = [&](const std::string& word) {
+        return sql_interpolates(statement.text, word) ? "?" : word;
+      };
+      changes.push_back({shown(table), shown(column), shown(words[i++])});
+    }
+  }
+  return changes;
+}
+
+// `op.execute("ALTER TABLE updates ALTER COLUMN status TYPE ck_update_status USING ...")` (bodhi): the same
+// rewrite as alter_column(type_=...). What the column was, SQL does not say: every such change is reported.
+void ColumnTypeChange::report_sql_type_change(const ProjectFile& file, const RevisionInfo& revision,
+                                              const OperationCall& op, Reporter& out) {
+  std::string sql;
+  if (!literal_sql(file.facts, executed_sql(op), sql)) return;
+  for (const SqlTypeChange& change : sql_type_changes(sql)) {
+    if (table_created_before(revision, op, change.table)) continue;
+    report_rewrite(
+        file, op,
+        "upgrade() changes `" + change.table + "." + change.column + "` to `" + change.type + "` in SQL",
+        change.column, out);
+    return;  // one finding per operation
+  }
+}
 
 // `alter_column(..., type=sa.Text())`: Alembic's keyword is `type_`; `type=` lands in the dialect keyword
 // arguments and is ignored, so the migration runs and the column keeps its type (Mailu).

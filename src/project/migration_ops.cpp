@@ -256,6 +256,10 @@ std::vector<std::string> literal_strings(const Expr* e) {
 
 }  // namespace
 
+bool sql_interpolates(std::string_view sql, const std::string& word) {
+  return !word.empty() && lower(sql).find("{" + word) != std::string::npos;
+}
+
 std::vector<OperationForeignKey> foreign_keys_of(const OperationCall& op) {
   std::vector<OperationForeignKey> keys;
   if (op.name == "create_foreign_key") {
@@ -318,10 +322,8 @@ std::vector<SqlIndexBuild> sql_index_builds(const ModuleFacts& module, const Ope
     if (i >= words.size()) continue;
     const std::string& table = words[i];
     // `f"CREATE INDEX {name} ON {table} ..."` in a loop (zou): the names are not these words.
-    const std::string text = lower(statement.text);
-    auto interpolated = [&](const std::string& word) { return text.find("{" + word) != std::string::npos; };
-    if (created.count(table) || interpolated(table)) continue;
-    if (interpolated(build.name)) build.name.clear();
+    if (created.count(table) || sql_interpolates(statement.text, table)) continue;
+    if (sql_interpolates(statement.text, build.name)) build.name.clear();
     build.table = table.substr(table.rfind('.') == std::string::npos ? 0 : table.rfind('.') + 1);
     builds.push_back(std::move(build));
   }

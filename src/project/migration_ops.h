@@ -107,6 +107,10 @@ struct OperationForeignKey {
 };
 std::vector<OperationForeignKey> foreign_keys_of(const OperationCall& op);
 
+// Whether `word` (lower case) stands in an f-string interpolation of the SQL (`{table}`): a name the program
+// fills in, not the word itself.
+bool sql_interpolates(std::string_view sql, const std::string& word);
+
 // An index an op.execute builds in SQL: `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] [name] ON
 // [ONLY] table ...` (names lower-cased, without quotes or schema), as far as literals show the SQL.
 struct SqlIndexBuild {
