@@ -51,7 +51,11 @@ class UnguardedAddColumn final : public Rule {
       if (op.name != "add_column" || project.guarded(op) || flag_may_be_set(op, "if_not_exists")) continue;
       WrittenName table = written_table(revision, op);
       WrittenName column = written_column(op);
-      if (made_safe_before(project, revision, op, table, column)) continue;
+      // A scratch column the same function drops again (mage-ai's copy-out-and-back): gone after a complete
+      // run.
+      if (made_safe_before(project, revision, op, table, column) ||
+          column_operation_after(revision, op, "drop_column"))
+        continue;
       if (!reported.insert({op.call.loc.start_byte, table.text}).second) continue;
       out.report(file, op.call.loc,
                  "`" + table.shown() + "." + column.shown() + "` is added in " + op.function +

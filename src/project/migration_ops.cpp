@@ -100,20 +100,53 @@ bool column_added_before(const RevisionInfo& revision, const OperationCall& op) 
   return false;
 }
 
-bool column_swapped(const RevisionInfo& revision, const OperationCall& drop) {
-  const WrittenName table = written_table(revision, drop);
-  const WrittenName column = written_column(drop);
+// The operations after `op` in the same function, each until `visit` returns true (then: true).
+template <class Visit>
+bool any_later(const RevisionInfo& revision, const OperationCall& op, Visit&& visit) {
   bool after = false;
   for (const OperationCall& later : revision.operations) {
-    if (&later == &drop) {
+    if (&later == &op) {
       after = true;
-    } else if (after && later.function == drop.function && later.name == "alter_column" &&
-               written_table(revision, later) == table &&
-               written_name(later.call.keyword("new_column_name")) == column) {
+    } else if (after && later.function == op.function && visit(later)) {
       return true;
     }
   }
   return false;
+}
+
+bool column_operation_after(const RevisionInfo& revision, const OperationCall& op, std::string_view name) {
+  const WrittenName table = written_table(revision, op);
+  const WrittenName column = written_column(op);
+  return any_later(revision, op, [&](const OperationCall& later) {
+    return later.name == name && written_table(revision, later) == table && written_column(later) == column;
+  });
+}
+
+bool column_swapped(const RevisionInfo& revision, const OperationCall& drop) {
+  const WrittenName table = written_table(revision, drop);
+  const WrittenName column = written_column(drop);
+  // Renamed into place.
+  if (any_later(revision, drop, [&](const OperationCall& later) {
+        return later.name == "alter_column" && written_table(revision, later) == table &&
+               written_name(later.call.keyword("new_column_name")) == column;
+      })) {
+    return true;
+  }
+  // Added again under its name and refilled: `UPDATE secret SET name = name_new` (mage-ai).
+  if (!column.literal || !table.literal || !column_operation_after(revision, drop, "add_column"))
+    return false;
+  return any_later(revision, drop, [&](const OperationCall& later) {
+    const Expr* sql = later.name == "execute" ? executed_sql(later) : nullptr;
+    if (!sql || !sql->is_string()) return false;
+    for (const SqlStatement& statement : split_sql(sql->text)) {
+      const std::vector<std::string> words = sql_identifier_words(statement.text);
+      if (words.size() >= 4 && words[0] == "update" && words[1] == lower(table.text) && words[2] == "set" &&
+          words[3] == lower(column.text)) {
+        return true;
+      }
+    }
+    return false;
+  });
 }
 
 bool table_operation_after(const RevisionInfo& revision, const OperationCall& op, const std::string& name) {

@@ -65,8 +65,12 @@ bool column_added_before(const RevisionInfo& revision, const OperationCall& op);
 
 // A drop_column whose name a later alter_column of the same function gives to another column of the table — a
 // column swap (`add_column("cfg", Column("pw_new"))`, copy, `drop_column("cfg", "pw")`, `alter_column("cfg",
-// "pw_new", new_column_name="pw")`): the column lives on under its name.
+// "pw_new", new_column_name="pw")`) — or that the function adds again and refills (`add_column("cfg",
+// Column("pw"))`, `op.execute("UPDATE cfg SET pw = pw_new")`): the column lives on under its name.
 bool column_swapped(const RevisionInfo& revision, const OperationCall& drop);
+// A later operation `name` ("add_column", "drop_column") of the same function on the column `op` names, of
+// the same table, both as written.
+bool column_operation_after(const RevisionInfo& revision, const OperationCall& op, std::string_view name);
 // An operation `name` (e.g. "drop_table") on `op`'s literal table later in the same function.
 bool table_operation_after(const RevisionInfo& revision, const OperationCall& op, const std::string& name);
 
