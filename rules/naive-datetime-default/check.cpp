@@ -71,12 +71,22 @@ std::optional<NaiveValue> naive_call(const Expr& e) {
   return inner;
 }
 
+// A naive call, or a naive datetime shifted by a timedelta (`datetime.utcnow() + timedelta(days=10)`,
+// security_monkey): the sum is as naive as the datetime.
+std::optional<NaiveValue> naive_value(const Expr& e) {
+  if (e.is(Expr::Kind::BinaryOp) && (e.name == "+" || e.name == "-") && e.items.size() == 2) {
+    if (auto left = naive_value(e.items[0])) return left;
+    return e.name == "+" ? naive_value(e.items[1]) : std::nullopt;
+  }
+  return naive_call(e);
+}
+
 // The value of a default keyword: a callable, a lambda, functools.partial(...) or a value computed at import.
 std::optional<NaiveValue> naive_default(const Expr& value) {
   if (value.is_name_like()) return naive_callable(value);
   if (value.kind == Expr::Kind::Lambda) {
     if (!value.target) return std::nullopt;
-    auto result = naive_call(*value.target);
+    auto result = naive_value(*value.target);
     if (result) result->evaluated_once = false;
     return result;
   }
@@ -86,7 +96,7 @@ std::optional<NaiveValue> naive_default(const Expr& value) {
     if (!function || value.arg(1) || value.keyword("tz")) return std::nullopt;
     return naive_callable(*function);
   }
-  return naive_call(value);
+  return naive_value(value);
 }
 
 // The value as written, for the message. Call expressions keep only their callee's text, so rebuild the
