@@ -37,12 +37,27 @@ bool sa_enum_is_native(const Expr& call) {
 // The first sub-expression of a type expression that creates a native enum, or null. Looks inside wrappers
 // (`ARRAY(sa.Enum(...))`), method chains (`.with_variant(postgresql.ENUM(...), "postgresql")`) and module-level
 // type variables, including ones imported from another project module.
+const Expr* find_native_enum(const Expr& type, const Project& project, const ProjectFile& file, int depth);
+
+// A project TypeDecorator whose class-level `impl` is a native enum (`impl = sa.Enum`, `impl =
+// postgresql.ENUM`): `Column(StatusType(Status))` creates the enum its impl does, unless the call passes
+// native_enum=False on.
+bool decorates_native_enum(const Expr& type, const Project& project, const ProjectFile& file, int depth) {
+  const Expr* name = type.is_call() ? type.target.get() : &type;
+  if (!name || !name->is_name_like()) return false;
+  const ClassInfo* cls = project.resolve_class(file, name->text);
+  const ClassAttribute* impl = cls ? cls->def->attribute("impl") : nullptr;
+  if (!impl || !impl->value || !find_native_enum(*impl->value, project, *cls->file, depth + 1)) return false;
+  return !type.is_call() || sa_enum_is_native(type);
+}
+
 const Expr* find_native_enum(const Expr& type, const Project& project, const ProjectFile& file, int depth) {
   if (depth > kMaxDepth) return nullptr;
   if (type.is_call()) {
     const FactText origin = type.origin();
     if (origin == kPgEnum || is_mysql_enum(origin)) return &type;
     if (origin == kSaEnum) return sa_enum_is_native(type) ? &type : nullptr;
+    if (decorates_native_enum(type, project, file, depth)) return &type;
     const Expr* callee = type.target.get();
     if (callee && callee->kind == Expr::Kind::Attribute && callee->target && callee->target->is_call()) {
       if (const Expr* found = find_native_enum(*callee->target, project, file, depth + 1)) return found;
@@ -56,6 +71,7 @@ const Expr* find_native_enum(const Expr& type, const Project& project, const Pro
     return nullptr;
   }
   if (!type.is_name_like()) return nullptr;
+  if (decorates_native_enum(type, project, file, depth)) return &type;
   const FactText resolved = type.resolved;
   // The bare class used as a type: Column(sa.Enum) / Column(postgresql.ENUM).
   if (resolved == kSaEnum || resolved == kPgEnum || starts_with(resolved, std::string(kPgEnum) + "(") ||
