@@ -319,33 +319,22 @@ struct SqlTypeChange {
 std::vector<SqlTypeChange> sql_type_changes(const std::string& sql) {
   std::vector<SqlTypeChange> changes;
   for (const SqlStatement& statement : split_sql(sql)) {
-    const std::vector<std::string> words = sql_identifier_words(statement.text);
-    size_t i = 0;
-    auto next_is = [&](std::string_view word) {
-      if (i >= words.size() || words[i] != word) return false;
-      ++i;
-      return true;
-    };
-    if (!next_is("alter") || !next_is("table")) continue;
-    if (next_is("if") && !next_is("exists")) continue;
-    next_is("only");
-    if (i >= words.size()) continue;
-    const std::string table = words[i++];
-    while (i < words.size()) {
-      if (!next_is("alter")) {
-        ++i;
+    SqlWords words(statement.text);
+    const std::string table = altered_table(words);
+    if (table.empty()) continue;
+    // Names an f-string fills in (a loop over tables) are shown as unknown.
+    auto shown = [&](const std::string& word) { return sql_interpolates(statement.text, word) ? "?" : word; };
+    while (!words.at_end()) {
+      if (!words.next_is("alter")) {
+        words.take();
         continue;
       }
-      next_is("column");
-      if (i >= words.size()) break;
-      const std::string column = words[i++];
-      if (next_is("set")) next_is("data");
-      if (!next_is("type") || i >= words.size()) continue;
-      // Names an f-string fills in (a loop over tables) are shown as unknown.
-      auto shown = [&](const std::string& word) {
-        return sql_interpolates(statement.text, word) ? "?" : word;
-      };
-      changes.push_back({shown(table), shown(column), shown(words[i++])});
+      words.next_is("column");
+      const std::string column = words.take();
+      if (words.next_is("set")) words.next_is("data");
+      if (!column.empty() && words.next_is("type") && !words.at_end()) {
+        changes.push_back({shown(table), shown(column), shown(words.take())});
+      }
     }
   }
   return changes;

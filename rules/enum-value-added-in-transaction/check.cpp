@@ -23,37 +23,25 @@ namespace {
 // Every type an op.execute("CREATE TYPE <name> AS ENUM ...") before `op` in the same function creates (lower
 // case): PostgreSQL lets a transaction use values added to a type it created itself.
 bool type_created_before(const ModuleFacts& module, const OperationCall& op, const std::string& type) {
-  for (const OperationCall& earlier : module.revision->operations) {
-    if (&earlier == &op) return false;
-    std::string sql;
-    if (earlier.function != op.function || earlier.name != "execute" ||
-        !literal_sql(module, executed_sql(earlier), sql)) {
-      continue;
-    }
+  return any_sql_before(module, op, [&](const std::string& sql) {
     for (const std::string& created : created_enum_types(sql)) {
       if (lower(created) == lower(type)) return true;
     }
-  }
-  return false;
+    return false;
+  });
 }
 
 // An earlier `op.execute("COMMIT")` in the same function (bodhi, after alembic issue #123): it ends Alembic's
 // transaction, and the driver starts no new one, so what follows runs outside any transaction.
 // transaction-control-in-migration reports that COMMIT; the ADD VALUE after it is not a second problem.
 bool committed_before(const ModuleFacts& module, const OperationCall& op) {
-  for (const OperationCall& earlier : module.revision->operations) {
-    if (&earlier == &op) return false;
-    std::string sql;
-    if (earlier.function != op.function || excludes_dialect_of(earlier, op) ||
-        !sql_run_in_transaction(module, earlier, sql)) {
-      continue;
-    }
+  return any_sql_before(module, op, [](const std::string& sql) {
     for (const SqlStatement& statement : split_sql(sql)) {
       if (!statement.words.empty() && (statement.words[0] == "COMMIT" || statement.words[0] == "END"))
         return true;
     }
-  }
-  return false;
+    return false;
+  });
 }
 
 class EnumValueAddedInTransaction final : public Rule {

@@ -11,6 +11,7 @@
 #include "facts/sql_statements.h"
 #include "project/assigned_value.h"
 #include "project/column_label.h"
+#include "project/migration_ops.h"
 
 namespace ormlint {
 
@@ -198,22 +199,16 @@ class NativeEnum final : public Rule {
   static bool renamed_away_before(const ModuleFacts& module, const OperationCall& op,
                                   const std::string& type) {
     const std::string wanted = lower(type);
-    for (const OperationCall& earlier : module.revision->operations) {
-      if (&earlier == &op) return false;
-      std::string sql;
-      if (earlier.function != op.function || earlier.name != "execute" ||
-          !literal_sql(module, executed_sql(earlier), sql)) {
-        continue;
-      }
+    return any_sql_before(module, op, [&](const std::string& sql) {
       for (const SqlStatement& statement : split_sql(sql)) {
-        const std::vector<std::string> words = sql_identifier_words(statement.text);
-        if (words.size() >= 6 && words[0] == "alter" && words[1] == "type" && words[2] == wanted &&
-            words[3] == "rename" && words[4] == "to") {
+        SqlWords words(statement.text);
+        if (words.next_is("alter") && words.next_is("type") && words.next_is(wanted) &&
+            words.next_is("rename") && words.next_is("to")) {
           return true;
         }
       }
-    }
-    return false;
+      return false;
+    });
   }
 
   static void check_execute(const ProjectFile& file, const OperationCall& op, Reporter& out) {

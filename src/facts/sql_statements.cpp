@@ -163,6 +163,13 @@ std::vector<std::string> sql_identifier_words(std::string_view sql) {
   return words;
 }
 
+std::string altered_table(SqlWords& words) {
+  if (!words.next_is("alter") || !words.next_is("table")) return "";
+  if (words.next_is("if") && !words.next_is("exists")) return "";
+  words.next_is("only");
+  return words.take();
+}
+
 std::string added_enum_type(const std::string& sql) {
   static const std::regex kAddValue(R"(\balter\s+type\s+(\S+)\s+add\s+value\b)",
                                     std::regex::icase | std::regex::ECMAScript | std::regex::optimize);

@@ -24,6 +24,35 @@ bool begins_transaction(std::string_view second_word);
 // only separate them (`INSERT INTO "t_new" (id)` -> insert, into, t_new, id).
 std::vector<std::string> sql_identifier_words(std::string_view sql);
 
+// A statement's identifier words (sql_identifier_words), read in order the way a parser reads them.
+class SqlWords {
+ public:
+  explicit SqlWords(std::string_view statement) : words_(sql_identifier_words(statement)) {}
+  // Takes the next word when it is `word`.
+  bool next_is(std::string_view word) {
+    if (at_ >= words_.size() || words_[at_] != word) return false;
+    ++at_;
+    return true;
+  }
+  // A word ahead of the next one ("" past the end).
+  const std::string& peek(size_t ahead = 0) const {
+    static const std::string none;
+    return at_ + ahead < words_.size() ? words_[at_ + ahead] : none;
+  }
+  // The next word ("" at the end), taken.
+  std::string take() { return at_ < words_.size() ? words_[at_++] : std::string(); }
+  bool at_end() const { return at_ >= words_.size(); }
+
+ private:
+  std::vector<std::string> words_;
+  size_t at_ = 0;
+};
+
+// `ALTER TABLE [IF EXISTS] [ONLY] <table>`: the table as written (lower case), taken with the words before
+// it;
+// "" when the statement starts otherwise.
+std::string altered_table(SqlWords& words);
+
 // `ALTER TYPE <name> ADD VALUE`, any case and spacing: the name as written (it may be quoted or schema-qualified);
 // "" when the SQL holds no such statement (the first one counts).
 std::string added_enum_type(const std::string& sql);

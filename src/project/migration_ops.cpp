@@ -139,9 +139,9 @@ bool column_swapped(const RevisionInfo& revision, const OperationCall& drop) {
     const Expr* sql = later.name == "execute" ? executed_sql(later) : nullptr;
     if (!sql || !sql->is_string()) return false;
     for (const SqlStatement& statement : split_sql(sql->text)) {
-      const std::vector<std::string> words = sql_identifier_words(statement.text);
-      if (words.size() >= 4 && words[0] == "update" && words[1] == lower(table.text) && words[2] == "set" &&
-          words[3] == lower(column.text)) {
+      SqlWords words(statement.text);
+      if (words.next_is("update") && words.next_is(lower(table.text)) && words.next_is("set") &&
+          words.next_is(lower(column.text))) {
         return true;
       }
     }
@@ -200,18 +200,10 @@ std::vector<std::pair<std::string, std::string>> table_renames(const ModuleFacts
     std::string sql;
     if (op.name != "execute" || !literal_sql(module, executed_sql(op), sql)) continue;
     for (const SqlStatement& statement : split_sql(sql)) {
-      const std::vector<std::string> words = sql_identifier_words(statement.text);
-      size_t i = 0;
-      auto next_is = [&](std::string_view word) {
-        if (i >= words.size() || words[i] != word) return false;
-        ++i;
-        return true;
-      };
-      if (!next_is("alter") || !next_is("table")) continue;
-      if (next_is("if") && !next_is("exists")) continue;
-      next_is("only");
-      if (i + 3 < words.size() && words[i + 1] == "rename" && words[i + 2] == "to") {
-        renames.emplace_back(words[i], words[i + 3]);
+      SqlWords words(statement.text);
+      const std::string table = altered_table(words);
+      if (!table.empty() && words.next_is("rename") && words.next_is("to") && !words.at_end()) {
+        renames.emplace_back(table, words.take());
       }
     }
   }
@@ -264,6 +256,20 @@ std::vector<ConnectionSql> connection_sql(const ModuleFacts& module, const Revis
     if (is_connection_execute(e) && literal_sql(module, e.arg(0), sql)) found.push_back({&e, std::move(sql)});
   });
   return found;
+}
+
+bool any_sql_before(const ModuleFacts& module, const OperationCall& op,
+                    const std::function<bool(const std::string& sql)>& holds) {
+  for (const OperationCall& earlier : module.revision->operations) {
+    if (&earlier == &op) return false;
+    std::string sql;
+    if (earlier.function != op.function || earlier.name != "execute" || excludes_dialect_of(earlier, op) ||
+        !literal_sql(module, executed_sql(earlier), sql)) {
+      continue;
+    }
+    if (holds(sql)) return true;
+  }
+  return false;
 }
 
 bool sql_run_in_transaction(const ModuleFacts& module, const OperationCall& op, std::string& sql) {
@@ -327,33 +333,25 @@ std::vector<SqlIndexBuild> sql_index_builds(const ModuleFacts& module, const Ope
   std::set<std::string>
       created;  // tables an earlier statement of the same SQL creates (a TEMPORARY one, indico)
   for (const SqlStatement& statement : split_sql(sql)) {
-    const std::vector<std::string> words = sql_identifier_words(statement.text);
-    size_t i = 0;
-    auto next_is = [&](std::string_view word) {
-      if (i >= words.size() || words[i] != word) return false;
-      ++i;
-      return true;
-    };
-    if (!next_is("create")) continue;
-    while (next_is("temp") || next_is("temporary") || next_is("unlogged")) {
+    SqlWords words(statement.text);
+    if (!words.next_is("create")) continue;
+    while (words.next_is("temp") || words.next_is("temporary") || words.next_is("unlogged")) {
     }
-    if (next_is("table")) {
-      if (next_is("if") && !(next_is("not") && next_is("exists"))) continue;
-      if (i < words.size()) created.insert(words[i]);
+    if (words.next_is("table")) {
+      if (words.next_is("if") && !(words.next_is("not") && words.next_is("exists"))) continue;
+      if (!words.at_end()) created.insert(words.take());
       continue;
     }
     SqlIndexBuild build;
-    build.unique = next_is("unique");
-    if (!next_is("index")) continue;
-    build.concurrently = next_is("concurrently");
-    if (next_is("if")) {
-      if (!next_is("not") || !next_is("exists")) continue;
-    }
-    if (i < words.size() && words[i] != "on") build.name = words[i++];
-    if (!next_is("on")) continue;
-    next_is("only");
-    if (i >= words.size()) continue;
-    const std::string& table = words[i];
+    build.unique = words.next_is("unique");
+    if (!words.next_is("index")) continue;
+    build.concurrently = words.next_is("concurrently");
+    if (words.next_is("if") && !(words.next_is("not") && words.next_is("exists"))) continue;
+    if (!words.at_end() && words.peek() != "on") build.name = words.take();
+    if (!words.next_is("on")) continue;
+    words.next_is("only");
+    if (words.at_end()) continue;
+    const std::string table = words.take();
     // `f"CREATE INDEX {name} ON {table} ..."` in a loop (zou): the names are not these words.
     if (created.count(table) || sql_interpolates(statement.text, table)) continue;
     if (sql_interpolates(statement.text, build.name)) build.name.clear();

@@ -2,6 +2,7 @@
 // sets, and what else the same upgrade()/downgrade() does to its table. Several rules ask the same questions
 // of an OperationCall; answering them once keeps their exemptions and messages in step.
 #pragma once
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -96,6 +97,11 @@ struct ConnectionSql {
   std::string sql;
 };
 std::vector<ConnectionSql> connection_sql(const ModuleFacts& module, const RevisionCall& call);
+
+// Whether `holds` is true of the literal SQL (see literal_sql) of an op.execute before `op` in the same
+// function, one the same database runs (not in a branch for another).
+bool any_sql_before(const ModuleFacts& module, const OperationCall& op,
+                    const std::function<bool(const std::string& sql)>& holds);
 
 // The SQL of an op.execute that runs inside the transaction Alembic holds for the migration (not in an
 // autocommit_block()), as far as literals show it (see literal_sql). False for any other operation.
