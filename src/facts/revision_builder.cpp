@@ -250,8 +250,8 @@ class RevisionBuilder {
 
   void walk_block(TSNode block, Context& ctx, const std::string& function, RevisionInfo& info) {
     if (ts_node_is_null(block)) return;
-    bool ended =
-        false;  // statements after a `raise` or `return` of the block never run (mwdb's dead downgrade)
+    // Statements after a `raise` or `return` of the block never run (mwdb's dead code in downgrade()).
+    bool ended = false;
     for_each_named_child(block, [&](TSNode stmt) {
       if (ended) return;
       walk_statement(stmt, ctx, function, info);

@@ -34,10 +34,10 @@ class SqlWords {
     ++at_;
     return true;
   }
-  // A word ahead of the next one ("" past the end).
-  const std::string& peek(size_t ahead = 0) const {
+  // The next word ("" at the end), not taken.
+  const std::string& peek() const {
     static const std::string none;
-    return at_ + ahead < words_.size() ? words_[at_ + ahead] : none;
+    return at_ < words_.size() ? words_[at_] : none;
   }
   // The next word ("" at the end), taken.
   std::string take() { return at_ < words_.size() ? words_[at_++] : std::string(); }

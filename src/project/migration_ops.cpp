@@ -279,8 +279,8 @@ bool sql_run_in_transaction(const ModuleFacts& module, const OperationCall& op, 
 
 namespace {
 
-// The literal strings of a list/tuple argument (`["user_id"]`), or of a single string; empty when any is not
-// one.
+// The literal strings of a list/tuple argument (`["user_id"]`), or of a single string; empty when one of
+// them is not a literal string.
 std::vector<std::string> literal_strings(const Expr* e) {
   std::vector<std::string> out;
   if (!e) return out;
@@ -330,8 +330,8 @@ std::vector<SqlIndexBuild> sql_index_builds(const ModuleFacts& module, const Ope
   std::vector<SqlIndexBuild> builds;
   std::string sql;
   if (op.name != "execute" || !literal_sql(module, executed_sql(op), sql)) return builds;
-  std::set<std::string>
-      created;  // tables an earlier statement of the same SQL creates (a TEMPORARY one, indico)
+  // Tables an earlier statement of the same SQL creates (a TEMPORARY one, indico): new, so no lock matters.
+  std::set<std::string> created;
   for (const SqlStatement& statement : split_sql(sql)) {
     SqlWords words(statement.text);
     if (!words.next_is("create")) continue;
