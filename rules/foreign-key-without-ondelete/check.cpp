@@ -82,9 +82,10 @@ ForeignKeyShape field_shape(const Expr& call, const Expr& foreign_key) {
   return {callee_text(call) + "(foreign_key=" + render(&foreign_key) + ")", table};
 }
 
-// Whether a revision after `op` (another revision's upgrade(), or a later operation of the same one) creates
-// `op.table`'s foreign key on `columns` again, with an ondelete: the key was dropped and re-created (mwdb),
-// and the old revision, applied already, is not to be edited (modified-applied-migration).
+// Whether another revision's upgrade() (the history's order is not needed: a key re-created anywhere else is
+// the fix), or a later operation of the same one, creates `op.table`'s foreign key on `columns` again with an
+// ondelete: the key was dropped and re-created (mwdb), and the old revision, applied already, is not to be
+// edited (modified-applied-migration).
 bool recreated_with_ondelete(const Project& project, const ProjectFile& file, const OperationCall& op,
                              const std::vector<std::string>& columns) {
   if (columns.empty()) return false;

@@ -635,24 +635,25 @@ void enum_creations(const ProjectFile& file, const Project& project, std::vector
   }
 }
 
-// The enum types the revisions before `file` (its ancestors in its location's graph) create. A create_table
-// naming one of them reuses that type (dstack's second table of `backendtype`): the type is the earlier
-// revision's to drop — dropping it here would fail while the earlier table still uses it.
-std::set<std::string> enum_types_created_before(const ProjectFile& file, const Project& project) {
-  std::set<std::string> types;
+// Whether a revision before `file` (an ancestor in its location's graph) creates the enum type `name` with
+// one of its tables (Project::enum_type_columns). A create_table naming it again reuses that type (dstack's
+// second table of `backendtype`): the type is the earlier revision's to drop — dropping it here would fail
+// while the earlier table still uses it.
+bool enum_type_created_before(const ProjectFile& file, const Project& project, const std::string& name) {
+  std::set<const ProjectFile*> creators;
+  for (const ColumnInfo* column : project.enum_type_columns(name)) {
+    if (column->file != &file && column->operation->function == "upgrade") creators.insert(column->file);
+  }
+  if (creators.empty()) return false;
   for (const RevisionLocation& location : project.revision_locations()) {
     for (size_t node = 0; node < location.nodes.size(); ++node) {
       if (location.nodes[node].file != &file) continue;
       for (size_t ancestor : location.ancestors(node)) {
-        const ProjectFile* earlier = location.nodes[ancestor].file;
-        if (ancestor == node || !earlier || !earlier->facts.revision) continue;
-        std::vector<Created> created;
-        enum_creations(*earlier, project, created);
-        for (const Created& c : created) types.insert(c.name);
+        if (ancestor != node && creators.count(location.nodes[ancestor].file)) return true;
       }
     }
   }
-  return types;
+  return false;
 }
 
 // ---- messages ---------------------------------------------------------------------------------------------------
@@ -715,17 +716,12 @@ class IncompleteDowngrade final : public Rule {
       follow_type_renames(op, created);
     }
     enum_creations(file, project, created);
-    if (std::any_of(created.begin(), created.end(), [](const Created& c) { return c.with_table; })) {
-      const std::set<std::string> earlier = enum_types_created_before(file, project);
-      created.erase(std::remove_if(created.begin(), created.end(),
-                                   [&](const Created& c) { return c.with_table && earlier.count(c.name); }),
-                    created.end());
-    }
     Removed downgrade = removals(file, "downgrade");
     Removed upgrade = removals(file, "upgrade");
     std::set<std::pair<uint32_t, std::string>> reported;  // a helper called twice records its operations twice
     for (const Created& c : created) {
       if (is_removed(c, downgrade, 0) || is_removed(c, upgrade, c.after_byte) || recreated(c, upgrade)) continue;
+      if (c.with_table && enum_type_created_before(file, project, c.name)) continue;
       if (!reported.insert({c.loc.start_byte, c.name}).second) continue;
       Finding finding = describe(c);
       out.report(file, c.loc, std::move(finding.message), std::move(finding.help));

@@ -45,7 +45,8 @@ const Expr* find_native_enum(const Expr& type, const Project& project, const Pro
 // native_enum=False on.
 bool decorates_native_enum(const Expr& type, const Project& project, const ProjectFile& file, int depth) {
   const Expr* name = type.is_call() ? type.target.get() : &type;
-  if (!name || !name->is_name_like()) return false;
+  // SQLAlchemy's own types (most columns) are no project class: not looked up.
+  if (!name || !name->is_name_like() || name->resolved.starts_with("sqlalchemy.")) return false;
   const ClassInfo* cls = project.resolve_class(file, name->text);
   const ClassAttribute* impl = cls ? cls->def->attribute("impl") : nullptr;
   if (!impl || !impl->value || !find_native_enum(*impl->value, project, *cls->file, depth + 1)) return false;

@@ -292,7 +292,21 @@ void Project::collect_columns(unsigned jobs) {
   for (const ColumnInfo& column : columns_) {
     if (column.context != ColumnInfo::Context::Migration || !column.operation) continue;
     migration_columns_[std::string(column.table) + '\x1f' + std::string(column.name)].push_back(&column);
+    if (column.operation->name != "create_table" || !column.type.expr) continue;
+    column.type.expr->walk([&](const Expr& e) {
+      const FactText origin = e.is_call() ? e.origin() : FactText();
+      const Expr* name = origin == "sqlalchemy.Enum" || origin == "sqlalchemy.dialects.postgresql.ENUM"
+                             ? e.keyword("name")
+                             : nullptr;
+      if (name && name->is_string()) enum_type_columns_[std::string(name->text)].push_back(&column);
+    });
   }
+}
+
+std::span<const ColumnInfo* const> Project::enum_type_columns(std::string_view name) const {
+  auto it = enum_type_columns_.find(std::string(name));
+  if (it == enum_type_columns_.end()) return {};
+  return it->second;
 }
 
 std::span<const ColumnInfo* const> Project::migration_columns(std::string_view table, std::string_view column) const {

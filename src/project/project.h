@@ -177,6 +177,9 @@ class Project {
   // Every column revisions' operations give `table`.`column` (create_table, add_column, alter_column(type_=)), in
   // project order: the column's history, for rules that judge one operation against the others.
   std::span<const ColumnInfo* const> migration_columns(std::string_view table, std::string_view column) const;
+  // The create_table columns of revisions typed by a named enum (`sa.Enum(..., name="status")`,
+  // `postgresql.ENUM(..., name="status")`, also inside another type): which revisions may create that type.
+  std::span<const ColumnInfo* const> enum_type_columns(std::string_view name) const;
   // Every foreign key revisions' upgrade() operations create on `table` (see foreign_keys_of), in project
   // order.
   std::span<const MigrationForeignKey> migration_foreign_keys(std::string_view table) const;
@@ -264,6 +267,7 @@ class Project {
   std::unordered_map<const ProjectFile*, std::vector<size_t>> columns_by_file_;
   std::unordered_map<std::string, std::vector<const ColumnInfo*>> migration_columns_;  // "table\x1fcolumn" -> ...
   std::unordered_map<std::string, std::vector<MigrationForeignKey>> migration_foreign_keys_;  // table -> ...
+  std::unordered_map<std::string, std::vector<const ColumnInfo*>> enum_type_columns_;  // enum name -> ...
   void index_migration_foreign_keys();
   std::vector<RevisionLocation> revision_locations_;
   std::unique_ptr<const TableModel> table_model_;
