@@ -163,7 +163,7 @@ git commit -qm "delete" --no-verify
 git rm -q --cached app/base.py
 make_bad app/user.py
 git add app/user.py
-expect "staged: the snapshot is the index - a base removed from the index is gone" 0 --lacks "reserved" \
+expect "staged: the snapshot is the index - a base removed from the index is gone" 0 --lacks "reserved-attribute" \
   -- check --staged
 git reset -q
 git checkout -q -- app/user.py

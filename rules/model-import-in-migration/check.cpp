@@ -83,7 +83,7 @@ const ProjectFile* imported_module(const Import& import, const Project& project,
 // A column type class of the project: it derives, however indirectly, from one of SQLAlchemy's type classes
 // (TypeDecorator, UserDefinedType, TypeEngine, or a concrete type such as DateTime).
 bool is_column_type_class(const ClassInfo* cls) {
-  if (!cls) return false;
+  if (!cls || is_model_class(cls)) return false;
   auto sqlalchemy_type = [](const ClassInfo& c) {
     return std::any_of(c.external_bases.begin(), c.external_bases.end(), [](const std::string& base) {
       return base.starts_with("sqlalchemy.") && !base.starts_with("sqlalchemy.orm.") &&
