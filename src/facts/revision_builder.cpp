@@ -110,10 +110,13 @@ class RevisionBuilder {
   // Names that hold one value for a whole function — a string, an SQL text(), an enum type, a Column — and
   // that value (see function_constants).
   using Constants = std::map<std::string, Expr, std::less<>>;
+  // Names that hold a test of the database's name, or the name itself, for a whole function, and the
+  // expression (see function_constants and database_test).
+  using DatabaseFlags = std::map<std::string, TSNode, std::less<>>;
 
   struct Context {
     const Constants* constants = nullptr;
-    const std::map<std::string, TSNode, std::less<>>* database_flags = nullptr;  // see database_flags()
+    const DatabaseFlags* database_flags = nullptr;
     bool guarded = false;
     bool autocommit = false;
     std::string dialect;  // OperationCall::dialect
@@ -227,8 +230,8 @@ class RevisionBuilder {
   }
 
   void walk_function(const std::string& function, TSNode def, RevisionInfo& info) {
-    const Constants constants = function_constants(def);
-    const auto flags = database_flags(def);
+    DatabaseFlags flags;
+    const Constants constants = function_constants(def, {}, flags);
     Context ctx;
     ctx.constants = &constants;
     ctx.database_flags = &flags;
@@ -576,27 +579,6 @@ class RevisionBuilder {
     return text == "dialect.name" || text.ends_with(".dialect.name") || text.ends_with(".engine.name");
   }
 
-  // Local names assigned once in `def`, from a test of the database's name (`is_pg = bind.dialect.name ==
-  // "postgresql"`) or from the name itself (`dialect = bind.dialect.name`): the expression each stands for.
-  std::map<std::string, TSNode, std::less<>> database_flags(TSNode def) const {
-    std::map<std::string, int, std::less<>> assignments;
-    std::map<std::string, TSNode, std::less<>> flags;
-    walk_subtree(field(def, "body"), [&](TSNode n) {
-      if (!is_kind(n, NodeKind::Assignment)) return true;
-      TSNode left = field(n, "left");
-      if (!is_kind(left, NodeKind::Identifier)) return true;
-      const std::string name = exprs_.text(left);
-      ++assignments[name];
-      TSNode right = field(n, "right");
-      if (!ts_node_is_null(right) && (names_database(right) || database_test(right, Context{}, 0))) {
-        flags[name] = right;
-      }
-      return true;
-    });
-    std::erase_if(flags, [&](const auto& flag) { return assignments[flag.first] != 1; });
-    return flags;
-  }
-
   void walk_with(TSNode stmt, Context& ctx, const std::string& function, RevisionInfo& info) {
     Context inner = ctx;
     walk_subtree(stmt, [&](TSNode n) {
@@ -659,8 +641,8 @@ class RevisionBuilder {
         if (helper != functions_.end() && !active_.count(name) && active_.size() < 4) {
           active_.insert(name);
           HelperArguments given = helper_arguments(n, helper->second, ctx);
-          const Constants constants = function_constants(helper->second, given.connections);
-          const auto flags = database_flags(helper->second);
+          DatabaseFlags flags;
+          const Constants constants = function_constants(helper->second, given.connections, flags);
           Context inner = ctx;
           inner.tainted.clear();
           inner.maybe_tainted.clear();
@@ -762,13 +744,15 @@ class RevisionBuilder {
   // Names that hold one value for the whole function `def`: bound exactly once in it, by `name = "literal"`
   // (the seeds' safe-migration template keeps its names so: `table_name = 'users'`), by
   // `stmt = sa.text("...")` (lemur's `stmt = text("update ..."); stmt = stmt.bindparams(...)`: binding
-  // parameters keeps the SQL), by `kind = sa.Enum(..., name="kind")` (agenta: a type built once, created, then
-  // given to columns) or by `bind = op.get_bind()`; or module constants (`TABLE = "users"`, bound once) that the
-  // function never binds. Any other binding of a name anywhere in the function — a parameter, a loop or
-  // `with ... as` target, an augmented assignment, `global`, `del`, a second assignment, any use inside a nested
-  // def, class or lambda — rules the name out. `parameter_values`: parameters whose value the call is known to
-  // give (helper_arguments), kept when the body never binds them again.
-  Constants function_constants(TSNode def, const Constants& parameter_values = {}) {
+  // parameters keeps the SQL), by `kind = sa.Enum(..., name="kind")` (agenta: a type built once, created,
+  // then given to columns) or by `bind = op.get_bind()`; or module constants (`TABLE = "users"`, bound once)
+  // that the function never binds. Any other binding of a name anywhere in the function — a parameter, a loop
+  // or `with ... as` target, an augmented assignment, `global`, `del`, a second assignment, any use inside a
+  // nested def, class or lambda — rules the name out. `parameter_values`: parameters whose value the call is
+  // known to give (helper_arguments), kept when the body never binds them again. `flags` gets the names bound
+  // once, by the same rule, to a test of the database's name or to the name itself (`is_pg =
+  // bind.dialect.name == "postgresql"`, `dialect = bind.dialect.name`).
+  Constants function_constants(TSNode def, const Constants& parameter_values, DatabaseFlags& flags) {
     std::map<std::string, int, std::less<>> stores;
     Constants literals;
     auto store_names = [&](TSNode target) {
@@ -790,6 +774,8 @@ class RevisionBuilder {
           if (value.is_string() || is_sql_text(value) || is_enum_type(value) || is_column_construct(value) ||
               is_migration_connection(value)) {
             literals[name] = std::move(value);
+          } else if (names_database(right) || database_test(right, Context{}, 0)) {
+            flags[name] = right;
           }
         }
       }
@@ -805,6 +791,7 @@ class RevisionBuilder {
     for (const auto& [name, value] : parameter_values) {
       if (stores[name] == 1) constants.emplace(name, value);  // bound by the parameter list only
     }
+    std::erase_if(flags, [&](const auto& flag) { return stores[flag.first] != 1; });
     for (const auto& [name, value] : module_constants()) {
       if (!stores.count(name)) constants.emplace(name, value);
     }

@@ -89,18 +89,18 @@ bool may_run_concurrently(const OperationCall& op) {
   return flag_may_be_set(op, "postgresql_concurrently");
 }
 
-bool column_added_before(const RevisionInfo& revision, const OperationCall& op) {
-  const WrittenName table = written_table(revision, op);
-  const WrittenName column = written_column(op);
+namespace {
+
+// The operations before / after `op` in the same function, each until `visit` returns true (then: true).
+template <class Visit>
+bool any_earlier(const RevisionInfo& revision, const OperationCall& op, Visit&& visit) {
   for (const OperationCall& earlier : revision.operations) {
     if (&earlier == &op) return false;
-    if (earlier.function != op.function || earlier.name != "add_column") continue;
-    if (written_table(revision, earlier) == table && written_column(earlier) == column) return true;
+    if (earlier.function == op.function && visit(earlier)) return true;
   }
   return false;
 }
 
-// The operations after `op` in the same function, each until `visit` returns true (then: true).
 template <class Visit>
 bool any_later(const RevisionInfo& revision, const OperationCall& op, Visit&& visit) {
   bool after = false;
@@ -114,12 +114,22 @@ bool any_later(const RevisionInfo& revision, const OperationCall& op, Visit&& vi
   return false;
 }
 
+// A test for operations `name` on the column `op` names, of the same table, both as written.
+auto on_same_column(const RevisionInfo& revision, const OperationCall& op, std::string_view name) {
+  return [&revision, name, table = written_table(revision, op),
+          column = written_column(op)](const OperationCall& other) {
+    return other.name == name && written_table(revision, other) == table && written_column(other) == column;
+  };
+}
+
+}  // namespace
+
+bool column_added_before(const RevisionInfo& revision, const OperationCall& op) {
+  return any_earlier(revision, op, on_same_column(revision, op, "add_column"));
+}
+
 bool column_operation_after(const RevisionInfo& revision, const OperationCall& op, std::string_view name) {
-  const WrittenName table = written_table(revision, op);
-  const WrittenName column = written_column(op);
-  return any_later(revision, op, [&](const OperationCall& later) {
-    return later.name == name && written_table(revision, later) == table && written_column(later) == column;
-  });
+  return any_later(revision, op, on_same_column(revision, op, name));
 }
 
 bool column_swapped(const RevisionInfo& revision, const OperationCall& drop) {
@@ -151,15 +161,8 @@ bool column_swapped(const RevisionInfo& revision, const OperationCall& drop) {
 
 bool table_operation_after(const RevisionInfo& revision, const OperationCall& op, const std::string& name) {
   if (op.table.empty()) return false;
-  bool after = false;
-  for (const OperationCall& later : revision.operations) {
-    if (&later == &op) {
-      after = true;
-    } else if (after && later.function == op.function && later.name == name && later.table == op.table) {
-      return true;
-    }
-  }
-  return false;
+  return any_later(revision, op,
+                   [&](const OperationCall& later) { return later.name == name && later.table == op.table; });
 }
 
 namespace {
@@ -260,16 +263,11 @@ std::vector<ConnectionSql> connection_sql(const ModuleFacts& module, const Revis
 
 bool any_sql_before(const ModuleFacts& module, const OperationCall& op,
                     const std::function<bool(const std::string& sql)>& holds) {
-  for (const OperationCall& earlier : module.revision->operations) {
-    if (&earlier == &op) return false;
+  return any_earlier(*module.revision, op, [&](const OperationCall& earlier) {
     std::string sql;
-    if (earlier.function != op.function || earlier.name != "execute" || excludes_dialect_of(earlier, op) ||
-        !literal_sql(module, executed_sql(earlier), sql)) {
-      continue;
-    }
-    if (holds(sql)) return true;
-  }
-  return false;
+    return earlier.name == "execute" && !excludes_dialect_of(earlier, op) &&
+           literal_sql(module, executed_sql(earlier), sql) && holds(sql);
+  });
 }
 
 bool sql_run_in_transaction(const ModuleFacts& module, const OperationCall& op, std::string& sql) {
@@ -362,15 +360,11 @@ std::vector<SqlIndexBuild> sql_index_builds(const ModuleFacts& module, const Ope
 }
 
 bool table_created_before(const RevisionInfo& revision, const OperationCall& op, const std::string& table) {
-  for (const OperationCall& earlier : revision.operations) {
-    if (&earlier == &op) return false;
-    if (earlier.function != op.function || excludes_dialect_of(earlier, op)) continue;
-    if ((earlier.name == "create_table" && lower(earlier.table) == table) ||
-        sql_creates_table(earlier, table)) {
-      return true;
-    }
-  }
-  return false;
+  return any_earlier(revision, op, [&](const OperationCall& earlier) {
+    return !excludes_dialect_of(earlier, op) &&
+           ((earlier.name == "create_table" && lower(earlier.table) == table) ||
+            sql_creates_table(earlier, table));
+  });
 }
 
 }  // namespace ormlint
