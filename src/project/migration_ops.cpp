@@ -147,16 +147,19 @@ bool column_swapped(const RevisionInfo& revision, const OperationCall& drop) {
     return false;
   return any_later(revision, drop, [&](const OperationCall& later) {
     const Expr* sql = later.name == "execute" ? executed_sql(later) : nullptr;
-    if (!sql || !sql->is_string()) return false;
-    for (const SqlStatement& statement : split_sql(sql->text)) {
-      SqlWords words(statement.text);
-      if (words.next_is("update") && words.next_is(lower(table.text)) && words.next_is("set") &&
-          words.next_is(lower(column.text))) {
-        return true;
-      }
-    }
-    return false;
+    return sql && sql->is_string() && updates_column(sql->text, table.text, column.text);
   });
+}
+
+bool updates_column(std::string_view sql, const std::string& table, const std::string& column) {
+  for (const SqlStatement& statement : split_sql(sql)) {
+    SqlWords words(statement.text);
+    if (words.next_is("update") && words.next_is(lower(table)) && words.next_is("set") &&
+        words.next_is(lower(column))) {
+      return true;
+    }
+  }
+  return false;
 }
 
 bool table_operation_after(const RevisionInfo& revision, const OperationCall& op, const std::string& name) {

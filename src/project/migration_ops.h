@@ -72,6 +72,8 @@ bool column_swapped(const RevisionInfo& revision, const OperationCall& drop);
 // A later operation `name` ("add_column", "drop_column") of the same function on the column `op` names, of
 // the same table, both as written.
 bool column_operation_after(const RevisionInfo& revision, const OperationCall& op, std::string_view name);
+// `UPDATE <table> SET <column> = ...` (the first column set), any case, in one of the SQL's statements.
+bool updates_column(std::string_view sql, const std::string& table, const std::string& column);
 // An operation `name` (e.g. "drop_table") on `op`'s literal table later in the same function.
 bool table_operation_after(const RevisionInfo& revision, const OperationCall& op, const std::string& name);
 
