@@ -351,7 +351,7 @@ void ColumnTypeChange::report_sql_type_change(const ProjectFile& file, const Rev
   std::string sql;
   if (!literal_sql(file.facts, executed_sql(op), sql)) return;
   for (const SqlTypeChange& change : sql_type_changes(sql)) {
-    if (table_created_before(revision, op, change.table)) continue;
+    if (revision.creates_table_before(op, change.table)) continue;
     report_rewrite(
         file, op,
         "upgrade() changes `" + change.table + "." + change.column + "` to `" + change.type + "` in SQL",

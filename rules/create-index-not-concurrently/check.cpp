@@ -72,7 +72,7 @@ class CreateIndexNotConcurrently final : public Rule {
   static void check_sql(const ProjectFile& file, const RevisionInfo& revision, const OperationCall& op,
                         Reporter& out) {
     for (const SqlIndexBuild& build : sql_index_builds(file.facts, op)) {
-      if (build.unique || build.concurrently || table_created_before(revision, op, build.table)) continue;
+      if (build.unique || build.concurrently || revision.creates_table_before(op, build.table)) continue;
       out.report(file, op.call.loc,
                  "CREATE INDEX " + (build.name.empty() ? std::string() : "`" + build.name + "` ") +
                      "on existing table `" + build.table +

@@ -102,7 +102,7 @@ class UniqueConstraintOnExistingTable final : public Rule {
   static bool report_unique_sql_index(const ProjectFile& file, const RevisionInfo& revision,
                                       const OperationCall& op, Reporter& out) {
     for (const SqlIndexBuild& build : sql_index_builds(file.facts, op)) {
-      if (!build.unique || build.concurrently || table_created_before(revision, op, build.table)) continue;
+      if (!build.unique || build.concurrently || revision.creates_table_before(op, build.table)) continue;
       out.report(file, op.call.loc,
                  "unique index " + backticked(build.name) + "on existing table `" + build.table +
                      "` is built without CONCURRENTLY: every write waits for the build, and it fails with "

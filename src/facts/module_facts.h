@@ -164,10 +164,12 @@ struct RevisionInfo {
   std::vector<OperationCall> operations;  // in source order
   std::vector<RevisionCall> calls;        // in source order
 
-  // Whether `op`'s table was created by an op.create_table (or a literal CREATE TABLE through op.execute) earlier
-  // in the same function of this revision:
-  // such a table is new and empty, so lock, rewrite and re-run concerns do not apply to it.
+  // Whether `op`'s table was created by an op.create_table (or a literal CREATE TABLE through op.execute)
+  // earlier in the same function of this revision, not in a branch for another database: such a table is new
+  // and empty, so lock, rewrite and re-run concerns do not apply to it.
   bool creates_table_before(const OperationCall& op) const;
+  // The same for the table `table` names (any case: the name SQL gives an index or a type change).
+  bool creates_table_before(const OperationCall& op, std::string_view table) const;
   // Whether an earlier op.execute in the same function removed every row of `op`'s table (`DELETE FROM t` without
   // WHERE, `TRUNCATE t`): the table is empty, as a new one, for what needs existing rows (not for locks).
   bool empties_table_before(const OperationCall& op) const;

@@ -973,14 +973,24 @@ bool same_fstring_table(const OperationCall& a, const OperationCall& b) {
 }  // namespace
 
 bool RevisionInfo::creates_table_before(const OperationCall& op) const {
+  if (!op.table.empty()) return creates_table_before(op, op.table);
+  for (const OperationCall& earlier : operations) {
+    if (&earlier == &op) return false;
+    if (earlier.function == op.function && !excludes_dialect_of(earlier, op) &&
+        earlier.name == "create_table" && same_fstring_table(earlier, op)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool RevisionInfo::creates_table_before(const OperationCall& op, std::string_view table) const {
+  const std::string wanted = lower(table);
   for (const OperationCall& earlier : operations) {
     if (&earlier == &op) return false;
     if (earlier.function != op.function || excludes_dialect_of(earlier, op)) continue;
-    if (op.table.empty()) {
-      if (earlier.name == "create_table" && same_fstring_table(earlier, op)) return true;
-      continue;
-    }
-    if ((earlier.name == "create_table" && earlier.table == op.table) || sql_creates_table(earlier, op.table)) {
+    if ((earlier.name == "create_table" && lower(earlier.table) == wanted) ||
+        sql_creates_table(earlier, wanted)) {
       return true;
     }
   }

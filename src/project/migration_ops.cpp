@@ -362,12 +362,4 @@ std::vector<SqlIndexBuild> sql_index_builds(const ModuleFacts& module, const Ope
   return builds;
 }
 
-bool table_created_before(const RevisionInfo& revision, const OperationCall& op, const std::string& table) {
-  return any_earlier(revision, op, [&](const OperationCall& earlier) {
-    return !excludes_dialect_of(earlier, op) &&
-           ((earlier.name == "create_table" && lower(earlier.table) == table) ||
-            sql_creates_table(earlier, table));
-  });
-}
-
 }  // namespace ormlint

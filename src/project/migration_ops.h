@@ -133,8 +133,4 @@ struct SqlIndexBuild {
 };
 std::vector<SqlIndexBuild> sql_index_builds(const ModuleFacts& module, const OperationCall& op);
 
-// Whether an operation of the same function before `op` (and not in a branch for another database) creates
-// `table`: op.create_table, or CREATE TABLE in an op.execute.
-bool table_created_before(const RevisionInfo& revision, const OperationCall& op, const std::string& table);
-
 }  // namespace ormlint
