@@ -51,6 +51,27 @@ const std::map<std::string, TableArgument, std::less<>> kTableArguments = {
     {"create_foreign_key", {1, "source_table"}},
 };
 
+// Alembic's leading parameters of each operation, in order, for `op.<name>(...)` (a batch operation has them
+// without its table's: kTableArguments). Only those ormlint reads by position; the rest stay keywords.
+const std::map<std::string, std::vector<std::string_view>, std::less<>> kLeadingParameters = {
+    {"add_column", {"table_name", "column"}},
+    {"drop_column", {"table_name", "column_name"}},
+    {"alter_column", {"table_name", "column_name"}},
+    {"create_table", {"table_name"}},
+    {"drop_table", {"table_name"}},
+    {"rename_table", {"old_table_name", "new_table_name"}},
+    {"create_index", {"index_name", "table_name", "columns"}},
+    {"drop_index", {"index_name", "table_name"}},
+    {"create_unique_constraint", {"constraint_name", "table_name", "columns"}},
+    {"create_primary_key", {"constraint_name", "table_name", "columns"}},
+    {"create_check_constraint", {"constraint_name", "table_name", "condition"}},
+    {"create_exclude_constraint", {"constraint_name", "table_name"}},
+    {"drop_constraint", {"constraint_name", "table_name"}},
+    {"create_foreign_key",
+     {"constraint_name", "source_table", "referent_table", "local_cols", "remote_cols"}},
+    {"execute", {"sqltext"}},
+};
+
 // The table argument of an operation as written (`"users"`, `f"{prefix}items"`): its keyword, else its position;
 // null for a batch operation (its table is the batch's) or when absent.
 const Expr* written_table_argument(const OperationCall& op) {
@@ -59,6 +80,36 @@ const Expr* written_table_argument(const OperationCall& op) {
   if (where == kTableArguments.end()) return nullptr;
   const Expr* table = op.call.keyword(where->second.keyword);
   return table ? table : op.call.arg(static_cast<size_t>(where->second.position));
+}
+
+// Moves the leading parameters an operation passes by keyword (`op.add_column(table_name="t",
+// column=sa.Column(...))`, `batch_op.alter_column(column_name="x", ...)`) to their positions, as if passed by
+// position: Python allows either, Alembic means the same, and every reader of an operation's arguments
+// (OperationCall::argument, the columns it adds) then sees one shape.
+void keywords_to_positions(Expr& call, std::string_view name, bool in_batch) {
+  const auto parameters = kLeadingParameters.find(name);
+  if (parameters == kLeadingParameters.end()) return;
+  const auto table = kTableArguments.find(name);
+  const std::string_view table_keyword = table == kTableArguments.end() ? "" : table->second.keyword;
+  size_t position = 0;
+  for (std::string_view parameter : parameters->second) {
+    if (in_batch && parameter == table_keyword) continue;
+    if (position < call.items.size()) {
+      ++position;
+      continue;
+    }
+    auto given = std::find_if(call.keywords.begin(), call.keywords.end(),
+                              [&](const Keyword& kw) { return kw.name == parameter; });
+    if (given == call.keywords.end()) return;  // not given: what follows cannot be placed by position either
+    call.items.push_back(std::move(given->value));
+    FactList<Keyword> rest;
+    rest.reserve(call.keywords.size() - 1);
+    for (auto& kw : call.keywords) {
+      if (&kw != &*given) rest.push_back(std::move(kw));
+    }
+    call.keywords = std::move(rest);
+    ++position;
+  }
 }
 
 class RevisionBuilder {
@@ -695,6 +746,7 @@ class RevisionBuilder {
     op.dialect = texts_.keep(ctx.dialect);
     op.call = exprs_.build(call);
     if (ctx.constants) substitute_constants(op.call, *ctx.constants);
+    keywords_to_positions(op.call, name, op.in_batch);
     TSNode parent = ts_node_parent(call);
     if (!ts_node_is_null(parent) && is_kind(parent, NodeKind::Assignment)) {
       TSNode left = field(parent, "left");
