@@ -1045,6 +1045,15 @@ bool RevisionInfo::creates_table_before(const OperationCall& op, std::string_vie
         sql_creates_table(earlier, wanted)) {
       return true;
     }
+    // `op.rename_table("conda_package_tmp", "conda_package")` of a table created before it (conda-store's
+    // rebuild): the table under its new name is as new.
+    if (earlier.name == "rename_table" && !earlier.table.empty()) {
+      const Expr* renamed_to = earlier.argument(0);
+      if (renamed_to && renamed_to->is_string() && lower(renamed_to->text) == wanted &&
+          creates_table_before(earlier, earlier.table)) {
+        return true;
+      }
+    }
   }
   return false;
 }
