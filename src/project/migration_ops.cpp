@@ -223,9 +223,18 @@ bool table_rebuilt(const ModuleFacts& module, const OperationCall& drop) {
   const std::string dropped = lower(drop.table);
   // The copy is renamed to the dropped table's name (`t_new` -> `t`, after the drop), or the dropped table is
   // the old one renamed away (`t` -> `t_old`, before a new `t` is filled from it): either way the rename
-  // gives the dropped name, and the rows went from the dropped table into the rename's other one.
+  // gives the dropped name, and the rows went from the dropped table into the rename's other one — or into a
+  // table the function created to replace it under another name (open-event-server: `user` -> `temp_user`,
+  // copied into a new `users`).
+  const RevisionInfo& revision = *module.revision;
   for (const auto& [old_name, new_name] : table_renames(module, drop.function)) {
-    if (new_name == dropped && rows_copied(module, drop.function, dropped, old_name)) return true;
+    if (new_name != dropped) continue;
+    if (rows_copied(module, drop.function, dropped, old_name)) return true;
+    const bool copied_into_new_table = any_earlier(revision, drop, [&](const OperationCall& earlier) {
+      return earlier.name == "create_table" && !earlier.table.empty() &&
+             rows_copied(module, drop.function, dropped, lower(earlier.table));
+    });
+    if (copied_into_new_table) return true;
   }
   return false;
 }

@@ -83,8 +83,7 @@ bool table_operation_after(const RevisionInfo& revision, const OperationCall& op
 // t_new RENAME TO t`). The rows live on.
 bool table_rebuilt(const ModuleFacts& module, const OperationCall& drop);
 // `function` of the revision copies rows from table `from` into table `into` (lower case): an `INSERT INTO
-// <into>
-// ... FROM <from>` through op.execute or a connection, as far as literals show it.
+// <into> ... FROM <from>` through op.execute or a connection, as far as literals show it.
 bool rows_copied(const ModuleFacts& module, std::string_view function, const std::string& from,
                  const std::string& into);
 
