@@ -55,7 +55,7 @@ class DestructiveOperation final : public Rule {
       } else if (op.name == "drop_column") {
         // Added earlier in this upgrade(): dropping it removes a temporary column, not existing data. Swapped
         // for a copy that takes its name: the column is there when the migration commits.
-        if (column_added_before(revision, op) || column_swapped(revision, op)) continue;
+        if (column_added_before(revision, op) || column_swapped(file.facts, op)) continue;
         std::string shown = written_table(revision, op).shown() + "." + written_column(op).shown();
         out.report(file, op.call.loc,
                    "upgrade() drops `" + shown +

@@ -2,11 +2,13 @@
 // upgrade() changes something. `alembic downgrade` then reports success and moves the version table back, but the
 // schema stays as upgrade() left it: the next `alembic upgrade` fails on objects that already exist.
 #include <algorithm>
+#include <set>
 #include <string>
 
 #include "engine/rule.h"
 #include "facts/sql_literal.h"
 #include "facts/sql_statements.h"
+#include "project/migration_ops.h"
 
 namespace ormlint {
 
@@ -23,24 +25,30 @@ bool changes_anything(const RevisionInfo& revision) {
          std::any_of(revision.calls.begin(), revision.calls.end(), in_upgrade);
 }
 
-// upgrade() only rewrites rows in place — every operation an `op.execute` of literal SQL made of UPDATE
-// statements, nothing else called (dstack's backfills): no schema to restore, and a downgrade cannot un-update
-// rows anyway; an upgrade run again after it backfills again. So a `pass` downgrade() is honest (a missing one
-// still makes `alembic downgrade` fail).
+// A call that only builds a statement for the executes (`queries = sa.table("queries", sa.column("id"))`).
+bool builds_statement(const RevisionCall& call) {
+  static const std::set<std::string, std::less<>> kBuilders = {"sqlalchemy.table",    "sqlalchemy.column",
+                                                               "sqlalchemy.Table",    "sqlalchemy.Column",
+                                                               "sqlalchemy.MetaData", "sqlalchemy.text"};
+  return kBuilders.count(call.call.origin()) > 0;
+}
+
+// upgrade() only rewrites rows in place — every operation an `op.execute`, every other call a connection's
+// execute (or the table() it builds its statement on), each sending UPDATE statements (literal SQL or a Core
+// update; dstack's, redash's backfills): no schema to restore, and a downgrade cannot un-update rows anyway;
+// an upgrade run again after it backfills again. So a `pass` downgrade() is honest (a missing one still makes
+// `alembic downgrade` fail).
 bool only_updates_rows(const ProjectFile& file, const RevisionInfo& revision) {
-  if (std::any_of(revision.calls.begin(), revision.calls.end(),
-                  [](const RevisionCall& call) { return call.function == "upgrade"; })) {
-    return false;
-  }
   bool any = false;
+  for (const RevisionCall& call : revision.calls) {
+    if (call.function != "upgrade" || builds_statement(call)) continue;
+    if (!is_connection_execute(call.call) || !only_updates(file.facts, call.call.arg(0))) return false;
+    any = true;
+  }
   for (const OperationCall& op : revision.operations) {
     if (op.function != "upgrade") continue;
-    std::string sql;
-    if (op.name != "execute" || !literal_sql(file.facts, executed_sql(op), sql)) return false;
-    for (const SqlStatement& statement : split_sql(sql)) {
-      if (statement.words.empty() || statement.words.front() != "UPDATE") return false;
-      any = true;
-    }
+    if (op.name != "execute" || !only_updates(file.facts, executed_sql(op))) return false;
+    any = true;
   }
   return any;
 }

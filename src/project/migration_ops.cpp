@@ -1,5 +1,6 @@
 #include "project/migration_ops.h"
 
+#include <algorithm>
 #include <set>
 #include <utility>
 
@@ -132,7 +133,8 @@ bool column_operation_after(const RevisionInfo& revision, const OperationCall& o
   return any_later(revision, op, on_same_column(revision, op, name));
 }
 
-bool column_swapped(const RevisionInfo& revision, const OperationCall& drop) {
+bool column_swapped(const ModuleFacts& module, const OperationCall& drop) {
+  const RevisionInfo& revision = *module.revision;
   const WrittenName table = written_table(revision, drop);
   const WrittenName column = written_column(drop);
   // Renamed into place.
@@ -142,12 +144,32 @@ bool column_swapped(const RevisionInfo& revision, const OperationCall& drop) {
       })) {
     return true;
   }
-  // Added again under its name and refilled: `UPDATE secret SET name = name_new` (mage-ai).
+  // Added again under its name and refilled: `UPDATE secret SET name = name_new` (mage-ai), or the same as a
+  // Core update (`queries.update().values(schedule=...)`, redash), through op.execute or the connection.
   if (!column.literal || !table.literal || !column_operation_after(revision, drop, "add_column"))
     return false;
-  return any_later(revision, drop, [&](const OperationCall& later) {
-    const Expr* sql = later.name == "execute" ? executed_sql(later) : nullptr;
-    return sql && sql->is_string() && updates_column(sql->text, table.text, column.text);
+  auto refills = [&](const Expr* statement, std::string_view sql) {
+    if (!sql.empty()) return updates_column(sql, table.text, column.text);
+    const auto set = statement ? core_update_columns(*statement) : std::nullopt;
+    return set && std::find(set->begin(), set->end(), column.text) != set->end();
+  };
+  const bool by_operation = any_later(revision, drop, [&](const OperationCall& later) {
+    if (later.name != "execute") return false;
+    std::string sql;
+    if (!literal_sql(module, executed_sql(later), sql)) sql.clear();
+    return refills(executed_sql(later), sql);
+  });
+  if (by_operation) return true;
+  return std::any_of(revision.calls.begin(), revision.calls.end(), [&](const RevisionCall& call) {
+    if (call.function != drop.function || call.call.loc.start_byte < drop.call.loc.start_byte) return false;
+    bool found = false;
+    call.call.walk([&](const Expr& e) {
+      if (found || !is_connection_execute(e)) return;
+      std::string sql;
+      if (!literal_sql(module, e.arg(0), sql)) sql.clear();
+      found = refills(e.arg(0), sql);
+    });
+    return found;
   });
 }
 
@@ -256,6 +278,42 @@ bool rows_copied(const ModuleFacts& module, std::string_view function, const std
     }
   }
   return false;
+}
+
+std::optional<std::vector<std::string>> core_update_columns(const Expr& statement) {
+  std::vector<std::string> columns;
+  bool updates = false;
+  // Down the chain of method calls: `.values(...)` and `.where(...)` in any order, on `t.update()`.
+  const Expr* link = &statement;
+  while (link && link->is_call() && !updates) {
+    const std::string_view method = link->callee_name();
+    if (method == "update") updates = true;
+    if (method == "values") {
+      for (const Keyword& kw : link->keywords) columns.push_back(kw.name);
+      if (const Expr* mapping = link->arg(0); mapping && mapping->is(Expr::Kind::Dict)) {
+        for (size_t key = 0; key < mapping->items.size(); key += 2) {
+          if (mapping->items[key].is_string()) columns.push_back(mapping->items[key].text);
+        }
+      }
+    } else if (method != "where" && method != "update" && method != "execution_options") {
+      return std::nullopt;
+    }
+    const Expr* callee = link->target.get();
+    link = callee && callee->is(Expr::Kind::Attribute) ? callee->target.get() : nullptr;
+  }
+  if (!updates) return std::nullopt;
+  return columns;
+}
+
+bool only_updates(const ModuleFacts& module, const Expr* executed) {
+  if (!executed) return false;
+  if (core_update_columns(*executed)) return true;
+  std::string sql;
+  if (!literal_sql(module, executed, sql)) return false;
+  const std::vector<SqlStatement> statements = split_sql(sql);
+  return !statements.empty() && std::all_of(statements.begin(), statements.end(), [](const SqlStatement& s) {
+    return !s.words.empty() && s.words.front() == "UPDATE";
+  });
 }
 
 bool is_connection_execute(const Expr& e) {

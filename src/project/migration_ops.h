@@ -3,6 +3,7 @@
 // of an OperationCall; answering them once keeps their exemptions and messages in step.
 #pragma once
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,7 +69,7 @@ bool column_added_before(const RevisionInfo& revision, const OperationCall& op);
 // column swap (`add_column("cfg", Column("pw_new"))`, copy, `drop_column("cfg", "pw")`, `alter_column("cfg",
 // "pw_new", new_column_name="pw")`) — or that the function adds again and refills (`add_column("cfg",
 // Column("pw"))`, `op.execute("UPDATE cfg SET pw = pw_new")`): the column lives on under its name.
-bool column_swapped(const RevisionInfo& revision, const OperationCall& drop);
+bool column_swapped(const ModuleFacts& module, const OperationCall& drop);
 // A later operation `name` ("add_column", "drop_column") of the same function on the column `op` names, of
 // the same table, both as written.
 bool column_operation_after(const RevisionInfo& revision, const OperationCall& op, std::string_view name);
@@ -86,6 +87,14 @@ bool table_rebuilt(const ModuleFacts& module, const OperationCall& drop);
 // <into> ... FROM <from>` through op.execute or a connection, as far as literals show it.
 bool rows_copied(const ModuleFacts& module, std::string_view function, const std::string& from,
                  const std::string& into);
+
+// The columns a Core UPDATE statement sets, as written — `t.update().where(...).values(c=...)`,
+// `.values({"c": ...})`, `sa.update(t).values(...)` — empty when none is literal; nullopt when `statement` is
+// not such a statement.
+std::optional<std::vector<std::string>> core_update_columns(const Expr& statement);
+// The statement an op.execute or a connection's execute sends (`executed`: its argument) changes rows in
+// place and nothing else: literal SQL made only of UPDATE statements, or a Core UPDATE.
+bool only_updates(const ModuleFacts& module, const Expr* executed);
 
 // `conn.execute(...)`, `op.get_bind().execute(...)`, `session.execute(...)`, `conn.exec_driver_sql(...)`: a call
 // sending a statement through a connection (or a session) instead of op.execute; the statement is argument 0.
