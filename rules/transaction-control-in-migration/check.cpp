@@ -83,12 +83,14 @@ class TransactionControlInMigration final : public Rule {
       // BEGIN ... COMMIT there only groups statements of its own.
       std::string sql;
       if (!sql_run_in_transaction(file.facts, op, sql)) continue;
-      report_first(file, sql, op.function, op.call.loc, "", reported, out);
+      // Through the migration's own connection (`op.get_bind().execute(text("COMMIT"))`, augur): the
+      // connection Alembic's transaction runs on.
+      const std::string via = op.through_connection ? " through `" + op.receiver + ".execute`" : "";
+      report_first(file, sql, op.function, op.call.loc, via, reported, out);
     }
     for (const RevisionCall& call : file.facts.revision->calls) {
       if (call.in_autocommit_block) continue;
-      // The same statements sent through the migration's own connection
-      // (`op.get_bind().execute(text("COMMIT"))`, augur): it is the connection Alembic's transaction runs on.
+      // The same statements sent through another execute (a session's, an engine's).
       for (const ConnectionSql& sent : connection_sql(file.facts, call)) {
         report_first(file, sent.sql, call.function, sent.execute->loc,
                      " through `" + sent.execute->target->text + "`", reported, out);

@@ -117,6 +117,9 @@ struct OperationCall {
   // "utils.columns_of") that guard it if they check existence (resolved by Project::guarded).
   std::vector<std::string> guard_candidates;
   bool in_autocommit_block = false;  // inside `with op.get_context().autocommit_block():`
+  // An `execute` sent through the migration's own connection (`conn = op.get_bind()`, `conn.execute(...)`,
+  // `op.get_bind().exec_driver_sql(...)`): the same as op.execute; `receiver` is the connection as written.
+  bool through_connection = false;
   // The database the branch it stands in is for: "postgresql" under `if bind.dialect.name == "postgresql":`,
   // "!sqlite" in the else branch of `if ... == "sqlite":` (or under `!= "sqlite"`), "!sqlite,postgresql" after
   // an elif for PostgreSQL too; "" when not in such a branch. In a version folder named for one database

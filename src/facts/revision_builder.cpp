@@ -713,7 +713,7 @@ class RevisionBuilder {
   // Keeps a call that is not an operation (RevisionCall) when no other call of `stmt` holds it and it is not a
   // method of `op` itself (`op.get_bind()`; `op.get_bind().execute(...)` is kept).
   void record_call(TSNode call, TSNode stmt, const Context& ctx, const std::string& function,
-                   RevisionInfo& info) const {
+                   RevisionInfo& info) {
     if (!ts_node_eq(call, stmt)) {
       for (TSNode up = ts_node_parent(call); !ts_node_is_null(up); up = ts_node_parent(up)) {
         if (is_kind(up, NodeKind::Call)) return;
@@ -730,7 +730,21 @@ class RevisionBuilder {
     }
     RevisionCall kept{texts_.keep(function), exprs_.build(call), ctx.autocommit};
     if (ctx.constants) substitute_constants(kept.call, *ctx.constants);
+    // `conn.execute(sa.text("ALTER TABLE ..."))` with `conn = op.get_bind()`: the same statement on the same
+    // connection, in the same transaction, as op.execute — one operation for every reader of executed SQL.
+    if (sent_through_migration_connection(kept.call)) {
+      record(call, exprs_.text(field(fn, "object")), "execute", nullptr, ctx, function, info);
+      info.operations.back().through_connection = true;
+      return;
+    }
     info.calls.push_back(std::move(kept));
+  }
+
+  bool sent_through_migration_connection(const Expr& e) const {
+    if (!e.is_call() || (e.callee_name() != "execute" && e.callee_name() != "exec_driver_sql")) return false;
+    const Expr* method = e.target.get();
+    const Expr* receiver = method && method->is(Expr::Kind::Attribute) ? method->target.get() : nullptr;
+    return receiver && is_migration_connection(*receiver);
   }
 
   void record(TSNode call, const std::string& receiver, const std::string& name, const std::string* batch_table,

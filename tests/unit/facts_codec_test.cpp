@@ -46,7 +46,8 @@ template <> constexpr int kFields<ClassAttribute> = 5;
 template <> constexpr int kFields<ClassDef> = 8;
 template <> constexpr int kFields<Parameter> = 3;
 template <> constexpr int kFields<FunctionDef> = 9;
-template <> constexpr int kFields<OperationCall> = 12;
+template <>
+constexpr int kFields<OperationCall> = 13;
 template <> constexpr int kFields<RevisionCall> = 3;
 template <> constexpr int kFields<RevisionInfo> = 13;
 template <> constexpr int kFields<Comment> = 3;
