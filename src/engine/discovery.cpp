@@ -62,6 +62,12 @@ bool in_scope(const std::string& display_path, const std::vector<std::string>& s
     if (entry == display_path) return true;
     std::string folder = entry.back() == '/' ? entry : entry + "/";
     if (display_path.compare(0, folder.size(), folder) == 0) return true;
+    // A folder outside the working directory that holds it (`ormlint check ..` from a subfolder): the paths
+    // shown relative to the working directory are all inside it.
+    if (entry[0] == '/' && !display_path.empty() && display_path[0] != '/') {
+      const std::string& cwd = working_directory();
+      if (cwd == entry || cwd.compare(0, folder.size(), folder) == 0) return true;
+    }
   }
   return false;
 }

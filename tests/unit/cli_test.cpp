@@ -225,3 +225,23 @@ TEST_CASE("discovery skips virtualenvs, node_modules and project templates", "[c
   CHECK(report.at("files_checked") == 1);
   CHECK(report.at("diagnostics").empty());
 }
+
+TEST_CASE("a folder that holds the working directory checks the files inside it too", "[cli]") {
+  TempDir dir;
+  write_file(dir.path() / "pyproject.toml", "[project]\nname = \"shop\"\n");
+  write_file(dir.path() / "app" / "models.py",
+             "from sqlalchemy import Column, Integer\nfrom sqlalchemy.orm import declarative_base\n\n"
+             "Base = declarative_base()\n\n\nclass User(Base):\n    __tablename__ = \"users\"\n"
+             "    id = Column(Integer, primary_key=True)\n    metadata = Column(Integer)\n");
+  write_file(dir.path() / "app" / "README.py", "x = 1\n");
+  // `ormlint check ..` from app/, or the project's absolute path: app/ is inside what is checked.
+  for (const std::string& target : {std::string(".."), dir.path().string()}) {
+    auto r = run_ormlint(dir.path() / "app", "check --no-cache --format json " + target, false);
+    INFO(target << "\n" << r.output);
+    auto report = nlohmann::json::parse(r.output);
+    CHECK(report.at("files_checked") == 2);
+    REQUIRE(report.at("diagnostics").size() == 1);
+    CHECK(report.at("diagnostics")[0].at("path") == "models.py");
+    CHECK(report.at("diagnostics")[0].at("rule") == "reserved-attribute");
+  }
+}
