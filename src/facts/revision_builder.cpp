@@ -304,13 +304,74 @@ class RevisionBuilder {
 
   void walk_block(TSNode block, Context& ctx, const std::string& function, RevisionInfo& info) {
     if (ts_node_is_null(block)) return;
+    const Constants* outer = ctx.constants;
+    Rebindings rebound;
     // Statements after a `raise` or `return` of the block never run (mwdb's dead code in downgrade()).
     bool ended = false;
     for_each_named_child(block, [&](TSNode stmt) {
       if (ended) return;
+      forget_rebound_names(stmt, ctx, rebound);
       walk_statement(stmt, ctx, function, info);
       ended = is_kind(stmt, NodeKind::RaiseStatement) || is_kind(stmt, NodeKind::ReturnStatement);
+      rebind(stmt, ctx, rebound);
     });
+    ctx.constants = outer;
+  }
+
+  // A name the function binds more than once (so not among its constants) holds, after a plain `name = value`
+  // statement of a block, that value for the statements that follow in the block (pybossa:
+  // `query = 'ALTER TABLE ...'; op.execute(query); query = 'UPDATE ...'; op.execute(query)`), until another
+  // binding of it — of any kind, anywhere in a later statement (a branch, a loop, `+=`, a walrus, a lambda
+  // reading it) — makes it unknown from that statement on.
+  struct Rebindings {
+    std::optional<Constants> values;  // the constants as they stand, once the block rebinds a name
+    std::set<std::string> names;      // the names the block rebound
+  };
+
+  Constants& rebound_values(Context& ctx, Rebindings& rebound) {
+    if (!rebound.values) rebound.values = ctx.constants ? *ctx.constants : Constants{};
+    ctx.constants = &*rebound.values;
+    return *rebound.values;
+  }
+
+  // `name = value`, a whole statement: its target node, else null.
+  static TSNode plain_assignment(TSNode stmt) {
+    TSNode assignment =
+        is_kind(stmt, NodeKind::ExpressionStatement) ? ts_node_named_child(stmt, 0) : TSNode{};
+    if (ts_node_is_null(assignment) || !is_kind(assignment, NodeKind::Assignment)) return TSNode{};
+    TSNode left = field(assignment, "left");
+    return !ts_node_is_null(field(assignment, "right")) && is_kind(left, NodeKind::Identifier) ? left
+                                                                                               : TSNode{};
+  }
+
+  void forget_rebound_names(TSNode stmt, Context& ctx, Rebindings& rebound) {
+    if (rebound.names.empty()) return;
+    const TSNode target = plain_assignment(stmt);
+    walk_subtree(stmt, [&](TSNode n) {
+      TSNode bound = names_bound_by(n);
+      if (ts_node_is_null(bound) || (!ts_node_is_null(target) && ts_node_eq(bound, target))) return true;
+      walk_subtree(bound, [&](TSNode name) {
+        if (is_kind(name, NodeKind::Identifier) && rebound.names.count(exprs_.text(name))) {
+          rebound_values(ctx, rebound).erase(exprs_.text(name));
+        }
+        return true;
+      });
+      return true;
+    });
+  }
+
+  void rebind(TSNode stmt, Context& ctx, Rebindings& rebound) {
+    const TSNode target = plain_assignment(stmt);
+    if (ts_node_is_null(target)) return;
+    const std::string name = exprs_.text(target);
+    Expr value = sql_statement_value(exprs_.build(field(ts_node_named_child(stmt, 0), "right")));
+    if (keeps_sql_of(value, name)) return;
+    if (is_constant_value(value)) {
+      rebound_values(ctx, rebound).insert_or_assign(name, std::move(value));
+      rebound.names.insert(name);
+    } else if (ctx.constants && ctx.constants->count(name)) {
+      rebound_values(ctx, rebound).erase(name);
+    }
   }
 
   void walk_statement(TSNode stmt, Context& ctx, const std::string& function, RevisionInfo& info) {
@@ -800,6 +861,26 @@ class RevisionBuilder {
   }
 
   // `name.bindparams(...)` / `name.execution_options(...)`: the statement `name` holds, with parameters.
+  // What a name may stand for in the operations that read it: a literal, SQL text, an enum type, a Column, or
+  // the migration's connection.
+  bool is_constant_value(const Expr& value) const {
+    return value.is_string() || is_sql_text(value) || is_enum_type(value) || is_column_construct(value) ||
+           is_migration_connection(value);
+  }
+
+  // `sa.text("UPDATE ...").bindparams(...)` (privacyidea): binding parameters or options keeps the SQL, so
+  // the name holds the text(...) as far as readers of the SQL are concerned.
+  static Expr sql_statement_value(Expr value) {
+    while (value.is_call() &&
+           (value.callee_name() == "bindparams" || value.callee_name() == "execution_options") &&
+           value.target && value.target->is(Expr::Kind::Attribute) && value.target->target &&
+           is_sql_text(*value.target->target)) {
+      Expr inner = std::move(*value.target->target);
+      value = std::move(inner);
+    }
+    return value;
+  }
+
   static bool keeps_sql_of(const Expr& e, std::string_view name) {
     if (!e.is_call() || !e.target || !e.target->is(Expr::Kind::Attribute) || !e.target->target) return false;
     std::string_view method = e.callee_name();
@@ -834,11 +915,10 @@ class RevisionBuilder {
         TSNode right = field(n, "right");
         if (is_kind(left, NodeKind::Identifier) && !ts_node_is_null(right)) {
           const std::string name = exprs_.text(left);
-          Expr value = exprs_.build(right);
+          Expr value = sql_statement_value(exprs_.build(right));
           // `stmt = stmt.bindparams(...)` keeps the statement's SQL: not another value.
           if (keeps_sql_of(value, name)) return true;
-          if (value.is_string() || is_sql_text(value) || is_enum_type(value) || is_column_construct(value) ||
-              is_migration_connection(value)) {
+          if (is_constant_value(value)) {
             literals[name] = std::move(value);
           } else if (names_database(right) || database_test(right, Context{}, 0)) {
             flags[name] = right;
