@@ -31,19 +31,6 @@ bool type_created_before(const ModuleFacts& module, const OperationCall& op, con
   });
 }
 
-// An earlier `op.execute("COMMIT")` in the same function (bodhi, after alembic issue #123): it ends Alembic's
-// transaction, and the driver starts no new one, so what follows runs outside any transaction.
-// transaction-control-in-migration reports that COMMIT; the ADD VALUE after it is not a second problem.
-bool committed_before(const ModuleFacts& module, const OperationCall& op) {
-  return any_sql_before(module, op, [](const std::string& sql) {
-    for (const SqlStatement& statement : split_sql(sql)) {
-      if (!statement.words.empty() && (statement.words[0] == "COMMIT" || statement.words[0] == "END"))
-        return true;
-    }
-    return false;
-  });
-}
-
 class EnumValueAddedInTransaction final : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -65,6 +52,8 @@ class EnumValueAddedInTransaction final : public Rule {
       std::string sql;
       if (!op.runs_on("postgresql") || !sql_run_in_transaction(file.facts, op, sql)) continue;
       std::string type = added_enum_type(sql);
+      // After an `op.execute("COMMIT")` (bodhi): transaction-control-in-migration reports that COMMIT; the
+      // ADD VALUE after it is not a second problem.
       if (type.empty() || type_created_before(file.facts, op, type) || committed_before(file.facts, op))
         continue;
       if (!reported.insert(op.call.loc.start_byte).second) continue;

@@ -340,6 +340,16 @@ bool any_sql_before(const ModuleFacts& module, const OperationCall& op,
   });
 }
 
+bool committed_before(const ModuleFacts& module, const OperationCall& op) {
+  return any_sql_before(module, op, [](const std::string& sql) {
+    for (const SqlStatement& statement : split_sql(sql)) {
+      if (!statement.words.empty() && (statement.words[0] == "COMMIT" || statement.words[0] == "END"))
+        return true;
+    }
+    return false;
+  });
+}
+
 bool sql_run_in_transaction(const ModuleFacts& module, const OperationCall& op, std::string& sql) {
   if (op.name != "execute" || op.in_autocommit_block) return false;
   return literal_sql(module, executed_sql(op), sql);

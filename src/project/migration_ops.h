@@ -113,6 +113,10 @@ std::vector<ConnectionSql> connection_sql(const ModuleFacts& module, const Revis
 bool any_sql_before(const ModuleFacts& module, const OperationCall& op,
                     const std::function<bool(const std::string& sql)>& holds);
 
+// An earlier `op.execute("COMMIT")` (or END) in the same function (bodhi, after alembic issue #123): it ends
+// Alembic's transaction, and the driver starts no new one, so what follows runs outside any transaction.
+bool committed_before(const ModuleFacts& module, const OperationCall& op);
+
 // The SQL of an op.execute that runs inside the transaction Alembic holds for the migration (not in an
 // autocommit_block()), as far as literals show it (see literal_sql). False for any other operation.
 bool sql_run_in_transaction(const ModuleFacts& module, const OperationCall& op, std::string& sql);
