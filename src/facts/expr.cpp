@@ -41,5 +41,28 @@ std::string_view Expr::callee_name() const {
   return {};
 }
 
+std::optional<std::string> filled_fstring(std::string_view text,
+                                          const std::function<const Expr*(std::string_view name)>& value_of) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if ((c == '{' || c == '}') && i + 1 < text.size() && text[i + 1] == c) {  // `{{` / `}}`: a literal brace
+      out += c;
+      ++i;
+      continue;
+    }
+    if (c != '{') {
+      out += c;
+      continue;
+    }
+    const size_t close = text.find('}', i);
+    if (close == std::string_view::npos) return std::nullopt;
+    const Expr* value = value_of(text.substr(i + 1, close - i - 1));
+    if (!value || !value->is_string()) return std::nullopt;
+    out += value->text;
+    i = close;
+  }
+  return out;
+}
 
 }  // namespace ormlint

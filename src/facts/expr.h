@@ -3,6 +3,7 @@
 #pragma once
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -92,5 +93,11 @@ void Expr::walk_mutable(Fn&& fn) {
   for (auto& item : items) item.walk_mutable(fn);
   for (auto& kw : keywords) kw.value.walk_mutable(fn);
 }
+
+// An f-string's text with each `{name}` replaced by the plain string literal `value_of(name)` gives
+// (`f"{target}.{column}"` with target="org", column="id" -> "org.id"); nullopt when a part stays unknown (an
+// expression, a format spec, a name bound to something else or to nothing: null).
+std::optional<std::string> filled_fstring(std::string_view text,
+                                          const std::function<const Expr*(std::string_view name)>& value_of);
 
 }  // namespace ormlint

@@ -973,7 +973,19 @@ class RevisionBuilder {
       e = it->second;
       e.loc = at;
     };
+    auto value_of = [&](std::string_view name) -> const Expr* {
+      auto it = constants.find(name);
+      return it == constants.end() ? nullptr : &it->second;
+    };
     call.walk_mutable([&](Expr& e) {
+      // `f"{TABLE_NAME}_new"` of constants (cognee's table rebuild): the string it always is.
+      if (e.kind == Expr::Kind::String && e.is_fstring) {
+        if (auto filled = filled_fstring(e.text, value_of)) {
+          e.text = texts_.keep(*filled);
+          e.is_fstring = false;
+        }
+        return;
+      }
       if (e.is_call() || e.kind == Expr::Kind::List || e.kind == Expr::Kind::Tuple) {
         for (Expr& item : e.items) replace(item);
       }

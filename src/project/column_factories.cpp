@@ -23,33 +23,6 @@ bool returns_column(const FunctionDef& fn) {
          origin == "sqlmodel.Field";
 }
 
-// An f-string's text with each `{name}` whose name is bound to a plain string literal replaced by the string
-// (`f"{target}.{column}"` with target="org", column="id" -> "org.id"); nullopt when a part stays unknown (an
-// expression, a format spec, a parameter bound to something else).
-std::optional<std::string> filled_fstring(std::string_view text,
-                                          const std::map<std::string, const Expr*, std::less<>>& bound) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if ((c == '{' || c == '}') && i + 1 < text.size() && text[i + 1] == c) {  // `{{` / `}}`: a literal brace
-      out += c;
-      ++i;
-      continue;
-    }
-    if (c != '{') {
-      out += c;
-      continue;
-    }
-    const size_t close = text.find('}', i);
-    if (close == std::string_view::npos) return std::nullopt;
-    auto it = bound.find(text.substr(i + 1, close - i - 1));
-    if (it == bound.end() || !it->second || !it->second->is_string()) return std::nullopt;
-    out += it->second->text;
-    i = close;
-  }
-  return out;
-}
-
 }  // namespace
 
 // Puts the bound arguments in place of the parameters `e` reads. Returns whether `e` itself was replaced or its
@@ -57,7 +30,11 @@ std::optional<std::string> filled_fstring(std::string_view text,
 bool Project::substitute_parameters(Expr& e, const std::map<std::string, const Expr*, std::less<>>& bound,
                                     const ProjectFile& file, const Location& call_loc) {
   if (e.kind == Expr::Kind::String && e.is_fstring) {
-    if (auto filled = filled_fstring(e.text, bound)) {
+    auto value_of = [&](std::string_view name) -> const Expr* {
+      auto it = bound.find(name);
+      return it == bound.end() ? nullptr : it->second;
+    };
+    if (auto filled = filled_fstring(e.text, value_of)) {
       e.text = texts_.keep(*filled);
       e.is_fstring = false;
     }
