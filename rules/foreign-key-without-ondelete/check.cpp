@@ -123,7 +123,15 @@ class ForeignKeyWithoutOndelete final : public Rule {
     std::set<uint32_t> seen;  // a helper called twice records its operations twice: report each key once
     if (file.declares_schema()) {
       file.facts.for_each_expression([&](const Expr& root) {
-        root.walk([&](const Expr& e) { check_expression(file, e, seen, out); });
+        root.walk([&](const Expr& e) {
+          // `Field(ForeignKey("tenant.id"))` (keep): SQLModel's only positional parameter is the default, so
+          // that ForeignKey is a default value and no foreign key at all — asking it for an ondelete
+          // misleads.
+          if (e.is_call() && e.origin() == "sqlmodel.Field" && e.arg(0) && e.arg(0)->is_call()) {
+            seen.insert(e.arg(0)->loc.start_byte);
+          }
+          check_expression(file, e, seen, out);
+        });
       });
     }
     if (!file.facts.revision) return;
