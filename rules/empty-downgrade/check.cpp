@@ -33,21 +33,22 @@ bool builds_statement(const RevisionCall& call) {
   return kBuilders.count(call.call.origin()) > 0;
 }
 
-// upgrade() only rewrites rows in place — every operation an `op.execute`, every other call a connection's
-// execute (or the table() it builds its statement on), each sending UPDATE statements (literal SQL or a Core
-// update; dstack's, redash's backfills): no schema to restore, and a downgrade cannot un-update rows anyway;
-// an upgrade run again after it backfills again. So a `pass` downgrade() is honest (a missing one still makes
-// `alembic downgrade` fail).
-bool only_updates_rows(const ProjectFile& file, const RevisionInfo& revision) {
+// upgrade() only rewrites or removes rows — every operation an `op.execute`, every other call a connection's
+// execute (or the table() it builds its statement on), each sending UPDATE or DELETE statements (literal SQL
+// or Core; dstack's, redash's backfills, privacyidea's clean-up): no schema to restore, and a downgrade
+// cannot un-update or restore rows anyway; an upgrade run again after it does the same again. So a `pass`
+// downgrade() is honest (a missing one still makes `alembic downgrade` fail).
+bool only_changes_existing_rows(const ProjectFile& file, const RevisionInfo& revision) {
   bool any = false;
   for (const RevisionCall& call : revision.calls) {
     if (call.function != "upgrade" || builds_statement(call)) continue;
-    if (!is_connection_execute(call.call) || !only_updates(file.facts, call.call.arg(0))) return false;
+    if (!is_connection_execute(call.call) || !only_updates_or_deletes(file.facts, call.call.arg(0)))
+      return false;
     any = true;
   }
   for (const OperationCall& op : revision.operations) {
     if (op.function != "upgrade") continue;
-    if (op.name != "execute" || !only_updates(file.facts, executed_sql(op))) return false;
+    if (op.name != "execute" || !only_updates_or_deletes(file.facts, executed_sql(op))) return false;
     any = true;
   }
   return any;
@@ -80,7 +81,7 @@ class EmptyDowngrade final : public Rule {
                      " fails with AttributeError instead of undoing upgrade()",
                  help);
     } else if (revision.downgrade->trivial_body && !revision.downgrade->raises_only &&
-               !only_updates_rows(file, revision)) {
+               !only_changes_existing_rows(file, revision)) {
       out.report(file, revision.downgrade->def_loc,
                  "downgrade() does nothing: `alembic downgrade` reports success and un-stamps " + which +
                      ", but every change upgrade() made stays, and the next `alembic upgrade` runs it again on top",

@@ -305,14 +305,30 @@ std::optional<std::vector<std::string>> core_update_columns(const Expr& statemen
   return columns;
 }
 
-bool only_updates(const ModuleFacts& module, const Expr* executed) {
+namespace {
+
+// `t.delete().where(...)`, `sa.delete(t).where(...)`: a Core DELETE statement.
+bool is_core_delete(const Expr& statement) {
+  for (const Expr* link = &statement; link && link->is_call();) {
+    const std::string_view method = link->callee_name();
+    if (method == "delete") return true;
+    if (method != "where" && method != "execution_options") return false;
+    const Expr* callee = link->target.get();
+    link = callee && callee->is(Expr::Kind::Attribute) ? callee->target.get() : nullptr;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool only_updates_or_deletes(const ModuleFacts& module, const Expr* executed) {
   if (!executed) return false;
-  if (core_update_columns(*executed)) return true;
+  if (core_update_columns(*executed) || is_core_delete(*executed)) return true;
   std::string sql;
   if (!literal_sql(module, executed, sql)) return false;
   const std::vector<SqlStatement> statements = split_sql(sql);
   return !statements.empty() && std::all_of(statements.begin(), statements.end(), [](const SqlStatement& s) {
-    return !s.words.empty() && s.words.front() == "UPDATE";
+    return !s.words.empty() && (s.words.front() == "UPDATE" || s.words.front() == "DELETE");
   });
 }
 

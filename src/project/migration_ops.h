@@ -92,9 +92,10 @@ bool rows_copied(const ModuleFacts& module, std::string_view function, const std
 // `.values({"c": ...})`, `sa.update(t).values(...)` — empty when none is literal; nullopt when `statement` is
 // not such a statement.
 std::optional<std::vector<std::string>> core_update_columns(const Expr& statement);
-// The statement an op.execute or a connection's execute sends (`executed`: its argument) changes rows in
-// place and nothing else: literal SQL made only of UPDATE statements, or a Core UPDATE.
-bool only_updates(const ModuleFacts& module, const Expr* executed);
+// The statement an op.execute or a connection's execute sends (`executed`: its argument) rewrites or removes
+// existing rows and nothing else: literal SQL made only of UPDATE and DELETE statements, or a Core update() /
+// delete().
+bool only_updates_or_deletes(const ModuleFacts& module, const Expr* executed);
 
 // `conn.execute(...)`, `op.get_bind().execute(...)`, `session.execute(...)`, `conn.exec_driver_sql(...)`: a call
 // sending a statement through a connection (or a session) instead of op.execute; the statement is argument 0.
