@@ -62,6 +62,13 @@ StringType string_type(const Expr& type) {
   }
   if (origin.rfind("sqlalchemy.", 0) != 0) return {};
   std::string name = last_segment(origin);
+  // MySQL's text family, by the bytes each holds: TINYTEXT -> TEXT -> MEDIUMTEXT -> LONGTEXT widens (keep).
+  if (origin.rfind("sqlalchemy.dialects.mysql.", 0) == 0) {
+    if (name == "TINYTEXT") return {true, 255};
+    if (name == "TEXT") return {true, 65535};
+    if (name == "MEDIUMTEXT") return {true, 16777215};
+    if (name == "LONGTEXT") return {true, std::nullopt};
+  }
   if (kUnbounded.count(name)) return {true, std::nullopt};
   if (!kBounded.count(name)) return {};
   const Expr* length = type.is_call() ? type.keyword("length") : nullptr;
