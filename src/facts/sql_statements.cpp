@@ -154,6 +154,10 @@ std::vector<std::string> sql_identifier_words(std::string_view sql) {
     }
     if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.') {
       word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if ((c == '"' || c == '`') &&
+               ((!word.empty() && word.back() == '.') || (i + 1 < sql.size() && sql[i + 1] == '.'))) {
+      // A quoted part of a dotted name (`"augur_data"."contributors"`): one word, as unquoted.
+      continue;
     } else if (!word.empty()) {
       words.push_back(std::move(word));
       word.clear();

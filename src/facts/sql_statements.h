@@ -20,8 +20,9 @@ std::vector<SqlStatement> split_sql(std::string_view sql);
 // SQLite's `BEGIN IMMEDIATE`) rather than a PL/SQL block (`BEGIN UPDATE ...; END;`). Words upper-cased.
 bool begins_transaction(std::string_view second_word);
 
-// The SQL's identifier-like words (letters, digits, `_`, `.`), lower-cased: `--` comments, quotes and punctuation
-// only separate them (`INSERT INTO "t_new" (id)` -> insert, into, t_new, id).
+// The SQL's identifier-like words (letters, digits, `_`, `.`), lower-cased: `--` comments, quotes and
+// punctuation only separate them (`INSERT INTO "t_new" (id)` -> insert, into, t_new, id), but the quoted
+// parts of a dotted name are one word (`"augur_data"."contributors"` -> augur_data.contributors).
 std::vector<std::string> sql_identifier_words(std::string_view sql);
 
 // A statement's identifier words (sql_identifier_words), read in order the way a parser reads them.
