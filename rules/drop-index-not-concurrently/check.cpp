@@ -2,8 +2,9 @@
 // `postgresql_concurrently=True`. DROP INDEX takes an ACCESS EXCLUSIVE lock on the index's table: reads wait
 // too, and the lock request itself queues behind any long-running query, stalling every query that arrives
 // after it. Exempt: tables created earlier in the same upgrade() (new and empty), tables dropped later in it
-// (DROP TABLE takes the same lock anyway, and autogenerate writes drop_index before drop_table), and indexes whose
-// column a later drop_column of the same upgrade() removes (ALTER TABLE ... DROP COLUMN locks the same way).
+// (DROP TABLE takes the same lock anyway, and autogenerate writes drop_index before drop_table), and indexes
+// whose column a drop_column of the same upgrade() removes (ALTER TABLE ... DROP COLUMN locks the same way,
+// and drops the index with the column).
 #include <set>
 #include <string>
 
@@ -27,24 +28,28 @@ std::set<std::string> columns_of_index(const Project& project, const std::string
   return columns;
 }
 
-// A later drop_column of the same function removes a column of the dropped index (with the index).
-bool column_dropped_after(const Project& project, const RevisionInfo& revision, const OperationCall& op) {
+// A drop_column of the same function removes a column of the dropped index: a later one removes the index
+// with it (the same lock), an earlier one has removed it already (PostgreSQL and MySQL drop an index with its
+// column: privacyidea's drop_column("usercache", "expiration") then drop_index("ix_usercache_expiration") —
+// no lock left to take). The index's columns come from the revisions' create_index, or from its name when it
+// follows SQLAlchemy's default convention for `index=True` (`ix_<table>_<column>`).
+bool column_dropped_in_function(const Project& project, const RevisionInfo& revision,
+                                const OperationCall& op) {
   const std::string name = index_name(op);
   if (op.table.empty() || name.empty()) return false;
   std::set<std::string> columns;
   bool looked_up = false;
-  bool after = false;
-  for (const OperationCall& later : revision.operations) {
-    if (&later == &op) {
-      after = true;
+  for (const OperationCall& other : revision.operations) {
+    if (&other == &op || other.function != op.function || other.name != "drop_column" ||
+        other.table != op.table) {
       continue;
     }
-    if (!after || later.function != op.function || later.name != "drop_column" || later.table != op.table) continue;
     if (!looked_up) {
       columns = columns_of_index(project, op.table, name);
       looked_up = true;
     }
-    if (columns.count(later.column_name())) return true;
+    const std::string column = other.column_name();
+    if (columns.count(column) || name == "ix_" + std::string(op.table) + "_" + column) return true;
   }
   return false;
 }
@@ -72,7 +77,7 @@ class DropIndexNotConcurrently final : public Rule {
       if (op.function != "upgrade" || op.name != "drop_index" || may_run_concurrently(op)) continue;
       if (revision.creates_table_before(op) || table_operation_after(revision, op, "drop_table")) continue;
       if (!op.runs_on("postgresql")) continue;  // a branch for another database (`if dialect.name == "sqlite":`)
-      if (column_dropped_after(project, revision, op)) continue;
+      if (column_dropped_in_function(project, revision, op)) continue;
       if (!reported.insert(op.call.loc.start_byte).second) continue;
       std::string name = index_name(op);
       std::string table = op.table.empty() ? "the table" : "`" + op.table + "`";
