@@ -121,8 +121,9 @@ struct OperationCall {
   // `op.get_bind().exec_driver_sql(...)`): the same as op.execute; `receiver` is the connection as written.
   bool through_connection = false;
   // The database the branch it stands in is for: "postgresql" under `if bind.dialect.name == "postgresql":`,
-  // "!sqlite" in the else branch of `if ... == "sqlite":` (or under `!= "sqlite"`), "!sqlite,postgresql" after
-  // an elif for PostgreSQL too; "" when not in such a branch. In a version folder named for one database
+  // "sqlite,mssql" under `if ... in ("sqlite", "mssql"):`, "!sqlite" in the else branch of `if ... ==
+  // "sqlite":` (or under `!= "sqlite"`), "!sqlite,postgresql" after an elif for PostgreSQL too; "" when not
+  // in such a branch. In a version folder named for one database
   // (`sqlite_versions/`), that database for every operation not in such a branch.
   FactText dialect;
   int table_position = -1;  // which positional argument names the table (-1: none, a keyword, or a batch op)

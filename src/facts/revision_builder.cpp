@@ -613,9 +613,9 @@ class RevisionBuilder {
     }
   }
 
-  // `dialect` ("" or "!a,b": not on these) without `database` too.
-  static std::string excluding(const std::string& dialect, const std::string& database) {
-    return dialect.empty() ? "!" + database : dialect + "," + database;
+  // `dialect` ("" or "!a,b": not on these) without `databases` ("c" or "c,d") too.
+  static std::string excluding(const std::string& dialect, const std::string& databases) {
+    return dialect.empty() ? "!" + databases : dialect + "," + databases;
   }
 
   // A test of the database's name — `<...>.dialect.name == "postgresql"` or `!=` — sets the branch's dialect
@@ -625,17 +625,17 @@ class RevisionBuilder {
     const std::optional<DatabaseTest> test = database_test(condition, branch, 0);
     if (!test) return;
     if (test->equal) {
-      later = excluding(branch.dialect, test->database);
-      branch.dialect = test->database;
+      later = excluding(branch.dialect, test->databases);
+      branch.dialect = test->databases;
     } else {
-      later = test->database;
-      branch.dialect = excluding(branch.dialect, test->database);
+      later = test->databases;
+      branch.dialect = excluding(branch.dialect, test->databases);
     }
   }
 
   struct DatabaseTest {
-    std::string database;  // "postgresql"
-    bool equal = true;     // `==` (true) or `!=`
+    std::string databases;  // "postgresql"; for `in ("sqlite", "mssql")`: "sqlite,mssql"
+    bool equal = true;      // `==` / `in` (true), or `!=` / `not in`
   };
 
   // What a condition says about the database's name: `bind.dialect.name == "postgresql"` (or `.engine.name`,
@@ -679,10 +679,26 @@ class RevisionBuilder {
       if (held != ctx.database_flags->end()) left_node = held->second;
     }
     const Expr right = exprs_.build(ts_node_named_child(condition, 1));
-    if (!right.is_string() || right.text.empty() || !names_database(left_node)) return std::nullopt;
-    const std::string op = exprs_.text(ts_node_child_by_field_name(condition, "operators", 9));
-    if (op != "==" && op != "!=") return std::nullopt;
-    return DatabaseTest{std::string(right.text), op == "=="};
+    if (!names_database(left_node)) return std::nullopt;
+    std::string op;  // `not in` is two tokens
+    for (uint32_t i = 0; i < ts_node_child_count(condition); ++i) {
+      TSNode child = ts_node_child(condition, i);
+      if (!ts_node_is_named(child)) op += (op.empty() ? "" : " ") + exprs_.text(child);
+    }
+    if ((op == "==" || op == "!=") && right.is_string() && !right.text.empty()) {
+      return DatabaseTest{std::string(right.text), op == "=="};
+    }
+    // `dialect.name in ("sqlite", "mssql")` (airflow): any of those databases.
+    if ((op == "in" || op == "not in") &&
+        (right.is(Expr::Kind::Tuple) || right.is(Expr::Kind::List) || right.is(Expr::Kind::Set))) {
+      std::string databases;
+      for (const Expr& item : right.items) {
+        if (!item.is_string() || item.text.empty()) return std::nullopt;
+        databases += (databases.empty() ? "" : ",") + std::string(item.text);
+      }
+      if (!databases.empty()) return DatabaseTest{databases, op == "in"};
+    }
+    return std::nullopt;
   }
 
   // `bind.dialect.name`, `op.get_bind().engine.name` (Engine.name is its dialect's name).
@@ -1037,23 +1053,39 @@ const Expr* OperationCall::argument(size_t index) const {
   return call.arg(index);
 }
 
+namespace {
+
+// Each database of a comma-separated list ("sqlite,mssql").
+template <class Fn>
+void for_each_database(std::string_view databases, Fn&& fn) {
+  while (!databases.empty()) {
+    const size_t comma = databases.find(',');
+    fn(databases.substr(0, comma));
+    databases = comma == std::string_view::npos ? std::string_view() : databases.substr(comma + 1);
+  }
+}
+
+}  // namespace
+
 bool excludes_dialect_of(const OperationCall& a, const OperationCall& b) {
   // Only a branch for one database can rule the other out: `if dialect == "sqlite": ... else: ...`.
-  if (!a.dialect.empty() && a.dialect.front() != '!') return !b.runs_on(a.dialect);
-  if (!b.dialect.empty() && b.dialect.front() != '!') return !a.runs_on(b.dialect);
+  auto runs_on_none_of = [](const OperationCall& op, std::string_view databases) {
+    bool none = true;
+    for_each_database(databases, [&](std::string_view database) { none = none && !op.runs_on(database); });
+    return none;
+  };
+  if (!a.dialect.empty() && a.dialect.front() != '!') return runs_on_none_of(b, a.dialect);
+  if (!b.dialect.empty() && b.dialect.front() != '!') return runs_on_none_of(a, b.dialect);
   return false;
 }
 
 bool OperationCall::runs_on(std::string_view database) const {
   if (dialect.empty()) return true;
-  if (dialect.front() != '!') return dialect == database;
-  std::string_view excluded = std::string_view(dialect).substr(1);
-  while (!excluded.empty()) {
-    const size_t comma = excluded.find(',');
-    if (excluded.substr(0, comma) == database) return false;
-    excluded = comma == std::string_view::npos ? std::string_view() : excluded.substr(comma + 1);
-  }
-  return true;
+  const bool excluded = dialect.front() == '!';
+  bool listed = false;
+  for_each_database(std::string_view(dialect).substr(excluded ? 1 : 0),
+                    [&](std::string_view named) { listed = listed || named == database; });
+  return excluded ? !listed : listed;
 }
 
 std::string OperationCall::column_name() const {
