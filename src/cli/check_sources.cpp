@@ -123,7 +123,12 @@ ProjectSources resolve_sources(const SourceArgs& args, const Config& config, std
     sources.only = std::set<std::string>{reported.front()};
   }
   for (const auto& path : reported) {
-    if (sources.paths.empty() || !in_scope(path, {sources.paths.front()})) sources.paths.push_back(path);
+    // A named path that does not exist is read too, for discovery to name it as an error: inside the project
+    // it would otherwise stand for nothing, and a typo in a CI path would pass (hypothesis).
+    std::error_code ec;
+    const bool missing = args.stdin_filename.empty() && !fs::exists(path, ec);
+    if (missing || sources.paths.empty() || !in_scope(path, {sources.paths.front()}))
+      sources.paths.push_back(path);
   }
   // A named file is read whatever its extension (`ormlint check script.txt`), so it is also read explicitly.
   for (const auto& path : reported) {

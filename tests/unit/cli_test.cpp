@@ -245,3 +245,17 @@ TEST_CASE("a folder that holds the working directory checks the files inside it 
     CHECK(report.at("diagnostics")[0].at("rule") == "reserved-attribute");
   }
 }
+
+TEST_CASE("a named path that does not exist inside a project is an error, not a pass", "[cli]") {
+  TempDir dir;
+  write_file(dir.path() / "alembic.ini", "[alembic]\nscript_location = migrations\n");
+  write_file(dir.path() / "migrations" / "versions" / "a1_init.py",
+             "revision = \"a1\"\ndown_revision = None\n");
+  for (const std::string& missing :
+       {std::string("migrations/versions/a1_typo.py"), std::string("migration")}) {
+    auto r = run_ormlint(dir.path(), "check --no-cache " + missing, true);
+    INFO(missing << "\n" << r.output);
+    CHECK(r.exit_code == 2);
+    CHECK(r.output.find(missing + ": No such file or directory") != std::string::npos);
+  }
+}
