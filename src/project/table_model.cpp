@@ -1383,6 +1383,10 @@ class TableModelBuilder {
     if (e.is_string() || e.kind == Expr::Kind::None) return false;
     if (e.is_call()) {
       std::string_view callee = e.callee_name();
+      // `"{}_idx".format(table)` builds a name like a string does.
+      const Expr* receiver =
+          e.target && e.target->is(Expr::Kind::Attribute) ? e.target->target.get() : nullptr;
+      if (callee == "format" && receiver && receiver->is(Expr::Kind::String)) return false;
       return callee != "f" && callee != "conv";  // op.f("ix_..."), conv("ix_...") are names
     }
     if (e.kind == Expr::Kind::Name) {
@@ -1394,7 +1398,14 @@ class TableModelBuilder {
       constraint_column(ctx, e, table);
       return table != nullptr;
     }
-    return e.kind == Expr::Kind::BinaryOp;
+    // `'%s_project_id' % __tablename__`, `"ix_" + name` (mistral): a string built from a string is a name;
+    // other operators make column expressions (`Index("ix", a + b)` is a functional index, its name comes
+    // first).
+    if (e.kind == Expr::Kind::BinaryOp) {
+      return std::none_of(e.items.begin(), e.items.end(),
+                          [](const Expr& side) { return side.is(Expr::Kind::String); });
+    }
+    return false;
   }
 
   size_t add_constraint(const ConstraintContext& ctx, ConstraintDef::Kind kind, const Expr& call,
