@@ -205,8 +205,15 @@ bool same_type(const Expr& a, const Expr& b) {
 bool keeps_or_widens_history(const Project& project, const ProjectFile& file, const OperationCall& op,
                              const std::string& column, const Expr& to) {
   bool any = false;
+  // What later revisions do to the column is not its history here (mistral widens String(80) to 200, then
+  // 250, then 255: each step widens what came before it).
+  std::optional<std::set<const ProjectFile*>> after;
   for (const ColumnInfo* c : project.migration_columns(op.table, column)) {
     if (c->operation == &op || c->operation->function != "upgrade") continue;
+    if (c->file != &file) {
+      if (!after) after = project.revisions_after(file);
+      if (after->count(c->file)) continue;
+    }
     if (c->file == &file && c->operation->call.loc.start_byte > op.call.loc.start_byte) continue;
     if (!c->type.expr || !(widens(*c->type.expr, to) || same_type(*c->type.expr, to))) return false;
     any = true;

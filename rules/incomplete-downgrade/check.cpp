@@ -645,15 +645,9 @@ bool enum_type_created_before(const ProjectFile& file, const Project& project, c
     if (column->file != &file && column->operation->function == "upgrade") creators.insert(column->file);
   }
   if (creators.empty()) return false;
-  for (const RevisionLocation& location : project.revision_locations()) {
-    for (size_t node = 0; node < location.nodes.size(); ++node) {
-      if (location.nodes[node].file != &file) continue;
-      for (size_t ancestor : location.ancestors(node)) {
-        if (ancestor != node && creators.count(location.nodes[ancestor].file)) return true;
-      }
-    }
-  }
-  return false;
+  const std::set<const ProjectFile*> before = project.revisions_before(file);
+  return std::any_of(creators.begin(), creators.end(),
+                     [&](const ProjectFile* f) { return before.count(f) > 0; });
 }
 
 // ---- messages ---------------------------------------------------------------------------------------------------

@@ -170,6 +170,10 @@ class Project {
   const std::vector<ColumnInfo>& columns() const { return columns_; }
   // Every Alembic script location that holds a checked revision script, sorted by name.
   const std::vector<RevisionLocation>& revision_locations() const { return revision_locations_; }
+  // The revision scripts before `file` in its location's graph (its ancestors), or after it (its
+  // descendants); `file` itself is in neither. Empty for a file that is not a revision of a location.
+  std::set<const ProjectFile*> revisions_before(const ProjectFile& file) const;
+  std::set<const ProjectFile*> revisions_after(const ProjectFile& file) const;
   // Every table, column, foreign key, relationship and constraint of the models (include project/table_model.h).
   const TableModel& tables() const { return *table_model_; }
   // The columns defined in one file, in source order.

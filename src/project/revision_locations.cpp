@@ -152,6 +152,37 @@ struct Group {
 
 }  // namespace
 
+namespace {
+
+template <class Related>
+std::set<const ProjectFile*> related_revisions(const std::vector<RevisionLocation>& locations,
+                                               const ProjectFile& file, Related&& related) {
+  std::set<const ProjectFile*> files;
+  for (const RevisionLocation& location : locations) {
+    for (size_t node = 0; node < location.nodes.size(); ++node) {
+      if (location.nodes[node].file != &file) continue;
+      for (size_t other : related(location, node)) {
+        if (other != node) files.insert(location.nodes[other].file);
+      }
+    }
+  }
+  return files;
+}
+
+}  // namespace
+
+std::set<const ProjectFile*> Project::revisions_before(const ProjectFile& file) const {
+  return related_revisions(revision_locations_, file, [](const RevisionLocation& location, size_t node) {
+    return location.ancestors(node);
+  });
+}
+
+std::set<const ProjectFile*> Project::revisions_after(const ProjectFile& file) const {
+  return related_revisions(revision_locations_, file, [](const RevisionLocation& location, size_t node) {
+    return location.descendants(node);
+  });
+}
+
 void Project::build_revision_graphs(const std::vector<ScriptLocation>& script_locations) {
   std::map<std::string, Group> by_name;
   // Every checked file whose revision graph facts we have, by absolute normalised path (as text: comparing
