@@ -5,6 +5,7 @@
 #include <set>
 #include <string>
 
+#include "core/text.h"
 #include "engine/rule.h"
 #include "facts/sql_literal.h"
 #include "facts/sql_statements.h"
@@ -33,23 +34,69 @@ bool builds_statement(const RevisionCall& call) {
   return kBuilders.count(call.call.origin()) > 0;
 }
 
+// A call that only reports progress: `print(...)`, `logging.info(...)`, `log.warning(...)` (hypothesis'
+// backfills print their row counts).
+bool only_reports(const RevisionCall& call) {
+  const Expr& e = call.call;
+  if (!e.is_call() || !e.target) return false;
+  if (e.target->is(Expr::Kind::Name)) return e.target->text == "print";
+  static const std::set<std::string, std::less<>> kLevels = {"debug", "info",      "warning",  "warn",
+                                                             "error", "exception", "critical", "log"};
+  const Expr* receiver = e.target->is(Expr::Kind::Attribute) ? e.target->target.get() : nullptr;
+  return kLevels.count(e.callee_name()) && receiver && lower(receiver->text).find("log") != std::string::npos;
+}
+
+// The connection execute a call is, or whose result it reads (`conn.execute(...).fetchall()`); null
+// otherwise.
+const Expr* connection_execute_of(const Expr& call) {
+  if (is_connection_execute(call)) return &call;
+  static const std::set<std::string, std::less<>> kResultMethods = {
+      "fetchall", "fetchone", "fetchmany", "first", "one", "scalar", "scalars", "all", "mappings"};
+  if (!call.is_call() || !kResultMethods.count(call.callee_name())) return nullptr;
+  const Expr* receiver =
+      call.target && call.target->is(Expr::Kind::Attribute) ? call.target->target.get() : nullptr;
+  return receiver && is_connection_execute(*receiver) ? receiver : nullptr;
+}
+
+// `SELECT ...` statements only, or a Core select(...) chain: reading rows changes nothing.
+bool only_reads(const ModuleFacts& module, const Expr* executed) {
+  if (!executed) return false;
+  const Expr* link = executed;
+  while (link->is_call() && link->target && link->target->is(Expr::Kind::Attribute) && link->target->target &&
+         link->target->target->is_call()) {
+    link = link->target->target.get();
+  }
+  if (link->is_call() && link->callee_name() == "select") return true;
+  std::string sql;
+  if (!literal_sql(module, executed, sql)) return false;
+  const std::vector<SqlStatement> statements = split_sql(sql);
+  return !statements.empty() && std::all_of(statements.begin(), statements.end(), [](const SqlStatement& s) {
+    return !s.words.empty() && s.words.front() == "SELECT";
+  });
+}
+
 // upgrade() only rewrites or removes rows — every operation an `op.execute`, every other call a connection's
-// execute (or the table() it builds its statement on), each sending UPDATE or DELETE statements (literal SQL
-// or Core; dstack's, redash's backfills, privacyidea's clean-up): no schema to restore, and a downgrade
-// cannot un-update or restore rows anyway; an upgrade run again after it does the same again. So a `pass`
-// downgrade() is honest (a missing one still makes `alembic downgrade` fail).
+// execute (or the table() it builds its statement on, or a print of its progress), each sending UPDATE or
+// DELETE statements (literal SQL or Core; dstack's, redash's backfills, privacyidea's clean-up) or reading
+// the rows they need: no schema to restore, and a downgrade cannot un-update or restore rows anyway; an
+// upgrade run again after it does the same again. So a `pass` downgrade() is honest (a missing one still
+// makes `alembic downgrade` fail).
 bool only_changes_existing_rows(const ProjectFile& file, const RevisionInfo& revision) {
   bool any = false;
-  for (const RevisionCall& call : revision.calls) {
-    if (call.function != "upgrade" || builds_statement(call)) continue;
-    if (!is_connection_execute(call.call) || !only_updates_or_deletes(file.facts, call.call.arg(0)))
-      return false;
+  // Whether an execute's statement keeps to existing rows; `any` tells whether one changed some.
+  auto keeps_to_rows = [&](const Expr* statement) {
+    if (!only_updates_or_deletes(file.facts, statement)) return only_reads(file.facts, statement);
     any = true;
+    return true;
+  };
+  for (const RevisionCall& call : revision.calls) {
+    if (call.function != "upgrade" || builds_statement(call) || only_reports(call)) continue;
+    const Expr* execute = connection_execute_of(call.call);
+    if (!execute || !keeps_to_rows(execute->arg(0))) return false;
   }
   for (const OperationCall& op : revision.operations) {
     if (op.function != "upgrade") continue;
-    if (op.name != "execute" || !only_updates_or_deletes(file.facts, executed_sql(op))) return false;
-    any = true;
+    if (op.name != "execute" || !keeps_to_rows(executed_sql(op))) return false;
   }
   return any;
 }
