@@ -102,10 +102,12 @@ bool is_column_type_class(const ClassInfo* cls) {
 // — `import app.models` for `app.models.UtcDateTime()` — stays flagged: the facts do not keep every statement
 // of upgrade(), so its other uses cannot be ruled out: mindsdb builds a model in a loop of the same
 // revision.)
-bool only_column_types(const Import& import, const ProjectFile& revision, const Project& project) {
-  if (import.is_star || import.origin == import.module || import.module.size() > import.origin.size())
-    return false;
-  return is_column_type_class(project.resolve_class(revision, import.bound_name));
+bool only_column_types(const Import& import, const ProjectFile& module, const Project& project) {
+  if (import.is_star || !std::string_view(import.origin).starts_with(import.module + ".")) return false;
+  // The name as the imported module binds it, not as the revision does: an import inside upgrade() binds no
+  // module name (sync-engine's `def upgrade(): from inbox.sqlalchemy_ext.util import JSON`).
+  const std::string_view imported = std::string_view(import.origin).substr(import.module.size() + 1);
+  return is_column_type_class(project.resolve_class(module, imported));
 }
 
 struct Statement {
@@ -129,7 +131,7 @@ class ModelImportInMigration final : public Rule {
     std::map<uint32_t, Statement> statements;  // one finding per import statement, in source order
     auto consider = [&](const Import& import) {
       const ProjectFile* module = imported_module(import, project, file);
-      if (!module || only_column_types(import, file, project)) return;
+      if (!module || only_column_types(import, *module, project)) return;
       ModelContent content = strongest(model_content(*module, project), imported_class(import, *module, project));
       if (content == ModelContent::None) return;
       Statement& statement = statements[import.statement_loc.start_byte];
