@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "engine/rule.h"
+#include "facts/sql_statements.h"
 #include "project/migration_ops.h"
 
 namespace ormlint {
@@ -140,10 +141,17 @@ class SetNotNull final : public Rule {
           not_null_in_history(project, unquoted_lower(op.table), unquoted_lower(column))) {
         continue;
       }
-      std::string table = written_table(*file.facts.revision, op).shown();
-      std::string name = written_column(op).shown();
-      const std::string backfill =
-          "backfill first (`UPDATE " + table + " SET " + name + " = ... WHERE " + name + " IS NULL`)";
+      const WrittenName written_table_name = written_table(*file.facts.revision, op);
+      const WrittenName written_column_name = written_column(op);
+      std::string table = written_table_name.shown();
+      std::string name = written_column_name.shown();
+      // The SQL as it must be written (`UPDATE "user" ...`: PostgreSQL reserves `user`).
+      const std::string table_sql =
+          written_table_name.literal ? sql_identifier(written_table_name.text) : table;
+      const std::string column_sql =
+          written_column_name.literal ? sql_identifier(written_column_name.text) : name;
+      const std::string backfill = "backfill first (`UPDATE " + table_sql + " SET " + column_sql +
+                                   " = ... WHERE " + column_sql + " IS NULL`)";
       // A branch only SQLite runs (`if dialect.name == "sqlite":`, a sqlite_versions/ folder): batch mode
       // copies the table, with no lock for other sessions to wait on, but a NULL left still fails the copy.
       if (!op.runs_on("postgresql") && !op.runs_on("mysql")) {
@@ -162,7 +170,7 @@ class SetNotNull final : public Rule {
           "upgrade() makes `" + table + "." + name +
               "` NOT NULL: the database scans every row under an ACCESS EXCLUSIVE lock, and the migration "
               "fails with NotNullViolation if any row is still NULL",
-          backfill + "; on PostgreSQL 12+ add `CHECK (" + name +
+          backfill + "; on PostgreSQL 12+ add `CHECK (" + column_sql +
               " IS NOT NULL) NOT VALID` in one "
               "migration, then VALIDATE it and SET NOT NULL in the next");
     }

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "engine/rule.h"
+#include "facts/sql_statements.h"
 #include "project/migration_ops.h"
 
 namespace ormlint {
@@ -29,7 +30,7 @@ std::string existing_table(const OperationCall& op) {
 }
 
 std::string table_sql(const OperationCall& op) {
-  return op.table.empty() ? "<table>" : op.table;
+  return op.table.empty() ? "<table>" : sql_identifier(op.table);
 }
 
 class UniqueConstraintOnExistingTable final : public Rule {
@@ -79,9 +80,9 @@ class UniqueConstraintOnExistingTable final : public Rule {
             " builds its index under an ACCESS EXCLUSIVE lock (reads and writes wait), and fails with "
             "UniqueViolation if the table holds duplicates",
         "build the index first with `op.create_index(..., unique=True, postgresql_concurrently=True)` in "
-        "`with op.get_context().autocommit_block():`, then `op.execute(\"ALTER TABLE " +
-            table_sql(op) + " ADD CONSTRAINT " + (name.empty() ? "<name>" : name) +
-            " UNIQUE USING INDEX <index>\")`");
+        "`with op.get_context().autocommit_block():`, then `op.execute('ALTER TABLE " +
+            table_sql(op) + " ADD CONSTRAINT " + (name.empty() ? "<name>" : sql_identifier(name)) +
+            " UNIQUE USING INDEX <index>')`");
     return true;
   }
 

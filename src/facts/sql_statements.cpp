@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <regex>
+#include <set>
 
 namespace ormlint {
 
@@ -165,6 +166,25 @@ std::vector<std::string> sql_identifier_words(std::string_view sql) {
   }
   if (!word.empty()) words.push_back(std::move(word));
   return words;
+}
+
+std::string sql_identifier(std::string_view name) {
+  // PostgreSQL's reserved key words that make likely table or column names.
+  static const std::set<std::string, std::less<>> kReserved = {
+      "all",      "analyse", "analyze", "and",     "any",    "array",      "as",      "asc",        "both",
+      "case",     "cast",    "check",   "collate", "column", "constraint", "create",  "default",    "desc",
+      "distinct", "do",      "else",    "end",     "except", "false",      "fetch",   "for",        "foreign",
+      "from",     "grant",   "group",   "having",  "in",     "into",       "is",      "limit",      "not",
+      "null",     "offset",  "on",      "only",    "or",     "order",      "primary", "references", "select",
+      "table",    "then",    "to",      "true",    "union",  "unique",     "user",    "using",      "when",
+      "where",    "window",  "with"};
+  bool plain = !name.empty() && !std::isdigit(static_cast<unsigned char>(name.front()));
+  for (char c : name) {
+    plain = plain && (std::islower(static_cast<unsigned char>(c)) ||
+                      std::isdigit(static_cast<unsigned char>(c)) || c == '_');
+  }
+  if (plain && !kReserved.count(name)) return std::string(name);
+  return "\"" + std::string(name) + "\"";
 }
 
 std::string altered_table(SqlWords& words) {

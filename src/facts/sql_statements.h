@@ -49,6 +49,10 @@ class SqlWords {
   size_t at_ = 0;
 };
 
+// A name as SQL must spell it in a statement a help text suggests: quoted when it is a reserved word or not a
+// plain lower-case identifier (`user` -> `"user"`, PostgreSQL's reserved `user`; `Users` -> `"Users"`).
+std::string sql_identifier(std::string_view name);
+
 // `ALTER TABLE [IF EXISTS] [ONLY] <table>`: the table as written (lower case), taken with the words before
 // it;
 // "" when the statement starts otherwise.

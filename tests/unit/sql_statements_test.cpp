@@ -1,0 +1,24 @@
+// The SQL word readers rules share (facts/sql_statements.h).
+#include "facts/sql_statements.h"
+
+#include <catch2/catch.hpp>
+
+using namespace ormlint;
+
+TEST_CASE("SQL words: quotes separate words, but the quoted parts of a dotted name are one", "[sql]") {
+  CHECK(sql_identifier_words(R"(INSERT INTO "t_new" (id) SELECT id FROM t)") ==
+        std::vector<std::string>{"insert", "into", "t_new", "id", "select", "id", "from", "t"});
+  CHECK(sql_identifier_words(R"(CREATE INDEX "ix" ON "augur_data"."contributors" (gh_login))") ==
+        std::vector<std::string>{"create", "index", "ix", "on", "augur_data.contributors", "gh_login"});
+  CHECK(sql_identifier_words("ALTER TABLE `shop`.`orders` DROP COLUMN note -- gone") ==
+        std::vector<std::string>{"alter", "table", "shop.orders", "drop", "column", "note"});
+}
+
+TEST_CASE("SQL identifiers in help texts are quoted when SQL needs it", "[sql]") {
+  CHECK(sql_identifier("users") == "users");
+  CHECK(sql_identifier("order_items2") == "order_items2");
+  CHECK(sql_identifier("user") == "\"user\"");    // reserved by PostgreSQL
+  CHECK(sql_identifier("order") == "\"order\"");  // reserved by SQL
+  CHECK(sql_identifier("Users") == "\"Users\"");  // folded to lower case unless quoted
+  CHECK(sql_identifier("2fa") == "\"2fa\"");
+}
