@@ -42,7 +42,7 @@ bool only_reports(const RevisionCall& call) {
   if (e.target->is(Expr::Kind::Name)) return e.target->text == "print";
   static const std::set<std::string, std::less<>> kLevels = {"debug", "info",      "warning",  "warn",
                                                              "error", "exception", "critical", "log"};
-  const Expr* receiver = e.target->is(Expr::Kind::Attribute) ? e.target->target.get() : nullptr;
+  const Expr* receiver = e.receiver();
   return kLevels.count(e.callee_name()) && receiver && lower(receiver->text).find("log") != std::string::npos;
 }
 
@@ -53,8 +53,7 @@ const Expr* connection_execute_of(const Expr& call) {
   static const std::set<std::string, std::less<>> kResultMethods = {
       "fetchall", "fetchone", "fetchmany", "first", "one", "scalar", "scalars", "all", "mappings"};
   if (!call.is_call() || !kResultMethods.count(call.callee_name())) return nullptr;
-  const Expr* receiver =
-      call.target && call.target->is(Expr::Kind::Attribute) ? call.target->target.get() : nullptr;
+  const Expr* receiver = call.receiver();
   return receiver && is_connection_execute(*receiver) ? receiver : nullptr;
 }
 
@@ -62,10 +61,7 @@ const Expr* connection_execute_of(const Expr& call) {
 bool only_reads(const ModuleFacts& module, const Expr* executed) {
   if (!executed) return false;
   const Expr* link = executed;
-  while (link->is_call() && link->target && link->target->is(Expr::Kind::Attribute) && link->target->target &&
-         link->target->target->is_call()) {
-    link = link->target->target.get();
-  }
+  while (link->receiver() && link->receiver()->is_call()) link = link->receiver();
   if (link->is_call() && link->callee_name() == "select") return true;
   std::string sql;
   if (!literal_sql(module, executed, sql)) return false;

@@ -58,6 +58,11 @@ struct Expr {
   bool is_string() const { return kind == Kind::String && !is_fstring; }
   // The callee's last dotted segment ("add_column" for "op.add_column(...)"), for calls; else "".
   std::string_view callee_name() const;
+  // For a method call `x.m(...)`: `x` (the receiver of a chain link: `t.update()` for
+  // `t.update().values(...)`); null for any other expression.
+  const Expr* receiver() const {
+    return is_call() && target && target->kind == Kind::Attribute ? target->target.get() : nullptr;
+  }
 
   // Visits this expression and every sub-expression, parents first. Templates, not std::function: rules walk
   // every expression of every file, and an indirect call per node showed in the profile.

@@ -787,8 +787,9 @@ class RevisionBuilder {
     });
   }
 
-  // Keeps a call that is not an operation (RevisionCall) when no other call of `stmt` holds it and it is not a
-  // method of `op` itself (`op.get_bind()`; `op.get_bind().execute(...)` is kept).
+  // Keeps a call that is not an operation (RevisionCall) when no other call of `stmt` holds it and it is not
+  // a method of `op` itself (`op.get_bind()`); an execute through the migration's connection is recorded as
+  // an operation instead.
   void record_call(TSNode call, TSNode stmt, const Context& ctx, const std::string& function,
                    RevisionInfo& info) {
     if (!ts_node_eq(call, stmt)) {
@@ -817,10 +818,11 @@ class RevisionBuilder {
     info.calls.push_back(std::move(kept));
   }
 
+  // `<the migration's connection>.execute(...)` / `.exec_driver_sql(...)`, the receiver as
+  // substitute_constants left it (`conn` bound to `op.get_bind()` is written as that).
   bool sent_through_migration_connection(const Expr& e) const {
     if (!e.is_call() || (e.callee_name() != "execute" && e.callee_name() != "exec_driver_sql")) return false;
-    const Expr* method = e.target.get();
-    const Expr* receiver = method && method->is(Expr::Kind::Attribute) ? method->target.get() : nullptr;
+    const Expr* receiver = e.receiver();
     return receiver && is_migration_connection(*receiver);
   }
 

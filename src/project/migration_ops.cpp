@@ -298,8 +298,7 @@ std::optional<std::vector<std::string>> core_update_columns(const Expr& statemen
     } else if (method != "where" && method != "update" && method != "execution_options") {
       return std::nullopt;
     }
-    const Expr* callee = link->target.get();
-    link = callee && callee->is(Expr::Kind::Attribute) ? callee->target.get() : nullptr;
+    link = link->receiver();
   }
   if (!updates) return std::nullopt;
   return columns;
@@ -309,12 +308,10 @@ namespace {
 
 // `t.delete().where(...)`, `sa.delete(t).where(...)`: a Core DELETE statement.
 bool is_core_delete(const Expr& statement) {
-  for (const Expr* link = &statement; link && link->is_call();) {
+  for (const Expr* link = &statement; link && link->is_call(); link = link->receiver()) {
     const std::string_view method = link->callee_name();
     if (method == "delete") return true;
     if (method != "where" && method != "execution_options") return false;
-    const Expr* callee = link->target.get();
-    link = callee && callee->is(Expr::Kind::Attribute) ? callee->target.get() : nullptr;
   }
   return false;
 }
