@@ -148,9 +148,13 @@ class NativeEnum final : public Rule {
       return;
     }
     // postgresql.ENUM(..., create_type=False) names a type created elsewhere: the column uses it, creates
-    // nothing.
+    // nothing. So does a column of op.add_column / alter_column: Alembic creates an enum type only with
+    // create_table (faraday creates it first with `.create(bind, checkfirst=True)`).
     const Expr* create_type = native->is_call() ? native->keyword("create_type") : nullptr;
-    const std::string verb = create_type && create_type->is_false() ? "` uses" : "` creates";
+    const bool added_to_table = column.operation && (column.operation->name == "add_column" ||
+                                                     column.operation->name == "alter_column");
+    const std::string verb =
+        (create_type && create_type->is_false()) || added_to_table ? "` uses" : "` creates";
     out.report(file, native->loc,
                "`" + column_label(column) + verb +
                    " a native database enum type: every new value then needs an `ALTER TYPE ... ADD "
