@@ -4,6 +4,9 @@
 #include <string>
 
 #include "engine/rule.h"
+#include "facts/revision_builder.h"
+#include "facts/sql_literal.h"
+#include "facts/sql_statements.h"
 #include "project/migration_ops.h"
 
 namespace ormlint {
@@ -41,28 +44,19 @@ class DestructiveOperation final : public Rule {
     const RevisionInfo& revision = *file.facts.revision;
     for (const OperationCall& op : revision.operations) {
       // downgrade() undoes this revision on purpose; a table this upgrade() created holds no data yet.
+      if (op.function == "upgrade" && op.name == "execute") check_sql(file, revision, op, out);
       if (op.function != "upgrade" || !drops_something(op) || revision.creates_table_before(op)) continue;
       if (op.name == "drop_table") {
         // A rebuild (the rows copied into a new table that takes the name) keeps the data and the name; and
         // `migrate_version` is sqlalchemy-migrate's bookkeeping, dropped on moving to Alembic (cinder, nova).
         if (table_rebuilt(file.facts, op) || op.table == "migrate_version") continue;
-        out.report(file, op.call.loc,
-                   "upgrade() drops table `" + written_table(revision, op).shown() +
-                       "` with all its rows; the application version still running during the deploy fails on it "
-                       "with UndefinedTable",
-                   "deploy code that no longer uses `" + written_table(revision, op).shown() +
-                       "` first, keep a copy of the data (backup or archive table), then drop it in a later migration");
+        report_table_drop(file, op, written_table(revision, op).shown(), out);
       } else if (op.name == "drop_column") {
         // Added earlier in this upgrade(): dropping it removes a temporary column, not existing data. Swapped
         // for a copy that takes its name: the column is there when the migration commits.
         if (column_added_before(revision, op) || column_swapped(file.facts, op)) continue;
-        std::string shown = written_table(revision, op).shown() + "." + written_column(op).shown();
-        out.report(file, op.call.loc,
-                   "upgrade() drops `" + shown +
-                       "` and its data; the application version still running during the deploy selects it and "
-                       "fails with UndefinedColumn",
-                   "expand/contract: deploy code that no longer reads `" + shown +
-                       "` first (remove it from the model), keep a copy of the data, then drop it in a later migration");
+        report_column_drop(file, op, written_table(revision, op).shown() + "." + written_column(op).shown(),
+                           out);
       } else if (op.name == "drop_constraint" && drops_primary_key(op) && !primary_key_replaced(revision, op)) {
         std::string constraint = alembic_literal_name(op.call.keyword("constraint_name"));
         if (constraint.empty()) constraint = alembic_literal_name(op.argument(0));
@@ -74,6 +68,51 @@ class DestructiveOperation final : public Rule {
                    "create the new primary key (`create_primary_key(...)`) in the same upgrade(), right after the drop");
       }
     }
+  }
+
+ private:
+  // The same drops written as SQL (`op.execute("ALTER TABLE api_key DROP COLUMN shortname")`, ichnaea), but
+  // of a table this upgrade() created or a column it added (a staging table, a scratch column).
+  static void check_sql(const ProjectFile& file, const RevisionInfo& revision, const OperationCall& op,
+                        Reporter& out) {
+    std::string sql;
+    if (!literal_sql(file.facts, executed_sql(op), sql)) return;
+    for (const SqlDrop& drop : sql_drops(sql)) {
+      // Names an f-string fills in (`{table}`, a loop over tables) are unknown, not these words.
+      if ((drop.table + drop.name).find_first_of("{}%") != std::string::npos) continue;
+      // A table this SQL creates first (a TEMPORARY one), or rebuilt into a copy that takes its name.
+      if (drop.kind == SqlDrop::Kind::Table && !revision.creates_table_before(op, drop.name) &&
+          !sql_creates_table(op, drop.name) && !table_rebuilt(file.facts, op, drop.name) &&
+          drop.name != "migrate_version") {
+        report_table_drop(file, op, drop.name, out);
+      } else if (drop.kind == SqlDrop::Kind::Column && !revision.creates_table_before(op, drop.table) &&
+                 !column_added_before(revision, op, drop.table, drop.name) &&
+                 !column_renamed_into_place(revision, op, drop.table, drop.name)) {
+        report_column_drop(file, op, drop.table + "." + drop.name, out);
+      }
+    }
+  }
+
+  static void report_table_drop(const ProjectFile& file, const OperationCall& op, const std::string& table,
+                                Reporter& out) {
+    out.report(
+        file, op.call.loc,
+        "upgrade() drops table `" + table +
+            "` with all its rows; the application version still running during the deploy fails on it "
+            "with UndefinedTable",
+        "deploy code that no longer uses `" + table +
+            "` first, keep a copy of the data (backup or archive table), then drop it in a later migration");
+  }
+
+  static void report_column_drop(const ProjectFile& file, const OperationCall& op, const std::string& column,
+                                 Reporter& out) {
+    out.report(
+        file, op.call.loc,
+        "upgrade() drops `" + column +
+            "` and its data; the application version still running during the deploy selects it and "
+            "fails with UndefinedColumn",
+        "expand/contract: deploy code that no longer reads `" + column +
+            "` first (remove it from the model), keep a copy of the data, then drop it in a later migration");
   }
 };
 

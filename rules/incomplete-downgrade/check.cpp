@@ -120,107 +120,39 @@ const Expr* execute_sql(const OperationCall& op) {
   return sql;
 }
 
-// Lower-cased words of one statement, quotes dropped; `(`, `)` and `,` are words of their own.
-std::vector<std::string> sql_words(std::string_view statement) {
-  std::vector<std::string> words;
-  std::string word;
-  auto flush = [&] {
-    if (!word.empty()) words.push_back(std::move(word));
-    word.clear();
-  };
-  for (char c : statement) {
-    if (std::isspace(static_cast<unsigned char>(c))) {
-      flush();
-    } else if (c == '(' || c == ')' || c == ',') {
-      flush();
-      words.emplace_back(1, c);
-    } else if (c != '"' && c != '`' && c != '\'') {
-      word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-  }
-  flush();
-  return words;
-}
-
-// `public.status` -> `status`.
-std::string unqualified(const std::string& name) {
-  size_t dot = name.rfind('.');
-  return dot == std::string::npos ? name : name.substr(dot + 1);
-}
-
-// Skips optional words (`if exists`, `concurrently`, `only`) at `i`.
-void skip_words(const std::vector<std::string>& words, size_t& i, std::initializer_list<std::string_view> optional) {
-  for (bool moved = true; moved;) {
-    moved = false;
-    for (std::string_view w : optional) {
-      if (i < words.size() && words[i] == w) {
-        ++i;
-        moved = true;
-      }
-    }
-  }
-}
-
-// The comma-separated names from `i` (`DROP TABLE a, b CASCADE`).
-std::vector<std::string> name_list(const std::vector<std::string>& words, size_t i) {
-  std::vector<std::string> names;
-  while (i < words.size() && words[i] != "cascade" && words[i] != "restrict" && words[i] != "(") {
-    if (words[i] != ",") names.push_back(unqualified(words[i]));
-    ++i;
-  }
-  return names;
-}
-
-// `ALTER TABLE [IF EXISTS] [ONLY] t DROP [COLUMN] [IF EXISTS] c, DROP CONSTRAINT [IF EXISTS] n`.
-void alter_table_drops(const std::vector<std::string>& words, size_t i, Removed& removed) {
-  skip_words(words, i, {"if", "exists", "only"});
-  if (i >= words.size()) return;
-  std::string table = unqualified(words[i++]);
-  for (; i < words.size(); ++i) {
-    if (words[i] != "drop" || i + 1 >= words.size()) continue;
-    size_t j = i + 1;
-    bool constraint = words[j] == "constraint";
-    if (constraint || words[j] == "column") ++j;
-    skip_words(words, j, {"if", "exists"});
-    if (j >= words.size()) return;
-    if (constraint) {
-      removed.mark(removed.constraints, words[j]);
-    } else {
-      removed.mark(removed.columns, std::make_pair(table, words[j]));
-    }
-  }
-}
-
 // `ALTER TYPE [schema.]old RENAME TO new`: (old, new), unqualified.
 std::optional<std::pair<std::string, std::string>> type_rename(const std::vector<std::string>& words) {
   if (words.size() < 6 || words[0] != "alter" || words[1] != "type" || words[3] != "rename" || words[4] != "to") {
     return std::nullopt;
   }
-  return std::make_pair(unqualified(words[2]), unqualified(words[5]));
+  return std::make_pair(unqualified_name(words[2]), unqualified_name(words[5]));
 }
 
 void sql_removals(std::string_view sql, Removed& removed) {
-  for (const SqlStatement& statement : split_sql(sql)) {
-    std::vector<std::string> words = sql_words(statement.text);
-    if (words.size() < 3) continue;
-    size_t i = 2;
-    if (words[0] == "drop") {
-      skip_words(words, i, {"concurrently", "if", "exists"});
-      std::vector<std::string> names = name_list(words, i);
-      Marks* kind = words[1] == "table" ? &removed.tables
-                    : words[1] == "index" ? &removed.indexes
-                    : words[1] == "type"  ? &removed.types
-                                          : nullptr;
-      for (const std::string& name : names) {
-        if (kind) removed.mark(*kind, name);
-      }
-    } else if (words[0] == "alter" && words[1] == "table") {
-      alter_table_drops(words, i, removed);
-    } else if (auto rename = type_rename(words)) {
-      // `ALTER TYPE status RENAME TO status_old`: the name is free again — the enum swap that replaces a type
-      // (rename away, CREATE TYPE status, re-type the columns, drop the old one) re-creates `status`.
-      removed.mark(removed.types, rename->first);
+  for (const SqlDrop& drop : sql_drops(sql)) {
+    switch (drop.kind) {
+      case SqlDrop::Kind::Table:
+        removed.mark(removed.tables, drop.name);
+        break;
+      case SqlDrop::Kind::Index:
+        removed.mark(removed.indexes, drop.name);
+        break;
+      case SqlDrop::Kind::Type:
+        removed.mark(removed.types, drop.name);
+        break;
+      case SqlDrop::Kind::Column:
+        removed.mark(removed.columns, std::make_pair(drop.table, drop.name));
+        break;
+      case SqlDrop::Kind::Constraint:
+        removed.mark(removed.constraints, drop.name);
+        break;
     }
+  }
+  for (const SqlStatement& statement : split_sql(sql)) {
+    // `ALTER TYPE status RENAME TO status_old`: the name is free again — the enum swap that replaces a type
+    // (rename away, CREATE TYPE status, re-type the columns, drop the old one) re-creates `status`.
+    if (auto rename = type_rename(sql_statement_words(statement.text)))
+      removed.mark(removed.types, rename->first);
   }
 }
 
@@ -228,8 +160,9 @@ void sql_removals(std::string_view sql, Removed& removed) {
 std::vector<std::string> created_types(std::string_view sql) {
   std::vector<std::string> types;
   for (const SqlStatement& statement : split_sql(sql)) {
-    std::vector<std::string> words = sql_words(statement.text);
-    if (words.size() >= 3 && words[0] == "create" && words[1] == "type") types.push_back(unqualified(words[2]));
+    std::vector<std::string> words = sql_statement_words(statement.text);
+    if (words.size() >= 3 && words[0] == "create" && words[1] == "type")
+      types.push_back(unqualified_name(words[2]));
   }
   return types;
 }
@@ -581,7 +514,7 @@ void follow_type_renames(const OperationCall& op, std::vector<Created>& created)
   const Expr* sql = op.name == "execute" ? execute_sql(op) : nullptr;
   if (!sql || !sql->is_string()) return;
   for (const SqlStatement& statement : split_sql(sql->text)) {
-    auto rename = type_rename(sql_words(statement.text));
+    auto rename = type_rename(sql_statement_words(statement.text));
     if (!rename) continue;
     for (Created& c : created) {
       if (c.kind != Kind::Type || lower(c.name) != rename->first) continue;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <regex>
 #include <set>
 
@@ -166,6 +167,96 @@ std::vector<std::string> sql_identifier_words(std::string_view sql) {
   }
   if (!word.empty()) words.push_back(std::move(word));
   return words;
+}
+
+std::vector<std::string> sql_statement_words(std::string_view statement) {
+  std::vector<std::string> words;
+  std::string word;
+  auto flush = [&] {
+    if (!word.empty()) words.push_back(std::move(word));
+    word.clear();
+  };
+  for (char c : statement) {
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      flush();
+    } else if (c == '(' || c == ')' || c == ',') {
+      flush();
+      words.emplace_back(1, c);
+    } else if (c != '"' && c != '`' && c != '\'') {
+      word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  flush();
+  return words;
+}
+
+std::string unqualified_name(const std::string& name) {
+  size_t dot = name.rfind('.');
+  return dot == std::string::npos ? name : name.substr(dot + 1);
+}
+
+namespace {
+
+// Skips optional words (`if exists`, `concurrently`, `only`) at `i`.
+void skip_words(const std::vector<std::string>& words, size_t& i,
+                std::initializer_list<std::string_view> optional) {
+  for (bool moved = true; moved;) {
+    moved = false;
+    for (std::string_view w : optional) {
+      if (i < words.size() && words[i] == w) {
+        ++i;
+        moved = true;
+      }
+    }
+  }
+}
+
+// `ALTER TABLE [IF EXISTS] [ONLY] t DROP [COLUMN] [IF EXISTS] c, DROP CONSTRAINT [IF EXISTS] n`, from `i` on.
+void alter_table_drops(const std::vector<std::string>& words, size_t i, std::vector<SqlDrop>& drops) {
+  skip_words(words, i, {"if", "exists", "only"});
+  if (i >= words.size()) return;
+  const std::string table = unqualified_name(words[i++]);
+  for (; i < words.size(); ++i) {
+    if (words[i] != "drop" || i + 1 >= words.size()) continue;
+    size_t j = i + 1;
+    // `ALTER COLUMN c DROP DEFAULT` / `DROP NOT NULL`, MySQL's `DROP INDEX i` / `DROP PRIMARY KEY`: no
+    // column.
+    static const std::set<std::string, std::less<>> kNotColumns = {
+        "default", "not",      "index",      "key",    "primary",  "foreign",
+        "check",   "identity", "expression", "unique", "partition"};
+    if (kNotColumns.count(words[j])) continue;
+    const bool constraint = words[j] == "constraint";
+    if (constraint || words[j] == "column") ++j;
+    skip_words(words, j, {"if", "exists"});
+    if (j >= words.size()) return;
+    drops.push_back({constraint ? SqlDrop::Kind::Constraint : SqlDrop::Kind::Column, table, words[j]});
+  }
+}
+
+}  // namespace
+
+std::vector<SqlDrop> sql_drops(std::string_view sql) {
+  std::vector<SqlDrop> drops;
+  for (const SqlStatement& statement : split_sql(sql)) {
+    const std::vector<std::string> words = sql_statement_words(statement.text);
+    if (words.size() < 3) continue;
+    size_t i = 2;
+    if (words[0] == "drop") {
+      static const std::map<std::string, SqlDrop::Kind, std::less<>> kKinds = {
+          {"table", SqlDrop::Kind::Table}, {"index", SqlDrop::Kind::Index}, {"type", SqlDrop::Kind::Type}};
+      const auto found = kKinds.find(words[1]);
+      if (found == kKinds.end()) continue;  // another object (a view, a sequence...)
+      const SqlDrop::Kind kind = found->second;
+      skip_words(words, i, {"concurrently", "if", "exists"});
+      // The comma-separated names (`DROP TABLE a, b CASCADE`).
+      for (; i < words.size() && words[i] != "cascade" && words[i] != "restrict" && words[i] != "("; ++i) {
+        if (words[i] != ",") drops.push_back({kind, "", unqualified_name(words[i])});
+      }
+    } else if (words[0] == "alter" && words[1] == "table") {
+      alter_table_drops(words, i, drops);
+    }
+  }
+  return drops;
 }
 
 std::string sql_identifier(std::string_view name) {

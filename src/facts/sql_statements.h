@@ -49,6 +49,22 @@ class SqlWords {
   size_t at_ = 0;
 };
 
+// Lower-cased words of one statement, quotes dropped; `(`, `)` and `,` are words of their own.
+std::vector<std::string> sql_statement_words(std::string_view statement);
+// `public.status` -> `status`.
+std::string unqualified_name(const std::string& name);
+
+// What SQL drops: each name of `DROP TABLE / INDEX / TYPE [CONCURRENTLY] [IF EXISTS] a, b`, and each `DROP
+// [COLUMN] [IF EXISTS] c` / `DROP CONSTRAINT [IF EXISTS] n` clause of `ALTER TABLE [IF EXISTS] [ONLY] t`.
+// Names lower case, unqualified, unquoted; statements in order.
+struct SqlDrop {
+  enum class Kind { Table, Index, Type, Column, Constraint };
+  Kind kind;
+  std::string table;  // Column, Constraint: the altered table
+  std::string name;
+};
+std::vector<SqlDrop> sql_drops(std::string_view sql);
+
 // A name as SQL must spell it in a statement a help text suggests: quoted when it is a reserved word or not a
 // plain lower-case identifier (`user` -> `"user"`, PostgreSQL's reserved `user`; `Users` -> `"Users"`).
 std::string sql_identifier(std::string_view name);

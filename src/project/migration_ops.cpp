@@ -129,6 +129,23 @@ bool column_added_before(const RevisionInfo& revision, const OperationCall& op) 
   return any_earlier(revision, op, on_same_column(revision, op, "add_column"));
 }
 
+bool column_added_before(const RevisionInfo& revision, const OperationCall& op, const std::string& table,
+                         const std::string& column) {
+  return any_earlier(revision, op, [&](const OperationCall& earlier) {
+    return earlier.name == "add_column" && !excludes_dialect_of(earlier, op) &&
+           lower(earlier.table) == table && lower(earlier.column_name()) == column;
+  });
+}
+
+bool column_renamed_into_place(const RevisionInfo& revision, const OperationCall& op,
+                               const std::string& table, const std::string& column) {
+  return any_later(revision, op, [&](const OperationCall& later) {
+    const Expr* new_name = later.call.keyword("new_column_name");
+    return later.name == "alter_column" && lower(later.table) == table && new_name && new_name->is_string() &&
+           lower(new_name->text) == column;
+  });
+}
+
 bool column_operation_after(const RevisionInfo& revision, const OperationCall& op, std::string_view name) {
   return any_later(revision, op, on_same_column(revision, op, name));
 }
@@ -241,8 +258,12 @@ std::vector<std::pair<std::string, std::string>> table_renames(const ModuleFacts
 }  // namespace
 
 bool table_rebuilt(const ModuleFacts& module, const OperationCall& drop) {
-  if (drop.name != "drop_table" || drop.table.empty() || !module.revision) return false;
-  const std::string dropped = lower(drop.table);
+  if (drop.name != "drop_table" || drop.table.empty()) return false;
+  return table_rebuilt(module, drop, lower(drop.table));
+}
+
+bool table_rebuilt(const ModuleFacts& module, const OperationCall& drop, const std::string& dropped) {
+  if (!module.revision) return false;
   // The copy is renamed to the dropped table's name (`t_new` -> `t`, after the drop), or the dropped table is
   // the old one renamed away (`t` -> `t_old`, before a new `t` is filled from it): either way the rename
   // gives the dropped name, and the rows went from the dropped table into the rename's other one — or into a

@@ -64,12 +64,21 @@ bool may_run_concurrently(const OperationCall& op);
 // An op.add_column earlier in the same function of the column `op` names, to the same table, both as written (a
 // literal, or the same expression: `f"{col}_new"` twice): the column is new there (a temporary column).
 bool column_added_before(const RevisionInfo& revision, const OperationCall& op);
+// Whether an add_column before `op` in the same function adds `table`.`column` (lower case, as SQL names
+// them).
+bool column_added_before(const RevisionInfo& revision, const OperationCall& op, const std::string& table,
+                         const std::string& column);
 
 // A drop_column whose name a later alter_column of the same function gives to another column of the table — a
 // column swap (`add_column("cfg", Column("pw_new"))`, copy, `drop_column("cfg", "pw")`, `alter_column("cfg",
 // "pw_new", new_column_name="pw")`) — or that the function adds again and refills (`add_column("cfg",
 // Column("pw"))`, `op.execute("UPDATE cfg SET pw = pw_new")`): the column lives on under its name.
 bool column_swapped(const ModuleFacts& module, const OperationCall& drop);
+// Whether a later alter_column of the same function gives `table`'s column `column` (lower case) to another
+// one
+// (`alter_column("user_file", "new_id", new_column_name="id")`): a column dropped in SQL and replaced so.
+bool column_renamed_into_place(const RevisionInfo& revision, const OperationCall& op,
+                               const std::string& table, const std::string& column);
 // A later operation `name` ("add_column", "drop_column") of the same function on the column `op` names, of
 // the same table, both as written.
 bool column_operation_after(const RevisionInfo& revision, const OperationCall& op, std::string_view name);
@@ -83,6 +92,8 @@ bool table_operation_after(const RevisionInfo& revision, const OperationCall& op
 // (or the old table first renamed away to `t_old` and copied from there; the rename may be SQL, `ALTER TABLE
 // t_new RENAME TO t`). The rows live on.
 bool table_rebuilt(const ModuleFacts& module, const OperationCall& drop);
+// The same for the table `dropped` (lower case) that `drop` removes in SQL (`op.execute("DROP TABLE t")`).
+bool table_rebuilt(const ModuleFacts& module, const OperationCall& drop, const std::string& dropped);
 // `function` of the revision copies rows from table `from` into table `into` (lower case): an `INSERT INTO
 // <into> ... FROM <from>` through op.execute or a connection, as far as literals show it.
 bool rows_copied(const ModuleFacts& module, std::string_view function, const std::string& from,

@@ -22,3 +22,24 @@ TEST_CASE("SQL identifiers in help texts are quoted when SQL needs it", "[sql]")
   CHECK(sql_identifier("Users") == "\"Users\"");  // folded to lower case unless quoted
   CHECK(sql_identifier("2fa") == "\"2fa\"");
 }
+
+TEST_CASE("SQL drops: tables, indexes and types by name, columns and constraints by ALTER TABLE clause",
+          "[sql]") {
+  auto shown = [](const std::string& sql) {
+    std::vector<std::string> out;
+    for (const SqlDrop& drop : sql_drops(sql)) {
+      static const char* kinds[] = {"table", "index", "type", "column", "constraint"};
+      out.push_back(std::string(kinds[static_cast<int>(drop.kind)]) + ":" + drop.table + ":" + drop.name);
+    }
+    return out;
+  };
+  CHECK(shown("DROP TABLE IF EXISTS public.a, \"b\" CASCADE; DROP INDEX CONCURRENTLY ix_a; DROP VIEW v") ==
+        std::vector<std::string>{"table::a", "table::b", "index::ix_a"});
+  CHECK(shown("ALTER TABLE ONLY t DROP COLUMN IF EXISTS c, DROP CONSTRAINT fk_t, DROP d") ==
+        std::vector<std::string>{"column:t:c", "constraint:t:fk_t", "column:t:d"});
+  // Not columns: a column's default or NOT NULL, MySQL's DROP INDEX / PRIMARY KEY.
+  CHECK(
+      shown(
+          "ALTER TABLE t ALTER COLUMN c DROP DEFAULT, ALTER c DROP NOT NULL, DROP INDEX ix, DROP PRIMARY KEY")
+          .empty());
+}
