@@ -62,13 +62,8 @@ bool only_reads(const ModuleFacts& module, const Expr* executed) {
   if (!executed) return false;
   const Expr* link = executed;
   while (link->receiver() && link->receiver()->is_call()) link = link->receiver();
-  if (link->is_call() && link->callee_name() == "select") return true;
-  std::string sql;
-  if (!literal_sql(module, executed, sql)) return false;
-  const std::vector<SqlStatement> statements = split_sql(sql);
-  return !statements.empty() && std::all_of(statements.begin(), statements.end(), [](const SqlStatement& s) {
-    return !s.words.empty() && s.words.front() == "SELECT";
-  });
+  return (link->is_call() && link->callee_name() == "select") ||
+         literal_sql_only(module, executed, {"SELECT"});
 }
 
 // upgrade() only rewrites or removes rows — every operation an `op.execute`, every other call a connection's

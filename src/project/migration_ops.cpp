@@ -339,15 +339,20 @@ bool is_core_delete(const Expr& statement) {
 
 }  // namespace
 
+bool literal_sql_only(const ModuleFacts& module, const Expr* executed,
+                      std::initializer_list<std::string_view> verbs) {
+  std::string sql;
+  if (!executed || !literal_sql(module, executed, sql)) return false;
+  const std::vector<SqlStatement> statements = split_sql(sql);
+  return !statements.empty() && std::all_of(statements.begin(), statements.end(), [&](const SqlStatement& s) {
+    return !s.words.empty() && std::find(verbs.begin(), verbs.end(), s.words.front()) != verbs.end();
+  });
+}
+
 bool only_updates_or_deletes(const ModuleFacts& module, const Expr* executed) {
   if (!executed) return false;
   if (core_update_columns(*executed) || is_core_delete(*executed)) return true;
-  std::string sql;
-  if (!literal_sql(module, executed, sql)) return false;
-  const std::vector<SqlStatement> statements = split_sql(sql);
-  return !statements.empty() && std::all_of(statements.begin(), statements.end(), [](const SqlStatement& s) {
-    return !s.words.empty() && (s.words.front() == "UPDATE" || s.words.front() == "DELETE");
-  });
+  return literal_sql_only(module, executed, {"UPDATE", "DELETE"});
 }
 
 bool is_connection_execute(const Expr& e) {

@@ -3,6 +3,7 @@
 // of an OperationCall; answering them once keeps their exemptions and messages in step.
 #pragma once
 #include <functional>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -107,6 +108,10 @@ std::optional<std::vector<std::string>> core_update_columns(const Expr& statemen
 // existing rows and nothing else: literal SQL made only of UPDATE and DELETE statements, or a Core update() /
 // delete().
 bool only_updates_or_deletes(const ModuleFacts& module, const Expr* executed);
+// The literal SQL (see literal_sql) of `executed` is one or more statements, each starting with one of
+// `verbs` (upper case: "UPDATE", "SELECT").
+bool literal_sql_only(const ModuleFacts& module, const Expr* executed,
+                      std::initializer_list<std::string_view> verbs);
 
 // `conn.execute(...)`, `op.get_bind().execute(...)`, `session.execute(...)`, `conn.exec_driver_sql(...)`: a call
 // sending a statement through a connection (or a session) instead of op.execute; the statement is argument 0.
