@@ -12,6 +12,7 @@
 
 #include "core/syntax_tree.h"
 #include "core/text.h"
+#include "facts/core_statement.h"
 #include "facts/existence_check.h"
 #include "facts/expr_builder.h"
 #include "facts/module_builder.h"
@@ -883,7 +884,7 @@ class RevisionBuilder {
   // the migration's connection.
   bool is_constant_value(const Expr& value) const {
     return value.is_string() || is_sql_text(value) || is_enum_type(value) || is_column_construct(value) ||
-           is_migration_connection(value);
+           is_migration_connection(value) || !core_table_name(&value).empty();
   }
 
   // `sa.text("UPDATE ...").bindparams(...)` (privacyidea): binding parameters or options keeps the SQL, so
@@ -962,7 +963,8 @@ class RevisionBuilder {
     return constants;
   }
 
-  // Module names bound once, by an assignment of a string literal (`TABLE = "users"`); found on first use.
+  // Module names bound once, by an assignment of a string literal (`TABLE = "users"`) or a Core table
+  // (`users = sa.table("users", ...)`); found on first use.
   const Constants& module_constants() {
     if (module_constants_) return *module_constants_;
     std::map<std::string_view, int> assigned;
@@ -970,7 +972,8 @@ class RevisionBuilder {
     module_constants_.emplace();
     for (const Assignment& assignment : module_.assignments) {
       auto binding = module_.bindings.find(assignment.target);
-      if (assignment.value.is_string() && assigned[assignment.target] == 1 && binding != module_.bindings.end() &&
+      const bool constant = assignment.value.is_string() || !core_table_name(&assignment.value).empty();
+      if (constant && assigned[assignment.target] == 1 && binding != module_.bindings.end() &&
           binding->second.kind == ModuleFacts::BindingKind::Assignment) {
         module_constants_->emplace(assignment.target, assignment.value);
       }
@@ -978,15 +981,23 @@ class RevisionBuilder {
     return *module_constants_;
   }
 
+  static bool is_core_statement_method(std::string_view method) {
+    return method == "delete" || method == "update" || method == "insert";
+  }
+
   // Writes the value a name holds (function_constants) where a call passes that name as an argument —
   // `op.add_column(table_name, sa.Column(column_name, ...))`, `conn.execute(stmt)` — so rules see the table and
   // column it names, the SQL it runs. The location stays the name's.
   void substitute_constants(Expr& call, const Constants& constants) const {
     if (constants.empty()) return;
-    auto replace = [&](Expr& e) {
+    // A Core table (`event = sa.table("event", ...)`) is written only where a statement is built on it
+    // (`event.delete()`, `sa.delete(event)`): readers of the statement see which table it changes, while
+    // everything else (`op.bulk_insert(event, rows)`) keeps the name.
+    auto replace = [&](Expr& e, bool builds_statement = false) {
       if (e.kind != Expr::Kind::Name) return;
       auto it = constants.find(e.text);
       if (it == constants.end()) return;
+      if (!builds_statement && !core_table_name(&it->second).empty()) return;
       const Location at = e.loc;
       e = it->second;
       e.loc = at;
@@ -1004,8 +1015,9 @@ class RevisionBuilder {
         }
         return;
       }
+      const bool builds_statement = e.is_call() && is_core_statement_method(e.callee_name());
       if (e.is_call() || e.kind == Expr::Kind::List || e.kind == Expr::Kind::Tuple) {
-        for (Expr& item : e.items) replace(item);
+        for (Expr& item : e.items) replace(item, builds_statement);
       }
       if (e.is_call()) {
         for (Keyword& keyword : e.keywords) replace(keyword.value);
@@ -1016,6 +1028,7 @@ class RevisionBuilder {
         if (receiver && receiver->is(Expr::Kind::Name)) {
           auto it = constants.find(receiver->text);
           if (it != constants.end() && is_migration_connection(it->second)) replace(*receiver);
+          if (builds_statement) replace(*receiver, true);
         }
       }
     });
@@ -1136,8 +1149,16 @@ bool sql_creates_table(const OperationCall& op, const std::string& table) {
 namespace {
 
 // Whether an op.execute removes every row of `table`: `DELETE FROM <table>` without a WHERE, or
-// `TRUNCATE [TABLE] [ONLY] <table>[, ...]` (fides wipes a table before giving it a NOT NULL column).
-bool sql_empties_table(const OperationCall& op, const std::string& table) {
+// `TRUNCATE [TABLE] [ONLY] <table>[, ...]` (fides wipes a table before giving it a NOT NULL column), or the
+// same as a Core `t.delete()` without `.where()` (sync-engine).
+bool empties_table(const OperationCall& op, const std::string& table) {
+  if (const Expr* executed = op.name == "execute" ? executed_sql(op) : nullptr) {
+    const auto core = read_core_statement(*executed);
+    if (core && core->verb == CoreStatement::Verb::Delete && !core->filtered &&
+        lower(core_table_name(core->table)) == lower(table)) {
+      return true;
+    }
+  }
   const std::string wanted = upper(table);
   for (const SqlStatement& statement : executed_statements(op)) {
     const std::vector<std::string>& words = statement.words;
@@ -1202,7 +1223,8 @@ bool RevisionInfo::empties_table_before(const OperationCall& op) const {
   if (op.table.empty()) return false;
   for (const OperationCall& earlier : operations) {
     if (&earlier == &op) return false;
-    if (earlier.function == op.function && !excludes_dialect_of(earlier, op) && sql_empties_table(earlier, op.table)) {
+    if (earlier.function == op.function && !excludes_dialect_of(earlier, op) &&
+        empties_table(earlier, op.table)) {
       return true;
     }
   }

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "core/text.h"
+#include "facts/core_statement.h"
 #include "facts/revision_builder.h"
 #include "facts/sql_literal.h"
 #include "facts/sql_statements.h"
@@ -302,42 +303,10 @@ bool rows_copied(const ModuleFacts& module, std::string_view function, const std
 }
 
 std::optional<std::vector<std::string>> core_update_columns(const Expr& statement) {
-  std::vector<std::string> columns;
-  bool updates = false;
-  // Down the chain of method calls: `.values(...)` and `.where(...)` in any order, on `t.update()`.
-  const Expr* link = &statement;
-  while (link && link->is_call() && !updates) {
-    const std::string_view method = link->callee_name();
-    if (method == "update") updates = true;
-    if (method == "values") {
-      for (const Keyword& kw : link->keywords) columns.push_back(kw.name);
-      if (const Expr* mapping = link->arg(0); mapping && mapping->is(Expr::Kind::Dict)) {
-        for (size_t key = 0; key < mapping->items.size(); key += 2) {
-          if (mapping->items[key].is_string()) columns.push_back(mapping->items[key].text);
-        }
-      }
-    } else if (method != "where" && method != "update" && method != "execution_options") {
-      return std::nullopt;
-    }
-    link = link->receiver();
-  }
-  if (!updates) return std::nullopt;
-  return columns;
+  const auto read = read_core_statement(statement);
+  if (!read || read->verb != CoreStatement::Verb::Update) return std::nullopt;
+  return std::vector<std::string>(read->set_columns.begin(), read->set_columns.end());
 }
-
-namespace {
-
-// `t.delete().where(...)`, `sa.delete(t).where(...)`: a Core DELETE statement.
-bool is_core_delete(const Expr& statement) {
-  for (const Expr* link = &statement; link && link->is_call(); link = link->receiver()) {
-    const std::string_view method = link->callee_name();
-    if (method == "delete") return true;
-    if (method != "where" && method != "execution_options") return false;
-  }
-  return false;
-}
-
-}  // namespace
 
 bool literal_sql_only(const ModuleFacts& module, const Expr* executed,
                       std::initializer_list<std::string_view> verbs) {
@@ -351,7 +320,8 @@ bool literal_sql_only(const ModuleFacts& module, const Expr* executed,
 
 bool only_updates_or_deletes(const ModuleFacts& module, const Expr* executed) {
   if (!executed) return false;
-  if (core_update_columns(*executed) || is_core_delete(*executed)) return true;
+  if (const auto core = read_core_statement(*executed); core && core->verb != CoreStatement::Verb::Insert)
+    return true;
   return literal_sql_only(module, executed, {"UPDATE", "DELETE"});
 }
 
