@@ -128,6 +128,28 @@ std::optional<std::pair<std::string, std::string>> type_rename(const std::vector
   return std::make_pair(unqualified_name(words[2]), unqualified_name(words[5]));
 }
 
+// Statements that take an index's or a constraint's name away without a DROP: `ALTER INDEX i RENAME TO j`,
+// `ALTER TABLE t RENAME CONSTRAINT c TO d`, and PostgreSQL's `ALTER TABLE t ADD CONSTRAINT c UNIQUE USING
+// INDEX i`, after which the constraint owns the index (renamed to c) and `DROP CONSTRAINT c` drops it
+// (hypothesis swaps a new unique index in so). Marks the name given up.
+void sql_renames(const std::vector<std::string>& words, Removed& removed) {
+  if (words.size() < 3 || words[0] != "alter") return;
+  if (words[1] == "index") {
+    size_t i = 2;
+    if (i + 1 < words.size() && words[i] == "if" && words[i + 1] == "exists") i += 2;
+    if (i + 2 < words.size() && words[i + 1] == "rename" && words[i + 2] == "to") {
+      removed.mark(removed.indexes, unqualified_name(words[i]));
+    }
+    return;
+  }
+  if (words[1] != "table") return;
+  for (size_t i = 2; i + 2 < words.size(); ++i) {
+    if (words[i] == "using" && words[i + 1] == "index")
+      removed.mark(removed.indexes, unqualified_name(words[i + 2]));
+    if (words[i] == "rename" && words[i + 1] == "constraint") removed.mark(removed.constraints, words[i + 2]);
+  }
+}
+
 void sql_removals(std::string_view sql, Removed& removed) {
   for (const SqlDrop& drop : sql_drops(sql)) {
     switch (drop.kind) {
@@ -151,8 +173,9 @@ void sql_removals(std::string_view sql, Removed& removed) {
   for (const SqlStatement& statement : split_sql(sql)) {
     // `ALTER TYPE status RENAME TO status_old`: the name is free again — the enum swap that replaces a type
     // (rename away, CREATE TYPE status, re-type the columns, drop the old one) re-creates `status`.
-    if (auto rename = type_rename(sql_statement_words(statement.text)))
-      removed.mark(removed.types, rename->first);
+    const std::vector<std::string> words = sql_statement_words(statement.text);
+    if (auto rename = type_rename(words)) removed.mark(removed.types, rename->first);
+    sql_renames(words, removed);
   }
 }
 
@@ -366,12 +389,14 @@ bool recreated(const Created& created, const Removed& upgrade) {
   switch (created.kind) {
     case Kind::Table:
       return find(upgrade.tables, table);
+    // What belongs to a table upgrade() dropped first and created again (sync-engine rebuilds `actionlog`
+    // with its indexes) comes with the new table, which a downgrade keeps: the old one had its own.
     case Kind::Column:
-      return find(upgrade.columns, std::make_pair(table, name));
+      return find(upgrade.columns, std::make_pair(table, name)) || find(upgrade.tables, table);
     case Kind::Index:
-      return find(upgrade.indexes, name);
+      return find(upgrade.indexes, name) || find(upgrade.tables, table);
     case Kind::Constraint:
-      return find(upgrade.constraints, name);
+      return find(upgrade.constraints, name) || find(upgrade.tables, table);
     case Kind::Type:
       return find(upgrade.types, name);
   }
