@@ -13,6 +13,7 @@
 #include "facts/sql_literal.h"
 #include "facts/sql_statements.h"
 #include "project/migration_ops.h"
+#include "project/sqlalchemy_names.h"
 
 namespace ormlint {
 
@@ -199,6 +200,20 @@ bool same_type(const Expr& a, const Expr& b) {
   return arguments(a) == arguments(b);
 }
 
+// The type the database stores: a project TypeDecorator's `impl` (zun's `JSONEncodedDict()`, `impl = TEXT`),
+// through decorators of decorators; any other type itself.
+const Expr& stored_type(const Expr& type, const Project& project, const ProjectFile& file) {
+  const Expr* stored = &type;
+  const ProjectFile* where = &file;
+  for (int depth = 0; depth < 4; ++depth) {
+    const DecoratedImpl decorated = decorated_impl(project, *where, *stored);
+    if (!decorated.impl) break;
+    stored = decorated.impl;
+    where = decorated.file;
+  }
+  return *stored;
+}
+
 // The revision history's types of the column (every create_table / add_column / alter_column(type_=) of it in
 // an upgrade(), but `op` and what its own file does after it): when `to` is each of them, or widens each string
 // type, it keeps or widens the one `op` replaces.
@@ -215,7 +230,9 @@ bool keeps_or_widens_history(const Project& project, const ProjectFile& file, co
       if (after->count(c->file)) continue;
     }
     if (c->file == &file && c->operation->call.loc.start_byte > op.call.loc.start_byte) continue;
-    if (!c->type.expr || !(widens(*c->type.expr, to) || same_type(*c->type.expr, to))) return false;
+    if (!c->type.expr) return false;
+    const Expr& was = stored_type(*c->type.expr, project, *c->file);
+    if (!(widens(was, to) || same_type(was, to))) return false;
     any = true;
   }
   return any;
@@ -279,17 +296,20 @@ class ColumnTypeChange final : public Rule {
       if (!type || type->kind == Expr::Kind::None || revision.creates_table_before(op)) continue;
       const Expr* existing = op.call.keyword("existing_type");
       // `existing_type=table.c.x.type` (reflected at run time, cinder) says nothing ormlint can read.
-      if (existing && type_class(*existing).empty()) existing = nullptr;
+      if (existing && type_class(stored_type(*existing, project, file)).empty()) existing = nullptr;
       if (!existing) existing = type_restored_by_downgrade(revision, op);
+      // Compared as stored; shown as written.
+      const Expr& to = stored_type(*type, project, file);
+      const Expr* was = existing ? &stored_type(*existing, project, file) : nullptr;
       // Names held in variables are shown as such: `<table_name>.<column_name>`.
       std::string table = written_table(revision, op).shown();
       std::string column = written_column(op).shown();
-      if (existing ? widens(*existing, *type) || same_type(*existing, *type)
-                   : written_column(op).literal &&
-                         keeps_or_widens_history(project, file, op, written_column(op).text, *type)) {
+      if (was ? widens(*was, to) || same_type(*was, to)
+              : written_column(op).literal &&
+                    keeps_or_widens_history(project, file, op, written_column(op).text, to)) {
         continue;
       }
-      if (const auto appended = existing ? appended_enum(*existing, *type) : std::nullopt) {
+      if (const auto appended = was ? appended_enum(*was, to) : std::nullopt) {
         if (appended->mysql || appended->name.empty() || adds_enum_value(file.facts, revision, op, appended->name)) {
           continue;
         }

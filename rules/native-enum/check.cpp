@@ -12,6 +12,7 @@
 #include "project/assigned_value.h"
 #include "project/column_label.h"
 #include "project/migration_ops.h"
+#include "project/sqlalchemy_names.h"
 
 namespace ormlint {
 
@@ -40,16 +41,13 @@ bool sa_enum_is_native(const Expr& call) {
 // type variables, including ones imported from another project module.
 const Expr* find_native_enum(const Expr& type, const Project& project, const ProjectFile& file, int depth);
 
-// A project TypeDecorator whose class-level `impl` is a native enum (`impl = sa.Enum`, `impl =
-// postgresql.ENUM`): `Column(StatusType(Status))` creates the enum its impl does, unless the call passes
-// native_enum=False on.
+// A project TypeDecorator whose class-level `impl` (its own or inherited) is a native enum (`impl = sa.Enum`,
+// `impl = postgresql.ENUM`): `Column(StatusType(Status))` creates the enum its impl does, unless the call
+// passes native_enum=False on.
 bool decorates_native_enum(const Expr& type, const Project& project, const ProjectFile& file, int depth) {
-  const Expr* name = type.is_call() ? type.target.get() : &type;
-  // SQLAlchemy's own types (most columns) are no project class: not looked up.
-  if (!name || !name->is_name_like() || name->resolved.starts_with("sqlalchemy.")) return false;
-  const ClassInfo* cls = project.resolve_class(file, name->text);
-  const ClassAttribute* impl = cls ? cls->def->attribute("impl") : nullptr;
-  if (!impl || !impl->value || !find_native_enum(*impl->value, project, *cls->file, depth + 1)) return false;
+  const DecoratedImpl decorated = decorated_impl(project, file, type);
+  if (!decorated.impl || !find_native_enum(*decorated.impl, project, *decorated.file, depth + 1))
+    return false;
   return !type.is_call() || sa_enum_is_native(type);
 }
 

@@ -85,4 +85,22 @@ const Expr* column_type_argument(const Expr& call) {
   return nullptr;
 }
 
+DecoratedImpl decorated_impl(const Project& project, const ProjectFile& file, const Expr& type) {
+  const Expr* name = type.is_call() ? type.target.get() : &type;
+  if (!name || !name->is_name_like() || name->resolved.starts_with("sqlalchemy.")) return {};
+  const ClassInfo* cls = project.resolve_class(file, name->text);
+  // Breadth first: the class, then its bases in the order written, then theirs (a cycle ends the walk).
+  std::vector<const ClassInfo*> queue;
+  if (cls) queue.push_back(cls);
+  std::set<const ClassInfo*> seen(queue.begin(), queue.end());
+  for (size_t next = 0; next < queue.size(); ++next) {
+    const ClassAttribute* impl = queue[next]->def->attribute("impl");
+    if (impl && impl->value) return {&*impl->value, queue[next]->file};
+    for (const ClassInfo* base : queue[next]->project_bases) {
+      if (seen.insert(base).second) queue.push_back(base);
+    }
+  }
+  return {};
+}
+
 }  // namespace ormlint

@@ -26,4 +26,14 @@ const Expr* column_type_argument(const Expr& call);
 // single-table parent's or sibling's), and creates it when there is none.
 bool reuses_existing_column(const Expr& construct);
 
+// A project TypeDecorator's storage type: the class-level `impl` (`impl = sa.TEXT`, `impl = sa.Enum`) of the
+// project class a type expression names (`JSONEncodedDict()`, `JSONEncodedDict`), its own or the nearest
+// inherited one (zun's types share a base's `impl = TEXT`), with the file that declares it (where its names
+// resolve). `impl` null when the type names no such class: SQLAlchemy's own types are not looked up.
+struct DecoratedImpl {
+  const Expr* impl = nullptr;
+  const ProjectFile* file = nullptr;
+};
+DecoratedImpl decorated_impl(const Project& project, const ProjectFile& file, const Expr& type);
+
 }  // namespace ormlint
