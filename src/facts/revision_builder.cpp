@@ -73,16 +73,6 @@ const std::map<std::string, std::vector<std::string_view>, std::less<>> kLeading
     {"execute", {"sqltext"}},
 };
 
-// The table argument of an operation as written (`"users"`, `f"{prefix}items"`): its keyword, else its position;
-// null for a batch operation (its table is the batch's) or when absent.
-const Expr* written_table_argument(const OperationCall& op) {
-  if (op.in_batch) return nullptr;
-  auto where = kTableArguments.find(op.name);
-  if (where == kTableArguments.end()) return nullptr;
-  const Expr* table = op.call.keyword(where->second.keyword);
-  return table ? table : op.call.arg(static_cast<size_t>(where->second.position));
-}
-
 // Moves the leading parameters an operation passes by keyword (`op.add_column(table_name="t",
 // column=sa.Column(...))`, `batch_op.alter_column(column_name="x", ...)`) to their positions, as if passed by
 // position: Python allows either, Alembic means the same, and every reader of an operation's arguments
@@ -1062,6 +1052,14 @@ class RevisionBuilder {
 };
 
 }  // namespace
+
+const Expr* written_table_argument(const OperationCall& op) {
+  if (op.in_batch) return nullptr;
+  auto where = kTableArguments.find(op.name);
+  if (where == kTableArguments.end()) return nullptr;
+  const Expr* table = op.call.keyword(where->second.keyword);
+  return table ? table : op.call.arg(static_cast<size_t>(where->second.position));
+}
 
 const Expr* OperationCall::argument(size_t index) const {
   if (table_position >= 0 && index >= static_cast<size_t>(table_position)) ++index;

@@ -16,6 +16,10 @@ namespace ormlint {
 std::optional<RevisionInfo> build_revision_info(TSNode root, const SourceFile& file, const ModuleFacts& module,
                                                  TextStore& texts);
 
+// The table argument of an operation as written (`"users"`, `f"{prefix}items"`, `Hook.__tablename__`): its
+// keyword, else its position; null for a batch operation (its table is the batch's) or when absent.
+const Expr* written_table_argument(const OperationCall& op);
+
 // Whether `op` is an op.execute running `CREATE [TEMP|TEMPORARY|UNLOGGED] TABLE [IF NOT EXISTS] <table> ...`
 // spelled out in a string (directly or through `sa.text(...)`): a table made by SQL, as a table rebuild does.
 bool sql_creates_table(const OperationCall& op, const std::string& table);

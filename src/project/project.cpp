@@ -1,13 +1,14 @@
 #include "project/project.h"
-#include "project/table_model.h"
-
-#include "core/parallel.h"
-#include "core/phase_timer.h"
 
 #include <algorithm>
 #include <functional>
 #include <map>
 #include <set>
+
+#include "core/parallel.h"
+#include "core/phase_timer.h"
+#include "facts/revision_builder.h"
+#include "project/table_model.h"
 
 namespace ormlint {
 
@@ -71,6 +72,7 @@ Project::Project(std::vector<std::unique_ptr<ProjectFile>> files,
     resolve_imported_guards(jobs);
     expand_column_factories();
     classify_classes(jobs);
+    name_model_tables_in_revisions();
     alias_class_columns();
     expand_annotated_columns(jobs);
   }
@@ -324,6 +326,33 @@ void Project::resolve_imported_guards(unsigned jobs) {
     }
   });
   for (const auto& ops : found) guarded_by_import_.insert(ops.begin(), ops.end());
+}
+
+// `op.create_table(Hook.__tablename__, ...)`, `op.create_index("ix", Hook.__tablename__, ...)` (mlflow): the
+// table a revision names through a model's `__tablename__` is that model's literal table name, written into
+// the operation (and into the batch operations of a `batch_alter_table(Hook.__tablename__)`) as if spelled
+// out, so every rule sees which table it touches and that two such operations touch the same one. Classes
+// must be classified; what the facts cache keeps of a file was saved before.
+void Project::name_model_tables_in_revisions() {
+  for (const auto& file : files_) {
+    if (!file->facts.revision) continue;
+    std::map<std::string_view, FactText>
+        batch_table;  // function -> the table of its latest batch_alter_table
+    for (OperationCall& op : file->facts.revision->operations) {
+      if (op.table.empty() && op.in_batch) {
+        op.table = batch_table[op.function];
+        continue;
+      }
+      const Expr* written = written_table_argument(op);
+      if (op.table.empty() && written && written->is(Expr::Kind::Attribute) &&
+          written->name == "__tablename__" && written->target && written->target->is_name_like()) {
+        const ClassInfo* cls = resolve_class(*file, written->target->text);
+        const ClassAttribute* name = cls ? cls->def->attribute("__tablename__") : nullptr;
+        if (name && name->value && name->value->is_string()) op.table = name->value->text;
+      }
+      if (op.name == "batch_alter_table") batch_table[op.function] = op.table;
+    }
+  }
 }
 
 // Whether `dotted`, as called in `file`, is a function of the project that checks existence.

@@ -226,6 +226,7 @@ class Project {
   // Whether a project class derives, through project classes, from the external class `external`.
   bool derives_from(const ProjectFile& file, const ClassDef& cls, std::string_view external, int depth) const;
   void classify_classes(unsigned jobs);
+  void name_model_tables_in_revisions();
   void expand_column_factories();
   // `id = BaseMixin.id` in a class body (zou): the attribute is the column the other class declares, which
   // SQLAlchemy copies onto the mapped class (kept with the factories' columns: column_call gives it).
