@@ -172,6 +172,9 @@ class RevisionBuilder {
     std::set<std::string> maybe_guards;
     // Local names holding what such imported functions returned, with those functions.
     std::map<std::string, std::set<std::string>> maybe_tainted;
+    // Functions defined so far in the function being walked (`def _create_indexes(): ...` inside upgrade(),
+    // mlflow): a call to one is followed like a call to a module-level helper, ahead of one of the same name.
+    std::map<std::string, TSNode, std::less<>> local_functions;
   };
 
   // Names bound in a nested block stay visible after it, as in Python.
@@ -415,6 +418,10 @@ class RevisionBuilder {
       // that checks existence (`def has_col(t, c): ... inspector.get_columns(t)`) guards like a module one.
       if (is_kind(stmt, NodeKind::FunctionDefinition) && checks_existence(field(stmt, "body"), ctx)) {
         guard_helpers_.insert(exprs_.text(field(stmt, "name")));
+      }
+      const TSNode def = is_kind(stmt, NodeKind::DecoratedDefinition) ? field(stmt, "definition") : stmt;
+      if (!ts_node_is_null(def) && is_kind(def, NodeKind::FunctionDefinition)) {
+        ctx.local_functions.insert_or_assign(exprs_.text(field(def, "name")), def);
       }
     } else {
       if (is_kind(stmt, NodeKind::ExpressionStatement)) taint_assignment(stmt, ctx);
@@ -755,9 +762,11 @@ class RevisionBuilder {
         }
       } else if (is_kind(fn, NodeKind::Identifier)) {
         std::string name = exprs_.text(fn);
-        auto helper = functions_.find(name);
-        if (helper == functions_.end()) record_call(n, stmt, ctx, function, info);
-        if (helper != functions_.end() && !active_.count(name) && active_.size() < 4) {
+        auto local = ctx.local_functions.find(name);
+        auto helper = local != ctx.local_functions.end() ? local : functions_.find(name);
+        const bool found = local != ctx.local_functions.end() || helper != functions_.end();
+        if (!found) record_call(n, stmt, ctx, function, info);
+        if (found && !active_.count(name) && active_.size() < 4) {
           active_.insert(name);
           HelperArguments given = helper_arguments(n, helper->second, ctx);
           DatabaseFlags flags;
