@@ -2,7 +2,9 @@
 // (a downgrade re-creates the structure, not the data), and the application version still running while the
 // migration is deployed keeps reading what was dropped.
 #include <string>
+#include <string_view>
 
+#include "core/text.h"
 #include "engine/rule.h"
 #include "facts/revision_builder.h"
 #include "facts/sql_literal.h"
@@ -47,9 +49,9 @@ class DestructiveOperation final : public Rule {
       if (op.function == "upgrade" && op.name == "execute") check_sql(file, revision, op, out);
       if (op.function != "upgrade" || !drops_something(op) || revision.creates_table_before(op)) continue;
       if (op.name == "drop_table") {
-        // A rebuild (the rows copied into a new table that takes the name) keeps the data and the name; and
-        // `migrate_version` is sqlalchemy-migrate's bookkeeping, dropped on moving to Alembic (cinder, nova).
-        if (table_rebuilt(file.facts, op) || op.table == "migrate_version") continue;
+        // A rebuild (the rows copied into a new table that takes the name) keeps the data and the name; a
+        // tool's table holds none.
+        if (table_rebuilt(file.facts, op) || is_tool_table(op.table)) continue;
         report_table_drop(file, op, written_table(revision, op).shown(), out);
       } else if (op.name == "drop_column") {
         // Added earlier in this upgrade(): dropping it removes a temporary column, not existing data. Swapped
@@ -71,6 +73,13 @@ class DestructiveOperation final : public Rule {
   }
 
  private:
+  // Tables tools keep, no application data: sqlalchemy-migrate's `migrate_version`, dropped on moving to
+  // Alembic (cinder, nova), and `_alembic_tmp_<table>`, the copy a batch_alter_table that failed on SQLite
+  // leaves behind (langflow, open-webui clean it up).
+  static bool is_tool_table(std::string_view table) {
+    return table == "migrate_version" || lower(table).starts_with("_alembic_tmp_");
+  }
+
   // The same drops written as SQL (`op.execute("ALTER TABLE api_key DROP COLUMN shortname")`, ichnaea), but
   // of a table this upgrade() created or a column it added (a staging table, a scratch column).
   static void check_sql(const ProjectFile& file, const RevisionInfo& revision, const OperationCall& op,
@@ -83,7 +92,7 @@ class DestructiveOperation final : public Rule {
       // A table this SQL creates first (a TEMPORARY one), or rebuilt into a copy that takes its name.
       if (drop.kind == SqlDrop::Kind::Table && !revision.creates_table_before(op, drop.name) &&
           !sql_creates_table(op, drop.name) && !table_rebuilt(file.facts, op, drop.name) &&
-          drop.name != "migrate_version") {
+          !is_tool_table(drop.name)) {
         report_table_drop(file, op, drop.name, out);
       } else if (drop.kind == SqlDrop::Kind::Column && !revision.creates_table_before(op, drop.table) &&
                  !column_added_before(revision, op, drop.table, drop.name) &&

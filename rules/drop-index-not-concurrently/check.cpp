@@ -75,7 +75,11 @@ class DropIndexNotConcurrently final : public Rule {
     for (const OperationCall& op : revision.operations) {
       // downgrade() is rollback code, run by hand in an emergency: the lock rules judge upgrade() only.
       if (op.function != "upgrade" || op.name != "drop_index" || may_run_concurrently(op)) continue;
-      if (revision.creates_table_before(op) || table_operation_after(revision, op, "drop_table")) continue;
+      // Before or after the table's own drop (langflow drops the index after the table, `if_exists=True`).
+      if (revision.creates_table_before(op) || table_operation_after(revision, op, "drop_table") ||
+          table_operation_before(revision, op, "drop_table")) {
+        continue;
+      }
       if (!op.runs_on("postgresql")) continue;  // a branch for another database (`if dialect.name == "sqlite":`)
       if (column_dropped_in_function(project, revision, op)) continue;
       if (!reported.insert(op.call.loc.start_byte).second) continue;

@@ -208,6 +208,13 @@ bool table_operation_after(const RevisionInfo& revision, const OperationCall& op
                    [&](const OperationCall& later) { return later.name == name && later.table == op.table; });
 }
 
+bool table_operation_before(const RevisionInfo& revision, const OperationCall& op, const std::string& name) {
+  if (op.table.empty()) return false;
+  return any_earlier(revision, op, [&](const OperationCall& earlier) {
+    return earlier.name == name && earlier.table == op.table;
+  });
+}
+
 namespace {
 
 // `INSERT INTO <into> ... FROM <from>`.

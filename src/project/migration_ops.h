@@ -85,8 +85,9 @@ bool column_renamed_into_place(const RevisionInfo& revision, const OperationCall
 bool column_operation_after(const RevisionInfo& revision, const OperationCall& op, std::string_view name);
 // `UPDATE <table> SET <column> = ...` (the first column set), any case, in one of the SQL's statements.
 bool updates_column(std::string_view sql, const std::string& table, const std::string& column);
-// An operation `name` (e.g. "drop_table") on `op`'s literal table later in the same function.
+// An operation `name` (e.g. "drop_table") on `op`'s literal table later (before) in the same function.
 bool table_operation_after(const RevisionInfo& revision, const OperationCall& op, const std::string& name);
+bool table_operation_before(const RevisionInfo& revision, const OperationCall& op, const std::string& name);
 
 // A drop_table of a table whose rows the same function copied into the table that takes its name — a rebuild:
 // `create_table("t_new")`, `INSERT INTO t_new ... FROM t`, `drop_table("t")`, `rename_table("t_new", "t")`
