@@ -27,8 +27,12 @@ class RenameColumn final : public Rule {
       if (op.function != "upgrade" || op.name != "alter_column") continue;
       const Expr* new_name = op.call.keyword("new_column_name");
       if (!new_name || new_name->kind == Expr::Kind::None) continue;
-      // A column added earlier in this upgrade() is new: no running code knows it yet.
-      if (revision.creates_table_before(op) || column_added_before(revision, op)) continue;
+      // A column added earlier in this upgrade() is new: no running code knows it yet. A column moved aside
+      // for a new one of its name (open-webui's `chat` to `old_chat`, then a JSON `chat` added and filled):
+      // the name the running code queries is there when the migration commits.
+      if (revision.creates_table_before(op) || column_added_before(revision, op) ||
+          column_operation_after(revision, op, "add_column"))
+        continue;
       std::string table = written_table(revision, op).shown();
       std::string old_name = written_column(op).shown();
       std::string renamed = written_name(new_name).shown();

@@ -51,10 +51,11 @@ class UnguardedAddColumn final : public Rule {
       if (op.name != "add_column" || project.guarded(op) || flag_may_be_set(op, "if_not_exists")) continue;
       WrittenName table = written_table(revision, op);
       WrittenName column = written_column(op);
-      // A scratch column the same function drops again (mage-ai's copy-out-and-back): gone after a complete
-      // run.
+      // A scratch column the same function drops again (mage-ai's copy-out-and-back) or renames into another
+      // column's place (argilla's copy swap): gone after a complete run. A column added under a name the
+      // function first moved aside (open-webui's `chat` renamed to `old_chat`): that rename fails first.
       if (made_safe_before(project, revision, op, table, column) ||
-          column_operation_after(revision, op, "drop_column"))
+          column_operation_after(revision, op, "drop_column") || column_renamed_away(revision, op))
         continue;
       if (!reported.insert({op.call.loc.start_byte, table.text}).second) continue;
       out.report(file, op.call.loc,

@@ -34,8 +34,11 @@ class UnguardedDropColumn final : public Rule {
       WrittenName table = written_table(revision, op);
       WrittenName column = written_column(op);
       // A scratch column added earlier, or one the same function adds again (a rebuild): after a complete run
-      // the table is as it was, and a second run finds what it expects.
-      if (column_added_before(revision, op) || column_operation_after(revision, op, "add_column")) continue;
+      // the table is as it was, and a second run finds what it expects. The same for a name another column
+      // is renamed to, later (a copy swapped into place) or earlier (the original moved aside, then dropped).
+      if (column_added_before(revision, op) || column_operation_after(revision, op, "add_column") ||
+          column_renamed_to(revision, op))
+        continue;
       if (!reported.insert({op.call.loc.start_byte, table.text}).second) continue;
       out.report(file, op.call.loc,
                  "`" + table.shown() + "." + column.shown() + "` is dropped in " + op.function +

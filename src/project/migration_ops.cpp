@@ -147,9 +147,69 @@ bool column_renamed_into_place(const RevisionInfo& revision, const OperationCall
   });
 }
 
+namespace {
+
+// Either side of `op` in its function.
+template <class Visit>
+bool any_other(const RevisionInfo& revision, const OperationCall& op, Visit&& visit) {
+  return any_earlier(revision, op, visit) || any_later(revision, op, visit);
+}
+
+}  // namespace
+
+bool column_renamed_away(const RevisionInfo& revision, const OperationCall& op) {
+  const auto same_column = on_same_column(revision, op, "alter_column");
+  const WrittenName column = written_column(op);
+  return any_other(revision, op, [&](const OperationCall& other) {
+    const Expr* new_name = other.call.keyword("new_column_name");
+    return same_column(other) && new_name && new_name->kind != Expr::Kind::None &&
+           !(written_name(new_name) == column);
+  });
+}
+
+bool column_renamed_to(const RevisionInfo& revision, const OperationCall& op) {
+  const WrittenName table = written_table(revision, op);
+  const WrittenName column = written_column(op);
+  return any_other(revision, op, [&](const OperationCall& other) {
+    return other.name == "alter_column" && written_table(revision, other) == table &&
+           written_name(other.call.keyword("new_column_name")) == column &&
+           !(written_column(other) == column);
+  });
+}
+
 bool column_operation_after(const RevisionInfo& revision, const OperationCall& op, std::string_view name) {
   return any_later(revision, op, on_same_column(revision, op, name));
 }
+
+namespace {
+
+// Whether the function of `op` writes `table`.`column` (literal names) after `op`: an `UPDATE <table> SET
+// <column> = ...` or a Core update setting it, through op.execute or the migration's connection.
+bool column_refilled_after(const ModuleFacts& module, const OperationCall& op, const std::string& table,
+                           const std::string& column) {
+  const RevisionInfo& revision = *module.revision;
+  auto refills = [&](const Expr* statement) {
+    std::string sql;
+    if (statement && literal_sql(module, statement, sql)) return updates_column(sql, table, column);
+    const auto set = statement ? core_update_columns(*statement) : std::nullopt;
+    return set && std::find(set->begin(), set->end(), column) != set->end();
+  };
+  if (any_later(revision, op, [&](const OperationCall& later) {
+        return later.name == "execute" && refills(executed_sql(later));
+      })) {
+    return true;
+  }
+  return std::any_of(revision.calls.begin(), revision.calls.end(), [&](const RevisionCall& call) {
+    if (call.function != op.function || call.call.loc.start_byte < op.call.loc.start_byte) return false;
+    bool found = false;
+    call.call.walk([&](const Expr& e) {
+      if (!found && is_connection_execute(e)) found = refills(e.arg(0));
+    });
+    return found;
+  });
+}
+
+}  // namespace
 
 bool column_swapped(const ModuleFacts& module, const OperationCall& drop) {
   const RevisionInfo& revision = *module.revision;
@@ -162,32 +222,23 @@ bool column_swapped(const ModuleFacts& module, const OperationCall& drop) {
       })) {
     return true;
   }
+  if (!column.literal || !table.literal) return false;
   // Added again under its name and refilled: `UPDATE secret SET name = name_new` (mage-ai), or the same as a
   // Core update (`queries.update().values(schedule=...)`, redash), through op.execute or the connection.
-  if (!column.literal || !table.literal || !column_operation_after(revision, drop, "add_column"))
-    return false;
-  auto refills = [&](const Expr* statement, std::string_view sql) {
-    if (!sql.empty()) return updates_column(sql, table.text, column.text);
-    const auto set = statement ? core_update_columns(*statement) : std::nullopt;
-    return set && std::find(set->begin(), set->end(), column.text) != set->end();
-  };
-  const bool by_operation = any_later(revision, drop, [&](const OperationCall& later) {
-    if (later.name != "execute") return false;
-    std::string sql;
-    if (!literal_sql(module, executed_sql(later), sql)) sql.clear();
-    return refills(executed_sql(later), sql);
-  });
-  if (by_operation) return true;
-  return std::any_of(revision.calls.begin(), revision.calls.end(), [&](const RevisionCall& call) {
-    if (call.function != drop.function || call.call.loc.start_byte < drop.call.loc.start_byte) return false;
-    bool found = false;
-    call.call.walk([&](const Expr& e) {
-      if (found || !is_connection_execute(e)) return;
-      std::string sql;
-      if (!literal_sql(module, e.arg(0), sql)) sql.clear();
-      found = refills(e.arg(0), sql);
-    });
-    return found;
+  if (column_operation_after(revision, drop, "add_column") &&
+      column_refilled_after(module, drop, table.text, column.text)) {
+    return true;
+  }
+  // Moved aside first, a new column added under the old name and filled from it (open-webui: `chat` renamed
+  // to `old_chat`, a JSON `chat` added and filled, `old_chat` dropped).
+  return any_earlier(revision, drop, [&](const OperationCall& rename) {
+    if (rename.name != "alter_column" || !(written_table(revision, rename) == table) ||
+        !(written_name(rename.call.keyword("new_column_name")) == column)) {
+      return false;
+    }
+    const WrittenName original = written_column(rename);
+    return original.literal && column_operation_after(revision, rename, "add_column") &&
+           column_refilled_after(module, rename, table.text, original.text);
   });
 }
 

@@ -83,6 +83,14 @@ bool column_renamed_into_place(const RevisionInfo& revision, const OperationCall
 // A later operation `name` ("add_column", "drop_column") of the same function on the column `op` names, of
 // the same table, both as written.
 bool column_operation_after(const RevisionInfo& revision, const OperationCall& op, std::string_view name);
+// An alter_column of the same function, before or after `op`, that renames `op`'s column (of the same table,
+// both as written) to another name: a copy renamed away into the original's place, or the original moved
+// aside for a new column of its name.
+bool column_renamed_away(const RevisionInfo& revision, const OperationCall& op);
+// An alter_column of the same function, before or after `op`, that gives another column of `op`'s table
+// `op`'s column's name (`new_column_name=`, both as written): the name lives on after the run, or was made by
+// it.
+bool column_renamed_to(const RevisionInfo& revision, const OperationCall& op);
 // `UPDATE <table> SET <column> = ...` (the first column set), any case, in one of the SQL's statements.
 bool updates_column(std::string_view sql, const std::string& table, const std::string& column);
 // An operation `name` (e.g. "drop_table") on `op`'s literal table later (before) in the same function.
