@@ -254,15 +254,16 @@ bool updates_column(std::string_view sql, const std::string& table, const std::s
 }
 
 bool table_operation_after(const RevisionInfo& revision, const OperationCall& op, const std::string& name) {
-  if (op.table.empty()) return false;
-  return any_later(revision, op,
-                   [&](const OperationCall& later) { return later.name == name && later.table == op.table; });
+  const WrittenName table = written_table(revision, op);
+  return any_later(revision, op, [&](const OperationCall& later) {
+    return later.name == name && written_table(revision, later) == table;
+  });
 }
 
 bool table_operation_before(const RevisionInfo& revision, const OperationCall& op, const std::string& name) {
-  if (op.table.empty()) return false;
+  const WrittenName table = written_table(revision, op);
   return any_earlier(revision, op, [&](const OperationCall& earlier) {
-    return earlier.name == name && earlier.table == op.table;
+    return earlier.name == name && written_table(revision, earlier) == table;
   });
 }
 

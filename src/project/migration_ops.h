@@ -93,7 +93,9 @@ bool column_renamed_away(const RevisionInfo& revision, const OperationCall& op);
 bool column_renamed_to(const RevisionInfo& revision, const OperationCall& op);
 // `UPDATE <table> SET <column> = ...` (the first column set), any case, in one of the SQL's statements.
 bool updates_column(std::string_view sql, const std::string& table, const std::string& column);
-// An operation `name` (e.g. "drop_table") on `op`'s literal table later (before) in the same function.
+// An operation `name` (e.g. "drop_table") on `op`'s table, both as written (a literal, or the same
+// expression: the `table_name` of a `batch_alter_table(table_name)` in a loop), later (before) in the same
+// function.
 bool table_operation_after(const RevisionInfo& revision, const OperationCall& op, const std::string& name);
 bool table_operation_before(const RevisionInfo& revision, const OperationCall& op, const std::string& name);
 
