@@ -2,10 +2,12 @@
 // (`Column(DateTime)`, `DateTime()`, `DateTime(timezone=False)`) or inferred (`Mapped[datetime]` and SQLModel
 // `datetime` fields, unless the base's type_annotation_map maps datetime to an aware type) — in models, Core
 // tables and the upgrade() operations of revision scripts.
+#include <algorithm>
 #include <set>
 #include <string>
 #include <string_view>
 
+#include "core/text.h"
 #include "engine/rule.h"
 #include "project/migration_ops.h"
 #include "project/table_model.h"
@@ -91,10 +93,29 @@ bool mapped_through_own_type(const Project& project, const ColumnInfo& column) {
   return false;
 }
 
+// Whether an upgrade() after `op` — a later operation of its revision, or a later revision — drops the column
+// (`drop_column`) or its table (`drop_table`).
+bool dropped_later(const Project& project, const ColumnInfo& column, const OperationCall& op) {
+  auto drops = [&](const OperationCall& later) {
+    if (later.function != "upgrade" || lower(later.table) != lower(column.table)) return false;
+    return later.name == "drop_table" ||
+           (later.name == "drop_column" && lower(later.column_name()) == lower(column.name));
+  };
+  for (const OperationCall& later : column.file->facts.revision->operations) {
+    if (later.call.loc.start_byte > op.call.loc.start_byte && drops(later)) return true;
+  }
+  for (const ProjectFile* file : project.revisions_after(*column.file)) {
+    const auto& operations = file->facts.revision->operations;
+    if (std::any_of(operations.begin(), operations.end(), drops)) return true;
+  }
+  return false;
+}
+
 // A column a revision creates naive that another revision's upgrade() (or a later operation of the same one)
-// turns aware with `alter_column(type_=DateTime(timezone=True))` (tracecat): the history already fixes it,
-// and an applied migration cannot be edited anyway.
-bool made_aware_later(const Project& project, const ColumnInfo& column) {
+// turns aware with `alter_column(type_=DateTime(timezone=True))` (tracecat), makes another type (open-webui's
+// BigInteger epoch seconds) or drops: the history already fixes it, and an applied migration cannot be edited
+// anyway.
+bool fixed_later(const Project& project, const ColumnInfo& column) {
   const OperationCall* op = column.operation;
   if (column.context != ColumnInfo::Context::Migration || !op || op->name == "alter_column" ||
       column.table.empty() || column.name.empty()) {
@@ -107,8 +128,10 @@ bool made_aware_later(const Project& project, const ColumnInfo& column) {
     if (storage_of(other->type.origin) == Storage::ZoneCapable && zone_of(other->type.expr) == Zone::Aware) {
       return true;
     }
+    if (other->type.origin.starts_with("sqlalchemy.") && storage_of(other->type.origin) == Storage::None)
+      return true;
   }
-  return false;
+  return dropped_later(project, column, *op);
 }
 
 class NaiveDatetimeColumn final : public Rule {
@@ -127,7 +150,7 @@ class NaiveDatetimeColumn final : public Rule {
       if (column->operation && column->operation->function == "downgrade") continue;
       Storage storage = storage_of(column->type.origin);
       if (storage == Storage::None || zone_of(column->type.expr) != Zone::Naive) continue;
-      if (mapped_through_own_type(project, *column) || made_aware_later(project, *column) ||
+      if (mapped_through_own_type(project, *column) || fixed_later(project, *column) ||
           !seen.insert(column->type.loc.start_byte).second) {
         continue;
       }
