@@ -57,6 +57,15 @@ std::string imported_name(const Import& import) {
   return is_postgresql_path(import.origin) ? import.origin : import.module;
 }
 
+// `from sqlalchemy.dialects.postgresql import insert` (`Insert`, the `dml` module): a statement for upserts,
+// often beside the other dialects' own in a dispatch table (argilla's mixins); it builds no part of the
+// schema.
+bool is_statement_construct(const Import& import) {
+  const std::string name = imported_name(import);
+  return name == "insert" || name == "Insert" || name == "dml" || name.ends_with(".insert") ||
+         name.ends_with(".Insert");
+}
+
 class PostgresqlImport final : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -72,6 +81,7 @@ class PostgresqlImport final : public Rule {
     std::vector<const Import*> found;
     for (const Import& import : file.facts.imports) {
       if (import.is_relative || !(is_postgresql_path(import.module) || is_postgresql_path(import.origin))) continue;
+      if (is_statement_construct(import)) continue;
       found.push_back(&import);
     }
     if (found.empty() || !defines_models(file, project)) return;
