@@ -201,17 +201,23 @@ bool same_type(const Expr& a, const Expr& b) {
 }
 
 // The type the database stores: a project TypeDecorator's `impl` (zun's `JSONEncodedDict()`, `impl = TEXT`),
-// through decorators of decorators; any other type itself.
-const Expr& stored_type(const Expr& type, const Project& project, const ProjectFile& file) {
-  const Expr* stored = &type;
+// through decorators of decorators, given the decorator's arguments when `impl` is a class (SQLAlchemy passes
+// them on: flaskbb's `UTCDateTime(timezone=True)` with `impl = DateTime` stores `DateTime(timezone=True)`);
+// any other type itself.
+Expr stored_type(const Expr& type, const Project& project, const ProjectFile& file) {
+  Expr stored = type;
   const ProjectFile* where = &file;
   for (int depth = 0; depth < 4; ++depth) {
-    const DecoratedImpl decorated = decorated_impl(project, *where, *stored);
+    const DecoratedImpl decorated = decorated_impl(project, *where, stored);
     if (!decorated.impl) break;
-    stored = decorated.impl;
+    if (stored.is_call() && decorated.impl->is_name_like()) {
+      *stored.target = *decorated.impl;  // the impl class called with the decorator's arguments
+    } else {
+      stored = *decorated.impl;
+    }
     where = decorated.file;
   }
-  return *stored;
+  return stored;
 }
 
 // The revision history's types of the column (every create_table / add_column / alter_column(type_=) of it in
@@ -231,7 +237,7 @@ bool keeps_or_widens_history(const Project& project, const ProjectFile& file, co
     }
     if (c->file == &file && c->operation->call.loc.start_byte > op.call.loc.start_byte) continue;
     if (!c->type.expr) return false;
-    const Expr& was = stored_type(*c->type.expr, project, *c->file);
+    const Expr was = stored_type(*c->type.expr, project, *c->file);
     if (!(widens(was, to) || same_type(was, to))) return false;
     any = true;
   }
@@ -299,8 +305,10 @@ class ColumnTypeChange final : public Rule {
       if (existing && type_class(stored_type(*existing, project, file)).empty()) existing = nullptr;
       if (!existing) existing = type_restored_by_downgrade(revision, op);
       // Compared as stored; shown as written.
-      const Expr& to = stored_type(*type, project, file);
-      const Expr* was = existing ? &stored_type(*existing, project, file) : nullptr;
+      const Expr to = stored_type(*type, project, file);
+      const std::optional<Expr> stored_existing =
+          existing ? std::optional<Expr>(stored_type(*existing, project, file)) : std::nullopt;
+      const Expr* was = stored_existing ? &*stored_existing : nullptr;
       // Names held in variables are shown as such: `<table_name>.<column_name>`.
       std::string table = written_table(revision, op).shown();
       std::string column = written_column(op).shown();

@@ -996,9 +996,19 @@ class RevisionBuilder {
       if (e.kind != Expr::Kind::Name) return;
       auto it = constants.find(e.text);
       if (it == constants.end()) return;
-      if (!builds_statement && !core_table_name(&it->second).empty()) return;
+      const bool core_table = !core_table_name(&it->second).empty();
+      if (!builds_statement && core_table) return;
       const Location at = e.loc;
       e = it->second;
+      // Of a Core table, only its name: its columns and constraints (a snapshot's ForeignKeyConstraint) are
+      // no operation's own.
+      if (core_table) {
+        FactList<Expr> name;
+        name.reserve(1);
+        name.emplace_back(std::move(e.items[0]));
+        e.items = std::move(name);
+        e.keywords = {};
+      }
       e.loc = at;
     };
     auto value_of = [&](std::string_view name) -> const Expr* {
