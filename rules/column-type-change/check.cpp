@@ -36,6 +36,15 @@ std::string render(const Expr& e, int depth = 0) {
   return out + ")";
 }
 
+// A type as its source writes it, on one line (`sa.Enum(*NEW_STATUSES, name="status")`: arguments the facts
+// do not keep, such as a `*values` splat, still show), shortened; rendered from the facts when it has no
+// source here.
+std::string written(const ProjectFile& file, const Expr& e) {
+  std::string text = one_line(file.source.slice(e.loc.start_byte, e.loc.end_byte));
+  if (text.empty()) return render(e);
+  return text.size() > 100 ? text.substr(0, 97) + "..." : text;
+}
+
 std::string last_segment(const std::string& dotted) {
   size_t dot = dotted.rfind('.');
   return dot == std::string::npos ? dotted : dotted.substr(dot + 1);
@@ -330,9 +339,11 @@ class ColumnTypeChange final : public Rule {
                        "PostgreSQL 12)");
         continue;
       }
-      std::string from = existing && existing->kind != Expr::Kind::None ? " from `" + render(*existing) + "`" : "";
+      std::string from =
+          existing && existing->kind != Expr::Kind::None ? " from `" + written(file, *existing) + "`" : "";
       report_rewrite(
-          file, op, "upgrade() changes `" + table + "." + column + "`" + from + " to `" + render(*type) + "`",
+          file, op,
+          "upgrade() changes `" + table + "." + column + "`" + from + " to `" + written(file, *type) + "`",
           column, out);
     }
   }
@@ -412,7 +423,7 @@ void ColumnTypeChange::report_misspelled_type(const ProjectFile& file, const Rev
   out.report(file, misspelled->loc,
              op.function + "() passes `type=` to alter_column for `" + column +
                  "`: Alembic ignores it (its keyword is `type_`), so the column keeps its old type",
-             "write `type_=" + render(*misspelled) + "`");
+             "write `type_=" + written(file, *misspelled) + "`");
 }
 
 ORMLINT_RULE(ColumnTypeChange);
