@@ -394,9 +394,9 @@ class RevisionBuilder {
         if (is_kind(child, NodeKind::Block) && values) {
           // `for table in ("users", "teams"):` runs its body once with each name: walked so, the operations
           // name their tables (substitute_constants), as if written out.
-          for (const Expr& value : values->strings) {
+          for (const std::vector<Expr>& row : values->rows) {
             Constants bound = ctx.constants ? *ctx.constants : Constants{};
-            bound.insert_or_assign(values->name, value);
+            for (size_t i = 0; i < row.size(); ++i) bound.insert_or_assign(values->names[i], row[i]);
             Context each = loop;
             each.constants = &bound;
             walk_statement(child, each, function, info);
@@ -458,25 +458,58 @@ class RevisionBuilder {
   }
 
   // A loop over a literal list of strings with a plain name as its target, which the body never binds again.
+  // A loop over literal strings — `for table in ("users", "teams"):`, `for table, column in [("hist",
+  // "alarm_id"), ...]:`, `for t, c in {"hist": "alarm_id"}.items():`, the list or dict also as a module-level
+  // name bound once (`FKS = [...]`) — and its names: each row gives each name its string.
   struct LoopValues {
-    std::string name;
-    std::vector<Expr> strings;
+    std::vector<std::string> names;
+    std::vector<std::vector<Expr>> rows;
   };
   static constexpr size_t kMaxLoopValues = 32;  // a longer list is data, not a few tables written out
 
-  std::optional<LoopValues> literal_loop_values(TSNode loop) const {
+  std::optional<LoopValues> literal_loop_values(TSNode loop) {
     TSNode target = field(loop, "left");
-    TSNode iterable = field(loop, "right");
-    if (!is_kind(target, NodeKind::Identifier) ||
-        !(is_kind(iterable, NodeKind::List) || is_kind(iterable, NodeKind::Tuple))) {
+    LoopValues values;
+    if (is_kind(target, NodeKind::Identifier)) {
+      values.names.push_back(exprs_.text(target));
+    } else if (is_type(target, "pattern_list") || is_type(target, "tuple_pattern")) {
+      bool plain = true;
+      for_each_named_child(target, [&](TSNode name) {
+        plain = plain && is_kind(name, NodeKind::Identifier);
+        if (plain) values.names.push_back(exprs_.text(name));
+      });
+      if (!plain || values.names.empty()) return std::nullopt;
+    } else {
       return std::nullopt;
     }
-    LoopValues values{exprs_.text(target), {}};
-    Expr list = exprs_.build(iterable);
-    if (list.items.empty() || list.items.size() > kMaxLoopValues) return std::nullopt;
-    for (Expr& item : list.items) {
-      if (!item.is_string()) return std::nullopt;
-      values.strings.push_back(std::move(item));
+    Expr iterable = exprs_.build(field(loop, "right"));
+    // `{...}.items()`: the key and value of each pair.
+    const bool pairs = iterable.is_call() && iterable.callee_name() == "items" && iterable.items.empty() &&
+                       iterable.receiver() && values.names.size() == 2;
+    const Expr* collection = pairs ? iterable.receiver() : &iterable;
+    if (collection->is(Expr::Kind::Name)) collection = module_collection(collection->text);
+    if (!collection) return std::nullopt;
+    if (pairs != collection->is(Expr::Kind::Dict)) return std::nullopt;
+    if (!pairs && !(collection->is(Expr::Kind::List) || collection->is(Expr::Kind::Tuple)))
+      return std::nullopt;
+    const size_t step = pairs ? 2 : 1;
+    if (collection->items.empty() || collection->items.size() / step > kMaxLoopValues) return std::nullopt;
+    for (size_t i = 0; i + step <= collection->items.size(); i += step) {
+      std::vector<Expr> row;
+      if (pairs) {
+        row = {collection->items[i], collection->items[i + 1]};
+      } else if (values.names.size() == 1) {
+        row = {collection->items[i]};
+      } else if (const Expr& item = collection->items[i];
+                 (item.is(Expr::Kind::Tuple) || item.is(Expr::Kind::List)) &&
+                 item.items.size() == values.names.size()) {
+        row.assign(item.items.begin(), item.items.end());
+      }
+      if (row.size() != values.names.size() ||
+          !std::all_of(row.begin(), row.end(), [](const Expr& e) { return e.is_string(); })) {
+        return std::nullopt;
+      }
+      values.rows.push_back(std::move(row));
     }
     bool rebound = false;
     walk_subtree(field(loop, "body"), [&](TSNode n) {
@@ -484,13 +517,31 @@ class RevisionBuilder {
       TSNode bound = names_bound_by(n);
       if (ts_node_is_null(bound)) return true;
       walk_subtree(bound, [&](TSNode id) {
-        if (is_kind(id, NodeKind::Identifier) && exprs_.slice(id) == values.name) rebound = true;
+        if (is_kind(id, NodeKind::Identifier) &&
+            std::find(values.names.begin(), values.names.end(), exprs_.slice(id)) != values.names.end()) {
+          rebound = true;
+        }
         return !rebound;
       });
       return !rebound;
     });
     if (rebound) return std::nullopt;
     return values;
+  }
+
+  // The list, tuple or dict a module-level name is bound to once (`FKS = [("hist", "alarm_id")]`), or null.
+  const Expr* module_collection(std::string_view name) const {
+    const Assignment* found = nullptr;
+    for (const Assignment& assignment : module_.assignments) {
+      if (assignment.target != name) continue;
+      if (found) return nullptr;  // bound twice: which value the loop sees is not known here
+      found = &assignment;
+    }
+    if (!found) return nullptr;
+    const Expr& value = found->value;
+    const bool collection =
+        value.is(Expr::Kind::List) || value.is(Expr::Kind::Tuple) || value.is(Expr::Kind::Dict);
+    return collection ? &value : nullptr;
   }
 
   // `existing.add(col["name"])` / `.append(...)` with what the inspector said: `existing` holds it too.

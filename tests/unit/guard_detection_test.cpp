@@ -647,7 +647,7 @@ def upgrade():
     for table in ("orders", "invoices"):
         table = table + "_archive"  # bound again: no longer the list's names
         op.add_column(table, sa.Column("note", sa.Text()))
-    for table in TABLES:  # not a literal list here
+    for table in TABLES:  # a module-level list bound once: its names too
         op.add_column(table, sa.Column("note", sa.Text()))
     for table in ("a", 1):  # not only strings
         op.add_column(table, sa.Column("note", sa.Text()))
@@ -660,8 +660,8 @@ def upgrade():
            "rev.py");
   std::vector<std::string> adds;
   for (const OperationCall* op : named(p, "add_column")) adds.push_back(op->table + "." + op->column_name());
-  CHECK(adds == std::vector<std::string>{"users.note", "teams.note", ".note", ".note", ".note", "p.note",
-                                         "q.note", ".done"});
+  CHECK(adds == std::vector<std::string>{"users.note", "teams.note", ".note", "m1.note", "m2.note", ".note",
+                                         "p.note", "q.note", ".done"});
   std::vector<std::string> drops;
   for (const OperationCall* op : named(p, "drop_column"))
     drops.push_back(op->table + "." + op->column_name());
