@@ -105,4 +105,11 @@ void Expr::walk_mutable(Fn&& fn) {
 std::optional<std::string> filled_fstring(std::string_view text,
                                           const std::function<const Expr*(std::string_view name)>& value_of);
 
+// The one string an expression made only of plain string literals spells — `"a" + "b"`, `"ALTER TABLE %s ..."
+// % "users"` (`%s` filled in order, also from a tuple; `%%` is a percent sign), `"DROP TABLE
+// {}".format("users")`
+// (`{}`, `{0}`, `{name}`) — once the names in it were written as the strings they hold; nullopt otherwise
+// (another conversion, a format spec, a value that is no string).
+std::optional<std::string> folded_string(const Expr& e);
+
 }  // namespace ormlint

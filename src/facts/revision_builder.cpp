@@ -1076,7 +1076,8 @@ class RevisionBuilder {
         return;
       }
       const bool builds_statement = e.is_call() && is_core_statement_method(e.callee_name());
-      if (e.is_call() || e.kind == Expr::Kind::List || e.kind == Expr::Kind::Tuple) {
+      if (e.is_call() || e.kind == Expr::Kind::List || e.kind == Expr::Kind::Tuple ||
+          e.kind == Expr::Kind::BinaryOp) {
         for (Expr& item : e.items) replace(item, builds_statement);
       }
       if (e.is_call()) {
@@ -1089,9 +1090,30 @@ class RevisionBuilder {
           auto it = constants.find(receiver->text);
           if (it != constants.end() && is_migration_connection(it->second)) replace(*receiver);
           if (builds_statement) replace(*receiver, true);
+          // `ALTER_SQL.format(table=...)` (notifications-api): the string the name holds, to be filled in.
+          if (it != constants.end() && it->second.is_string() && e.callee_name() == "format")
+            replace(*receiver);
         }
       }
     });
+    fold_strings(call);
+  }
+
+  // `"ALTER TABLE %s ..." % table` once `table` was written as the string it holds: the one string it makes
+  // (folded_string), innermost first, so rules read the SQL and the names as if written out (gnocchi's loop
+  // over tables). The location stays the expression's.
+  void fold_strings(Expr& e) const {
+    if (e.target) fold_strings(*e.target);
+    for (Expr& item : e.items) fold_strings(item);
+    for (Keyword& keyword : e.keywords) fold_strings(keyword.value);
+    if (e.kind != Expr::Kind::BinaryOp && !e.is_call()) return;
+    const std::optional<std::string> folded = folded_string(e);
+    if (!folded) return;
+    Expr string;
+    string.kind = Expr::Kind::String;
+    string.loc = e.loc;
+    string.text = texts_.keep(*folded);
+    e = std::move(string);
   }
 
   // Whether a node's bytes hold a `(`: every call's arguments start with one, so a subtree without any holds no

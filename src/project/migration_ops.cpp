@@ -442,7 +442,11 @@ std::vector<std::string> literal_strings(const Expr* e) {
 }  // namespace
 
 bool sql_interpolates(std::string_view sql, const std::string& word) {
-  return !word.empty() && lower(sql).find("{" + word) != std::string::npos;
+  if (word.empty()) return false;
+  const std::string text = lower(sql);
+  // `{table}` of an f-string or str.format, `%s` / `%(table)s` of %-formatting.
+  return text.find("{" + word) != std::string::npos || text.find("%" + word) != std::string::npos ||
+         text.find("%(" + word) != std::string::npos;
 }
 
 std::vector<OperationForeignKey> foreign_keys_of(const OperationCall& op) {

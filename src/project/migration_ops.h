@@ -159,8 +159,8 @@ struct OperationForeignKey {
 };
 std::vector<OperationForeignKey> foreign_keys_of(const OperationCall& op);
 
-// Whether `word` (lower case) stands in an f-string interpolation of the SQL (`{table}`): a name the program
-// fills in, not the word itself.
+// Whether `word` (lower case) stands in an interpolation of the SQL (`{table}`, `%s`, `%(table)s`): a name
+// the program fills in, not the word itself.
 bool sql_interpolates(std::string_view sql, const std::string& word);
 
 // An index an op.execute builds in SQL: `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] [name] ON
