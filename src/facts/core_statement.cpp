@@ -51,7 +51,14 @@ std::optional<CoreStatement> read_core_statement(const Expr& statement) {
       for (const Keyword& kw : link->keywords) found.set_columns.push_back(kw.name);
       if (const Expr* mapping = link->arg(0); mapping && mapping->is(Expr::Kind::Dict)) {
         for (size_t key = 0; key < mapping->items.size(); key += 2) {
-          if (mapping->items[key].is_string()) found.set_columns.push_back(mapping->items[key].text);
+          const Expr& column = mapping->items[key];
+          if (column.is_string()) found.set_columns.push_back(column.text);
+          // `{t.c.kind: t.c.old_kind}` (gnocchi): a column of the table, by its attribute.
+          const Expr* columns = column.is(Expr::Kind::Attribute) ? column.target.get() : nullptr;
+          if (columns && columns->is(Expr::Kind::Attribute) &&
+              (columns->name == "c" || columns->name == "columns")) {
+            found.set_columns.push_back(column.name);
+          }
         }
       }
     } else if (method != "execution_options" && method != "returning") {

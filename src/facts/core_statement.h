@@ -18,7 +18,8 @@ struct CoreStatement {
   // place when the function binds the name once to one (see core_table_name). Null when not visible.
   const Expr* table = nullptr;
   bool filtered = false;                      // a `.where(...)` (or the legacy positional whereclause)
-  std::vector<std::string_view> set_columns;  // `.values(c=...)` / `.values({"c": ...})`: the literal names
+  // `.values(c=...)` / `.values({"c": ...})` / `.values({t.c.c: ...})`: the names of the columns set.
+  std::vector<std::string_view> set_columns;
 };
 
 // The Core statement `statement` builds, or nullopt when it is not one: a chain of `.where()`, `.values()`,
