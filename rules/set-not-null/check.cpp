@@ -2,6 +2,7 @@
 // every row while holding an ACCESS EXCLUSIVE lock (PostgreSQL; MySQL copies the table), and the migration fails
 // with NotNullViolation if a single row still holds NULL.
 #include <cctype>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -87,28 +88,42 @@ bool proven_by_check_constraint(const ProjectFile& file, const Project& project,
   return false;
 }
 
-// The revision history says the column is NOT NULL already: every migration that creates it (create_table or
-// add_column) makes it NOT NULL (nullable=False, or a primary key), and none makes it nullable again. Autogenerate
-// repeats `nullable=False` when it changes a primary key's type (fides, pgAdmin).
-bool not_null_in_history(const Project& project, const std::string& table, const std::string& column) {
+// The revision history says the column is NOT NULL already: every migration before `op` (earlier revisions,
+// and earlier operations of its own) that creates it (create_table or add_column) makes it NOT NULL
+// (nullable=False, or a primary key), and none makes it nullable again. Autogenerate repeats `nullable=False`
+// when it changes a primary key's type (fides, pgAdmin). What later revisions do (gnocchi renames `type` away
+// and adds a new nullable `type`) is no history of this one.
+bool not_null_in_history(const Project& project, const ProjectFile& file, const OperationCall& op,
+                         const std::string& table, const std::string& column) {
+  const std::set<const ProjectFile*> before = project.revisions_before(file);
+  auto earlier = [&](const ProjectFile* other, const OperationCall& other_op) {
+    return other == &file ? other_op.call.loc.start_byte < op.call.loc.start_byte : before.count(other) > 0;
+  };
   bool created = false;
   for (const ColumnInfo& c : project.columns()) {
     if (c.context != ColumnInfo::Context::Migration || !c.operation || c.operation->function != "upgrade") continue;
     if (c.operation->name == "alter_column" || unquoted_lower(c.table) != table || unquoted_lower(c.name) != column) {
       continue;
     }
+    if (!earlier(c.file, *c.operation)) continue;
     const Expr* nullable = c.keyword("nullable");
     const Expr* primary_key = c.keyword("primary_key");
     if (nullable ? !nullable->is_false() : !(primary_key && primary_key->is_true())) return false;
     created = true;
   }
   if (!created) return false;
-  for (const auto& file : project.files()) {
-    if (!file->facts.revision) continue;
-    for (const OperationCall& op : file->facts.revision->operations) {
-      if (op.function != "upgrade" || op.name != "alter_column" || unquoted_lower(op.table) != table) continue;
-      const Expr* nullable = op.call.keyword("nullable");
-      if (nullable && !nullable->is_false() && unquoted_lower(op.column_name()) == column) return false;
+  for (const auto& other : project.files()) {
+    if (!other->facts.revision) continue;
+    for (const OperationCall& other_op : other->facts.revision->operations) {
+      if (other_op.function != "upgrade" || other_op.name != "alter_column" ||
+          unquoted_lower(other_op.table) != table) {
+        continue;
+      }
+      const Expr* nullable = other_op.call.keyword("nullable");
+      if (nullable && !nullable->is_false() && unquoted_lower(other_op.column_name()) == column &&
+          earlier(other.get(), other_op)) {
+        return false;
+      }
     }
   }
   return true;
@@ -138,7 +153,7 @@ class SetNotNull final : public Rule {
       if (column_added_before(revision, op)) continue;
       if (!op.table.empty() && !column.empty() && proven_by_check_constraint(file, project, op.table, column)) continue;
       if (!op.table.empty() && !column.empty() &&
-          not_null_in_history(project, unquoted_lower(op.table), unquoted_lower(column))) {
+          not_null_in_history(project, file, op, unquoted_lower(op.table), unquoted_lower(column))) {
         continue;
       }
       const WrittenName written_table_name = written_table(*file.facts.revision, op);
