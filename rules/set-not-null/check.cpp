@@ -54,6 +54,21 @@ const Expr* sql_string(const Expr* e) {
   return e && e->kind == Expr::Kind::String ? e : nullptr;
 }
 
+// `sa.column("has_link").is_not(None)` / `.isnot(None)` (also on `t.c.has_link`): the expression SQLAlchemy
+// renders as `has_link IS NOT NULL` (notifications-api's check constraints).
+bool is_not_null_test(const Expr& condition, const std::string& column) {
+  const std::string_view method = condition.callee_name();
+  const Expr* tested = condition.receiver();
+  const Expr* none = condition.arg(0);
+  if ((method != "is_not" && method != "isnot") || !tested || !none || !none->is(Expr::Kind::None))
+    return false;
+  if (tested->is_call() && tested->callee_name() == "column" && tested->arg(0) &&
+      tested->arg(0)->is_string()) {
+    return unquoted_lower(tested->arg(0)->text) == unquoted_lower(column);
+  }
+  return tested->is(Expr::Kind::Attribute) && unquoted_lower(tested->name) == unquoted_lower(column);
+}
+
 // Does this operation add a CHECK (column IS NOT NULL) on the table?
 bool adds_not_null_check(const OperationCall& op, const std::string& table, const std::string& column) {
   if (op.function != "upgrade") return false;
@@ -61,7 +76,7 @@ bool adds_not_null_check(const OperationCall& op, const std::string& table, cons
     const Expr* condition = op.call.keyword("condition");
     if (!condition) condition = op.argument(1);
     const Expr* text = sql_string(condition);
-    return text && says_not_null(text->text, column);
+    return (text && says_not_null(text->text, column)) || (condition && is_not_null_test(*condition, column));
   }
   if (op.name == "execute") {
     const Expr* sql = op.call.keyword("sqltext");
