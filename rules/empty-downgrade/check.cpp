@@ -46,6 +46,39 @@ bool only_reports(const RevisionCall& call) {
   return kLevels.count(e.callee_name()) && receiver && lower(receiver->text).find("log") != std::string::npos;
 }
 
+// A call of Python's own that computes from values and touches no database: `sorted(langs)`, `list(result)`,
+// `len(rows)`, `json.dumps(...)` (circulation's backfills compute the new value so, or count what they did).
+bool only_computes(const RevisionCall& call) {
+  static const std::set<std::string, std::less<>> kBuiltins = {
+      "sorted", "list",  "len",      "dict",       "set",  "tuple", "str", "int",
+      "float",  "bool",  "min",      "max",        "sum",  "any",   "all", "enumerate",
+      "zip",    "range", "reversed", "isinstance", "repr", "round"};
+  const Expr& e = call.call;
+  if (!e.is_call() || !e.target) return false;
+  const FactText origin = e.origin();
+  if (origin == "json.dumps" || origin == "json.loads") return true;
+  if (!e.target->is(Expr::Kind::Name) || !kBuiltins.count(e.target->text)) return false;
+  return origin.empty() || origin == e.target->text || origin.starts_with("builtins.");  // not shadowed
+}
+
+// `ALTER TABLE t VALIDATE CONSTRAINT c` (the second step of the NOT VALID recipe, notifications-api),
+// `ANALYZE`, `VACUUM`, `REINDEX`: statements that change no schema and no row — nothing a downgrade could
+// undo.
+bool only_maintains(const ModuleFacts& module, const Expr* executed) {
+  std::string sql;
+  if (!executed || !literal_sql(module, executed, sql)) return false;
+  const std::vector<SqlStatement> statements = split_sql(sql);
+  return !statements.empty() && std::all_of(statements.begin(), statements.end(), [](const SqlStatement& s) {
+    const std::vector<std::string> words = sql_statement_words(s.text);
+    if (words.empty()) return false;
+    if (words[0] == "analyze" || words[0] == "vacuum" || words[0] == "reindex") return true;
+    return words.size() >= 5 && words[0] == "alter" && words[1] == "table" &&
+           std::adjacent_find(words.begin(), words.end(), [](const std::string& a, const std::string& b) {
+             return a == "validate" && b == "constraint";
+           }) != words.end();
+  });
+}
+
 // The connection execute a call is, or whose result it reads (`conn.execute(...).fetchall()`); null
 // otherwise.
 const Expr* connection_execute_of(const Expr& call) {
@@ -76,12 +109,15 @@ bool only_changes_existing_rows(const ProjectFile& file, const RevisionInfo& rev
   bool any = false;
   // Whether an execute's statement keeps to existing rows; `any` tells whether one changed some.
   auto keeps_to_rows = [&](const Expr* statement) {
-    if (!only_updates_or_deletes(file.facts, statement)) return only_reads(file.facts, statement);
+    if (!only_updates_or_deletes(file.facts, statement) && !only_maintains(file.facts, statement)) {
+      return only_reads(file.facts, statement);
+    }
     any = true;
     return true;
   };
   for (const RevisionCall& call : revision.calls) {
-    if (call.function != "upgrade" || builds_statement(call) || only_reports(call)) continue;
+    if (call.function != "upgrade" || builds_statement(call) || only_reports(call) || only_computes(call))
+      continue;
     const Expr* execute = connection_execute_of(call.call);
     if (!execute || !keeps_to_rows(execute->arg(0))) return false;
   }
