@@ -358,9 +358,10 @@ class RevisionBuilder {
     const TSNode target = plain_assignment(stmt);
     if (ts_node_is_null(target)) return;
     const std::string name = exprs_.text(target);
-    Expr value = sql_statement_value(exprs_.build(field(ts_node_named_child(stmt, 0), "right")));
+    const TSNode right = field(ts_node_named_child(stmt, 0), "right");
+    Expr value = sql_statement_value(exprs_.build(right));
     if (keeps_sql_of(value, name)) return;
-    if (is_constant_value(value)) {
+    if (is_constant_value(value) || is_column_lambda(right, value)) {
       rebound_values(ctx, rebound).insert_or_assign(name, std::move(value));
       rebound.names.insert(name);
     } else if (ctx.constants && ctx.constants->count(name)) {
@@ -915,6 +916,13 @@ class RevisionBuilder {
   // (glance): the column the operation adds.
   static bool is_column_construct(const Expr& e) { return e.is_call() && e.callee_name() == "Column"; }
 
+  // `temp_col = lambda: sa.Column(name + "_ts", ...)` (gnocchi): a Column factory without parameters, whose
+  // call `temp_col()` is the Column it returns (substitute_constants).
+  static bool is_column_lambda(TSNode node, const Expr& value) {
+    return is_kind(node, NodeKind::Lambda) && ts_node_is_null(field(node, "parameters")) && value.target &&
+           is_column_construct(*value.target);
+  }
+
   // `op.get_bind()`: the connection Alembic runs the migration's transaction on (`bind = op.get_bind()`).
   bool is_migration_connection(const Expr& e) const {
     if (!e.is_call() || !e.items.empty() || !e.keywords.empty()) return false;
@@ -987,7 +995,7 @@ class RevisionBuilder {
           Expr value = sql_statement_value(exprs_.build(right));
           // `stmt = stmt.bindparams(...)` keeps the statement's SQL: not another value.
           if (keeps_sql_of(value, name)) return true;
-          if (is_constant_value(value)) {
+          if (is_constant_value(value) || is_column_lambda(right, value)) {
             literals[name] = std::move(value);
           } else if (names_database(right) || database_test(right, Context{}, 0)) {
             flags[name] = right;
@@ -1067,6 +1075,17 @@ class RevisionBuilder {
       return it == constants.end() ? nullptr : &it->second;
     };
     call.walk_mutable([&](Expr& e) {
+      // `temp_col()` of `temp_col = lambda: sa.Column(...)`: the Column, its names then written as below.
+      if (e.is_call() && e.items.empty() && e.keywords.empty() && e.target &&
+          e.target->is(Expr::Kind::Name)) {
+        auto it = constants.find(e.target->text);
+        if (it != constants.end() && it->second.is(Expr::Kind::Lambda) && it->second.target) {
+          const Location at = e.loc;
+          Expr column = *it->second.target;
+          e = std::move(column);
+          e.relocate(at);
+        }
+      }
       // `f"{TABLE_NAME}_new"` of constants (cognee's table rebuild): the string it always is.
       if (e.kind == Expr::Kind::String && e.is_fstring) {
         if (auto filled = filled_fstring(e.text, value_of)) {
