@@ -71,7 +71,18 @@ fs::path resolve_dir(const std::string& value, const fs::path& here) {
     v.replace(at, 8, here.string());
   }
   fs::path p(v);
-  if (p.is_relative()) return fs::absolute(here / p).lexically_normal();
+  if (p.is_relative()) {
+    // Alembic reads a relative location from the folder it runs in, which is usually the ini file's; an ini
+    // kept inside the migrations package (`api/src/db/migrations/alembic.ini` naming `src/db/migrations`, run
+    // from `api/`) names it from a folder above: the nearest one where it exists.
+    std::error_code error;
+    for (fs::path from = fs::absolute(here); !from.empty(); from = from.parent_path()) {
+      const fs::path candidate = (from / p).lexically_normal();
+      if (fs::is_directory(candidate, error)) return candidate;
+      if (from == from.parent_path()) break;
+    }
+    return fs::absolute(here / p).lexically_normal();
+  }
   p = p.lexically_normal();
   std::error_code error;
   return fs::exists(p, error) || value.find("%(here)s") != std::string::npos ? p : relocated(p, here);

@@ -327,6 +327,20 @@ TEST_CASE("init notes the Alembic locations and its examples load once uncomment
   }
 }
 
+TEST_CASE("an alembic.ini inside its migrations package names the location from a folder above", "[init]") {
+  // simpler-grants-gov: api/src/db/migrations/alembic.ini says `script_location = src/db/migrations`, run
+  // from api/.
+  TempDir dir;
+  write_file(dir.path() / "src/db/migrations/alembic.ini",
+             "[alembic]\nscript_location = src/db/migrations\n");
+  write_file(dir.path() / "src/db/migrations/versions/0001_start.py",
+             "revision = \"0001\"\ndown_revision = None\n");
+  InitPlan plan = plan_in(dir.path());
+  CHECK(plan.text.find("src/db/migrations/alembic.ini: revisions in src/db/migrations/versions\n") !=
+        std::string::npos);
+  CHECK(plan.text.find("src/db/migrations/src/db") == std::string::npos);
+}
+
 TEST_CASE("init keeps odd file names out of the settings it writes", "[init]") {
   TempDir dir;
   // A newline in a file name would end the comment that cites it, and the rest would become a setting.
