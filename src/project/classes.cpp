@@ -139,10 +139,12 @@ void Project::classify_classes(unsigned jobs) {
       info.sqlmodel = info.sqlmodel || base->sqlmodel;
       info.is_enum = info.is_enum || base->is_enum;
       info.advanced_alchemy = info.advanced_alchemy || base->advanced_alchemy;
+      info.installed_base = info.installed_base || base->installed_base;
     }
     for (const std::string& name : info.external_bases) {
       if (kBaseClasses.count(name)) is_base = true;
       if (is_base_value(name) || declarative_bases_.count(name)) derives_from_base = true;
+      if (declarative_bases_.count(name)) info.installed_base = true;
       if (is_advanced_alchemy_base(name)) {
         derives_from_base = true;
         info.advanced_alchemy = true;

@@ -110,7 +110,9 @@ void Project::collect_columns(unsigned jobs) {
       type.origin = FactText(std::string_view(it->second));  // the table is static
       return;
     }
-    // 3. SQLAlchemy's defaults.
+    // 3. SQLAlchemy's defaults — unless the base is an installed package's, whose map ormlint cannot read
+    // (simpler-grants-gov's maps datetime to TIMESTAMP WITH TIME ZONE): then the type stays unknown.
+    if (owner.installed_base) return;
     if (is_enum) {
       type.origin = "sqlalchemy.Enum";
     } else if (auto it = kDefaultAnnotationTypes.find(type.python_type); it != kDefaultAnnotationTypes.end()) {

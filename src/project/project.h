@@ -84,6 +84,9 @@ struct ClassInfo {
   bool is_enum = false;      // derives from enum.Enum (directly or through project classes)
   // Maps through one of advanced-alchemy's bases (UUIDAuditBase, ...): its registry's type_annotation_map applies.
   bool advanced_alchemy = false;
+  // Maps through a declarative base from an installed package (Config::declarative_bases): what its
+  // type_annotation_map makes of a bare `Mapped[str]` is unknown.
+  bool installed_base = false;
   const ClassInfo* declarative_base = nullptr;  // the base a mapped/abstract class maps through (project class)
   std::vector<const ClassInfo*> project_bases;  // base classes defined in the checked project
   std::vector<std::string> external_bases;      // resolved names of the other bases
