@@ -74,14 +74,35 @@ std::set<const ClassInfo*> ClassInfo::ancestors() const {
 
 std::vector<std::string> ClassInfo::installed_bases() const {
   std::vector<std::string> names;
-  for (const std::string& name : external_bases) {
-    if (name.find('.') != std::string::npos && name.find('(') == std::string::npos) names.push_back(name);
+  auto add_from = [&](const ClassInfo& cls) {
+    for (const std::string& name : cls.external_bases) {
+      if (name.find('.') != std::string::npos && name.find('(') == std::string::npos &&
+          std::find(names.begin(), names.end(), name) == names.end()) {
+        names.push_back(name);
+      }
+    }
+  };
+  // Its own first, then those of the project classes it derives from, nearest first (simpler-grants-gov's
+  // models list a mixin and reach the base through their abstract `ApiSchemaTable(base.Base)`).
+  add_from(*this);
+  std::vector<const ClassInfo*> queue(project_bases.begin(), project_bases.end());
+  std::set<const ClassInfo*> seen(queue.begin(), queue.end());
+  for (size_t next = 0; next < queue.size(); ++next) {
+    add_from(*queue[next]);
+    for (const ClassInfo* base : queue[next]->project_bases) {
+      if (base != this && seen.insert(base).second) queue.push_back(base);
+    }
   }
   return names;
 }
 
 std::string ClassInfo::likely_installed_base() const {
   const std::vector<std::string> names = installed_bases();
+  // A name that ends as a base does (`Base`, `DeclarativeBase`, `ModelBase`) before one that only mentions it
+  // (`BaseUser`, a mixin of the base's package), then the first.
+  for (const std::string& name : names) {
+    if (lower(name.substr(name.rfind('.') + 1)).ends_with("base")) return name;
+  }
   for (const std::string& name : names) {
     const std::string last = lower(name.substr(name.rfind('.') + 1));
     if (last.find("base") != std::string::npos || last.find("model") != std::string::npos) return name;

@@ -327,6 +327,24 @@ TEST_CASE("init notes the Alembic locations and its examples load once uncomment
   }
 }
 
+TEST_CASE("init names the installed base a model reaches through its own abstract class, not a mixin",
+          "[init]") {
+  // simpler-grants-gov: `class Agency(ApiSchemaTable, TimestampMixin)` with `class
+  // ApiSchemaTable(base.Base)`.
+  TempDir dir;
+  write_file(dir.path() / "app/__init__.py", "");
+  write_file(dir.path() / "app/table.py",
+             "import shared_lib.db.base as base\n\n\nclass AppTable(base.Base):\n    __abstract__ = True\n");
+  write_file(
+      dir.path() / "app/models.py",
+      "from shared_lib.db.base import TimestampMixin\nfrom sqlalchemy.orm import Mapped, mapped_column\n\n"
+      "from app.table import AppTable\n\n\nclass User(AppTable, TimestampMixin):\n"
+      "    __tablename__ = \"users\"\n\n    id: Mapped[int] = mapped_column(primary_key=True)\n");
+  const InitPlan plan = plan_in(dir.path());
+  CHECK(plan.text.find("declarative-bases = [\"shared_lib.db.base.Base\"]") != std::string::npos);
+  CHECK(plan.text.find("TimestampMixin\"]") == std::string::npos);
+}
+
 TEST_CASE("an alembic.ini inside its migrations package names the location from a folder above", "[init]") {
   // simpler-grants-gov: api/src/db/migrations/alembic.ini says `script_location = src/db/migrations`, run
   // from api/.
