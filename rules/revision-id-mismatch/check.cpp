@@ -46,12 +46,14 @@ Alphabet alphabet_of(const std::string& id) {
   return hex ? Alphabet::Hex : Alphabet::Word;
 }
 
-bool fits(const std::string& text, Alphabet alphabet) {
+// `extra`: the other characters the location's ids hold (`_` in notifications-api's `0078_add_status`).
+bool fits(const std::string& text, Alphabet alphabet, const std::set<char>& extra) {
   return !text.empty() && std::all_of(text.begin(), text.end(), [&](char c) {
     switch (alphabet) {
       case Alphabet::Digits: return std::isdigit(static_cast<unsigned char>(c)) != 0;
       case Alphabet::Hex: return std::isdigit(static_cast<unsigned char>(c)) || (c >= 'a' && c <= 'f');
-      case Alphabet::Word: return word_char(c);
+      case Alphabet::Word:
+        return word_char(c) || extra.count(c) > 0;
     }
     return false;
   });
@@ -62,6 +64,7 @@ bool fits(const std::string& text, Alphabet alphabet) {
 struct Convention {
   std::set<std::pair<std::string, char>> templates;  // prefix shape, separator after the id ('\0': id ends the name)
   Alphabet alphabet = Alphabet::Digits;
+  std::set<char> extra_chars;  // characters of the ids besides letters and digits
   size_t min_length = std::string::npos, max_length = 0;
   size_t followers = 0;  // files named after their own id
 
@@ -69,6 +72,12 @@ struct Convention {
     size_t end = at + id.size();
     templates.emplace(shape(stem.substr(0, at)), end < stem.size() ? stem[end] : '\0');
     alphabet = std::max(alphabet, alphabet_of(id));
+    for (char c : id) {
+      if (!word_char(c)) {
+        extra_chars.insert(c);
+        alphabet = Alphabet::Word;
+      }
+    }
     min_length = std::min(min_length, id.size());
     max_length = std::max(max_length, id.size());
     ++followers;
@@ -77,11 +86,17 @@ struct Convention {
   // Where the id sits in a file name that follows the convention: {start, length}; length 0 when it does not.
   std::pair<size_t, size_t> id_in(const std::string& stem) const {
     for (const auto& [prefix, separator] : templates) {
+      // Ids that hold the separator themselves (`0380_email_branding_cols_.py` of id
+      // `0380_email_branding_cols`) say nothing about where another name's id ends.
+      if (separator && extra_chars.count(separator)) continue;
       if (stem.size() <= prefix.size() || shape(stem.substr(0, prefix.size())) != prefix) continue;
       size_t end = separator ? stem.find(separator, prefix.size()) : stem.size();
       if (end == std::string::npos) continue;
       std::string candidate = stem.substr(prefix.size(), end - prefix.size());
-      if (fits(candidate, alphabet) && candidate.size() >= min_length && candidate.size() <= max_length) {
+      // Slug ids (`0078_add_status`) vary in length; hashes and numbers do not.
+      const bool long_enough = candidate.size() >= min_length;
+      const bool short_enough = !extra_chars.empty() || candidate.size() <= max_length;
+      if (fits(candidate, alphabet, extra_chars) && long_enough && short_enough) {
         return {prefix.size(), candidate.size()};
       }
     }
