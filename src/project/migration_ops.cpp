@@ -332,7 +332,11 @@ bool table_rebuilt(const ModuleFacts& module, const OperationCall& drop, const s
   const RevisionInfo& revision = *module.revision;
   for (const auto& [old_name, new_name] : table_renames(module, drop.function)) {
     if (new_name != dropped) continue;
-    if (rows_copied(module, drop.function, dropped, old_name)) return true;
+    // Rows inserted by code into the table that takes the name (its source is not read: the rename says it).
+    if (rows_copied(module, drop.function, dropped, old_name) ||
+        rows_inserted_by_code(module, drop.function, old_name)) {
+      return true;
+    }
     const bool copied_into_new_table = any_earlier(revision, drop, [&](const OperationCall& earlier) {
       return earlier.name == "create_table" && !earlier.table.empty() &&
              rows_copied(module, drop.function, dropped, lower(earlier.table));
@@ -357,6 +361,68 @@ bool rows_copied(const ModuleFacts& module, std::string_view function, const std
     for (const ConnectionSql& sent : connection_sql(module, call)) {
       if (copies_rows(sent.sql, into, from)) return true;
     }
+  }
+  return false;
+}
+
+namespace {
+
+// `new = op.create_table("prompt_new", ...)`: the name `new` holds the table `into` (lower case).
+bool holds_created_table(const RevisionInfo& revision, std::string_view function, const Expr* table,
+                         const std::string& into) {
+  if (!table) return false;
+  if (lower(core_table_name(table)) == into) return true;
+  return table->is(Expr::Kind::Name) &&
+         std::any_of(revision.operations.begin(), revision.operations.end(), [&](const OperationCall& op) {
+           return op.function == function && op.name == "create_table" && lower(op.table) == into &&
+                  op.result_name == table->text;
+         });
+}
+
+// A class of the revision itself mapped to `into` (`class NewEventCounter(Base): __tablename__ =
+// "eventcounter_new"`), instantiated in `call`.
+bool instantiates_model_of(const ModuleFacts& module, const Expr& call, const std::string& into) {
+  bool found = false;
+  call.walk([&](const Expr& e) {
+    if (found || !e.is_call() || !e.target || !e.target->is(Expr::Kind::Name)) return;
+    for (const ClassDef& def : module.classes) {
+      const ClassAttribute* table = def.name == e.target->text ? def.attribute("__tablename__") : nullptr;
+      if (table && table->value && table->value->is_string() && lower(table->value->text) == into)
+        found = true;
+    }
+  });
+  return found;
+}
+
+}  // namespace
+
+bool rows_inserted_by_code(const ModuleFacts& module, std::string_view function, const std::string& into) {
+  const RevisionInfo& revision = *module.revision;
+  auto inserts = [&](const Expr* statement) {
+    const auto core = statement ? read_core_statement(*statement) : std::nullopt;
+    return core && core->verb == CoreStatement::Verb::Insert &&
+           holds_created_table(revision, function, core->table, into);
+  };
+  for (const OperationCall& op : revision.operations) {
+    if (op.function != function) continue;
+    if (op.name == "execute" && inserts(executed_sql(op))) return true;
+    if (op.name == "bulk_insert") {
+      const Expr* table = op.call.keyword("table");
+      if (holds_created_table(revision, function, table ? table : op.call.arg(0), into)) return true;
+    }
+  }
+  for (const RevisionCall& call : revision.calls) {
+    if (call.function != function) continue;
+    bool found = false;
+    call.call.walk([&](const Expr& e) {
+      if (!found && is_connection_execute(e)) found = inserts(e.arg(0));
+    });
+    // An ORM session filled with the revision's own model of the new table (privacyidea).
+    static const std::set<std::string, std::less<>> kSessionAdds = {"add", "add_all", "bulk_save_objects",
+                                                                    "merge"};
+    if (!found && kSessionAdds.count(call.call.callee_name()))
+      found = instantiates_model_of(module, call.call, into);
+    if (found) return true;
   }
   return false;
 }

@@ -110,6 +110,12 @@ bool table_rebuilt(const ModuleFacts& module, const OperationCall& drop, const s
 // <into> ... FROM <from>` through op.execute or a connection, as far as literals show it.
 bool rows_copied(const ModuleFacts& module, std::string_view function, const std::string& from,
                  const std::string& into);
+// `function` of the revision inserts rows into the table `into` (lower case) by code rather than SQL: a Core
+// insert (`sa.insert(new)`, `new.insert()`) or `op.bulk_insert(new, rows)` of the table `new =
+// op.create_table(...)` made or a `sa.table(...)` of its name, through op.execute or the connection
+// (open-webui), or an ORM session given instances of the revision's own model of it (privacyidea) — a
+// rebuild's copy when the rows come from the table it replaces.
+bool rows_inserted_by_code(const ModuleFacts& module, std::string_view function, const std::string& into);
 
 // The columns a Core UPDATE statement sets, as written — `t.update().where(...).values(c=...)`,
 // `.values({"c": ...})`, `sa.update(t).values(...)` — empty when none is literal; nullopt when `statement` is
