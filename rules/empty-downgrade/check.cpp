@@ -46,19 +46,31 @@ bool only_reports(const RevisionCall& call) {
   return kLevels.count(e.callee_name()) && receiver && lower(receiver->text).find("log") != std::string::npos;
 }
 
-// A call of Python's own that computes from values and touches no database: `sorted(langs)`, `list(result)`,
-// `len(rows)`, `json.dumps(...)` (circulation's backfills compute the new value so, or count what they did).
-bool only_computes(const RevisionCall& call) {
+// One call that computes from values: a builtin (not shadowed), json, or a method of a value.
+bool computes(const Expr& e) {
   static const std::set<std::string, std::less<>> kBuiltins = {
       "sorted", "list",  "len",      "dict",       "set",  "tuple", "str", "int",
       "float",  "bool",  "min",      "max",        "sum",  "any",   "all", "enumerate",
       "zip",    "range", "reversed", "isinstance", "repr", "round"};
-  const Expr& e = call.call;
-  if (!e.is_call() || !e.target) return false;
+  // Methods of values (`settings.get("languages", [])`, `name.lower()`): reading, not writing.
+  static const std::set<std::string, std::less<>> kValueMethods = {
+      "get",   "items", "keys",       "values",   "copy",   "strip",  "lower",  "upper",
+      "split", "join",  "startswith", "endswith", "format", "encode", "decode", "replace"};
+  if (!e.target) return false;
   const FactText origin = e.origin();
   if (origin == "json.dumps" || origin == "json.loads") return true;
+  if (e.target->is(Expr::Kind::Attribute) && kValueMethods.count(e.callee_name())) return true;
   if (!e.target->is(Expr::Kind::Name) || !kBuiltins.count(e.target->text)) return false;
   return origin.empty() || origin == e.target->text || origin.starts_with("builtins.");  // not shadowed
+}
+
+// A call of Python's own that computes from values and touches no database: `sorted(langs)`, `list(result)`,
+// `len(rows)`, `json.dumps(...)` (circulation's backfills compute the new value so, or count what they did).
+bool only_computes(const RevisionCall& call) {
+  // Every call in it: `json.loads(decrypt(value))` runs the project's `decrypt`, which may do anything.
+  bool pure = call.call.is_call();
+  call.call.walk([&](const Expr& e) { pure = pure && (!e.is_call() || computes(e)); });
+  return pure;
 }
 
 // `ALTER TABLE t VALIDATE CONSTRAINT c` (the second step of the NOT VALID recipe, notifications-api),
