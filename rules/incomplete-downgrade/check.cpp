@@ -359,8 +359,12 @@ bool is_removed(const Created& created, const Removed& removed, uint32_t from) {
     case Kind::Table:
       return table_dropped;
     case Kind::Column:
-      return table_dropped || since(removed.any_column, from) || removed_in(removed.any_column_on, table, from) ||
-             removed_in(removed.columns, std::make_pair(table, name), from);
+      // A drop of the column by name from a table given by an expression (`for table in reversed(tables):
+      // op.drop_column(table, "expired_id")`, ckan) may be this one.
+      return table_dropped || since(removed.any_column, from) ||
+             removed_in(removed.any_column_on, table, from) ||
+             removed_in(removed.columns, std::make_pair(table, name), from) ||
+             removed_in(removed.columns, std::make_pair(std::string(), name), from);
     case Kind::Index:
       return table_dropped || since(removed.any_index, from) || removed_in(removed.any_index_on, table, from) ||
              removed_in(removed.indexes, name, from) || removed_under_convention(removed.indexes, table, name, from) ||

@@ -484,6 +484,14 @@ class RevisionBuilder {
       return std::nullopt;
     }
     Expr iterable = exprs_.build(field(loop, "right"));
+    // `reversed(TABLES)`, `sorted(...)`, `list(...)`, `tuple(...)`: the same names (ckan's downgrade).
+    while (iterable.is_call() && iterable.items.size() == 1 && iterable.keywords.empty() && iterable.target &&
+           iterable.target->is(Expr::Kind::Name) &&
+           (iterable.target->text == "reversed" || iterable.target->text == "sorted" ||
+            iterable.target->text == "list" || iterable.target->text == "tuple")) {
+      Expr inner = std::move(iterable.items[0]);
+      iterable = std::move(inner);
+    }
     // `{...}.items()`: the key and value of each pair.
     const bool pairs = iterable.is_call() && iterable.callee_name() == "items" && iterable.items.empty() &&
                        iterable.receiver() && values.names.size() == 2;
