@@ -24,6 +24,7 @@ std::string ExprBuilder::string_content(TSNode node, bool& is_fstring) const {
     });
     return content;
   }
+  bool raw = false;
   for_each_named_child(node, [&](TSNode part) {
     if (is_kind(part, NodeKind::StringContent)) {
       content += text(part);
@@ -33,8 +34,26 @@ std::string ExprBuilder::string_content(TSNode node, bool& is_fstring) const {
     } else if (is_kind(part, NodeKind::StringStart)) {
       std::string start = text(part);
       if (start.find_first_of("fF") != std::string::npos) is_fstring = true;
+      raw = start.find_first_of("rR") != std::string::npos;
     }
   });
+  // A backslash ending a line inside the literal continues it: Python drops both (tacker's multi-line SQL,
+  // whose `\` was read as a column name). Other escapes stay as written.
+  if (!raw && content.find('\\') != std::string::npos) {
+    std::string joined;
+    joined.reserve(content.size());
+    for (size_t i = 0; i < content.size(); ++i) {
+      if (content[i] == '\\' && i + 1 < content.size() && content[i + 1] == '\n') {
+        ++i;
+      } else if (content[i] == '\\' && i + 2 < content.size() && content[i + 1] == '\r' &&
+                 content[i + 2] == '\n') {
+        i += 2;
+      } else {
+        joined += content[i];
+      }
+    }
+    content = std::move(joined);
+  }
   return content;
 }
 

@@ -273,7 +273,11 @@ namespace {
 bool copies_rows(const std::string& sql, const std::string& into, const std::string& from) {
   const std::vector<std::string> words = sql_identifier_words(sql);
   for (size_t i = 0; i + 2 < words.size(); ++i) {
-    if (words[i] != "insert" || words[i + 1] != "into" || words[i + 2] != into) continue;
+    // `INSERT INTO <into> ... FROM <from>`, or `CREATE TABLE <into> AS SELECT ... FROM <from>` (blazar).
+    const bool insert = words[i] == "insert" && words[i + 1] == "into" && words[i + 2] == into;
+    const bool create_as = words[i] == "create" && words[i + 1] == "table" && words[i + 2] == into &&
+                           i + 3 < words.size() && words[i + 3] == "as";
+    if (!insert && !create_as) continue;
     for (size_t j = i + 3; j + 1 < words.size(); ++j) {
       if (words[j] == "from" && words[j + 1] == from) return true;
     }
