@@ -762,7 +762,9 @@ class RevisionBuilder {
   // `bind.dialect.name`, `op.get_bind().engine.name` (Engine.name is its dialect's name).
   bool names_database(TSNode node) const {
     const std::string text = exprs_.text(node);
-    return text == "dialect.name" || text.ends_with(".dialect.name") || text.ends_with(".engine.name");
+    // `engine = op.get_bind().engine` then `engine.name` (tacker) like `bind.engine.name`.
+    return text == "dialect.name" || text.ends_with(".dialect.name") || text == "engine.name" ||
+           text.ends_with(".engine.name");
   }
 
   void walk_with(TSNode stmt, Context& ctx, const std::string& function, RevisionInfo& info) {
