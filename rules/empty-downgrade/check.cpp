@@ -7,6 +7,7 @@
 
 #include "core/text.h"
 #include "engine/rule.h"
+#include "facts/core_statement.h"
 #include "facts/sql_literal.h"
 #include "facts/sql_statements.h"
 #include "project/migration_ops.h"
@@ -31,7 +32,8 @@ bool builds_statement(const RevisionCall& call) {
   static const std::set<std::string, std::less<>> kBuilders = {"sqlalchemy.table",    "sqlalchemy.column",
                                                                "sqlalchemy.Table",    "sqlalchemy.Column",
                                                                "sqlalchemy.MetaData", "sqlalchemy.text"};
-  return kBuilders.count(call.call.origin()) > 0;
+  // Or the statement itself, bound to a name to be executed (`stmt = files.update().values(...)`, Kotti).
+  return kBuilders.count(call.call.origin()) > 0 || read_core_statement(call.call).has_value();
 }
 
 // A call that only reports progress: `print(...)`, `logging.info(...)`, `log.warning(...)` (hypothesis'

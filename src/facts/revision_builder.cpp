@@ -948,11 +948,12 @@ class RevisionBuilder {
   }
 
   // `name.bindparams(...)` / `name.execution_options(...)`: the statement `name` holds, with parameters.
-  // What a name may stand for in the operations that read it: a literal, SQL text, an enum type, a Column, or
-  // the migration's connection.
+  // What a name may stand for in the operations that read it: a literal, SQL text, an enum type, a Column,
+  // the migration's connection, a Core table or a Core statement.
   bool is_constant_value(const Expr& value) const {
     return value.is_string() || is_sql_text(value) || is_enum_type(value) || is_column_construct(value) ||
-           is_migration_connection(value) || !core_table_name(&value).empty();
+           is_migration_connection(value) || !core_table_name(&value).empty() ||
+           read_core_statement(value).has_value();  // `stmt = t.update().values(...)`, run as execute(stmt)
   }
 
   // `sa.text("UPDATE ...").bindparams(...)` (privacyidea): binding parameters or options keeps the SQL, so
