@@ -187,7 +187,8 @@ class ConfigReader {
     throw ConfigError(file_, line, problem);
   }
 
-  // `declarative-bases = ["pkg.module.Base", ...]`: dotted names, as the models import them.
+  // `declarative-bases = ["pkg.module.Base", ...]`: dotted names, as the models import them; a factory's name
+  // called, `"sqlalchemy_helpers.get_base()"`, for the base it returns (`BASE = get_base()`, mirrormanager2).
   void read_declarative_bases(const toml::node& value, uint32_t line) {
     const std::string usage =
         "\"declarative-bases\" must be a list of dotted names (\"shared_models.base.Base\")";
@@ -198,12 +199,17 @@ class ConfigReader {
       const uint32_t item_line = line_of(item) != 0 ? line_of(item) : line;
       if (!text) fail(item_line, usage);
       const std::string& name = text->get();
-      const bool dotted = name.find('.') != std::string::npos && name.front() != '.' && name.back() != '.' &&
-                          name.find("..") == std::string::npos &&
-                          name.find_first_of(" \t()[]") == std::string::npos;
+      const std::string_view path = std::string_view(name).ends_with("()")
+                                        ? std::string_view(name).substr(0, name.size() - 2)
+                                        : std::string_view(name);
+      const bool dotted = path.find('.') != std::string::npos && path.front() != '.' && path.back() != '.' &&
+                          path.find("..") == std::string::npos &&
+                          path.find_first_of(" \t()[]") == std::string::npos;
       if (!dotted)
-        fail(item_line, "\"declarative-bases\": " + in_quotes(name) +
-                            " is not a dotted name (module and class: \"shared_models.base.Base\")");
+        fail(item_line,
+             "\"declarative-bases\": " + in_quotes(name) +
+                 " is not a dotted name (module and class: \"shared_models.base.Base\", or a factory "
+                 "called: \"sqlalchemy_helpers.get_base()\")");
       config_.declarative_bases.insert(name);
     }
   }

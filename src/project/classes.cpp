@@ -76,7 +76,11 @@ std::vector<std::string> ClassInfo::installed_bases() const {
   std::vector<std::string> names;
   auto add_from = [&](const ClassInfo& cls) {
     for (const std::string& name : cls.external_bases) {
-      if (name.find('.') != std::string::npos && name.find('(') == std::string::npos &&
+      // A factory's result (`BASE = get_base()`: "sqlalchemy_helpers.get_base()") is one too, named so.
+      const size_t call = name.find('(');
+      const bool factory_result =
+          call != std::string::npos && call + 2 == name.size() && name.ends_with("()");
+      if (name.find('.') != std::string::npos && (call == std::string::npos || factory_result) &&
           std::find(names.begin(), names.end(), name) == names.end()) {
         names.push_back(name);
       }

@@ -150,9 +150,11 @@ TEST_CASE("load_config reads every key", "[config]") {
   SECTION("declarative-bases: dotted names of bases from installed packages") {
     const Config config = load_config(
         dir.write("ormlint.toml",
-                  "declarative-bases = [\"neutron_lib.db.model_base.BASEV2\", \"shared.base.Base\"]\n"));
-    CHECK(config.declarative_bases ==
-          std::set<std::string, std::less<>>{"neutron_lib.db.model_base.BASEV2", "shared.base.Base"});
+                  "declarative-bases = [\"neutron_lib.db.model_base.BASEV2\", \"shared.base.Base\", "
+                  "\"sqlalchemy_helpers.get_base()\"]\n"));
+    CHECK(config.declarative_bases == std::set<std::string, std::less<>>{"neutron_lib.db.model_base.BASEV2",
+                                                                         "shared.base.Base",
+                                                                         "sqlalchemy_helpers.get_base()"});
   }
 
   SECTION("require-suppression-reason, in both files") {
@@ -302,6 +304,8 @@ TEST_CASE("load_config errors name the file, the line and a fix", "[config]") {
                    ":3: \"declarative-bases\" must be a list of dotted names"));
     CHECK(contains(load_error(dir, "ormlint.toml", "declarative-bases = [\"Base\"]\n").what(),
                    ":1: \"declarative-bases\": \"Base\" is not a dotted name"));
+    CHECK(contains(load_error(dir, "ormlint.toml", "declarative-bases = [\"a.get_base(x)\"]\n").what(),
+                   ":1: \"declarative-bases\": \"a.get_base(x)\" is not a dotted name"));
     CHECK(contains(load_error(dir, "ormlint.toml", "declarative-base = []\n").what(),
                    ":1: unknown key \"declarative-base\"; did you mean \"declarative-bases\"?"));
   }
