@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "engine/rule.h"
+#include "project/sqlalchemy_names.h"
 
 namespace ormlint {
 
@@ -76,25 +77,20 @@ class FieldConstructAsDefault final : public Rule {
   }
 
   void check_file(const ProjectFile& file, const Project& project, Reporter& out) const override {
-    for (const ClassDef& def : file.facts.classes) {
-      const ClassInfo* cls = project.class_info(def);
-      if (!cls || !cls->sqlmodel) continue;
-      for (const ClassAttribute& attribute : def.attributes) {
-        const Expr* field = attribute.value ? &*attribute.value : nullptr;
-        if (!field || !field->is_call() || field->origin() != "sqlmodel.Field") continue;
-        const Expr* value = field->keyword("default");
-        if (!value) value = field->arg(0);
-        const auto found = value ? misplaced(*value) : std::nullopt;
-        if (!found) continue;
-        out.report(
-            file, value->loc,
-            "`" + std::string(attribute.name) + "`: Field() takes " + found->what +
-                " for the field's default value (its one positional parameter is `default`), so the column "
-                "never gets it, and a row inserted without `" +
-                std::string(attribute.name) + "` tries to store the object itself",
-            found->fix);
-      }
-    }
+    for_each_sqlmodel_field(file, project, [&](const ClassAttribute& attribute, const Expr& field) {
+      const Expr* value = field.keyword("default");
+      if (!value) value = field.arg(0);
+      const auto found = value ? misplaced(*value) : std::nullopt;
+      if (!found) return;
+      const std::string name(attribute.name);
+      out.report(
+          file, value->loc,
+          "`" + name + "`: Field() takes " + found->what +
+              " for the field's default value (its one positional parameter is `default`), so the column "
+              "never gets it, and a row inserted without `" +
+              name + "` tries to store the object itself",
+          found->fix);
+    });
   }
 };
 

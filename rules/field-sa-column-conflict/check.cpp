@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "engine/rule.h"
+#include "project/sqlalchemy_names.h"
 
 namespace ormlint {
 
@@ -43,41 +44,32 @@ class FieldSaColumnConflict final : public Rule {
   }
 
   void check_file(const ProjectFile& file, const Project& project, Reporter& out) const override {
-    for (const ClassDef& def : file.facts.classes) {
-      const ClassInfo* cls = project.class_info(def);
-      if (!cls || !cls->sqlmodel) continue;
-      for (const ClassAttribute& attribute : def.attributes) {
-        const Expr* field = attribute.value ? &*attribute.value : nullptr;
-        if (!field || !field->is_call() || field->origin() != "sqlmodel.Field" ||
-            !field->keyword("sa_column")) {
+    for_each_sqlmodel_field(file, project, [&](const ClassAttribute& attribute, const Expr& field) {
+      if (!field.keyword("sa_column")) return;
+      // One finding per Field, at the first such option, naming them all.
+      const Keyword* first = nullptr;
+      std::string options, helps;
+      for (const Keyword& keyword : field.keywords) {
+        if (std::find(kReplacedBySaColumn.begin(), kReplacedBySaColumn.end(), keyword.name) ==
+            kReplacedBySaColumn.end()) {
           continue;
         }
-        // One finding per Field, at the first such option, naming them all.
-        const Keyword* first = nullptr;
-        std::string options, helps;
-        for (const Keyword& keyword : field->keywords) {
-          if (std::find(kReplacedBySaColumn.begin(), kReplacedBySaColumn.end(), keyword.name) ==
-              kReplacedBySaColumn.end()) {
-            continue;
-          }
-          if (!first) first = &keyword;
-          const std::string option(keyword.name);
-          options += (options.empty() ? "`" : ", `") + option + "=`";
-          helps += (helps.empty() ? "" : "; ") + where_it_goes(option);
-        }
-        if (!first) continue;
-        const std::string option(first->name);
-        out.report(
-            file, first->loc,
-            "`" + std::string(attribute.name) + "` passes " + options +
-                " beside `sa_column=`: SQLModel raises RuntimeError when the class is defined (\"Passing " +
-                option +
-                " is not supported when also passing a sa_column\"), so the application fails at "
-                "import; releases before 0.0.14 ignored it",
-            std::string(options.find(',') == std::string::npos ? "drop it" : "drop them") +
-                " from Field() and " + helps);
+        if (!first) first = &keyword;
+        options += (options.empty() ? "`" : ", `") + std::string(keyword.name) + "=`";
+        helps += (helps.empty() ? "" : "; ") + where_it_goes(std::string(keyword.name));
       }
-    }
+      if (!first) return;
+      const std::string option(first->name);
+      out.report(
+          file, first->loc,
+          "`" + std::string(attribute.name) + "` passes " + options +
+              " beside `sa_column=`: SQLModel raises RuntimeError when the class is defined (\"Passing " +
+              option +
+              " is not supported when also passing a sa_column\"), so the application fails at "
+              "import; releases before 0.0.14 ignored it",
+          std::string(options.find(',') == std::string::npos ? "drop it" : "drop them") +
+              " from Field() and " + helps);
+    });
   }
 };
 

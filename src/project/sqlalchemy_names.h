@@ -26,6 +26,20 @@ const Expr* column_type_argument(const Expr& call);
 // single-table parent's or sibling's), and creates it when there is none.
 bool reuses_existing_column(const Expr& construct);
 
+// Calls fn(attribute, field) for each attribute `name = Field(...)` of the file's SQLModel classes (tables,
+// and the data models they derive from): `field` is the sqlmodel.Field call.
+template <class Fn>
+void for_each_sqlmodel_field(const ProjectFile& file, const Project& project, Fn&& fn) {
+  for (const ClassDef& def : file.facts.classes) {
+    const ClassInfo* cls = project.class_info(def);
+    if (!cls || !cls->sqlmodel) continue;
+    for (const ClassAttribute& attribute : def.attributes) {
+      const Expr* field = attribute.value ? &*attribute.value : nullptr;
+      if (field && field->is_call() && field->origin() == "sqlmodel.Field") fn(attribute, *field);
+    }
+  }
+}
+
 // A project TypeDecorator's storage type: the class-level `impl` (`impl = sa.TEXT`, `impl = sa.Enum`) of the
 // project class a type expression names (`JSONEncodedDict()`, `JSONEncodedDict`), its own or the nearest
 // inherited one (zun's types share a base's `impl = TEXT`), with the file that declares it (where its names
