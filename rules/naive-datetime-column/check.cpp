@@ -3,6 +3,7 @@
 // `datetime` fields, unless the base's type_annotation_map maps datetime to an aware type) — in models, Core
 // tables and the upgrade() operations of revision scripts.
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -96,17 +97,16 @@ bool mapped_through_own_type(const Project& project, const ColumnInfo& column) {
 // Whether an upgrade() after `op` — a later operation of its revision, or a later revision — drops the column
 // (`drop_column`) or its table (`drop_table`).
 bool dropped_later(const Project& project, const ColumnInfo& column, const OperationCall& op) {
-  auto drops = [&](const OperationCall& later) {
-    if (later.function != "upgrade" || lower(later.table) != lower(column.table)) return false;
-    return later.name == "drop_table" ||
-           (later.name == "drop_column" && lower(later.column_name()) == lower(column.name));
-  };
-  for (const OperationCall& later : column.file->facts.revision->operations) {
-    if (later.call.loc.start_byte > op.call.loc.start_byte && drops(later)) return true;
-  }
-  for (const ProjectFile* file : project.revisions_after(*column.file)) {
-    const auto& operations = file->facts.revision->operations;
-    if (std::any_of(operations.begin(), operations.end(), drops)) return true;
+  std::optional<std::set<const ProjectFile*>> after;  // walked only when some revision drops it (rare)
+  for (const Project::MigrationDrop& drop : project.migration_drops(lower(column.table))) {
+    const OperationCall& dropping = *drop.operation;
+    if (dropping.name == "drop_column" && lower(dropping.column_name()) != lower(column.name)) continue;
+    if (drop.file == column.file) {
+      if (dropping.call.loc.start_byte > op.call.loc.start_byte) return true;
+      continue;
+    }
+    if (!after) after = project.revisions_after(*column.file);
+    if (after->count(drop.file)) return true;
   }
   return false;
 }

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "core/parallel.h"
+#include "core/text.h"
 #include "project/assigned_value.h"
 #include "project/mapped_annotation.h"
 #include "project/migration_ops.h"
@@ -326,6 +327,9 @@ void Project::index_migration_foreign_keys() {
         migration_foreign_keys_[std::string(op.table)].push_back(
             {file.get(), &op, std::move(key.columns), key.has_ondelete});
       }
+      if (op.name == "drop_table" || op.name == "drop_column") {
+        migration_drops_[lower(op.table)].push_back({file.get(), &op});
+      }
     }
   }
 }
@@ -333,6 +337,12 @@ void Project::index_migration_foreign_keys() {
 std::span<const MigrationForeignKey> Project::migration_foreign_keys(std::string_view table) const {
   auto it = migration_foreign_keys_.find(std::string(table));
   if (it == migration_foreign_keys_.end()) return {};
+  return it->second;
+}
+
+std::span<const Project::MigrationDrop> Project::migration_drops(std::string_view table) const {
+  auto it = migration_drops_.find(std::string(table));
+  if (it == migration_drops_.end()) return {};
   return it->second;
 }
 

@@ -190,6 +190,12 @@ class Project {
   // Every foreign key revisions' upgrade() operations create on `table` (see foreign_keys_of), in project
   // order.
   std::span<const MigrationForeignKey> migration_foreign_keys(std::string_view table) const;
+  // The upgrade() drop_table / drop_column operations of revisions on `table` (lower case), in project order.
+  struct MigrationDrop {
+    const ProjectFile* file;
+    const OperationCall* operation;
+  };
+  std::span<const MigrationDrop> migration_drops(std::string_view table) const;
 
   // The canonical origin of a dotted name as written in `file` ("pg.ARRAY" -> "sqlalchemy.dialects.postgresql.ARRAY"),
   // following imports and assignments through the project's own modules. "" when unknown.
@@ -275,6 +281,7 @@ class Project {
   std::unordered_map<const ProjectFile*, std::vector<size_t>> columns_by_file_;
   std::unordered_map<std::string, std::vector<const ColumnInfo*>> migration_columns_;  // "table\x1fcolumn" -> ...
   std::unordered_map<std::string, std::vector<MigrationForeignKey>> migration_foreign_keys_;  // table -> ...
+  std::unordered_map<std::string, std::vector<MigrationDrop>> migration_drops_;  // lower-case table -> ...
   std::unordered_map<std::string, std::vector<const ColumnInfo*>> enum_type_columns_;  // enum name -> ...
   void index_migration_foreign_keys();
   std::vector<RevisionLocation> revision_locations_;
