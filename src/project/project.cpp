@@ -336,8 +336,8 @@ void Project::resolve_imported_guards(unsigned jobs) {
 void Project::name_model_tables_in_revisions() {
   for (const auto& file : files_) {
     if (!file->facts.revision) continue;
-    std::map<std::string_view, FactText>
-        batch_table;  // function -> the table of its latest batch_alter_table
+    // function -> the table of its latest batch_alter_table
+    std::map<std::string_view, FactText> batch_table;
     for (OperationCall& op : file->facts.revision->operations) {
       if (op.table.empty() && op.in_batch) {
         op.table = batch_table[op.function];
