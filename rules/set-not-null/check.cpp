@@ -103,6 +103,18 @@ bool proven_by_check_constraint(const ProjectFile& file, const Project& project,
   return false;
 }
 
+// A create_table whose table-level `sa.PrimaryKeyConstraint("device_id", ...)` lists the column (tacker): a
+// primary-key column is NOT NULL.
+bool in_table_primary_key(const OperationCall& create, const std::string& column) {
+  if (create.name != "create_table") return false;
+  return std::any_of(create.call.items.begin(), create.call.items.end(), [&](const Expr& item) {
+    return item.is_call() && item.callee_name() == "PrimaryKeyConstraint" &&
+           std::any_of(item.items.begin(), item.items.end(), [&](const Expr& name) {
+             return name.is_string() && unquoted_lower(name.text) == column;
+           });
+  });
+}
+
 // The revision history says the column is NOT NULL already: every migration before `op` (earlier revisions,
 // and earlier operations of its own) that creates it (create_table or add_column) makes it NOT NULL
 // (nullable=False, or a primary key), and none makes it nullable again. Autogenerate repeats `nullable=False`
@@ -123,7 +135,8 @@ bool not_null_in_history(const Project& project, const ProjectFile& file, const 
     if (!earlier(c.file, *c.operation)) continue;
     const Expr* nullable = c.keyword("nullable");
     const Expr* primary_key = c.keyword("primary_key");
-    if (nullable ? !nullable->is_false() : !(primary_key && primary_key->is_true())) return false;
+    const bool key = (primary_key && primary_key->is_true()) || in_table_primary_key(*c.operation, column);
+    if (nullable ? !nullable->is_false() : !key) return false;
     created = true;
   }
   if (!created) return false;

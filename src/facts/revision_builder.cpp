@@ -390,7 +390,7 @@ class RevisionBuilder {
         taint(field(stmt, "left"), iterable, loop);  // `for col in insp.get_columns(t): names.add(col["name"])`
       }
       const std::optional<LoopValues> values =
-          is_kind(stmt, NodeKind::ForStatement) ? literal_loop_values(stmt) : std::nullopt;
+          is_kind(stmt, NodeKind::ForStatement) ? literal_loop_values(stmt, ctx) : std::nullopt;
       for_each_named_child(stmt, [&](TSNode child, const char* f) {
         if (is_kind(child, NodeKind::Block) && values) {
           // `for table in ("users", "teams"):` runs its body once with each name: walked so, the operations
@@ -468,7 +468,7 @@ class RevisionBuilder {
   };
   static constexpr size_t kMaxLoopValues = 32;  // a longer list is data, not a few tables written out
 
-  std::optional<LoopValues> literal_loop_values(TSNode loop) {
+  std::optional<LoopValues> literal_loop_values(TSNode loop, const Context& ctx) {
     TSNode target = field(loop, "left");
     LoopValues values;
     if (is_kind(target, NodeKind::Identifier)) {
@@ -496,7 +496,12 @@ class RevisionBuilder {
     const bool pairs = iterable.is_call() && iterable.callee_name() == "items" && iterable.items.empty() &&
                        iterable.receiver() && values.names.size() == 2;
     const Expr* collection = pairs ? iterable.receiver() : &iterable;
-    if (collection->is(Expr::Kind::Name)) collection = module_collection(collection->text);
+    if (collection->is(Expr::Kind::Name)) {
+      // A list the function binds once (`fks = [("vnf", "vnfd_id")]`, tacker), else a module-level one.
+      auto held = ctx.constants ? ctx.constants->find(collection->text) : Constants::const_iterator();
+      collection =
+          ctx.constants && held != ctx.constants->end() ? &held->second : module_collection(collection->text);
+    }
     if (!collection) return std::nullopt;
     if (pairs != collection->is(Expr::Kind::Dict)) return std::nullopt;
     if (!pairs && !(collection->is(Expr::Kind::List) || collection->is(Expr::Kind::Tuple)))
@@ -926,6 +931,21 @@ class RevisionBuilder {
   // (glance): the column the operation adds.
   static bool is_column_construct(const Expr& e) { return e.is_call() && e.callee_name() == "Column"; }
 
+  // `["a", "b"]`, `(("t", "c"), ...)`, `{"t": "c"}`: strings, or rows of strings — names a loop walks, or
+  // columns an index is given.
+  static bool is_string_collection(const Expr& value) {
+    if (!(value.is(Expr::Kind::List) || value.is(Expr::Kind::Tuple) || value.is(Expr::Kind::Dict)))
+      return false;
+    if (value.items.empty() || value.items.size() > 2 * kMaxLoopValues) return false;
+    return std::all_of(value.items.begin(), value.items.end(), [&](const Expr& item) {
+      if (item.is_string()) return true;
+      const bool row =
+          !value.is(Expr::Kind::Dict) && (item.is(Expr::Kind::Tuple) || item.is(Expr::Kind::List));
+      return row && !item.items.empty() &&
+             std::all_of(item.items.begin(), item.items.end(), [](const Expr& e) { return e.is_string(); });
+    });
+  }
+
   // `temp_col = lambda: sa.Column(name + "_ts", ...)` (gnocchi): a Column factory without parameters, whose
   // call `temp_col()` is the Column it returns (substitute_constants).
   static bool is_column_lambda(TSNode node, const Expr& value) {
@@ -952,7 +972,8 @@ class RevisionBuilder {
   // the migration's connection, a Core table or a Core statement.
   bool is_constant_value(const Expr& value) const {
     return value.is_string() || is_sql_text(value) || is_enum_type(value) || is_column_construct(value) ||
-           is_migration_connection(value) || !core_table_name(&value).empty() ||
+           is_string_collection(value) || is_migration_connection(value) ||
+           !core_table_name(&value).empty() ||
            read_core_statement(value).has_value();  // `stmt = t.update().values(...)`, run as execute(stmt)
   }
 
