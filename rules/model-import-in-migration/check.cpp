@@ -114,7 +114,17 @@ struct Statement {
   Location loc;
   std::vector<std::string> names;
   bool models = false;  // something beyond a declarative base
+  bool base = false;    // the declarative base itself (or the whole module), not only another name beside it
 };
+
+// `from app import Base` / `import app`: the import brings the declarative base itself — not only another
+// name of its module (Kotti's `from kotti import DBSession`, a session, or `get_settings`, a function).
+bool brings_base_itself(const Import& import, const ProjectFile& module, const Project& project) {
+  if (import.is_star || !std::string_view(import.origin).starts_with(import.module + ".")) return true;
+  if (imported_class(import, module, project) != ModelContent::None) return true;
+  const std::string name(std::string_view(import.origin).substr(import.module.size() + 1));
+  return name == "metadata" || is_declarative_base_object(project.resolve(module, name));
+}
 
 class ModelImportInMigration final : public Rule {
  public:
@@ -143,6 +153,7 @@ class ModelImportInMigration final : public Rule {
       if (import.is_star) name = import.is_relative ? "*" : import.module + ".*";
       statement.names.push_back(name);
       statement.models = statement.models || content == ModelContent::Models;
+      statement.base = statement.base || brings_base_itself(import, *module, project);
     };
     for (const Import& import : file.facts.imports) consider(import);
     for (const Import& import : file.facts.function_imports) consider(import);
@@ -161,6 +172,14 @@ class ModelImportInMigration final : public Rule {
               "does something else or fails to import",
           "describe what the migration needs inside it: plain `op.*` operations for the schema, "
           "`sa.table(\"users\", sa.column(\"id\"), ...)` for data");
+    } else if (!statement.base) {
+      out.report(
+          file, statement.loc,
+          "revision imports " + names +
+              " from the module that defines the declarative base: importing it loads the application's "
+              "model package, so the revision depends on today's models",
+          "take it from a module without the models, or build what the revision needs inside it (a "
+          "session on `op.get_bind()`, the setting's value)");
     } else {
       out.report(file, statement.loc,
                  "revision imports the declarative base (" + names +
