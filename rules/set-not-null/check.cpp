@@ -126,10 +126,30 @@ bool not_null_in_history(const Project& project, const ProjectFile& file, const 
   auto earlier = [&](const ProjectFile* other, const OperationCall& other_op) {
     return other == &file ? other_op.call.loc.start_byte < op.call.loc.start_byte : before.count(other) > 0;
   };
+  // The names the table had before: `rename_table("devicetemplates", "vnfd")` in an earlier revision
+  // (tacker).
+  std::set<std::string> names{table};
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const auto& other : project.files()) {
+      if (!other->facts.revision) continue;
+      for (const OperationCall& rename : other->facts.revision->operations) {
+        if (rename.function != "upgrade" || rename.name != "rename_table" || !earlier(other.get(), rename))
+          continue;
+        const Expr* renamed = rename.call.keyword("new_table_name");
+        if (!renamed) renamed = rename.argument(0);
+        if (renamed && renamed->is_string() && names.count(unquoted_lower(renamed->text)) &&
+            !rename.table.empty()) {
+          grew = names.insert(unquoted_lower(rename.table)).second || grew;
+        }
+      }
+    }
+  }
   bool created = false;
   for (const ColumnInfo& c : project.columns()) {
     if (c.context != ColumnInfo::Context::Migration || !c.operation || c.operation->function != "upgrade") continue;
-    if (c.operation->name == "alter_column" || unquoted_lower(c.table) != table || unquoted_lower(c.name) != column) {
+    if (c.operation->name == "alter_column" || !names.count(unquoted_lower(c.table)) ||
+        unquoted_lower(c.name) != column) {
       continue;
     }
     if (!earlier(c.file, *c.operation)) continue;
@@ -144,7 +164,7 @@ bool not_null_in_history(const Project& project, const ProjectFile& file, const 
     if (!other->facts.revision) continue;
     for (const OperationCall& other_op : other->facts.revision->operations) {
       if (other_op.function != "upgrade" || other_op.name != "alter_column" ||
-          unquoted_lower(other_op.table) != table) {
+          !names.count(unquoted_lower(other_op.table))) {
         continue;
       }
       const Expr* nullable = other_op.call.keyword("nullable");
