@@ -154,6 +154,7 @@ bool widens(const Expr& from, const Expr& to) {
 struct EnumType {
   bool is_enum = false;
   bool mysql = false;  // MySQL's ENUM: the values are the column's, no type object
+  bool native = true;  // false: `native_enum=False`, a VARCHAR (and CHECK): no type object either
   std::vector<std::string> values;
   std::string name;
 };
@@ -164,11 +165,12 @@ EnumType enum_type(const Expr& type) {
   if (!type.is_call() || (origin != "sqlalchemy.Enum" && origin != "sqlalchemy.dialects.postgresql.ENUM" && !mysql)) {
     return {};
   }
-  EnumType result{true, mysql, {}, {}};
+  EnumType result{true, mysql, true, {}, {}};
   for (const Expr& value : type.items) {
     if (!value.is_string()) return {};  // an enum class, a list splat: values unknown
     result.values.push_back(value.text);
   }
+  if (const Expr* native = type.keyword("native_enum"); native && native->is_false()) result.native = false;
   if (const Expr* name = type.keyword("name")) {
     if (!name->is_string()) return {};
     result.name = name->text;
@@ -229,12 +231,12 @@ Expr stored_type(const Expr& type, const Project& project, const ProjectFile& fi
   return stored;
 }
 
-// The revision history's types of the column (every create_table / add_column / alter_column(type_=) of it in
-// an upgrade(), but `op` and what its own file does after it): when `to` is each of them, or widens each string
-// type, it keeps or widens the one `op` replaces.
-bool keeps_or_widens_history(const Project& project, const ProjectFile& file, const OperationCall& op,
-                             const std::string& column, const Expr& to) {
-  bool any = false;
+// The types the revision history gives the column before `op` (every create_table / add_column /
+// alter_column(type_=) of it in an upgrade() of the revisions before, and earlier in its own file), as
+// stored; nullopt when one is not known.
+std::optional<std::vector<Expr>> history_types(const Project& project, const ProjectFile& file,
+                                               const OperationCall& op, const std::string& column) {
+  std::vector<Expr> types;
   // What later revisions do to the column is not its history here (mistral widens String(80) to 200, then
   // 250, then 255: each step widens what came before it).
   std::optional<std::set<const ProjectFile*>> after;
@@ -245,12 +247,30 @@ bool keeps_or_widens_history(const Project& project, const ProjectFile& file, co
       if (after->count(c->file)) continue;
     }
     if (c->file == &file && c->operation->call.loc.start_byte > op.call.loc.start_byte) continue;
-    if (!c->type.expr) return false;
-    const Expr was = stored_type(*c->type.expr, project, *c->file);
-    if (!(widens(was, to) || same_type(was, to))) return false;
-    any = true;
+    if (!c->type.expr) return std::nullopt;
+    types.push_back(stored_type(*c->type.expr, project, *c->file));
   }
-  return any;
+  return types;
+}
+
+// When `to` is each type of the history, or widens each string type, it keeps or widens the one `op`
+// replaces.
+bool keeps_or_widens_history(const std::optional<std::vector<Expr>>& history, const Expr& to) {
+  return history && !history->empty() && std::all_of(history->begin(), history->end(), [&](const Expr& was) {
+           return widens(was, to) || same_type(was, to);
+         });
+}
+
+// When `to` appends values to each enum of the history (gnocchi's resource_type_enum grows a value per
+// revision): the longest of them, which `op` replaces.
+const Expr* enum_appended_to_history(const std::optional<std::vector<Expr>>& history, const Expr& to) {
+  if (!history || history->empty()) return nullptr;
+  const Expr* longest = nullptr;
+  for (const Expr& was : *history) {
+    if (!appended_enum(was, to)) return nullptr;
+    if (!longest || was.items.size() > longest->items.size()) longest = &was;
+  }
+  return longest;
 }
 
 // `ALTER TYPE <name> ADD VALUE` in the same function, as far as literal SQL shows (the name quoted or not).
@@ -321,13 +341,14 @@ class ColumnTypeChange final : public Rule {
       // Names held in variables are shown as such: `<table_name>.<column_name>`.
       std::string table = written_table(revision, op).shown();
       std::string column = written_column(op).shown();
-      if (was ? widens(*was, to) || same_type(*was, to)
-              : written_column(op).literal &&
-                    keeps_or_widens_history(project, file, op, written_column(op).text, to)) {
-        continue;
-      }
+      const std::optional<std::vector<Expr>> history =
+          !was && written_column(op).literal ? history_types(project, file, op, written_column(op).text)
+                                             : std::nullopt;
+      if (was ? widens(*was, to) || same_type(*was, to) : keeps_or_widens_history(history, to)) continue;
+      if (!was) was = enum_appended_to_history(history, to);
       if (const auto appended = was ? appended_enum(*was, to) : std::nullopt) {
-        if (appended->mysql || appended->name.empty() || adds_enum_value(file.facts, revision, op, appended->name)) {
+        if (appended->mysql || !appended->native || appended->name.empty() ||
+            adds_enum_value(file.facts, revision, op, appended->name)) {
           continue;
         }
         out.report(file, op.call.loc,
