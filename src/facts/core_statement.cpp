@@ -4,18 +4,18 @@ namespace ormlint {
 
 namespace {
 
-std::optional<CoreStatement::Verb> verb_of(std::string_view method) {
-  if (method == "update") return CoreStatement::Verb::Update;
-  if (method == "delete") return CoreStatement::Verb::Delete;
-  if (method == "insert") return CoreStatement::Verb::Insert;
-  return std::nullopt;
-}
-
 bool is_core_table_call(const Expr* e) {
   return !core_table_name(e).empty();
 }
 
 }  // namespace
+
+std::optional<CoreStatement::Verb> core_statement_verb(std::string_view method) {
+  if (method == "update") return CoreStatement::Verb::Update;
+  if (method == "delete") return CoreStatement::Verb::Delete;
+  if (method == "insert") return CoreStatement::Verb::Insert;
+  return std::nullopt;
+}
 
 std::string_view core_table_name(const Expr* table) {
   if (!table || !table->is_call()) return {};
@@ -30,7 +30,7 @@ std::optional<CoreStatement> read_core_statement(const Expr& statement) {
   // Down the chain of method calls to the one that makes the statement; the links above it refine it.
   for (const Expr* link = &statement; link && link->is_call(); link = link->receiver()) {
     const std::string_view method = link->callee_name();
-    if (const auto verb = verb_of(method)) {
+    if (const auto verb = core_statement_verb(method)) {
       found.verb = *verb;
       const Expr* receiver = link->receiver();
       // `t.delete()` on a table; `sa.delete(t)` names it as its argument. A bare name receiver is ambiguous

@@ -22,6 +22,10 @@ struct CoreStatement {
   std::vector<std::string_view> set_columns;
 };
 
+// What a Core statement method makes: `update` / `delete` / `insert` (of `t.update()` or `sa.update(t)`), or
+// nullopt for any other name.
+std::optional<CoreStatement::Verb> core_statement_verb(std::string_view method);
+
 // The Core statement `statement` builds, or nullopt when it is not one: a chain of `.where()`, `.values()`,
 // `.execution_options()` on `t.update()` / `t.delete()` / `t.insert()` or `sa.update(t)` / `sa.delete(t)` /
 // `sa.insert(t)`.

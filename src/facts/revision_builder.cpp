@@ -361,7 +361,7 @@ class RevisionBuilder {
     const TSNode right = field(ts_node_named_child(stmt, 0), "right");
     Expr value = sql_statement_value(exprs_.build(right));
     if (keeps_sql_of(value, name)) return;
-    if (is_constant_value(value) || is_column_lambda(right, value)) {
+    if (holds_constant(right, value)) {
       rebound_values(ctx, rebound).insert_or_assign(name, std::move(value));
       rebound.names.insert(name);
     } else if (ctx.constants && ctx.constants->count(name)) {
@@ -458,10 +458,10 @@ class RevisionBuilder {
     }
   }
 
-  // A loop over a literal list of strings with a plain name as its target, which the body never binds again.
   // A loop over literal strings — `for table in ("users", "teams"):`, `for table, column in [("hist",
   // "alarm_id"), ...]:`, `for t, c in {"hist": "alarm_id"}.items():`, the list or dict also as a module-level
-  // name bound once (`FKS = [...]`) — and its names: each row gives each name its string.
+  // name bound once (`FKS = [...]`) — and its names, which the body never binds again: each row gives each
+  // name its string.
   struct LoopValues {
     std::vector<std::string> names;
     std::vector<std::vector<Expr>> rows;
@@ -946,6 +946,12 @@ class RevisionBuilder {
     });
   }
 
+  // Whether `name = <right>` makes the name hold a value the operations may be read with (is_constant_value),
+  // or a Column factory (is_column_lambda).
+  bool holds_constant(TSNode right, const Expr& value) const {
+    return is_constant_value(value) || is_column_lambda(right, value);
+  }
+
   // `temp_col = lambda: sa.Column(name + "_ts", ...)` (gnocchi): a Column factory without parameters, whose
   // call `temp_col()` is the Column it returns (substitute_constants).
   static bool is_column_lambda(TSNode node, const Expr& value) {
@@ -1027,7 +1033,7 @@ class RevisionBuilder {
           Expr value = sql_statement_value(exprs_.build(right));
           // `stmt = stmt.bindparams(...)` keeps the statement's SQL: not another value.
           if (keeps_sql_of(value, name)) return true;
-          if (is_constant_value(value) || is_column_lambda(right, value)) {
+          if (holds_constant(right, value)) {
             literals[name] = std::move(value);
           } else if (names_database(right) || database_test(right, Context{}, 0)) {
             flags[name] = right;
@@ -1069,10 +1075,6 @@ class RevisionBuilder {
       }
     }
     return *module_constants_;
-  }
-
-  static bool is_core_statement_method(std::string_view method) {
-    return method == "delete" || method == "update" || method == "insert";
   }
 
   // Writes the value a name holds (function_constants) where a call passes that name as an argument —
@@ -1126,7 +1128,7 @@ class RevisionBuilder {
         }
         return;
       }
-      const bool builds_statement = e.is_call() && is_core_statement_method(e.callee_name());
+      const bool builds_statement = e.is_call() && core_statement_verb(e.callee_name()).has_value();
       if (e.is_call() || e.kind == Expr::Kind::List || e.kind == Expr::Kind::Tuple ||
           e.kind == Expr::Kind::BinaryOp) {
         for (Expr& item : e.items) replace(item, builds_statement);
