@@ -124,6 +124,32 @@ auto on_same_column(const RevisionInfo& revision, const OperationCall& op, std::
   };
 }
 
+// Whether `holds(statement)` is true of a statement `function` sends: an op.execute's (its argument, null
+// when absent) or that of a connection's execute inside another call — when `after` is given, only those
+// after it (operations later in the list, calls that start after it).
+template <class Holds>
+bool any_statement_sent(const ModuleFacts& module, std::string_view function, const OperationCall* after,
+                        Holds&& holds) {
+  const RevisionInfo& revision = *module.revision;
+  bool past = after == nullptr;
+  for (const OperationCall& op : revision.operations) {
+    if (&op == after) {
+      past = true;
+    } else if (past && op.function == function && op.name == "execute" && holds(executed_sql(op))) {
+      return true;
+    }
+  }
+  return std::any_of(revision.calls.begin(), revision.calls.end(), [&](const RevisionCall& call) {
+    if (call.function != function || (after && call.call.loc.start_byte < after->call.loc.start_byte))
+      return false;
+    bool found = false;
+    call.call.walk([&](const Expr& e) {
+      if (!found && is_connection_execute(e)) found = holds(e.arg(0));
+    });
+    return found;
+  });
+}
+
 }  // namespace
 
 bool column_added_before(const RevisionInfo& revision, const OperationCall& op) {
@@ -187,25 +213,11 @@ namespace {
 // <column> = ...` or a Core update setting it, through op.execute or the migration's connection.
 bool column_refilled_after(const ModuleFacts& module, const OperationCall& op, const std::string& table,
                            const std::string& column) {
-  const RevisionInfo& revision = *module.revision;
-  auto refills = [&](const Expr* statement) {
+  return any_statement_sent(module, op.function, &op, [&](const Expr* statement) {
     std::string sql;
     if (statement && literal_sql(module, statement, sql)) return updates_column(sql, table, column);
     const auto set = statement ? core_update_columns(*statement) : std::nullopt;
     return set && std::find(set->begin(), set->end(), column) != set->end();
-  };
-  if (any_later(revision, op, [&](const OperationCall& later) {
-        return later.name == "execute" && refills(executed_sql(later));
-      })) {
-    return true;
-  }
-  return std::any_of(revision.calls.begin(), revision.calls.end(), [&](const RevisionCall& call) {
-    if (call.function != op.function || call.call.loc.start_byte < op.call.loc.start_byte) return false;
-    bool found = false;
-    call.call.walk([&](const Expr& e) {
-      if (!found && is_connection_execute(e)) found = refills(e.arg(0));
-    });
-    return found;
   });
 }
 
@@ -352,21 +364,11 @@ bool table_rebuilt(const ModuleFacts& module, const OperationCall& drop, const s
 
 bool rows_copied(const ModuleFacts& module, std::string_view function, const std::string& from,
                  const std::string& into) {
-  const RevisionInfo& revision = *module.revision;
-  for (const OperationCall& op : revision.operations) {
+  // Through op.execute or the connection (`op.get_bind().execute("INSERT ...")`, securedrop).
+  return any_statement_sent(module, function, nullptr, [&](const Expr* statement) {
     std::string sql;
-    if (op.function != function || op.name != "execute" || !literal_sql(module, executed_sql(op), sql))
-      continue;
-    if (copies_rows(sql, into, from)) return true;
-  }
-  // The copy sent through the connection (`op.get_bind().execute("INSERT ...")`, securedrop).
-  for (const RevisionCall& call : revision.calls) {
-    if (call.function != function) continue;
-    for (const ConnectionSql& sent : connection_sql(module, call)) {
-      if (copies_rows(sent.sql, into, from)) return true;
-    }
-  }
-  return false;
+    return literal_sql(module, statement, sql) && copies_rows(sql, into, from);
+  });
 }
 
 namespace {
@@ -407,28 +409,19 @@ bool rows_inserted_by_code(const ModuleFacts& module, std::string_view function,
     return core && core->verb == CoreStatement::Verb::Insert &&
            holds_created_table(revision, function, core->table, into);
   };
+  if (any_statement_sent(module, function, nullptr, inserts)) return true;
   for (const OperationCall& op : revision.operations) {
-    if (op.function != function) continue;
-    if (op.name == "execute" && inserts(executed_sql(op))) return true;
-    if (op.name == "bulk_insert") {
-      const Expr* table = op.call.keyword("table");
-      if (holds_created_table(revision, function, table ? table : op.call.arg(0), into)) return true;
-    }
+    if (op.function != function || op.name != "bulk_insert") continue;
+    const Expr* table = op.call.keyword("table");
+    if (holds_created_table(revision, function, table ? table : op.call.arg(0), into)) return true;
   }
-  for (const RevisionCall& call : revision.calls) {
-    if (call.function != function) continue;
-    bool found = false;
-    call.call.walk([&](const Expr& e) {
-      if (!found && is_connection_execute(e)) found = inserts(e.arg(0));
-    });
-    // An ORM session filled with the revision's own model of the new table (privacyidea).
-    static const std::set<std::string, std::less<>> kSessionAdds = {"add", "add_all", "bulk_save_objects",
-                                                                    "merge"};
-    if (!found && kSessionAdds.count(call.call.callee_name()))
-      found = instantiates_model_of(module, call.call, into);
-    if (found) return true;
-  }
-  return false;
+  // An ORM session filled with the revision's own model of the new table (privacyidea).
+  static const std::set<std::string, std::less<>> kSessionAdds = {"add", "add_all", "bulk_save_objects",
+                                                                  "merge"};
+  return std::any_of(revision.calls.begin(), revision.calls.end(), [&](const RevisionCall& call) {
+    return call.function == function && kSessionAdds.count(call.call.callee_name()) &&
+           instantiates_model_of(module, call.call, into);
+  });
 }
 
 std::optional<std::vector<std::string>> core_update_columns(const Expr& statement) {
