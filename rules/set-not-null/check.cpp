@@ -1,10 +1,13 @@
 // set-not-null: alter_column(nullable=False) in upgrade() on a column that already exists. The database checks
 // every row while holding an ACCESS EXCLUSIVE lock (PostgreSQL; MySQL copies the table), and the migration fails
 // with NotNullViolation if a single row still holds NULL.
+#include <algorithm>
 #include <cctype>
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "engine/rule.h"
 #include "facts/sql_statements.h"
@@ -126,23 +129,34 @@ bool not_null_in_history(const Project& project, const ProjectFile& file, const 
   auto earlier = [&](const ProjectFile* other, const OperationCall& other_op) {
     return other == &file ? other_op.call.loc.start_byte < op.call.loc.start_byte : before.count(other) > 0;
   };
-  // The names the table had before: `rename_table("devicetemplates", "vnfd")` in an earlier revision
-  // (tacker).
+  // One pass over the earlier upgrade() operations: the table renames (to follow the table to the names it
+  // had before: `rename_table("devicetemplates", "vnfd")`, tacker) and the alter_columns that make a column
+  // of some table nullable.
+  std::vector<std::pair<std::string, std::string>> renames;  // (old, new), lower case
+  std::vector<const OperationCall*> relaxed;
+  for (const auto& other : project.files()) {
+    if (!other->facts.revision) continue;
+    for (const OperationCall& other_op : other->facts.revision->operations) {
+      if (other_op.function != "upgrade" || !earlier(other.get(), other_op)) continue;
+      if (other_op.name == "rename_table" && !other_op.table.empty()) {
+        const Expr* renamed = other_op.call.keyword("new_table_name");
+        if (!renamed) renamed = other_op.argument(0);
+        if (renamed && renamed->is_string()) {
+          renames.emplace_back(unquoted_lower(other_op.table), unquoted_lower(renamed->text));
+        }
+      } else if (other_op.name == "alter_column") {
+        const Expr* nullable = other_op.call.keyword("nullable");
+        if (nullable && !nullable->is_false() && unquoted_lower(other_op.column_name()) == column) {
+          relaxed.push_back(&other_op);
+        }
+      }
+    }
+  }
   std::set<std::string> names{table};
   for (bool grew = true; grew;) {
     grew = false;
-    for (const auto& other : project.files()) {
-      if (!other->facts.revision) continue;
-      for (const OperationCall& rename : other->facts.revision->operations) {
-        if (rename.function != "upgrade" || rename.name != "rename_table" || !earlier(other.get(), rename))
-          continue;
-        const Expr* renamed = rename.call.keyword("new_table_name");
-        if (!renamed) renamed = rename.argument(0);
-        if (renamed && renamed->is_string() && names.count(unquoted_lower(renamed->text)) &&
-            !rename.table.empty()) {
-          grew = names.insert(unquoted_lower(rename.table)).second || grew;
-        }
-      }
+    for (const auto& [old_name, new_name] : renames) {
+      if (names.count(new_name)) grew = names.insert(old_name).second || grew;
     }
   }
   bool created = false;
@@ -160,21 +174,9 @@ bool not_null_in_history(const Project& project, const ProjectFile& file, const 
     created = true;
   }
   if (!created) return false;
-  for (const auto& other : project.files()) {
-    if (!other->facts.revision) continue;
-    for (const OperationCall& other_op : other->facts.revision->operations) {
-      if (other_op.function != "upgrade" || other_op.name != "alter_column" ||
-          !names.count(unquoted_lower(other_op.table))) {
-        continue;
-      }
-      const Expr* nullable = other_op.call.keyword("nullable");
-      if (nullable && !nullable->is_false() && unquoted_lower(other_op.column_name()) == column &&
-          earlier(other.get(), other_op)) {
-        return false;
-      }
-    }
-  }
-  return true;
+  return std::none_of(relaxed.begin(), relaxed.end(), [&](const OperationCall* alter) {
+    return names.count(unquoted_lower(alter->table)) > 0;
+  });
 }
 
 class SetNotNull final : public Rule {
