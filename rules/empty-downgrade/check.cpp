@@ -79,10 +79,7 @@ bool only_computes(const RevisionCall& call) {
 // `ANALYZE`, `VACUUM`, `REINDEX`: statements that change no schema and no row — nothing a downgrade could
 // undo.
 bool only_maintains(const ModuleFacts& module, const Expr* executed) {
-  std::string sql;
-  if (!executed || !literal_sql(module, executed, sql)) return false;
-  const std::vector<SqlStatement> statements = split_sql(sql);
-  return !statements.empty() && std::all_of(statements.begin(), statements.end(), [](const SqlStatement& s) {
+  return literal_sql_all(module, executed, [](const SqlStatement& s) {
     const std::vector<std::string> words = sql_statement_words(s.text);
     if (words.empty()) return false;
     if (words[0] == "analyze" || words[0] == "vacuum" || words[0] == "reindex") return true;

@@ -430,12 +430,17 @@ std::optional<std::vector<std::string>> core_update_columns(const Expr& statemen
   return std::vector<std::string>(read->set_columns.begin(), read->set_columns.end());
 }
 
-bool literal_sql_only(const ModuleFacts& module, const Expr* executed,
-                      std::initializer_list<std::string_view> verbs) {
+bool literal_sql_all(const ModuleFacts& module, const Expr* executed,
+                     const std::function<bool(const SqlStatement&)>& holds) {
   std::string sql;
   if (!executed || !literal_sql(module, executed, sql)) return false;
   const std::vector<SqlStatement> statements = split_sql(sql);
-  return !statements.empty() && std::all_of(statements.begin(), statements.end(), [&](const SqlStatement& s) {
+  return !statements.empty() && std::all_of(statements.begin(), statements.end(), holds);
+}
+
+bool literal_sql_only(const ModuleFacts& module, const Expr* executed,
+                      std::initializer_list<std::string_view> verbs) {
+  return literal_sql_all(module, executed, [&](const SqlStatement& s) {
     return !s.words.empty() && std::find(verbs.begin(), verbs.end(), s.words.front()) != verbs.end();
   });
 }

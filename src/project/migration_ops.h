@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "facts/module_facts.h"
+#include "facts/sql_statements.h"
 
 namespace ormlint {
 
@@ -125,8 +126,10 @@ std::optional<std::vector<std::string>> core_update_columns(const Expr& statemen
 // existing rows and nothing else: literal SQL made only of UPDATE and DELETE statements, or a Core update() /
 // delete().
 bool only_updates_or_deletes(const ModuleFacts& module, const Expr* executed);
-// The literal SQL (see literal_sql) of `executed` is one or more statements, each starting with one of
-// `verbs` (upper case: "UPDATE", "SELECT").
+// The literal SQL (see literal_sql) of `executed` is one or more statements, each one `holds` is true of.
+bool literal_sql_all(const ModuleFacts& module, const Expr* executed,
+                     const std::function<bool(const SqlStatement&)>& holds);
+// The same, each starting with one of `verbs` (upper case: "UPDATE", "SELECT").
 bool literal_sql_only(const ModuleFacts& module, const Expr* executed,
                       std::initializer_list<std::string_view> verbs);
 
