@@ -80,12 +80,6 @@ void any_on(Removed& removed, const std::string& table, Marks& tables, uint32_t&
   }
 }
 
-// A literal name, also through Alembic's naming-convention marker `op.f("ix_users_email")`; "" otherwise.
-std::string literal_name(const Expr* e) {
-  if (e && e->is_call() && e->callee_name() == "f" && !e->items.empty()) e = &e->items[0];
-  return e && e->is_string() ? e->text : "";
-}
-
 std::vector<std::string> literal_list(const Expr* e) {
   std::vector<std::string> out;
   if (!e || !(e->is(Expr::Kind::List) || e->is(Expr::Kind::Tuple))) return out;
@@ -108,7 +102,7 @@ bool is_enum_type(const Expr& e) {
 // The literal name of an `sa.Enum(..., name="x")` / `postgresql.ENUM(..., name="x")` call; "" otherwise.
 std::string enum_name(const Expr& e) {
   if (!e.is_call() || !is_enum_type(e)) return "";
-  return literal_name(e.keyword("name"));
+  return alembic_literal_name(e.keyword("name"));
 }
 
 // ---- SQL in op.execute(): DROP TABLE/INDEX/TYPE, ALTER TABLE ... DROP COLUMN/CONSTRAINT, CREATE TYPE ----------
@@ -202,12 +196,12 @@ void operation_removals(const OperationCall& op, Removed& removed) {
     removed.mark(removed.columns, std::make_pair(lower(op.table), lower(column)));
   } else if (op.name == "drop_index") {
     const Expr* expr = keyword_or_argument(op, "index_name", 0);
-    std::string name = literal_name(expr);
+    std::string name = alembic_literal_name(expr);
     if (by_expression(expr, name)) any_on(removed, lower(op.table), removed.any_index_on, removed.any_index);
     removed.mark(removed.indexes, lower(name));
   } else if (op.name == "drop_constraint") {
     const Expr* expr = keyword_or_argument(op, "constraint_name", 0);
-    std::string name = literal_name(expr);
+    std::string name = alembic_literal_name(expr);
     if (by_expression(expr, name)) {
       any_on(removed, lower(op.table), removed.any_constraint_on, removed.any_constraint);
     }
@@ -266,8 +260,8 @@ void call_removals(const ProjectFile& file, const Expr& call, Removed& removed, 
 // Everything `function`'s operations and calls remove, with where.
 // The name a rename gives: rename_table's new table name, or alter_column's `new_column_name=`; "" otherwise.
 std::string new_name(const OperationCall& op) {
-  if (op.name == "rename_table") return literal_name(keyword_or_argument(op, "new_table_name", 0));
-  if (op.name == "alter_column") return literal_name(op.call.keyword("new_column_name"));
+  if (op.name == "rename_table") return alembic_literal_name(keyword_or_argument(op, "new_table_name", 0));
+  if (op.name == "alter_column") return alembic_literal_name(op.call.keyword("new_column_name"));
   return "";
 }
 
@@ -491,12 +485,12 @@ void operation_creations(const OperationCall& op, std::vector<Created>& out) {
     std::string column = op.column_name();
     if (!column.empty()) out.push_back({Kind::Column, op.table, column, {}, "", op.call.loc, after});
   } else if (op.name == "create_index") {
-    std::string name = literal_name(keyword_or_argument(op, "index_name", 0));
+    std::string name = alembic_literal_name(keyword_or_argument(op, "index_name", 0));
     if (!name.empty()) {
       out.push_back({Kind::Index, op.table, name, indexed_columns(op), "", op.call.loc, after});
     }
   } else if (kConstraintCreations.count(op.name)) {
-    std::string name = literal_name(keyword_or_argument(op, "constraint_name", 0));
+    std::string name = alembic_literal_name(keyword_or_argument(op, "constraint_name", 0));
     if (!name.empty()) {
       out.push_back({Kind::Constraint, op.table, name, constraint_columns(op), constraint_type(op.name), op.call.loc,
                      after});
