@@ -329,14 +329,20 @@ class ColumnTypeChange final : public Rule {
       if (!op.runs_on("postgresql") && !op.runs_on("mysql")) continue;
       const Expr* type = op.call.keyword("type_");
       if (!type || type->kind == Expr::Kind::None || revision.creates_table_before(op)) continue;
-      const Expr* existing = op.call.keyword("existing_type");
-      // `existing_type=table.c.x.type` (reflected at run time, cinder) says nothing ormlint can read.
-      if (existing && type_class(stored_type(*existing, project, file)).empty()) existing = nullptr;
-      if (!existing) existing = type_restored_by_downgrade(revision, op);
       // Compared as stored; shown as written.
+      const Expr* existing = op.call.keyword("existing_type");
+      std::optional<Expr> stored_existing;
+      if (existing) stored_existing = stored_type(*existing, project, file);
+      // `existing_type=table.c.x.type` (reflected at run time, cinder) says nothing ormlint can read.
+      if (stored_existing && type_class(*stored_existing).empty()) {
+        existing = nullptr;
+        stored_existing.reset();
+      }
+      if (!existing) {
+        existing = type_restored_by_downgrade(revision, op);
+        if (existing) stored_existing = stored_type(*existing, project, file);
+      }
       const Expr to = stored_type(*type, project, file);
-      const std::optional<Expr> stored_existing =
-          existing ? std::optional<Expr>(stored_type(*existing, project, file)) : std::nullopt;
       const Expr* was = stored_existing ? &*stored_existing : nullptr;
       // Names held in variables are shown as such: `<table_name>.<column_name>`.
       std::string table = written_table(revision, op).shown();
