@@ -11,9 +11,10 @@
 
 #include "core/text.h"
 #include "engine/rule.h"
+#include "facts/core_statement.h"
 #include "facts/sql_literal.h"
-#include "project/migration_ops.h"
 #include "facts/sql_statements.h"
+#include "project/migration_ops.h"
 
 namespace ormlint {
 
@@ -167,11 +168,11 @@ class Checker {
     sql->walk([&](const Expr& e) {
       if (!verb.empty() || !e.is_call() || !e.target) return;
       std::string_view callee = e.callee_name();
-      if (callee != "update" && callee != "insert" && callee != "delete") return;
+      if (!core_statement_verb(callee)) return;
       const FactText origin = e.origin();
       bool function = origin == "sqlalchemy.update" || origin == "sqlalchemy.insert" || origin == "sqlalchemy.delete";
       // `users.update()` (a table's method) or `sa.update(users)`.
-      const Expr* table = function ? e.arg(0) : e.target->is(Expr::Kind::Attribute) ? e.target->target.get() : nullptr;
+      const Expr* table = function ? e.arg(0) : e.receiver();
       if (!table) return;
       verb = upper(std::string(callee));
       target = callee == "insert" ? table_name(*table) : "";

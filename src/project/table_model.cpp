@@ -1384,8 +1384,7 @@ class TableModelBuilder {
     if (e.is_call()) {
       std::string_view callee = e.callee_name();
       // `"{}_idx".format(table)` builds a name like a string does.
-      const Expr* receiver =
-          e.target && e.target->is(Expr::Kind::Attribute) ? e.target->target.get() : nullptr;
+      const Expr* receiver = e.receiver();
       if (callee == "format" && receiver && receiver->is(Expr::Kind::String)) return false;
       return callee != "f" && callee != "conv";  // op.f("ix_..."), conv("ix_...") are names
     }
