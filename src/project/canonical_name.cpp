@@ -57,6 +57,12 @@ std::string first_segment(const std::string& s) { return s.substr(0, s.find('.')
 }  // namespace
 
 std::string canonical_name(std::string name) {
+  // Every rewrite below is of a SQLAlchemy, sqlmodel or Flask-SQLAlchemy name; the project's own names and
+  // other libraries' (most of what a run resolves) leave at once.
+  if (!starts_with(name, "sqlalchemy.") && !starts_with(name, "sqlmodel.") &&
+      !starts_with(name, "flask_sqlalchemy")) {
+    return name;
+  }
   // SQLAlchemy's test-suite wrappers of Column, Table and mapped_column (privacyidea imports mapped_column from
   // there): they build the same objects.
   if (replace_prefix(name, "sqlalchemy.testing.schema.", "sqlalchemy.")) {

@@ -40,16 +40,17 @@ const std::set<std::string, std::less<>> kOrmStarNames = {
     "lazyload", "noload", "raiseload", "contains_eager", "load_only", "defer", "undefer", "object_session",
     "attribute_keyed_dict", "column_keyed_dict", "mapped_collection", "attribute_mapped_collection"};
 
-void split_head(std::string_view dotted, std::string& head, std::string& rest) {
+// "a.b.c" -> "a" and "b.c" (views into `dotted`).
+void split_head(std::string_view dotted, std::string_view& head, std::string_view& rest) {
   size_t dot = dotted.find('.');
-  head = std::string(dotted.substr(0, dot));
-  rest = dot == std::string_view::npos ? "" : std::string(dotted.substr(dot + 1));
+  head = dotted.substr(0, dot);
+  rest = dot == std::string_view::npos ? std::string_view() : dotted.substr(dot + 1);
 }
 
-std::string join(const std::string& a, const std::string& b) {
-  if (a.empty()) return b;
-  if (b.empty()) return a;
-  return a + "." + b;
+std::string join(std::string_view a, std::string_view b) {
+  if (a.empty()) return std::string(b);
+  if (b.empty()) return std::string(a);
+  return std::string(a).append(".").append(b);
 }
 
 }  // namespace
@@ -104,7 +105,7 @@ void Project::index_modules() {
 }
 
 const ProjectFile* Project::find_module(std::string_view dotted) const {
-  auto it = modules_by_suffix_.find(std::string(dotted));
+  auto it = modules_by_suffix_.find(dotted);
   if (it == modules_by_suffix_.end() || it->second.empty()) return nullptr;
   bool single_segment = dotted.find('.') == std::string_view::npos;
   if (single_segment && kExternalTopLevel.count(dotted)) return nullptr;
@@ -116,7 +117,7 @@ const ProjectFile* Project::find_module(std::string_view dotted) const {
   for (const ProjectFile* file : it->second) {
     const std::string& key = file->module_key;
     if (key == dotted) return file;
-    if (package_keys_.count(key.substr(0, key.size() - dotted.size() - 1))) continue;
+    if (package_keys_.count(std::string_view(key).substr(0, key.size() - dotted.size() - 1))) continue;
     if (!best || key.size() < best->module_key.size()) best = file;
   }
   return best;
@@ -161,7 +162,7 @@ Project::Target Project::resolve_expr_target(const ProjectFile& file, const Expr
 
 Project::Target Project::resolve_target(const ProjectFile& file, std::string_view dotted, int depth) const {
   if (depth > kMaxResolveDepth || dotted.empty()) return {};
-  std::string head, rest;
+  std::string_view head, rest;
   split_head(dotted, head, rest);
   const ModuleFacts& facts = file.facts;
   auto binding = facts.bindings.find(head);
@@ -181,7 +182,7 @@ Project::Target Project::resolve_target(const ProjectFile& file, std::string_vie
         if (!external || (!fits(*external) && fits(import))) external = &import;
       }
     }
-    if (kBuiltins.count(head)) return Target{join("builtins." + head, rest)};
+    if (kBuiltins.count(head)) return Target{join(std::string("builtins.").append(head), rest)};
     if (external) return Target{canonical_name(external->module + "." + std::string(dotted))};
     return {};
   }
@@ -230,7 +231,7 @@ Project::Target Project::resolve_target(const ProjectFile& file, std::string_vie
         Target t = resolve_expr_target(file, *fn.forwarded_callee, depth + 1);
         if (!t.name.empty() || t.cls) return t;
       }
-      return Target{join(file.module_key + "." + head, rest)};
+      return Target{join(file.module_key + "." + std::string(head), rest)};
     }
     case ModuleFacts::BindingKind::Assignment: {
       const Expr& value = facts.assignments[binding->second.index].value;

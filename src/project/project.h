@@ -264,8 +264,16 @@ class Project {
   // The texts of expressions the project writes itself (column factories' columns); declared before what uses it.
   TextStore texts_;
   std::vector<std::unique_ptr<ProjectFile>> files_;
-  std::unordered_map<std::string, std::vector<const ProjectFile*>> modules_by_suffix_;
-  std::unordered_set<std::string> package_keys_;  // module keys of the project's packages (their __init__.py)
+  // Looked up by views (every name resolved asks for a module), so the hash and the equality take them as
+  // they are.
+  struct ViewHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::vector<const ProjectFile*>, ViewHash, std::equal_to<>>
+      modules_by_suffix_;
+  // Module keys of the project's packages (their __init__.py).
+  std::unordered_set<std::string, ViewHash, std::equal_to<>> package_keys_;
   std::vector<ClassInfo> classes_;
   std::unordered_map<const ClassDef*, size_t> class_index_;
   std::unordered_set<const OperationCall*> guarded_by_import_;
