@@ -7,6 +7,7 @@
 // and so is SQL run inside `with op.get_context().autocommit_block():`, where Alembic holds no transaction.
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <set>
 #include <string>
 #include <string_view>
@@ -47,6 +48,30 @@ std::string transaction_effect(const std::vector<std::string>& words, const std:
            "migration so far, SQLite fails (\"cannot start a transaction within a transaction\")";
   }
   return "";
+}
+
+bool is_commit(const std::vector<std::string>& words) {
+  return (word(words, 0) == "COMMIT" || word(words, 0) == "END") && word(words, 1) != "PREPARED";
+}
+
+// The step of `function` right after `loc` (the next operation or call in the source) runs inside
+// `with op.get_context().autocommit_block():`. That block commits Alembic's transaction itself before it runs
+// (warehouse writes `op.get_bind().commit()` just before it): a COMMIT there only does what the block does
+// next.
+bool next_step_in_autocommit_block(const RevisionInfo& revision, const std::string& function,
+                                   const Location& loc) {
+  uint32_t next = UINT32_MAX;
+  bool in_block = false;
+  auto consider = [&](const std::string_view step_function, const Location& at, bool autocommit) {
+    if (step_function != function || at.start_byte < loc.end_byte || at.start_byte >= next) return;
+    next = at.start_byte;
+    in_block = autocommit;
+  };
+  for (const OperationCall& op : revision.operations)
+    consider(op.function, op.call.loc, op.in_autocommit_block);
+  for (const RevisionCall& call : revision.calls)
+    consider(call.function, call.call.loc, call.in_autocommit_block);
+  return in_block;
 }
 
 std::string shown_statement(const std::vector<std::string>& words) {
@@ -113,9 +138,11 @@ class TransactionControlInMigration final : public Rule {
   // SQL was sent when not by op.execute.
   static void report_first(const ProjectFile& file, const std::string& sql, const std::string& function,
                            const Location& loc, const std::string& via, std::set<uint32_t>& reported, Reporter& out) {
+    const RevisionInfo& revision = *file.facts.revision;
     for (const SqlStatement& statement : split_sql(sql)) {
       std::string effect = transaction_effect(statement.words, function);
       if (effect.empty()) continue;
+      if (is_commit(statement.words) && next_step_in_autocommit_block(revision, function, loc)) return;
       if (!reported.insert(loc.start_byte).second) return;
       out.report(file, loc, "`" + shown_statement(statement.words) + "`" + via + " in " + function + "() " + effect,
                  kFix);
