@@ -3,7 +3,9 @@
 // INSERT and puts that same object on each new instance, so mutating one row's value in Python changes what
 // later rows get; on a MappedAsDataclass class, mapping fails outright. Callables (`default=dict`,
 // `default=lambda: {...}`), immutable values and SQLModel's own Field(default=...) (Pydantic copies it per
-// instance) are fine; so are migrations, where a Column's Python default never reaches the database.
+// instance) are fine, and so is a flat default of a `MutableDict.as_mutable(...)` column (the mutable
+// extension copies it per instance); so are migrations, where a Column's Python default never reaches the
+// database.
 #include <optional>
 #include <set>
 #include <string>
@@ -57,6 +59,47 @@ std::optional<MutableKind> mutable_value(const Expr& value) {
 std::string shown_value(const Expr& value, const ProjectFile& file) {
   std::string text = one_line(file.source.slice(value.loc.start_byte, value.loc.end_byte));
   return text.size() > 40 ? text.substr(0, 37) + "..." : text;
+}
+
+// Some base of `cls` outside the project, directly or through project classes, satisfies `pred`.
+template <class Pred>
+bool any_external_base(const ClassInfo& cls, const Pred& pred, int depth = 0) {
+  if (depth > 32) return false;
+  for (const std::string& base : cls.external_bases) {
+    if (pred(base)) return true;
+  }
+  for (const ClassInfo* base : cls.project_bases) {
+    if (any_external_base(*base, pred, depth + 1)) return true;
+  }
+  return false;
+}
+
+bool is_mutable_class_name(std::string_view name) {
+  return name.starts_with("sqlalchemy.ext.mutable.Mutable");
+}
+
+// A class of sqlalchemy.ext.mutable (MutableDict, MutableList, MutableSet), or a project class deriving from
+// its Mutable (redash's own MutableDict).
+bool is_mutable_extension(const Project& project, const ProjectFile& file, const Expr& cls) {
+  if (is_mutable_class_name(cls.origin())) return true;
+  const ClassInfo* info = cls.is_name_like() ? project.resolve_class(file, cls.text) : nullptr;
+  return info && any_external_base(*info, is_mutable_class_name);
+}
+
+// The column's type is `MutableDict.as_mutable(JSON)` and the default holds no mutable inside it: the mutable
+// extension coerces a plain dict, list or set set on an instance — the default too, once it is flushed — into
+// a new MutableDict/MutableList/MutableSet, so no two rows share it (redash writes `default={}` so). A nested
+// one
+// (`{"tags": []}`) is still shared: the copy is shallow.
+bool copied_by_mutable_extension(const Project& project, const ColumnInfo& column, const Expr& object) {
+  const Expr* type = column.type.expr;
+  if (!type || !column.file || type->callee_name() != "as_mutable" || !type->receiver()) return false;
+  if (!is_mutable_extension(project, *column.file, *type->receiver())) return false;
+  for (size_t i = object.kind == Expr::Kind::Dict ? 1 : 0; i < object.items.size();
+       i += object.kind == Expr::Kind::Dict ? 2 : 1) {
+    if (mutable_value(object.items[i])) return false;
+  }
+  return true;
 }
 
 bool is_empty_constructor(const Expr& value) {
@@ -128,7 +171,10 @@ class MutableColumnDefault final : public Rule {
       if (!object) return;
     }
     auto kind = mutable_value(*object);
-    if (!kind || !seen.insert(value.loc.start_byte).second) return;
+    if (!kind || copied_by_mutable_extension(project, column, *object) ||
+        !seen.insert(value.loc.start_byte).second) {
+      return;
+    }
     const bool named = object != &value;
     const std::string what(kind->what);
     const std::string shown = "`" + keyword + "=" + shown_value(value, file) + "` on " + column_label(column);
@@ -159,15 +205,9 @@ class MutableColumnDefault final : public Rule {
   }
 
   // The class maps as a dataclass: it derives (directly or through project classes) from MappedAsDataclass.
-  static bool is_dataclass_mapped(const ClassInfo& cls, int depth = 0) {
-    if (depth > 32) return false;
-    for (const std::string& base : cls.external_bases) {
-      if (base == "sqlalchemy.orm.MappedAsDataclass") return true;
-    }
-    for (const ClassInfo* base : cls.project_bases) {
-      if (is_dataclass_mapped(*base, depth + 1)) return true;
-    }
-    return false;
+  static bool is_dataclass_mapped(const ClassInfo& cls) {
+    return any_external_base(
+        cls, [](std::string_view base) { return base == "sqlalchemy.orm.MappedAsDataclass"; });
   }
 };
 
