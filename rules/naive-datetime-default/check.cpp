@@ -141,7 +141,9 @@ class NaiveDatetimeDefault final : public Rule {
     std::set<uint32_t> seen;  // a helper called twice records its operations (and columns) twice
     for (const ColumnInfo* column : project.columns_in(file)) {
       if (column->operation && !writes_rows_with_defaults(file, *column->operation)) continue;
-      for (const Expr* construct : constructs(*column)) check_construct(file, *construct, seen, out);
+      const bool date_only = column->type.origin == "sqlalchemy.Date";
+      for (const Expr* construct : constructs(*column))
+        check_construct(file, *construct, date_only, seen, out);
     }
   }
 
@@ -171,9 +173,14 @@ class NaiveDatetimeDefault final : public Rule {
     return result;
   }
 
-  static void check_construct(const ProjectFile& file, const Expr& construct, std::set<uint32_t>& seen, Reporter& out) {
+  // `date_only`: the column is a DATE, which keeps the calendar day and neither time nor zone: `datetime.now`
+  // there stores what `date.today` does (ihatemoney's bill dates), so only a value computed once is a
+  // finding.
+  static void check_construct(const ProjectFile& file, const Expr& construct, bool date_only,
+                              std::set<uint32_t>& seen, Reporter& out) {
     for (std::string_view name : kDefaultKeywords) {
-      if (const Expr* value = construct.keyword(name)) check_value(file, std::string(name), *value, seen, out);
+      if (const Expr* value = construct.keyword(name))
+        check_value(file, std::string(name), *value, date_only, seen, out);
     }
     // SQLModel: Field(sa_column_kwargs={"onupdate": datetime.utcnow}).
     const Expr* extra = construct.keyword("sa_column_kwargs");
@@ -181,15 +188,15 @@ class NaiveDatetimeDefault final : public Rule {
     for (size_t i = 0; i + 1 < extra->items.size(); i += 2) {
       const Expr& key = extra->items[i];
       if (key.is_string() && (key.text == "default" || key.text == "onupdate")) {
-        check_value(file, key.text, extra->items[i + 1], seen, out);
+        check_value(file, key.text, extra->items[i + 1], date_only, seen, out);
       }
     }
   }
 
   static void check_value(const ProjectFile& file, const std::string& keyword, const Expr& value,
-                          std::set<uint32_t>& seen, Reporter& out) {
+                          bool date_only, std::set<uint32_t>& seen, Reporter& out) {
     auto naive = naive_default(value);
-    if (!naive || !seen.insert(value.loc.start_byte).second) return;
+    if (!naive || (date_only && !naive->evaluated_once) || !seen.insert(value.loc.start_byte).second) return;
     std::string shown = "`" + keyword + "=" + written(value) + "`";
     std::string what;
     if (naive->evaluated_once) {
