@@ -432,10 +432,10 @@ void ColumnTypeChange::report_sql_type_change(const ProjectFile& file, const Rev
   if (!literal_sql(file.facts, executed_sql(op), sql)) return;
   for (const SqlTypeChange& change : sql_type_changes(sql)) {
     if (revision.creates_table_before(op, change.table)) continue;
-    report_rewrite(
-        file, op,
-        "upgrade() changes `" + change.table + "." + change.column + "` to `" + change.type + "` in SQL",
-        change.column, out);
+    report_rewrite(file, op,
+                   "upgrade() changes the type of `" + change.table + "." + change.column + "` to `" +
+                       change.type + "` in SQL",
+                   change.column, out);
     return;  // one finding per operation
   }
 }
