@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "core/text.h"
 #include "engine/rule.h"
@@ -90,6 +91,18 @@ bool only_maintains(const ModuleFacts& module, const Expr* executed) {
   });
 }
 
+// `ALTER TYPE status ADD VALUE IF NOT EXISTS 'archived'`: PostgreSQL cannot drop an enum value, so no
+// downgrade undoes it, the older code never meets the extra value, and an upgrade run again skips it
+// (mealie). Without IF NOT EXISTS the next upgrade fails on it: still a finding.
+bool only_adds_enum_values_if_missing(const ModuleFacts& module, const Expr* executed) {
+  static const std::vector<std::string> kAddIfMissing = {"add", "value", "if", "not", "exists"};
+  return literal_sql_all(module, executed, [](const SqlStatement& s) {
+    const std::vector<std::string> words = sql_statement_words(s.text);
+    return words.size() >= 8 && words[0] == "alter" && words[1] == "type" &&
+           std::equal(kAddIfMissing.begin(), kAddIfMissing.end(), words.begin() + 3);
+  });
+}
+
 // The connection execute a call is, or whose result it reads (`conn.execute(...).fetchall()`); null
 // otherwise.
 const Expr* connection_execute_of(const Expr& call) {
@@ -120,7 +133,8 @@ bool only_changes_existing_rows(const ProjectFile& file, const RevisionInfo& rev
   bool any = false;
   // Whether an execute's statement keeps to existing rows; `any` tells whether one changed some.
   auto keeps_to_rows = [&](const Expr* statement) {
-    if (!only_updates_or_deletes(file.facts, statement) && !only_maintains(file.facts, statement)) {
+    if (!only_updates_or_deletes(file.facts, statement) && !only_maintains(file.facts, statement) &&
+        !only_adds_enum_values_if_missing(file.facts, statement)) {
       return only_reads(file.facts, statement);
     }
     any = true;
