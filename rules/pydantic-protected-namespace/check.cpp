@@ -3,13 +3,15 @@
 // starts with a protected namespace — `model_` unless the class or an ancestor sets `protected_namespaces`
 // (ConfigDict(...), a dict literal, a class keyword or a v1-style `class Config`). Pydantic 2.0-2.9 warns at
 // import (`Field "model_id" has conflict with protected namespace "model_"`); a name that replaces a
-// BaseModel member (model_dump, model_fields...) is an error. Pydantic v1 models have no such namespaces.
+// BaseModel member (model_dump, model_fields...) is an error. Pydantic v1 models have no such namespaces. A
+// project whose packaging files require Pydantic 2.10 or later gets that version's narrower default.
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "engine/python_requirements.h"
 #include "engine/rule.h"
 #include "project/assigned_value.h"
 
@@ -152,6 +154,23 @@ bool is_field(const ClassAttribute& attr) {
   return head->resolved != "typing.ClassVar" && head->text != "ClassVar";
 }
 
+// Pydantic's default: `model_` up to 2.9; from 2.10 only `model_validate` and `model_dump`. The project's
+// packaging files say which versions it can run on (a lock file's version, a requirement's lower bound); when
+// they do not, the older default, which every 2.x release's check includes.
+Namespaces default_namespaces(const Project& project) {
+  const std::string_view pydantic = project.lowest_version("pydantic");
+  if (!pydantic.empty() && version_at_least(pydantic, "2.10"))
+    return Namespaces{true, {"model_validate", "model_dump"}};
+  return Namespaces{true, {"model_"}};
+}
+
+bool is_protected(const Namespaces& namespaces, std::string_view name) {
+  for (const std::string& prefix : namespaces.prefixes) {
+    if (!prefix.empty() && name.starts_with(prefix)) return true;
+  }
+  return false;
+}
+
 class PydanticProtectedNamespace final : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -178,13 +197,24 @@ class PydanticProtectedNamespace final : public Rule {
           std::set<const ClassInfo*> visited;
           namespaces = configured_namespaces(project, *cls, visited);
           configured = namespaces.has_value();
-          if (!namespaces) namespaces = Namespaces{true, {"model_"}};
+          if (!namespaces) namespaces = default_namespaces(project);
         }
         if (!namespaces->known) break;
         for (const std::string& prefix : namespaces->prefixes) {
           if (prefix.empty() || attr.name.rfind(prefix, 0) != 0) continue;
           report(file, def, attr, prefix, configured, out);
           break;
+        }
+        // Pydantic 2.10+: a field named like another BaseModel member is no longer in a protected namespace,
+        // but still replaces the member (Pydantic warns that it shadows it).
+        if (!configured && kBaseModelMembers.count(attr.name) && !is_protected(*namespaces, attr.name)) {
+          out.report(
+              file, attr.loc,
+              "Pydantic field `" + def.name + "." + attr.name + "` replaces `BaseModel." + attr.name +
+                  "`: Pydantic warns at import (`Field name \"" + attr.name + "\" in \"" + def.name +
+                  "\" shadows an attribute in parent \"BaseModel\"`), and code calling the member gets the "
+                  "field",
+              "rename the field and keep its JSON name with `Field(alias=\"" + attr.name + "\")`");
         }
       }
     }

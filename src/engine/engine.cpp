@@ -10,14 +10,15 @@
 
 #include "core/except_lists.h"
 #include "core/parallel.h"
-#include "core/phase_timer.h"
 #include "core/paths.h"
-#include "engine/alembic_config.h"
+#include "core/phase_timer.h"
 #include "core/source_file.h"
 #include "core/syntax_tree.h"
+#include "engine/alembic_config.h"
 #include "engine/base_findings.h"
 #include "engine/discovery.h"
 #include "engine/facts_cache.h"
+#include "engine/python_requirements.h"
 #include "engine/rule.h"
 #include "engine/suppression.h"
 #include "facts/code_tokens.h"
@@ -30,6 +31,11 @@ namespace {
 
 constexpr uint64_t kParseTimeoutMicros = 20'000'000;       // tree-sitter gives up on a file after 20 s
 constexpr size_t kMaxFileBytes = 64u * 1024u * 1024u;      // larger "Python" files are not source code
+
+// Where the project's packaging files are looked for (upward from there): the first checked path.
+std::filesystem::path packaging_folder(const ProjectSources& sources) {
+  return sources.paths.empty() ? std::filesystem::path(".") : std::filesystem::path(sources.paths.front());
+}
 
 PythonParser& thread_parser() {
   thread_local PythonParser parser;
@@ -327,6 +333,9 @@ std::string base_findings_key(const RunOptions& options) {
   for (const auto& path : options.ignored) key << "ignored " << path << '\n';
   for (const auto& pattern : options.config.exclude) key << "exclude " << pattern << '\n';
   for (const auto& name : options.config.declarative_bases) key << "declarative base " << name << '\n';
+  for (const auto& [package, version] : lowest_package_versions(packaging_folder(options))) {
+    key << "package " << package << ' ' << version << '\n';
+  }
   for (const Rule* rule : options.rules) key << "rule " << rule->info().name << '\n';
   for (const auto& [rule, settings] : options.config.rule_settings) {
     for (const auto& [name, value] : settings) key << "setting " << rule << '.' << name << '=' << value << '\n';
@@ -526,7 +535,8 @@ std::unique_ptr<Project> load_project(const ProjectSources& sources, const Confi
     for (auto& location : read_script_locations(config_file)) script_locations.push_back(std::move(location));
   }
   return std::make_unique<Project>(std::move(files), std::move(script_locations), jobs, std::move(base),
-                                   config.declarative_bases);
+                                   config.declarative_bases,
+                                   lowest_package_versions(packaging_folder(sources)));
 }
 
 std::unique_ptr<Project> load_project(const std::vector<std::string>& paths, const Config& config, unsigned jobs,

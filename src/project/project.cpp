@@ -62,8 +62,12 @@ const Expr* ColumnType::keyword(std::string_view name) const {
 Project::Project(std::vector<std::unique_ptr<ProjectFile>> files,
                  std::vector<ScriptLocation> script_locations, unsigned jobs,
                  std::unique_ptr<const BaseSnapshot> base,
-                 std::set<std::string, std::less<>> declarative_bases)
-    : files_(std::move(files)), base_(std::move(base)), declarative_bases_(std::move(declarative_bases)) {
+                 std::set<std::string, std::less<>> declarative_bases,
+                 std::map<std::string, std::string, std::less<>> package_versions)
+    : files_(std::move(files)),
+      base_(std::move(base)),
+      declarative_bases_(std::move(declarative_bases)),
+      package_versions_(std::move(package_versions)) {
   std::sort(files_.begin(), files_.end(), [](const auto& a, const auto& b) { return a->path() < b->path(); });
   // Each step is timed for ORMLINT_TIMINGS=1 (core/phase_timer.h).
   { PhaseTimer timer("project: modules"); index_modules(); }

@@ -156,11 +156,12 @@ class Project {
   // grouped by their folder. `jobs` threads resolve the files' names and collect their columns (the other
   // steps are serial). `base` is set in git-aware runs (the files' own FileChange say which changed).
   // `declarative_bases`: declarative bases from installed packages, by dotted name
-  // (Config::declarative_bases).
+  // (Config::declarative_bases). `package_versions`: see lowest_version().
   explicit Project(std::vector<std::unique_ptr<ProjectFile>> files,
                    std::vector<ScriptLocation> script_locations = {}, unsigned jobs = 1,
                    std::unique_ptr<const BaseSnapshot> base = nullptr,
-                   std::set<std::string, std::less<>> declarative_bases = {});
+                   std::set<std::string, std::less<>> declarative_bases = {},
+                   std::map<std::string, std::string, std::less<>> package_versions = {});
   Project(const Project&) = delete;
   Project& operator=(const Project&) = delete;
   ~Project();
@@ -171,6 +172,13 @@ class Project {
   const std::vector<ClassInfo>& classes() const { return classes_; }
   const ClassInfo* class_info(const ClassDef& def) const;
   const std::vector<ColumnInfo>& columns() const { return columns_; }
+  // The lowest version of a Python package (its normalized name: "pydantic") the project can be installed
+  // with, as its packaging files say (engine/python_requirements.h: the lock file's, else the requirement's
+  // lower bound); "" when they do not say.
+  std::string_view lowest_version(std::string_view package) const {
+    auto it = package_versions_.find(package);
+    return it == package_versions_.end() ? std::string_view() : std::string_view(it->second);
+  }
   // Every Alembic script location that holds a checked revision script, sorted by name.
   const std::vector<RevisionLocation>& revision_locations() const { return revision_locations_; }
   // The revision scripts before `file` in its location's graph (its ancestors), or after it (its
@@ -296,6 +304,7 @@ class Project {
   std::unique_ptr<const TableModel> table_model_;
   std::unique_ptr<const BaseSnapshot> base_;
   std::set<std::string, std::less<>> declarative_bases_;  // configured: external declarative bases
+  std::map<std::string, std::string, std::less<>> package_versions_;  // lowest_version()
 };
 
 // Maps the many public spellings of one SQLAlchemy object to one name: "sqlalchemy.sql.sqltypes.DateTime" and
