@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/rule.h"
+#include "project/assigned_value.h"
 #include "project/table_model.h"
 
 namespace ormlint {
@@ -95,7 +96,7 @@ bool names_generator(const Expr& e) {
 // A column whose every row gets a fresh value it never chose: an identity or sequence, a server-side
 // generator (`server_default=text("nextval('seq')")`, FetchedValue()), or a Python default making a new UUID
 // or token. A re-created row gets a new one, so its uniqueness never meets a deleted row.
-bool generated_per_row(const ColumnDef& column) {
+bool generated_per_row(const Project& project, const ColumnDef& column) {
   const Expr* construct = column.construct;
   if (!construct || !construct->is_call()) return false;
   for (const Expr& arg : construct->items) {
@@ -116,15 +117,20 @@ bool generated_per_row(const ColumnDef& column) {
   for (const char* keyword : {"server_default", "default"}) {
     if (const Expr* value = construct->keyword(keyword); value && names_generator(*value)) return true;
   }
+  // `default=generate_token`, a project function whose body is `return secrets.token_urlsafe(32)` (polar).
+  if (const Expr* value = construct->keyword("default"); value && value->is_name_like()) {
+    const FunctionDef* fn = project_function(project, value->resolved, nullptr);
+    if (fn && fn->returned_call && names_generator(*fn->returned_call)) return true;
+  }
   return false;
 }
 
 // A unique constraint holding a column generated per row (`UniqueConstraint("case_id", "id")` with
 // `id = ... default=uuid.uuid4`, a composite foreign key's target): a re-created row never repeats it.
-bool holds_generated(const TableDef& table, const ConstraintDef& c) {
+bool holds_generated(const Project& project, const TableDef& table, const ConstraintDef& c) {
   for (const std::string& name : c.columns) {
     const ColumnDef* column = table.column(name);
-    if (column && generated_per_row(*column)) return true;
+    if (column && generated_per_row(project, *column)) return true;
   }
   return false;
 }
@@ -147,7 +153,7 @@ class SoftDeleteUnique final : public Rule {
       const std::vector<std::string> markers = deletion_markers(table);
       for (const ColumnDef& column : table.columns) {
         if (!column.unique || column.primary_key || !column.file || &column == soft ||
-            generated_per_row(column)) {
+            generated_per_row(project, column)) {
           continue;
         }
         if (!seen.insert({column.file, column.loc.start_byte}).second) continue;
@@ -155,7 +161,7 @@ class SoftDeleteUnique final : public Rule {
       }
       for (const ConstraintDef* c : table.constraints) {
         if (!c->unique || !c->file || aware(*c, markers) || identifies_row(table, *c) ||
-            holds_generated(table, *c)) {
+            holds_generated(project, table, *c)) {
           continue;
         }
         if (!seen.insert({c->file, c->loc.start_byte}).second) continue;

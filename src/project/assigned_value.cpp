@@ -32,4 +32,18 @@ const Expr* string_literal(const Project& project, const ProjectFile& file, cons
   return value && value->is_string() ? value : nullptr;
 }
 
+const FunctionDef* project_function(const Project& project, std::string_view origin,
+                                    const ProjectFile** module) {
+  const size_t dot = origin.rfind('.');
+  if (dot == std::string_view::npos) return nullptr;
+  const ProjectFile* file = project.find_module(origin.substr(0, dot));
+  if (!file) return nullptr;
+  auto binding = file->facts.bindings.find(origin.substr(dot + 1));
+  if (binding == file->facts.bindings.end() || binding->second.kind != ModuleFacts::BindingKind::Function) {
+    return nullptr;
+  }
+  if (module) *module = file;
+  return &file->facts.functions[binding->second.index];
+}
+
 }  // namespace ormlint

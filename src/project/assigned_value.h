@@ -19,4 +19,9 @@ const Expr* assigned_value(const Project& project, const ProjectFile*& file, con
 // `__tablename__ = AUDIT_TABLE`. Null for anything else (f-strings, calls, unknown names).
 const Expr* string_literal(const Project& project, const ProjectFile& file, const Expr* e);
 
+// The project function a resolved name ("app.security.generate_token") stands for, defined at module level in
+// one of the project's modules (`*module` is set to it); null for anything else.
+const FunctionDef* project_function(const Project& project, std::string_view origin,
+                                    const ProjectFile** module);
+
 }  // namespace ormlint

@@ -269,17 +269,10 @@ class Evaluator {
   // arguments that all have values here.
   std::optional<std::string> helper(const ProjectFile& file, const Expr& e, int depth,
                                     const std::map<std::string, std::string, std::less<>>* parameters) const {
-    const std::string_view origin = e.origin();
-    const size_t dot = origin.rfind('.');
-    if (dot == std::string_view::npos) return std::nullopt;
-    const ProjectFile* module = project_.find_module(origin.substr(0, dot));
-    if (!module) return std::nullopt;
-    auto binding = module->facts.bindings.find(origin.substr(dot + 1));
-    if (binding == module->facts.bindings.end() ||
-        binding->second.kind != ModuleFacts::BindingKind::Function) {
-      return std::nullopt;
-    }
-    const FunctionDef& fn = module->facts.functions[binding->second.index];
+    const ProjectFile* module = nullptr;
+    const FunctionDef* function = project_function(project_, e.origin(), &module);
+    if (!function) return std::nullopt;
+    const FunctionDef& fn = *function;
     if (!fn.returned_call || fn.parameters.size() != e.items.size()) return std::nullopt;
     std::map<std::string, std::string, std::less<>> bound;
     for (size_t i = 0; i < fn.parameters.size(); ++i) {
