@@ -26,9 +26,40 @@ bool drops_something(const OperationCall& op) {
   return op.name == "drop_table" || op.name == "drop_column" || op.name == "drop_constraint";
 }
 
-// A primary key swap: the same upgrade() creates the table's new primary key after dropping the old one.
-bool primary_key_replaced(const RevisionInfo& revision, const OperationCall& op) {
-  return table_operation_after(revision, op, "create_primary_key");
+// `ALTER TABLE [IF EXISTS] [ONLY] <table> ... ADD ... PRIMARY KEY`: a primary key constraint, or a column
+// that is one (`ADD COLUMN id SERIAL PRIMARY KEY`).
+bool sql_adds_primary_key(std::string_view sql, const std::string& table) {
+  for (const SqlStatement& statement : split_sql(sql)) {
+    SqlWords words(statement.text);
+    if (!words.next_is("alter") || !words.next_is("table")) continue;
+    if (words.next_is("if")) words.next_is("exists");
+    words.next_is("only");
+    if (unqualified_name(words.take()) != table) continue;
+    bool adding = false;
+    for (std::string word = words.take(); !word.empty(); word = words.take()) {
+      if (word == "add") adding = true;
+      if (adding && word == "primary" && words.next_is("key")) return true;
+    }
+  }
+  return false;
+}
+
+// A primary key swap: the same upgrade() creates the table's new primary key after dropping the old one, with
+// create_primary_key(...) or in SQL (dispatch: `op.execute("ALTER TABLE link ADD COLUMN id SERIAL PRIMARY
+// KEY")`).
+bool primary_key_replaced(const ModuleFacts& module, const RevisionInfo& revision, const OperationCall& op) {
+  if (table_operation_after(revision, op, "create_primary_key")) return true;
+  const std::string table = unqualified_name(lower(op.table));
+  if (table.empty()) return false;
+  for (const OperationCall& later : revision.operations) {
+    std::string sql;
+    if (later.function == op.function && later.call.loc.start_byte > op.call.loc.start_byte &&
+        later.name == "execute" && literal_sql(module, executed_sql(later), sql) &&
+        sql_adds_primary_key(sql, table)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 class DestructiveOperation final : public Rule {
@@ -59,7 +90,8 @@ class DestructiveOperation final : public Rule {
         if (column_added_before(revision, op) || column_swapped(file.facts, op)) continue;
         report_column_drop(file, op, written_table(revision, op).shown() + "." + written_column(op).shown(),
                            out);
-      } else if (op.name == "drop_constraint" && drops_primary_key(op) && !primary_key_replaced(revision, op)) {
+      } else if (op.name == "drop_constraint" && drops_primary_key(op) &&
+                 !primary_key_replaced(file.facts, revision, op)) {
         std::string constraint = alembic_literal_name(op.call.keyword("constraint_name"));
         if (constraint.empty()) constraint = alembic_literal_name(op.argument(0));
         if (constraint.empty()) constraint = "<name>";
