@@ -779,6 +779,11 @@ class RevisionBuilder {
       if (!is_kind(n, NodeKind::WithItem)) return true;
       TSNode value = field(n, "value");
       if (ts_node_is_null(value)) return false;
+      // `with (op.batch_alter_table("t") as batch_op):` (Python 3.10's parenthesized form, black's for long
+      // lines): the grammar reads one item in parentheses as a parenthesized as_pattern.
+      while (is_kind(value, NodeKind::ParenthesizedExpression) && ts_node_named_child_count(value) == 1) {
+        value = ts_node_named_child(value, 0);
+      }
       TSNode call = value;
       std::string alias;
       if (is_kind(value, NodeKind::AsPattern)) {
