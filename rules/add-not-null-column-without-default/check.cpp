@@ -29,17 +29,18 @@ bool not_null(const ColumnInfo& column) {
 const std::set<std::string, std::less<>> kIntegerTypes = {"Integer", "BigInteger", "SmallInteger", "INTEGER",
                                                            "BIGINT",  "SMALLINT",   "INT"};
 
-// An integer primary key that SQLAlchemy makes auto-incrementing (its autoincrement="auto": the integer primary
-// key with no foreign key, or any integer column with autoincrement=True): PostgreSQL gets SERIAL, MySQL
-// AUTO_INCREMENT, and the database numbers the existing rows.
+// An integer primary key that SQLAlchemy makes auto-incrementing (its autoincrement="auto": the integer
+// primary key with no foreign key, or one with autoincrement=True): PostgreSQL gets SERIAL, MySQL
+// AUTO_INCREMENT, and the database numbers the existing rows. autoincrement=True on a column that is no
+// primary key does nothing (autogenerate writes it into the add_column of a primary key swap's downgrade): a
+// plain INTEGER NOT NULL.
 bool auto_increments(const ColumnInfo& column) {
   const std::string& type = column.type.origin;
   const std::string_view type_name = std::string_view(type).substr(type.rfind('.') + 1);
   if (type.rfind("sqlalchemy.", 0) != 0 || !kIntegerTypes.count(type_name)) return false;
-  const Expr* autoincrement = column.keyword("autoincrement");
-  if (autoincrement) return autoincrement->is_true();
   const Expr* primary_key = column.keyword("primary_key");
   if (!primary_key || !primary_key->is_true()) return false;
+  if (const Expr* autoincrement = column.keyword("autoincrement")) return autoincrement->is_true();
   for (const Expr& arg : column.construct->items) {
     if (arg.origin() == "sqlalchemy.ForeignKey") return false;
   }
