@@ -66,7 +66,8 @@ void describe(A& a, S& x) {
 template <class A, Is<RevisionInfo> S>
 void describe(A& a, S& x) {
   a(x.revision, x.revision_loc, x.down_revision, x.down_revision_loc, x.branch_labels, x.branch_labels_loc,
-    x.depends_on, x.depends_on_loc, x.docstring, x.upgrade, x.downgrade, x.operations, x.calls);
+    x.depends_on, x.depends_on_loc, x.docstring, x.upgrade, x.downgrade, x.operations, x.calls,
+    x.database_names);
 }
 template <class A, Is<Comment> S>
 void describe(A& a, S& x) {

@@ -167,6 +167,9 @@ struct RevisionInfo {
   std::optional<FunctionDef> downgrade;
   std::vector<OperationCall> operations;  // in source order
   std::vector<RevisionCall> calls;        // in source order
+  // The string literals upgrade() and downgrade() compare the database's name with (`bind.dialect.name ==
+  // "postgresql"`, `in ("sqlite", "mssql")`, also in a helper of the file), each once, in the order met.
+  std::vector<Expr> database_names;
 
   // Whether `op`'s table was created by an op.create_table (or a literal CREATE TABLE through op.execute)
   // earlier in the same function of this revision, not in a branch for another database: such a table is new

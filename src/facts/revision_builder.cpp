@@ -651,14 +651,14 @@ class RevisionBuilder {
     // `if bind.dialect.name == "sqlite":`: the branches are for one database, and the rest for the others.
     std::string otherwise_dialect = ctx.dialect;
     Context inner = tested;
-    narrow_dialect(field(stmt, "condition"), inner, otherwise_dialect);
+    narrow_dialect(field(stmt, "condition"), inner, otherwise_dialect, info);
     walk_block(consequence, inner, function, info);
     for_each_named_child(stmt, [&](TSNode clause) {
       if (is_kind(clause, NodeKind::ElifClause)) {
         Context elif = tested;
         elif.dialect = otherwise_dialect;
         apply_guard(existence_of(field(clause, "condition"), tested, !tested.guarded), elif);
-        narrow_dialect(field(clause, "condition"), elif, otherwise_dialect);
+        narrow_dialect(field(clause, "condition"), elif, otherwise_dialect, info);
         walk_block(field(clause, "consequence"), elif, function, info);
         keep_taint(ctx, elif);
       } else if (is_kind(clause, NodeKind::ElseClause)) {
@@ -683,10 +683,17 @@ class RevisionBuilder {
 
   // A test of the database's name — `<...>.dialect.name == "postgresql"` or `!=` — sets the branch's dialect
   // (OperationCall::dialect) and what the later branches get, unless a test outside already chose one database.
-  void narrow_dialect(TSNode condition, Context& branch, std::string& later) const {
+  void narrow_dialect(TSNode condition, Context& branch, std::string& later, RevisionInfo& info) {
     if ((!branch.dialect.empty() && branch.dialect.front() != '!') || ts_node_is_null(condition)) return;
     const std::optional<DatabaseTest> test = database_test(condition, branch, 0);
     if (!test) return;
+    for (const Expr& literal : test->literals) {  // once each: a helper's test may decide several branches
+      auto& names = info.database_names;
+      const bool seen = std::any_of(names.begin(), names.end(), [&](const Expr& e) {
+        return e.loc.start_byte == literal.loc.start_byte;
+      });
+      if (!seen) names.push_back(literal);
+    }
     if (test->equal) {
       later = excluding(branch.dialect, test->databases);
       branch.dialect = test->databases;
@@ -699,6 +706,7 @@ class RevisionBuilder {
   struct DatabaseTest {
     std::string databases;  // "postgresql"; for `in ("sqlite", "mssql")`: "sqlite,mssql"
     bool equal = true;      // `==` / `in` (true), or `!=` / `not in`
+    std::vector<Expr> literals;  // the string literals naming them (RevisionInfo::database_names)
   };
 
   // What a condition says about the database's name: `bind.dialect.name == "postgresql"` (or `.engine.name`,
@@ -723,16 +731,9 @@ class RevisionBuilder {
       return database_test(flag->second, ctx, depth + 1);
     }
     if (is_kind(condition, NodeKind::Call)) {
-      TSNode callee = field(condition, "function");
-      auto helper =
-          is_kind(callee, NodeKind::Identifier) ? functions_.find(exprs_.text(callee)) : functions_.end();
-      if (helper == functions_.end()) return std::nullopt;
-      TSNode body = field(helper->second, "body");
-      if (ts_node_named_child_count(body) != 1) return std::nullopt;
-      TSNode only = ts_node_named_child(body, 0);
-      if (!is_kind(only, NodeKind::ReturnStatement) || ts_node_named_child_count(only) != 1)
-        return std::nullopt;
-      return database_test(ts_node_named_child(only, 0), Context{}, depth + 1);
+      TSNode returned = helper_return(condition);
+      if (ts_node_is_null(returned)) return std::nullopt;
+      return database_test(returned, Context{}, depth + 1);
     }
     if (type != "comparison_operator" || ts_node_named_child_count(condition) != 2) return std::nullopt;
     TSNode left_node = ts_node_named_child(condition, 0);
@@ -749,7 +750,7 @@ class RevisionBuilder {
       if (!ts_node_is_named(child)) op += (op.empty() ? "" : " ") + exprs_.text(child);
     }
     if ((op == "==" || op == "!=") && right.is_string() && !right.text.empty()) {
-      return DatabaseTest{std::string(right.text), op == "=="};
+      return DatabaseTest{std::string(right.text), op == "==", {right}};
     }
     // `dialect.name in ("sqlite", "mssql")` (airflow): any of those databases.
     if ((op == "in" || op == "not in") &&
@@ -759,17 +760,45 @@ class RevisionBuilder {
         if (!item.is_string() || item.text.empty()) return std::nullopt;
         databases += (databases.empty() ? "" : ",") + std::string(item.text);
       }
-      if (!databases.empty()) return DatabaseTest{databases, op == "in"};
+      if (!databases.empty())
+        return DatabaseTest{databases, op == "in", {right.items.begin(), right.items.end()}};
     }
     return std::nullopt;
   }
 
-  // `bind.dialect.name`, `op.get_bind().engine.name` (Engine.name is its dialect's name).
-  bool names_database(TSNode node) const {
+  // For a call of a function of this module whose body is one `return <expression>` (comments aside), that
+  // expression; a null node otherwise.
+  TSNode helper_return(TSNode call) const {
+    TSNode callee = field(call, "function");
+    auto helper =
+        is_kind(callee, NodeKind::Identifier) ? functions_.find(exprs_.text(callee)) : functions_.end();
+    if (helper == functions_.end()) return TSNode{};
+    TSNode only{};
+    int statements = 0;
+    for_each_named_child(field(helper->second, "body"), [&](TSNode statement) {
+      if (is_kind(statement, NodeKind::Comment)) return;
+      only = statement;
+      ++statements;
+    });
+    if (statements != 1 || !is_kind(only, NodeKind::ReturnStatement) ||
+        ts_node_named_child_count(only) != 1) {
+      return TSNode{};
+    }
+    return ts_node_named_child(only, 0);
+  }
+
+  // `bind.dialect.name`, `op.get_bind().engine.name` (Engine.name is its dialect's name), or a call of a
+  // helper of this module returning one (mealie's `get_db_type()`).
+  bool names_database(TSNode node, int depth = 0) const {
     const std::string text = exprs_.text(node);
     // `engine = op.get_bind().engine` then `engine.name` (tacker) like `bind.engine.name`.
-    return text == "dialect.name" || text.ends_with(".dialect.name") || text == "engine.name" ||
-           text.ends_with(".engine.name");
+    if (text == "dialect.name" || text.ends_with(".dialect.name") || text == "engine.name" ||
+        text.ends_with(".engine.name")) {
+      return true;
+    }
+    if (depth > 4 || !is_kind(node, NodeKind::Call)) return false;
+    TSNode returned = helper_return(node);
+    return !ts_node_is_null(returned) && names_database(returned, depth + 1);
   }
 
   void walk_with(TSNode stmt, Context& ctx, const std::string& function, RevisionInfo& info) {

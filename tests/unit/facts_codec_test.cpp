@@ -49,7 +49,8 @@ template <> constexpr int kFields<FunctionDef> = 9;
 template <>
 constexpr int kFields<OperationCall> = 13;
 template <> constexpr int kFields<RevisionCall> = 3;
-template <> constexpr int kFields<RevisionInfo> = 13;
+template <>
+constexpr int kFields<RevisionInfo> = 14;
 template <> constexpr int kFields<Comment> = 3;
 template <> constexpr int kFields<ModuleFacts::Binding> = 2;
 template <> constexpr int kFields<ModuleFacts> = 15;
