@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "engine/rule.h"
+#include "project/sqlalchemy_names.h"
 
 namespace ormlint {
 
@@ -68,9 +69,12 @@ class StringWithoutLength final : public Rule {
   void check_file(const ProjectFile& file, const Project& project, Reporter& out) const override {
     for (const ColumnInfo* column : project.columns_in(file)) {
       const ColumnType& type = column->type;
-      if (!kVarcharTypes.count(type.origin)) continue;
       // A branch MySQL never runs; a downgrade() restoring the old schema's columns as they were.
       if (column->operation && (!column->operation->runs_on("mysql") || column->operation->function == "downgrade")) {
+        continue;
+      }
+      if (!kVarcharTypes.count(type.origin)) {
+        check_decorated(file, project, *column, out);
         continue;
       }
       if (type.inferred) {
@@ -86,6 +90,23 @@ class StringWithoutLength final : public Rule {
   }
 
  private:
+  // A project TypeDecorator whose `impl` is the String class (`impl = types.String`, pgadmin's
+  // PgAdminDbBinaryString): TypeDecorator builds its impl from the arguments it is given, so `HexString()` is
+  // a String() without a length, and `HexString(128)` a String(128).
+  static void check_decorated(const ProjectFile& file, const Project& project, const ColumnInfo& column,
+                              Reporter& out) {
+    const ColumnType& type = column.type;
+    if (!type.expr || type.inferred || !lacks_length(*type.expr)) return;
+    const DecoratedImpl decorated = decorated_impl(project, file, *type.expr);
+    if (!decorated.impl || !decorated.impl->is_name_like() || !kVarcharTypes.count(decorated.impl->resolved))
+      return;
+    const Expr& name = type.expr->is_call() ? *type.expr->target : *type.expr;
+    out.report(file, type.loc,
+               column_label(column) + " is `" + name.text + "`, a TypeDecorator over `" +
+                   short_name(decorated.impl->resolved) + "`, given no length: " + mysql_error(column),
+               "give it a length, e.g. `" + name.text + "(255)` (TypeDecorator passes it on to its impl)");
+  }
+
   static void check_inferred(const ProjectFile& file, const ColumnInfo& column, Reporter& out) {
     const ColumnType& type = column.type;
     if (type.expr) {
