@@ -9,6 +9,7 @@
 
 #include "core/text.h"
 #include "engine/rule.h"
+#include "project/assigned_value.h"
 #include "project/migration_ops.h"
 
 namespace ormlint {
@@ -22,9 +23,14 @@ std::string render(const Expr* arg) {
   return one_line(arg->text);
 }
 
-// "organizations.id" -> "organizations", "billing.accounts.id" -> "billing.accounts", "users.c.id" -> "users",
-// "Organization.id" -> "Organization".
-std::string referenced_table(const Expr* column) {
+// "organizations.id" -> "organizations", "billing.accounts.id" -> "billing.accounts", "users.c.id" ->
+// "users", "Organization.id" -> "Organization"; a name bound to such a string (`USER_ID = "user.id"`, here or
+// imported) is read through.
+std::string referenced_table(const Project& project, const ProjectFile& file, const Expr* column) {
+  if (const Expr* literal =
+          column && column->is_name_like() ? string_literal(project, file, column) : nullptr) {
+    column = literal;
+  }
   if (!column || !(column->is_string() || column->is_name_like())) return "";
   std::string spec = column->text;
   size_t dot = spec.rfind('.');
@@ -49,19 +55,19 @@ struct ForeignKeyShape {
 
 std::string callee_text(const Expr& call) { return call.target ? call.target->text : "ForeignKey"; }
 
-ForeignKeyShape foreign_key_shape(const Expr& call) {
+ForeignKeyShape foreign_key_shape(const Project& project, const ProjectFile& file, const Expr& call) {
   const Expr* column = call.keyword("column");
   if (!column) column = call.arg(0);
-  return {callee_text(call) + "(" + render(column) + ")", referenced_table(column)};
+  return {callee_text(call) + "(" + render(column) + ")", referenced_table(project, file, column)};
 }
 
-ForeignKeyShape constraint_shape(const Expr& call) {
+ForeignKeyShape constraint_shape(const Project& project, const ProjectFile& file, const Expr& call) {
   const Expr* local = call.keyword("columns");
   if (!local) local = call.arg(0);
   const Expr* remote = call.keyword("refcolumns");
   if (!remote) remote = call.arg(local == call.arg(0) ? 1 : 0);
   return {callee_text(call) + "(" + render(local) + ", " + render(remote) + ")",
-          referenced_table(first_element(remote))};
+          referenced_table(project, file, first_element(remote))};
 }
 
 // op.create_foreign_key(name, source_table, referent_table, local_cols, remote_cols);
@@ -77,8 +83,9 @@ ForeignKeyShape create_foreign_key_shape(const OperationCall& op) {
 }
 
 // SQLModel >= 0.0.21: Field(foreign_key="teams.id", ondelete="CASCADE").
-ForeignKeyShape field_shape(const Expr& call, const Expr& foreign_key) {
-  std::string table = foreign_key.is_string() ? referenced_table(&foreign_key) : "";
+ForeignKeyShape field_shape(const Project& project, const ProjectFile& file, const Expr& call,
+                            const Expr& foreign_key) {
+  std::string table = referenced_table(project, file, &foreign_key);
   return {callee_text(call) + "(foreign_key=" + render(&foreign_key) + ")", table};
 }
 
@@ -130,7 +137,7 @@ class ForeignKeyWithoutOndelete final : public Rule {
           if (e.is_call() && e.origin() == "sqlmodel.Field" && e.arg(0) && e.arg(0)->is_call()) {
             seen.insert(e.arg(0)->loc.start_byte);
           }
-          check_expression(file, e, seen, out);
+          check_expression(file, project, e, seen, out);
         });
       });
     }
@@ -141,7 +148,7 @@ class ForeignKeyWithoutOndelete final : public Rule {
     for (const OperationCall& op : file.facts.revision->operations) {
       if (downgrade_only.count(&op.call)) continue;
       op.call.walk([&](const Expr& e) {
-        if (!settled.count(&e)) check_expression(file, e, seen, out);
+        if (!settled.count(&e)) check_expression(file, project, e, seen, out);
       });
     }
     for (const OperationCall& op : file.facts.revision->operations) {
@@ -169,18 +176,22 @@ class ForeignKeyWithoutOndelete final : public Rule {
     return result;
   }
 
-  static void check_expression(const ProjectFile& file, const Expr& e, std::set<uint32_t>& seen, Reporter& out) {
+  static void check_expression(const ProjectFile& file, const Project& project, const Expr& e,
+                               std::set<uint32_t>& seen, Reporter& out) {
     if (!e.is_call()) return;
     const FactText origin = e.origin();
     // `ondelete=None` is written on purpose (NO ACTION): a decision, not an omission.
     if (origin == "sqlalchemy.ForeignKey" || origin == "sqlalchemy.ForeignKeyConstraint") {
       if (e.keyword("ondelete") || !seen.insert(e.loc.start_byte).second) return;
-      report(file, e.loc, origin == "sqlalchemy.ForeignKey" ? foreign_key_shape(e) : constraint_shape(e), out);
+      report(file, e.loc,
+             origin == "sqlalchemy.ForeignKey" ? foreign_key_shape(project, file, e)
+                                               : constraint_shape(project, file, e),
+             out);
     } else if (origin == "sqlmodel.Field") {
       const Expr* foreign_key = e.keyword("foreign_key");
       if (!foreign_key || foreign_key->kind == Expr::Kind::None || e.keyword("ondelete")) return;
       if (!seen.insert(foreign_key->loc.start_byte).second) return;
-      report(file, foreign_key->loc, field_shape(e, *foreign_key), out);
+      report(file, foreign_key->loc, field_shape(project, file, e, *foreign_key), out);
     }
   }
 
