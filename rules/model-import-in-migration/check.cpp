@@ -115,6 +115,9 @@ struct Statement {
   std::vector<std::string> names;
   bool models = false;  // something beyond a declarative base
   bool base = false;    // the declarative base itself (or the whole module), not only another name beside it
+  // Every name it imports is something else than a model or a module (`from webapp import create_app`, an
+  // app factory in a package that imports the models): the message must not call it a model.
+  bool only_other_names = true;
 };
 
 // `from app import Base` / `import app`: the import brings the declarative base itself — not only another
@@ -142,7 +145,8 @@ class ModelImportInMigration final : public Rule {
     auto consider = [&](const Import& import) {
       const ProjectFile* module = imported_module(import, project, file);
       if (!module || only_column_types(import, *module, project)) return;
-      ModelContent content = strongest(model_content(*module, project), imported_class(import, *module, project));
+      const ModelContent named = imported_class(import, *module, project);
+      ModelContent content = strongest(model_content(*module, project), named);
       if (content == ModelContent::None) return;
       Statement& statement = statements[import.statement_loc.start_byte];
       statement.loc = import.statement_loc;
@@ -152,6 +156,10 @@ class ModelImportInMigration final : public Rule {
       if (import.is_relative) name = import.bound_name;
       if (import.is_star) name = import.is_relative ? "*" : import.module + ".*";
       statement.names.push_back(name);
+      if (named != ModelContent::None || import.is_star || import.origin == import.module ||
+          project.find_module(import.origin)) {  // `from redash import models`: a module of models
+        statement.only_other_names = false;
+      }
       statement.models = statement.models || content == ModelContent::Models;
       statement.base = statement.base || brings_base_itself(import, *module, project);
     };
@@ -165,10 +173,14 @@ class ModelImportInMigration final : public Rule {
     std::string names;
     for (const std::string& name : statement.names) names += (names.empty() ? "`" : ", `") + name + "`";
     if (statement.models) {
+      const std::string what =
+          statement.only_other_names
+              ? "revision imports " + names + " from a module that loads the application's models"
+              : "revision imports from the application's models (" + names + ")";
       out.report(
           file, statement.loc,
-          "revision imports from the application's models (" + names +
-              "): it runs against today's model code, so when a model changes or moves this old migration "
+          what +
+              ": it runs against today's model code, so when a model changes or moves this old migration "
               "does something else or fails to import",
           "describe what the migration needs inside it: plain `op.*` operations for the schema, "
           "`sa.table(\"users\", sa.column(\"id\"), ...)` for data");
