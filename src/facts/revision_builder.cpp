@@ -595,9 +595,11 @@ class RevisionBuilder {
   struct HelperArguments {
     // Set to True or False, or left at a literal default: `if upgrade:` then takes one branch only.
     std::map<std::string, bool> flags;
-    // Set to the migration's connection (`_backfill(op.get_bind())`, or a name bound to it:
-    // `_backfill(bind)`), with that value: in the helper, `conn.commit()` is then the connection's method.
-    Constants connections;
+    // Values the helper's body may read its parameters as: the migration's connection
+    // (`_backfill(op.get_bind())`, or a name bound to it: `_backfill(bind)`; in the helper, `conn.commit()`
+    // is then the connection's method), or a string (`migrate("server")`, pgadmin: the helper's operations
+    // touch `server`, not `<table_name>`).
+    Constants values;
   };
   HelperArguments helper_arguments(TSNode call, TSNode def, const Context& ctx) const {
     HelperArguments given;
@@ -611,7 +613,8 @@ class RevisionBuilder {
         auto held = ctx.constants->find(value->text);
         value = held == ctx.constants->end() ? nullptr : &held->second;
       }
-      if (value && is_migration_connection(*value)) given.connections.emplace(name, *value);
+      if (value && (is_migration_connection(*value) || value->is_string()))
+        given.values.emplace(name, *value);
     }
     return given;
   }
@@ -871,7 +874,7 @@ class RevisionBuilder {
           active_.insert(name);
           HelperArguments given = helper_arguments(n, helper->second, ctx);
           DatabaseFlags flags;
-          const Constants constants = function_constants(helper->second, given.connections, flags);
+          const Constants constants = function_constants(helper->second, given.values, flags);
           Context inner = ctx;
           inner.tainted.clear();
           inner.maybe_tainted.clear();

@@ -350,7 +350,7 @@ def downgrade():
   REQUIRE(ops.size() == 8);
   CHECK(ops[0].name == "add_column");
   CHECK(ops[0].function == "upgrade");  // attributed to the function calling the helper
-  CHECK(ops[0].table == "");
+  CHECK(ops[0].table == "users");       // the parameter, as this call sets it
   CHECK(ops[1].name == "create_index");
   CHECK(ops[1].function == "upgrade");
   CHECK(ops[1].table == "users");
@@ -578,7 +578,7 @@ ORDERS = "orders_v2"
 
 
 def rename(table):
-    op.drop_column(table, "legacy")  # a parameter: any table
+    op.drop_column(table, "legacy")  # a parameter: the table each call gives, when a string
 
 
 def upgrade():
@@ -606,7 +606,8 @@ def upgrade():
     op.drop_column(captured, "j")
     USERS_SHADOW = USERS
     op.drop_column("accounts", column_name)
-    rename("ignored")
+    rename("given")
+    rename(column_name)
 
 
 def downgrade():
@@ -630,8 +631,9 @@ def downgrade():
   // holds its latest plain assignment (`twice`: "two"; downgrade()'s `USERS = "people"`) until another kind
   // of binding (`+=`, a walrus, a lambda reading it) makes it unknown.
   CHECK(tables == std::vector<std::string>{"upgrade:invoices", "upgrade:x", "upgrade:y",
-                                           "upgrade:", "upgrade:two", "upgrade:", "upgrade:", "upgrade:",
-                                           "upgrade:accounts", "upgrade:", "downgrade:people"});
+                                           "upgrade:", "upgrade:two",
+                                           "upgrade:", "upgrade:", "upgrade:", "upgrade:accounts",
+                                           "upgrade:given", "upgrade:", "downgrade:people"});
 }
 
 TEST_CASE("operations: a loop over literal table names runs its body once with each", "[guards][constants]") {
