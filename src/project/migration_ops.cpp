@@ -333,6 +333,10 @@ std::vector<std::pair<std::string, std::string>> table_renames(const ModuleFacts
 
 }  // namespace
 
+namespace {
+bool refilled_after_drop(const ModuleFacts& module, const OperationCall& drop, const std::string& dropped);
+}  // namespace
+
 bool table_rebuilt(const ModuleFacts& module, const OperationCall& drop) {
   if (drop.name != "drop_table" || drop.table.empty()) return false;
   return table_rebuilt(module, drop, lower(drop.table));
@@ -346,6 +350,7 @@ bool table_rebuilt(const ModuleFacts& module, const OperationCall& drop, const s
   // table the function created to replace it under another name (open-event-server: `user` -> `temp_user`,
   // copied into a new `users`).
   const RevisionInfo& revision = *module.revision;
+  if (refilled_after_drop(module, drop, dropped)) return true;
   for (const auto& [old_name, new_name] : table_renames(module, drop.function)) {
     if (new_name != dropped) continue;
     // Rows inserted by code into the table that takes the name (its source is not read: the rename says it).
@@ -383,6 +388,22 @@ bool holds_created_table(const RevisionInfo& revision, std::string_view function
            return op.function == function && op.name == "create_table" && lower(op.table) == into &&
                   op.result_name == table->text;
          });
+}
+
+// Created again under the dropped name after the drop, and filled by `op.bulk_insert(new, rows)` with rows
+// the code computed — not a literal list (pgadmin reads them into Python before the drop): the rows survive.
+// Seed rows written out in the script replace the data, which is lost: still a finding.
+bool refilled_after_drop(const ModuleFacts& module, const OperationCall& drop, const std::string& dropped) {
+  const RevisionInfo& revision = *module.revision;
+  return any_later(revision, drop, [&](const OperationCall& later) {
+    if (later.name != "bulk_insert") return false;
+    const Expr* table = later.call.keyword("table");
+    const Expr* rows = later.call.keyword("rows");
+    if (!table) table = later.call.arg(0);
+    if (!rows) rows = later.call.arg(1);
+    return rows && !rows->is(Expr::Kind::List) &&
+           holds_created_table(revision, drop.function, table, dropped);
+  });
 }
 
 // A class of the revision itself mapped to `into` (`class NewEventCounter(Base): __tablename__ =
