@@ -1103,6 +1103,7 @@ class TableModelBuilder {
     parallel_for(seeds.size(), jobs_, [&](size_t i) {
       if (seeds[i].plan == kNone) return;
       const ClassPlan& plan = plans_[seeds[i].plan];
+      m_.tables_[i].columns.reserve(plan.members.size());  // tens of thousands of columns: no regrowth
       for (const Member& m : plan.members) add_model_column(m_.tables_[i], m, *plan.cls);
     });
     // Classes mapping a Table: `__table__ = Table(...)` in the body, or `__table__ = users_table`.
