@@ -48,7 +48,8 @@ class UnguardedAddColumn final : public Rule {
     std::set<std::pair<uint32_t, std::string>> reported;
     for (const OperationCall& op : revision.operations) {
       // Alembic 1.16+: `op.add_column(..., if_not_exists=True)` renders ADD COLUMN IF NOT EXISTS.
-      if (op.name != "add_column" || project.guarded(op) || flag_may_be_set(op, "if_not_exists")) continue;
+      if (op.name != "add_column" || project.column_guarded(op) || flag_may_be_set(op, "if_not_exists"))
+        continue;
       WrittenName table = written_table(revision, op);
       WrittenName column = written_column(op);
       // A scratch column the same function drops again (mage-ai's copy-out-and-back) or renames into another

@@ -30,7 +30,8 @@ class UnguardedDropColumn final : public Rule {
     std::set<std::pair<uint32_t, std::string>> reported;
     for (const OperationCall& op : revision.operations) {
       // Alembic 1.16+: `op.drop_column(..., if_exists=True)` renders DROP COLUMN IF EXISTS.
-      if (op.name != "drop_column" || project.guarded(op) || flag_may_be_set(op, "if_exists")) continue;
+      if (op.name != "drop_column" || project.column_guarded(op) || flag_may_be_set(op, "if_exists"))
+        continue;
       WrittenName table = written_table(revision, op);
       WrittenName column = written_column(op);
       // A scratch column added earlier, or one the same function adds again (a rebuild): after a complete run

@@ -46,25 +46,64 @@ std::string callee_last_name(TSNode call, const ExprBuilder& exprs) {
   return "";
 }
 
-bool subtree_checks_existence(TSNode subtree, const ExprBuilder& exprs, const std::set<std::string, std::less<>>& helpers,
-                              const std::function<bool(TSNode)>& also) {
-  bool found = false;
+namespace {
+
+// What a called name asks about: table checks by name (`has_table`, `get_table_names`, `table_exists`,
+// `_has_table`), anything else that checks existence is Other.
+CheckKind call_kind(std::string_view callee) {
+  if (callee == "has_table" || callee == "get_table_names") return CheckKind::Tables;
+  if (callee.find("table") != std::string_view::npos && callee.find("column") == std::string_view::npos) {
+    return CheckKind::Tables;
+  }
+  return CheckKind::Other;
+}
+
+// Catalog SQL: about tables alone unless it reads columns (information_schema.columns, pg_attribute, SQLite's
+// table_info pragma) or other objects.
+CheckKind catalog_kind(std::string_view sql) {
+  for (std::string_view other :
+       {"column", "attribute", "table_info", "index", "constraint", "pg_type", "enum"}) {
+    if (sql.find(other) != std::string_view::npos) return CheckKind::Other;
+  }
+  return CheckKind::Tables;
+}
+
+}  // namespace
+
+ExistenceChecks subtree_existence_checks(TSNode subtree, const ExprBuilder& exprs,
+                                         const std::set<std::string, std::less<>>& helpers,
+                                         const std::function<CheckKind(TSNode)>& also) {
+  ExistenceChecks found;
+  auto add = [&](CheckKind kind) {
+    if (kind == CheckKind::Tables) found.tables = true;
+    if (kind == CheckKind::Other) found.other = true;
+  };
   walk_subtree(subtree, [&](TSNode n) {
-    if (found) return false;
+    if (found.other) return false;  // nothing can make it tables only again
     if (is_kind(n, NodeKind::Call)) {
       std::string callee = callee_last_name(n, exprs);
       TSNode function = field(n, "function");
       if (is_existence_call(callee) ||
           (!ts_node_is_null(function) && is_kind(function, NodeKind::Identifier) && helpers.count(callee))) {
-        found = true;
+        add(call_kind(callee));
       }
     } else if (is_kind(n, NodeKind::StringContent)) {
-      if (names_catalog(exprs.text(n))) found = true;
+      const std::string text = exprs.text(n);
+      if (names_catalog(text)) add(catalog_kind(text));
     }
-    if (!found && also && also(n)) found = true;
-    return !found;
+    if (also) add(also(n));
+    return !found.other;
   });
   return found;
+}
+
+bool subtree_checks_existence(TSNode subtree, const ExprBuilder& exprs,
+                              const std::set<std::string, std::less<>>& helpers,
+                              const std::function<bool(TSNode)>& also) {
+  if (!also) return subtree_existence_checks(subtree, exprs, helpers).any();
+  return subtree_existence_checks(subtree, exprs, helpers,
+                                  [&](TSNode n) { return also(n) ? CheckKind::Other : CheckKind::None; })
+      .any();
 }
 
 }  // namespace ormlint

@@ -116,6 +116,9 @@ struct OperationCall {
   // When not guarded: functions imported from other modules (as called: "get_columns_for_table",
   // "utils.columns_of") that guard it if they check existence (resolved by Project::guarded).
   std::vector<std::string> guard_candidates;
+  // Guarded, but every check around it asks only which tables exist (`if "t" in insp.get_table_names():`,
+  // `if not has_table("t"): return`): it proves nothing about a column (unguarded-add-column).
+  bool guard_checks_tables_only = false;
   bool in_autocommit_block = false;  // inside `with op.get_context().autocommit_block():`
   // An `execute` sent through the migration's own connection (`conn = op.get_bind()`, `conn.execute(...)`,
   // `op.get_bind().exec_driver_sql(...)`): the same as op.execute; `receiver` is the connection as written.

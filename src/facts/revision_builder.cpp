@@ -160,6 +160,8 @@ class RevisionBuilder {
     const Constants* constants = nullptr;
     const DatabaseFlags* database_flags = nullptr;
     bool guarded = false;
+    // Guarded by a check that asks about more than tables (OperationCall::guard_checks_tables_only).
+    bool guarded_beyond_tables = false;
     bool autocommit = false;
     std::string dialect;  // OperationCall::dialect
     // Parameters of the helper being walked that its call sets to a literal True/False (`step(upgrade=True)`):
@@ -167,6 +169,7 @@ class RevisionBuilder {
     std::map<std::string, bool> flags;
     std::map<std::string, std::string> batch_tables;  // batch_op variable -> its table ("" if not literal)
     std::set<std::string> tainted;  // local names holding what the inspector said exists
+    std::set<std::string> tainted_tables_only;  // those of them holding only which tables exist
     // Imported functions (as called: `get_columns_for_table`, `utils.columns_of`) that, if they check existence,
     // guard what is walked here; the project decides (Project::resolve_imported_guards).
     std::set<std::string> maybe_guards;
@@ -180,6 +183,7 @@ class RevisionBuilder {
   // Names bound in a nested block stay visible after it, as in Python.
   static void keep_taint(Context& into, const Context& from) {
     into.tainted.insert(from.tainted.begin(), from.tainted.end());
+    into.tainted_tables_only.insert(from.tainted_tables_only.begin(), from.tainted_tables_only.end());
     for (const auto& [name, helpers] : from.maybe_tainted) into.maybe_tainted[name].insert(helpers.begin(), helpers.end());
   }
 
@@ -195,10 +199,13 @@ class RevisionBuilder {
 
   // Does this subtree ask the database what exists (facts/existence_check.h): an inspector call, a name derived
   // from one, a same-file helper that does, or a query of the catalog?
-  bool checks_existence(TSNode node, const Context& ctx) const {
-    if (ctx.tainted.empty()) return subtree_checks_existence(node, exprs_, guard_helpers_);
-    return subtree_checks_existence(node, exprs_, guard_helpers_, [&](TSNode n) {
-      return is_kind(n, NodeKind::Identifier) && ctx.tainted.count(exprs_.text(n)) > 0;
+  ExistenceChecks checks_existence(TSNode node, const Context& ctx) const {
+    if (ctx.tainted.empty()) return subtree_existence_checks(node, exprs_, guard_helpers_);
+    return subtree_existence_checks(node, exprs_, guard_helpers_, [&](TSNode n) {
+      if (!is_kind(n, NodeKind::Identifier)) return CheckKind::None;
+      const std::string name = exprs_.text(n);
+      if (!ctx.tainted.count(name)) return CheckKind::None;
+      return ctx.tainted_tables_only.count(name) ? CheckKind::Tables : CheckKind::Other;
     });
   }
 
@@ -232,12 +239,15 @@ class RevisionBuilder {
   // functions it calls) does. `with_candidates` false: the strict answer is all the caller needs.
   struct Existence {
     bool checks = false;
+    bool tables_only = false;  // every check it makes asks only which tables exist
     std::set<std::string> candidates;
   };
   Existence existence_of(TSNode node, const Context& ctx, bool with_candidates = true) const {
     Existence e;
     if (ts_node_is_null(node)) return e;
-    e.checks = checks_existence(node, ctx);
+    const ExistenceChecks checks = checks_existence(node, ctx);
+    e.checks = checks.any();
+    e.tables_only = checks.tables_only();
     if (!e.checks && with_candidates) e.candidates = guard_candidates(node, ctx);
     return e;
   }
@@ -247,6 +257,7 @@ class RevisionBuilder {
   void apply_guard(const Existence& test, Context& inner) const {
     if (test.checks) {
       inner.guarded = true;
+      inner.guarded_beyond_tables = inner.guarded_beyond_tables || !test.tables_only;
     } else if (!inner.guarded) {
       inner.maybe_guards.insert(test.candidates.begin(), test.candidates.end());
     }
@@ -259,6 +270,11 @@ class RevisionBuilder {
       if (!is_kind(n, NodeKind::Identifier)) return true;
       if (value.checks) {
         ctx.tainted.insert(exprs_.text(n));
+        if (value.tables_only) {
+          ctx.tainted_tables_only.insert(exprs_.text(n));
+        } else {
+          ctx.tainted_tables_only.erase(exprs_.text(n));
+        }
       } else {
         ctx.maybe_tainted[exprs_.text(n)].insert(value.candidates.begin(), value.candidates.end());
       }
@@ -417,7 +433,7 @@ class RevisionBuilder {
                is_kind(stmt, NodeKind::DecoratedDefinition)) {
       // Nested definitions run only if called; their operations are not the revision's own. A nested helper
       // that checks existence (`def has_col(t, c): ... inspector.get_columns(t)`) guards like a module one.
-      if (is_kind(stmt, NodeKind::FunctionDefinition) && checks_existence(field(stmt, "body"), ctx)) {
+      if (is_kind(stmt, NodeKind::FunctionDefinition) && checks_existence(field(stmt, "body"), ctx).any()) {
         guard_helpers_.insert(exprs_.text(field(stmt, "name")));
       }
       const TSNode def = is_kind(stmt, NodeKind::DecoratedDefinition) ? field(stmt, "definition") : stmt;
@@ -675,6 +691,7 @@ class RevisionBuilder {
     // `if "x" in existing: return` guards everything after it in the same block.
     if (block_exits(consequence)) {
       ctx.guarded = tested.guarded;
+      ctx.guarded_beyond_tables = tested.guarded_beyond_tables;
       ctx.maybe_guards = tested.maybe_guards;
     }
   }
@@ -938,6 +955,7 @@ class RevisionBuilder {
     op.receiver = texts_.keep(receiver);
     op.in_batch = batch_table != nullptr;
     op.guarded = ctx.guarded;
+    op.guard_checks_tables_only = ctx.guarded && !ctx.guarded_beyond_tables;
     if (!op.guarded) op.guard_candidates.assign(ctx.maybe_guards.begin(), ctx.maybe_guards.end());
     op.in_autocommit_block = ctx.autocommit;
     op.dialect = texts_.keep(ctx.dialect);

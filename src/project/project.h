@@ -215,6 +215,11 @@ class Project {
   // Whether a revision operation stands under an existence check: one its own file shows (OperationCall::guarded),
   // or a call of a function imported from the project that asks the database what exists.
   bool guarded(const OperationCall& op) const { return op.guarded || guarded_by_import_.count(&op) > 0; }
+  // Guarded by a check that can tell whether a column exists: not one that asks only which tables exist
+  // (OperationCall::guard_checks_tables_only). An imported guard function counts.
+  bool column_guarded(const OperationCall& op) const {
+    return (op.guarded && !op.guard_checks_tables_only) || guarded_by_import_.count(&op) > 0;
+  }
   // The column a call of a column factory makes — a project function whose body only returns a Column(...) or
   // mapped_column(...) — with the call's arguments in place of the parameters, located at the call
   // (project/column_factories.cpp); likewise the call of a `functools.partial` of one (`Column = partial(db.Column,

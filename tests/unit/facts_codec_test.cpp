@@ -47,7 +47,7 @@ template <> constexpr int kFields<ClassDef> = 8;
 template <> constexpr int kFields<Parameter> = 3;
 template <> constexpr int kFields<FunctionDef> = 9;
 template <>
-constexpr int kFields<OperationCall> = 13;
+constexpr int kFields<OperationCall> = 14;
 template <> constexpr int kFields<RevisionCall> = 3;
 template <>
 constexpr int kFields<RevisionInfo> = 14;
