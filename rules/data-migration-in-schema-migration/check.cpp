@@ -35,15 +35,7 @@ std::vector<DataStatement> data_statements(std::string_view sql) {
   for (const SqlStatement& statement : split_sql(sql)) {
     std::vector<std::string> words = sql_identifier_words(statement.text);
     if (words.empty()) continue;
-    std::string verb = words[0];
-    if (verb == "with") {  // `WITH moved AS (...) UPDATE ...`
-      for (const std::string& w : words) {
-        if (w == "update" || w == "insert" || w == "delete") {
-          verb = w;
-          break;
-        }
-      }
-    }
+    const std::string verb = lower(sql_statement_verb(statement));  // `WITH moved AS (...) UPDATE ...` too
     if (verb != "update" && verb != "insert" && verb != "delete" && verb != "merge") continue;
     std::string target = verb == "insert" && words.size() > 2 && words[1] == "into" ? words[2] : "";
     if (target.rfind('.') != std::string::npos) target = target.substr(target.rfind('.') + 1);

@@ -34,7 +34,12 @@ bool builds_statement(const RevisionCall& call) {
                                                                "sqlalchemy.Table",    "sqlalchemy.Column",
                                                                "sqlalchemy.MetaData", "sqlalchemy.text"};
   // Or the statement itself, bound to a name to be executed (`stmt = files.update().values(...)`, Kotti).
-  return kBuilders.count(call.call.origin()) > 0 || read_core_statement(call.call).has_value();
+  if (kBuilders.count(call.call.origin()) > 0 || read_core_statement(call.call).has_value()) return true;
+  // `meta = sa.MetaData(); meta.reflect(connection)` (prefect): reads the catalog to build the tables, as
+  // `sa.Table("t", meta, autoload_with=connection)` does.
+  const Expr* receiver = call.call.receiver();
+  return call.call.callee_name() == "reflect" && receiver &&
+         (receiver->is(Expr::Kind::Name) || receiver->origin() == "sqlalchemy.MetaData");
 }
 
 // A call that only reports progress: `print(...)`, `logging.info(...)`, `log.warning(...)` (hypothesis'

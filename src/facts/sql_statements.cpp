@@ -6,6 +6,8 @@
 #include <regex>
 #include <set>
 
+#include "core/text.h"
+
 namespace ormlint {
 
 namespace {
@@ -188,6 +190,33 @@ std::vector<std::string> sql_statement_words(std::string_view statement) {
   }
   flush();
   return words;
+}
+
+std::string sql_statement_verb(const SqlStatement& statement) {
+  if (statement.words.empty()) return "";
+  if (statement.words.front() != "WITH") return statement.words.front();
+  // The first statement verb outside the parentheses of the CTEs (`WITH RECURSIVE t(n) AS (...), u AS
+  // (...)`); a SELECT over a CTE that changes rows (`WITH x AS (UPDATE ... RETURNING id) SELECT ...`) is that
+  // change.
+  auto is_verb = [](const std::string& word) {
+    return word == "select" || word == "insert" || word == "update" || word == "delete" || word == "merge";
+  };
+  int depth = 0;
+  std::string previous;
+  std::string cte_change;  // the first CTE body that changes rows: its verb
+  for (const std::string& word : sql_statement_words(statement.text)) {
+    if (word == "(") {
+      ++depth;
+    } else if (word == ")") {
+      depth = std::max(0, depth - 1);
+    } else if (depth == 0 && is_verb(word)) {
+      return word == "select" && !cte_change.empty() ? upper(cte_change) : upper(word);
+    } else if (depth == 1 && previous == "(" && is_verb(word) && word != "select" && cte_change.empty()) {
+      cte_change = word;
+    }
+    previous = word;
+  }
+  return "WITH";
 }
 
 std::string unqualified_name(const std::string& name) {

@@ -16,6 +16,12 @@ struct SqlStatement {
 
 std::vector<SqlStatement> split_sql(std::string_view sql);
 
+// What a statement does, upper-cased: its first word, or for a statement starting with a WITH clause (`WITH
+// todo AS (SELECT ...) UPDATE ...`, a data-modifying CTE in PostgreSQL and SQLite) the statement after it
+// (SELECT, INSERT, UPDATE, DELETE, MERGE; a SELECT over a CTE that changes rows, that change); "WITH" when
+// none follows, "" for an empty statement.
+std::string sql_statement_verb(const SqlStatement& statement);
+
 // Whether `BEGIN <second_word>` starts a transaction (`BEGIN;`, `BEGIN TRANSACTION`, `BEGIN ISOLATION LEVEL ...`,
 // SQLite's `BEGIN IMMEDIATE`) rather than a PL/SQL block (`BEGIN UPDATE ...; END;`). Words upper-cased.
 bool begins_transaction(std::string_view second_word);

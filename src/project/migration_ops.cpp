@@ -462,7 +462,8 @@ bool literal_sql_all(const ModuleFacts& module, const Expr* executed,
 bool literal_sql_only(const ModuleFacts& module, const Expr* executed,
                       std::initializer_list<std::string_view> verbs) {
   return literal_sql_all(module, executed, [&](const SqlStatement& s) {
-    return !s.words.empty() && std::find(verbs.begin(), verbs.end(), s.words.front()) != verbs.end();
+    const std::string verb = sql_statement_verb(s);
+    return !verb.empty() && std::find(verbs.begin(), verbs.end(), verb) != verbs.end();
   });
 }
 

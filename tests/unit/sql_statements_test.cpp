@@ -43,3 +43,23 @@ TEST_CASE("SQL drops: tables, indexes and types by name, columns and constraints
           "ALTER TABLE t ALTER COLUMN c DROP DEFAULT, ALTER c DROP NOT NULL, DROP INDEX ix, DROP PRIMARY KEY")
           .empty());
 }
+
+TEST_CASE("SQL statement verbs: the statement after a WITH clause", "[sql]") {
+  auto verbs = [](std::string_view sql) {
+    std::vector<std::string> found;
+    for (const SqlStatement& statement : split_sql(sql)) found.push_back(sql_statement_verb(statement));
+    return found;
+  };
+  CHECK(verbs("UPDATE t SET a = 1; delete from t") == std::vector<std::string>{"UPDATE", "DELETE"});
+  CHECK(verbs("WITH todo AS (SELECT id FROM t LIMIT 5) UPDATE t SET a = 1 FROM todo") ==
+        std::vector<std::string>{"UPDATE"});
+  // Column lists, nested parentheses, several CTEs, a RECURSIVE one.
+  CHECK(verbs("WITH RECURSIVE n(i) AS (SELECT 1 UNION SELECT i + 1 FROM n WHERE (i < 5)), m AS (SELECT 2) "
+              "DELETE FROM t WHERE id IN (SELECT i FROM n)") == std::vector<std::string>{"DELETE"});
+  CHECK(verbs("with d as (select id from defaults) insert into settings (id) select id from d") ==
+        std::vector<std::string>{"INSERT"});
+  // A SELECT over a CTE that changes rows is that change.
+  CHECK(verbs("WITH x AS (UPDATE t SET a = 1 RETURNING id) SELECT count(*) FROM x") ==
+        std::vector<std::string>{"UPDATE"});
+  CHECK(verbs("WITH broken AS (") == std::vector<std::string>{"WITH"});
+}
