@@ -111,6 +111,10 @@ dir=$(new_case binary-file)
 printf 'PK\003\004\000\000\001\002binary\000junk\377\n' >"$dir/x.py"
 check_run binary-file "$dir" 1 'x\.py:1:1: error\[syntax-error\] binary file \(contains NUL bytes\)' -- .
 
+dir=$(new_case template-saved-as-python)
+printf '{%% extends "data_loaders/default.jinja" %%}\n{%% block content %%}\nx = {{ name }}\n' >"$dir/loader.py"
+check_run template-saved-as-python "$dir" 1 'loader\.py:1:1: error\[syntax-error\] `\{%` starts a template tag \(Jinja, Django\): this file is a template' -- .
+
 dir=$(new_case empty-file)
 : >"$dir/empty.py"
 check_run empty-file "$dir" 1 '' -- .

@@ -288,6 +288,30 @@ std::optional<SyntaxProblem> conflict_marker(TSNode root, const SourceFile& file
   return std::nullopt;
 }
 
+// A line starting with a Jinja or Django template tag (`{% extends "base.py.jinja" %}`, `{{ name }}`, `{#
+// #}`) outside any string: a template saved as .py (mage-ai's code templates). Python's own error there
+// ("invalid syntax") says nothing useful, and tree-sitter's recovery even less.
+std::optional<SyntaxProblem> template_tag(TSNode root, const SourceFile& file) {
+  for (uint32_t line = 1; line <= file.line_count(); ++line) {
+    std::string_view text = file.line_text(line);
+    const size_t indent = text.find_first_not_of(" \t");
+    if (indent == std::string_view::npos) continue;
+    const std::string_view tag = text.substr(indent, 2);
+    if (tag != "{%" && tag != "{{" && tag != "{#") continue;
+    uint32_t at = static_cast<uint32_t>(text.data() - file.text().data() + indent);
+    TSNode node = ts_node_descendant_for_byte_range(root, at, at + 1);
+    if (is_kind(node, NodeKind::StringContent) || is_kind(node, NodeKind::String)) continue;
+    // `{{` and `{#` can start Python too (a set of sets, a dict with a comment): only where the parse failed.
+    if (tag != "{%" && !is_kind(node, NodeKind::Error) && !is_kind(ts_node_parent(node), NodeKind::Error))
+      continue;
+    return SyntaxProblem{file.locate(at, at + 2),
+                         "`" + std::string(tag) +
+                             "` starts a template tag (Jinja, Django): this file is a "
+                             "template, not Python; leave it out with `exclude`"};
+  }
+  return std::nullopt;
+}
+
 std::optional<SyntaxProblem> earliest(std::optional<SyntaxProblem> a, std::optional<SyntaxProblem> b) {
   if (!a) return b;
   if (!b) return a;
@@ -302,6 +326,7 @@ std::optional<SyntaxProblem> parse_error(TSNode root, const SourceFile& file) {
   std::vector<TSNode> tokens = tokens_of(root);
   std::optional<SyntaxProblem> behind = earliest(unterminated_string(tokens, file), bracket_problem(tokens, file));
   behind = earliest(std::move(behind), conflict_marker(root, file));
+  behind = earliest(std::move(behind), template_tag(root, file));
   if (behind && behind->loc.start_byte < error_end) return behind;
   return describe_error(error, file);
 }
