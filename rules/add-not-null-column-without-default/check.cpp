@@ -106,10 +106,18 @@ class AddNotNullColumnWithoutDefault final : public Rule {
     std::string table = column.table.empty() ? "?" : column.table;
     std::string name = column.name.empty() ? "?" : column.name;
     // Said where it runs: downgrade() re-adding a dropped column fails the same way, on a rollback.
-    std::string message =
-        "`" + table + "." + name + "` is added as NOT NULL without a server_default in " +
-        std::string(op.function) +
-        "(): existing rows get NULL and the ALTER fails with NotNullViolation on a populated table";
+    // Where only SQLite runs it (a sqlite/ location, an `if dialect.name == "sqlite":` branch), SQLite's own
+    // refusal: ADD COLUMN fails even on an empty table; batch mode's copy fails once a row is there.
+    const bool sqlite_only = !op.runs_on("postgresql") && !op.runs_on("mysql") && op.runs_on("sqlite");
+    const std::string failure =
+        !sqlite_only ? "existing rows get NULL and the ALTER fails with NotNullViolation on a populated table"
+        : op.in_batch
+            ? "batch mode copies the table, and the copy fails (NOT NULL constraint failed) once it "
+              "holds a row"
+            : "SQLite refuses it even on an empty table (`Cannot add a NOT NULL column with default "
+              "value NULL`)";
+    std::string message = "`" + table + "." + name + "` is added as NOT NULL without a server_default in " +
+                          std::string(op.function) + "(): " + failure;
     if (const Expr* python_default = column.keyword("default"); python_default && !is_none(python_default)) {
       message += " (`default=` is filled in by SQLAlchemy on INSERT, not by the database)";
     }
