@@ -1031,9 +1031,29 @@ class RevisionBuilder {
   // `name.bindparams(...)` / `name.execution_options(...)`: the statement `name` holds, with parameters.
   // What a name may stand for in the operations that read it: a literal, SQL text, an enum type, a Column,
   // the migration's connection, a Core table or a Core statement.
+  // A string built from a literal: an f-string, `"..." + x`, `"... %s" % x`, `"...{}".format(x)`. Its parts
+  // vary, its words do not: `update_query = f"UPDATE projects SET mode = 1 WHERE id = {row.id}"` then
+  // `op.execute(sa.text(update_query))` (tasking-manager) runs an UPDATE, as the same f-string written inline
+  // does.
+  static bool is_built_string(const Expr& value) {
+    const Expr* head = &value;
+    for (int depth = 0; depth < 8; ++depth) {
+      if (head->kind == Expr::Kind::String) return true;
+      if (head->kind == Expr::Kind::BinaryOp && (head->name == "+" || head->name == "%")) {
+        head = head->arg(0);
+      } else if (head->is_call() && head->callee_name() == "format" && head->receiver()) {
+        head = head->receiver();
+      } else {
+        return false;
+      }
+      if (!head) return false;
+    }
+    return false;
+  }
+
   bool is_constant_value(const Expr& value) const {
-    return value.is_string() || is_sql_text(value) || is_enum_type(value) || is_column_construct(value) ||
-           is_string_collection(value) || is_migration_connection(value) ||
+    return value.is_string() || is_built_string(value) || is_sql_text(value) || is_enum_type(value) ||
+           is_column_construct(value) || is_string_collection(value) || is_migration_connection(value) ||
            !core_table_name(&value).empty() ||
            read_core_statement(value).has_value();  // `stmt = t.update().values(...)`, run as execute(stmt)
   }

@@ -599,7 +599,7 @@ def upgrade():
     walrus = "w"
     if (walrus := "v"):
         op.drop_column(walrus, "h")
-    formatted = f"t_{USERS}"
+    formatted = f"t_{USERS}"  # an f-string of constants: "t_users"
     op.drop_column(formatted, "i")
     captured = "outer"
     helper = lambda: captured
@@ -629,11 +629,12 @@ def downgrade():
   for (const OperationCall* op : drops) tables.push_back(op->function + ":" + op->table);
   // `for looped in ["x", "y"]:` walks its body once with each name (the next test case). A name bound twice
   // holds its latest plain assignment (`twice`: "two"; downgrade()'s `USERS = "people"`) until another kind
-  // of binding (`+=`, a walrus, a lambda reading it) makes it unknown.
+  // of binding (`+=`, a walrus, a lambda reading it) makes it unknown. An f-string of constants holds its
+  // value.
   CHECK(tables == std::vector<std::string>{"upgrade:invoices", "upgrade:x", "upgrade:y",
-                                           "upgrade:", "upgrade:two",
-                                           "upgrade:", "upgrade:", "upgrade:", "upgrade:accounts",
-                                           "upgrade:given", "upgrade:", "downgrade:people"});
+                                           "upgrade:", "upgrade:two", "upgrade:", "upgrade:t_users",
+                                           "upgrade:", "upgrade:accounts", "upgrade:given",
+                                           "upgrade:", "downgrade:people"});
 }
 
 TEST_CASE("operations: a loop over literal table names runs its body once with each", "[guards][constants]") {
