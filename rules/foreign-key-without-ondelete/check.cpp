@@ -11,6 +11,7 @@
 #include "engine/rule.h"
 #include "project/assigned_value.h"
 #include "project/migration_ops.h"
+#include "project/table_model.h"
 
 namespace ormlint {
 
@@ -24,12 +25,18 @@ std::string render(const Expr* arg) {
 }
 
 // "organizations.id" -> "organizations", "billing.accounts.id" -> "billing.accounts", "users.c.id" ->
-// "users", "Organization.id" -> "Organization"; a name bound to such a string (`USER_ID = "user.id"`, here or
-// imported) is read through.
+// "users", "Organization.id" -> the table of the class Organization ("Organization" when unknown); a name
+// bound to such a string (`USER_ID = "user.id"`, here or imported) is read through.
 std::string referenced_table(const Project& project, const ProjectFile& file, const Expr* column) {
   if (const Expr* literal =
           column && column->is_name_like() ? string_literal(project, file, column) : nullptr) {
     column = literal;
+  }
+  // `ForeignKey(User.id)`: the table the class maps.
+  if (column && column->is(Expr::Kind::Attribute) && column->target && column->target->is_name_like()) {
+    const ClassInfo* cls = project.resolve_class(file, column->target->text);
+    const TableDef* table = cls ? project.tables().table_of(*cls) : nullptr;
+    if (table && !table->name.empty()) return table->name;
   }
   if (!column || !(column->is_string() || column->is_name_like())) return "";
   std::string spec = column->text;
