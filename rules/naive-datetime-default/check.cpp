@@ -174,8 +174,7 @@ class NaiveDatetimeDefault final : public Rule {
   }
 
   // `date_only`: the column is a DATE, which keeps the calendar day and neither time nor zone: `datetime.now`
-  // there stores what `date.today` does (ihatemoney's bill dates), so only a value computed once is a
-  // finding.
+  // there stores what `date.today` does (ihatemoney's bill dates).
   static void check_construct(const ProjectFile& file, const Expr& construct, bool date_only,
                               std::set<uint32_t>& seen, Reporter& out) {
     for (std::string_view name : kDefaultKeywords) {
@@ -196,13 +195,12 @@ class NaiveDatetimeDefault final : public Rule {
   static void check_value(const ProjectFile& file, const std::string& keyword, const Expr& value,
                           bool date_only, std::set<uint32_t>& seen, Reporter& out) {
     auto naive = naive_default(value);
-    if (!naive || (date_only && !naive->evaluated_once) || !seen.insert(value.loc.start_byte).second) return;
+    // `default=datetime.now()` (computed once, at import) is default-evaluated-at-import's finding, whose fix
+    // — a callable giving aware time — settles this one too: one finding for one mistake.
+    if (!naive || naive->evaluated_once || date_only || !seen.insert(value.loc.start_byte).second) return;
     std::string shown = "`" + keyword + "=" + written(value) + "`";
     std::string what;
-    if (naive->evaluated_once) {
-      what = shown + " is computed once, at import: every row gets the same " +
-             (naive->clock == Clock::NaiveUtc ? "naive UTC timestamp" : "local, naive timestamp");
-    } else if (naive->clock == Clock::NaiveUtc) {
+    if (naive->clock == Clock::NaiveUtc) {
       what = shown +
              " stores a naive datetime: utcnow() carries no tzinfo, so a timezone-aware column or comparison "
              "misreads it as local time";
