@@ -10,6 +10,7 @@
 
 #include "core/text.h"
 #include "engine/rule.h"
+#include "project/assigned_value.h"
 
 namespace ormlint {
 
@@ -132,12 +133,12 @@ class DefaultEvaluatedAtImport final : public Rule {
     std::set<uint32_t> seen;  // a construct shared by two columns (a helper's) is judged once
     for (const ColumnInfo* column : project.columns_in(file)) {
       if (column->context == ColumnInfo::Context::Migration) continue;
-      if (column->construct) check_construct(file, *column, *column->construct, seen, out);
+      if (column->construct) check_construct(file, project, *column, *column->construct, seen, out);
       // SQLModel: Field(default=..., sa_column=Column(...)) around the column.
       if (column->attribute && column->attribute->value) {
         const Expr& value = *column->attribute->value;
         if (&value != column->construct && value.is_call() && value.origin() == "sqlmodel.Field") {
-          check_construct(file, *column, value, seen, out);
+          check_construct(file, project, *column, value, seen, out);
         }
       }
     }
@@ -158,17 +159,17 @@ class DefaultEvaluatedAtImport final : public Rule {
         column.table = table_name->value->text;
         column.name = attribute.name;
         column.construct = value;
-        check_construct(file, column, *value, seen, out);
+        check_construct(file, project, column, *value, seen, out);
       }
     }
   }
 
  private:
-  static void check_construct(const ProjectFile& file, const ColumnInfo& column, const Expr& construct,
-                              std::set<uint32_t>& seen, Reporter& out) {
+  static void check_construct(const ProjectFile& file, const Project& project, const ColumnInfo& column,
+                              const Expr& construct, std::set<uint32_t>& seen, Reporter& out) {
     for (std::string_view name : {"default", "insert_default", "onupdate"}) {
       if (const Expr* value = construct.keyword(name)) {
-        check_value(file, column, construct, std::string(name), *value, seen, out);
+        check_value(file, project, column, construct, std::string(name), *value, seen, out);
       }
     }
     const Expr* extra = construct.keyword("sa_column_kwargs");  // SQLModel: sa_column_kwargs={"default": ...}
@@ -177,15 +178,21 @@ class DefaultEvaluatedAtImport final : public Rule {
       const Expr& key = extra->items[i];
       if (key.is_string() &&
           (key.text == "default" || key.text == "onupdate" || key.text == "insert_default")) {
-        check_value(file, column, construct, key.text, extra->items[i + 1], seen, out);
+        check_value(file, project, column, construct, key.text, extra->items[i + 1], seen, out);
       }
     }
   }
 
-  static void check_value(const ProjectFile& file, const ColumnInfo& column, const Expr& construct,
-                          const std::string& keyword, const Expr& value, std::set<uint32_t>& seen,
-                          Reporter& out) {
+  static void check_value(const ProjectFile& file, const Project& project, const ColumnInfo& column,
+                          const Expr& construct, const std::string& keyword, const Expr& value,
+                          std::set<uint32_t>& seen, Reporter& out) {
     const Expr* call = fresh_value_call(value);
+    // `default=timestamp()`, a function of the project that only returns one (tasking-manager's
+    // `def timestamp(): return datetime.datetime.utcnow()`): called once, at import, just the same.
+    if (!call && value.is_call() && value.items.empty() && value.keywords.empty()) {
+      const FunctionDef* fn = project_function(project, value.origin(), nullptr);
+      if (fn && fn->returned_call && fresh_value_call(*fn->returned_call)) call = &value;
+    }
     if (!call || !seen.insert(value.loc.start_byte).second) return;
     const std::string shown = "`" + keyword + "=" + written(value) + "`";
     const std::string callee = call->target ? one_line(call->target->text) : "the function";
