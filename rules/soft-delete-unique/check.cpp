@@ -160,10 +160,14 @@ class SoftDeleteUnique final : public Rule {
         report(*column.file, column.loc, table, table.name + "." + column.name, "has unique=True", soft->name, out);
       }
       for (const ConstraintDef* c : table.constraints) {
-        if (!c->unique || !c->file || aware(*c, markers) || identifies_row(table, *c) ||
-            holds_generated(project, table, *c)) {
+        if (!c->unique || !c->file || identifies_row(table, *c) || holds_generated(project, table, *c))
+          continue;
+        if (const std::string nullable = nullable_marker_in(table, *c, markers); !nullable.empty()) {
+          if (!seen.insert({c->file, c->loc.start_byte}).second) continue;
+          report_null_marker(*c->file, c->loc, table, *c, nullable, out);
           continue;
         }
+        if (aware(*c, markers)) continue;
         if (!seen.insert({c->file, c->loc.start_byte}).second) continue;
         std::string shown = table.name + "(" + joined(c->columns) + ")";
         report(*c->file, c->loc, table, shown,
@@ -174,6 +178,45 @@ class SoftDeleteUnique final : public Rule {
   }
 
  private:
+  // A marker the constraint's columns hold that is nullable (`deleted_at`), with no partial-index filter and
+  // no `postgresql_nulls_not_distinct=True`: every live row holds NULL there, and NULLs are never equal in a
+  // unique index (PostgreSQL before 15's NULLS NOT DISTINCT, MySQL, SQLite), so the key stops no duplicate
+  // among live rows (mindsdb's predictor_index). "" otherwise.
+  static std::string nullable_marker_in(const TableDef& table, const ConstraintDef& c,
+                                        const std::vector<std::string>& markers) {
+    if (!c.where.empty()) return "";
+    if (const Expr* distinct = c.construct ? c.construct->keyword("postgresql_nulls_not_distinct") : nullptr;
+        distinct && distinct->is_true()) {
+      return "";
+    }
+    for (const std::string& marker : markers) {
+      const ColumnDef* column = table.column(marker);
+      // A default (oslo.db's `deleted = Column(Integer, default=0)`) gives live rows a value, not NULL.
+      if (column && column->nullable && !column->has_default() && !column->has_server_default() &&
+          std::find(c.columns.begin(), c.columns.end(), marker) != c.columns.end()) {
+        return marker;
+      }
+    }
+    return "";
+  }
+
+  static void report_null_marker(const ProjectFile& file, const Location& loc, const TableDef& table,
+                                 const ConstraintDef& c, const std::string& marker, Reporter& out) {
+    std::vector<std::string> others;
+    for (const std::string& column : c.columns) {
+      if (column != marker) others.push_back(column);
+    }
+    out.report(
+        file, loc,
+        "`" + table.name + "(" + joined(c.columns) + ")` holds the nullable `" + marker +
+            "`: every live row has NULL there, and NULLs are never equal in a unique index, so two live rows "
+            "may share `" +
+            joined(others) + "`",
+        "make it a partial unique index over live rows: `Index(\"uq_...\", " + joined(others) +
+            ", unique=True, postgresql_where=text(\"" + marker +
+            " IS NULL\"))`, or on PostgreSQL 15+ add `postgresql_nulls_not_distinct=True`");
+  }
+
   static void report(const ProjectFile& file, const Location& loc, const TableDef& table, const std::string& shown,
                      const std::string& what, const std::string& soft, Reporter& out) {
     out.report(file, loc,
