@@ -693,6 +693,12 @@ class RevisionBuilder {
       ctx.guarded = tested.guarded;
       ctx.guarded_beyond_tables = tested.guarded_beyond_tables;
       ctx.maybe_guards = tested.maybe_guards;
+      // `if bind.dialect.name != "mysql": return` (keystone): the rest of the block runs only on MySQL.
+      bool clauses = false;
+      for_each_named_child(stmt, [&](TSNode clause) {
+        clauses = clauses || is_kind(clause, NodeKind::ElifClause) || is_kind(clause, NodeKind::ElseClause);
+      });
+      if (!clauses) ctx.dialect = otherwise_dialect;
     }
   }
 
