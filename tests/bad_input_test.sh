@@ -115,6 +115,14 @@ dir=$(new_case template-saved-as-python)
 printf '{%% extends "data_loaders/default.jinja" %%}\n{%% block content %%}\nx = {{ name }}\n' >"$dir/loader.py"
 check_run template-saved-as-python "$dir" 1 'loader\.py:1:1: error\[syntax-error\] `\{%` starts a template tag \(Jinja, Django\): this file is a template' -- .
 
+# A cookiecutter repository: the template folder is left out, and the run says so instead of a silent
+# "All checks passed (0 files checked)".
+dir=$(new_case template-folder)
+mkdir -p "$dir/{{cookiecutter.project_slug}}/app"
+printf 'from sqlalchemy import Column, Integer\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\nclass U(Base):\n    __tablename__ = "u"\n    id = Column(Integer, primary_key=True)\n    metadata = Column(Integer)\n' >"$dir/{{cookiecutter.project_slug}}/app/models.py"
+check_run template-folder "$dir" 1 'warning: skipped `\{\{cookiecutter\.project_slug\}\}/`: a project template' -- .
+check_run template-folder-named "$dir" 1 'models\.py:7:5: error\[reserved-attribute\]' -- good.py '{{cookiecutter.project_slug}}'
+
 dir=$(new_case empty-file)
 : >"$dir/empty.py"
 check_run empty-file "$dir" 1 '' -- .

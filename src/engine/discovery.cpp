@@ -17,12 +17,17 @@ const std::set<std::string, std::less<>> kSkippedFolders = {
     ".git", ".hg", ".svn", ".venv", "venv", ".env", "env", "node_modules", "__pycache__", ".tox", ".nox",
     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".ormlint_cache", "build", "dist", "site-packages", ".eggs", "_build", ".direnv"};
 
+// A project template (cookiecutter, copier: `{{cookiecutter.project_slug}}`): Jinja source, not Python yet.
+bool is_template_folder(const fs::path& dir) {
+  std::string name = dir.filename().string();
+  return name.find("{{") != std::string::npos && name.find("}}") != std::string::npos;
+}
+
 bool is_skipped_folder(const fs::path& dir) {
   std::string name = dir.filename().string();
   if (kSkippedFolders.count(name)) return true;
   if (name.size() > 9 && name.compare(name.size() - 9, 9, ".egg-info") == 0) return true;
-  // A project template (cookiecutter, copier: `{{cookiecutter.project_slug}}`): Jinja source, not Python yet.
-  if (name.find("{{") != std::string::npos && name.find("}}") != std::string::npos) return true;
+  if (is_template_folder(dir)) return true;
   std::error_code ec;
   return fs::exists(dir / "pyvenv.cfg", ec);  // a virtualenv under any name
 }
@@ -134,6 +139,9 @@ Discovery discover_files(const std::vector<std::string>& paths, const Config& co
       std::error_code entry_ec;
       if (entry.is_directory(entry_ec) && !entry.is_symlink(entry_ec)) {
         if (is_skipped_folder(entry.path()) || excluded(display_path_for(entry.path()) + "/")) {
+          if (is_template_folder(entry.path()) && !excluded(display_path_for(entry.path()) + "/")) {
+            result.skipped_templates.push_back(display_path_for(entry.path()) + "/");
+          }
           it.disable_recursion_pending();
         } else if (std::error_code open_ec; fs::directory_iterator(entry.path(), open_ec), open_ec) {
           // skip_permission_denied would pass over a folder we may not list without a word: name it, as an

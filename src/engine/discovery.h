@@ -17,6 +17,9 @@ struct DiscoveredFile {
 struct Discovery {
   std::vector<DiscoveredFile> files;  // sorted by display path, no duplicates
   std::vector<std::string> errors;    // "path: reason" for arguments that do not exist or cannot be read
+  // Folders left out as project templates (`{{cookiecutter.project_slug}}/`: Jinja, not Python yet), display
+  // paths: a run says so, or checking a cookiecutter repository would report "All checks passed" on nothing.
+  std::vector<std::string> skipped_templates;
 };
 
 Discovery discover_files(const std::vector<std::string>& paths, const Config& config);

@@ -478,6 +478,13 @@ std::unique_ptr<Project> load_project(const ProjectSources& sources, const Confi
   }
   Discovery discovery = preloaded ? std::move(preloaded->discovery) : discover(paths, config);
   errors = std::move(discovery.errors);
+  for (const std::string& folder : discovery.skipped_templates) {
+    if (warnings) {
+      warnings->push_back("skipped `" + folder +
+                          "`: a project template (`{{...}}` in its name), not Python yet; "
+                          "to check it, name it on the command line instead of a folder above it");
+    }
+  }
   std::vector<DiscoveredFile> found = select_files(std::move(discovery.files), sources, paths, config);
   if (sources.project_root) name_modules_from(*sources.project_root, found);
   std::set<std::string> with_base;  // files whose code is compared with a base version
