@@ -135,6 +135,7 @@ class ForeignKeyWithoutOndelete final : public Rule {
 
   void check_file(const ProjectFile& file, const Project& project, Reporter& out) const override {
     std::set<uint32_t> seen;  // a helper called twice records its operations twice: report each key once
+    std::set<uint32_t> not_null;  // ForeignKey(...) calls of NOT NULL columns (mark_not_null_keys)
     if (file.declares_schema()) {
       file.facts.for_each_expression([&](const Expr& root) {
         root.walk([&](const Expr& e) {
@@ -144,7 +145,8 @@ class ForeignKeyWithoutOndelete final : public Rule {
           if (e.is_call() && e.origin() == "sqlmodel.Field" && e.arg(0) && e.arg(0)->is_call()) {
             seen.insert(e.arg(0)->loc.start_byte);
           }
-          check_expression(file, project, e, seen, out);
+          mark_not_null_keys(e, not_null);
+          check_expression(file, project, e, not_null, seen, out);
         });
       });
     }
@@ -155,7 +157,8 @@ class ForeignKeyWithoutOndelete final : public Rule {
     for (const OperationCall& op : file.facts.revision->operations) {
       if (downgrade_only.count(&op.call)) continue;
       op.call.walk([&](const Expr& e) {
-        if (!settled.count(&e)) check_expression(file, project, e, seen, out);
+        mark_not_null_keys(e, not_null);
+        if (!settled.count(&e)) check_expression(file, project, e, not_null, seen, out);
       });
     }
     for (const OperationCall& op : file.facts.revision->operations) {
@@ -183,8 +186,23 @@ class ForeignKeyWithoutOndelete final : public Rule {
     return result;
   }
 
+  // The ForeignKey(...) arguments of a column that cannot hold NULL (primary_key=True, nullable=False): "SET
+  // NULL" is no choice there (a joined-inheritance key, `id = mapped_column(ForeignKey("person.id"),
+  // primary_key=True)`). Walks visit the column before its arguments.
+  static void mark_not_null_keys(const Expr& e, std::set<uint32_t>& not_null) {
+    if (!e.is_call()) return;
+    const FactText origin = e.origin();
+    if (origin != "sqlalchemy.Column" && origin != "sqlalchemy.orm.mapped_column") return;
+    const Expr* primary_key = e.keyword("primary_key");
+    const Expr* nullable = e.keyword("nullable");
+    if (!(primary_key && primary_key->is_true()) && !(nullable && nullable->is_false())) return;
+    for (const Expr& arg : e.items) {
+      if (arg.is_call() && arg.origin() == "sqlalchemy.ForeignKey") not_null.insert(arg.loc.start_byte);
+    }
+  }
+
   static void check_expression(const ProjectFile& file, const Project& project, const Expr& e,
-                               std::set<uint32_t>& seen, Reporter& out) {
+                               const std::set<uint32_t>& not_null, std::set<uint32_t>& seen, Reporter& out) {
     if (!e.is_call()) return;
     const FactText origin = e.origin();
     // `ondelete=None` is written on purpose (NO ACTION): a decision, not an omission.
@@ -193,7 +211,7 @@ class ForeignKeyWithoutOndelete final : public Rule {
       report(file, e.loc,
              origin == "sqlalchemy.ForeignKey" ? foreign_key_shape(project, file, e)
                                                : constraint_shape(project, file, e),
-             out);
+             out, not_null.count(e.loc.start_byte) > 0);
     } else if (origin == "sqlmodel.Field") {
       const Expr* foreign_key = e.keyword("foreign_key");
       if (!foreign_key || foreign_key->kind == Expr::Kind::None || e.keyword("ondelete")) return;
@@ -202,13 +220,18 @@ class ForeignKeyWithoutOndelete final : public Rule {
     }
   }
 
-  static void report(const ProjectFile& file, const Location& loc, const ForeignKeyShape& fk, Reporter& out) {
+  static void report(const ProjectFile& file, const Location& loc, const ForeignKeyShape& fk, Reporter& out,
+                     bool not_null = false) {
     std::string row = fk.table.empty() ? "the referenced row" : "a referenced `" + fk.table + "` row";
-    out.report(file, loc,
-               "`" + fk.shown + "` has no ondelete: deleting " + row +
-                   " fails while rows still point at it, or leaves them dangling where foreign keys are not enforced",
-               "say what the delete does: ondelete=\"CASCADE\" (delete the dependent rows), \"SET NULL\" (keep them, "
-               "unlinked; the column must be nullable) or \"RESTRICT\" (refuse the delete)");
+    out.report(
+        file, loc,
+        "`" + fk.shown + "` has no ondelete: deleting " + row +
+            " fails while rows still point at it, or leaves them dangling where foreign keys are not "
+            "enforced",
+        not_null ? "say what the delete does: ondelete=\"CASCADE\" (delete the dependent rows) or "
+                   "\"RESTRICT\" (refuse the delete); \"SET NULL\" cannot apply to this NOT NULL column"
+                 : "say what the delete does: ondelete=\"CASCADE\" (delete the dependent rows), \"SET NULL\" "
+                   "(keep them, unlinked; the column must be nullable) or \"RESTRICT\" (refuse the delete)");
   }
 };
 

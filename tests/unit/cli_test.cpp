@@ -259,3 +259,41 @@ TEST_CASE("a named path that does not exist inside a project is an error, not a 
     CHECK(r.output.find(missing + ": No such file or directory") != std::string::npos);
   }
 }
+
+TEST_CASE("foreign-key-without-ondelete names the table and offers only the choices the column allows",
+          "[cli]") {
+  TempDir dir;
+  write_file(dir.path() / "models.py", R"(from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+PERSON_ID = "person.id"
+
+
+class Person(Base):
+    __tablename__ = "person"
+    id = Column(Integer, primary_key=True)
+
+
+class Engineer(Person):
+    __tablename__ = "engineer"
+    id = Column(Integer, ForeignKey(Person.id), primary_key=True)
+
+
+class Badge(Base):
+    __tablename__ = "badge"
+    id = Column(Integer, primary_key=True)
+    holder_id = Column(Integer, ForeignKey(PERSON_ID))
+)");
+  auto r = run_ormlint(dir.path(), "check --select foreign-key-without-ondelete --no-cache .");
+  INFO(r.output);
+  // ForeignKey(Person.id) and ForeignKey(PERSON_ID) both name the `person` table.
+  CHECK(r.output.find("`ForeignKey(Person.id)` has no ondelete: deleting a referenced `person` row") !=
+        std::string::npos);
+  CHECK(r.output.find("`ForeignKey(PERSON_ID)` has no ondelete: deleting a referenced `person` row") !=
+        std::string::npos);
+  // The primary key column cannot be set to NULL; the nullable one can.
+  CHECK(r.output.find("\"SET NULL\" cannot apply to this NOT NULL column") != std::string::npos);
+  CHECK(r.output.find("\"SET NULL\" (keep them, unlinked; the column must be nullable)") !=
+        std::string::npos);
+}
