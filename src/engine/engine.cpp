@@ -333,8 +333,12 @@ std::string base_findings_key(const RunOptions& options) {
   for (const auto& path : options.ignored) key << "ignored " << path << '\n';
   for (const auto& pattern : options.config.exclude) key << "exclude " << pattern << '\n';
   for (const auto& name : options.config.declarative_bases) key << "declarative base " << name << '\n';
-  for (const auto& [package, version] : lowest_package_versions(packaging_folder(options))) {
-    key << "package " << package << ' ' << version << '\n';
+  // The versions rules may ask for (Project::lowest_version) come from these files: their stamps stand for
+  // them.
+  for (const auto& file : packaging_files(packaging_folder(options))) {
+    const std::optional<FileStamp> stamp = FileStamp::of(file);
+    key << "packaging file " << file.string() << ' ' << (stamp ? stamp->size : 0) << ' '
+        << (stamp ? stamp->mtime_ns : 0) << '\n';
   }
   for (const Rule* rule : options.rules) key << "rule " << rule->info().name << '\n';
   for (const auto& [rule, settings] : options.config.rule_settings) {
@@ -541,9 +545,10 @@ std::unique_ptr<Project> load_project(const ProjectSources& sources, const Confi
   for (const auto& config_file : find_alembic_configs(paths)) {
     for (auto& location : read_script_locations(config_file)) script_locations.push_back(std::move(location));
   }
+  const std::filesystem::path packaging = packaging_folder(sources);
   return std::make_unique<Project>(std::move(files), std::move(script_locations), jobs, std::move(base),
                                    config.declarative_bases,
-                                   lowest_package_versions(packaging_folder(sources)));
+                                   [packaging] { return lowest_package_versions(packaging); });
 }
 
 std::unique_ptr<Project> load_project(const std::vector<std::string>& paths, const Config& config, unsigned jobs,

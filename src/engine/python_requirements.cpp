@@ -190,29 +190,37 @@ bool version_at_least(std::string_view a, std::string_view b) {
   return x >= y;
 }
 
-std::map<std::string, std::string, std::less<>> lowest_package_versions(const fs::path& start) {
+std::vector<fs::path> packaging_files(const fs::path& start) {
+  static constexpr const char* kNames[] = {"uv.lock", "poetry.lock", "pyproject.toml", "requirements.txt"};
   std::error_code ec;
   fs::path dir = fs::absolute(start, ec).lexically_normal();
   if (!fs::is_directory(dir, ec)) dir = dir.parent_path();
   for (; !dir.empty(); dir = dir.parent_path()) {
-    const bool any =
-        fs::is_regular_file(dir / "pyproject.toml", ec) || fs::is_regular_file(dir / "uv.lock", ec) ||
-        fs::is_regular_file(dir / "poetry.lock", ec) || fs::is_regular_file(dir / "requirements.txt", ec);
-    if (any) {
-      Versions locked, declared;
-      for (const char* lock : {"uv.lock", "poetry.lock"}) {
-        if (fs::is_regular_file(dir / lock, ec)) read_lock(dir / lock, locked);
-      }
-      if (fs::is_regular_file(dir / "pyproject.toml", ec)) read_pyproject(dir / "pyproject.toml", declared);
-      if (fs::is_regular_file(dir / "requirements.txt", ec))
-        read_requirements_txt(dir / "requirements.txt", declared);
-      for (auto& [name, version] : locked) declared[name] = version;  // what is locked is what runs
-      return declared;
+    std::vector<fs::path> found;
+    for (const char* name : kNames) {
+      if (fs::is_regular_file(dir / name, ec)) found.push_back(dir / name);
     }
+    if (!found.empty()) return found;
     // Not past the repository's top: a folder above it belongs to something else.
     if (dir == dir.root_path() || fs::exists(dir / ".git", ec)) break;
   }
   return {};
+}
+
+std::map<std::string, std::string, std::less<>> lowest_package_versions(const fs::path& start) {
+  Versions locked, declared;
+  for (const fs::path& file : packaging_files(start)) {
+    const std::string name = file.filename().string();
+    if (name == "uv.lock" || name == "poetry.lock") {
+      read_lock(file, locked);
+    } else if (name == "pyproject.toml") {
+      read_pyproject(file, declared);
+    } else {
+      read_requirements_txt(file, declared);
+    }
+  }
+  for (auto& [name, version] : locked) declared[name] = version;  // what is locked is what runs
+  return declared;
 }
 
 }  // namespace ormlint

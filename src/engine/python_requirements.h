@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ormlint {
 
@@ -20,6 +21,10 @@ namespace ormlint {
 // Files that cannot be read or parsed count as missing: the versions only narrow findings, they never add
 // one.
 std::map<std::string, std::string, std::less<>> lowest_package_versions(const std::filesystem::path& start);
+
+// The packaging files lowest_package_versions reads for `start` (those of that first folder that exist): what
+// a cache of results that depend on the versions must be keyed by.
+std::vector<std::filesystem::path> packaging_files(const std::filesystem::path& start);
 
 // A requirement line: the package it names (normalized) and the lower bound its version specifiers set
 // ("pydantic[email]>=2.10,<3 ; python_version>'3.8'" -> {"pydantic", "2.10"}; "" when none sets one).

@@ -63,11 +63,11 @@ Project::Project(std::vector<std::unique_ptr<ProjectFile>> files,
                  std::vector<ScriptLocation> script_locations, unsigned jobs,
                  std::unique_ptr<const BaseSnapshot> base,
                  std::set<std::string, std::less<>> declarative_bases,
-                 std::map<std::string, std::string, std::less<>> package_versions)
+                 std::function<PackageVersions()> read_package_versions)
     : files_(std::move(files)),
       base_(std::move(base)),
       declarative_bases_(std::move(declarative_bases)),
-      package_versions_(std::move(package_versions)) {
+      read_package_versions_(std::move(read_package_versions)) {
   std::sort(files_.begin(), files_.end(), [](const auto& a, const auto& b) { return a->path() < b->path(); });
   // Each step is timed for ORMLINT_TIMINGS=1 (core/phase_timer.h).
   { PhaseTimer timer("project: modules"); index_modules(); }
@@ -91,6 +91,14 @@ Project::Project(std::vector<std::unique_ptr<ProjectFile>> files,
 }
 
 Project::~Project() = default;
+
+std::string_view Project::lowest_version(std::string_view package) const {
+  std::call_once(package_versions_read_, [&] {
+    if (read_package_versions_) package_versions_ = read_package_versions_();
+  });
+  auto it = package_versions_.find(package);
+  return it == package_versions_.end() ? std::string_view() : std::string_view(it->second);
+}
 
 void Project::index_modules() {
   // Register every dotted suffix of each module key: "app.models.user" answers to "user", "models.user"

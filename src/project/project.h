@@ -2,6 +2,7 @@
 // from across modules, which classes are declarative bases, mapped classes and the mixins feeding them, and every
 // column (models, Table objects and migrations) with its resolved type. Built once per run, then read-only.
 #pragma once
+#include <functional>
 #include <list>
 #include <map>
 #include <memory>
@@ -149,6 +150,9 @@ struct ColumnInfo {
   const Expr* keyword(std::string_view name) const { return construct ? construct->keyword(name) : nullptr; }
 };
 
+// Package name -> the lowest version the project can be installed with (Project::lowest_version).
+using PackageVersions = std::map<std::string, std::string, std::less<>>;
+
 class Project {
  public:
   // Takes the parsed files (sorted by path here) and builds every project-level fact. `script_locations` are
@@ -156,12 +160,13 @@ class Project {
   // grouped by their folder. `jobs` threads resolve the files' names and collect their columns (the other
   // steps are serial). `base` is set in git-aware runs (the files' own FileChange say which changed).
   // `declarative_bases`: declarative bases from installed packages, by dotted name
-  // (Config::declarative_bases). `package_versions`: see lowest_version().
+  // (Config::declarative_bases). `read_package_versions`: what lowest_version() answers from, read on its
+  // first call (reading a lock file is work only a rule asking for a version should cost).
   explicit Project(std::vector<std::unique_ptr<ProjectFile>> files,
                    std::vector<ScriptLocation> script_locations = {}, unsigned jobs = 1,
                    std::unique_ptr<const BaseSnapshot> base = nullptr,
                    std::set<std::string, std::less<>> declarative_bases = {},
-                   std::map<std::string, std::string, std::less<>> package_versions = {});
+                   std::function<PackageVersions()> read_package_versions = {});
   Project(const Project&) = delete;
   Project& operator=(const Project&) = delete;
   ~Project();
@@ -175,10 +180,7 @@ class Project {
   // The lowest version of a Python package (its normalized name: "pydantic") the project can be installed
   // with, as its packaging files say (engine/python_requirements.h: the lock file's, else the requirement's
   // lower bound); "" when they do not say.
-  std::string_view lowest_version(std::string_view package) const {
-    auto it = package_versions_.find(package);
-    return it == package_versions_.end() ? std::string_view() : std::string_view(it->second);
-  }
+  std::string_view lowest_version(std::string_view package) const;
   // Every Alembic script location that holds a checked revision script, sorted by name.
   const std::vector<RevisionLocation>& revision_locations() const { return revision_locations_; }
   // The revision scripts before `file` in its location's graph (its ancestors), or after it (its
@@ -309,7 +311,10 @@ class Project {
   std::unique_ptr<const TableModel> table_model_;
   std::unique_ptr<const BaseSnapshot> base_;
   std::set<std::string, std::less<>> declarative_bases_;  // configured: external declarative bases
-  std::map<std::string, std::string, std::less<>> package_versions_;  // lowest_version()
+  // lowest_version(): read once, by the first rule that asks (rules run on several threads).
+  std::function<PackageVersions()> read_package_versions_;
+  mutable std::once_flag package_versions_read_;
+  mutable PackageVersions package_versions_;
 };
 
 // Maps the many public spellings of one SQLAlchemy object to one name: "sqlalchemy.sql.sqltypes.DateTime" and
