@@ -1034,13 +1034,10 @@ class RevisionBuilder {
            e.keywords.empty();
   }
 
-  // `name.bindparams(...)` / `name.execution_options(...)`: the statement `name` holds, with parameters.
-  // What a name may stand for in the operations that read it: a literal, SQL text, an enum type, a Column,
-  // the migration's connection, a Core table or a Core statement.
-  // A string built from a literal: an f-string, `"..." + x`, `"... %s" % x`, `"...{}".format(x)`. Its parts
-  // vary, its words do not: `update_query = f"UPDATE projects SET mode = 1 WHERE id = {row.id}"` then
-  // `op.execute(sa.text(update_query))` (tasking-manager) runs an UPDATE, as the same f-string written inline
-  // does.
+  // A string built from a literal: a plain string, an f-string, `"..." + x`, `"... %s" % x`,
+  // `"...{}".format(x)`. Its parts vary, its words do not: `update_query = f"UPDATE projects SET mode = 1
+  // WHERE id = {row.id}"` then `op.execute(sa.text(update_query))` (tasking-manager) runs an UPDATE, as the
+  // same f-string written inline does.
   static bool is_built_string(const Expr& value) {
     const Expr* head = &value;
     for (int depth = 0; depth < 8; ++depth) {
@@ -1057,8 +1054,10 @@ class RevisionBuilder {
     return false;
   }
 
+  // What a name may stand for in the operations that read it: a string, SQL text, an enum type, a Column, a
+  // list of names, the migration's connection, a Core table or a Core statement.
   bool is_constant_value(const Expr& value) const {
-    return value.is_string() || is_built_string(value) || is_sql_text(value) || is_enum_type(value) ||
+    return is_built_string(value) || is_sql_text(value) || is_enum_type(value) ||
            is_column_construct(value) || is_string_collection(value) || is_migration_connection(value) ||
            !core_table_name(&value).empty() ||
            read_core_statement(value).has_value();  // `stmt = t.update().values(...)`, run as execute(stmt)
@@ -1077,6 +1076,7 @@ class RevisionBuilder {
     return value;
   }
 
+  // `name.bindparams(...)` / `name.execution_options(...)`: the statement `name` holds, with parameters.
   static bool keeps_sql_of(const Expr& e, std::string_view name) {
     if (!e.is_call() || !e.target || !e.target->is(Expr::Kind::Attribute) || !e.target->target) return false;
     std::string_view method = e.callee_name();
