@@ -88,8 +88,7 @@ class Checker {
     for (const OperationCall& op : revision_.operations) {
       if (op.function != "upgrade") continue;
       if (op.name == "bulk_insert") {
-        const Expr* table = op.call.keyword("table");
-        if (!table) table = op.call.arg(0);
+        const Expr* table = op.call.arg(0);  // `table=` too: the facts put it at its position
         std::string name = table ? table_name(*table) : "";
         if (!created_before(name, op.call.loc.start_byte)) {
           const std::string shown = !name.empty() ? name : table ? std::string(table->text) : "?";

@@ -71,6 +71,7 @@ const std::map<std::string, std::vector<std::string_view>, std::less<>> kLeading
     {"create_foreign_key",
      {"constraint_name", "source_table", "referent_table", "local_cols", "remote_cols"}},
     {"execute", {"sqltext"}},
+    {"bulk_insert", {"table", "rows"}},
 };
 
 // Moves the leading parameters an operation passes by keyword (`op.add_column(table_name="t",

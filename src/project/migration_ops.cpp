@@ -336,10 +336,46 @@ std::vector<std::pair<std::string, std::string>> table_renames(const ModuleFacts
   return renames;
 }
 
-}  // namespace
+// `new = op.create_table("prompt_new", ...)`: the name `new` holds the table `into` (lower case).
+bool holds_created_table(const RevisionInfo& revision, std::string_view function, const Expr* table,
+                         const std::string& into) {
+  if (!table) return false;
+  if (lower(core_table_name(table)) == into) return true;
+  return table->is(Expr::Kind::Name) &&
+         std::any_of(revision.operations.begin(), revision.operations.end(), [&](const OperationCall& op) {
+           return op.function == function && op.name == "create_table" && lower(op.table) == into &&
+                  op.result_name == table->text;
+         });
+}
 
-namespace {
-bool refilled_after_drop(const ModuleFacts& module, const OperationCall& drop, const std::string& dropped);
+// Created again under the dropped name after the drop, and filled by `op.bulk_insert(new, rows)` with rows
+// the code computed — not a literal list (pgadmin reads them into Python before the drop): the rows survive.
+// Seed rows written out in the script replace the data, which is lost: still a finding.
+bool refilled_after_drop(const ModuleFacts& module, const OperationCall& drop, const std::string& dropped) {
+  const RevisionInfo& revision = *module.revision;
+  return any_later(revision, drop, [&](const OperationCall& later) {
+    const Expr* rows =
+        later.call.arg(1);  // `table=` and `rows=` stand at their positions (keywords_to_positions)
+    return later.name == "bulk_insert" && rows && !rows->is(Expr::Kind::List) &&
+           holds_created_table(revision, drop.function, later.call.arg(0), dropped);
+  });
+}
+
+// A class of the revision itself mapped to `into` (`class NewEventCounter(Base): __tablename__ =
+// "eventcounter_new"`), instantiated in `call`.
+bool instantiates_model_of(const ModuleFacts& module, const Expr& call, const std::string& into) {
+  bool found = false;
+  call.walk([&](const Expr& e) {
+    if (found || !e.is_call() || !e.target || !e.target->is(Expr::Kind::Name)) return;
+    for (const ClassDef& def : module.classes) {
+      const ClassAttribute* table = def.name == e.target->text ? def.attribute("__tablename__") : nullptr;
+      if (table && table->value && table->value->is_string() && lower(table->value->text) == into)
+        found = true;
+    }
+  });
+  return found;
+}
+
 }  // namespace
 
 bool table_rebuilt(const ModuleFacts& module, const OperationCall& drop) {
@@ -381,53 +417,6 @@ bool rows_copied(const ModuleFacts& module, std::string_view function, const std
   });
 }
 
-namespace {
-
-// `new = op.create_table("prompt_new", ...)`: the name `new` holds the table `into` (lower case).
-bool holds_created_table(const RevisionInfo& revision, std::string_view function, const Expr* table,
-                         const std::string& into) {
-  if (!table) return false;
-  if (lower(core_table_name(table)) == into) return true;
-  return table->is(Expr::Kind::Name) &&
-         std::any_of(revision.operations.begin(), revision.operations.end(), [&](const OperationCall& op) {
-           return op.function == function && op.name == "create_table" && lower(op.table) == into &&
-                  op.result_name == table->text;
-         });
-}
-
-// Created again under the dropped name after the drop, and filled by `op.bulk_insert(new, rows)` with rows
-// the code computed — not a literal list (pgadmin reads them into Python before the drop): the rows survive.
-// Seed rows written out in the script replace the data, which is lost: still a finding.
-bool refilled_after_drop(const ModuleFacts& module, const OperationCall& drop, const std::string& dropped) {
-  const RevisionInfo& revision = *module.revision;
-  return any_later(revision, drop, [&](const OperationCall& later) {
-    if (later.name != "bulk_insert") return false;
-    const Expr* table = later.call.keyword("table");
-    const Expr* rows = later.call.keyword("rows");
-    if (!table) table = later.call.arg(0);
-    if (!rows) rows = later.call.arg(1);
-    return rows && !rows->is(Expr::Kind::List) &&
-           holds_created_table(revision, drop.function, table, dropped);
-  });
-}
-
-// A class of the revision itself mapped to `into` (`class NewEventCounter(Base): __tablename__ =
-// "eventcounter_new"`), instantiated in `call`.
-bool instantiates_model_of(const ModuleFacts& module, const Expr& call, const std::string& into) {
-  bool found = false;
-  call.walk([&](const Expr& e) {
-    if (found || !e.is_call() || !e.target || !e.target->is(Expr::Kind::Name)) return;
-    for (const ClassDef& def : module.classes) {
-      const ClassAttribute* table = def.name == e.target->text ? def.attribute("__tablename__") : nullptr;
-      if (table && table->value && table->value->is_string() && lower(table->value->text) == into)
-        found = true;
-    }
-  });
-  return found;
-}
-
-}  // namespace
-
 bool rows_inserted_by_code(const ModuleFacts& module, std::string_view function, const std::string& into) {
   const RevisionInfo& revision = *module.revision;
   auto inserts = [&](const Expr* statement) {
@@ -438,8 +427,7 @@ bool rows_inserted_by_code(const ModuleFacts& module, std::string_view function,
   if (any_statement_sent(module, function, nullptr, inserts)) return true;
   for (const OperationCall& op : revision.operations) {
     if (op.function != function || op.name != "bulk_insert") continue;
-    const Expr* table = op.call.keyword("table");
-    if (holds_created_table(revision, function, table ? table : op.call.arg(0), into)) return true;
+    if (holds_created_table(revision, function, op.call.arg(0), into)) return true;
   }
   // An ORM session filled with the revision's own model of the new table (privacyidea).
   static const std::set<std::string, std::less<>> kSessionAdds = {"add", "add_all", "bulk_save_objects",
