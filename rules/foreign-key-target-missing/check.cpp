@@ -42,13 +42,11 @@ bool made_by_helper(const TableDef& table, const std::string& column) {
 
 // Whether any definition of the target table (several with extend_existing) could hold the column.
 bool column_may_exist(const TableModel& model, const TableDef& target, const std::string& column) {
+  if (model.columns_unseen(target)) return true;
   for (const TableDef* t : model.find(target.metadata, target.schema, target.name)) {
-    if (t->reflected || t->external_columns || t->column(column) || made_by_helper(*t, column)) return true;
-    for (const ColumnDef& c : t->columns) {
-      if (c.name.empty()) return true;  // a column ormlint cannot name
-    }
+    if (t->column(column) || made_by_helper(*t, column)) return true;
   }
-  return target.reflected || target.column(column) != nullptr;
+  return target.column(column) != nullptr;
 }
 
 class ForeignKeyTargetMissing final : public Rule {

@@ -19,17 +19,14 @@ namespace {
 
 using ColumnSet = std::set<std::string>;
 
-// Whether ormlint sees every key of the table: not reflected, no columns or constraints from code it cannot
-// read (a library mixin, a computed `__table_args__`, a column it cannot name).
+// Whether ormlint sees every key of the table: all its columns (TableModel::columns_unseen), and no
+// constraints from a `__table_args__` computed by a function.
 bool keys_fully_seen(const TableModel& model, const TableDef& table) {
+  if (model.columns_unseen(table)) return false;
   for (const TableDef* t : model.find(table.metadata, table.schema, table.name)) {
-    if (t->reflected || t->external_columns) return false;
     if (t->table_args && !t->table_args->is(Expr::Kind::Tuple) && !t->table_args->is(Expr::Kind::Dict) &&
         !t->table_args->is(Expr::Kind::List)) {
       return false;
-    }
-    for (const ColumnDef& c : t->columns) {
-      if (c.name.empty()) return false;
     }
   }
   return true;

@@ -6,6 +6,7 @@
 // instance) are fine, and so is a flat default of a `MutableDict.as_mutable(...)` column (the mutable
 // extension copies it per instance); so are migrations, where a Column's Python default never reaches the
 // database.
+#include <algorithm>
 #include <optional>
 #include <set>
 #include <string>
@@ -61,15 +62,12 @@ std::string shown_value(const Expr& value, const ProjectFile& file) {
   return text.size() > 40 ? text.substr(0, 37) + "..." : text;
 }
 
-// Some base of `cls` outside the project, directly or through project classes, satisfies `pred`.
+// Some base of `cls` outside the project, its own or one of its project ancestors', satisfies `pred`.
 template <class Pred>
-bool any_external_base(const ClassInfo& cls, const Pred& pred, int depth = 0) {
-  if (depth > 32) return false;
-  for (const std::string& base : cls.external_bases) {
-    if (pred(base)) return true;
-  }
-  for (const ClassInfo* base : cls.project_bases) {
-    if (any_external_base(*base, pred, depth + 1)) return true;
+bool any_external_base(const ClassInfo& cls, const Pred& pred) {
+  if (std::any_of(cls.external_bases.begin(), cls.external_bases.end(), pred)) return true;
+  for (const ClassInfo* ancestor : cls.ancestors()) {
+    if (std::any_of(ancestor->external_bases.begin(), ancestor->external_bases.end(), pred)) return true;
   }
   return false;
 }

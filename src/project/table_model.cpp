@@ -2029,6 +2029,17 @@ bool TableModel::has_unnamed_tables(std::string_view metadata) const {
   return unnamed_metadata_.count(std::string(metadata)) > 0;
 }
 
+bool TableModel::columns_unseen(const TableDef& table) const {
+  if (table.reflected || table.external_columns) return true;
+  for (const TableDef* t : find(table.metadata, table.schema, table.name)) {
+    if (t->reflected || t->external_columns) return true;
+    for (const ColumnDef& c : t->columns) {
+      if (c.name.empty()) return true;
+    }
+  }
+  return false;
+}
+
 const TableDef* TableModel::table_of_call(const Expr& table_call) const {
   auto it = table_by_call_.find(&table_call);
   return it == table_by_call_.end() ? nullptr : &tables_[it->second];

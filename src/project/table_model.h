@@ -299,6 +299,10 @@ class TableModel {
   // Whether some table of this MetaData has a name ormlint cannot compute (`__tablename__ = some_function(...)`,
   // a `@declared_attr` it cannot evaluate): a failed lookup by name may then be that table.
   bool has_unnamed_tables(std::string_view metadata) const;
+  // Whether a table may have columns ormlint does not see: some definition of it (several with
+  // extend_existing) is reflected (`autoload_with=`), maps through a class from an installed package that may
+  // add columns, or holds a column it cannot name.
+  bool columns_unseen(const TableDef& table) const;
   // The table a Core `Table(...)` call defines.
   const TableDef* table_of_call(const Expr& table_call) const;
   // Tables defined in a file (by TableDef::file), in source order.
