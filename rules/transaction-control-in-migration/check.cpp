@@ -26,13 +26,18 @@ const std::string& word(const std::vector<std::string>& words, size_t i) {
   return i < words.size() ? words[i] : none;
 }
 
+// `COMMIT` / `END` of the current transaction (not COMMIT PREPARED, which commits another).
+bool is_commit(const std::vector<std::string>& words) {
+  return (word(words, 0) == "COMMIT" || word(words, 0) == "END") && word(words, 1) != "PREPARED";
+}
+
 // What the statement does to the transaction, for the message; "" when it is not transaction control.
 // ROLLBACK TO SAVEPOINT and COMMIT/ROLLBACK PREPARED leave the current transaction alone.
 std::string transaction_effect(const std::vector<std::string>& words, const std::string& function) {
   const std::string& first = word(words, 0);
   bool savepoint = word(words, 1) == "TO" || word(words, 2) == "TO";
   bool prepared = word(words, 1) == "PREPARED";
-  if ((first == "COMMIT" || first == "END") && !prepared) {
+  if (is_commit(words)) {
     std::string recorded = function == "upgrade" ? "previous" : "current";
     return "commits Alembic's transaction early: if a later step fails, the steps before it stay applied "
            "while `alembic_version` still names the " +
@@ -48,10 +53,6 @@ std::string transaction_effect(const std::vector<std::string>& words, const std:
            "migration so far, SQLite fails (\"cannot start a transaction within a transaction\")";
   }
   return "";
-}
-
-bool is_commit(const std::vector<std::string>& words) {
-  return (word(words, 0) == "COMMIT" || word(words, 0) == "END") && word(words, 1) != "PREPARED";
 }
 
 // The step of `function` right after `loc` (the next operation or call in the source) runs inside
