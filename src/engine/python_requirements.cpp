@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/source_file.h"
+#include "core/text.h"
 
 namespace ormlint {
 
@@ -16,12 +17,6 @@ namespace fs = std::filesystem;
 namespace {
 
 using Versions = std::map<std::string, std::string, std::less<>>;
-
-std::string_view trimmed(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 // Keeps the higher of two lower bounds.
 void raise_bound(std::string& bound, std::string_view candidate) {
@@ -32,10 +27,10 @@ void raise_bound(std::string& bound, std::string_view candidate) {
 // The version a specifier's operator leaves ("2.10" of ">=2.10"), "" for operators that set no lower bound
 // (`<`, `<=`, `!=`) and wildcards' trailing `.*`.
 std::string specifier_bound(std::string_view spec, bool poetry) {
-  spec = trimmed(spec);
+  spec = trim(spec);
   for (std::string_view op : {"===", "==", ">=", "~=", ">"}) {
     if (spec.starts_with(op)) {
-      std::string version(trimmed(spec.substr(op.size())));
+      std::string version(trim(spec.substr(op.size())));
       if (version.ends_with(".*")) version.resize(version.size() - 2);
       return version == "*" ? "" : version;
     }
@@ -43,7 +38,7 @@ std::string specifier_bound(std::string_view spec, bool poetry) {
   // Poetry's caret and tilde (`^2.10`, `~2.10`) and bare versions (`2.10`: exactly that one).
   if (poetry) {
     if (spec.starts_with('^') || (spec.starts_with('~') && !spec.starts_with("~="))) spec.remove_prefix(1);
-    spec = trimmed(spec);
+    spec = trim(spec);
     if (!spec.empty() && std::isdigit(static_cast<unsigned char>(spec.front()))) return std::string(spec);
   }
   return "";
@@ -119,7 +114,7 @@ void read_requirements_txt(const fs::path& file, Versions& versions) {
   std::istringstream lines(*text);
   std::string line;
   while (std::getline(lines, line)) {
-    std::string_view content = trimmed(line);
+    std::string_view content = trim(line);
     if (content.empty() || content.front() == '#' || content.front() == '-') continue;  // options, -r, -e
     if (auto requirement = parse_requirement(content))
       record(versions, requirement->name, requirement->lower_bound);
@@ -141,7 +136,7 @@ std::string normalized_package_name(std::string_view name) {
 }
 
 std::optional<Requirement> parse_requirement(std::string_view line) {
-  line = trimmed(line.substr(0, line.find(';')));  // environment markers
+  line = trim(line.substr(0, line.find(';')));     // environment markers
   line = line.substr(0, line.find(" #"));          // a trailing comment (requirements.txt)
   size_t end = 0;
   while (end < line.size() && (std::isalnum(static_cast<unsigned char>(line[end])) || line[end] == '-' ||
@@ -150,11 +145,11 @@ std::optional<Requirement> parse_requirement(std::string_view line) {
   }
   if (end == 0) return std::nullopt;
   Requirement requirement{normalized_package_name(line.substr(0, end)), ""};
-  std::string_view rest = trimmed(line.substr(end));
+  std::string_view rest = trim(line.substr(end));
   if (rest.starts_with('[')) {  // extras
     size_t close = rest.find(']');
     if (close == std::string_view::npos) return std::nullopt;
-    rest = trimmed(rest.substr(close + 1));
+    rest = trim(rest.substr(close + 1));
   }
   if (rest.starts_with('(') && rest.ends_with(')')) rest = rest.substr(1, rest.size() - 2);
   if (rest.starts_with('@')) return requirement;  // a URL: no version to read
