@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/text.h"
 #include "engine/rule.h"
 #include "project/table_model.h"
 
@@ -48,12 +49,6 @@ std::vector<ColumnSet> referable_keys(const TableModel& model, const TableDef& t
   }
   if (!primary.empty()) keys.push_back(std::move(primary));
   return keys;
-}
-
-std::string joined(const std::vector<std::string>& names) {
-  std::string out;
-  for (const std::string& name : names) out += (out.empty() ? "" : ", ") + name;
-  return out;
 }
 
 class ForeignKeyTargetNotUnique final : public Rule {

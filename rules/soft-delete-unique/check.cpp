@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/text.h"
 #include "engine/rule.h"
 #include "project/assigned_value.h"
 #include "project/table_model.h"
@@ -48,12 +49,6 @@ bool aware(const ConstraintDef& c, const std::vector<std::string>& markers) {
     }
   }
   return false;
-}
-
-std::string joined(const std::vector<std::string>& names) {
-  std::string out;
-  for (const std::string& name : names) out += (out.empty() ? "" : ", ") + name;
-  return out;
 }
 
 // A unique constraint that holds the whole primary key, or only primary-key columns (`UniqueConstraint("id",

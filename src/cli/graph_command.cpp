@@ -8,6 +8,7 @@
 
 #include "cli/check_sources.h"
 #include "core/parallel.h"
+#include "core/text.h"
 #include "engine/config.h"
 #include "engine/engine.h"
 #include "project/project.h"
@@ -130,12 +131,6 @@ Layout layout(const RevisionLocation& location) {
 }
 
 std::string id_of(const RevisionNode& node) { return node.id.empty() ? "?" : node.id; }
-
-std::string joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
-}
 
 std::string spaced(const std::vector<std::string>& items) {
   std::string out;

@@ -39,4 +39,10 @@ std::string one_line(std::string_view text) {
   return out;
 }
 
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
 }  // namespace ormlint

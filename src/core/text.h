@@ -2,6 +2,7 @@
 #pragma once
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ormlint {
 
@@ -15,5 +16,7 @@ std::string lower(std::string_view text);
 std::string upper(std::string_view text);
 // Without the whitespace at either end (what Python's str.strip() removes: space, \t, \n, \r, \f, \v).
 std::string_view trim(std::string_view text);
+// The items separated by ", " (column lists and names in messages).
+std::string joined(const std::vector<std::string>& items);
 
 }  // namespace ormlint
