@@ -141,9 +141,10 @@ class NaiveDatetimeDefault final : public Rule {
     std::set<uint32_t> seen;  // a helper called twice records its operations (and columns) twice
     for (const ColumnInfo* column : project.columns_in(file)) {
       if (column->operation && !writes_rows_with_defaults(file, *column->operation)) continue;
-      const bool date_only = column->type.origin == "sqlalchemy.Date";
-      for (const Expr* construct : constructs(*column))
-        check_construct(file, *construct, date_only, seen, out);
+      // A DATE keeps the calendar day and neither time nor zone: `datetime.now` there stores what
+      // `date.today` does (ihatemoney's bill dates).
+      if (column->type.origin == "sqlalchemy.Date") continue;
+      for (const Expr* construct : constructs(*column)) check_construct(file, *construct, seen, out);
     }
   }
 
@@ -173,13 +174,11 @@ class NaiveDatetimeDefault final : public Rule {
     return result;
   }
 
-  // `date_only`: the column is a DATE, which keeps the calendar day and neither time nor zone: `datetime.now`
-  // there stores what `date.today` does (ihatemoney's bill dates).
-  static void check_construct(const ProjectFile& file, const Expr& construct, bool date_only,
-                              std::set<uint32_t>& seen, Reporter& out) {
+  static void check_construct(const ProjectFile& file, const Expr& construct, std::set<uint32_t>& seen,
+                              Reporter& out) {
     for (std::string_view name : kDefaultKeywords) {
       if (const Expr* value = construct.keyword(name))
-        check_value(file, std::string(name), *value, date_only, seen, out);
+        check_value(file, std::string(name), *value, seen, out);
     }
     // SQLModel: Field(sa_column_kwargs={"onupdate": datetime.utcnow}).
     const Expr* extra = construct.keyword("sa_column_kwargs");
@@ -187,17 +186,17 @@ class NaiveDatetimeDefault final : public Rule {
     for (size_t i = 0; i + 1 < extra->items.size(); i += 2) {
       const Expr& key = extra->items[i];
       if (key.is_string() && (key.text == "default" || key.text == "onupdate")) {
-        check_value(file, key.text, extra->items[i + 1], date_only, seen, out);
+        check_value(file, key.text, extra->items[i + 1], seen, out);
       }
     }
   }
 
   static void check_value(const ProjectFile& file, const std::string& keyword, const Expr& value,
-                          bool date_only, std::set<uint32_t>& seen, Reporter& out) {
+                          std::set<uint32_t>& seen, Reporter& out) {
     auto naive = naive_default(value);
     // `default=datetime.now()` (computed once, at import) is default-evaluated-at-import's finding, whose fix
     // — a callable giving aware time — settles this one too: one finding for one mistake.
-    if (!naive || naive->evaluated_once || date_only || !seen.insert(value.loc.start_byte).second) return;
+    if (!naive || naive->evaluated_once || !seen.insert(value.loc.start_byte).second) return;
     std::string shown = "`" + keyword + "=" + written(value) + "`";
     std::string what;
     if (naive->clock == Clock::NaiveUtc) {
