@@ -1489,11 +1489,13 @@ class TableModelBuilder {
         for (const Expr& item : call.items) column_args.push_back(&item);
         break;
       case ConstraintDef::Kind::Check:
-        c.name_expr = call.keyword("name");
+        // CheckConstraint(sqltext, name=None, ...): the name may be given by position too.
+        c.name_expr = call.keyword("name") ? call.keyword("name") : call.arg(1);
         c.sqltext = call.arg(0) ? call.arg(0) : call.keyword("sqltext");
         break;
       case ConstraintDef::Kind::ForeignKey: {
-        c.name_expr = call.keyword("name");
+        // ForeignKeyConstraint(columns, refcolumns, name=None, ...).
+        c.name_expr = call.keyword("name") ? call.keyword("name") : call.arg(2);
         const Expr* cols = call.arg(0) ? call.arg(0) : call.keyword("columns");
         if (cols && (cols->kind == Expr::Kind::List || cols->kind == Expr::Kind::Tuple)) {
           for (const Expr& item : cols->items) column_args.push_back(&item);
@@ -1531,7 +1533,8 @@ class TableModelBuilder {
   void collect_table_constraints(TableDef& t, Declared& out) {
     for (ColumnDef& col : t.columns) column_foreign_keys(t, col, out);
     for (ColumnDef& col : t.columns) {
-      if (!col.construct || !is_column_call(*col.construct)) continue;
+      // Column(...) and mapped_column(...) alike take constraints among their positional arguments.
+      if (!col.construct || !(is_column_call(*col.construct) || is_mapped_column_call(*col.construct))) continue;
       ConstraintContext ctx{col.file, &t, col.declared_in, col.inherited,
                             ConstraintDef::Origin::ColumnArgument};
       for (const Expr& arg : col.construct->items) {
@@ -1666,7 +1669,8 @@ class TableModelBuilder {
     fk.ondelete = upper(literal(fk.ondelete_expr));
     fk.onupdate = upper(literal(call.keyword("onupdate")));
     fk.use_alter = call.keyword("use_alter") && call.keyword("use_alter")->is_true();
-    fk.name_expr = given(call.keyword("name"));
+    // ForeignKeyConstraint(columns, refcolumns, name=None, ...) may give its name by position.
+    fk.name_expr = given(call.keyword("name") ? call.keyword("name") : fk.is_constraint ? call.arg(2) : nullptr);
     fk.name = literal(fk.name_expr);
   }
 
