@@ -4,14 +4,20 @@
 // `create_index(..., unique=True)` without postgresql_concurrently=True (SHARE lock: writes wait), and
 // `op.add_column` of a Column with `unique=True` (an ADD CONSTRAINT, or a unique CREATE INDEX with
 // index=True), and `CREATE UNIQUE INDEX` without CONCURRENTLY in an op.execute. The build scans the whole
-// table under that lock, then fails with UniqueViolation if duplicates exist. Tables created earlier in the
-// same upgrade() are new and empty: exempt.
+// table under that lock, then fails with UniqueViolation if duplicates exist — unless it cannot: a key column
+// added just before with nothing in it (NULLs never collide) or a key holding the primary key; then the message
+// speaks of the lock alone. Tables created earlier in the same upgrade() are new and empty: exempt.
+#include <algorithm>
 #include <set>
+#include <span>
 #include <string>
+#include <vector>
 
+#include "core/text.h"
 #include "engine/rule.h"
 #include "facts/sql_statements.h"
 #include "project/migration_ops.h"
+#include "project/table_model.h"
 
 namespace ormlint {
 
@@ -33,6 +39,52 @@ std::string table_sql(const OperationCall& op) {
   return op.table.empty() ? "<table>" : sql_identifier(op.table);
 }
 
+std::vector<std::string> lowered(std::vector<std::string> names) {
+  for (std::string& name : names) name = lower(name);
+  return names;
+}
+
+// The literal column names of create_unique_constraint (`columns=` or its third argument, as a batch counts).
+std::vector<std::string> constraint_columns(const OperationCall& op) {
+  std::vector<std::string> columns;
+  const Expr* list = op.call.keyword("columns") ? op.call.keyword("columns") : op.argument(1);
+  if (list && (list->kind == Expr::Kind::List || list->kind == Expr::Kind::Tuple)) {
+    for (const Expr& item : list->items) {
+      if (item.is_string()) columns.push_back(lower(item.text));
+    }
+  }
+  return columns;
+}
+
+// Whether the rows the table holds can make the new unique key fail. Not when one of its columns was added
+// earlier in this upgrade() with nothing in it (every row holds NULL there, and PostgreSQL's unique indexes
+// never count NULLs as equal), nor when the key holds the whole primary key of the table as the models
+// define it.
+bool duplicates_possible(const Project& project, const RevisionInfo& revision, const OperationCall& op,
+                         const std::vector<std::string>& columns) {
+  if (op.table.empty() || columns.empty()) return true;
+  const std::string table = lower(op.table);
+  for (const std::string& column : columns) {
+    if (column_all_null_at(revision, op, table, column)) return false;
+  }
+  std::span<const TableDef* const> defined = project.tables().named(op.table);
+  if (defined.empty()) return true;
+  return std::any_of(defined.begin(), defined.end(), [&](const TableDef* t) {
+    bool has_key = false;
+    for (const ColumnDef& c : t->columns) {
+      if (!c.primary_key) continue;
+      has_key = true;
+      if (std::find(columns.begin(), columns.end(), lower(c.name)) == columns.end()) return true;
+    }
+    return !has_key;
+  });
+}
+
+// The end of a message: what the build does when the table holds duplicates, where it can.
+std::string and_duplicates(bool possible) {
+  return possible ? ", and fails with UniqueViolation if the table holds duplicates" : "";
+}
+
 class UniqueConstraintOnExistingTable final : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -47,7 +99,7 @@ class UniqueConstraintOnExistingTable final : public Rule {
     return info;
   }
 
-  void check_file(const ProjectFile& file, const Project& /*project*/, Reporter& out) const override {
+  void check_file(const ProjectFile& file, const Project& project, Reporter& out) const override {
     if (!file.facts.revision) return;
     const RevisionInfo& revision = *file.facts.revision;
     std::set<uint32_t> reported;  // a helper called twice is one finding
@@ -58,9 +110,10 @@ class UniqueConstraintOnExistingTable final : public Rule {
       if (reported.count(op.call.loc.start_byte)) continue;
       bool found = false;
       if (op.name == "create_unique_constraint") {
-        found = report_constraint(file, op, out);
+        found = report_constraint(file, op, duplicates_possible(project, revision, op, constraint_columns(op)), out);
       } else if (op.name == "create_index") {
-        found = report_unique_index(file, op, out);
+        found = report_unique_index(file, op, duplicates_possible(project, revision, op, lowered(index_columns(op))),
+                                    out);
       } else if (op.name == "add_column") {
         found = report_unique_column(file, op, out);
       } else if (op.name == "execute") {
@@ -71,14 +124,13 @@ class UniqueConstraintOnExistingTable final : public Rule {
   }
 
  private:
-  static bool report_constraint(const ProjectFile& file, const OperationCall& op, Reporter& out) {
+  static bool report_constraint(const ProjectFile& file, const OperationCall& op, bool duplicates, Reporter& out) {
     const Expr* name_expr = op.call.keyword("constraint_name");
     std::string name = alembic_literal_name(name_expr ? name_expr : op.argument(0));
     out.report(
         file, op.call.loc,
         "unique constraint " + backticked(name) + "on " + existing_table(op) +
-            " builds its index under an ACCESS EXCLUSIVE lock (reads and writes wait), and fails with "
-            "UniqueViolation if the table holds duplicates",
+            " builds its index under an ACCESS EXCLUSIVE lock (reads and writes wait)" + and_duplicates(duplicates),
         "build the index first with `op.create_index(..., unique=True, postgresql_concurrently=True)` in "
         "`with op.get_context().autocommit_block():`, then `op.execute('ALTER TABLE " +
             table_sql(op) + " ADD CONSTRAINT " + (name.empty() ? "<name>" : sql_identifier(name)) +
@@ -86,16 +138,16 @@ class UniqueConstraintOnExistingTable final : public Rule {
     return true;
   }
 
-  static bool report_unique_index(const ProjectFile& file, const OperationCall& op, Reporter& out) {
+  static bool report_unique_index(const ProjectFile& file, const OperationCall& op, bool duplicates,
+                                  Reporter& out) {
     if (!is_true(op.call.keyword("unique")) || may_run_concurrently(op)) return false;
     std::string name = index_name(op);
     out.report(file, op.call.loc,
                "unique index " + backticked(name) + "on " + existing_table(op) +
-                   " is built without CONCURRENTLY: every write waits for the build, and it fails with "
-                   "UniqueViolation if the table holds duplicates",
-               "add `postgresql_concurrently=True` and move the call into `with "
-               "op.get_context().autocommit_block():`"
-               " (check for duplicates first)");
+                   " is built without CONCURRENTLY: every write waits for the build" + and_duplicates(duplicates),
+               std::string("add `postgresql_concurrently=True` and move the call into `with "
+                           "op.get_context().autocommit_block():`") +
+                   (duplicates ? " (check for duplicates first)" : ""));
     return true;
   }
 
@@ -104,6 +156,16 @@ class UniqueConstraintOnExistingTable final : public Rule {
                                       const OperationCall& op, Reporter& out) {
     for (const SqlIndexBuild& build : sql_index_builds(file.facts, op)) {
       if (!build.unique || build.concurrently || revision.creates_table_before(op, build.table)) continue;
+      if (build.constraint) {
+        out.report(file, op.call.loc,
+                   "unique constraint " + backticked(build.name) + "on existing table `" + build.table +
+                       "` builds its index under an ACCESS EXCLUSIVE lock (reads and writes wait), and fails "
+                       "with UniqueViolation if the table holds duplicates",
+                   "build the index first with `CREATE UNIQUE INDEX CONCURRENTLY` inside `with "
+                   "op.get_context().autocommit_block():`, then `ALTER TABLE ... ADD CONSTRAINT ... UNIQUE USING "
+                   "INDEX <index>` (check for duplicates first)");
+        return true;
+      }
       out.report(file, op.call.loc,
                  "unique index " + backticked(build.name) + "on existing table `" + build.table +
                      "` is built without CONCURRENTLY: every write waits for the build, and it fails with "

@@ -1,6 +1,7 @@
 #include "project/migration_ops.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -161,11 +162,62 @@ bool column_added_before(const RevisionInfo& revision, const OperationCall& op) 
   return any_earlier(revision, op, on_same_column(revision, op, "add_column"));
 }
 
+const OperationCall* column_addition_before(const RevisionInfo& revision, const OperationCall& op,
+                                           const std::string& table, const std::string& column) {
+  const OperationCall* found = nullptr;
+  any_earlier(revision, op, [&](const OperationCall& earlier) {
+    if (earlier.name == "add_column" && !excludes_dialect_of(earlier, op) && lower(earlier.table) == table &&
+        lower(earlier.column_name()) == column) {
+      found = &earlier;
+    }
+    return false;  // the last one before `op` counts
+  });
+  return found;
+}
+
 bool column_added_before(const RevisionInfo& revision, const OperationCall& op, const std::string& table,
                          const std::string& column) {
-  return any_earlier(revision, op, [&](const OperationCall& earlier) {
-    return earlier.name == "add_column" && !excludes_dialect_of(earlier, op) &&
-           lower(earlier.table) == table && lower(earlier.column_name()) == column;
+  return column_addition_before(revision, op, table, column) != nullptr;
+}
+
+bool column_all_null_at(const RevisionInfo& revision, const OperationCall& op, const std::string& table,
+                        const std::string& column) {
+  const OperationCall* added = column_addition_before(revision, op, table, column);
+  const Expr* column_call = added ? added_column_call(*added) : nullptr;
+  if (!column_call) return false;
+  auto given = [&](const char* keyword) {
+    const Expr* value = column_call->keyword(keyword);
+    return value && value->kind != Expr::Kind::None && !value->is_false();
+  };
+  if (given("server_default") || given("primary_key") || given("autoincrement") || given("identity")) return false;
+  if (const Expr* nullable = column_call->keyword("nullable"); nullable && !nullable->is_true()) return false;
+  for (const Expr& item : column_call->items) {
+    // sa.Identity() / sa.Computed(...) fill every row.
+    if (item.is_call() && (item.callee_name() == "Identity" || item.callee_name() == "Computed")) return false;
+  }
+  // Anything between that may write rows: SQL or a bulk insert through Alembic, ...
+  bool between = false, written = false;
+  for (const OperationCall& other : revision.operations) {
+    if (&other == added) between = true;
+    if (&other == &op) break;
+    if (between && other.function == op.function &&
+        (other.name == "execute" || other.name == "bulk_insert" || other.through_connection)) {
+      written = true;
+    }
+  }
+  if (written) return false;
+  // ... or a connection or session of the same function (their order against the operations is not kept).
+  return std::none_of(revision.calls.begin(), revision.calls.end(), [&](const RevisionCall& call) {
+    if (call.function != op.function) return false;
+    bool writes = false;
+    call.call.walk([&](const Expr& e) {
+      if (!e.is_call()) return;
+      const std::string_view callee = e.callee_name();
+      writes = writes || is_connection_execute(e) || callee == "scalar" || callee == "add" || callee == "add_all" ||
+               callee == "merge" || callee == "update" || callee == "commit" || callee == "flush" ||
+               callee.starts_with("bulk_");
+    });
+    return writes;
   });
 }
 
@@ -559,6 +611,30 @@ std::vector<OperationForeignKey> foreign_keys_of(const OperationCall& op) {
   return keys;
 }
 
+namespace {
+
+// `ALTER TABLE [IF EXISTS] [ONLY] t ADD [CONSTRAINT name] UNIQUE (...)`, MySQL's `ADD UNIQUE [KEY|INDEX]
+// [name] (...)` too (`words` past ALTER): the unique index it builds. Not `UNIQUE USING INDEX ix`, which only
+// adopts an index built before.
+std::optional<SqlIndexBuild> unique_constraint_added(SqlWords& words, std::string_view statement) {
+  if (!words.next_is("table")) return std::nullopt;
+  if (words.next_is("if") && !words.next_is("exists")) return std::nullopt;
+  words.next_is("only");
+  const std::string table = words.take();
+  if (table.empty() || sql_interpolates(statement, table) || !words.next_is("add")) return std::nullopt;
+  SqlIndexBuild build;
+  build.unique = true;
+  build.constraint = true;
+  if (words.next_is("constraint")) build.name = words.take();
+  if (!words.next_is("unique") || words.next_is("using")) return std::nullopt;
+  if ((words.next_is("key") || words.next_is("index")) && build.name.empty()) build.name = words.take();
+  if (sql_interpolates(statement, build.name)) build.name.clear();
+  build.table = unqualified_name(table);
+  return build;
+}
+
+}  // namespace
+
 std::vector<SqlIndexBuild> sql_index_builds(const ModuleFacts& module, const OperationCall& op) {
   std::vector<SqlIndexBuild> builds;
   std::string sql;
@@ -567,6 +643,12 @@ std::vector<SqlIndexBuild> sql_index_builds(const ModuleFacts& module, const Ope
   std::set<std::string> created;
   for (const SqlStatement& statement : split_sql(sql)) {
     SqlWords words(statement.text);
+    if (words.next_is("alter")) {
+      if (auto build = unique_constraint_added(words, statement.text); build && !created.count(build->table)) {
+        builds.push_back(std::move(*build));
+      }
+      continue;
+    }
     if (!words.next_is("create")) continue;
     while (words.next_is("temp") || words.next_is("temporary") || words.next_is("unlogged")) {
     }

@@ -70,6 +70,15 @@ bool column_added_before(const RevisionInfo& revision, const OperationCall& op);
 // them).
 bool column_added_before(const RevisionInfo& revision, const OperationCall& op, const std::string& table,
                          const std::string& column);
+// That add_column (the last one before `op`), or null.
+const OperationCall* column_addition_before(const RevisionInfo& revision, const OperationCall& op,
+                                           const std::string& table, const std::string& column);
+// Every existing row holds NULL in `table`.`column` (lower case) when `op` runs: an add_column before it in the
+// same function added the column nullable, without a server default, identity or computed value, and nothing
+// between may have written rows (no op.execute or bulk_insert, no connection or session writes in that
+// function). A new column nothing filled.
+bool column_all_null_at(const RevisionInfo& revision, const OperationCall& op, const std::string& table,
+                        const std::string& column);
 
 // A drop_column whose name a later alter_column of the same function gives to another column of the table — a
 // column swap (`add_column("cfg", Column("pw_new"))`, copy, `drop_column("cfg", "pw")`, `alter_column("cfg",
@@ -173,12 +182,14 @@ std::vector<OperationForeignKey> foreign_keys_of(const OperationCall& op);
 bool sql_interpolates(std::string_view sql, const std::string& word);
 
 // An index an op.execute builds in SQL: `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] [name] ON
-// [ONLY] table ...` (names lower-cased, without quotes or schema), as far as literals show the SQL.
+// [ONLY] table ...`, or the unique index of `ALTER TABLE table ADD [CONSTRAINT name] UNIQUE (...)` (names
+// lower-cased, without quotes or schema), as far as literals show the SQL.
 struct SqlIndexBuild {
   std::string name;  // "" when the statement leaves it to the database
   std::string table;
   bool unique = false;
   bool concurrently = false;
+  bool constraint = false;  // ALTER TABLE ... ADD ... UNIQUE: under an ACCESS EXCLUSIVE lock, never concurrently
 };
 std::vector<SqlIndexBuild> sql_index_builds(const ModuleFacts& module, const OperationCall& op);
 

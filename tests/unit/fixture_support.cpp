@@ -9,6 +9,8 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <stdexcept>
+#include <string_view>
 #include <tuple>
 
 #include "engine/rule.h"
@@ -30,6 +32,41 @@ namespace {
 
 std::string normalise(const fs::path& path) { return fs::weakly_canonical(fs::absolute(path)).string(); }
 
+// The entries of an `# expect:` list: rule names separated by commas (outside quotes), each with its message
+// checks.
+std::vector<Expectation> parse_expect_list(std::string_view list, const fs::path& file, uint32_t line) {
+  std::vector<Expectation> out;
+  auto malformed = [&](const std::string& why) {
+    throw std::runtime_error(file.string() + ":" + std::to_string(line) + ": # expect: " + why);
+  };
+  size_t i = 0;
+  auto skip_blanks = [&] {
+    while (i < list.size() && (list[i] == ' ' || list[i] == '\t' || list[i] == '\r')) ++i;
+  };
+  while (true) {
+    skip_blanks();
+    if (i >= list.size()) break;
+    Expectation e{"", line, "", {}};
+    while (i < list.size() && list[i] != ',' && list[i] != ' ' && list[i] != '"' && list[i] != '!') e.rule += list[i++];
+    if (e.rule.empty()) malformed("a rule name is missing");
+    for (skip_blanks(); i < list.size() && list[i] != ','; skip_blanks()) {
+      bool present = true;
+      if (list[i] == '!') {
+        present = false;
+        ++i;
+      }
+      if (i >= list.size() || list[i] != '"') malformed("expected a quoted message text after " + e.rule);
+      size_t end = list.find('"', i + 1);
+      if (end == std::string_view::npos) malformed("unterminated message text");
+      e.message_checks.push_back({present, std::string(list.substr(i + 1, end - i - 1))});
+      i = end + 1;
+    }
+    out.push_back(std::move(e));
+    if (i < list.size()) ++i;  // the comma
+  }
+  return out;
+}
+
 void read_file_expectations(const fs::path& file, const std::string& only_rule, std::vector<Expectation>& out) {
   std::ifstream in(file);
   std::string line;
@@ -39,13 +76,11 @@ void read_file_expectations(const fs::path& file, const std::string& only_rule, 
     ++number;
     size_t at = line.find("# expect:");
     if (at == std::string::npos) continue;
-    std::stringstream list(line.substr(at + 9));
-    std::string rule;
-    while (std::getline(list, rule, ',')) {
-      rule.erase(0, rule.find_first_not_of(" \t"));
-      rule.erase(rule.find_last_not_of(" \t\r") + 1);
-      if (rule.empty()) continue;
-      if (only_rule.empty() || rule == only_rule) out.push_back(Expectation{path, number, rule});
+    for (Expectation& expectation : parse_expect_list(line.substr(at + 9), file, number)) {
+      if (!only_rule.empty() && expectation.rule != only_rule) continue;
+      expectation.path = path;
+      expectation.line = number;
+      out.push_back(std::move(expectation));
     }
   }
 }
@@ -82,7 +117,7 @@ std::vector<Expectation> run_and_collect(const fs::path& path, const Config& con
 
 std::vector<Expectation> findings_of(const RunResult& result) {
   std::vector<Expectation> out;
-  for (const auto& d : result.diagnostics) out.push_back(Expectation{normalise(d.path), d.loc.line, d.rule});
+  for (const auto& d : result.diagnostics) out.push_back(Expectation{normalise(d.path), d.loc.line, d.rule, {}});
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -105,6 +140,22 @@ std::string compare(const std::vector<Expectation>& expected, const std::vector<
   }
   if (result) {
     for (const auto& error : result->errors) report << "error:   " << error << "\n";
+    for (const Expectation& e : expected) {
+      for (const Expectation::MessageCheck& check : e.message_checks) {
+        // Held by one of the findings on the line (a missing finding is reported above).
+        const Diagnostic* failing = nullptr;
+        bool holds = false;
+        for (const auto& d : result->diagnostics) {
+          if (d.loc.line != e.line || d.rule != e.rule || normalise(d.path) != e.path) continue;
+          if ((d.message.find(check.text) != std::string::npos) == check.present) holds = true;
+          else failing = &d;
+        }
+        if (!holds && failing) {
+          report << "message: " << e.path << ":" << e.line << " " << e.rule << (check.present ? " lacks" : " has")
+                 << " \"" << check.text << "\": " << failing->message << "\n";
+        }
+      }
+    }
   }
   return report.str();
 }

@@ -1,5 +1,6 @@
 // Shared by the fixture-driven tests: run ormlint's engine on a file or folder and compare what it reports with
-// the `# expect: rule-name[, rule-name...]` comments on the offending lines.
+// the `# expect: rule-name[, rule-name...]` comments on the offending lines. An entry may go on with quoted
+// texts its message must hold, or, after a `!`, must not: `# expect: set-not-null "NotNullViolation" !"scan"`.
 #pragma once
 #include <filesystem>
 #include <string>
@@ -16,6 +17,13 @@ struct Expectation {
   std::string path;  // absolute, normalised
   uint32_t line;
   std::string rule;
+  // What the finding's message must say (`# expect: rule "text"`) or must not (`# expect: rule !"text"`); not
+  // part of the comparison of findings: compare() checks them on a run's diagnostics.
+  struct MessageCheck {
+    bool present;
+    std::string text;
+  };
+  std::vector<MessageCheck> message_checks;
   friend bool operator<(const Expectation& a, const Expectation& b);
   friend bool operator==(const Expectation& a, const Expectation& b);
 };
@@ -30,7 +38,8 @@ std::vector<Expectation> run_and_collect(const std::filesystem::path& path, cons
 // A run's findings as expectations (paths normalised as read_expectations does).
 std::vector<Expectation> findings_of(const RunResult& result);
 
-// "" when `expected` and `actual` are the same multiset; otherwise a readable list of missing and extra findings.
+// "" when `expected` and `actual` are the same multiset and (given `result`) every message check holds;
+// otherwise a readable list of missing and extra findings and of the messages that fail their checks.
 std::string compare(const std::vector<Expectation>& expected, const std::vector<Expectation>& actual,
                     const RunResult* result = nullptr);
 
