@@ -3,7 +3,6 @@
 // `datetime` fields, unless the base's type_annotation_map maps datetime to an aware type) — in models, Core
 // tables and the upgrade() operations of revision scripts.
 #include <algorithm>
-#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -94,23 +93,6 @@ bool mapped_through_own_type(const Project& project, const ColumnInfo& column) {
   return false;
 }
 
-// Whether an upgrade() after `op` — a later operation of its revision, or a later revision — drops the column
-// (`drop_column`) or its table (`drop_table`).
-bool dropped_later(const Project& project, const ColumnInfo& column, const OperationCall& op) {
-  std::optional<std::set<const ProjectFile*>> after;  // walked only when some revision drops it (rare)
-  for (const Project::MigrationDrop& drop : project.migration_drops(lower(column.table))) {
-    const OperationCall& dropping = *drop.operation;
-    if (dropping.name == "drop_column" && lower(dropping.column_name()) != lower(column.name)) continue;
-    if (drop.file == column.file) {
-      if (dropping.call.loc.start_byte > op.call.loc.start_byte) return true;
-      continue;
-    }
-    if (!after) after = project.revisions_after(*column.file);
-    if (after->count(drop.file)) return true;
-  }
-  return false;
-}
-
 // A column a revision creates naive that another revision's upgrade() (or a later operation of the same one)
 // turns aware with `alter_column(type_=DateTime(timezone=True))` (tracecat), makes another type (open-webui's
 // BigInteger epoch seconds) or drops: the history already fixes it, and an applied migration cannot be edited
@@ -131,7 +113,7 @@ bool fixed_later(const Project& project, const ColumnInfo& column) {
     if (other->type.origin.starts_with("sqlalchemy.") && storage_of(other->type.origin) == Storage::None)
       return true;
   }
-  return dropped_later(project, column, *op);
+  return project.dropped_after(*column.file, *op, lower(column.table), lower(column.name));
 }
 
 class NaiveDatetimeColumn final : public Rule {

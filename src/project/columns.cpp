@@ -4,11 +4,14 @@
 #include <iterator>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
 #include "core/parallel.h"
 #include "core/text.h"
+#include "facts/sql_literal.h"
+#include "facts/sql_statements.h"
 #include "project/assigned_value.h"
 #include "project/mapped_annotation.h"
 #include "project/migration_ops.h"
@@ -327,8 +330,18 @@ void Project::index_migration_foreign_keys() {
         migration_foreign_keys_[std::string(op.table)].push_back(
             {file.get(), &op, std::move(key.columns), key.has_ondelete});
       }
-      if (op.name == "drop_table" || op.name == "drop_column") {
-        migration_drops_[lower(op.table)].push_back({file.get(), &op});
+      const std::string column = op.name == "drop_column" ? lower(op.column_name()) : "";
+      if (op.name == "drop_table" || (op.name == "drop_column" && !column.empty())) {
+        migration_drops_[lower(op.table)].push_back({file.get(), &op, column});
+      }
+    }
+    // `op.execute("DROP TABLE image")` (quay) drops as surely; its SQL names the tables.
+    for (const OperationCall& op : file->facts.revision->operations) {
+      std::string sql;
+      if (op.function != "upgrade" || op.name != "execute" || !literal_sql(file->facts, executed_sql(op), sql)) continue;
+      for (const SqlDrop& drop : sql_drops(sql)) {
+        if (drop.kind == SqlDrop::Kind::Table) migration_drops_[drop.name].push_back({file.get(), &op, ""});
+        if (drop.kind == SqlDrop::Kind::Column) migration_drops_[drop.table].push_back({file.get(), &op, drop.name});
       }
     }
   }
@@ -344,6 +357,21 @@ std::span<const Project::MigrationDrop> Project::migration_drops(std::string_vie
   auto it = migration_drops_.find(std::string(table));
   if (it == migration_drops_.end()) return {};
   return it->second;
+}
+
+bool Project::dropped_after(const ProjectFile& file, const OperationCall& op, const std::string& table,
+                            const std::string& column) const {
+  std::optional<std::set<const ProjectFile*>> after;  // walked only when some revision drops it (rare)
+  for (const MigrationDrop& drop : migration_drops(table)) {
+    if (!drop.column.empty() && drop.column != column) continue;
+    if (drop.file == &file) {
+      if (drop.operation->call.loc.start_byte > op.call.loc.start_byte) return true;
+      continue;
+    }
+    if (!after) after = revisions_after(file);
+    if (after->count(drop.file)) return true;
+  }
+  return false;
 }
 
 std::vector<const ColumnInfo*> Project::columns_in(const ProjectFile& file) const {

@@ -200,12 +200,18 @@ class Project {
   // Every foreign key revisions' upgrade() operations create on `table` (see foreign_keys_of), in project
   // order.
   std::span<const MigrationForeignKey> migration_foreign_keys(std::string_view table) const;
-  // The upgrade() drop_table / drop_column operations of revisions on `table` (lower case), in project order.
+  // The upgrade() drop_table / drop_column operations of revisions on `table` (lower case), and their `DROP
+  // TABLE` / `ALTER TABLE ... DROP COLUMN` in op.execute SQL, in project order.
   struct MigrationDrop {
     const ProjectFile* file;
-    const OperationCall* operation;
+    const OperationCall* operation;  // drop_table, drop_column, or the execute
+    std::string column;              // lower case; "" when the whole table goes
   };
   std::span<const MigrationDrop> migration_drops(std::string_view table) const;
+  // Whether an upgrade() after `op` of `file` — a later operation of its revision, or a later revision — drops
+  // `table` (lower case), or its `column` when one is given.
+  bool dropped_after(const ProjectFile& file, const OperationCall& op, const std::string& table,
+                     const std::string& column = "") const;
 
   // The canonical origin of a dotted name as written in `file` ("pg.ARRAY" -> "sqlalchemy.dialects.postgresql.ARRAY"),
   // following imports and assignments through the project's own modules. "" when unknown.
