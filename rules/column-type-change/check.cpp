@@ -40,9 +40,8 @@ std::string render(const Expr& e, int depth = 0) {
 // do not keep, such as a `*values` splat, still show), shortened; rendered from the facts when it has no
 // source here.
 std::string written(const ProjectFile& file, const Expr& e) {
-  std::string text = one_line(file.source.slice(e.loc.start_byte, e.loc.end_byte));
-  if (text.empty()) return render(e);
-  return text.size() > 100 ? text.substr(0, 97) + "..." : text;
+  std::string text = file.written(e, 100);
+  return text.empty() ? render(e) : text;
 }
 
 std::string last_segment(const std::string& dotted) {
@@ -320,7 +319,6 @@ class ColumnTypeChange final : public Rule {
     if (!file.facts.revision) return;
     const RevisionInfo& revision = *file.facts.revision;
     for (const OperationCall& op : revision.operations) {
-      if (op.name == "alter_column") report_misspelled_type(file, revision, op, out);
       if (op.function == "upgrade" && op.name == "execute") report_sql_type_change(file, revision, op, out);
       if (op.function != "upgrade" || op.name != "alter_column") continue;
       // A branch only SQLite runs (`if dialect.name == "sqlite":`, a sqlite_versions/ folder): batch mode
@@ -375,8 +373,6 @@ class ColumnTypeChange final : public Rule {
     }
   }
  private:
-  static void report_misspelled_type(const ProjectFile& file, const RevisionInfo& revision, const OperationCall& op,
-                                     Reporter& out);
   static void report_sql_type_change(const ProjectFile& file, const RevisionInfo& revision,
                                      const OperationCall& op, Reporter& out);
   // The finding for a type change that rewrites the table: `change` says what changes ("upgrade() changes
@@ -438,19 +434,6 @@ void ColumnTypeChange::report_sql_type_change(const ProjectFile& file, const Rev
                    change.column, out);
     return;  // one finding per operation
   }
-}
-
-// `alter_column(..., type=sa.Text())`: Alembic's keyword is `type_`; `type=` lands in the dialect keyword
-// arguments and is ignored, so the migration runs and the column keeps its type (Mailu).
-void ColumnTypeChange::report_misspelled_type(const ProjectFile& file, const RevisionInfo& revision,
-                                              const OperationCall& op, Reporter& out) {
-  const Expr* misspelled = op.call.keyword("type");
-  if (!misspelled || op.call.keyword("type_")) return;
-  const std::string column = written_table(revision, op).shown() + "." + written_column(op).shown();
-  out.report(file, misspelled->loc,
-             op.function + "() passes `type=` to alter_column for `" + column +
-                 "`: Alembic ignores it (its keyword is `type_`), so the column keeps its old type",
-             "write `type_=" + written(file, *misspelled) + "`");
 }
 
 ORMLINT_RULE(ColumnTypeChange);

@@ -56,12 +56,6 @@ std::optional<MutableKind> mutable_value(const Expr& value) {
   return std::nullopt;
 }
 
-// The value as the user wrote it, shortened for a one-line message.
-std::string shown_value(const Expr& value, const ProjectFile& file) {
-  std::string text = one_line(file.source.slice(value.loc.start_byte, value.loc.end_byte));
-  return text.size() > 40 ? text.substr(0, 37) + "..." : text;
-}
-
 // Some base of `cls` outside the project, its own or one of its project ancestors', satisfies `pred`.
 template <class Pred>
 bool any_external_base(const ClassInfo& cls, const Pred& pred) {
@@ -175,14 +169,14 @@ class MutableColumnDefault final : public Rule {
     }
     const bool named = object != &value;
     const std::string what(kind->what);
-    const std::string shown = "`" + keyword + "=" + shown_value(value, file) + "` on " + column_label(column);
+    const std::string shown = "`" + keyword + "=" + file.written(value, 40) + "` on " + column_label(column);
     const std::string object_text = named ? what + " (the module-level `" + value.text + "`)" : what;
     // A factory building a new one per row: the bare constructor for an empty literal, else a copy of the
     // value.
     const std::string factory = named ? "lambda: copy.deepcopy(" + value.text + ")"
                                 : is_empty_constructor(value) && !kind->factory.empty()
                                     ? std::string(kind->factory)
-                                    : "lambda: " + shown_value(value, file);
+                                    : "lambda: " + file.written(value, 40);
     if (column.owner && is_dataclass_mapped(*column.owner) && keyword == "default") {
       // MappedAsDataclass turns default= into the dataclass field's default, which dataclasses refuse.
       out.report(

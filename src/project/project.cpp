@@ -7,6 +7,7 @@
 
 #include "core/parallel.h"
 #include "core/phase_timer.h"
+#include "core/text.h"
 #include "facts/revision_builder.h"
 #include "project/table_model.h"
 
@@ -91,6 +92,11 @@ Project::Project(std::vector<std::unique_ptr<ProjectFile>> files,
 }
 
 Project::~Project() = default;
+
+std::string ProjectFile::written(const Expr& e, size_t max_chars) const {
+  std::string text = one_line(source.slice(e.loc.start_byte, e.loc.end_byte));
+  return text.size() > max_chars ? text.substr(0, max_chars - 3) + "..." : text;
+}
 
 std::string_view Project::lowest_version(std::string_view package) const {
   std::call_once(package_versions_read_, [&] {

@@ -46,6 +46,9 @@ struct ProjectFile {
   // revision script: classes declared there (often on a base of their own) are snapshots for reading and writing
   // data at that revision, and emit no DDL.
   bool declares_schema() const { return !is_revision(); }
+  // `e` as the user wrote it, on one line, cut to `max_chars` (with "...") for a message; "" when its location
+  // is not in this file.
+  std::string written(const Expr& e, size_t max_chars) const;
 };
 
 // A file that differs from the base commit of a git-aware run (--staged: HEAD; --changed-since REF: the merge

@@ -147,7 +147,8 @@ std::string compare(const std::vector<Expectation>& expected, const std::vector<
         bool holds = false;
         for (const auto& d : result->diagnostics) {
           if (d.loc.line != e.line || d.rule != e.rule || normalise(d.path) != e.path) continue;
-          if ((d.message.find(check.text) != std::string::npos) == check.present) holds = true;
+          const bool said = d.message.find(check.text) != std::string::npos || d.help.find(check.text) != std::string::npos;
+          if (said == check.present) holds = true;
           else failing = &d;
         }
         if (!holds && failing) {

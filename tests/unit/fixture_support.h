@@ -17,7 +17,8 @@ struct Expectation {
   std::string path;  // absolute, normalised
   uint32_t line;
   std::string rule;
-  // What the finding's message must say (`# expect: rule "text"`) or must not (`# expect: rule !"text"`); not
+  // What the finding's message or help must say (`# expect: rule "text"`) or must not (`# expect: rule
+  // !"text"`); not
   // part of the comparison of findings: compare() checks them on a run's diagnostics.
   struct MessageCheck {
     bool present;

@@ -1,0 +1,93 @@
+// alter-column-ignored-keyword: `op.alter_column(...)` / `batch_op.alter_column(...)` given a keyword that is not
+// one of its parameters (`type=` for `type_=`, `default=` for `server_default=`). alter_column takes **kw for
+// dialect options and hands them to the dialect, which ignores the ones it does not know: the migration runs,
+// reports success, and the column is not changed (`name=` fails instead: it collides with the name Alembic passes
+// on). Dialect-prefixed options (`postgresql_using=`) are left alone.
+#include <array>
+#include <string>
+#include <string_view>
+
+#include "engine/rule.h"
+#include "project/migration_ops.h"
+
+namespace ormlint {
+
+namespace {
+
+// alter_column's own parameters (Alembic 1.x), those the MySQL dialect reads from **kw, and the batch-only ones.
+constexpr std::array<std::string_view, 19> kParameters = {
+    "table_name",     "column_name",       "nullable",          "comment",
+    "server_default", "new_column_name",   "type_",             "existing_type",
+    "existing_server_default",             "existing_nullable", "existing_comment",
+    "schema",         "autoincrement",     "existing_autoincrement",
+    "insert_before",  "insert_after",      "postgresql_using",  "mysql_charset",
+    "mysql_collate"};
+
+constexpr std::array<std::string_view, 6> kDialects = {"postgresql_", "mysql_", "mariadb_", "sqlite_", "mssql_",
+                                                       "oracle_"};
+
+bool is_parameter(std::string_view keyword) {
+  for (std::string_view parameter : kParameters) {
+    if (keyword == parameter) return true;
+  }
+  for (std::string_view dialect : kDialects) {
+    if (keyword.starts_with(dialect)) return true;
+  }
+  return false;
+}
+
+// The parameter the keyword was meant to be, where the mistake is a common one.
+std::string meant(std::string_view keyword) {
+  if (keyword == "type") return "type_";
+  if (keyword == "default") return "server_default";
+  if (keyword == "existing_default") return "existing_server_default";
+  if (keyword == "new_name" || keyword == "name" || keyword == "new_column") return "new_column_name";
+  if (keyword == "existing_type_") return "existing_type";
+  return "";
+}
+
+class AlterColumnIgnoredKeyword final : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo info{"OL234",
+                               "alter-column-ignored-keyword",
+                               "alter_column given a keyword it does not have (type= for type_=): Alembic passes it "
+                               "to the dialect, which ignores it, and the column is not changed",
+                               Severity::Error,
+                               Profile::Any,
+                               true};
+    return info;
+  }
+
+  void check_file(const ProjectFile& file, const Project& /*project*/, Reporter& out) const override {
+    if (!file.facts.revision) return;
+    for (const OperationCall& op : file.facts.revision->operations) {
+      if (op.name != "alter_column") continue;
+      for (const Keyword& keyword : op.call.keywords) {
+        if (is_parameter(keyword.name)) continue;
+        const std::string call = std::string(op.receiver) + ".alter_column(...)";
+        const std::string instead = meant(keyword.name);
+        // `name=` collides with the `name` Alembic itself passes on (the new_column_name): a TypeError.
+        const std::string effect = keyword.name == "name"
+                                       ? "Alembic passes its own `name` to the dialect too, so the migration "
+                                         "fails with TypeError (multiple values for keyword argument 'name')"
+                                       : "Alembic hands it to the dialect, which ignores it, so the migration "
+                                         "succeeds and the column is not changed";
+        const std::string column = written_table(*file.facts.revision, op).shown() + "." + written_column(op).shown();
+        out.report(file, keyword.loc,
+                   "`" + std::string(keyword.name) + "=` is not a parameter of `" + call + "` (for `" + column +
+                       "`): " + effect,
+                   instead.empty() ? "use one of alter_column's parameters (`type_=`, `nullable=`, `server_default=`, "
+                                     "`new_column_name=`, `comment=`, `existing_*=`) or a dialect option "
+                                     "(`postgresql_using=`)"
+                                   : "write `" + instead + "=" + file.written(keyword.value, 60) + "`");
+      }
+    }
+  }
+};
+
+ORMLINT_RULE(AlterColumnIgnoredKeyword);
+
+}  // namespace
+
+}  // namespace ormlint
