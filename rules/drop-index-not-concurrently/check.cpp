@@ -5,10 +5,14 @@
 // (DROP TABLE takes the same lock anyway, and autogenerate writes drop_index before drop_table), and indexes
 // whose column a drop_column of the same upgrade() removes (ALTER TABLE ... DROP COLUMN locks the same way,
 // and drops the index with the column).
+#include <algorithm>
 #include <set>
 #include <string>
 
+#include "core/text.h"
 #include "engine/rule.h"
+#include "facts/sql_literal.h"
+#include "facts/sql_statements.h"
 #include "project/migration_ops.h"
 
 namespace ormlint {
@@ -74,13 +78,18 @@ class DropIndexNotConcurrently final : public Rule {
     std::set<uint32_t> reported;  // a helper called twice is one finding
     for (const OperationCall& op : revision.operations) {
       // downgrade() is rollback code, run by hand in an emergency: the lock rules judge upgrade() only.
-      if (op.function != "upgrade" || op.name != "drop_index" || may_run_concurrently(op)) continue;
+      if (op.function != "upgrade" || (op.name != "drop_index" && op.name != "execute")) continue;
+      if (op.name == "drop_index" && may_run_concurrently(op)) continue;
       // Before or after the table's own drop (langflow drops the index after the table, `if_exists=True`).
       if (revision.creates_table_before(op) || table_operation_after(revision, op, "drop_table") ||
           table_operation_before(revision, op, "drop_table")) {
         continue;
       }
       if (!op.runs_on("postgresql")) continue;  // a branch for another database (`if dialect.name == "sqlite":`)
+      if (op.name == "execute") {
+        report_sql_drops(file, revision, op, out);
+        continue;
+      }
       if (column_dropped_in_function(project, revision, op)) continue;
       if (!reported.insert(op.call.loc.start_byte).second) continue;
       std::string name = index_name(op);
@@ -92,6 +101,36 @@ class DropIndexNotConcurrently final : public Rule {
                  "drop it without blocking: `op.drop_index(..., postgresql_concurrently=True)` inside "
                  "`with op.get_context().autocommit_block():`");
     }
+  }
+
+ private:
+  // `op.execute("DROP INDEX ix_events_created")` (quay): the same lock. Where the SQL names the table (MySQL's
+  // `DROP INDEX ix ON t`), not for a table the same function created before or drops.
+  static void report_sql_drops(const ProjectFile& file, const RevisionInfo& revision, const OperationCall& op,
+                               Reporter& out) {
+    std::string sql;
+    if (!literal_sql(file.facts, executed_sql(op), sql)) return;
+    for (const SqlDrop& drop : sql_drops(sql)) {
+      if (drop.kind != SqlDrop::Kind::Index || drop.concurrently || sql_interpolates(sql, drop.name)) continue;
+      if (!drop.table.empty() && (revision.creates_table_before(op, drop.table) ||
+                                  table_dropped_in_function(revision, op, drop.table))) {
+        continue;
+      }
+      out.report(file, op.call.loc,
+                 "DROP INDEX `" + drop.name + "`" + (drop.table.empty() ? "" : " on `" + drop.table + "`") +
+                     " takes an ACCESS EXCLUSIVE lock on its table: reads and writes wait, and queue behind any "
+                     "long-running query",
+                 "write `DROP INDEX CONCURRENTLY " + drop.name +
+                     "` and run it inside `with op.get_context().autocommit_block():`");
+      return;  // one finding per operation
+    }
+  }
+
+  static bool table_dropped_in_function(const RevisionInfo& revision, const OperationCall& op,
+                                        const std::string& table) {
+    return std::any_of(revision.operations.begin(), revision.operations.end(), [&](const OperationCall& other) {
+      return other.function == op.function && other.name == "drop_table" && lower(other.table) == table;
+    });
   }
 };
 

@@ -258,7 +258,7 @@ void alter_table_drops(const std::vector<std::string>& words, size_t i, std::vec
     if (constraint || words[j] == "column") ++j;
     skip_words(words, j, {"if", "exists"});
     if (j >= words.size()) return;
-    drops.push_back({constraint ? SqlDrop::Kind::Constraint : SqlDrop::Kind::Column, table, words[j]});
+    drops.push_back({constraint ? SqlDrop::Kind::Constraint : SqlDrop::Kind::Column, table, words[j], false});
   }
 }
 
@@ -276,10 +276,17 @@ std::vector<SqlDrop> sql_drops(std::string_view sql) {
       const auto found = kKinds.find(words[1]);
       if (found == kKinds.end()) continue;  // another object (a view, a sequence...)
       const SqlDrop::Kind kind = found->second;
+      const bool concurrently = words[2] == "concurrently";
       skip_words(words, i, {"concurrently", "if", "exists"});
-      // The comma-separated names (`DROP TABLE a, b CASCADE`).
-      for (; i < words.size() && words[i] != "cascade" && words[i] != "restrict" && words[i] != "("; ++i) {
-        if (words[i] != ",") drops.push_back({kind, "", unqualified_name(words[i])});
+      // The comma-separated names (`DROP TABLE a, b CASCADE`); MySQL's `DROP INDEX ix ON t` names the table.
+      const size_t first = drops.size();
+      for (; i < words.size() && words[i] != "cascade" && words[i] != "restrict" && words[i] != "(" &&
+             words[i] != "on";
+           ++i) {
+        if (words[i] != ",") drops.push_back({kind, "", unqualified_name(words[i]), concurrently});
+      }
+      if (kind == SqlDrop::Kind::Index && i + 1 < words.size() && words[i] == "on") {
+        for (size_t d = first; d < drops.size(); ++d) drops[d].table = unqualified_name(words[i + 1]);
       }
     } else if (words[0] == "alter" && words[1] == "table") {
       alter_table_drops(words, i, drops);

@@ -66,8 +66,9 @@ std::string unqualified_name(const std::string& name);
 struct SqlDrop {
   enum class Kind { Table, Index, Type, Column, Constraint };
   Kind kind;
-  std::string table;  // Column, Constraint: the altered table
+  std::string table;  // Column, Constraint: the altered table; Index: MySQL's `DROP INDEX ix ON t`, else ""
   std::string name;
+  bool concurrently = false;  // DROP INDEX CONCURRENTLY
 };
 std::vector<SqlDrop> sql_drops(std::string_view sql);
 
