@@ -3,6 +3,7 @@
 // value that does not cast to the new type fails the migration half-way through a deploy.
 #include <algorithm>
 #include <optional>
+#include <map>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -66,7 +67,12 @@ StringType string_type(const Expr& type) {
     if (const Expr* impl = type.is_call() ? type.keyword("impl") : nullptr) return string_type(*impl);
     const std::string name = last_segment(origin);
     if (name == "ChoiceType" || name == "EmailType") return {true, 255};
-    if (name == "URLType") return {true, std::nullopt};
+    if (name == "URLType" || name == "ScalarListType") return {true, std::nullopt};
+    // Their `impl` (SQLAlchemy-Utils' sources): funnel's Unicode(40) -> TimezoneType widens.
+    static const std::map<std::string, long, std::less<>> kFixed = {
+        {"CountryType", 2},      {"CurrencyType", 3}, {"LocaleType", 10},   {"ColorType", 20},
+        {"PhoneNumberType", 20}, {"IPAddressType", 50}, {"TimezoneType", 50}};
+    if (auto it = kFixed.find(name); it != kFixed.end()) return {true, it->second};
     return {};
   }
   if (origin.rfind("sqlalchemy.", 0) != 0) return {};

@@ -522,7 +522,9 @@ bool only_updates_or_deletes(const ModuleFacts& module, const Expr* executed) {
 bool is_connection_execute(const Expr& e) {
   if (!e.is_call() || !e.target || !e.target->is(Expr::Kind::Attribute)) return false;
   const std::string_view callee = e.callee_name();
-  return callee == "execute" || callee == "exec_driver_sql";
+  // `conn.scalar(stmt)` / `conn.scalars(stmt)` execute too (a Result's `.scalar()` takes no statement).
+  return callee == "execute" || callee == "exec_driver_sql" ||
+         ((callee == "scalar" || callee == "scalars") && e.arg(0));
 }
 
 std::vector<ConnectionSql> connection_sql(const ModuleFacts& module, const RevisionCall& call) {

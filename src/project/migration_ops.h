@@ -142,7 +142,8 @@ bool literal_sql_all(const ModuleFacts& module, const Expr* executed,
 bool literal_sql_only(const ModuleFacts& module, const Expr* executed,
                       std::initializer_list<std::string_view> verbs);
 
-// `conn.execute(...)`, `op.get_bind().execute(...)`, `session.execute(...)`, `conn.exec_driver_sql(...)`: a call
+// `conn.execute(...)`, `op.get_bind().execute(...)`, `session.execute(...)`, `conn.exec_driver_sql(...)`,
+// `conn.scalar(...)` / `conn.scalars(...)`: a call
 // sending a statement through a connection (or a session) instead of op.execute; the statement is argument 0.
 bool is_connection_execute(const Expr& e);
 
