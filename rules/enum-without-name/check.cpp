@@ -1,0 +1,83 @@
+// enum-without-name: a native enum column type given its values as strings and no `name=` — `sa.Enum("imap",
+// "pop3")`, `postgresql.ENUM("a", "b")` — in a model, a Core table or a migration's create_table / add_column.
+// PostgreSQL's enum is a named type (CREATE TYPE <name> AS ENUM ...), and SQLAlchemy has no name to give it: the
+// DDL fails to compile ("PostgreSQL ENUM type requires a name"), so create_all() and the migration fail.
+// An Enum of a Python enum class is named after the class; `native_enum=False` needs no type at all.
+#include <string>
+
+#include "engine/rule.h"
+#include "project/assigned_value.h"
+#include "project/column_label.h"
+
+namespace ormlint {
+
+namespace {
+
+// How far a shared type variable is followed (`status_type = sa.Enum("a", "b")`).
+constexpr int kMaxDepth = 4;
+
+bool is_native_enum_call(const Expr& e) {
+  if (!e.is_call()) return false;
+  const FactText origin = e.origin();
+  if (origin == "sqlalchemy.dialects.postgresql.ENUM") return true;
+  if (origin != "sqlalchemy.Enum") return false;
+  const Expr* native = e.keyword("native_enum");
+  return !native || native->is_true();
+}
+
+// The first native enum call within a type expression (`ARRAY(sa.Enum(...))`, `.with_variant(...)`, a
+// module-level type variable) whose values are strings and that has no name; null when none.
+const Expr* find_unnamed_enum(const Expr& type, const Project& project, const ProjectFile& file, int depth) {
+  if (depth > kMaxDepth) return nullptr;
+  if (type.is_call()) {
+    if (is_native_enum_call(type)) {
+      const Expr* first = type.arg(0);
+      const bool string_values = first && first->is_string();
+      return string_values && !type.keyword("name") ? &type : nullptr;
+    }
+    const Expr* callee = type.target.get();
+    if (callee && callee->kind == Expr::Kind::Attribute && callee->target && callee->target->is_call()) {
+      if (const Expr* found = find_unnamed_enum(*callee->target, project, file, depth + 1)) return found;
+    }
+    for (const Expr& arg : type.items) {
+      if (const Expr* found = find_unnamed_enum(arg, project, file, depth + 1)) return found;
+    }
+    return nullptr;
+  }
+  if (!type.is_name_like() || type.resolved.find('(') == std::string_view::npos) return nullptr;
+  const ProjectFile* where = &file;
+  const Expr* value = assigned_value(project, where, type.text, kMaxDepth);
+  return value && find_unnamed_enum(*value, project, *where, depth + 1) ? &type : nullptr;
+}
+
+class EnumWithoutName final : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo info{"OL108", "enum-without-name",
+                               "Native enum type given string values and no name=: PostgreSQL's CREATE TYPE needs "
+                               "a name, so creating the table fails",
+                               Severity::Error, Profile::PostgreSQL, true};
+    return info;
+  }
+
+  void check_file(const ProjectFile& file, const Project& project, Reporter& out) const override {
+    for (const ColumnInfo* column : project.columns_in(file)) {
+      if (!column->type.expr || column->type.inferred) continue;
+      if (column->operation && !column->operation->runs_on("postgresql")) continue;
+      const Expr* unnamed = find_unnamed_enum(*column->type.expr, project, file, 0);
+      if (!unnamed) continue;
+      out.report(file, unnamed->loc,
+                 "`" + column_label(*column) +
+                     "` is a native enum with no name: PostgreSQL's enum is a named type, so creating the table "
+                     "fails (CompileError: PostgreSQL ENUM type requires a name)",
+                 "give the type a name (`sa.Enum(..., name=\"" + (column->name.empty() ? "status" : column->name) +
+                     "\")`), or store it as `sa.Enum(..., native_enum=False)`");
+    }
+  }
+};
+
+ORMLINT_RULE(EnumWithoutName);
+
+}  // namespace
+
+}  // namespace ormlint
