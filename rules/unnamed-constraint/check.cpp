@@ -2,11 +2,13 @@
 // in a MetaData without a naming_convention (an Index without a name gets MetaData's default one, `ix_...`): the database invents a name Alembic cannot know, so a later
 // migration cannot drop or alter it by name. An Index(...) whose first argument is not a name is an error in
 // itself (SQLAlchemy takes the column as the name). Inline ForeignKey(...), unique=True, index=True are exempt.
+#include <map>
 #include <set>
 #include <string>
 #include <utility>
 
 #include "engine/rule.h"
+#include "project/assigned_value.h"
 #include "project/table_model.h"
 
 namespace ormlint {
@@ -24,6 +26,57 @@ std::string kind_name(ConstraintDef::Kind kind) {
   return "constraint";
 }
 
+// What a MetaData's naming_convention needs from constraints: the kinds whose template uses
+// `%(constraint_name)s`, which SQLAlchemy fills from the constraint's own name — an unnamed one of those kinds
+// raises InvalidRequestError ("Naming convention including %(constraint_name)s token requires that constraint
+// is explicitly named") when its table is defined. Keys as SQLAlchemy looks them up: "uq" or the class.
+struct NameRequirements {
+  std::set<ConstraintDef::Kind> kinds;
+  // The "pk" template, when it uses the token: every Table fails, since each creates its primary key
+  // constraint unnamed before any PrimaryKeyConstraint(name=...) replaces it.
+  const ProjectFile* primary_key_file = nullptr;
+  Location primary_key_loc;
+};
+
+NameRequirements name_requirements(const Project& project, const MetadataDef& metadata) {
+  NameRequirements needs;
+  const Expr* convention = metadata.naming_convention;
+  const ProjectFile* where = metadata.file;
+  if (convention && where && convention->is_name_like()) convention = assigned_value(project, where, convention->text, 4);
+  if (!convention || !where || convention->kind != Expr::Kind::Dict) return needs;
+  static const std::map<std::string, ConstraintDef::Kind, std::less<>> kKeys = {
+      {"uq", ConstraintDef::Kind::Unique},      {"UniqueConstraint", ConstraintDef::Kind::Unique},
+      {"ck", ConstraintDef::Kind::Check},       {"CheckConstraint", ConstraintDef::Kind::Check},
+      {"fk", ConstraintDef::Kind::ForeignKey},  {"ForeignKeyConstraint", ConstraintDef::Kind::ForeignKey},
+      {"pk", ConstraintDef::Kind::PrimaryKey},  {"PrimaryKeyConstraint", ConstraintDef::Kind::PrimaryKey},
+      {"ix", ConstraintDef::Kind::Index},       {"Index", ConstraintDef::Kind::Index}};
+  for (size_t i = 0; i + 1 < convention->items.size(); i += 2) {
+    const Expr& key = convention->items[i];
+    const Expr& value = convention->items[i + 1];
+    if (!value.is_string() || value.text.find("%(constraint_name)s") == std::string_view::npos) continue;
+    const std::string_view name = key.is_string() ? std::string_view(key.text) : std::string_view(key.name);
+    auto it = kKeys.find(name);
+    if (it == kKeys.end()) continue;
+    needs.kinds.insert(it->second);
+    if (it->second == ConstraintDef::Kind::PrimaryKey) {
+      needs.primary_key_file = where;
+      needs.primary_key_loc = value.loc;
+    }
+  }
+  return needs;
+}
+
+std::string convention_key(ConstraintDef::Kind kind) {
+  switch (kind) {
+    case ConstraintDef::Kind::Index: return "ix";
+    case ConstraintDef::Kind::Unique: return "uq";
+    case ConstraintDef::Kind::Check: return "ck";
+    case ConstraintDef::Kind::ForeignKey: return "fk";
+    case ConstraintDef::Kind::PrimaryKey: return "pk";
+  }
+  return "";
+}
+
 std::string on_table(const ConstraintDef& c) { return c.table && !c.table->name.empty() ? " on `" + c.table->name + "`" : ""; }
 
 class UnnamedConstraint final : public Rule {
@@ -36,6 +89,7 @@ class UnnamedConstraint final : public Rule {
   }
 
   void check_project(const Project& project, Reporter& out) const override {
+    check_required_names(project, out);
     const TableModel& model = project.tables();
     std::set<std::pair<const ProjectFile*, uint32_t>> seen;  // a mixin's __table_args__ is shared by many tables
     for (const ConstraintDef& c : model.constraints()) {
@@ -58,6 +112,61 @@ class UnnamedConstraint final : public Rule {
                      " has no name and its MetaData has no naming_convention: the database picks a name Alembic "
                      "cannot drop or alter later",
                  "pass name=\"...\" (e.g. \"uq_<table>_<column>\"), or give the MetaData a naming_convention");
+    }
+  }
+
+  // Constraints a naming convention cannot name: its template for their kind uses %(constraint_name)s and they
+  // have none — explicit ones, and the implicit ones `unique=True`, `index=True` and an inline ForeignKey
+  // create. A "pk" template with the token fails every table: reported once, at the template.
+  static void check_required_names(const Project& project, Reporter& out) {
+    const TableModel& model = project.tables();
+    std::map<std::string, std::set<ConstraintDef::Kind>, std::less<>> needing;  // MetaData key -> kinds
+    for (const MetadataDef& metadata : model.metadata()) {
+      NameRequirements needs = name_requirements(project, metadata);
+      if (needs.primary_key_file) {
+        out.report(*needs.primary_key_file, needs.primary_key_loc,
+                   "the naming_convention's \"pk\" template uses %(constraint_name)s: every Table creates its "
+                   "primary key constraint unnamed first, so SQLAlchemy raises InvalidRequestError for every table "
+                   "of this MetaData (the import fails)",
+                   "build primary key names from `%(table_name)s` (\"pk_%(table_name)s\")", Severity::Error);
+      }
+      needs.kinds.erase(ConstraintDef::Kind::PrimaryKey);
+      if (!needs.kinds.empty()) needing.emplace(metadata.key, std::move(needs.kinds));
+    }
+    if (needing.empty()) return;
+    std::set<std::pair<const ProjectFile*, uint32_t>> seen;  // a mixin's column is shared by many tables
+    auto report = [&](const ProjectFile* file, const Location& loc, const std::string& what, ConstraintDef::Kind kind,
+                      const std::string& table) {
+      if (!file || !seen.insert({file, loc.start_byte}).second) return;
+      const std::string key = convention_key(kind);
+      out.report(*file, loc,
+                 what + " on `" + table + "` has no name, and its MetaData's naming_convention builds \"" + key +
+                     "\" names from %(constraint_name)s: SQLAlchemy raises InvalidRequestError when the table is "
+                     "defined (the import fails)",
+                 "name it (`name=\"...\"`; the convention then builds the full name from it), or use a \"" + key +
+                     "\" template without %(constraint_name)s (`%(table_name)s`, `%(column_0_name)s`)",
+                 Severity::Error);
+    };
+    for (const TableDef& table : model.tables()) {
+      auto it = needing.find(table.metadata);
+      if (it == needing.end() || table.reflected) continue;
+      const std::set<ConstraintDef::Kind>& kinds = it->second;
+      for (const ConstraintDef* c : table.constraints) {
+        if (!kinds.count(c->kind) || c->has_name() || c->index_name_missing) continue;
+        report(c->file, c->loc, "`" + kind_name(c->kind) + "`", c->kind, table.name);
+      }
+      for (const ColumnDef& column : table.columns) {
+        const std::string label = "`" + std::string(column.name) + "`";
+        if (column.unique && kinds.count(ConstraintDef::Kind::Unique))
+          report(column.file, column.loc, "the unique constraint of " + label, ConstraintDef::Kind::Unique, table.name);
+        if (column.index && kinds.count(ConstraintDef::Kind::Index))
+          report(column.file, column.loc, "the index of " + label, ConstraintDef::Kind::Index, table.name);
+      }
+      for (const ForeignKeyDef* fk : table.foreign_keys) {
+        if (fk->is_constraint || fk->name_expr || !kinds.count(ConstraintDef::Kind::ForeignKey)) continue;
+        report(fk->file, fk->loc, "the foreign key `" + fk->target_text + "`", ConstraintDef::Kind::ForeignKey,
+               table.name);
+      }
     }
   }
 
