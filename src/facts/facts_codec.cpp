@@ -64,11 +64,15 @@ template <class A, Is<RevisionCall> S>
 void describe(A& a, S& x) {
   a(x.function, x.call, x.in_autocommit_block);
 }
+template <class A, Is<UncalledOperation> S>
+void describe(A& a, S& x) {
+  a(x.function, x.attribute);
+}
 template <class A, Is<RevisionInfo> S>
 void describe(A& a, S& x) {
   a(x.revision, x.revision_loc, x.down_revision, x.down_revision_loc, x.branch_labels, x.branch_labels_loc,
     x.depends_on, x.depends_on_loc, x.docstring, x.upgrade, x.downgrade, x.operations, x.calls,
-    x.database_names);
+    x.uncalled_operations, x.database_names);
 }
 template <class A, Is<Comment> S>
 void describe(A& a, S& x) {

@@ -156,6 +156,13 @@ struct RevisionCall {
   bool in_autocommit_block = false;  // inside `with op.get_context().autocommit_block():`
 };
 
+// An operation named on a line of its own and never called: `op.bulk_insert` with `(table, rows)` on the next
+// line (two statements: an attribute, then a tuple), so it does nothing.
+struct UncalledOperation {
+  FactText function;  // "upgrade" or "downgrade"
+  Expr attribute;     // `op.bulk_insert`
+};
+
 struct RevisionInfo {
   std::optional<Expr> revision;  // the value assigned to `revision`
   Location revision_loc;
@@ -170,6 +177,7 @@ struct RevisionInfo {
   std::optional<FunctionDef> downgrade;
   std::vector<OperationCall> operations;  // in source order
   std::vector<RevisionCall> calls;        // in source order
+  std::vector<UncalledOperation> uncalled_operations;  // in source order
   // The string literals upgrade() and downgrade() compare the database's name with (`bind.dialect.name ==
   // "postgresql"`, `in ("sqlite", "mssql")`, also in a helper of the file), each once, in the order met.
   std::vector<Expr> database_names;

@@ -442,9 +442,25 @@ class RevisionBuilder {
         ctx.local_functions.insert_or_assign(exprs_.text(field(def, "name")), def);
       }
     } else {
-      if (is_kind(stmt, NodeKind::ExpressionStatement)) taint_assignment(stmt, ctx);
+      if (is_kind(stmt, NodeKind::ExpressionStatement)) {
+        taint_assignment(stmt, ctx);
+        note_uncalled_operation(stmt, ctx, function, info);
+      }
       collect_operations(stmt, ctx, function, info);
     }
+  }
+
+  // `op.bulk_insert` (or `batch_op.drop_column`) as a whole statement: named, never called.
+  void note_uncalled_operation(TSNode stmt, const Context& ctx, const std::string& function, RevisionInfo& info) {
+    if (ts_node_named_child_count(stmt) != 1) return;
+    TSNode attribute = ts_node_named_child(stmt, 0);
+    if (!is_kind(attribute, NodeKind::Attribute)) return;
+    TSNode object = field(attribute, "object");
+    if (ts_node_is_null(object) || !is_kind(object, NodeKind::Identifier)) return;
+    const std::string receiver = exprs_.text(object);
+    if (!op_names_.count(receiver) && !ctx.batch_tables.count(receiver)) return;
+    if (kNotOperations.count(exprs_.text(field(attribute, "attribute")))) return;
+    info.uncalled_operations.push_back({texts_.keep(function), exprs_.build(attribute)});
   }
 
   // The part of `n` whose names it binds: an assignment's or a loop's target, a walrus's name; the whole node
