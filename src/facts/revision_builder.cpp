@@ -774,6 +774,7 @@ class RevisionBuilder {
       return database_test(flag->second, ctx, depth + 1);
     }
     if (is_kind(condition, NodeKind::Call)) {
+      if (auto test = url_prefix_test(condition, ctx)) return test;
       TSNode returned = helper_return(condition);
       if (ts_node_is_null(returned)) return std::nullopt;
       return database_test(returned, Context{}, depth + 1);
@@ -807,6 +808,46 @@ class RevisionBuilder {
         return DatabaseTest{databases, op == "in", {right.items.begin(), right.items.end()}};
     }
     return std::nullopt;
+  }
+
+  // `url.startswith("mysql")` with `url = str(op.get_bind().engine.url)` (CTFd), or
+  // `bind.dialect.name.startswith("postgres")`: the databases whose name starts so (a URL starts with its
+  // dialect's name: `postgresql+psycopg2://...`). The prefix is no dialect name itself, so it is not among
+  // RevisionInfo::database_names.
+  std::optional<DatabaseTest> url_prefix_test(TSNode call, const Context& ctx) const {
+    TSNode callee = field(call, "function");
+    if (!is_kind(callee, NodeKind::Attribute) || exprs_.text(field(callee, "attribute")) != "startswith")
+      return std::nullopt;
+    TSNode subject = field(callee, "object");
+    if (is_kind(subject, NodeKind::Identifier) && ctx.database_flags) {
+      auto held = ctx.database_flags->find(exprs_.text(subject));
+      if (held != ctx.database_flags->end()) subject = held->second;
+    }
+    if (!names_database(subject) && !names_database_url(subject)) return std::nullopt;
+    TSNode arguments = field(call, "arguments");
+    if (ts_node_is_null(arguments) || ts_node_named_child_count(arguments) != 1) return std::nullopt;
+    const Expr prefix = exprs_.build(ts_node_named_child(arguments, 0));
+    if (!prefix.is_string() || prefix.text.empty()) return std::nullopt;
+    static constexpr std::string_view kDatabases[] = {"postgresql", "mysql", "mariadb", "sqlite", "mssql", "oracle"};
+    std::string databases;
+    for (std::string_view database : kDatabases) {
+      if (database.starts_with(prefix.text)) databases += (databases.empty() ? "" : ",") + std::string(database);
+    }
+    if (databases.empty()) return std::nullopt;
+    return DatabaseTest{databases, true, {}};
+  }
+
+  // The database URL as text: `str(op.get_bind().engine.url)`, `str(bind.url)`, `bind.engine.url.drivername`.
+  bool names_database_url(TSNode node) const {
+    if (is_kind(node, NodeKind::Call) && exprs_.text(field(node, "function")) == "str") {
+      TSNode arguments = field(node, "arguments");
+      if (ts_node_is_null(arguments) || ts_node_named_child_count(arguments) != 1) return false;
+      node = ts_node_named_child(arguments, 0);
+      const std::string text = exprs_.text(node);
+      return text == "url" || text.ends_with(".url");
+    }
+    const std::string text = exprs_.text(node);
+    return text.ends_with(".url.drivername") || text == "url.drivername";
   }
 
   // For a call of a function of this module whose body is one `return <expression>` (comments aside), that
@@ -1133,7 +1174,7 @@ class RevisionBuilder {
           if (keeps_sql_of(value, name)) return true;
           if (holds_constant(right, value)) {
             literals[name] = std::move(value);
-          } else if (names_database(right) || database_test(right, Context{}, 0)) {
+          } else if (names_database(right) || names_database_url(right) || database_test(right, Context{}, 0)) {
             flags[name] = right;
           }
         }
