@@ -396,36 +396,6 @@ class ColumnTypeChange final : public Rule {
   }
 };
 
-// The type changes SQL spells: `ALTER TABLE [IF EXISTS] [ONLY] t ALTER [COLUMN] c [SET DATA] TYPE x [USING
-// ...]`, each clause of the statement (lower case; the type's first word).
-struct SqlTypeChange {
-  std::string table, column, type;
-};
-
-std::vector<SqlTypeChange> sql_type_changes(const std::string& sql) {
-  std::vector<SqlTypeChange> changes;
-  for (const SqlStatement& statement : split_sql(sql)) {
-    SqlWords words(statement.text);
-    const std::string table = altered_table(words);
-    if (table.empty()) continue;
-    // Names an f-string fills in (a loop over tables) are shown as unknown.
-    auto shown = [&](const std::string& word) { return sql_interpolates(statement.text, word) ? "?" : word; };
-    while (!words.at_end()) {
-      if (!words.next_is("alter")) {
-        words.take();
-        continue;
-      }
-      words.next_is("column");
-      const std::string column = words.take();
-      if (words.next_is("set")) words.next_is("data");
-      if (!column.empty() && words.next_is("type") && !words.at_end()) {
-        changes.push_back({shown(table), shown(column), shown(words.take())});
-      }
-    }
-  }
-  return changes;
-}
-
 // `op.execute("ALTER TABLE updates ALTER COLUMN status TYPE ck_update_status USING ...")` (bodhi): the same
 // rewrite as alter_column(type_=...). What the column was, SQL does not say: every such change is reported.
 void ColumnTypeChange::report_sql_type_change(const ProjectFile& file, const RevisionInfo& revision,
@@ -434,10 +404,12 @@ void ColumnTypeChange::report_sql_type_change(const ProjectFile& file, const Rev
   if (!literal_sql(file.facts, executed_sql(op), sql)) return;
   for (const SqlTypeChange& change : sql_type_changes(sql)) {
     if (revision.creates_table_before(op, change.table)) continue;
+    // Names an f-string fills in (a loop over tables) are shown as unknown.
+    auto shown = [&](const std::string& word) { return sql_interpolates(sql, word) ? "?" : word; };
     report_rewrite(file, op,
-                   "upgrade() changes the type of `" + change.table + "." + change.column + "` to `" +
+                   "upgrade() changes the type of `" + shown(change.table) + "." + shown(change.column) + "` to `" +
                        change.type + "` in SQL",
-                   change.column, out);
+                   shown(change.column), out);
     return;  // one finding per operation
   }
 }

@@ -314,6 +314,44 @@ std::string sql_identifier(std::string_view name) {
   return "\"" + std::string(name) + "\"";
 }
 
+std::vector<SqlTypeChange> sql_type_changes(std::string_view sql) {
+  std::vector<SqlTypeChange> changes;
+  for (const SqlStatement& statement : split_sql(sql)) {
+    SqlWords words(statement.text);
+    const std::string table = altered_table(words);
+    if (table.empty()) continue;
+    while (!words.at_end()) {
+      if (!words.next_is("alter")) {
+        words.take();
+        continue;
+      }
+      words.next_is("column");
+      const std::string column = words.take();
+      if (words.next_is("set")) words.next_is("data");
+      if (column.empty() || !words.next_is("type") || words.at_end()) continue;
+      // The type's words up to the clause's end (USING, COLLATE, the next ALTER / ADD / DROP ...).
+      static const std::set<std::string, std::less<>> kClauseEnds = {"using", "collate", "alter", "add", "drop",
+                                                                     "set",   "rename",  "owner", "cascade"};
+      std::string type;
+      while (!words.at_end() && !kClauseEnds.count(words.peek())) {
+        std::string word = words.take();
+        if (std::all_of(word.begin(), word.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+          continue;  // TIMESTAMP(6), VARCHAR(255)
+        type += (type.empty() ? "" : " ") + word;
+      }
+      if (!type.empty()) changes.push_back({table, column, type});
+    }
+  }
+  return changes;
+}
+
+bool sql_type_is_naive_datetime(std::string_view type) {
+  const std::string_view first = type.substr(0, type.find(' '));
+  if (first == "datetime" || first == "pg_catalog.timestamp") return true;
+  if (first != "timestamp") return false;
+  return type.find("with time zone") == std::string_view::npos || type.find("without time zone") != std::string_view::npos;
+}
+
 std::string altered_table(SqlWords& words) {
   if (!words.next_is("alter") || !words.next_is("table")) return "";
   if (words.next_is("if") && !words.next_is("exists")) return "";

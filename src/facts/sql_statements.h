@@ -81,6 +81,17 @@ std::string sql_identifier(std::string_view name);
 // "" when the statement starts otherwise.
 std::string altered_table(SqlWords& words);
 
+// The type changes SQL spells: `ALTER TABLE [IF EXISTS] [ONLY] t ALTER [COLUMN] c [SET DATA] TYPE x [USING
+// ...]`, each clause of each statement. Names lower case; the type as its words, lower case, without its
+// length or precision (`TIMESTAMP(6) WITH TIME ZONE` -> "timestamp with time zone").
+struct SqlTypeChange {
+  std::string table, column, type;
+};
+std::vector<SqlTypeChange> sql_type_changes(std::string_view sql);
+// Whether a type SqlTypeChange spells stores a naive date and time: `timestamp`, `timestamp without time zone`,
+// `datetime` (not `timestamptz`, `timestamp with time zone`, nor any other type).
+bool sql_type_is_naive_datetime(std::string_view type);
+
 // `ALTER TYPE <name> ADD VALUE`, any case and spacing: the name as written (it may be quoted or schema-qualified);
 // "" when the SQL holds no such statement (the first one counts).
 std::string added_enum_type(const std::string& sql);

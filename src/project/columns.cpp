@@ -321,7 +321,7 @@ std::span<const ColumnInfo* const> Project::migration_columns(std::string_view t
   return it->second;
 }
 
-void Project::index_migration_foreign_keys() {
+void Project::index_migration_history() {
   for (const auto& file : files_) {
     if (!file->facts.revision) continue;
     for (const OperationCall& op : file->facts.revision->operations) {
@@ -343,6 +343,10 @@ void Project::index_migration_foreign_keys() {
         if (drop.kind == SqlDrop::Kind::Table) migration_drops_[drop.name].push_back({file.get(), &op, ""});
         if (drop.kind == SqlDrop::Kind::Column) migration_drops_[drop.table].push_back({file.get(), &op, drop.name});
       }
+      for (SqlTypeChange& change : ormlint::sql_type_changes(sql)) {
+        sql_type_changes_[unqualified_name(change.table) + '\x1f' + change.column].push_back(
+            {file.get(), &op, std::move(change.type)});
+      }
     }
   }
 }
@@ -350,6 +354,13 @@ void Project::index_migration_foreign_keys() {
 std::span<const MigrationForeignKey> Project::migration_foreign_keys(std::string_view table) const {
   auto it = migration_foreign_keys_.find(std::string(table));
   if (it == migration_foreign_keys_.end()) return {};
+  return it->second;
+}
+
+std::span<const Project::MigrationSqlTypeChange> Project::sql_type_changes(std::string_view table,
+                                                                          std::string_view column) const {
+  auto it = sql_type_changes_.find(std::string(table) + '\x1f' + std::string(column));
+  if (it == sql_type_changes_.end()) return {};
   return it->second;
 }
 

@@ -86,7 +86,7 @@ Project::Project(std::vector<std::unique_ptr<ProjectFile>> files,
   {
     PhaseTimer timer("project: revision graphs");
     build_revision_graphs(script_locations);
-    index_migration_foreign_keys();
+    index_migration_history();
   }
   { PhaseTimer timer("project: table model"); table_model_ = std::make_unique<const TableModel>(*this, jobs); }
 }

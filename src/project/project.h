@@ -211,6 +211,14 @@ class Project {
     std::string column;              // lower case; "" when the whole table goes
   };
   std::span<const MigrationDrop> migration_drops(std::string_view table) const;
+  // The type changes upgrade() SQL spells (`op.execute("ALTER TABLE t ALTER COLUMN c TYPE timestamptz")`), by
+  // table and column (lower case), in project order.
+  struct MigrationSqlTypeChange {
+    const ProjectFile* file;
+    const OperationCall* operation;  // the execute
+    std::string type;                // as SqlTypeChange spells it
+  };
+  std::span<const MigrationSqlTypeChange> sql_type_changes(std::string_view table, std::string_view column) const;
   // Whether an upgrade() after `op` of `file` — a later operation of its revision, or a later revision — drops
   // `table` (lower case), or its `column` when one is given.
   bool dropped_after(const ProjectFile& file, const OperationCall& op, const std::string& table,
@@ -314,8 +322,9 @@ class Project {
   std::unordered_map<std::string, std::vector<const ColumnInfo*>> migration_columns_;  // "table\x1fcolumn" -> ...
   std::unordered_map<std::string, std::vector<MigrationForeignKey>> migration_foreign_keys_;  // table -> ...
   std::unordered_map<std::string, std::vector<MigrationDrop>> migration_drops_;  // lower-case table -> ...
+  std::unordered_map<std::string, std::vector<MigrationSqlTypeChange>> sql_type_changes_;  // "table\x1fcolumn"
   std::unordered_map<std::string, std::vector<const ColumnInfo*>> enum_type_columns_;  // enum name -> ...
-  void index_migration_foreign_keys();
+  void index_migration_history();  // migration foreign keys, drops, SQL type changes
   std::vector<RevisionLocation> revision_locations_;
   std::unique_ptr<const TableModel> table_model_;
   std::unique_ptr<const BaseSnapshot> base_;
