@@ -133,7 +133,8 @@ bool only_reads(const ModuleFacts& module, const Expr* executed) {
 // DELETE statements (literal SQL or Core; dstack's, redash's backfills, privacyidea's clean-up) or reading
 // the rows they need: no schema to restore, and a downgrade cannot un-update or restore rows anyway; an
 // upgrade run again after it does the same again. So a `pass` downgrade() is honest (a missing one still
-// makes `alembic downgrade` fail).
+// makes `alembic downgrade` fail). Constraints dropped around the change and put back under their names count
+// as no schema change.
 bool only_changes_existing_rows(const ProjectFile& file, const RevisionInfo& revision) {
   bool any = false;
   // Whether an execute's statement keeps to existing rows; `any` tells whether one changed some.
@@ -151,9 +152,19 @@ bool only_changes_existing_rows(const ProjectFile& file, const RevisionInfo& rev
     const Expr* execute = connection_execute_of(call.call);
     if (!execute || !keeps_to_rows(execute->arg(0))) return false;
   }
+  // A constraint dropped around the data change and put back under its name (Mailu) leaves the schema as it was.
+  std::set<const OperationCall*> restored_drops;
   for (const OperationCall& op : revision.operations) {
     if (op.function != "upgrade") continue;
+    if (const OperationCall* drop = restored_constraint(revision, op)) {
+      restored_drops.insert(drop);
+      continue;
+    }
+    if (op.name == "drop_constraint") continue;  // judged once its pair is known, below
     if (op.name != "execute" || !keeps_to_rows(executed_sql(op))) return false;
+  }
+  for (const OperationCall& op : revision.operations) {
+    if (op.function == "upgrade" && op.name == "drop_constraint" && !restored_drops.count(&op)) return false;
   }
   return any;
 }

@@ -110,25 +110,6 @@ bool recreated_with_ondelete(const Project& project, const ProjectFile& file, co
   return false;
 }
 
-// `op.create_foreign_key("fk_x", "t", ...)` after a `drop_constraint("fk_x", "t")` of the same function: the
-// key is put back as it was (Mailu drops every key around a data fix; octavia around a MySQL column change);
-// the revision that first created it is where its ondelete is decided.
-bool restores_dropped_key(const RevisionInfo& revision, const OperationCall& op) {
-  if (op.name != "create_foreign_key") return false;
-  const Expr* name = op.call.keyword("constraint_name") ? op.call.keyword("constraint_name") : op.argument(0);
-  const std::string created = alembic_literal_name(name);
-  if (created.empty()) return false;
-  const WrittenName table = written_table(revision, op);
-  for (const OperationCall& earlier : revision.operations) {
-    if (&earlier == &op) break;
-    if (earlier.function != op.function || earlier.name != "drop_constraint") continue;
-    const Expr* dropped = earlier.call.keyword("constraint_name") ? earlier.call.keyword("constraint_name")
-                                                                   : earlier.argument(0);
-    if (alembic_literal_name(dropped) == created && written_table(revision, earlier) == table) return true;
-  }
-  return false;
-}
-
 // The foreign keys without ondelete of a revision's upgrade() that need no decision there: a later revision
 // re-creates them with one; they restore a key dropped just before; or a later upgrade() drops their table
 // (or their column): the history already removed them, and the applied revision is not to be edited.
@@ -139,7 +120,7 @@ std::set<const Expr*> settled_foreign_keys(const ProjectFile& file, const Projec
     if (op.function != "upgrade" || op.table.empty()) continue;
     const std::string table = lower(op.table);
     const bool table_dropped = project.dropped_after(file, op, table);
-    const bool restored = restores_dropped_key(revision, op);
+    const bool restored = op.name == "create_foreign_key" && restored_constraint(revision, op);
     for (const OperationForeignKey& key : foreign_keys_of(op)) {
       if (key.has_ondelete) continue;
       const bool column_dropped =

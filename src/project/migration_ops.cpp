@@ -158,6 +158,23 @@ bool any_statement_sent(const ModuleFacts& module, std::string_view function, co
 
 }  // namespace
 
+const OperationCall* restored_constraint(const RevisionInfo& revision, const OperationCall& op) {
+  if (!op.name.starts_with("create_") || op.name == "create_table" || op.name == "create_index") return nullptr;
+  const Expr* name = op.call.keyword("constraint_name") ? op.call.keyword("constraint_name") : op.argument(0);
+  const std::string created = alembic_literal_name(name);
+  if (created.empty()) return nullptr;
+  const WrittenName table = written_table(revision, op);
+  const OperationCall* found = nullptr;
+  any_earlier(revision, op, [&](const OperationCall& earlier) {
+    if (earlier.name != "drop_constraint") return false;
+    const Expr* dropped =
+        earlier.call.keyword("constraint_name") ? earlier.call.keyword("constraint_name") : earlier.argument(0);
+    if (alembic_literal_name(dropped) == created && written_table(revision, earlier) == table) found = &earlier;
+    return found != nullptr;
+  });
+  return found;
+}
+
 bool column_added_before(const RevisionInfo& revision, const OperationCall& op) {
   return any_earlier(revision, op, on_same_column(revision, op, "add_column"));
 }

@@ -80,6 +80,12 @@ const OperationCall* column_addition_before(const RevisionInfo& revision, const 
 bool column_all_null_at(const RevisionInfo& revision, const OperationCall& op, const std::string& table,
                         const std::string& column);
 
+// A create_foreign_key / create_unique_constraint / create_check_constraint / create_primary_key (`op`) that
+// puts back, under the same name on the same table, a constraint a `drop_constraint` earlier in the same
+// function dropped (Mailu drops its keys around a data fix; octavia around a MySQL column change): the drop
+// it pairs with, or null. Whether the constraint comes back unchanged, the facts cannot tell.
+const OperationCall* restored_constraint(const RevisionInfo& revision, const OperationCall& op);
+
 // A drop_column whose name a later alter_column of the same function gives to another column of the table — a
 // column swap (`add_column("cfg", Column("pw_new"))`, copy, `drop_column("cfg", "pw")`, `alter_column("cfg",
 // "pw_new", new_column_name="pw")`) — or that the function adds again and refills (`add_column("cfg",
