@@ -7,6 +7,7 @@
 #include <string>
 
 #include "engine/rule.h"
+#include "project/column_label.h"
 
 namespace ormlint {
 
@@ -103,8 +104,7 @@ class AddNotNullColumnWithoutDefault final : public Rule {
 
  private:
   static void report(const ProjectFile& file, const ColumnInfo& column, const OperationCall& op, Reporter& out) {
-    std::string table = column.table.empty() ? "?" : column.table;
-    std::string name = column.name.empty() ? "?" : column.name;
+    const std::string label = column_label(column);
     // Said where it runs: downgrade() re-adding a dropped column fails the same way, on a rollback.
     // Where only SQLite runs it (a sqlite/ location, an `if dialect.name == "sqlite":` branch), SQLite's own
     // refusal: ADD COLUMN fails even on an empty table; batch mode's copy fails once a row is there.
@@ -116,7 +116,7 @@ class AddNotNullColumnWithoutDefault final : public Rule {
               "holds a row"
             : "SQLite refuses it even on an empty table (`Cannot add a NOT NULL column with default "
               "value NULL`)";
-    std::string message = "`" + table + "." + name + "` is added as NOT NULL without a server_default in " +
+    std::string message = "`" + label + "` is added as NOT NULL without a server_default in " +
                           std::string(op.function) + "(): " + failure;
     if (const Expr* python_default = column.keyword("default"); python_default && !is_none(python_default)) {
       message += " (`default=` is filled in by SQLAlchemy on INSERT, not by the database)";

@@ -10,6 +10,7 @@
 #include "core/text.h"
 #include "engine/rule.h"
 #include "facts/sql_statements.h"
+#include "project/column_label.h"
 #include "project/migration_ops.h"
 #include "project/table_model.h"
 
@@ -55,19 +56,6 @@ Zone zone_of(const Expr* type) {
   if (flag->is_true()) return Zone::Aware;
   if (flag->is_false() || flag->kind == Expr::Kind::None) return Zone::Naive;
   return Zone::Unknown;
-}
-
-// `table.column`; in a migration whose names are held in variables, those as placeholders (`<table_name>`).
-std::string column_label(const ColumnInfo& column) {
-  std::string owner = column.table;
-  if (owner.empty() && column.owner) owner = column.owner->def->name;
-  std::string name = column.name;
-  if (const OperationCall* op = column.operation; op && column.file->facts.revision) {
-    if (owner.empty()) owner = written_table(*column.file->facts.revision, *op).shown();
-    if (name.empty()) name = written_column(*op).shown();
-  }
-  if (name.empty()) name = "?";
-  return owner.empty() ? name : owner + "." + name;
 }
 
 // The type's callable as the user wrote it ("sa.DateTime", "DT", "postgresql.TIMESTAMP").

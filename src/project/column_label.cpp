@@ -1,12 +1,19 @@
 #include "project/column_label.h"
 
+#include "project/migration_ops.h"
+
 namespace ormlint {
 
 std::string column_label(const ColumnInfo& column) {
-  const std::string name = column.name.empty() && column.attribute ? column.attribute->name : column.name;
-  if (!column.table.empty()) return column.table + "." + name;
-  if (column.owner) return column.owner->def->name + "." + name;
-  return name;
+  std::string owner = column.table;
+  if (owner.empty() && column.owner) owner = column.owner->def->name;
+  std::string name = column.name.empty() && column.attribute ? std::string(column.attribute->name) : std::string(column.name);
+  if (const OperationCall* op = column.operation; op && column.file && column.file->facts.revision) {
+    if (owner.empty()) owner = written_table(*column.file->facts.revision, *op).shown();
+    if (name.empty()) name = written_column(*op).shown();
+  }
+  if (name.empty()) name = "?";
+  return owner.empty() ? name : owner + "." + name;
 }
 
 }  // namespace ormlint
