@@ -1,0 +1,107 @@
+// constraint-without-not-valid: upgrade() adds a foreign key or a CHECK constraint to a table that already
+// exists without NOT VALID — `op.create_foreign_key(...)` / `op.create_check_constraint(...)` (batch_op's too)
+// without `postgresql_not_valid=True`, or `ALTER TABLE t ADD [CONSTRAINT n] FOREIGN KEY | CHECK ...` in SQL.
+// PostgreSQL then checks every existing row while it holds the lock the ALTER took (SHARE ROW EXCLUSIVE on both
+// tables for a foreign key: writes wait; ACCESS EXCLUSIVE for a CHECK: reads wait too). Tables created or
+// emptied earlier in the same upgrade() are exempt, as are branches for another database.
+#include <string>
+
+#include "core/text.h"
+#include "engine/rule.h"
+#include "facts/sql_literal.h"
+#include "facts/sql_statements.h"
+#include "project/migration_ops.h"
+
+namespace ormlint {
+
+namespace {
+
+constexpr const char* kForeignKeyLock =
+    "checks every existing row while holding a SHARE ROW EXCLUSIVE lock on both tables: writes to them wait until "
+    "the scan ends";
+constexpr const char* kCheckLock =
+    "checks every existing row while holding an ACCESS EXCLUSIVE lock: reads and writes wait until the scan ends";
+
+// `ALTER TABLE t ADD [CONSTRAINT n] FOREIGN KEY ... | CHECK ...` without NOT VALID: the constraint kind ("FOREIGN
+// KEY", "CHECK") and the table; empty when the statement is something else.
+struct SqlConstraint {
+  std::string kind, table, name;
+};
+
+std::vector<SqlConstraint> validated_constraints(std::string_view sql) {
+  std::vector<SqlConstraint> found;
+  for (const SqlStatement& statement : split_sql(sql)) {
+    SqlWords words(statement.text);
+    const std::string table = altered_table(words);
+    if (table.empty() || !words.next_is("add")) continue;
+    SqlConstraint constraint{"", unqualified_name(table), ""};
+    if (words.next_is("constraint")) constraint.name = words.take();
+    if (words.next_is("foreign")) {
+      constraint.kind = "FOREIGN KEY";
+    } else if (words.next_is("check")) {
+      constraint.kind = "CHECK";
+    } else {
+      continue;
+    }
+    const std::vector<std::string> all = sql_identifier_words(statement.text);
+    bool not_valid = false;
+    for (size_t i = 0; i + 1 < all.size(); ++i) not_valid = not_valid || (all[i] == "not" && all[i + 1] == "valid");
+    if (!not_valid) found.push_back(std::move(constraint));
+  }
+  return found;
+}
+
+class ConstraintWithoutNotValid final : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo info{"OL217",
+                               "constraint-without-not-valid",
+                               "Foreign key or CHECK constraint added to an existing table without NOT VALID: "
+                               "PostgreSQL checks every row under a lock that blocks writes",
+                               Severity::Warning,
+                               Profile::PostgreSQL,
+                               true};
+    return info;
+  }
+
+  void check_file(const ProjectFile& file, const Project& /*project*/, Reporter& out) const override {
+    if (!file.facts.revision) return;
+    const RevisionInfo& revision = *file.facts.revision;
+    for (const OperationCall& op : revision.operations) {
+      // downgrade() is rollback code, run by hand in an emergency: the lock rules judge upgrade() only.
+      if (op.function != "upgrade" || !op.runs_on("postgresql")) continue;
+      if (op.name == "create_foreign_key" || op.name == "create_check_constraint") {
+        if (flag_may_be_set(op, "postgresql_not_valid") || revision.creates_table_before(op) ||
+            revision.empties_table_before(op)) {
+          continue;
+        }
+        const bool foreign_key = op.name == "create_foreign_key";
+        const std::string table = written_table(revision, op).shown();
+        out.report(file, op.call.loc,
+                   std::string(op.receiver) + "." + std::string(op.name) + "(...) on existing table `" + table +
+                       "` " + (foreign_key ? kForeignKeyLock : kCheckLock),
+                   "add `postgresql_not_valid=True` (new rows are checked at once), then validate it in a later "
+                   "migration: `op.execute(\"ALTER TABLE " + table +
+                       " VALIDATE CONSTRAINT <name>\")`, which lets reads and writes through");
+      } else if (op.name == "execute") {
+        std::string sql;
+        if (!literal_sql(file.facts, executed_sql(op), sql)) continue;
+        for (const SqlConstraint& constraint : validated_constraints(sql)) {
+          if (revision.creates_table_before(op, constraint.table) || sql_interpolates(sql, constraint.table)) continue;
+          out.report(file, op.call.loc,
+                     "ADD " + constraint.kind + " on existing table `" + constraint.table + "` without NOT VALID " +
+                         (constraint.kind == "CHECK" ? kCheckLock : kForeignKeyLock),
+                     "write `... NOT VALID`, then `ALTER TABLE " + constraint.table + " VALIDATE CONSTRAINT " +
+                         (constraint.name.empty() ? "<name>" : constraint.name) + "` in a later migration");
+          break;  // one finding per operation
+        }
+      }
+    }
+  }
+};
+
+ORMLINT_RULE(ConstraintWithoutNotValid);
+
+}  // namespace
+
+}  // namespace ormlint
