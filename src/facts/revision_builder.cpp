@@ -640,12 +640,14 @@ class RevisionBuilder {
     const std::vector<Parameter> parameters = describe_parameters(field(def, "parameters"), exprs_);
     for (const auto& [name, argument] : bind_arguments(parameters, called)) {
       if (!argument.value) continue;
-      if (argument.value->kind == Expr::Kind::Bool) given.flags[name] = argument.value->is_true();
       const Expr* value = argument.is_default ? nullptr : argument.value;
       if (value && value->is(Expr::Kind::Name) && ctx.constants) {
         auto held = ctx.constants->find(value->text);
         value = held == ctx.constants->end() ? nullptr : &held->second;
       }
+      // `helper(False)`, or `upgrade = False` then `helper(upgrade)` (augur).
+      const Expr* flag = argument.value->kind == Expr::Kind::Bool ? argument.value : value;
+      if (flag && flag->kind == Expr::Kind::Bool) given.flags[name] = flag->is_true();
       if (value && (is_migration_connection(*value) || value->is_string()))
         given.values.emplace(name, *value);
     }
@@ -1115,7 +1117,7 @@ class RevisionBuilder {
   // What a name may stand for in the operations that read it: a string, SQL text, an enum type, a Column, a
   // list of names, the migration's connection, a Core table or a Core statement.
   bool is_constant_value(const Expr& value) const {
-    return is_built_string(value) || is_sql_text(value) || is_enum_type(value) ||
+    return value.kind == Expr::Kind::Bool || is_built_string(value) || is_sql_text(value) || is_enum_type(value) ||
            is_column_construct(value) || is_string_collection(value) || is_migration_connection(value) ||
            !core_table_name(&value).empty() ||
            read_core_statement(value).has_value();  // `stmt = t.update().values(...)`, run as execute(stmt)
