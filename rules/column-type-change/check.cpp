@@ -258,6 +258,22 @@ std::optional<std::vector<Expr>> history_types(const Project& project, const Pro
   return types;
 }
 
+// `Text().with_variant(mysql.LONGTEXT(), "mysql")` (oslo.db's `mysql_as_long`, all over OpenStack): the base type
+// on every database but the variants' own, which get theirs. A change that keeps or widens each of them is none.
+bool keeps_or_widens_each_variant(const Expr& was, const Expr& type, const Project& project, const ProjectFile& file) {
+  if (!type.is_call() || type.callee_name() != "with_variant") return false;
+  const Expr* link = &type;
+  for (; link && link->is_call() && link->callee_name() == "with_variant"; link = link->receiver()) {
+    const Expr* variant = link->arg(0);
+    if (!variant) return false;
+    const Expr stored = stored_type(*variant, project, file);
+    if (!widens(was, stored) && !same_type(was, stored)) return false;
+  }
+  if (!link) return false;
+  const Expr base = stored_type(*link, project, file);
+  return widens(was, base) || same_type(was, base);
+}
+
 // When `to` is each type of the history, or widens each string type, it keeps or widens the one `op`
 // replaces.
 bool keeps_or_widens_history(const std::optional<std::vector<Expr>>& history, const Expr& to) {
@@ -355,6 +371,7 @@ class ColumnTypeChange final : public Rule {
           !was && written_column(op).literal ? history_types(project, file, op, written_column(op).text)
                                              : std::nullopt;
       if (was ? widens(*was, to) || same_type(*was, to) : keeps_or_widens_history(history, to)) continue;
+      if (was && keeps_or_widens_each_variant(*was, *type, project, file)) continue;
       if (!was) was = enum_appended_to_history(history, to);
       if (const auto appended = was ? appended_enum(*was, to) : std::nullopt) {
         if (appended->mysql || !appended->native || appended->name.empty() ||
