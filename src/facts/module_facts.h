@@ -139,6 +139,9 @@ struct OperationCall {
   const Expr* argument(size_t index) const;
   // The literal column name of add_column (from its Column), drop_column and alter_column; "" otherwise.
   std::string column_name() const;
+  // A batch operation given op's arguments, table first (`batch_op.drop_column("t", "c")`,
+  // batch-op-table-argument's error): its column is the one after the table.
+  bool repeats_table() const;
   // Whether it runs on that database ("postgresql", "mysql", "sqlite", ...), as far as its branch shows.
   bool runs_on(std::string_view database) const;
 };

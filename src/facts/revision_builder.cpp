@@ -1387,16 +1387,24 @@ bool OperationCall::runs_on(std::string_view database) const {
   return excluded ? !listed : listed;
 }
 
+bool OperationCall::repeats_table() const {
+  const Expr* first = call.arg(0);
+  const Expr* second = call.arg(1);
+  return in_batch && first && first->is_string() && second &&
+         (second->is_string() || (name == "add_column" && second->is_call()));
+}
+
 std::string OperationCall::column_name() const {
   const Expr* column = nullptr;
+  const Expr* positional = repeats_table() ? call.arg(1) : argument(0);
   if (name == "add_column") {
-    column = argument(0);
+    column = positional;
     if (column && column->is_call() && !column->items.empty() && column->items[0].is_string()) return column->items[0].text;
     return "";
   }
   if (name == "drop_column" || name == "alter_column") {
     column = call.keyword("column_name");
-    if (!column) column = argument(0);
+    if (!column) column = positional;
   }
   return column && column->is_string() ? column->text : "";
 }

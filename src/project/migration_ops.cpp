@@ -39,12 +39,8 @@ WrittenName written_table(const RevisionInfo& revision, const OperationCall& op)
 WrittenName written_column(const OperationCall& op) {
   const Expr* column = op.call.keyword(op.name == "add_column" ? "column" : "column_name");
   // Positional: after the table, which a batch operation does not repeat — unless the call repeats it anyway
-  // (`batch_op.drop_column("t", "c")`, batch-op-table-argument's error): then the column is the one meant.
-  const Expr* first = op.call.arg(0);
-  const Expr* second = op.call.arg(1);
-  const bool table_repeated = op.in_batch && first && first->is_string() && second &&
-                              (second->is_string() || (op.name == "add_column" && second->is_call()));
-  if (!column) column = op.call.arg(op.in_batch && !table_repeated ? 0 : 1);
+  // (batch-op-table-argument's error): then the column is the one meant.
+  if (!column) column = op.call.arg(op.in_batch && !op.repeats_table() ? 0 : 1);
   if (column && column->is_call()) {  // add_column's Column(name, ...): its name, however written
     const Expr* name = column->keyword("name");
     if (!name) name = column->arg(0);
