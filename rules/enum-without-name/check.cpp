@@ -25,6 +25,18 @@ bool is_native_enum_call(const Expr& e) {
   return !native || native->is_true();
 }
 
+// `sa.Enum(*STATUSES)`, `sa.Enum(*[s.value for s in Status])`: values unpacked into the call, never an enum
+// class (the facts keep no unpacked argument: the source says so). Not `sa.Enum(**options)`, which may name it.
+bool values_unpacked(const Expr& call, const ProjectFile& file) {
+  if (call.arg(0)) return false;
+  const std::string text = file.written(call, 400);
+  const size_t open = text.find('(');
+  if (open == std::string::npos) return false;
+  size_t at = open + 1;
+  while (at < text.size() && text[at] == ' ') ++at;
+  return at + 1 < text.size() && text[at] == '*' && text[at + 1] != '*' && text.find("**") == std::string::npos;
+}
+
 // The first native enum call within a type expression (`ARRAY(sa.Enum(...))`, `.with_variant(...)`, a
 // module-level type variable) whose values are strings and that has no name; null when none.
 const Expr* find_unnamed_enum(const Expr& type, const Project& project, const ProjectFile& file, int depth) {
@@ -33,7 +45,7 @@ const Expr* find_unnamed_enum(const Expr& type, const Project& project, const Pr
     if (is_native_enum_call(type)) {
       const Expr* first = type.arg(0);
       const bool string_values = first && first->is_string();
-      return string_values && !type.keyword("name") ? &type : nullptr;
+      return (string_values || values_unpacked(type, file)) && !type.keyword("name") ? &type : nullptr;
     }
     const Expr* callee = type.target.get();
     if (callee && callee->kind == Expr::Kind::Attribute && callee->target && callee->target->is_call()) {
@@ -66,10 +78,13 @@ class EnumWithoutName final : public Rule {
       if (column->operation && !column->operation->runs_on("postgresql")) continue;
       const Expr* unnamed = find_unnamed_enum(*column->type.expr, project, file, 0);
       if (!unnamed) continue;
+      const OperationCall* op = column->operation;
+      const std::string fails = op && (op->name == "add_column" || op->name == "alter_column")
+                                    ? "the ALTER TABLE fails"
+                                    : "creating the table fails";
       out.report(file, unnamed->loc,
-                 "`" + column_label(*column) +
-                     "` is a native enum with no name: PostgreSQL's enum is a named type, so creating the table "
-                     "fails (CompileError: PostgreSQL ENUM type requires a name)",
+                 "`" + column_label(*column) + "` is a native enum with no name: PostgreSQL's enum is a named type, so " +
+                     fails + " (CompileError: PostgreSQL ENUM type requires a name)",
                  "give the type a name (`sa.Enum(..., name=\"" + (column->name.empty() ? "status" : column->name) +
                      "\")`), or store it as `sa.Enum(..., native_enum=False)`");
     }
