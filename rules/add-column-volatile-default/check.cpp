@@ -8,6 +8,7 @@
 #include <cctype>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/text.h"
 #include "engine/rule.h"
@@ -88,10 +89,12 @@ class AddColumnVolatileDefault final : public Rule {
   // What makes PostgreSQL fill every row of the added column: "a volatile default (`gen_random_uuid()`)",
   // "an identity", "a stored generated value"; "" otherwise.
   static std::string filled_by(const ProjectFile& file, const Expr& column) {
-    if (const Expr* server_default = column.keyword("server_default")) {
-      // The SQL of `sa.text("...")` or a string; else the expression as written (`sa.func.clock_timestamp()`).
+    // The SQL of `sa.text("...")`, or the expression as written (`sa.func.clock_timestamp()`). A plain string is
+    // no SQL: Alembic quotes it, `DEFAULT 'gen_random_uuid()'`, a constant.
+    const Expr* server_default = column.keyword("server_default");
+    if (server_default && !server_default->is_string()) {
       const Expr* sql = server_default->is_call() && server_default->callee_name() == "text" ? server_default->arg(0)
-                                                                                             : server_default;
+                                                                                             : nullptr;
       const std::string call =
           volatile_call(sql && sql->is_string() ? std::string(sql->text) : file.written(*server_default, 400));
       if (!call.empty()) return "a volatile default (`" + call + "`)";
@@ -121,6 +124,13 @@ class AddColumnVolatileDefault final : public Rule {
       std::string call = at_default == std::string::npos ? "" : volatile_call(text.substr(at_default));
       if (call.empty() && text.find(" generated ") != std::string::npos) {
         call = text.find(" stored") != std::string::npos ? "stored" : "identity";
+      }
+      // `serial` / `bigserial` / `smallserial`: a sequence default, nextval() for every row.
+      const std::vector<std::string> all_words = sql_identifier_words(statement.text);
+      if (call.empty() && std::any_of(all_words.begin(), all_words.end(), [](const std::string& w) {
+            return w == "serial" || w == "bigserial" || w == "smallserial" || w == "serial4" || w == "serial8";
+          })) {
+        call = "identity";
       }
       if (call.empty()) continue;
       const std::string what = call == "stored" ? "a stored generated value"

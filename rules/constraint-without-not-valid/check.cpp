@@ -4,6 +4,7 @@
 // PostgreSQL then checks every existing row while it holds the lock the ALTER took (SHARE ROW EXCLUSIVE on both
 // tables for a foreign key: writes wait; ACCESS EXCLUSIVE for a CHECK: reads wait too). Tables created or
 // emptied earlier in the same upgrade() are exempt, as are branches for another database.
+#include <algorithm>
 #include <string>
 
 #include "core/text.h"
@@ -36,14 +37,16 @@ std::vector<SqlConstraint> validated_constraints(std::string_view sql) {
     if (table.empty() || !words.next_is("add")) continue;
     SqlConstraint constraint{"", unqualified_name(table), ""};
     if (words.next_is("constraint")) constraint.name = words.take();
+    const std::vector<std::string> all = sql_identifier_words(statement.text);
     if (words.next_is("foreign")) {
       constraint.kind = "FOREIGN KEY";
     } else if (words.next_is("check")) {
       constraint.kind = "CHECK";
+    } else if (constraint.name.empty() && std::find(all.begin(), all.end(), "references") != all.end()) {
+      constraint.kind = "FOREIGN KEY";  // `ADD COLUMN c int REFERENCES t (id)`: a validated key too
     } else {
       continue;
     }
-    const std::vector<std::string> all = sql_identifier_words(statement.text);
     bool not_valid = false;
     for (size_t i = 0; i + 1 < all.size(); ++i) not_valid = not_valid || (all[i] == "not" && all[i + 1] == "valid");
     if (!not_valid) found.push_back(std::move(constraint));
@@ -83,6 +86,8 @@ class ConstraintWithoutNotValid final : public Rule {
                    "add `postgresql_not_valid=True` (new rows are checked at once), then validate it in a later "
                    "migration: `op.execute(\"ALTER TABLE " + table +
                        " VALIDATE CONSTRAINT <name>\")`, which lets reads and writes through");
+      } else if (op.name == "add_column") {
+        check_added_column(file, revision, op, out);
       } else if (op.name == "execute") {
         std::string sql;
         if (!literal_sql(file.facts, executed_sql(op), sql)) continue;
@@ -96,6 +101,32 @@ class ConstraintWithoutNotValid final : public Rule {
           break;  // one finding per operation
         }
       }
+    }
+  }
+
+ private:
+  // `op.add_column("orders", sa.Column("customer_id", sa.ForeignKey("customers.id")))`: Alembic adds the column,
+  // then the key (or an inline CheckConstraint) with its own validated ALTER TABLE ... ADD CONSTRAINT, and
+  // add_column has no way to say NOT VALID.
+  static void check_added_column(const ProjectFile& file, const RevisionInfo& revision, const OperationCall& op,
+                                 Reporter& out) {
+    if (revision.creates_table_before(op) || revision.empties_table_before(op)) return;
+    const Expr* column = added_column_call(op);
+    if (!column) return;
+    for (const Expr& item : column->items) {
+      if (!item.is_call()) continue;
+      const bool foreign_key = item.origin() == "sqlalchemy.ForeignKey";
+      if (!foreign_key && item.origin() != "sqlalchemy.CheckConstraint") continue;
+      const std::string label = written_table(revision, op).shown() + "." + written_column(op).shown();
+      out.report(file, item.loc,
+                 "`" + label + "` is added with " + (foreign_key ? "a foreign key" : "a CHECK constraint") +
+                     ": Alembic adds it right after the column, validated, and PostgreSQL " +
+                     (foreign_key ? kForeignKeyLock : kCheckLock),
+                 std::string("add the column without it, then ") +
+                     (foreign_key ? "`op.create_foreign_key(..., postgresql_not_valid=True)`"
+                                  : "`op.create_check_constraint(..., postgresql_not_valid=True)`") +
+                     ", and VALIDATE CONSTRAINT in a later migration");
+      return;  // one finding per column
     }
   }
 };
