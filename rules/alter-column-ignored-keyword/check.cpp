@@ -46,6 +46,14 @@ std::string meant(std::string_view keyword) {
   return "";
 }
 
+// Whether the call changes the column through one of its real parameters as well.
+bool changes_something(const OperationCall& op) {
+  for (const char* parameter : {"nullable", "type_", "server_default", "new_column_name", "comment"}) {
+    if (op.call.keyword(parameter)) return true;
+  }
+  return false;
+}
+
 class AlterColumnIgnoredKeyword final : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -66,18 +74,27 @@ class AlterColumnIgnoredKeyword final : public Rule {
       for (const Keyword& keyword : op.call.keywords) {
         if (is_parameter(keyword.name)) continue;
         const std::string call = std::string(op.receiver) + ".alter_column(...)";
-        const std::string instead = meant(keyword.name);
+        // The parameter meant, unless the call has it already (`server_default="f", default=False`: the
+        // Python-side default only, which has no DDL to drop).
+        std::string instead = meant(keyword.name);
+        if (!instead.empty() && op.call.keyword(instead)) instead.clear();
         // `name=` collides with the `name` Alembic itself passes on (the new_column_name): a TypeError.
-        const std::string effect = keyword.name == "name"
-                                       ? "Alembic passes its own `name` to the dialect too, so the migration "
-                                         "fails with TypeError (multiple values for keyword argument 'name')"
-                                       : "Alembic hands it to the dialect, which ignores it, so the migration "
-                                         "succeeds and the column is not changed";
+        const std::string effect =
+            keyword.name == "name"
+                ? "Alembic passes its own `name` to the dialect too, so the migration fails with TypeError "
+                  "(multiple values for keyword argument 'name')"
+                : changes_something(op) ? "Alembic hands it to the dialect, which ignores it: the rest of the call "
+                                          "is applied, this part of it never is"
+                                        : "Alembic hands it to the dialect, which ignores it, so the migration "
+                                          "succeeds and the column is not changed";
         const std::string column = written_table(*file.facts.revision, op).shown() + "." + written_column(op).shown();
         out.report(file, keyword.loc,
                    "`" + std::string(keyword.name) + "=` is not a parameter of `" + call + "` (for `" + column +
                        "`): " + effect,
-                   instead.empty() ? "use one of alter_column's parameters (`type_=`, `nullable=`, `server_default=`, "
+                   instead.empty() && op.call.keyword("server_default") && keyword.name == "default"
+                       ? "drop `default=`: a Python-side default means nothing to the database; `server_default=` "
+                         "says what it stores"
+                   : instead.empty() ? "use one of alter_column's parameters (`type_=`, `nullable=`, `server_default=`, "
                                      "`new_column_name=`, `comment=`, `existing_*=`) or a dialect option "
                                      "(`postgresql_using=`)"
                                    : "write `" + instead + "=" + file.written(keyword.value, 60) + "`");

@@ -27,9 +27,8 @@ class OperationNotCalled final : public Rule {
     for (const UncalledOperation& uncalled : file.facts.revision->uncalled_operations) {
       const std::string name = uncalled.attribute.text;
       out.report(file, uncalled.attribute.loc,
-                 "`" + name + "` is named but not called: Python evaluates the attribute and drops it (arguments "
-                     "on the next line form a statement of their own), so " + std::string(uncalled.function) +
-                     "() succeeds without running it",
+                 "`" + name + "` is named but not called: Python looks the attribute up and drops it, so " +
+                     std::string(uncalled.function) + "() succeeds without running it",
                  "call it, with the arguments' opening parenthesis on the same line: `" + name + "(...)`");
     }
   }
