@@ -23,9 +23,10 @@ namespace {
 
 // PostgreSQL's volatile functions a default calls (pg_proc.provolatile = 'v'); `now()` and
 // `current_timestamp` are stable: one value per transaction, stored once.
-constexpr std::array<std::string_view, 10> kVolatile = {
-    "gen_random_uuid", "uuid_generate_v1", "uuid_generate_v1mc", "uuid_generate_v4", "uuidv7",
-    "clock_timestamp", "timeofday",       "random",             "nextval",          "txid_current"};
+// `next_value` is SQLAlchemy's `sa.Sequence("s").next_value()`, rendered `nextval('s')`.
+constexpr std::array<std::string_view, 11> kVolatile = {
+    "gen_random_uuid", "uuid_generate_v1", "uuid_generate_v1mc", "uuid_generate_v4", "uuidv7",     "clock_timestamp",
+    "timeofday",       "random",           "nextval",            "next_value",       "txid_current"};
 
 // The volatile function `text` calls (lower case), or "". SQL string literals ('random(1)') call nothing.
 std::string volatile_call(std::string_view text) {

@@ -30,6 +30,9 @@ bool is_parameter(std::string_view keyword) {
   for (std::string_view parameter : kParameters) {
     if (keyword == parameter) return true;
   }
+  // PostgreSQL's alter_column reads only `postgresql_using`: another postgresql_ keyword (`postgresql_usin`) is
+  // lost the same way. Other dialects' options are taken as they come.
+  if (keyword.starts_with("postgresql_")) return false;
   for (std::string_view dialect : kDialects) {
     if (keyword.starts_with(dialect)) return true;
   }

@@ -37,7 +37,14 @@ std::vector<SqlConstraint> validated_constraints(std::string_view sql) {
     if (table.empty() || !words.next_is("add")) continue;
     SqlConstraint constraint{"", unqualified_name(table), ""};
     if (words.next_is("constraint")) constraint.name = words.take();
-    const std::vector<std::string> all = sql_identifier_words(statement.text);
+    // Words outside string literals (`CHECK (state <> 'NOT VALID')` is no NOT VALID clause).
+    std::string unquoted;
+    bool quoted = false;
+    for (char c : statement.text) {
+      if (c == '\'') quoted = !quoted;
+      else if (!quoted) unquoted += c;
+    }
+    const std::vector<std::string> all = sql_identifier_words(unquoted);
     if (words.next_is("foreign")) {
       constraint.kind = "FOREIGN KEY";
     } else if (words.next_is("check")) {

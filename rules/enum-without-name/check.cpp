@@ -37,6 +37,11 @@ bool values_unpacked(const Expr& call, const ProjectFile& file) {
   return at + 1 < text.size() && text[at] == '*' && text[at + 1] != '*' && text.find("**") == std::string::npos;
 }
 
+// `sa.Enum("a", "b", **ENUM_OPTIONS)`: a mapping unpacked into the call may well carry the name.
+bool options_unpacked(const Expr& call, const ProjectFile& file) {
+  return file.written(call, 400).find("**") != std::string::npos;
+}
+
 // The first native enum call within a type expression (`ARRAY(sa.Enum(...))`, `.with_variant(...)`, a
 // module-level type variable) whose values are strings and that has no name; null when none.
 const Expr* find_unnamed_enum(const Expr& type, const Project& project, const ProjectFile& file, int depth) {
@@ -45,7 +50,21 @@ const Expr* find_unnamed_enum(const Expr& type, const Project& project, const Pr
     if (is_native_enum_call(type)) {
       const Expr* first = type.arg(0);
       const bool string_values = first && first->is_string();
-      return (string_values || values_unpacked(type, file)) && !type.keyword("name") ? &type : nullptr;
+      const Expr* name = type.keyword("name");
+      const bool named = name && name->kind != Expr::Kind::None;
+      return (string_values || values_unpacked(type, file)) && !named && !options_unpacked(type, file) ? &type
+                                                                                                     : nullptr;
+    }
+    // `base.with_variant(variant, "mysql")`: PostgreSQL gets the variant only where it is PostgreSQL's.
+    if (type.callee_name() == "with_variant" && type.receiver()) {
+      const Expr* variant = type.arg(0);
+      const Expr* dialect = type.arg(1) ? type.arg(1) : type.keyword("dialect_name");
+      bool for_postgresql = false;
+      if (dialect) {
+        dialect->walk([&](const Expr& e) { for_postgresql = for_postgresql || (e.is_string() && e.text == "postgresql"); });
+      }
+      const Expr* applies = for_postgresql ? variant : type.receiver();
+      return applies ? find_unnamed_enum(*applies, project, file, depth + 1) : nullptr;
     }
     const Expr* callee = type.target.get();
     if (callee && callee->kind == Expr::Kind::Attribute && callee->target && callee->target->is_call()) {
