@@ -1,7 +1,7 @@
 // multiple-roots: a second base revision (down_revision = None) without branch_labels in an Alembic location —
 // usually a script copied from the initial migration, or generated against an empty database, that should follow
 // the latest revision. Also `down_revision = ""`: Alembic reads an empty string as the id of a parent revision,
-// not as "no parent", and cannot load the history.
+// not as "no parent", and cannot load the history. Bases whose histories a merge revision joins are one history.
 #include <algorithm>
 #include <set>
 #include <string>
@@ -28,6 +28,38 @@ bool copy_of_a_child(const RevisionLocation& location, const RevisionNode& node)
                      [&](size_t other) { return !location.nodes[other].is_root(); });
 }
 
+// Whether the bases meet: a merge revision (`down_revision = (a, b)`) joins the histories they start, into one
+// head (fides merged two products' histories so). Then `alembic upgrade head` runs them all, on purpose.
+bool histories_merged(const RevisionLocation& location, const std::vector<size_t>& roots) {
+  std::vector<int> reached_by(location.nodes.size(), -1);  // the first root that reaches a node
+  std::vector<size_t> group(roots.size());
+  for (size_t i = 0; i < roots.size(); ++i) group[i] = i;
+  auto find = [&](size_t i) {
+    while (group[i] != i) i = group[i] = group[group[i]];
+    return i;
+  };
+  for (size_t i = 0; i < roots.size(); ++i) {
+    std::vector<size_t> stack{roots[i]};
+    std::vector<bool> seen(location.nodes.size(), false);
+    while (!stack.empty()) {
+      const size_t node = stack.back();
+      stack.pop_back();
+      if (seen[node]) continue;
+      seen[node] = true;
+      if (reached_by[node] >= 0) {
+        group[find(i)] = find(static_cast<size_t>(reached_by[node]));
+        continue;
+      }
+      reached_by[node] = static_cast<int>(i);
+      for (size_t child : location.children[node]) stack.push_back(child);
+    }
+  }
+  for (size_t i = 1; i < roots.size(); ++i) {
+    if (find(i) != find(0)) return false;
+  }
+  return true;
+}
+
 class MultipleRoots final : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -49,6 +81,7 @@ class MultipleRoots final : public Rule {
         if (node.has_branch_labels || node.down_revision_empty || copy_of_a_child(location, node)) continue;
         if (node.id.empty() || ids.insert(node.id).second) unlabelled.push_back(root);
       }
+      if (unlabelled.size() > 1 && histories_merged(location, unlabelled)) unlabelled.clear();
       for (size_t root : location.roots) {
         const RevisionNode& node = location.nodes[root];
         if (node.down_revision_empty) {
