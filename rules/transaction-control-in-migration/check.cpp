@@ -111,7 +111,8 @@ class TransactionControlInMigration final : public Rule {
       if (!sql_run_in_transaction(file.facts, op, sql)) continue;
       // Through the migration's own connection (`op.get_bind().execute(text("COMMIT"))`, augur): the
       // connection Alembic's transaction runs on.
-      const std::string via = op.through_connection ? " through `" + op.receiver + ".execute`" : "";
+      const std::string via =
+          op.through_connection ? " through `" + op.receiver + "." + std::string(op.call.callee_name()) + "`" : "";
       report_first(file, sql, op.function, op.call.loc, via, reported, out);
     }
     for (const RevisionCall& call : file.facts.revision->calls) {
@@ -127,6 +128,13 @@ class TransactionControlInMigration final : public Rule {
         const std::string_view method = e.callee_name();
         if (method != "commit" && method != "rollback") return;
         const Expr* receiver = e.target->target.get();
+        // The DBAPI connection underneath (`op.get_bind().connection.dbapi_connection.commit()`, phoenix) is
+        // the same connection, its transaction the same.
+        while (receiver && receiver->kind == Expr::Kind::Attribute &&
+               (receiver->name == "connection" || receiver->name == "dbapi_connection" ||
+                receiver->name == "driver_connection")) {
+          receiver = receiver->target.get();
+        }
         if (!receiver || !receiver->is_call() || receiver->origin() != "alembic.op.get_bind") return;
         report_first(file, std::string(method), call.function, e.loc, " through `" + e.target->text + "()`",
                      reported, out);

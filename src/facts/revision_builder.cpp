@@ -1280,6 +1280,12 @@ class RevisionBuilder {
         // `op.get_bind()`, so rules see whose method it is.
         Expr* method = e.target.get();
         Expr* receiver = method && method->is(Expr::Kind::Attribute) ? method->target.get() : nullptr;
+        // Through the DBAPI connection underneath (`bind.connection.commit()`): the same connection.
+        while (receiver && receiver->is(Expr::Kind::Attribute) &&
+               (receiver->name == "connection" || receiver->name == "dbapi_connection" ||
+                receiver->name == "driver_connection")) {
+          receiver = receiver->target.get();
+        }
         if (receiver && receiver->is(Expr::Kind::Name)) {
           auto it = constants.find(receiver->text);
           if (it != constants.end() && is_migration_connection(it->second)) replace(*receiver);
