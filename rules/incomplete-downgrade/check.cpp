@@ -94,16 +94,6 @@ const Expr* keyword_or_argument(const OperationCall& op, std::string_view keywor
   return e ? e : op.argument(index);
 }
 
-bool is_enum_type(const Expr& e) {
-  const FactText origin = e.origin();
-  return origin == "sqlalchemy.Enum" || origin == "sqlalchemy.dialects.postgresql.ENUM";
-}
-
-// The literal name of an `sa.Enum(..., name="x")` / `postgresql.ENUM(..., name="x")` call; "" otherwise.
-std::string enum_name(const Expr& e) {
-  if (!e.is_call() || !is_enum_type(e)) return "";
-  return alembic_literal_name(e.keyword("name"));
-}
 
 // ---- SQL in op.execute(): DROP TABLE/INDEX/TYPE, ALTER TABLE ... DROP COLUMN/CONSTRAINT, CREATE TYPE ----------
 

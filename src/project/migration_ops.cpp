@@ -57,6 +57,13 @@ std::string alembic_literal_name(const Expr* e) {
   return "";
 }
 
+std::string enum_name(const Expr& e) {
+  if (!e.is_call()) return "";
+  const FactText origin = e.origin();
+  if (origin != "sqlalchemy.Enum" && origin != "sqlalchemy.dialects.postgresql.ENUM") return "";
+  return alembic_literal_name(e.keyword("name"));
+}
+
 std::string index_name(const OperationCall& op) {
   const Expr* name = op.call.keyword("index_name");
   return alembic_literal_name(name ? name : op.argument(0));

@@ -42,6 +42,9 @@ WrittenName written_column(const OperationCall& op);
 // A literal name, also through Alembic's naming-convention marker `op.f("ix_users_email")`; "" otherwise.
 std::string alembic_literal_name(const Expr* e);
 
+// The literal name of an `sa.Enum(..., name="x")` / `postgresql.ENUM(..., name="x")` call; "" otherwise.
+std::string enum_name(const Expr& e);
+
 // The literal name of create_index / drop_index (`index_name=` or the first argument); "" when not a literal.
 std::string index_name(const OperationCall& op);
 

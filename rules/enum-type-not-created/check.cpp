@@ -1,0 +1,130 @@
+// enum-type-not-created: upgrade() adds a column of a named PostgreSQL enum type, or changes a column to one,
+// with `op.add_column` / `op.alter_column(type_=...)`, and no revision creates that type. Alembic creates enum
+// types only inside op.create_table: add_column and alter_column emit just the ALTER, which fails on PostgreSQL
+// with `type "x" does not exist` (Alembic issues #278, #1053). Created means: a create_table column of that type
+// in any revision, `.create(...)` on it (or on a variable ormlint cannot read), or `CREATE TYPE x` in SQL.
+#include <set>
+#include <string>
+
+#include "core/text.h"
+#include "engine/rule.h"
+#include "facts/sql_literal.h"
+#include "facts/sql_statements.h"
+#include "project/column_label.h"
+#include "project/migration_ops.h"
+
+namespace ormlint {
+
+namespace {
+
+// The native enum a type expression uses, with its name (`ARRAY(sa.Enum(..., name="x"))` too); null when none.
+const Expr* named_native_enum(const Expr& type) {
+  const Expr* found = nullptr;
+  type.walk([&](const Expr& e) {
+    if (found || enum_name(e).empty()) return;
+    const Expr* native = e.keyword("native_enum");
+    if (!native || !native->is_false()) found = &e;
+  });
+  return found;
+}
+
+// Whether some revision of the project creates the enum type `name` (lower case; `written` as written): see
+// above.
+bool created_somewhere(const Project& project, const std::string& name, const std::string& written) {
+  for (const std::string& key : {name, written}) {
+    for (const ColumnInfo* column : project.enum_type_columns(key)) {
+      if (column->operation && column->operation->name == "create_table") return true;
+    }
+  }
+  for (const auto& file : project.files()) {
+    if (!file->facts.revision) continue;
+    for (const RevisionCall& call : file->facts.revision->calls) {
+      bool creates = false;
+      call.call.walk([&](const Expr& e) {
+        if (!e.is_call() || e.callee_name() != "create" || !e.target || !e.target->target) return;
+        const Expr* object = e.target->target.get();
+        // `status_enum.create(bind)`: the module-level type the variable holds; one ormlint cannot read may be
+        // this one.
+        if (!object->is_call()) {
+          const Expr* held = nullptr;
+          for (const Assignment& assignment : file->facts.assignments) {
+            if (assignment.target == object->text) held = &assignment.value;
+          }
+          if (!held) {
+            creates = true;
+            return;
+          }
+          object = held;
+        }
+        creates = creates || lower(enum_name(*object)) == name;
+      });
+      if (creates) return true;
+    }
+    for (const OperationCall& op : file->facts.revision->operations) {
+      std::string sql;
+      if (op.name != "execute" || !literal_sql(file->facts, executed_sql(op), sql)) continue;
+      for (const std::string& created : created_enum_types(sql)) {
+        std::string bare;
+        for (char c : created) {
+          if (c != '"') bare += c;
+        }
+        if (unqualified_name(lower(bare)) == name) return true;
+      }
+    }
+  }
+  return false;
+}
+
+class EnumTypeNotCreated final : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo info{"OL219",
+                               "enum-type-not-created",
+                               "op.add_column / alter_column uses a named enum type no revision creates: Alembic "
+                               "creates enum types only in create_table, so PostgreSQL fails the ALTER",
+                               Severity::Error,
+                               Profile::PostgreSQL,
+                               true};
+    return info;
+  }
+
+  void check_file(const ProjectFile& file, const Project& project, Reporter& out) const override {
+    if (!file.facts.revision) return;
+    const RevisionInfo& revision = *file.facts.revision;
+    std::set<std::string> reported;  // one finding per type and file
+    for (const OperationCall& op : revision.operations) {
+      if (op.function != "upgrade" || !op.runs_on("postgresql")) continue;
+      const Expr* type = nullptr;
+      if (op.name == "add_column") {
+        // Column(name, type, ...): the first argument that is not the name.
+        if (const Expr* column = added_column_call(op)) {
+          for (const Expr& item : column->items) {
+            if (item.is_string()) continue;
+            type = &item;
+            break;
+          }
+        }
+      } else if (op.name == "alter_column") {
+        type = op.call.keyword("type_");
+      }
+      const Expr* enum_type = type ? named_native_enum(*type) : nullptr;
+      if (!enum_type) continue;
+      const std::string shown = enum_name(*enum_type);
+      const std::string name = lower(shown);
+      if (reported.count(name) || created_somewhere(project, name, shown)) continue;
+      reported.insert(name);
+      out.report(file, enum_type->loc,
+                 std::string("op.") + std::string(op.name) + " uses the enum type `" + shown +
+                     "`, which no revision creates: Alembic creates enum types only with create_table, so "
+                     "PostgreSQL fails this ALTER (type \"" + shown + "\" does not exist)",
+                 "create it first: `sa.Enum(..., name=\"" + shown +
+                     "\").create(op.get_bind(), checkfirst=True)`, and drop it in downgrade() after the column");
+    }
+  }
+};
+
+ORMLINT_RULE(EnumTypeNotCreated);
+
+}  // namespace
+
+}  // namespace ormlint
