@@ -129,6 +129,32 @@ bool brings_base_itself(const Import& import, const ProjectFile& module, const P
   return name == "metadata" || is_declarative_base_object(project.resolve(module, name));
 }
 
+// The deepest project module the revision reaches through the name `package` binds (`fief.models.generics.GUID`
+// -> fief.models.generics), among its expressions, and its dotted name as written; null when it reaches none below
+// the package itself.
+const ProjectFile* module_used_through(const ProjectFile& file, std::string_view package, const Project& project,
+                                       std::string& written) {
+  const ProjectFile* found = nullptr;
+  auto visit = [&](const Expr& root) {
+    root.walk([&](const Expr& e) {
+      if (found || e.kind != Expr::Kind::Attribute) return;
+      std::string_view dotted = e.text;
+      if (!dotted.starts_with(package) || dotted.size() <= package.size() || dotted[package.size()] != '.') return;
+      for (size_t cut = dotted.rfind('.'); cut != std::string_view::npos && cut > package.size();
+           cut = dotted.rfind('.', cut - 1)) {
+        if (const ProjectFile* module = project.find_module(dotted.substr(0, cut))) {
+          found = module;
+          written = std::string(dotted.substr(0, cut));
+          return;
+        }
+      }
+    });
+  };
+  file.facts.for_each_expression(visit);
+  for (const RevisionCall& call : file.facts.revision->calls) visit(call.call);
+  return found;
+}
+
 class ModelImportInMigration final : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -165,6 +191,23 @@ class ModelImportInMigration final : public Rule {
     };
     for (const Import& import : file.facts.imports) consider(import);
     for (const Import& import : file.facts.function_imports) consider(import);
+    // `import fief` then `fief.models.generics.GUID()` (fief, barbican): the package's own module holds no
+    // models, the module reached through it does — a whole-module import all the same.
+    for (const Import& import : file.facts.imports) {
+      if (import.is_star || import.is_relative || import.origin != import.module || import.bound_name != import.origin ||
+          statements.count(import.statement_loc.start_byte)) {
+        continue;
+      }
+      std::string written;
+      const ProjectFile* used = module_used_through(file, import.bound_name, project, written);
+      if (!used || model_content(*used, project) == ModelContent::None) continue;
+      Statement& statement = statements[import.statement_loc.start_byte];
+      statement.loc = import.statement_loc;
+      statement.names.push_back(written);
+      statement.only_other_names = false;
+      statement.models = model_content(*used, project) == ModelContent::Models;
+      statement.base = true;
+    }
     for (const auto& [start, statement] : statements) report(file, statement, out);
   }
 
