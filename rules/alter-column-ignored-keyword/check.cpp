@@ -1,8 +1,8 @@
-// alter-column-ignored-keyword: `op.alter_column(...)` / `batch_op.alter_column(...)` given a keyword that is not
-// one of its parameters (`type=` for `type_=`, `default=` for `server_default=`). alter_column takes **kw for
-// dialect options and hands them to the dialect, which ignores the ones it does not know: the migration runs,
-// reports success, and the column is not changed (`name=` fails instead: it collides with the name Alembic passes
-// on). Dialect-prefixed options (`postgresql_using=`) are left alone.
+// alter-column-ignored-keyword: `op.alter_column(...)` / `batch_op.alter_column(...)` given a keyword that is
+// not one of its parameters (`type=` for `type_=`, `default=` for `server_default=`). alter_column takes **kw
+// for dialect options and hands them to the dialect, which ignores the ones it does not know: the migration
+// runs, reports success, and the column is not changed (`name=` fails instead: it collides with the name
+// Alembic passes on). Dialect-prefixed options (`postgresql_using=`) are left alone.
 #include <array>
 #include <string>
 #include <string_view>
@@ -14,24 +14,37 @@ namespace ormlint {
 
 namespace {
 
-// alter_column's own parameters (Alembic 1.x), those the MySQL dialect reads from **kw, and the batch-only ones.
-constexpr std::array<std::string_view, 19> kParameters = {
-    "table_name",     "column_name",       "nullable",          "comment",
-    "server_default", "new_column_name",   "type_",             "existing_type",
-    "existing_server_default",             "existing_nullable", "existing_comment",
-    "schema",         "autoincrement",     "existing_autoincrement",
-    "insert_before",  "insert_after",      "postgresql_using",  "mysql_charset",
-    "mysql_collate"};
+// alter_column's own parameters (Alembic 1.x), those the MySQL dialect reads from **kw, and the batch-only
+// ones.
+constexpr std::array<std::string_view, 19> kParameters = {"table_name",
+                                                          "column_name",
+                                                          "nullable",
+                                                          "comment",
+                                                          "server_default",
+                                                          "new_column_name",
+                                                          "type_",
+                                                          "existing_type",
+                                                          "existing_server_default",
+                                                          "existing_nullable",
+                                                          "existing_comment",
+                                                          "schema",
+                                                          "autoincrement",
+                                                          "existing_autoincrement",
+                                                          "insert_before",
+                                                          "insert_after",
+                                                          "postgresql_using",
+                                                          "mysql_charset",
+                                                          "mysql_collate"};
 
-constexpr std::array<std::string_view, 6> kDialects = {"postgresql_", "mysql_", "mariadb_", "sqlite_", "mssql_",
-                                                       "oracle_"};
+constexpr std::array<std::string_view, 6> kDialects = {"postgresql_", "mysql_", "mariadb_",
+                                                       "sqlite_",     "mssql_", "oracle_"};
 
 bool is_parameter(std::string_view keyword) {
   for (std::string_view parameter : kParameters) {
     if (keyword == parameter) return true;
   }
-  // PostgreSQL's alter_column reads only `postgresql_using`: another postgresql_ keyword (`postgresql_usin`) is
-  // lost the same way. Other dialects' options are taken as they come.
+  // PostgreSQL's alter_column reads only `postgresql_using`: another postgresql_ keyword (`postgresql_usin`)
+  // is lost the same way. Other dialects' options are taken as they come.
   if (keyword.starts_with("postgresql_")) return false;
   for (std::string_view dialect : kDialects) {
     if (keyword.starts_with(dialect)) return true;
@@ -60,13 +73,14 @@ bool changes_something(const OperationCall& op) {
 class AlterColumnIgnoredKeyword final : public Rule {
  public:
   const RuleInfo& info() const override {
-    static const RuleInfo info{"OL234",
-                               "alter-column-ignored-keyword",
-                               "alter_column given a keyword it does not have (type= for type_=): Alembic passes it "
-                               "to the dialect, which ignores it, and the column is not changed",
-                               Severity::Error,
-                               Profile::Any,
-                               true};
+    static const RuleInfo info{
+        "OL234",
+        "alter-column-ignored-keyword",
+        "alter_column given a keyword it does not have (type= for type_=): Alembic passes it "
+        "to the dialect, which ignores it, and the column is not changed",
+        Severity::Error,
+        Profile::Any,
+        true};
     return info;
   }
 
@@ -86,21 +100,25 @@ class AlterColumnIgnoredKeyword final : public Rule {
             keyword.name == "name"
                 ? "Alembic passes its own `name` to the dialect too, so the migration fails with TypeError "
                   "(multiple values for keyword argument 'name')"
-                : changes_something(op) ? "Alembic hands it to the dialect, which ignores it: the rest of the call "
-                                          "is applied, this part of it never is"
-                                        : "Alembic hands it to the dialect, which ignores it, so the migration "
-                                          "succeeds and the column is not changed";
-        const std::string column = written_table(*file.facts.revision, op).shown() + "." + written_column(op).shown();
-        out.report(file, keyword.loc,
-                   "`" + std::string(keyword.name) + "=` is not a parameter of `" + call + "` (for `" + column +
-                       "`): " + effect,
-                   instead.empty() && op.call.keyword("server_default") && keyword.name == "default"
-                       ? "drop `default=`: a Python-side default means nothing to the database; `server_default=` "
-                         "says what it stores"
-                   : instead.empty() ? "use one of alter_column's parameters (`type_=`, `nullable=`, `server_default=`, "
-                                     "`new_column_name=`, `comment=`, `existing_*=`) or a dialect option "
-                                     "(`postgresql_using=`)"
-                                   : "write `" + instead + "=" + file.written(keyword.value, 60) + "`");
+            : changes_something(op)
+                ? "Alembic hands it to the dialect, which ignores it: the rest of the call "
+                  "is applied, this part of it never is"
+                : "Alembic hands it to the dialect, which ignores it, so the migration "
+                  "succeeds and the column is not changed";
+        const std::string column =
+            written_table(*file.facts.revision, op).shown() + "." + written_column(op).shown();
+        out.report(
+            file, keyword.loc,
+            "`" + std::string(keyword.name) + "=` is not a parameter of `" + call + "` (for `" + column +
+                "`): " + effect,
+            instead.empty() && op.call.keyword("server_default") && keyword.name == "default"
+                ? "drop `default=`: a Python-side default means nothing to the database; `server_default=` "
+                  "says what it stores"
+            : instead.empty()
+                ? "use one of alter_column's parameters (`type_=`, `nullable=`, `server_default=`, "
+                  "`new_column_name=`, `comment=`, `existing_*=`) or a dialect option "
+                  "(`postgresql_using=`)"
+                : "write `" + instead + "=" + file.written(keyword.value, 60) + "`");
       }
     }
   }

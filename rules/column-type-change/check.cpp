@@ -2,8 +2,8 @@
 // table (and rebuilds its indexes) under an ACCESS EXCLUSIVE lock for most type changes, MySQL copies it, and a
 // value that does not cast to the new type fails the migration half-way through a deploy.
 #include <algorithm>
-#include <optional>
 #include <map>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -70,7 +70,7 @@ StringType string_type(const Expr& type) {
     if (name == "URLType" || name == "ScalarListType") return {true, std::nullopt};
     // Their `impl` (SQLAlchemy-Utils' sources): funnel's Unicode(40) -> TimezoneType widens.
     static const std::map<std::string, long, std::less<>> kFixed = {
-        {"CountryType", 2},      {"CurrencyType", 3}, {"LocaleType", 10},   {"ColorType", 20},
+        {"CountryType", 2},      {"CurrencyType", 3},   {"LocaleType", 10},  {"ColorType", 20},
         {"PhoneNumberType", 20}, {"IPAddressType", 50}, {"TimezoneType", 50}};
     if (auto it = kFixed.find(name); it != kFixed.end()) return {true, it->second};
     return {};
@@ -258,9 +258,11 @@ std::optional<std::vector<Expr>> history_types(const Project& project, const Pro
   return types;
 }
 
-// `Text().with_variant(mysql.LONGTEXT(), "mysql")` (oslo.db's `mysql_as_long`, all over OpenStack): the base type
-// on every database but the variants' own, which get theirs. A change that keeps or widens each of them is none.
-bool keeps_or_widens_each_variant(const Expr& was, const Expr& type, const Project& project, const ProjectFile& file) {
+// `Text().with_variant(mysql.LONGTEXT(), "mysql")` (oslo.db's `mysql_as_long`, all over OpenStack): the base
+// type on every database but the variants' own, which get theirs. A change that keeps or widens each of them
+// is none.
+bool keeps_or_widens_each_variant(const Expr& was, const Expr& type, const Project& project,
+                                  const ProjectFile& file) {
   if (!type.is_call() || type.callee_name() != "with_variant") return false;
   const Expr* link = &type;
   for (; link && link->is_call() && link->callee_name() == "with_variant"; link = link->receiver()) {
@@ -395,6 +397,7 @@ class ColumnTypeChange final : public Rule {
           column, out);
     }
   }
+
  private:
   static void report_sql_type_change(const ProjectFile& file, const RevisionInfo& revision,
                                      const OperationCall& op, Reporter& out);
@@ -424,8 +427,8 @@ void ColumnTypeChange::report_sql_type_change(const ProjectFile& file, const Rev
     // Names an f-string fills in (a loop over tables) are shown as unknown.
     auto shown = [&](const std::string& word) { return sql_interpolates(sql, word) ? "?" : word; };
     report_rewrite(file, op,
-                   "upgrade() changes the type of `" + shown(change.table) + "." + shown(change.column) + "` to `" +
-                       change.type + "` in SQL",
+                   "upgrade() changes the type of `" + shown(change.table) + "." + shown(change.column) +
+                       "` to `" + change.type + "` in SQL",
                    shown(change.column), out);
     return;  // one finding per operation
   }

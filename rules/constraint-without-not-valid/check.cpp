@@ -1,9 +1,9 @@
 // constraint-without-not-valid: upgrade() adds a foreign key or a CHECK constraint to a table that already
-// exists without NOT VALID — `op.create_foreign_key(...)` / `op.create_check_constraint(...)` (batch_op's too)
-// without `postgresql_not_valid=True`, or `ALTER TABLE t ADD [CONSTRAINT n] FOREIGN KEY | CHECK ...` in SQL.
-// PostgreSQL then checks every existing row while it holds the lock the ALTER took (SHARE ROW EXCLUSIVE on both
-// tables for a foreign key: writes wait; ACCESS EXCLUSIVE for a CHECK: reads wait too). Tables created or
-// emptied earlier in the same upgrade() are exempt, as are branches for another database.
+// exists without NOT VALID — `op.create_foreign_key(...)` / `op.create_check_constraint(...)` (batch_op's
+// too) without `postgresql_not_valid=True`, or `ALTER TABLE t ADD [CONSTRAINT n] FOREIGN KEY | CHECK ...` in
+// SQL. PostgreSQL then checks every existing row while it holds the lock the ALTER took (SHARE ROW EXCLUSIVE
+// on both tables for a foreign key: writes wait; ACCESS EXCLUSIVE for a CHECK: reads wait too). Tables
+// created or emptied earlier in the same upgrade() are exempt, as are branches for another database.
 #include <algorithm>
 #include <string>
 
@@ -18,13 +18,15 @@ namespace ormlint {
 namespace {
 
 constexpr const char* kForeignKeyLock =
-    "checks every existing row while holding a SHARE ROW EXCLUSIVE lock on both tables: writes to them wait until "
+    "checks every existing row while holding a SHARE ROW EXCLUSIVE lock on both tables: writes to them wait "
+    "until "
     "the scan ends";
 constexpr const char* kCheckLock =
-    "checks every existing row while holding an ACCESS EXCLUSIVE lock: reads and writes wait until the scan ends";
+    "checks every existing row while holding an ACCESS EXCLUSIVE lock: reads and writes wait until the scan "
+    "ends";
 
-// `ALTER TABLE t ADD [CONSTRAINT n] FOREIGN KEY ... | CHECK ...` without NOT VALID: the constraint kind ("FOREIGN
-// KEY", "CHECK") and the table; empty when the statement is something else.
+// `ALTER TABLE t ADD [CONSTRAINT n] FOREIGN KEY ... | CHECK ...` without NOT VALID: the constraint kind
+// ("FOREIGN KEY", "CHECK") and the table; empty when the statement is something else.
 struct SqlConstraint {
   std::string kind, table, name;
 };
@@ -41,8 +43,10 @@ std::vector<SqlConstraint> validated_constraints(std::string_view sql) {
     std::string unquoted;
     bool quoted = false;
     for (char c : statement.text) {
-      if (c == '\'') quoted = !quoted;
-      else if (!quoted) unquoted += c;
+      if (c == '\'')
+        quoted = !quoted;
+      else if (!quoted)
+        unquoted += c;
     }
     const std::vector<std::string> all = sql_identifier_words(unquoted);
     if (words.next_is("foreign")) {
@@ -55,7 +59,8 @@ std::vector<SqlConstraint> validated_constraints(std::string_view sql) {
       continue;
     }
     bool not_valid = false;
-    for (size_t i = 0; i + 1 < all.size(); ++i) not_valid = not_valid || (all[i] == "not" && all[i + 1] == "valid");
+    for (size_t i = 0; i + 1 < all.size(); ++i)
+      not_valid = not_valid || (all[i] == "not" && all[i + 1] == "valid");
     if (!not_valid) found.push_back(std::move(constraint));
   }
   return found;
@@ -64,13 +69,14 @@ std::vector<SqlConstraint> validated_constraints(std::string_view sql) {
 class ConstraintWithoutNotValid final : public Rule {
  public:
   const RuleInfo& info() const override {
-    static const RuleInfo info{"OL217",
-                               "constraint-without-not-valid",
-                               "Foreign key or CHECK constraint added to an existing table without NOT VALID: "
-                               "PostgreSQL checks every row under a lock that blocks writes",
-                               Severity::Warning,
-                               Profile::PostgreSQL,
-                               true};
+    static const RuleInfo info{
+        "OL217",
+        "constraint-without-not-valid",
+        "Foreign key or CHECK constraint added to an existing table without NOT VALID: "
+        "PostgreSQL checks every row under a lock that blocks writes",
+        Severity::Warning,
+        Profile::PostgreSQL,
+        true};
     return info;
   }
 
@@ -87,24 +93,27 @@ class ConstraintWithoutNotValid final : public Rule {
         }
         const bool foreign_key = op.name == "create_foreign_key";
         const std::string table = written_table(revision, op).shown();
-        out.report(file, op.call.loc,
-                   std::string(op.receiver) + "." + std::string(op.name) + "(...) on existing table `" + table +
-                       "` " + (foreign_key ? kForeignKeyLock : kCheckLock),
-                   "add `postgresql_not_valid=True` (new rows are checked at once), then validate it in a later "
-                   "migration: `op.execute(\"ALTER TABLE " + table +
-                       " VALIDATE CONSTRAINT <name>\")`, which lets reads and writes through");
+        out.report(
+            file, op.call.loc,
+            std::string(op.receiver) + "." + std::string(op.name) + "(...) on existing table `" + table +
+                "` " + (foreign_key ? kForeignKeyLock : kCheckLock),
+            "add `postgresql_not_valid=True` (new rows are checked at once), then validate it in a later "
+            "migration: `op.execute(\"ALTER TABLE " +
+                table + " VALIDATE CONSTRAINT <name>\")`, which lets reads and writes through");
       } else if (op.name == "add_column") {
         check_added_column(file, revision, op, out);
       } else if (op.name == "execute") {
         std::string sql;
         if (!literal_sql(file.facts, executed_sql(op), sql)) continue;
         for (const SqlConstraint& constraint : validated_constraints(sql)) {
-          if (revision.creates_table_before(op, constraint.table) || sql_interpolates(sql, constraint.table)) continue;
+          if (revision.creates_table_before(op, constraint.table) || sql_interpolates(sql, constraint.table))
+            continue;
           out.report(file, op.call.loc,
-                     "ADD " + constraint.kind + " on existing table `" + constraint.table + "` without NOT VALID " +
-                         (constraint.kind == "CHECK" ? kCheckLock : kForeignKeyLock),
-                     "write `... NOT VALID`, then `ALTER TABLE " + constraint.table + " VALIDATE CONSTRAINT " +
-                         (constraint.name.empty() ? "<name>" : constraint.name) + "` in a later migration");
+                     "ADD " + constraint.kind + " on existing table `" + constraint.table +
+                         "` without NOT VALID " + (constraint.kind == "CHECK" ? kCheckLock : kForeignKeyLock),
+                     "write `... NOT VALID`, then `ALTER TABLE " + constraint.table +
+                         " VALIDATE CONSTRAINT " + (constraint.name.empty() ? "<name>" : constraint.name) +
+                         "` in a later migration");
           break;  // one finding per operation
         }
       }
@@ -112,11 +121,11 @@ class ConstraintWithoutNotValid final : public Rule {
   }
 
  private:
-  // `op.add_column("orders", sa.Column("customer_id", sa.ForeignKey("customers.id")))`: Alembic adds the column,
-  // then the key (or an inline CheckConstraint) with its own validated ALTER TABLE ... ADD CONSTRAINT, and
-  // add_column has no way to say NOT VALID.
-  static void check_added_column(const ProjectFile& file, const RevisionInfo& revision, const OperationCall& op,
-                                 Reporter& out) {
+  // `op.add_column("orders", sa.Column("customer_id", sa.ForeignKey("customers.id")))`: Alembic adds the
+  // column, then the key (or an inline CheckConstraint) with its own validated ALTER TABLE ... ADD
+  // CONSTRAINT, and add_column has no way to say NOT VALID.
+  static void check_added_column(const ProjectFile& file, const RevisionInfo& revision,
+                                 const OperationCall& op, Reporter& out) {
     if (revision.creates_table_before(op) || revision.empties_table_before(op)) return;
     const Expr* column = added_column_call(op);
     if (!column) return;

@@ -104,33 +104,36 @@ class DropIndexNotConcurrently final : public Rule {
   }
 
  private:
-  // `op.execute("DROP INDEX ix_events_created")` (quay): the same lock. Where the SQL names the table (MySQL's
-  // `DROP INDEX ix ON t`), not for a table the same function created before or drops.
+  // `op.execute("DROP INDEX ix_events_created")` (quay): the same lock. Where the SQL names the table
+  // (MySQL's `DROP INDEX ix ON t`), not for a table the same function created before or drops.
   static void report_sql_drops(const ProjectFile& file, const RevisionInfo& revision, const OperationCall& op,
                                Reporter& out) {
     std::string sql;
     if (!literal_sql(file.facts, executed_sql(op), sql)) return;
     for (const SqlDrop& drop : sql_drops(sql)) {
-      if (drop.kind != SqlDrop::Kind::Index || drop.concurrently || sql_interpolates(sql, drop.name)) continue;
+      if (drop.kind != SqlDrop::Kind::Index || drop.concurrently || sql_interpolates(sql, drop.name))
+        continue;
       if (!drop.table.empty() && (revision.creates_table_before(op, drop.table) ||
                                   table_dropped_in_function(revision, op, drop.table))) {
         continue;
       }
-      out.report(file, op.call.loc,
-                 "DROP INDEX `" + drop.name + "`" + (drop.table.empty() ? "" : " on `" + drop.table + "`") +
-                     " takes an ACCESS EXCLUSIVE lock on its table: reads and writes wait, and queue behind any "
-                     "long-running query",
-                 "write `DROP INDEX CONCURRENTLY " + drop.name +
-                     "` and run it inside `with op.get_context().autocommit_block():`");
+      out.report(
+          file, op.call.loc,
+          "DROP INDEX `" + drop.name + "`" + (drop.table.empty() ? "" : " on `" + drop.table + "`") +
+              " takes an ACCESS EXCLUSIVE lock on its table: reads and writes wait, and queue behind any "
+              "long-running query",
+          "write `DROP INDEX CONCURRENTLY " + drop.name +
+              "` and run it inside `with op.get_context().autocommit_block():`");
       return;  // one finding per operation
     }
   }
 
   static bool table_dropped_in_function(const RevisionInfo& revision, const OperationCall& op,
                                         const std::string& table) {
-    return std::any_of(revision.operations.begin(), revision.operations.end(), [&](const OperationCall& other) {
-      return other.function == op.function && other.name == "drop_table" && lower(other.table) == table;
-    });
+    return std::any_of(
+        revision.operations.begin(), revision.operations.end(), [&](const OperationCall& other) {
+          return other.function == op.function && other.name == "drop_table" && lower(other.table) == table;
+        });
   }
 };
 

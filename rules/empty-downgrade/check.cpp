@@ -152,7 +152,8 @@ bool only_changes_existing_rows(const ProjectFile& file, const RevisionInfo& rev
     const Expr* execute = connection_execute_of(call.call);
     if (!execute || !keeps_to_rows(execute->arg(0))) return false;
   }
-  // A constraint dropped around the data change and put back under its name (Mailu) leaves the schema as it was.
+  // A constraint dropped around the data change and put back under its name (Mailu) leaves the schema as it
+  // was.
   std::set<const OperationCall*> restored_drops;
   for (const OperationCall& op : revision.operations) {
     if (op.function != "upgrade") continue;

@@ -1,8 +1,9 @@
 // enum-type-not-created: upgrade() adds a column of a named PostgreSQL enum type, or changes a column to one,
-// with `op.add_column` / `op.alter_column(type_=...)`, and no revision creates that type. Alembic creates enum
-// types only inside op.create_table: add_column and alter_column emit just the ALTER, which fails on PostgreSQL
-// with `type "x" does not exist` (Alembic issues #278, #1053). Created means: a create_table column of that type
-// in any revision, `.create(...)` on it (or on a variable ormlint cannot read), or `CREATE TYPE x` in SQL.
+// with `op.add_column` / `op.alter_column(type_=...)`, and no revision creates that type. Alembic creates
+// enum types only inside op.create_table: add_column and alter_column emit just the ALTER, which fails on
+// PostgreSQL with `type "x" does not exist` (Alembic issues #278, #1053). Created means: a create_table
+// column of that type in any revision, `.create(...)` on it (or on a variable ormlint cannot read), or
+// `CREATE TYPE x` in SQL.
 #include <set>
 #include <string>
 
@@ -17,7 +18,8 @@ namespace ormlint {
 
 namespace {
 
-// The native enum a type expression uses, with its name (`ARRAY(sa.Enum(..., name="x"))` too); null when none.
+// The native enum a type expression uses, with its name (`ARRAY(sa.Enum(..., name="x"))` too); null when
+// none.
 const Expr* named_native_enum(const Expr& type) {
   const Expr* found = nullptr;
   type.walk([&](const Expr& e) {
@@ -43,8 +45,8 @@ bool created_somewhere(const Project& project, const std::string& name, const st
       call.call.walk([&](const Expr& e) {
         if (!e.is_call() || e.callee_name() != "create" || !e.target || !e.target->target) return;
         const Expr* object = e.target->target.get();
-        // `status_enum.create(bind)`: the module-level type the variable holds; one ormlint cannot read may be
-        // this one.
+        // `status_enum.create(bind)`: the module-level type the variable holds; one ormlint cannot read may
+        // be this one.
         if (!object->is_call()) {
           const Expr* held = nullptr;
           for (const Assignment& assignment : file->facts.assignments) {
@@ -78,13 +80,14 @@ bool created_somewhere(const Project& project, const std::string& name, const st
 class EnumTypeNotCreated final : public Rule {
  public:
   const RuleInfo& info() const override {
-    static const RuleInfo info{"OL219",
-                               "enum-type-not-created",
-                               "op.add_column / alter_column uses a named enum type no revision creates: Alembic "
-                               "creates enum types only in create_table, so PostgreSQL fails the ALTER",
-                               Severity::Error,
-                               Profile::PostgreSQL,
-                               true};
+    static const RuleInfo info{
+        "OL219",
+        "enum-type-not-created",
+        "op.add_column / alter_column uses a named enum type no revision creates: Alembic "
+        "creates enum types only in create_table, so PostgreSQL fails the ALTER",
+        Severity::Error,
+        Profile::PostgreSQL,
+        true};
     return info;
   }
 
@@ -113,12 +116,14 @@ class EnumTypeNotCreated final : public Rule {
       const std::string name = lower(shown);
       if (reported.count(name) || created_somewhere(project, name, shown)) continue;
       reported.insert(name);
-      out.report(file, enum_type->loc,
-                 std::string("op.") + std::string(op.name) + " uses the enum type `" + shown +
-                     "`, which no revision creates: Alembic creates enum types only with create_table, so "
-                     "PostgreSQL fails this ALTER (type \"" + shown + "\" does not exist)",
-                 "create it first: `sa.Enum(..., name=\"" + shown +
-                     "\").create(op.get_bind(), checkfirst=True)`, and drop it in downgrade() after the column");
+      out.report(
+          file, enum_type->loc,
+          std::string("op.") + std::string(op.name) + " uses the enum type `" + shown +
+              "`, which no revision creates: Alembic creates enum types only with create_table, so "
+              "PostgreSQL fails this ALTER (type \"" +
+              shown + "\" does not exist)",
+          "create it first: `sa.Enum(..., name=\"" + shown +
+              "\").create(op.get_bind(), checkfirst=True)`, and drop it in downgrade() after the column");
     }
   }
 };

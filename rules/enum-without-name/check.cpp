@@ -1,8 +1,9 @@
 // enum-without-name: a native enum column type given its values as strings and no `name=` — `sa.Enum("imap",
-// "pop3")`, `postgresql.ENUM("a", "b")` — in a model, a Core table or a migration's create_table / add_column.
-// PostgreSQL's enum is a named type (CREATE TYPE <name> AS ENUM ...), and SQLAlchemy has no name to give it: the
-// DDL fails to compile ("PostgreSQL ENUM type requires a name"), so create_all() and the migration fail.
-// An Enum of a Python enum class is named after the class; `native_enum=False` needs no type at all.
+// "pop3")`, `postgresql.ENUM("a", "b")` — in a model, a Core table or a migration's create_table /
+// add_column. PostgreSQL's enum is a named type (CREATE TYPE <name> AS ENUM ...), and SQLAlchemy has no name
+// to give it: the DDL fails to compile ("PostgreSQL ENUM type requires a name"), so create_all() and the
+// migration fail. An Enum of a Python enum class is named after the class; `native_enum=False` needs no type
+// at all.
 #include <string>
 
 #include "engine/rule.h"
@@ -26,7 +27,8 @@ bool is_native_enum_call(const Expr& e) {
 }
 
 // `sa.Enum(*STATUSES)`, `sa.Enum(*[s.value for s in Status])`: values unpacked into the call, never an enum
-// class (the facts keep no unpacked argument: the source says so). Not `sa.Enum(**options)`, which may name it.
+// class (the facts keep no unpacked argument: the source says so). Not `sa.Enum(**options)`, which may name
+// it.
 bool values_unpacked(const Expr& call, const ProjectFile& file) {
   if (call.arg(0)) return false;
   const std::string text = file.written(call, 400);
@@ -34,7 +36,8 @@ bool values_unpacked(const Expr& call, const ProjectFile& file) {
   if (open == std::string::npos) return false;
   size_t at = open + 1;
   while (at < text.size() && text[at] == ' ') ++at;
-  return at + 1 < text.size() && text[at] == '*' && text[at + 1] != '*' && text.find("**") == std::string::npos;
+  return at + 1 < text.size() && text[at] == '*' && text[at + 1] != '*' &&
+         text.find("**") == std::string::npos;
 }
 
 // `sa.Enum("a", "b", **ENUM_OPTIONS)`: a mapping unpacked into the call may well carry the name.
@@ -52,8 +55,9 @@ const Expr* find_unnamed_enum(const Expr& type, const Project& project, const Pr
       const bool string_values = first && first->is_string();
       const Expr* name = type.keyword("name");
       const bool named = name && name->kind != Expr::Kind::None;
-      return (string_values || values_unpacked(type, file)) && !named && !options_unpacked(type, file) ? &type
-                                                                                                     : nullptr;
+      return (string_values || values_unpacked(type, file)) && !named && !options_unpacked(type, file)
+                 ? &type
+                 : nullptr;
     }
     // `base.with_variant(variant, "mysql")`: PostgreSQL gets the variant only where it is PostgreSQL's.
     if (type.callee_name() == "with_variant" && type.receiver()) {
@@ -61,7 +65,9 @@ const Expr* find_unnamed_enum(const Expr& type, const Project& project, const Pr
       const Expr* dialect = type.arg(1) ? type.arg(1) : type.keyword("dialect_name");
       bool for_postgresql = false;
       if (dialect) {
-        dialect->walk([&](const Expr& e) { for_postgresql = for_postgresql || (e.is_string() && e.text == "postgresql"); });
+        dialect->walk([&](const Expr& e) {
+          for_postgresql = for_postgresql || (e.is_string() && e.text == "postgresql");
+        });
       }
       const Expr* applies = for_postgresql ? variant : type.receiver();
       return applies ? find_unnamed_enum(*applies, project, file, depth + 1) : nullptr;
@@ -84,10 +90,14 @@ const Expr* find_unnamed_enum(const Expr& type, const Project& project, const Pr
 class EnumWithoutName final : public Rule {
  public:
   const RuleInfo& info() const override {
-    static const RuleInfo info{"OL108", "enum-without-name",
-                               "Native enum type given string values and no name=: PostgreSQL's CREATE TYPE needs "
-                               "a name, so creating the table fails",
-                               Severity::Error, Profile::PostgreSQL, true};
+    static const RuleInfo info{
+        "OL108",
+        "enum-without-name",
+        "Native enum type given string values and no name=: PostgreSQL's CREATE TYPE needs "
+        "a name, so creating the table fails",
+        Severity::Error,
+        Profile::PostgreSQL,
+        true};
     return info;
   }
 
@@ -102,9 +112,11 @@ class EnumWithoutName final : public Rule {
                                     ? "the ALTER TABLE fails"
                                     : "creating the table fails";
       out.report(file, unnamed->loc,
-                 "`" + column_label(*column) + "` is a native enum with no name: PostgreSQL's enum is a named type, so " +
-                     fails + " (CompileError: PostgreSQL ENUM type requires a name)",
-                 "give the type a name (`sa.Enum(..., name=\"" + (column->name.empty() ? "status" : column->name) +
+                 "`" + column_label(*column) +
+                     "` is a native enum with no name: PostgreSQL's enum is a named type, so " + fails +
+                     " (CompileError: PostgreSQL ENUM type requires a name)",
+                 "give the type a name (`sa.Enum(..., name=\"" +
+                     (column->name.empty() ? "status" : column->name) +
                      "\")`), or store it as `sa.Enum(..., native_enum=False)`");
     }
   }

@@ -125,7 +125,8 @@ std::set<const Expr*> settled_foreign_keys(const ProjectFile& file, const Projec
       if (key.has_ondelete) continue;
       const bool column_dropped =
           key.columns.size() == 1 && project.dropped_after(file, op, table, lower(key.columns.front()));
-      if (table_dropped || column_dropped || restored || recreated_with_ondelete(project, file, op, key.columns)) {
+      if (table_dropped || column_dropped || restored ||
+          recreated_with_ondelete(project, file, op, key.columns)) {
         settled.insert(key.construct);
       }
     }

@@ -94,7 +94,6 @@ const Expr* keyword_or_argument(const OperationCall& op, std::string_view keywor
   return e ? e : op.argument(index);
 }
 
-
 // ---- SQL in op.execute(): DROP TABLE/INDEX/TYPE, ALTER TABLE ... DROP COLUMN/CONSTRAINT, CREATE TYPE ----------
 
 // The SQL text of op.execute("...") / op.execute(sa.text("...")); nullptr when it is not a plain literal.

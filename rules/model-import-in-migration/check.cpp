@@ -129,17 +129,19 @@ bool brings_base_itself(const Import& import, const ProjectFile& module, const P
   return name == "metadata" || is_declarative_base_object(project.resolve(module, name));
 }
 
-// The deepest project module the revision reaches through the name `package` binds (`fief.models.generics.GUID`
-// -> fief.models.generics), among its expressions, and its dotted name as written; null when it reaches none below
-// the package itself.
-const ProjectFile* module_used_through(const ProjectFile& file, std::string_view package, const Project& project,
-                                       std::string& written) {
+// The deepest project module the revision reaches through the name `package` binds
+// (`fief.models.generics.GUID`
+// -> fief.models.generics), among its expressions, and its dotted name as written; null when it reaches none
+// below the package itself.
+const ProjectFile* module_used_through(const ProjectFile& file, std::string_view package,
+                                       const Project& project, std::string& written) {
   const ProjectFile* found = nullptr;
   auto visit = [&](const Expr& root) {
     root.walk([&](const Expr& e) {
       if (found || e.kind != Expr::Kind::Attribute) return;
       std::string_view dotted = e.text;
-      if (!dotted.starts_with(package) || dotted.size() <= package.size() || dotted[package.size()] != '.') return;
+      if (!dotted.starts_with(package) || dotted.size() <= package.size() || dotted[package.size()] != '.')
+        return;
       for (size_t cut = dotted.rfind('.'); cut != std::string_view::npos && cut > package.size();
            cut = dotted.rfind('.', cut - 1)) {
         if (const ProjectFile* module = project.find_module(dotted.substr(0, cut))) {
@@ -194,8 +196,8 @@ class ModelImportInMigration final : public Rule {
     // `import fief` then `fief.models.generics.GUID()` (fief, barbican): the package's own module holds no
     // models, the module reached through it does — a whole-module import all the same.
     for (const Import& import : file.facts.imports) {
-      if (import.is_star || import.is_relative || import.origin != import.module || import.bound_name != import.origin ||
-          statements.count(import.statement_loc.start_byte)) {
+      if (import.is_star || import.is_relative || import.origin != import.module ||
+          import.bound_name != import.origin || statements.count(import.statement_loc.start_byte)) {
         continue;
       }
       std::string written;

@@ -1,7 +1,8 @@
-// multiple-roots: a second base revision (down_revision = None) without branch_labels in an Alembic location —
-// usually a script copied from the initial migration, or generated against an empty database, that should follow
-// the latest revision. Also `down_revision = ""`: Alembic reads an empty string as the id of a parent revision,
-// not as "no parent", and cannot load the history. Bases whose histories a merge revision joins are one history.
+// multiple-roots: a second base revision (down_revision = None) without branch_labels in an Alembic location
+// — usually a script copied from the initial migration, or generated against an empty database, that should
+// follow the latest revision. Also `down_revision = ""`: Alembic reads an empty string as the id of a parent
+// revision, not as "no parent", and cannot load the history. Bases whose histories a merge revision joins are
+// one history.
 #include <algorithm>
 #include <set>
 #include <string>
@@ -28,8 +29,8 @@ bool copy_of_a_child(const RevisionLocation& location, const RevisionNode& node)
                      [&](size_t other) { return !location.nodes[other].is_root(); });
 }
 
-// Whether the bases meet: a merge revision (`down_revision = (a, b)`) joins the histories they start, into one
-// head (fides merged two products' histories so). Then `alembic upgrade head` runs them all, on purpose.
+// Whether the bases meet: a merge revision (`down_revision = (a, b)`) joins the histories they start, into
+// one head (fides merged two products' histories so). Then `alembic upgrade head` runs them all, on purpose.
 bool histories_merged(const RevisionLocation& location, const std::vector<size_t>& roots) {
   std::vector<int> reached_by(location.nodes.size(), -1);  // the first root that reaches a node
   std::vector<size_t> group(roots.size());

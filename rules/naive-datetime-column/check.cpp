@@ -84,8 +84,8 @@ bool mapped_through_own_type(const Project& project, const ColumnInfo& column) {
 
 // A column a revision creates naive that another revision's upgrade() (or a later operation of the same one)
 // turns aware with `alter_column(type_=DateTime(timezone=True))` (tracecat), makes another type (open-webui's
-// BigInteger epoch seconds), also in SQL, or drops: the history already fixes it, and an applied migration cannot be edited
-// anyway.
+// BigInteger epoch seconds), also in SQL, or drops: the history already fixes it, and an applied migration
+// cannot be edited anyway.
 bool fixed_later(const Project& project, const ColumnInfo& column) {
   const OperationCall* op = column.operation;
   if (column.context != ColumnInfo::Context::Migration || !op || op->name == "alter_column" ||
@@ -103,8 +103,10 @@ bool fixed_later(const Project& project, const ColumnInfo& column) {
       return true;
   }
   // The same change in SQL (funnel's `ALTER TABLE ... ALTER COLUMN ... TYPE TIMESTAMP WITH TIME ZONE`).
-  for (const Project::MigrationSqlTypeChange& change : project.sql_type_changes(lower(column.table), lower(column.name))) {
-    if (change.file == column.file && change.operation->call.loc.start_byte < op->call.loc.start_byte) continue;
+  for (const Project::MigrationSqlTypeChange& change :
+       project.sql_type_changes(lower(column.table), lower(column.name))) {
+    if (change.file == column.file && change.operation->call.loc.start_byte < op->call.loc.start_byte)
+      continue;
     if (!sql_type_is_naive_datetime(change.type)) return true;
   }
   return project.dropped_after(*column.file, *op, lower(column.table), lower(column.name));

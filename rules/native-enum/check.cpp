@@ -121,7 +121,8 @@ class NativeEnum final : public Rule {
       return;
     }
     // A step only databases without enum types run (`if dialect.name == "sqlite":`): Enum is a VARCHAR there.
-    if (column.operation && !column.operation->runs_on("postgresql") && !column.operation->runs_on("mysql")) return;
+    if (column.operation && !column.operation->runs_on("postgresql") && !column.operation->runs_on("mysql"))
+      return;
     if (type.inferred && !type.expr) {
       // No type_annotation_map entry: SQLAlchemy maps an enum.Enum subclass to Enum(SomeEnum), a native enum.
       if (type.origin == kSaEnum) report_inferred(file, column, out);

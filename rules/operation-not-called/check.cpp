@@ -1,6 +1,7 @@
-// operation-not-called: a revision names an operation without calling it — `op.bulk_insert` on a line of its own,
-// its `(table, rows)` on the next. Python reads two statements (an attribute that is looked up and dropped, then
-// a tuple), so the migration runs, Alembic records it as applied, and the operation never happened.
+// operation-not-called: a revision names an operation without calling it — `op.bulk_insert` on a line of its
+// own, its `(table, rows)` on the next. Python reads two statements (an attribute that is looked up and
+// dropped, then a tuple), so the migration runs, Alembic records it as applied, and the operation never
+// happened.
 #include <string>
 
 #include "engine/rule.h"
@@ -12,13 +13,14 @@ namespace {
 class OperationNotCalled final : public Rule {
  public:
   const RuleInfo& info() const override {
-    static const RuleInfo info{"OL235",
-                               "operation-not-called",
-                               "A migration names an operation without calling it (`op.bulk_insert` alone on a "
-                               "line): it never runs, and the migration still succeeds",
-                               Severity::Error,
-                               Profile::Any,
-                               true};
+    static const RuleInfo info{
+        "OL235",
+        "operation-not-called",
+        "A migration names an operation without calling it (`op.bulk_insert` alone on a "
+        "line): it never runs, and the migration still succeeds",
+        Severity::Error,
+        Profile::Any,
+        true};
     return info;
   }
 

@@ -193,13 +193,14 @@ bool not_null_in_history(const Project& project, const ProjectFile& file, const 
 void report_never_filled(const ProjectFile& file, const RevisionInfo& revision, const OperationCall& op,
                          Reporter& out) {
   const std::string shown = written_table(revision, op).shown() + "." + written_column(op).shown();
-  out.report(file, op.call.loc,
-             "upgrade() adds `" + shown +
-                 "` without a default and makes it NOT NULL with nothing written in between: every existing row "
-                 "holds NULL, so the migration fails (NotNullViolation) on any table that has rows",
-             "fill the column before making it NOT NULL (`UPDATE ... SET ... = ...`), or add it with a "
-             "`server_default=` (then drop the default if the application always sets it)",
-             Severity::Error);
+  out.report(
+      file, op.call.loc,
+      "upgrade() adds `" + shown +
+          "` without a default and makes it NOT NULL with nothing written in between: every existing row "
+          "holds NULL, so the migration fails (NotNullViolation) on any table that has rows",
+      "fill the column before making it NOT NULL (`UPDATE ... SET ... = ...`), or add it with a "
+      "`server_default=` (then drop the default if the application always sets it)",
+      Severity::Error);
 }
 
 class SetNotNull final : public Rule {
@@ -223,7 +224,8 @@ class SetNotNull final : public Rule {
       if (const Expr* existing = op.call.keyword("existing_nullable"); existing && existing->is_false()) continue;
       std::string column = op.column_name();
       // Added earlier in this upgrade(): it is new, not an existing column — and, unless filled in between,
-      // NULL in every row, which SET NOT NULL refuses as surely as an ADD COLUMN ... NOT NULL without a default.
+      // NULL in every row, which SET NOT NULL refuses as surely as an ADD COLUMN ... NOT NULL without a
+      // default.
       if (column_added_before(revision, op)) {
         if (!op.table.empty() && !column.empty() &&
             column_all_null_at(revision, op, unquoted_lower(op.table), unquoted_lower(column))) {

@@ -112,7 +112,8 @@ class TransactionControlInMigration final : public Rule {
       // Through the migration's own connection (`op.get_bind().execute(text("COMMIT"))`, augur): the
       // connection Alembic's transaction runs on.
       const std::string via =
-          op.through_connection ? " through `" + op.receiver + "." + std::string(op.call.callee_name()) + "`" : "";
+          op.through_connection ? " through `" + op.receiver + "." + std::string(op.call.callee_name()) + "`"
+                                : "";
       report_first(file, sql, op.function, op.call.loc, via, reported, out);
     }
     for (const RevisionCall& call : file.facts.revision->calls) {

@@ -5,8 +5,8 @@
 // `op.add_column` of a Column with `unique=True` (an ADD CONSTRAINT, or a unique CREATE INDEX with
 // index=True), and `CREATE UNIQUE INDEX` without CONCURRENTLY in an op.execute. The build scans the whole
 // table under that lock, then fails with UniqueViolation if duplicates exist — unless it cannot: a key column
-// added just before with nothing in it (NULLs never collide) or a key holding the primary key; then the message
-// speaks of the lock alone. Tables created earlier in the same upgrade() are new and empty: exempt.
+// added just before with nothing in it (NULLs never collide) or a key holding the primary key; then the
+// message speaks of the lock alone. Tables created earlier in the same upgrade() are new and empty: exempt.
 #include <algorithm>
 #include <set>
 #include <span>
@@ -110,10 +110,11 @@ class UniqueConstraintOnExistingTable final : public Rule {
       if (reported.count(op.call.loc.start_byte)) continue;
       bool found = false;
       if (op.name == "create_unique_constraint") {
-        found = report_constraint(file, op, duplicates_possible(project, revision, op, constraint_columns(op)), out);
+        found = report_constraint(file, op,
+                                  duplicates_possible(project, revision, op, constraint_columns(op)), out);
       } else if (op.name == "create_index") {
-        found = report_unique_index(file, op, duplicates_possible(project, revision, op, lowered(index_columns(op))),
-                                    out);
+        found = report_unique_index(
+            file, op, duplicates_possible(project, revision, op, lowered(index_columns(op))), out);
       } else if (op.name == "add_column") {
         found = report_unique_column(file, op, out);
       } else if (op.name == "execute") {
@@ -124,13 +125,15 @@ class UniqueConstraintOnExistingTable final : public Rule {
   }
 
  private:
-  static bool report_constraint(const ProjectFile& file, const OperationCall& op, bool duplicates, Reporter& out) {
+  static bool report_constraint(const ProjectFile& file, const OperationCall& op, bool duplicates,
+                                Reporter& out) {
     const Expr* name_expr = op.call.keyword("constraint_name");
     std::string name = alembic_literal_name(name_expr ? name_expr : op.argument(0));
     out.report(
         file, op.call.loc,
         "unique constraint " + backticked(name) + "on " + existing_table(op) +
-            " builds its index under an ACCESS EXCLUSIVE lock (reads and writes wait)" + and_duplicates(duplicates),
+            " builds its index under an ACCESS EXCLUSIVE lock (reads and writes wait)" +
+            and_duplicates(duplicates),
         "build the index first with `op.create_index(..., unique=True, postgresql_concurrently=True)` in "
         "`with op.get_context().autocommit_block():`, then `op.execute('ALTER TABLE " +
             table_sql(op) + " ADD CONSTRAINT " + (name.empty() ? "<name>" : sql_identifier(name)) +
@@ -144,7 +147,8 @@ class UniqueConstraintOnExistingTable final : public Rule {
     std::string name = index_name(op);
     out.report(file, op.call.loc,
                "unique index " + backticked(name) + "on " + existing_table(op) +
-                   " is built without CONCURRENTLY: every write waits for the build" + and_duplicates(duplicates),
+                   " is built without CONCURRENTLY: every write waits for the build" +
+                   and_duplicates(duplicates),
                std::string("add `postgresql_concurrently=True` and move the call into `with "
                            "op.get_context().autocommit_block():`") +
                    (duplicates ? " (check for duplicates first)" : ""));
@@ -157,13 +161,14 @@ class UniqueConstraintOnExistingTable final : public Rule {
     for (const SqlIndexBuild& build : sql_index_builds(file.facts, op)) {
       if (!build.unique || build.concurrently || revision.creates_table_before(op, build.table)) continue;
       if (build.constraint) {
-        out.report(file, op.call.loc,
-                   "unique constraint " + backticked(build.name) + "on existing table `" + build.table +
-                       "` builds its index under an ACCESS EXCLUSIVE lock (reads and writes wait), and fails "
-                       "with UniqueViolation if the table holds duplicates",
-                   "build the index first with `CREATE UNIQUE INDEX CONCURRENTLY` inside `with "
-                   "op.get_context().autocommit_block():`, then `ALTER TABLE ... ADD CONSTRAINT ... UNIQUE USING "
-                   "INDEX <index>` (check for duplicates first)");
+        out.report(
+            file, op.call.loc,
+            "unique constraint " + backticked(build.name) + "on existing table `" + build.table +
+                "` builds its index under an ACCESS EXCLUSIVE lock (reads and writes wait), and fails "
+                "with UniqueViolation if the table holds duplicates",
+            "build the index first with `CREATE UNIQUE INDEX CONCURRENTLY` inside `with "
+            "op.get_context().autocommit_block():`, then `ALTER TABLE ... ADD CONSTRAINT ... UNIQUE USING "
+            "INDEX <index>` (check for duplicates first)");
         return true;
       }
       out.report(file, op.call.loc,

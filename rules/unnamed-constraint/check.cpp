@@ -27,9 +27,10 @@ std::string kind_name(ConstraintDef::Kind kind) {
 }
 
 // What a MetaData's naming_convention needs from constraints: the kinds whose template uses
-// `%(constraint_name)s`, which SQLAlchemy fills from the constraint's own name — an unnamed one of those kinds
-// raises InvalidRequestError ("Naming convention including %(constraint_name)s token requires that constraint
-// is explicitly named") when its table is defined. Keys as SQLAlchemy looks them up: "uq" or the class.
+// `%(constraint_name)s`, which SQLAlchemy fills from the constraint's own name — an unnamed one of those
+// kinds raises InvalidRequestError ("Naming convention including %(constraint_name)s token requires that
+// constraint is explicitly named") when its table is defined. Keys as SQLAlchemy looks them up: "uq" or the
+// class.
 struct NameRequirements {
   std::set<ConstraintDef::Kind> kinds;
   // The "pk" template, when it uses the token: every Table fails, since each creates its primary key
@@ -42,14 +43,15 @@ NameRequirements name_requirements(const Project& project, const MetadataDef& me
   NameRequirements needs;
   const Expr* convention = metadata.naming_convention;
   const ProjectFile* where = metadata.file;
-  if (convention && where && convention->is_name_like()) convention = assigned_value(project, where, convention->text, 4);
+  if (convention && where && convention->is_name_like())
+    convention = assigned_value(project, where, convention->text, 4);
   if (!convention || !where || convention->kind != Expr::Kind::Dict) return needs;
   static const std::map<std::string, ConstraintDef::Kind, std::less<>> kKeys = {
-      {"uq", ConstraintDef::Kind::Unique},      {"UniqueConstraint", ConstraintDef::Kind::Unique},
-      {"ck", ConstraintDef::Kind::Check},       {"CheckConstraint", ConstraintDef::Kind::Check},
-      {"fk", ConstraintDef::Kind::ForeignKey},  {"ForeignKeyConstraint", ConstraintDef::Kind::ForeignKey},
-      {"pk", ConstraintDef::Kind::PrimaryKey},  {"PrimaryKeyConstraint", ConstraintDef::Kind::PrimaryKey},
-      {"ix", ConstraintDef::Kind::Index},       {"Index", ConstraintDef::Kind::Index}};
+      {"uq", ConstraintDef::Kind::Unique},     {"UniqueConstraint", ConstraintDef::Kind::Unique},
+      {"ck", ConstraintDef::Kind::Check},      {"CheckConstraint", ConstraintDef::Kind::Check},
+      {"fk", ConstraintDef::Kind::ForeignKey}, {"ForeignKeyConstraint", ConstraintDef::Kind::ForeignKey},
+      {"pk", ConstraintDef::Kind::PrimaryKey}, {"PrimaryKeyConstraint", ConstraintDef::Kind::PrimaryKey},
+      {"ix", ConstraintDef::Kind::Index},      {"Index", ConstraintDef::Kind::Index}};
   for (size_t i = 0; i + 1 < convention->items.size(); i += 2) {
     const Expr& key = convention->items[i];
     const Expr& value = convention->items[i + 1];
@@ -68,11 +70,16 @@ NameRequirements name_requirements(const Project& project, const MetadataDef& me
 
 std::string convention_key(ConstraintDef::Kind kind) {
   switch (kind) {
-    case ConstraintDef::Kind::Index: return "ix";
-    case ConstraintDef::Kind::Unique: return "uq";
-    case ConstraintDef::Kind::Check: return "ck";
-    case ConstraintDef::Kind::ForeignKey: return "fk";
-    case ConstraintDef::Kind::PrimaryKey: return "pk";
+    case ConstraintDef::Kind::Index:
+      return "ix";
+    case ConstraintDef::Kind::Unique:
+      return "uq";
+    case ConstraintDef::Kind::Check:
+      return "ck";
+    case ConstraintDef::Kind::ForeignKey:
+      return "fk";
+    case ConstraintDef::Kind::PrimaryKey:
+      return "pk";
   }
   return "";
 }
@@ -115,37 +122,39 @@ class UnnamedConstraint final : public Rule {
     }
   }
 
-  // Constraints a naming convention cannot name: its template for their kind uses %(constraint_name)s and they
-  // have none — explicit ones, and the implicit ones `unique=True`, `index=True` and an inline ForeignKey
-  // create. A "pk" template with the token fails every table: reported once, at the template.
+  // Constraints a naming convention cannot name: its template for their kind uses %(constraint_name)s and
+  // they have none — explicit ones, and the implicit ones `unique=True`, `index=True` and an inline
+  // ForeignKey create. A "pk" template with the token fails every table: reported once, at the template.
   static void check_required_names(const Project& project, Reporter& out) {
     const TableModel& model = project.tables();
     std::map<std::string, std::set<ConstraintDef::Kind>, std::less<>> needing;  // MetaData key -> kinds
     for (const MetadataDef& metadata : model.metadata()) {
       NameRequirements needs = name_requirements(project, metadata);
       if (needs.primary_key_file) {
-        out.report(*needs.primary_key_file, needs.primary_key_loc,
-                   "the naming_convention's \"pk\" template uses %(constraint_name)s: every Table creates its "
-                   "primary key constraint unnamed first, so SQLAlchemy raises InvalidRequestError for every table "
-                   "of this MetaData (the import fails)",
-                   "build primary key names from `%(table_name)s` (\"pk_%(table_name)s\")", Severity::Error);
+        out.report(
+            *needs.primary_key_file, needs.primary_key_loc,
+            "the naming_convention's \"pk\" template uses %(constraint_name)s: every Table creates its "
+            "primary key constraint unnamed first, so SQLAlchemy raises InvalidRequestError for every table "
+            "of this MetaData (the import fails)",
+            "build primary key names from `%(table_name)s` (\"pk_%(table_name)s\")", Severity::Error);
       }
       needs.kinds.erase(ConstraintDef::Kind::PrimaryKey);
       if (!needs.kinds.empty()) needing.emplace(metadata.key, std::move(needs.kinds));
     }
     if (needing.empty()) return;
     std::set<std::pair<const ProjectFile*, uint32_t>> seen;  // a mixin's column is shared by many tables
-    auto report = [&](const ProjectFile* file, const Location& loc, const std::string& what, ConstraintDef::Kind kind,
-                      const std::string& table) {
+    auto report = [&](const ProjectFile* file, const Location& loc, const std::string& what,
+                      ConstraintDef::Kind kind, const std::string& table) {
       if (!file || !seen.insert({file, loc.start_byte}).second) return;
       const std::string key = convention_key(kind);
-      out.report(*file, loc,
-                 what + " on `" + table + "` has no name, and its MetaData's naming_convention builds \"" + key +
-                     "\" names from %(constraint_name)s: SQLAlchemy raises InvalidRequestError when the table is "
-                     "defined (the import fails)",
-                 "name it (`name=\"...\"`; the convention then builds the full name from it), or use a \"" + key +
-                     "\" template without %(constraint_name)s (`%(table_name)s`, `%(column_0_name)s`)",
-                 Severity::Error);
+      out.report(
+          *file, loc,
+          what + " on `" + table + "` has no name, and its MetaData's naming_convention builds \"" + key +
+              "\" names from %(constraint_name)s: SQLAlchemy raises InvalidRequestError when the table is "
+              "defined (the import fails)",
+          "name it (`name=\"...\"`; the convention then builds the full name from it), or use a \"" + key +
+              "\" template without %(constraint_name)s (`%(table_name)s`, `%(column_0_name)s`)",
+          Severity::Error);
     };
     for (const TableDef& table : model.tables()) {
       auto it = needing.find(table.metadata);
@@ -158,14 +167,15 @@ class UnnamedConstraint final : public Rule {
       for (const ColumnDef& column : table.columns) {
         const std::string label = "`" + std::string(column.name) + "`";
         if (column.unique && kinds.count(ConstraintDef::Kind::Unique))
-          report(column.file, column.loc, "the unique constraint of " + label, ConstraintDef::Kind::Unique, table.name);
+          report(column.file, column.loc, "the unique constraint of " + label, ConstraintDef::Kind::Unique,
+                 table.name);
         if (column.index && kinds.count(ConstraintDef::Kind::Index))
           report(column.file, column.loc, "the index of " + label, ConstraintDef::Kind::Index, table.name);
       }
       for (const ForeignKeyDef* fk : table.foreign_keys) {
         if (fk->is_constraint || fk->name_expr || !kinds.count(ConstraintDef::Kind::ForeignKey)) continue;
-        report(fk->file, fk->loc, "the foreign key `" + fk->target_text + "`", ConstraintDef::Kind::ForeignKey,
-               table.name);
+        report(fk->file, fk->loc, "the foreign key `" + fk->target_text + "`",
+               ConstraintDef::Kind::ForeignKey, table.name);
       }
     }
   }

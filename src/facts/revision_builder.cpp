@@ -451,7 +451,8 @@ class RevisionBuilder {
   }
 
   // `op.bulk_insert` (or `batch_op.drop_column`) as a whole statement: named, never called.
-  void note_uncalled_operation(TSNode stmt, const Context& ctx, const std::string& function, RevisionInfo& info) {
+  void note_uncalled_operation(TSNode stmt, const Context& ctx, const std::string& function,
+                               RevisionInfo& info) {
     if (ts_node_named_child_count(stmt) != 1) return;
     TSNode attribute = ts_node_named_child(stmt, 0);
     if (!is_kind(attribute, NodeKind::Attribute)) return;
@@ -830,10 +831,12 @@ class RevisionBuilder {
     if (ts_node_is_null(arguments) || ts_node_named_child_count(arguments) != 1) return std::nullopt;
     const Expr prefix = exprs_.build(ts_node_named_child(arguments, 0));
     if (!prefix.is_string() || prefix.text.empty()) return std::nullopt;
-    static constexpr std::string_view kDatabases[] = {"postgresql", "mysql", "mariadb", "sqlite", "mssql", "oracle"};
+    static constexpr std::string_view kDatabases[] = {"postgresql", "mysql", "mariadb",
+                                                      "sqlite",     "mssql", "oracle"};
     std::string databases;
     for (std::string_view database : kDatabases) {
-      if (database.starts_with(prefix.text)) databases += (databases.empty() ? "" : ",") + std::string(database);
+      if (database.starts_with(prefix.text))
+        databases += (databases.empty() ? "" : ",") + std::string(database);
     }
     if (databases.empty()) return std::nullopt;
     return DatabaseTest{databases, true, {}};
@@ -1117,9 +1120,9 @@ class RevisionBuilder {
   // What a name may stand for in the operations that read it: a string, SQL text, an enum type, a Column, a
   // list of names, the migration's connection, a Core table or a Core statement.
   bool is_constant_value(const Expr& value) const {
-    return value.kind == Expr::Kind::Bool || is_built_string(value) || is_sql_text(value) || is_enum_type(value) ||
-           is_column_construct(value) || is_string_collection(value) || is_migration_connection(value) ||
-           !core_table_name(&value).empty() ||
+    return value.kind == Expr::Kind::Bool || is_built_string(value) || is_sql_text(value) ||
+           is_enum_type(value) || is_column_construct(value) || is_string_collection(value) ||
+           is_migration_connection(value) || !core_table_name(&value).empty() ||
            read_core_statement(value).has_value();  // `stmt = t.update().values(...)`, run as execute(stmt)
   }
 
@@ -1176,7 +1179,8 @@ class RevisionBuilder {
           if (keeps_sql_of(value, name)) return true;
           if (holds_constant(right, value)) {
             literals[name] = std::move(value);
-          } else if (names_database(right) || names_database_url(right) || database_test(right, Context{}, 0)) {
+          } else if (names_database(right) || names_database_url(right) ||
+                     database_test(right, Context{}, 0)) {
             flags[name] = right;
           }
         }

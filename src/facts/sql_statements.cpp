@@ -330,12 +330,13 @@ std::vector<SqlTypeChange> sql_type_changes(std::string_view sql) {
       if (words.next_is("set")) words.next_is("data");
       if (column.empty() || !words.next_is("type") || words.at_end()) continue;
       // The type's words up to the clause's end (USING, COLLATE, the next ALTER / ADD / DROP ...).
-      static const std::set<std::string, std::less<>> kClauseEnds = {"using", "collate", "alter", "add", "drop",
-                                                                     "set",   "rename",  "owner", "cascade"};
+      static const std::set<std::string, std::less<>> kClauseEnds = {
+          "using", "collate", "alter", "add", "drop", "set", "rename", "owner", "cascade"};
       std::string type;
       while (!words.at_end() && !kClauseEnds.count(words.peek())) {
         std::string word = words.take();
-        if (std::all_of(word.begin(), word.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+        if (std::all_of(word.begin(), word.end(),
+                        [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
           continue;  // TIMESTAMP(6), VARCHAR(255)
         type += (type.empty() ? "" : " ") + word;
       }
@@ -349,7 +350,8 @@ bool sql_type_is_naive_datetime(std::string_view type) {
   const std::string_view first = type.substr(0, type.find(' '));
   if (first == "datetime" || first == "pg_catalog.timestamp") return true;
   if (first != "timestamp") return false;
-  return type.find("with time zone") == std::string_view::npos || type.find("without time zone") != std::string_view::npos;
+  return type.find("with time zone") == std::string_view::npos ||
+         type.find("without time zone") != std::string_view::npos;
 }
 
 std::string altered_table(SqlWords& words) {

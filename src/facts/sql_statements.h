@@ -88,8 +88,8 @@ struct SqlTypeChange {
   std::string table, column, type;
 };
 std::vector<SqlTypeChange> sql_type_changes(std::string_view sql);
-// Whether a type SqlTypeChange spells stores a naive date and time: `timestamp`, `timestamp without time zone`,
-// `datetime` (not `timestamptz`, `timestamp with time zone`, nor any other type).
+// Whether a type SqlTypeChange spells stores a naive date and time: `timestamp`, `timestamp without time
+// zone`, `datetime` (not `timestamptz`, `timestamp with time zone`, nor any other type).
 bool sql_type_is_naive_datetime(std::string_view type);
 
 // `ALTER TYPE <name> ADD VALUE`, any case and spacing: the name as written (it may be quoted or schema-qualified);

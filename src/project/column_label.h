@@ -1,5 +1,5 @@
-// How a message names a column: `tools.type`, or for a mixin's column (no table yet) `StatusMixin.status`; in a
-// migration whose names are held in variables or f-strings, those as placeholders (`<table_name>.status`,
+// How a message names a column: `tools.type`, or for a mixin's column (no table yet) `StatusMixin.status`; in
+// a migration whose names are held in variables or f-strings, those as placeholders (`<table_name>.status`,
 // `<f"{prefix}users">.age`); "?" for a name nothing gives.
 #pragma once
 #include <string>

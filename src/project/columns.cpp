@@ -338,10 +338,13 @@ void Project::index_migration_history() {
     // `op.execute("DROP TABLE image")` (quay) drops as surely; its SQL names the tables.
     for (const OperationCall& op : file->facts.revision->operations) {
       std::string sql;
-      if (op.function != "upgrade" || op.name != "execute" || !literal_sql(file->facts, executed_sql(op), sql)) continue;
+      if (op.function != "upgrade" || op.name != "execute" ||
+          !literal_sql(file->facts, executed_sql(op), sql))
+        continue;
       for (const SqlDrop& drop : sql_drops(sql)) {
         if (drop.kind == SqlDrop::Kind::Table) migration_drops_[drop.name].push_back({file.get(), &op, ""});
-        if (drop.kind == SqlDrop::Kind::Column) migration_drops_[drop.table].push_back({file.get(), &op, drop.name});
+        if (drop.kind == SqlDrop::Kind::Column)
+          migration_drops_[drop.table].push_back({file.get(), &op, drop.name});
       }
       for (SqlTypeChange& change : ormlint::sql_type_changes(sql)) {
         sql_type_changes_[unqualified_name(change.table) + '\x1f' + change.column].push_back(
@@ -358,7 +361,7 @@ std::span<const MigrationForeignKey> Project::migration_foreign_keys(std::string
 }
 
 std::span<const Project::MigrationSqlTypeChange> Project::sql_type_changes(std::string_view table,
-                                                                          std::string_view column) const {
+                                                                           std::string_view column) const {
   auto it = sql_type_changes_.find(std::string(table) + '\x1f' + std::string(column));
   if (it == sql_type_changes_.end()) return {};
   return it->second;

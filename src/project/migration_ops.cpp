@@ -162,7 +162,8 @@ bool any_statement_sent(const ModuleFacts& module, std::string_view function, co
 }  // namespace
 
 const OperationCall* restored_constraint(const RevisionInfo& revision, const OperationCall& op) {
-  if (!op.name.starts_with("create_") || op.name == "create_table" || op.name == "create_index") return nullptr;
+  if (!op.name.starts_with("create_") || op.name == "create_table" || op.name == "create_index")
+    return nullptr;
   const Expr* name = op.call.keyword("constraint_name") ? op.call.keyword("constraint_name") : op.argument(0);
   const std::string created = alembic_literal_name(name);
   if (created.empty()) return nullptr;
@@ -170,9 +171,10 @@ const OperationCall* restored_constraint(const RevisionInfo& revision, const Ope
   const OperationCall* found = nullptr;
   any_earlier(revision, op, [&](const OperationCall& earlier) {
     if (earlier.name != "drop_constraint") return false;
-    const Expr* dropped =
-        earlier.call.keyword("constraint_name") ? earlier.call.keyword("constraint_name") : earlier.argument(0);
-    if (alembic_literal_name(dropped) == created && written_table(revision, earlier) == table) found = &earlier;
+    const Expr* dropped = earlier.call.keyword("constraint_name") ? earlier.call.keyword("constraint_name")
+                                                                  : earlier.argument(0);
+    if (alembic_literal_name(dropped) == created && written_table(revision, earlier) == table)
+      found = &earlier;
     return found != nullptr;
   });
   return found;
@@ -183,7 +185,7 @@ bool column_added_before(const RevisionInfo& revision, const OperationCall& op) 
 }
 
 const OperationCall* column_addition_before(const RevisionInfo& revision, const OperationCall& op,
-                                           const std::string& table, const std::string& column) {
+                                            const std::string& table, const std::string& column) {
   const OperationCall* found = nullptr;
   any_earlier(revision, op, [&](const OperationCall& earlier) {
     if (earlier.name == "add_column" && !excludes_dialect_of(earlier, op) && lower(earlier.table) == table &&
@@ -209,11 +211,13 @@ bool column_all_null_at(const RevisionInfo& revision, const OperationCall& op, c
     const Expr* value = column_call->keyword(keyword);
     return value && value->kind != Expr::Kind::None && !value->is_false();
   };
-  if (given("server_default") || given("primary_key") || given("autoincrement") || given("identity")) return false;
+  if (given("server_default") || given("primary_key") || given("autoincrement") || given("identity"))
+    return false;
   if (const Expr* nullable = column_call->keyword("nullable"); nullable && !nullable->is_true()) return false;
   for (const Expr& item : column_call->items) {
     // sa.Identity() / sa.Computed(...) fill every row.
-    if (item.is_call() && (item.callee_name() == "Identity" || item.callee_name() == "Computed")) return false;
+    if (item.is_call() && (item.callee_name() == "Identity" || item.callee_name() == "Computed"))
+      return false;
   }
   // Anything between that may write rows: SQL or a bulk insert through Alembic, ...
   bool between = false, written = false;
@@ -233,9 +237,9 @@ bool column_all_null_at(const RevisionInfo& revision, const OperationCall& op, c
     call.call.walk([&](const Expr& e) {
       if (!e.is_call()) return;
       const std::string_view callee = e.callee_name();
-      writes = writes || is_connection_execute(e) || callee == "scalar" || callee == "add" || callee == "add_all" ||
-               callee == "merge" || callee == "update" || callee == "commit" || callee == "flush" ||
-               callee.starts_with("bulk_");
+      writes = writes || is_connection_execute(e) || callee == "scalar" || callee == "add" ||
+               callee == "add_all" || callee == "merge" || callee == "update" || callee == "commit" ||
+               callee == "flush" || callee.starts_with("bulk_");
     });
     return writes;
   });
@@ -666,7 +670,8 @@ std::vector<SqlIndexBuild> sql_index_builds(const ModuleFacts& module, const Ope
   for (const SqlStatement& statement : split_sql(sql)) {
     SqlWords words(statement.text);
     if (words.next_is("alter")) {
-      if (auto build = unique_constraint_added(words, statement.text); build && !created.count(build->table)) {
+      if (auto build = unique_constraint_added(words, statement.text);
+          build && !created.count(build->table)) {
         builds.push_back(std::move(*build));
       }
       continue;

@@ -75,11 +75,11 @@ bool column_added_before(const RevisionInfo& revision, const OperationCall& op, 
                          const std::string& column);
 // That add_column (the last one before `op`), or null.
 const OperationCall* column_addition_before(const RevisionInfo& revision, const OperationCall& op,
-                                           const std::string& table, const std::string& column);
-// Every existing row holds NULL in `table`.`column` (lower case) when `op` runs: an add_column before it in the
-// same function added the column nullable, without a server default, identity or computed value, and nothing
-// between may have written rows (no op.execute or bulk_insert, no connection or session writes in that
-// function). A new column nothing filled.
+                                            const std::string& table, const std::string& column);
+// Every existing row holds NULL in `table`.`column` (lower case) when `op` runs: an add_column before it in
+// the same function added the column nullable, without a server default, identity or computed value, and
+// nothing between may have written rows (no op.execute or bulk_insert, no connection or session writes in
+// that function). A new column nothing filled.
 bool column_all_null_at(const RevisionInfo& revision, const OperationCall& op, const std::string& table,
                         const std::string& column);
 
@@ -199,7 +199,8 @@ struct SqlIndexBuild {
   std::string table;
   bool unique = false;
   bool concurrently = false;
-  bool constraint = false;  // ALTER TABLE ... ADD ... UNIQUE: under an ACCESS EXCLUSIVE lock, never concurrently
+  bool constraint =
+      false;  // ALTER TABLE ... ADD ... UNIQUE: under an ACCESS EXCLUSIVE lock, never concurrently
 };
 std::vector<SqlIndexBuild> sql_index_builds(const ModuleFacts& module, const OperationCall& op);
 

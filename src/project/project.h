@@ -46,8 +46,8 @@ struct ProjectFile {
   // revision script: classes declared there (often on a base of their own) are snapshots for reading and writing
   // data at that revision, and emit no DDL.
   bool declares_schema() const { return !is_revision(); }
-  // `e` as the user wrote it, on one line, cut to `max_chars` (with "...") for a message; "" when its location
-  // is not in this file.
+  // `e` as the user wrote it, on one line, cut to `max_chars` (with "...") for a message; "" when its
+  // location is not in this file.
   std::string written(const Expr& e, size_t max_chars) const;
 };
 
@@ -218,9 +218,10 @@ class Project {
     const OperationCall* operation;  // the execute
     std::string type;                // as SqlTypeChange spells it
   };
-  std::span<const MigrationSqlTypeChange> sql_type_changes(std::string_view table, std::string_view column) const;
-  // Whether an upgrade() after `op` of `file` — a later operation of its revision, or a later revision — drops
-  // `table` (lower case), or its `column` when one is given.
+  std::span<const MigrationSqlTypeChange> sql_type_changes(std::string_view table,
+                                                           std::string_view column) const;
+  // Whether an upgrade() after `op` of `file` — a later operation of its revision, or a later revision —
+  // drops `table` (lower case), or its `column` when one is given.
   bool dropped_after(const ProjectFile& file, const OperationCall& op, const std::string& table,
                      const std::string& column = "") const;
 
@@ -322,7 +323,8 @@ class Project {
   std::unordered_map<std::string, std::vector<const ColumnInfo*>> migration_columns_;  // "table\x1fcolumn" -> ...
   std::unordered_map<std::string, std::vector<MigrationForeignKey>> migration_foreign_keys_;  // table -> ...
   std::unordered_map<std::string, std::vector<MigrationDrop>> migration_drops_;  // lower-case table -> ...
-  std::unordered_map<std::string, std::vector<MigrationSqlTypeChange>> sql_type_changes_;  // "table\x1fcolumn"
+  // "table\x1fcolumn" -> ...
+  std::unordered_map<std::string, std::vector<MigrationSqlTypeChange>> sql_type_changes_;
   std::unordered_map<std::string, std::vector<const ColumnInfo*>> enum_type_columns_;  // enum name -> ...
   void index_migration_history();  // migration foreign keys, drops, SQL type changes
   std::vector<RevisionLocation> revision_locations_;

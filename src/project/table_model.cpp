@@ -1534,7 +1534,8 @@ class TableModelBuilder {
     for (ColumnDef& col : t.columns) column_foreign_keys(t, col, out);
     for (ColumnDef& col : t.columns) {
       // Column(...) and mapped_column(...) alike take constraints among their positional arguments.
-      if (!col.construct || !(is_column_call(*col.construct) || is_mapped_column_call(*col.construct))) continue;
+      if (!col.construct || !(is_column_call(*col.construct) || is_mapped_column_call(*col.construct)))
+        continue;
       ConstraintContext ctx{col.file, &t, col.declared_in, col.inherited,
                             ConstraintDef::Origin::ColumnArgument};
       for (const Expr& arg : col.construct->items) {
@@ -1670,7 +1671,9 @@ class TableModelBuilder {
     fk.onupdate = upper(literal(call.keyword("onupdate")));
     fk.use_alter = call.keyword("use_alter") && call.keyword("use_alter")->is_true();
     // ForeignKeyConstraint(columns, refcolumns, name=None, ...) may give its name by position.
-    fk.name_expr = given(call.keyword("name") ? call.keyword("name") : fk.is_constraint ? call.arg(2) : nullptr);
+    fk.name_expr = given(call.keyword("name") ? call.keyword("name")
+                         : fk.is_constraint   ? call.arg(2)
+                                              : nullptr);
     fk.name = literal(fk.name_expr);
   }
 

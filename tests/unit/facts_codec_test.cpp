@@ -49,7 +49,8 @@ template <> constexpr int kFields<FunctionDef> = 9;
 template <>
 constexpr int kFields<OperationCall> = 14;
 template <> constexpr int kFields<RevisionCall> = 3;
-template <> constexpr int kFields<UncalledOperation> = 2;
+template <>
+constexpr int kFields<UncalledOperation> = 2;
 template <>
 constexpr int kFields<RevisionInfo> = 15;
 template <> constexpr int kFields<Comment> = 3;
@@ -72,7 +73,8 @@ const char* type_name() {
   else if constexpr (std::is_same_v<T, FunctionDef>) return "FunctionDef";
   else if constexpr (std::is_same_v<T, OperationCall>) return "OperationCall";
   else if constexpr (std::is_same_v<T, RevisionCall>) return "RevisionCall";
-  else if constexpr (std::is_same_v<T, UncalledOperation>) return "UncalledOperation";
+  else if constexpr (std::is_same_v<T, UncalledOperation>)
+    return "UncalledOperation";
   else if constexpr (std::is_same_v<T, RevisionInfo>) return "RevisionInfo";
   else if constexpr (std::is_same_v<T, Comment>) return "Comment";
   else if constexpr (std::is_same_v<T, ModuleFacts::Binding>) return "Binding";
@@ -432,9 +434,9 @@ TEST_CASE("facts codec: every fixture file's facts decode to exactly what was bu
   // Every member of every fact type held a non-default value in some fixture file: otherwise a member lost by the
   // codec would go unnoticed here (default == default).
   std::set<std::string> all;
-  add_all_members<Location, Keyword, Expr, Import, Assignment, AttributeAssignment, ClassAttribute, ClassDef, Parameter,
-                  FunctionDef, OperationCall, RevisionCall, UncalledOperation, RevisionInfo, Comment, ModuleFacts::Binding, ModuleFacts, SyntaxProblem, FileFacts>(
-      all);
+  add_all_members<Location, Keyword, Expr, Import, Assignment, AttributeAssignment, ClassAttribute, ClassDef,
+                  Parameter, FunctionDef, OperationCall, RevisionCall, UncalledOperation, RevisionInfo,
+                  Comment, ModuleFacts::Binding, ModuleFacts, SyntaxProblem, FileFacts>(all);
   std::string never;
   for (const auto& member : all) {
     if (!exercised.count(member)) never += " " + member;

@@ -47,7 +47,8 @@ std::vector<Expectation> parse_expect_list(std::string_view list, const fs::path
     skip_blanks();
     if (i >= list.size()) break;
     Expectation e{"", line, "", {}};
-    while (i < list.size() && list[i] != ',' && list[i] != ' ' && list[i] != '"' && list[i] != '!') e.rule += list[i++];
+    while (i < list.size() && list[i] != ',' && list[i] != ' ' && list[i] != '"' && list[i] != '!')
+      e.rule += list[i++];
     if (e.rule.empty()) malformed("a rule name is missing");
     for (skip_blanks(); i < list.size() && list[i] != ','; skip_blanks()) {
       bool present = true;
@@ -117,7 +118,8 @@ std::vector<Expectation> run_and_collect(const fs::path& path, const Config& con
 
 std::vector<Expectation> findings_of(const RunResult& result) {
   std::vector<Expectation> out;
-  for (const auto& d : result.diagnostics) out.push_back(Expectation{normalise(d.path), d.loc.line, d.rule, {}});
+  for (const auto& d : result.diagnostics)
+    out.push_back(Expectation{normalise(d.path), d.loc.line, d.rule, {}});
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -147,13 +149,17 @@ std::string compare(const std::vector<Expectation>& expected, const std::vector<
         bool holds = false;
         for (const auto& d : result->diagnostics) {
           if (d.loc.line != e.line || d.rule != e.rule || normalise(d.path) != e.path) continue;
-          const bool said = d.message.find(check.text) != std::string::npos || d.help.find(check.text) != std::string::npos;
-          if (said == check.present) holds = true;
-          else failing = &d;
+          const bool said =
+              d.message.find(check.text) != std::string::npos || d.help.find(check.text) != std::string::npos;
+          if (said == check.present)
+            holds = true;
+          else
+            failing = &d;
         }
         if (!holds && failing) {
-          report << "message: " << e.path << ":" << e.line << " " << e.rule << (check.present ? " lacks" : " has")
-                 << " \"" << check.text << "\": " << failing->message << "\n";
+          report << "message: " << e.path << ":" << e.line << " " << e.rule
+                 << (check.present ? " lacks" : " has") << " \"" << check.text << "\": " << failing->message
+                 << "\n";
         }
       }
     }

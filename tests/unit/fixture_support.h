@@ -1,6 +1,7 @@
-// Shared by the fixture-driven tests: run ormlint's engine on a file or folder and compare what it reports with
-// the `# expect: rule-name[, rule-name...]` comments on the offending lines. An entry may go on with quoted
-// texts its message must hold, or, after a `!`, must not: `# expect: set-not-null "NotNullViolation" !"scan"`.
+// Shared by the fixture-driven tests: run ormlint's engine on a file or folder and compare what it reports
+// with the `# expect: rule-name[, rule-name...]` comments on the offending lines. An entry may go on with
+// quoted texts its message must hold, or, after a `!`, must not: `# expect: set-not-null "NotNullViolation"
+// !"scan"`.
 #pragma once
 #include <filesystem>
 #include <string>
