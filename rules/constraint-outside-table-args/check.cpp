@@ -84,6 +84,18 @@ class ConstraintOutsideTableArgs final : public Rule {
                 "(...),)` (with any other table arguments), and "
                 "generate the migration that creates it");
       }
+      // `CheckConstraint("single_row")` on a line of its own (fides): built and thrown away.
+      for (const Expr& call : def.discarded_calls) {
+        const FactText origin = call.origin();
+        if (!kConstraints.count(origin) || !names_columns_by_string(call, origin)) continue;
+        const std::string kind = short_kind(origin);
+        out.report(file, call.loc,
+                   "`" + kind + "(...)` stands alone in the body of `" + def.name +
+                       "`: it is built and thrown away, so the table never gets this " + kind +
+                       " (no CREATE, no migration, nothing enforced)",
+                   "list it in `__table_args__ = (" + kind +
+                       "(...),)` (with any other table arguments), and generate the migration that creates it");
+      }
     }
   }
 };

@@ -43,7 +43,8 @@ void describe(A& a, S& x) {
 }
 template <class A, Is<ClassDef> S>
 void describe(A& a, S& x) {
-  a(x.name, x.loc, x.bases, x.class_keywords, x.decorators, x.attributes, x.module_level, x.body_names);
+  a(x.name, x.loc, x.bases, x.class_keywords, x.decorators, x.attributes, x.module_level, x.body_names,
+    x.discarded_calls);
 }
 template <class A, Is<Parameter> S>
 void describe(A& a, S& x) {

@@ -41,6 +41,7 @@ void visit_expressions(Facts& facts, Fn&& fn) {
       if (attr.annotation) fn(*attr.annotation);
       if (attr.value) fn(*attr.value);
     }
+    for (auto& call : cls.discarded_calls) fn(call);
   }
   if (facts.revision) {
     for (auto& op : facts.revision->operations) fn(op.call);
@@ -620,6 +621,10 @@ class ModuleBuilder {
     for_each_named_child(body, [&](TSNode stmt) {
       if (is_kind(stmt, NodeKind::ExpressionStatement)) {
         TSNode inner = ts_node_named_child(stmt, 0);
+        if (!ts_node_is_null(inner) && is_kind(inner, NodeKind::Call)) {
+          facts_.classes[class_index].discarded_calls.push_back(exprs_.build(inner));
+          return;
+        }
         if (ts_node_is_null(inner) || !is_kind(inner, NodeKind::Assignment)) return;
         TSNode left = field(inner, "left");
         if (ts_node_is_null(left) || !is_kind(left, NodeKind::Identifier)) return;

@@ -60,6 +60,9 @@ struct ClassDef {
   // Every name the class body binds, wherever in the body: attributes, defs, nested classes, imports, tuple
   // and loop targets (what a class-level expression may read besides the module's names).
   NameSet body_names;
+  // Calls made as statements of the body, their results thrown away (`CheckConstraint("price >= 0")` on a line
+  // of its own: built, and never attached to the table).
+  std::vector<Expr> discarded_calls;
 
   const ClassAttribute* attribute(std::string_view attr_name) const;
 };
