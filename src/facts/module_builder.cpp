@@ -617,6 +617,18 @@ class ModuleBuilder {
     class_body(body, index);
   }
 
+  // `cast(dict[str, Any], Column(JSONB, default={}))` (fides, for type checkers): typing.cast returns its second
+  // argument as it is, so the attribute is that value.
+  TSNode typing_cast_value(TSNode value) const {
+    if (!is_kind(value, NodeKind::Call)) return value;
+    const std::string callee = exprs_.text(field(value, "function"));
+    if (callee != "cast" && callee != "typing.cast" && callee != "t.cast") return value;
+    TSNode arguments = field(value, "arguments");
+    if (ts_node_is_null(arguments) || ts_node_named_child_count(arguments) != 2) return value;
+    TSNode second = ts_node_named_child(arguments, 1);
+    return is_kind(second, NodeKind::KeywordArgument) ? value : second;
+  }
+
   void class_body(TSNode body, size_t class_index) {
     for_each_named_child(body, [&](TSNode stmt) {
       if (is_kind(stmt, NodeKind::ExpressionStatement)) {
@@ -634,7 +646,7 @@ class ModuleBuilder {
         TSNode annotation = field(inner, "type");
         if (!ts_node_is_null(annotation)) attr.annotation = exprs_.build(annotation);
         TSNode right = field(inner, "right");
-        if (!ts_node_is_null(right)) attr.value = exprs_.build(right);
+        if (!ts_node_is_null(right)) attr.value = exprs_.build(typing_cast_value(right));
         facts_.classes[class_index].attributes.push_back(std::move(attr));
       } else if (is_kind(stmt, NodeKind::ClassDefinition)) {
         class_definition(stmt, {}, false);
