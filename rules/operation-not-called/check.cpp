@@ -2,6 +2,7 @@
 // own, its `(table, rows)` on the next. Python reads two statements (an attribute that is looked up and
 // dropped, then a tuple), so the migration runs, Alembic records it as applied, and the operation never
 // happened.
+#include <set>
 #include <string>
 
 #include "engine/rule.h"
@@ -26,7 +27,9 @@ class OperationNotCalled final : public Rule {
 
   void check_file(const ProjectFile& file, const Project& /*project*/, Reporter& out) const override {
     if (!file.facts.revision) return;
+    std::set<uint32_t> reported;  // a helper called from upgrade() and downgrade() is one finding
     for (const UncalledOperation& uncalled : file.facts.revision->uncalled_operations) {
+      if (!reported.insert(uncalled.attribute.loc.start_byte).second) continue;
       const std::string name = uncalled.attribute.text;
       out.report(file, uncalled.attribute.loc,
                  "`" + name + "` is named but not called: Python looks the attribute up and drops it, so " +

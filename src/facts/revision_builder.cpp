@@ -1117,8 +1117,9 @@ class RevisionBuilder {
     return false;
   }
 
-  // What a name may stand for in the operations that read it: a string, SQL text, an enum type, a Column, a
-  // list of names, the migration's connection, a Core table or a Core statement.
+  // What a name may stand for in the operations that read it: True or False (a helper's direction), a string,
+  // SQL text, an enum type, a Column, a list of names, the migration's connection, a Core table or a Core
+  // statement.
   bool is_constant_value(const Expr& value) const {
     return value.kind == Expr::Kind::Bool || is_built_string(value) || is_sql_text(value) ||
            is_enum_type(value) || is_column_construct(value) || is_string_collection(value) ||
