@@ -1,0 +1,62 @@
+// add-column-python-default: `op.add_column(...)` of a nullable Column given `default=` (or `insert_default=`) but
+// no `server_default=`. A Python-side default is applied by SQLAlchemy when it inserts through that Column
+// object; a migration's Column never inserts anything, so Alembic emits `ADD COLUMN c type` with no DEFAULT: the
+// existing rows get NULL, and the database has no default for new rows. (A NOT NULL column so added fails, which
+// add-not-null-column-without-default reports.)
+#include <string>
+
+#include "engine/rule.h"
+#include "project/migration_ops.h"
+
+namespace ormlint {
+
+namespace {
+
+bool given(const Expr* e) {
+  return e && e->kind != Expr::Kind::None;
+}
+
+class AddColumnPythonDefault final : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo info{"OL236",
+                               "add-column-python-default",
+                               "op.add_column of a Column with default= but no server_default=: the migration "
+                               "writes no default, so existing rows get NULL",
+                               Severity::Warning,
+                               Profile::Any,
+                               true};
+    return info;
+  }
+
+  void check_file(const ProjectFile& file, const Project& /*project*/, Reporter& out) const override {
+    if (!file.facts.revision) return;
+    const RevisionInfo& revision = *file.facts.revision;
+    for (const OperationCall& op : revision.operations) {
+      if (op.name != "add_column") continue;
+      const Expr* column = added_column_call(op);
+      if (!column) continue;
+      const Expr* python_default = column->keyword("default");
+      if (!python_default) python_default = column->keyword("insert_default");
+      if (!given(python_default) || given(column->keyword("server_default"))) continue;
+      // NOT NULL without a server default fails outright: add-not-null-column-without-default's finding.
+      const Expr* nullable = column->keyword("nullable");
+      const Expr* primary_key = column->keyword("primary_key");
+      if ((nullable && nullable->is_false()) || (primary_key && primary_key->is_true())) continue;
+      const std::string label = written_table(revision, op).shown() + "." + written_column(op).shown();
+      const std::string value = file.written(*python_default, 60);
+      out.report(file, python_default->loc,
+                 "`" + label + "` is added with a Python-side `default=" + value +
+                     "` only: the migration writes no DEFAULT, so every existing row gets NULL, and so does "
+                     "every row not inserted through the model",
+                 "give it `server_default=` (a string, or `sa.text(\"...\")` for SQL), and fill the existing rows "
+                 "if NULL is not what they should hold");
+    }
+  }
+};
+
+ORMLINT_RULE(AddColumnPythonDefault);
+
+}  // namespace
+
+}  // namespace ormlint
