@@ -45,10 +45,14 @@ class AddColumnPythonDefault final : public Rule {
       if ((nullable && nullable->is_false()) || (primary_key && primary_key->is_true())) continue;
       const std::string label = written_table(revision, op).shown() + "." + written_column(op).shown();
       const std::string value = file.written(*python_default, 60);
+      // A backfill later in the function (manila's session.execute(update)) fills the existing rows.
+      const bool filled = rows_may_be_written(revision, op.function, &op, nullptr);
       out.report(file, python_default->loc,
                  "`" + label + "` is added with a Python-side `default=" + value +
-                     "` only: the migration writes no DEFAULT, so every existing row gets NULL, and so does "
-                     "every row not inserted through the model",
+                     "` only: the migration writes no DEFAULT, so " +
+                     (filled ? "the database leaves NULL in every row not inserted through the model"
+                             : "every existing row gets NULL, and so does every row not inserted through the "
+                               "model"),
                  "give it `server_default=` (a string, or `sa.text(\"...\")` for SQL), and fill the existing rows "
                  "if NULL is not what they should hold");
     }

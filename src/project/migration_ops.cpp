@@ -202,6 +202,42 @@ bool column_added_before(const RevisionInfo& revision, const OperationCall& op, 
   return column_addition_before(revision, op, table, column) != nullptr;
 }
 
+namespace {
+
+// An operation that writes rows: op.execute (SQL), bulk_insert, an execute through the migration's connection.
+bool writes_rows(const OperationCall& op) {
+  return op.name == "execute" || op.name == "bulk_insert" || op.through_connection;
+}
+
+// A call of a connection or a session that may write rows (`conn.execute(...)`, `session.add(...)`, `commit()`).
+bool call_may_write_rows(const RevisionCall& call) {
+  bool writes = false;
+  call.call.walk([&](const Expr& e) {
+    if (!e.is_call()) return;
+    const std::string_view callee = e.callee_name();
+    writes = writes || is_connection_execute(e) || callee == "scalar" || callee == "add" || callee == "add_all" ||
+             callee == "merge" || callee == "update" || callee == "commit" || callee == "flush" ||
+             callee.starts_with("bulk_");
+  });
+  return writes;
+}
+
+}  // namespace
+
+bool rows_may_be_written(const RevisionInfo& revision, std::string_view function, const OperationCall* after,
+                         const OperationCall* before) {
+  bool inside = after == nullptr;
+  for (const OperationCall& other : revision.operations) {
+    if (&other == before) break;
+    if (inside && &other != after && other.function == function && writes_rows(other)) return true;
+    if (&other == after) inside = true;
+  }
+  // Calls are not ordered against the operations: any of the function's counts.
+  return std::any_of(revision.calls.begin(), revision.calls.end(), [&](const RevisionCall& call) {
+    return call.function == function && call_may_write_rows(call);
+  });
+}
+
 bool column_all_null_at(const RevisionInfo& revision, const OperationCall& op, const std::string& table,
                         const std::string& column) {
   const OperationCall* added = column_addition_before(revision, op, table, column);
@@ -219,30 +255,9 @@ bool column_all_null_at(const RevisionInfo& revision, const OperationCall& op, c
     if (item.is_call() && (item.callee_name() == "Identity" || item.callee_name() == "Computed"))
       return false;
   }
-  // Anything between that may write rows: SQL or a bulk insert through Alembic, ...
-  bool between = false, written = false;
-  for (const OperationCall& other : revision.operations) {
-    if (&other == added) between = true;
-    if (&other == &op) break;
-    if (between && other.function == op.function &&
-        (other.name == "execute" || other.name == "bulk_insert" || other.through_connection)) {
-      written = true;
-    }
-  }
-  if (written) return false;
-  // ... or a connection or session of the same function (their order against the operations is not kept).
-  return std::none_of(revision.calls.begin(), revision.calls.end(), [&](const RevisionCall& call) {
-    if (call.function != op.function) return false;
-    bool writes = false;
-    call.call.walk([&](const Expr& e) {
-      if (!e.is_call()) return;
-      const std::string_view callee = e.callee_name();
-      writes = writes || is_connection_execute(e) || callee == "scalar" || callee == "add" ||
-               callee == "add_all" || callee == "merge" || callee == "update" || callee == "commit" ||
-               callee == "flush" || callee.starts_with("bulk_");
-    });
-    return writes;
-  });
+  // Anything between that may write rows: SQL or a bulk insert through Alembic, or a connection or session of the
+  // function.
+  return !rows_may_be_written(revision, op.function, added, &op);
 }
 
 bool column_renamed_into_place(const RevisionInfo& revision, const OperationCall& op,

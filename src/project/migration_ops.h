@@ -76,6 +76,11 @@ bool column_added_before(const RevisionInfo& revision, const OperationCall& op, 
 // That add_column (the last one before `op`), or null.
 const OperationCall* column_addition_before(const RevisionInfo& revision, const OperationCall& op,
                                             const std::string& table, const std::string& column);
+// Whether `function` may write rows between `after` and `before` (null: its start / its end): an op.execute,
+// a bulk_insert or an execute through the migration's connection among its operations there, or any call of a
+// connection or session in it (those are not ordered against the operations).
+bool rows_may_be_written(const RevisionInfo& revision, std::string_view function, const OperationCall* after,
+                         const OperationCall* before);
 // Every existing row holds NULL in `table`.`column` (lower case) when `op` runs: an add_column before it in
 // the same function added the column nullable, without a server default, identity or computed value, and
 // nothing between may have written rows (no op.execute or bulk_insert, no connection or session writes in
