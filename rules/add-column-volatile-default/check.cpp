@@ -131,15 +131,13 @@ class AddColumnVolatileDefault final : public Rule {
       const std::string text = lower(statement.text);
       const size_t at_default = text.find(" default ");
       std::string call = at_default == std::string::npos ? "" : volatile_call(text.substr(at_default));
-      if (call.empty() && text.find(" generated ") != std::string::npos) {
-        call = text.find(" stored") != std::string::npos ? "stored" : "identity";
-      }
-      // `serial` / `bigserial` / `smallserial`: a sequence default, nextval() for every row.
-      const std::vector<std::string> all_words = sql_identifier_words(statement.text);
-      if (call.empty() && std::any_of(all_words.begin(), all_words.end(), [](const std::string& w) {
-            return w == "serial" || w == "bigserial" || w == "smallserial" || w == "serial4" ||
-                   w == "serial8";
-          })) {
+      // The statement's words (upper case, string literals one "<quoted>"): GENERATED ... [STORED], or
+      // `serial` / `bigserial` / `smallserial`, a sequence default, nextval() for every row.
+      const std::vector<std::string>& all = statement.words;
+      auto has = [&](std::string_view word) { return std::find(all.begin(), all.end(), word) != all.end(); };
+      if (call.empty() && has("GENERATED")) call = has("STORED") ? "stored" : "identity";
+      if (call.empty() && (has("SERIAL") || has("BIGSERIAL") || has("SMALLSERIAL") || has("SERIAL4") ||
+                           has("SERIAL8"))) {
         call = "identity";
       }
       if (call.empty()) continue;

@@ -39,28 +39,21 @@ std::vector<SqlConstraint> validated_constraints(std::string_view sql) {
     if (table.empty() || !words.next_is("add")) continue;
     SqlConstraint constraint{"", unqualified_name(table), ""};
     if (words.next_is("constraint")) constraint.name = words.take();
-    // Words outside string literals (`CHECK (state <> 'NOT VALID')` is no NOT VALID clause).
-    std::string unquoted;
-    bool quoted = false;
-    for (char c : statement.text) {
-      if (c == '\'')
-        quoted = !quoted;
-      else if (!quoted)
-        unquoted += c;
-    }
-    const std::vector<std::string> all = sql_identifier_words(unquoted);
+    // The statement's words, a string literal one "<quoted>" (`CHECK (state <> 'NOT VALID')` is no NOT VALID
+    // clause).
+    const std::vector<std::string>& all = statement.words;
     if (words.next_is("foreign")) {
       constraint.kind = "FOREIGN KEY";
     } else if (words.next_is("check")) {
       constraint.kind = "CHECK";
-    } else if (constraint.name.empty() && std::find(all.begin(), all.end(), "references") != all.end()) {
+    } else if (constraint.name.empty() && std::find(all.begin(), all.end(), "REFERENCES") != all.end()) {
       constraint.kind = "FOREIGN KEY";  // `ADD COLUMN c int REFERENCES t (id)`: a validated key too
     } else {
       continue;
     }
     bool not_valid = false;
     for (size_t i = 0; i + 1 < all.size(); ++i)
-      not_valid = not_valid || (all[i] == "not" && all[i + 1] == "valid");
+      not_valid = not_valid || (all[i] == "NOT" && all[i + 1] == "VALID");
     if (!not_valid) found.push_back(std::move(constraint));
   }
   return found;

@@ -27,22 +27,19 @@ bool is_native_enum_call(const Expr& e) {
 }
 
 // `sa.Enum(*STATUSES)`, `sa.Enum(*[s.value for s in Status])`: values unpacked into the call, never an enum
-// class (the facts keep no unpacked argument: the source says so). Not `sa.Enum(**options)`, which may name
-// it.
-bool values_unpacked(const Expr& call, const ProjectFile& file) {
+// class (the facts keep no unpacked argument: the call's source `text` says so). Not `sa.Enum(**options)`.
+bool values_unpacked(const Expr& call, std::string_view text) {
   if (call.arg(0)) return false;
-  const std::string text = file.written(call, 400);
   const size_t open = text.find('(');
-  if (open == std::string::npos) return false;
+  if (open == std::string_view::npos) return false;
   size_t at = open + 1;
   while (at < text.size() && text[at] == ' ') ++at;
-  return at + 1 < text.size() && text[at] == '*' && text[at + 1] != '*' &&
-         text.find("**") == std::string::npos;
+  return at + 1 < text.size() && text[at] == '*' && text[at + 1] != '*';
 }
 
 // `sa.Enum("a", "b", **ENUM_OPTIONS)`: a mapping unpacked into the call may well carry the name.
-bool options_unpacked(const Expr& call, const ProjectFile& file) {
-  return file.written(call, 400).find("**") != std::string::npos;
+bool options_unpacked(std::string_view text) {
+  return text.find("**") != std::string_view::npos;
 }
 
 // The first native enum call within a type expression (`ARRAY(sa.Enum(...))`, `.with_variant(...)`, a
@@ -55,9 +52,9 @@ const Expr* find_unnamed_enum(const Expr& type, const Project& project, const Pr
       const bool string_values = first && first->is_string();
       const Expr* name = type.keyword("name");
       const bool named = name && name->kind != Expr::Kind::None;
-      return (string_values || values_unpacked(type, file)) && !named && !options_unpacked(type, file)
-                 ? &type
-                 : nullptr;
+      const std::string text = file.written(type, 400);
+      return (string_values || values_unpacked(type, text)) && !named && !options_unpacked(text) ? &type
+                                                                                                   : nullptr;
     }
     // `base.with_variant(variant, "mysql")`: PostgreSQL gets the variant only where it is PostgreSQL's.
     if (type.callee_name() == "with_variant" && type.receiver()) {

@@ -2,6 +2,7 @@
 // or SQLModel's Field(foreign_key=...) — that does not say what deleting the referenced row does to the rows
 // pointing at it. Wherever it is written: model attributes, __table_args__, Core Table(...), @declared_attr
 // returns, and the upgrade() operations of revision scripts.
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -119,13 +120,14 @@ std::set<const Expr*> settled_foreign_keys(const ProjectFile& file, const Projec
   for (const OperationCall& op : revision.operations) {
     if (op.function != "upgrade" || op.table.empty()) continue;
     const std::string table = lower(op.table);
-    const bool table_dropped = project.dropped_after(file, op, table);
     const bool restored = op.name == "create_foreign_key" && restored_constraint(revision, op);
+    std::optional<bool> table_dropped;  // asked once, and only for an operation with a key lacking an ondelete
     for (const OperationForeignKey& key : foreign_keys_of(op)) {
       if (key.has_ondelete) continue;
+      if (!table_dropped) table_dropped = project.dropped_after(file, op, table);
       const bool column_dropped =
           key.columns.size() == 1 && project.dropped_after(file, op, table, lower(key.columns.front()));
-      if (table_dropped || column_dropped || restored ||
+      if (*table_dropped || column_dropped || restored ||
           recreated_with_ondelete(project, file, op, key.columns)) {
         settled.insert(key.construct);
       }
