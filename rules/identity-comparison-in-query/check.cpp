@@ -8,29 +8,52 @@
 #include <string_view>
 
 #include "engine/rule.h"
+#include "facts/query_calls.h"
 
 namespace ormlint {
 
 namespace {
 
-// The calls whose arguments are SQL expressions.
-bool takes_sql_expressions(std::string_view callee) {
-  static const std::set<std::string_view> kSql = {"where",  "filter", "having", "and_", "or_",
-                                                  "not_",   "case",   "join",   "outerjoin", "select_from"};
-  return kSql.count(callee) > 0;
-}
-
-// `t.c.x is not None`: a comparison whose operator is `is` / `is not`, of an attribute (a column) with None.
-bool identity_test_of_column(const Expr& e, bool& negated) {
+// `t.c.x is not None`: a comparison whose operator is `is` / `is not`, of an attribute with None.
+bool identity_test_of_attribute(const Expr& e, bool& negated) {
   if (e.kind != Expr::Kind::Other || e.name != "comparison_operator" || e.items.size() != 2) return false;
   const Expr& left = e.items[0];
   const Expr& right = e.items[1];
-  if (left.kind != Expr::Kind::Attribute || right.kind != Expr::Kind::None) return false;
+  if (left.kind != Expr::Kind::Attribute || !left.target || right.kind != Expr::Kind::None) return false;
   const std::string_view text = e.text;
   const size_t at = text.rfind(" is ");
   if (at == std::string_view::npos) return false;
   negated = text.substr(at).starts_with(" is not ");
   return true;
+}
+
+// Whether the attribute is a column SQLAlchemy would compare: `t.c.x` / `t.columns.x`, `Model.x` of a mapped
+// class (or a mixin of one), `cls.x` (a model's classmethod). `filters.name is None` (an object's value, the
+// optional-filter idiom `or_(filters.name is None, User.name == filters.name)`) and `self.x` are Python's own
+// tests, meant as such.
+bool is_column(const Expr& attribute, const ProjectFile& file, const Project& project) {
+  const Expr& owner = *attribute.target;
+  if (owner.kind == Expr::Kind::Attribute && (owner.name == "c" || owner.name == "columns")) return true;
+  if (owner.kind == Expr::Kind::Name && owner.text == "cls") return true;
+  if (!owner.is_name_like()) return false;
+  const ClassInfo* cls = project.resolve_class(file, owner.text);
+  return cls && cls->contributes_mapped_attributes();
+}
+
+// Calls `fn` on the parts of a SQL argument that reach SQLAlchemy: not the test of a conditional expression
+// (`A == x if x is not None else A.is_(None)`) nor a comprehension's `if`, which Python evaluates as intended.
+template <class Fn>
+void each_sql_part(const Expr& e, Fn&& fn) {
+  fn(e);
+  if (e.kind == Expr::Kind::Other && e.name == "if_clause") return;
+  if (e.kind == Expr::Kind::Other && e.name == "conditional_expression" && e.items.size() == 3) {
+    each_sql_part(e.items[0], fn);
+    each_sql_part(e.items[2], fn);
+    return;
+  }
+  if (e.target) each_sql_part(*e.target, fn);
+  for (const Expr& item : e.items) each_sql_part(item, fn);
+  for (const Keyword& keyword : e.keywords) each_sql_part(keyword.value, fn);
 }
 
 class IdentityComparisonInQuery final : public Rule {
@@ -46,15 +69,19 @@ class IdentityComparisonInQuery final : public Rule {
     return info;
   }
 
-  void check_file(const ProjectFile& file, const Project& /*project*/, Reporter& out) const override {
+  void check_file(const ProjectFile& file, const Project& project, Reporter& out) const override {
     std::set<uint32_t> reported;
+    // A query call holds those it continues or nests (`q.filter(a).filter(b)`, `and_()` in `where()`).
     auto visit = [&](const Expr& root) {
       root.walk([&](const Expr& call) {
         if (!call.is_call() || !takes_sql_expressions(call.callee_name())) return;
         auto judge = [&](const Expr& argument) {
-          argument.walk([&](const Expr& e) {
+          each_sql_part(argument, [&](const Expr& e) {
             bool negated = false;
-            if (!identity_test_of_column(e, negated) || !reported.insert(e.loc.start_byte).second) return;
+            if (!identity_test_of_attribute(e, negated) || !is_column(e.items[0], file, project) ||
+                !reported.insert(e.loc.start_byte).second) {
+              return;
+            }
             const std::string column = e.items[0].text;
             out.report(file, e.loc,
                        "`" + column + (negated ? " is not None" : " is None") +
@@ -69,13 +96,7 @@ class IdentityComparisonInQuery final : public Rule {
         for (const Keyword& keyword : call.keywords) judge(keyword.value);
       });
     };
-    file.facts.for_each_expression(visit);
-    if (file.facts.revision) {
-      for (const RevisionCall& call : file.facts.revision->calls) visit(call.call);
-    }
-    for (const FunctionDef& fn : file.facts.functions) {
-      if (fn.returned_call) visit(*fn.returned_call);
-    }
+    for (const Expr& query : file.facts.query_calls) visit(query);
   }
 };
 

@@ -11,6 +11,7 @@
 #include "core/syntax_tree.h"
 #include "facts/existence_check.h"
 #include "facts/expr_builder.h"
+#include "facts/query_calls.h"
 #include "facts/revision_builder.h"
 #include "facts/spelled_out_return.h"
 
@@ -255,6 +256,7 @@ class ModuleBuilder {
     mark_existence_checks();
     module_names(root);
     collect_comments(root);
+    facts_.query_calls = query_calls(root, file_, exprs_);
     if (auto revision = build_revision_info(root, file_, facts_, *texts_)) facts_.revision = std::move(revision);
     return std::move(facts_);
   }

@@ -220,6 +220,9 @@ struct ModuleFacts {
   std::vector<Expr> module_expressions;  // module-level expression statements (e.g. `Index("ix", ...)`)
   std::optional<RevisionInfo> revision;  // set for Alembic revision scripts
   std::optional<std::string> docstring;
+  // The calls taking SQL expressions (`.where()`, `.filter()`, `and_()`...) anywhere in the module, function
+  // and method bodies too, outermost first (facts/query_calls.h). Their names are not resolved.
+  std::vector<Expr> query_calls;
 
   // Which statement binds each module-level name first (imports, classes, functions, assignments).
   enum class BindingKind { Import, Class, Function, Assignment };
