@@ -54,11 +54,6 @@ bool is_ddl(std::string_view sql) {
   return !words.empty() && (words[0] == "create" || words[0] == "alter" || words[0] == "drop");
 }
 
-const Expr* unwrap_text(const Expr* e) {
-  if (e && e->is_call() && (e->origin() == "sqlalchemy.text" || e->callee_name() == "text")) return e->arg(0);
-  return e;
-}
-
 // The literal name of a `sa.table("roles", ...)` / `sa.Table("roles", ...)` call; "" otherwise.
 std::string table_call_name(const Expr& e) {
   if (!e.is_call()) return "";
@@ -124,7 +119,7 @@ class Checker {
         if (starts_with(op.name, prefix)) return true;
       }
       if (op.name == "execute") {
-        const Expr* sql = unwrap_text(op.call.arg(0));
+        const Expr* sql = unwrapped_sql_text(op.call.arg(0));
         if (sql && sql->kind == Expr::Kind::String && is_ddl(sql->text)) return true;
       }
     }
@@ -145,7 +140,7 @@ class Checker {
   // SQL as literals show it (facts/sql_literal.h: a string, sa.text(...), .bindparams(...), a module constant),
   // or a Core statement (`users.update()...`, `sa.delete(users)`).
   void check_statement(const Expr* statement, const Location& loc, const std::string& via) {
-    const Expr* sql = unwrap_text(statement);
+    const Expr* sql = unwrapped_sql_text(statement);
     if (!sql) return;
     if (std::string text; literal_sql(file_.facts, statement, text)) {
       for (const DataStatement& data : data_statements(text)) {

@@ -98,9 +98,7 @@ const Expr* keyword_or_argument(const OperationCall& op, std::string_view keywor
 
 // The SQL text of op.execute("...") / op.execute(sa.text("...")); nullptr when it is not a plain literal.
 const Expr* execute_sql(const OperationCall& op) {
-  const Expr* sql = executed_sql(op);
-  if (sql && sql->is_call() && sql->callee_name() == "text") sql = sql->arg(0);
-  return sql;
+  return unwrapped_sql_text(executed_sql(op));
 }
 
 // `ALTER TYPE [schema.]old RENAME TO new`: (old, new), unqualified.
@@ -433,7 +431,7 @@ std::vector<std::string> sql_identifiers(std::string_view condition) {
 // The SQL an expression spells out: a string, an f-string with its `{...}` parts left out (they interpolate values:
 // f"mode != {ENABLED}" reads mode), or `sa.text("...")` of one; "" otherwise.
 std::string spelled_sql(const Expr* e) {
-  if (e && e->is_call() && e->callee_name() == "text") e = e->arg(0);
+  e = unwrapped_sql_text(e);
   if (!e || e->kind != Expr::Kind::String) return "";
   if (!e->is_fstring) return std::string(e->text);
   std::string sql;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/rule.h"
+#include "facts/sql_literal.h"
 #include "facts/sql_statements.h"
 #include "project/migration_ops.h"
 
@@ -53,7 +54,7 @@ bool says_not_null(const std::string& text, const std::string& column) {
 
 // A string argument, also inside `sa.text("...")`.
 const Expr* sql_string(const Expr* e) {
-  if (e && e->is_call() && e->callee_name() == "text") e = e->arg(0);
+  e = unwrapped_sql_text(e);
   return e && e->kind == Expr::Kind::String ? e : nullptr;
 }
 

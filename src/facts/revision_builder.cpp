@@ -1091,10 +1091,10 @@ class RevisionBuilder {
     return receiver && receiver->is(Expr::Kind::Name) && op_names_.count(receiver->text) > 0;
   }
 
-  // `text("UPDATE ...")` / `sa.text(...)` of one string: an SQL statement a migration hands to execute().
+  // `text("UPDATE ...")` / `sa.DDL(...)` of one string: an SQL statement a migration hands to execute().
   static bool is_sql_text(const Expr& e) {
-    return e.is_call() && e.callee_name() == "text" && e.items.size() == 1 && e.items[0].is_string() &&
-           e.keywords.empty();
+    const Expr* text = sql_construct_text(&e);
+    return text && text->is_string();
   }
 
   // A string built from a literal: a plain string, an f-string, `"..." + x`, `"... %s" % x`,

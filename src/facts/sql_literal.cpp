@@ -2,6 +2,22 @@
 
 namespace ormlint {
 
+const Expr* sql_construct_text(const Expr* e) {
+  if (!e || !e->is_call()) return nullptr;
+  const std::string_view callee = e->callee_name();
+  const std::string_view origin = e->origin();
+  // By name too: names in revisions resolve late, and `from sqlalchemy import text as sql` resolves by origin.
+  if (callee == "text" || origin == "sqlalchemy.text" || origin == "sqlalchemy.sql.text") {
+    const Expr* text = e->keyword("text");
+    return text ? text : e->arg(0);
+  }
+  if (callee == "DDL" || origin == "sqlalchemy.DDL" || origin == "sqlalchemy.schema.DDL") {
+    const Expr* statement = e->keyword("statement");
+    return statement ? statement : e->arg(0);
+  }
+  return nullptr;
+}
+
 bool literal_sql(const ModuleFacts& module, const Expr* e, std::string& out, int depth) {
   if (!e || depth > 8) return false;
   switch (e->kind) {
@@ -23,10 +39,7 @@ bool literal_sql(const ModuleFacts& module, const Expr* e, std::string& out, int
     }
     case Expr::Kind::Call: {
       std::string_view callee = e->callee_name();
-      if (callee == "text" || e->origin() == "sqlalchemy.text") {  // also `from sqlalchemy import text as sql`
-        const Expr* text = e->keyword("text");
-        return literal_sql(module, text ? text : e->arg(0), out, depth + 1);
-      }
+      if (const Expr* text = sql_construct_text(e)) return literal_sql(module, text, out, depth + 1);
       // `"...".format(v)`, `sa.text("...").execution_options(...)`: the SQL is the method's object.
       bool method = e->target && e->target->kind == Expr::Kind::Attribute && e->target->target;
       if (method && (callee == "format" || callee == "strip" || callee == "execution_options" ||

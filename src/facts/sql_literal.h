@@ -7,8 +7,17 @@
 
 namespace ormlint {
 
+// The statement of `sa.text("...")` or `sa.DDL("...")` (its `text=` / `statement=` keyword or first argument):
+// both run their SQL as written (osparc-simcore executes 143 DDL()s). Null when `e` is neither.
+const Expr* sql_construct_text(const Expr* e);
+// sql_construct_text's statement, or `e` itself when it is no text()/DDL().
+inline const Expr* unwrapped_sql_text(const Expr* e) {
+  const Expr* text = sql_construct_text(e);
+  return text ? text : e;
+}
+
 // The SQL an `op.execute(...)` argument spells out: a string (f-strings included: their `{...}` parts stay as
-// written), `sa.text("...")`, `"...".format(...)`, `"..." % x`, `"..." + x`, and a module-level constant
+// written), `sa.text("...")` / `sa.DDL("...")`, `"...".format(...)`, `"..." % x`, `"..." + x`, and a module-level constant
 // holding one of these. Appends to `out`; false when no literal SQL is visible (a Table.update() construct, a
 // local variable).
 bool literal_sql(const ModuleFacts& module, const Expr* e, std::string& out, int depth = 0);
