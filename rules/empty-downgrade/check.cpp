@@ -30,10 +30,9 @@ bool changes_anything(const RevisionInfo& revision) {
 
 // A call that only builds a statement for the executes (`queries = sa.table("queries", sa.column("id"))`).
 bool builds_statement(const RevisionCall& call) {
-  static const std::set<std::string, std::less<>> kBuilders = {"sqlalchemy.table",    "sqlalchemy.column",
-                                                               "sqlalchemy.Table",    "sqlalchemy.Column",
-                                                               "sqlalchemy.MetaData", "sqlalchemy.text",
-                                                               "sqlalchemy.DDL"};
+  static const std::set<std::string, std::less<>> kBuilders = {
+      "sqlalchemy.table",    "sqlalchemy.column", "sqlalchemy.Table", "sqlalchemy.Column",
+      "sqlalchemy.MetaData", "sqlalchemy.text",   "sqlalchemy.DDL"};
   // Or the statement itself, bound to a name to be executed (`stmt = files.update().values(...)`, Kotti).
   if (kBuilders.count(call.call.origin()) > 0 || read_core_statement(call.call).has_value()) return true;
   // `meta = sa.MetaData(); meta.reflect(connection)` (prefect): reads the catalog to build the tables, as

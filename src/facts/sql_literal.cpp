@@ -6,7 +6,8 @@ const Expr* sql_construct_text(const Expr* e) {
   if (!e || !e->is_call()) return nullptr;
   const std::string_view callee = e->callee_name();
   const std::string_view origin = e->origin();
-  // By name too: names in revisions resolve late, and `from sqlalchemy import text as sql` resolves by origin.
+  // By name too: names in revisions resolve late, and `from sqlalchemy import text as sql` resolves by
+  // origin.
   if (callee == "text" || origin == "sqlalchemy.text" || origin == "sqlalchemy.sql.text") {
     const Expr* text = e->keyword("text");
     return text ? text : e->arg(0);
