@@ -43,6 +43,9 @@ class AddColumnPythonDefault final : public Rule {
       const Expr* nullable = column->keyword("nullable");
       const Expr* primary_key = column->keyword("primary_key");
       if ((nullable && nullable->is_false()) || (primary_key && primary_key->is_true())) continue;
+      // Added nullable, filled, then made NOT NULL (flaskbb, FlexMeasures): no row is left NULL, and an
+      // insert that leaves the column out fails loudly, as for any NOT NULL column without a default.
+      if (column_made_not_null_after(revision, op)) continue;
       const std::string label = written_table(revision, op).shown() + "." + written_column(op).shown();
       const std::string value = file.written(*python_default, 60);
       // A backfill later in the function (manila's session.execute(update)) fills the existing rows.

@@ -21,7 +21,9 @@ class ReservedAttribute final : public Rule {
       if (!cls || !cls->contributes_mapped_attributes()) continue;
       for (const ClassAttribute& attr : def.attributes) {
         if (!is_mapped_attribute(*cls, attr)) continue;
-        if (attr.name == "metadata") {
+        // Set after the body, `metadata` is only an attribute: declarative reserves the name in the body
+        // alone.
+        if (attr.name == "metadata" && !attr.added_after_class) {
           out.report(file, attr.loc,
                      "`metadata` is reserved by the Declarative API: importing `" + def.name +
                          "` raises InvalidRequestError",

@@ -39,7 +39,7 @@ void describe(A& a, S& x) {
 }
 template <class A, Is<ClassAttribute> S>
 void describe(A& a, S& x) {
-  a(x.name, x.loc, x.annotation, x.value, x.from_declared_attr);
+  a(x.name, x.loc, x.annotation, x.value, x.from_declared_attr, x.added_after_class);
 }
 template <class A, Is<ClassDef> S>
 void describe(A& a, S& x) {

@@ -251,6 +251,7 @@ class ModuleBuilder {
     facts_.texts = texts_;
     facts_.docstring = docstring_of(root, exprs_);
     module_statements(root);
+    if (file_.text().find("global") != std::string::npos) values_set_through_global();
     rebind_wrapped_classes();
     facts_.bindings = NameMap<ModuleFacts::Binding>(std::move(bindings_));
     mark_existence_checks();
@@ -269,6 +270,44 @@ class ModuleBuilder {
     if (text.find("global") != std::string::npos) names.global_declarations(root);
     facts_.module_names = names.take();
     facts_.dynamic_globals = binds_names_dynamically(text);
+  }
+
+  // `db = None` at module level, and `def init_db(): global db; db = SQLAlchemy(...)` (FlexMeasures): a name
+  // created later by a module function holds that function's value once the application runs, so the module
+  // assignment of None takes the value the function assigns (its first).
+  void values_set_through_global() {
+    for (TSNode body : function_bodies_) {
+      if (ts_node_is_null(body) ||
+          file_.slice(ts_node_start_byte(body), ts_node_end_byte(body)).find("global") ==
+              std::string_view::npos) {
+        continue;
+      }
+      std::set<std::string_view> declared;
+      std::vector<std::pair<std::string_view, TSNode>> assigned;  // in source order
+      walk_subtree(body, [&](TSNode n) {
+        if (is_kind(n, NodeKind::GlobalStatement)) {
+          for_each_named_child(n, [&](TSNode name) { declared.insert(exprs_.slice(name)); });
+          return false;
+        }
+        if (is_kind(n, NodeKind::Assignment)) {
+          TSNode left = field(n, "left"), right = field(n, "right");
+          if (!ts_node_is_null(left) && is_kind(left, NodeKind::Identifier) && !ts_node_is_null(right)) {
+            assigned.emplace_back(exprs_.slice(left), right);
+          }
+        }
+        return !is_kind(n, NodeKind::FunctionDefinition) && !is_kind(n, NodeKind::ClassDefinition) &&
+               !is_kind(n, NodeKind::Lambda);
+      });
+      for (const auto& [name, value] : assigned) {
+        if (!declared.count(name) || is_kind(value, NodeKind::None)) continue;
+        auto binding =
+            std::find_if(bindings_.begin(), bindings_.end(), [&](const auto& b) { return b.first == name; });
+        if (binding == bindings_.end() || binding->second.kind != ModuleFacts::BindingKind::Assignment)
+          continue;
+        Expr& held = facts_.assignments[binding->second.index].value;
+        if (held.kind == Expr::Kind::None) held = exprs_.build(value);
+      }
+    }
   }
 
   // `class Base: ...` and then `Base = declarative_base(cls=Base)` — SQLAlchemy's documented way to give
@@ -506,6 +545,7 @@ class ModuleBuilder {
       for (TSNode target : targets) {
         if (!ts_node_is_null(target) && is_kind(target, NodeKind::Attribute)) {
           facts_.attribute_assignments.push_back(AttributeAssignment{exprs_.build(target), exprs_.build(value)});
+          attribute_added_to_class(target, facts_.attribute_assignments.back().value);
           continue;
         }
         if (ts_node_is_null(target) || !is_kind(target, NodeKind::Identifier)) continue;
@@ -515,6 +555,27 @@ class ModuleBuilder {
     } else if (!is_kind(inner, NodeKind::String)) {
       facts_.module_expressions.push_back(exprs_.build(inner));
     }
+  }
+
+  // `Instance.metadata = relationship(...)` after the class body (nova: the name is reserved inside it):
+  // declarative maps an attribute set on a mapped class as one of its body, so the class gets it, marked as
+  // added after.
+  void attribute_added_to_class(TSNode target, const Expr& value) {
+    TSNode object = field(target, "object"), attribute = field(target, "attribute");
+    if (!value.is_call() || ts_node_is_null(object) || ts_node_is_null(attribute) ||
+        !is_kind(object, NodeKind::Identifier)) {
+      return;
+    }
+    const std::string_view name = exprs_.slice(object);
+    auto binding =
+        std::find_if(bindings_.begin(), bindings_.end(), [&](const auto& b) { return b.first == name; });
+    if (binding == bindings_.end() || binding->second.kind != ModuleFacts::BindingKind::Class) return;
+    ClassAttribute attr;
+    attr.name = exprs_.kept_text(attribute);
+    attr.loc = exprs_.locate(attribute);
+    attr.value = value;
+    attr.added_after_class = true;
+    facts_.classes[binding->second.index].attributes.push_back(std::move(attr));
   }
 
   void function_definition(TSNode def) {

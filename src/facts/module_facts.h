@@ -40,13 +40,15 @@ struct AttributeAssignment {
   Expr value;
 };
 
-// An attribute of a class body: `x = ...`, `x: T = ...`, `x: T`, or a `@declared_attr` method (value = its return).
+// An attribute of a class body: `x = ...`, `x: T = ...`, `x: T`, a `@declared_attr` method (value = its
+// return), or a call assigned to the class's attribute at module level after the body.
 struct ClassAttribute {
   FactText name;
   Location loc;  // the name
   std::optional<Expr> annotation;
   std::optional<Expr> value;
   bool from_declared_attr = false;
+  bool added_after_class = false;  // `Cls.name = relationship(...)` at module level, after the class body
 };
 
 struct ClassDef {

@@ -303,6 +303,14 @@ bool column_operation_after(const RevisionInfo& revision, const OperationCall& o
   return any_later(revision, op, on_same_column(revision, op, name));
 }
 
+bool column_made_not_null_after(const RevisionInfo& revision, const OperationCall& op) {
+  auto same_column = on_same_column(revision, op, "alter_column");
+  return any_later(revision, op, [&](const OperationCall& later) {
+    const Expr* nullable = later.call.keyword("nullable");
+    return nullable && nullable->is_false() && same_column(later);
+  });
+}
+
 namespace {
 
 // Whether the function of `op` writes `table`.`column` (literal names) after `op`: an `UPDATE <table> SET

@@ -107,6 +107,8 @@ bool column_renamed_into_place(const RevisionInfo& revision, const OperationCall
 // A later operation `name` ("add_column", "drop_column") of the same function on the column `op` names, of
 // the same table, both as written.
 bool column_operation_after(const RevisionInfo& revision, const OperationCall& op, std::string_view name);
+// A later alter_column of the same function makes the column `op` names NOT NULL (`nullable=False`).
+bool column_made_not_null_after(const RevisionInfo& revision, const OperationCall& op);
 // An alter_column of the same function, before or after `op`, that renames `op`'s column (of the same table,
 // both as written) to another name: a copy renamed away into the original's place, or the original moved
 // aside for a new column of its name.

@@ -42,7 +42,8 @@ template <> constexpr int kFields<Expr> = 9;
 template <> constexpr int kFields<Import> = 8;
 template <> constexpr int kFields<Assignment> = 3;
 template <> constexpr int kFields<AttributeAssignment> = 2;
-template <> constexpr int kFields<ClassAttribute> = 5;
+template <>
+constexpr int kFields<ClassAttribute> = 6;
 template <> constexpr int kFields<ClassDef> = 9;
 template <> constexpr int kFields<Parameter> = 3;
 template <> constexpr int kFields<FunctionDef> = 9;
