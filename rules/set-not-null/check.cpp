@@ -190,10 +190,10 @@ bool not_null_in_history(const Project& project, const ProjectFile& file, const 
 }
 
 // `add_column(Column("c", nullable=True))` then `alter_column("c", nullable=False)` with nothing written in
-// between: every existing row holds NULL, so the migration fails on any table with rows.
-void report_never_filled(const ProjectFile& file, const RevisionInfo& revision, const OperationCall& op,
+// between: every existing row holds NULL, so the migration fails on any table with rows. `shown`:
+// `table.column`.
+void report_never_filled(const ProjectFile& file, const OperationCall& op, const std::string& shown,
                          Reporter& out) {
-  const std::string shown = written_table(revision, op).shown() + "." + written_column(op).shown();
   out.report(
       file, op.call.loc,
       "upgrade() adds `" + shown +
@@ -202,6 +202,29 @@ void report_never_filled(const ProjectFile& file, const RevisionInfo& revision, 
       "fill the column before making it NOT NULL (`UPDATE ... SET ... = ...`), or add it with a "
       "`server_default=` (then drop the default if the application always sets it)",
       Severity::Error);
+}
+
+// The finding for an existing column made NOT NULL where the database locks the table for the scan: the names
+// as shown in the message, and as SQL must spell them in the help (`UPDATE "user" ...`: PostgreSQL reserves
+// `user`).
+struct NotNullColumn {
+  std::string table, column, table_sql, column_sql;
+};
+
+std::string backfill_help(const NotNullColumn& c) {
+  return "backfill first (`UPDATE " + c.table_sql + " SET " + c.column_sql + " = ... WHERE " + c.column_sql +
+         " IS NULL`)";
+}
+
+void report_locked_scan(const ProjectFile& file, const OperationCall& op, const NotNullColumn& c,
+                        const std::string& how, Reporter& out) {
+  out.report(
+      file, op.call.loc,
+      "upgrade() makes `" + c.table + "." + c.column + "` NOT NULL" + how +
+          ": the database scans every row under an ACCESS EXCLUSIVE lock, and the migration fails with "
+          "NotNullViolation if any row is still NULL",
+      backfill_help(c) + "; on PostgreSQL 12+ add `CHECK (" + c.column_sql +
+          " IS NOT NULL) NOT VALID` in one migration, then VALIDATE it and SET NOT NULL in the next");
 }
 
 class SetNotNull final : public Rule {
@@ -218,19 +241,23 @@ class SetNotNull final : public Rule {
     if (!file.facts.revision) return;
     const RevisionInfo& revision = *file.facts.revision;
     for (const OperationCall& op : revision.operations) {
-      if (op.function != "upgrade" || op.name != "alter_column") continue;
+      if (op.function != "upgrade") continue;
+      if (op.name == "execute") check_sql(file, project, revision, op, out);
+      if (op.name != "alter_column") continue;
       const Expr* nullable = op.call.keyword("nullable");
       if (!nullable || !nullable->is_false() || revision.creates_table_before(op)) continue;
       // existing_nullable=False: the column is NOT NULL already, PostgreSQL does nothing.
       if (const Expr* existing = op.call.keyword("existing_nullable"); existing && existing->is_false()) continue;
       std::string column = op.column_name();
+      const WrittenName written_table_name = written_table(*file.facts.revision, op);
+      const WrittenName written_column_name = written_column(op);
       // Added earlier in this upgrade(): it is new, not an existing column — and, unless filled in between,
       // NULL in every row, which SET NOT NULL refuses as surely as an ADD COLUMN ... NOT NULL without a
       // default.
       if (column_added_before(revision, op)) {
         if (!op.table.empty() && !column.empty() &&
             column_all_null_at(revision, op, unquoted_lower(op.table), unquoted_lower(column))) {
-          report_never_filled(file, revision, op, out);
+          report_never_filled(file, op, written_table_name.shown() + "." + written_column_name.shown(), out);
         }
         continue;
       }
@@ -239,17 +266,11 @@ class SetNotNull final : public Rule {
           not_null_in_history(project, file, op, unquoted_lower(op.table), unquoted_lower(column))) {
         continue;
       }
-      const WrittenName written_table_name = written_table(*file.facts.revision, op);
-      const WrittenName written_column_name = written_column(op);
-      std::string table = written_table_name.shown();
-      std::string name = written_column_name.shown();
-      // The SQL as it must be written (`UPDATE "user" ...`: PostgreSQL reserves `user`).
-      const std::string table_sql =
-          written_table_name.literal ? sql_identifier(written_table_name.text) : table;
-      const std::string column_sql =
-          written_column_name.literal ? sql_identifier(written_column_name.text) : name;
-      const std::string backfill = "backfill first (`UPDATE " + table_sql + " SET " + column_sql +
-                                   " = ... WHERE " + column_sql + " IS NULL`)";
+      const NotNullColumn shown{
+          written_table_name.shown(), written_column_name.shown(),
+          written_table_name.literal ? sql_identifier(written_table_name.text) : written_table_name.shown(),
+          written_column_name.literal ? sql_identifier(written_column_name.text)
+                                      : written_column_name.shown()};
       // A branch only SQLite runs (`if dialect.name == "sqlite":`, a sqlite_versions/ folder): batch mode
       // copies the table, with no lock for other sessions to wait on, but a NULL left still fails the copy.
       if (!op.runs_on("postgresql") && !op.runs_on("mysql")) {
@@ -258,19 +279,42 @@ class SetNotNull final : public Rule {
         if (backfilled) continue;
         out.report(
             file, op.call.loc,
-            "upgrade() makes `" + table + "." + name +
+            "upgrade() makes `" + shown.table + "." + shown.column +
                 "` NOT NULL: the migration fails (NOT NULL constraint failed) if any row is still NULL",
-            backfill + " in the same upgrade()");
+            backfill_help(shown) + " in the same upgrade()");
         continue;
       }
-      out.report(
-          file, op.call.loc,
-          "upgrade() makes `" + table + "." + name +
-              "` NOT NULL: the database scans every row under an ACCESS EXCLUSIVE lock, and the migration "
-              "fails with NotNullViolation if any row is still NULL",
-          backfill + "; on PostgreSQL 12+ add `CHECK (" + column_sql +
-              " IS NOT NULL) NOT VALID` in one "
-              "migration, then VALIDATE it and SET NOT NULL in the next");
+      report_locked_scan(file, op, shown, "", out);
+    }
+  }
+
+ private:
+  // `op.execute('ALTER TABLE "projects" ALTER "published" SET NOT NULL')` (osparc-simcore): the statement
+  // alter_column(nullable=False) emits, judged the same way. PostgreSQL's spelling (MySQL writes MODIFY).
+  static void check_sql(const ProjectFile& file, const Project& project, const RevisionInfo& revision,
+                        const OperationCall& op, Reporter& out) {
+    std::string sql;
+    if (!op.runs_on("postgresql") || !literal_sql(file.facts, executed_sql(op), sql)) return;
+    for (const SqlColumnName& set : sql_set_not_nulls(sql)) {
+      const std::string table = unqualified_name(set.table);
+      if (revision.creates_table_before(op, table)) continue;
+      // Names an f-string or %-formatting fills in (a loop over tables): unknown, so no history can prove
+      // them.
+      const bool known = !sql_interpolates(sql, table) && !sql_interpolates(sql, set.column);
+      if (known && column_added_before(revision, op, table, set.column)) {
+        if (!column_all_null_at(revision, op, table, set.column)) continue;
+        report_never_filled(file, op, table + "." + set.column, out);
+        return;  // one finding per operation
+      }
+      if (known && (proven_by_check_constraint(file, project, table, set.column) ||
+                    not_null_in_history(project, file, op, table, set.column))) {
+        continue;
+      }
+      const NotNullColumn shown =
+          known ? NotNullColumn{table, set.column, sql_identifier(table), sql_identifier(set.column)}
+                : NotNullColumn{"?", "?", "<table>", "<column>"};
+      report_locked_scan(file, op, shown, " in SQL", out);
+      return;  // one finding per operation
     }
   }
 };

@@ -314,8 +314,12 @@ std::string sql_identifier(std::string_view name) {
   return "\"" + std::string(name) + "\"";
 }
 
-std::vector<SqlTypeChange> sql_type_changes(std::string_view sql) {
-  std::vector<SqlTypeChange> changes;
+namespace {
+
+// Each `ALTER [COLUMN] c ...` clause of each `ALTER TABLE [IF EXISTS] [ONLY] t` statement: `clause(table,
+// column, words)` with `words` just past the column, to read what the clause does to it.
+template <typename Clause>
+void for_each_altered_column(std::string_view sql, Clause clause) {
   for (const SqlStatement& statement : split_sql(sql)) {
     SqlWords words(statement.text);
     const std::string table = altered_table(words);
@@ -327,23 +331,41 @@ std::vector<SqlTypeChange> sql_type_changes(std::string_view sql) {
       }
       words.next_is("column");
       const std::string column = words.take();
-      if (words.next_is("set")) words.next_is("data");
-      if (column.empty() || !words.next_is("type") || words.at_end()) continue;
-      // The type's words up to the clause's end (USING, COLLATE, the next ALTER / ADD / DROP ...).
-      static const std::set<std::string, std::less<>> kClauseEnds = {
-          "using", "collate", "alter", "add", "drop", "set", "rename", "owner", "cascade"};
-      std::string type;
-      while (!words.at_end() && !kClauseEnds.count(words.peek())) {
-        std::string word = words.take();
-        if (std::all_of(word.begin(), word.end(),
-                        [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
-          continue;  // TIMESTAMP(6), VARCHAR(255)
-        type += (type.empty() ? "" : " ") + word;
-      }
-      if (!type.empty()) changes.push_back({table, column, type});
+      if (!column.empty()) clause(table, column, words);
     }
   }
+}
+
+}  // namespace
+
+std::vector<SqlTypeChange> sql_type_changes(std::string_view sql) {
+  std::vector<SqlTypeChange> changes;
+  for_each_altered_column(sql, [&](const std::string& table, const std::string& column, SqlWords& words) {
+    if (words.next_is("set")) words.next_is("data");
+    if (!words.next_is("type") || words.at_end()) return;
+    // The type's words up to the clause's end (USING, COLLATE, the next ALTER / ADD / DROP ...).
+    static const std::set<std::string, std::less<>> kClauseEnds = {
+        "using", "collate", "alter", "add", "drop", "set", "rename", "owner", "cascade"};
+    std::string type;
+    while (!words.at_end() && !kClauseEnds.count(words.peek())) {
+      std::string word = words.take();
+      if (std::all_of(word.begin(), word.end(),
+                      [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+        continue;  // TIMESTAMP(6), VARCHAR(255)
+      type += (type.empty() ? "" : " ") + word;
+    }
+    if (!type.empty()) changes.push_back({table, column, type});
+  });
   return changes;
+}
+
+std::vector<SqlColumnName> sql_set_not_nulls(std::string_view sql) {
+  std::vector<SqlColumnName> columns;
+  for_each_altered_column(sql, [&](const std::string& table, const std::string& column, SqlWords& words) {
+    if (words.next_is("set") && words.next_is("not") && words.next_is("null"))
+      columns.push_back({table, column});
+  });
+  return columns;
 }
 
 bool sql_type_is_naive_datetime(std::string_view type) {

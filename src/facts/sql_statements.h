@@ -88,6 +88,12 @@ struct SqlTypeChange {
   std::string table, column, type;
 };
 std::vector<SqlTypeChange> sql_type_changes(std::string_view sql);
+// The columns SQL makes NOT NULL: `ALTER TABLE [IF EXISTS] [ONLY] t ALTER [COLUMN] c SET NOT NULL`, each
+// clause of each statement (what alter_column(nullable=False) emits). Names lower case, the table as written.
+struct SqlColumnName {
+  std::string table, column;
+};
+std::vector<SqlColumnName> sql_set_not_nulls(std::string_view sql);
 // Whether a type SqlTypeChange spells stores a naive date and time: `timestamp`, `timestamp without time
 // zone`, `datetime` (not `timestamptz`, `timestamp with time zone`, nor any other type).
 bool sql_type_is_naive_datetime(std::string_view type);
