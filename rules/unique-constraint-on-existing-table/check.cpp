@@ -3,10 +3,12 @@
 // create_unique_constraint` (ALTER TABLE ... ADD CONSTRAINT ... UNIQUE: ACCESS EXCLUSIVE, reads wait too),
 // `create_index(..., unique=True)` without postgresql_concurrently=True (SHARE lock: writes wait), and
 // `op.add_column` of a Column with `unique=True` (an ADD CONSTRAINT, or a unique CREATE INDEX with
-// index=True), and `CREATE UNIQUE INDEX` without CONCURRENTLY in an op.execute. The build scans the whole
-// table under that lock, then fails with UniqueViolation if duplicates exist — unless it cannot: a key column
-// added just before with nothing in it (NULLs never collide) or a key holding the primary key; then the
-// message speaks of the lock alone. Tables created earlier in the same upgrade() are new and empty: exempt.
+// index=True), `CREATE UNIQUE INDEX` without CONCURRENTLY in an op.execute, and a primary key
+// (`op.create_primary_key`, `ALTER TABLE ... ADD PRIMARY KEY (...)`: a unique index too). The build scans the
+// whole table under that lock, then fails with UniqueViolation if duplicates exist — unless it cannot: a key
+// column added just before with nothing in it (NULLs never collide) or a key holding the primary key; then
+// the message speaks of the lock alone. Tables created earlier in the same upgrade() are new and empty:
+// exempt.
 #include <algorithm>
 #include <set>
 #include <span>
@@ -85,6 +87,21 @@ std::string and_duplicates(bool possible) {
   return possible ? ", and fails with UniqueViolation if the table holds duplicates" : "";
 }
 
+// What ADD PRIMARY KEY does on a table with rows (a drop + re-create of the key too: destructive-operation
+// lets that swap pass, the build remains).
+constexpr const char* kPrimaryKeyBuild =
+    " builds its unique index (and makes its columns NOT NULL) under an ACCESS EXCLUSIVE lock: reads and "
+    "writes wait for the whole scan, and it fails with UniqueViolation if two rows share the new key";
+
+std::string primary_key_help(const std::string& table, const std::string& name) {
+  return "build the unique index first with `CREATE UNIQUE INDEX CONCURRENTLY` (`op.create_index(..., "
+         "unique=True, postgresql_concurrently=True)`) inside `with op.get_context().autocommit_block():`, "
+         "then `ALTER TABLE " +
+         table + " ADD CONSTRAINT " + (name.empty() ? "<name>" : sql_identifier(name)) +
+         " PRIMARY KEY USING INDEX <index>` (check for duplicates first; a key column not NOT NULL yet is "
+         "scanned under the lock there)";
+}
+
 class UniqueConstraintOnExistingTable final : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -109,7 +126,9 @@ class UniqueConstraintOnExistingTable final : public Rule {
       if (!op.runs_on("postgresql")) continue;  // a branch for another database (`if dialect.name == "sqlite":`)
       if (reported.count(op.call.loc.start_byte)) continue;
       bool found = false;
-      if (op.name == "create_unique_constraint") {
+      if (op.name == "create_primary_key") {
+        found = report_primary_key(file, op, out);
+      } else if (op.name == "create_unique_constraint") {
         found = report_constraint(file, op,
                                   duplicates_possible(project, revision, op, constraint_columns(op)), out);
       } else if (op.name == "create_index") {
@@ -141,6 +160,18 @@ class UniqueConstraintOnExistingTable final : public Rule {
     return true;
   }
 
+  // `op.create_primary_key(...)` (FlexMeasures re-creates the keys of its time-series tables): ADD PRIMARY
+  // KEY builds a unique index under the ALTER's lock, like a unique constraint. No exemption for a key the
+  // models define: they describe the new key, not the one the rows were unique under.
+  static bool report_primary_key(const ProjectFile& file, const OperationCall& op, Reporter& out) {
+    const Expr* name_expr = op.call.keyword("constraint_name");
+    const std::string name = alembic_literal_name(name_expr ? name_expr : op.argument(0));
+    out.report(file, op.call.loc,
+               "primary key " + backticked(name) + "on " + existing_table(op) + kPrimaryKeyBuild,
+               primary_key_help(table_sql(op), name));
+    return true;
+  }
+
   static bool report_unique_index(const ProjectFile& file, const OperationCall& op, bool duplicates,
                                   Reporter& out) {
     if (!is_true(op.call.keyword("unique")) || may_run_concurrently(op)) return false;
@@ -160,6 +191,13 @@ class UniqueConstraintOnExistingTable final : public Rule {
                                       const OperationCall& op, Reporter& out) {
     for (const SqlIndexBuild& build : sql_index_builds(file.facts, op)) {
       if (!build.unique || build.concurrently || revision.creates_table_before(op, build.table)) continue;
+      if (build.primary_key) {
+        out.report(file, op.call.loc,
+                   "ADD PRIMARY KEY " + backticked(build.name) + "on existing table `" + build.table + "`" +
+                       kPrimaryKeyBuild,
+                   primary_key_help(sql_identifier(build.table), build.name));
+        return true;
+      }
       if (build.constraint) {
         out.report(
             file, op.call.loc,

@@ -663,8 +663,8 @@ std::vector<OperationForeignKey> foreign_keys_of(const OperationCall& op) {
 namespace {
 
 // `ALTER TABLE [IF EXISTS] [ONLY] t ADD [CONSTRAINT name] UNIQUE (...)`, MySQL's `ADD UNIQUE [KEY|INDEX]
-// [name] (...)` too (`words` past ALTER): the unique index it builds. Not `UNIQUE USING INDEX ix`, which only
-// adopts an index built before.
+// [name] (...)` too, or `ADD [CONSTRAINT name] PRIMARY KEY (...)` (`words` past ALTER): the unique index it
+// builds. Not `UNIQUE USING INDEX ix` / `PRIMARY KEY USING INDEX ix`, which only adopt an index built before.
 std::optional<SqlIndexBuild> unique_constraint_added(SqlWords& words, std::string_view statement) {
   if (!words.next_is("table")) return std::nullopt;
   if (words.next_is("if") && !words.next_is("exists")) return std::nullopt;
@@ -675,7 +675,8 @@ std::optional<SqlIndexBuild> unique_constraint_added(SqlWords& words, std::strin
   build.unique = true;
   build.constraint = true;
   if (words.next_is("constraint")) build.name = words.take();
-  if (!words.next_is("unique") || words.next_is("using")) return std::nullopt;
+  build.primary_key = words.next_is("primary") && words.next_is("key");
+  if ((!build.primary_key && !words.next_is("unique")) || words.next_is("using")) return std::nullopt;
   if ((words.next_is("key") || words.next_is("index")) && build.name.empty()) build.name = words.take();
   if (sql_interpolates(statement, build.name)) build.name.clear();
   build.table = unqualified_name(table);

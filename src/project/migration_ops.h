@@ -199,8 +199,8 @@ std::vector<OperationForeignKey> foreign_keys_of(const OperationCall& op);
 bool sql_interpolates(std::string_view sql, const std::string& word);
 
 // An index an op.execute builds in SQL: `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] [name] ON
-// [ONLY] table ...`, or the unique index of `ALTER TABLE table ADD [CONSTRAINT name] UNIQUE (...)` (names
-// lower-cased, without quotes or schema), as far as literals show the SQL.
+// [ONLY] table ...`, or the unique index of `ALTER TABLE table ADD [CONSTRAINT name] UNIQUE | PRIMARY KEY
+// (...)` (names lower-cased, without quotes or schema), as far as literals show the SQL.
 struct SqlIndexBuild {
   std::string name;  // "" when the statement leaves it to the database
   std::string table;
@@ -208,6 +208,7 @@ struct SqlIndexBuild {
   bool concurrently = false;
   bool constraint =
       false;  // ALTER TABLE ... ADD ... UNIQUE: under an ACCESS EXCLUSIVE lock, never concurrently
+  bool primary_key = false;  // ADD ... PRIMARY KEY: the constraint also makes its columns NOT NULL
 };
 std::vector<SqlIndexBuild> sql_index_builds(const ModuleFacts& module, const OperationCall& op);
 
