@@ -3,9 +3,12 @@
 // too) without `postgresql_not_valid=True`, or `ALTER TABLE t ADD [CONSTRAINT n] FOREIGN KEY | CHECK ...` in
 // SQL. PostgreSQL then checks every existing row while it holds the lock the ALTER took (SHARE ROW EXCLUSIVE
 // on both tables for a foreign key: writes wait; ACCESS EXCLUSIVE for a CHECK: reads wait too). Tables
-// created or emptied earlier in the same upgrade() are exempt, as are branches for another database.
+// created or emptied earlier in the same upgrade() are exempt, as are branches for another database. And the
+// VALIDATE CONSTRAINT of a constraint added NOT VALID in the same transaction: it scans under the ADD's lock.
 #include <algorithm>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "core/text.h"
 #include "engine/rule.h"
@@ -25,19 +28,29 @@ constexpr const char* kCheckLock =
     "checks every existing row while holding an ACCESS EXCLUSIVE lock: reads and writes wait until the scan "
     "ends";
 
-// `ALTER TABLE t ADD [CONSTRAINT n] FOREIGN KEY ... | CHECK ...` without NOT VALID: the constraint kind
-// ("FOREIGN KEY", "CHECK") and the table; empty when the statement is something else.
+// `ALTER TABLE t ADD [CONSTRAINT n] FOREIGN KEY ... | CHECK ...`: the constraint kind ("FOREIGN KEY",
+// "CHECK"), the table, the name when given, and whether it is NOT VALID; or `ALTER TABLE t VALIDATE
+// CONSTRAINT n` (kind "VALIDATE"). Names lower case.
 struct SqlConstraint {
   std::string kind, table, name;
+  bool not_valid = false;
 };
 
-std::vector<SqlConstraint> validated_constraints(std::string_view sql) {
+// The constraint steps of the SQL's statements, in order.
+std::vector<SqlConstraint> constraint_steps(std::string_view sql) {
   std::vector<SqlConstraint> found;
   for (const SqlStatement& statement : split_sql(sql)) {
     SqlWords words(statement.text);
     const std::string table = altered_table(words);
-    if (table.empty() || !words.next_is("add")) continue;
+    if (table.empty()) continue;
     SqlConstraint constraint{"", unqualified_name(table), ""};
+    if (words.next_is("validate") && words.next_is("constraint") && !words.at_end()) {
+      constraint.kind = "VALIDATE";
+      constraint.name = words.take();
+      found.push_back(std::move(constraint));
+      continue;
+    }
+    if (!words.next_is("add")) continue;
     if (words.next_is("constraint")) constraint.name = words.take();
     // The statement's words, a string literal one "<quoted>" (`CHECK (state <> 'NOT VALID')` is no NOT VALID
     // clause).
@@ -51,10 +64,9 @@ std::vector<SqlConstraint> validated_constraints(std::string_view sql) {
     } else {
       continue;
     }
-    bool not_valid = false;
     for (size_t i = 0; i + 1 < all.size(); ++i)
-      not_valid = not_valid || (all[i] == "NOT" && all[i + 1] == "VALID");
-    if (!not_valid) found.push_back(std::move(constraint));
+      constraint.not_valid = constraint.not_valid || (all[i] == "NOT" && all[i + 1] == "VALID");
+    found.push_back(std::move(constraint));
   }
   return found;
 }
@@ -76,6 +88,7 @@ class ConstraintWithoutNotValid final : public Rule {
   void check_file(const ProjectFile& file, const Project& /*project*/, Reporter& out) const override {
     if (!file.facts.revision) return;
     const RevisionInfo& revision = *file.facts.revision;
+    check_validations(file, revision, out);
     for (const OperationCall& op : revision.operations) {
       // downgrade() is rollback code, run by hand in an emergency: the lock rules judge upgrade() only.
       if (op.function != "upgrade" || !op.runs_on("postgresql")) continue;
@@ -98,8 +111,9 @@ class ConstraintWithoutNotValid final : public Rule {
       } else if (op.name == "execute") {
         std::string sql;
         if (!literal_sql(file.facts, executed_sql(op), sql)) continue;
-        for (const SqlConstraint& constraint : validated_constraints(sql)) {
-          if (revision.creates_table_before(op, constraint.table) || sql_interpolates(sql, constraint.table))
+        for (const SqlConstraint& constraint : constraint_steps(sql)) {
+          if (constraint.kind == "VALIDATE" || constraint.not_valid ||
+              revision.creates_table_before(op, constraint.table) || sql_interpolates(sql, constraint.table))
             continue;
           out.report(file, op.call.loc,
                      "ADD " + constraint.kind + " on existing table `" + constraint.table +
@@ -114,6 +128,48 @@ class ConstraintWithoutNotValid final : public Rule {
   }
 
  private:
+  // `ALTER TABLE t VALIDATE CONSTRAINT n` in the transaction that added n NOT VALID (the same upgrade(), no
+  // autocommit block between): PostgreSQL holds the ADD's lock until the commit, so the validation scans
+  // every row under it and NOT VALID gains nothing. An autocommit block commits what came before it and runs
+  // outside the transaction.
+  static void check_validations(const ProjectFile& file, const RevisionInfo& revision, Reporter& out) {
+    std::map<std::string, std::string> added;  // name -> kind, added NOT VALID in the transaction still open
+    for (const OperationCall& op : revision.operations) {
+      if (op.function != "upgrade" || !op.runs_on("postgresql")) continue;
+      if (op.in_autocommit_block) {
+        added.clear();
+        continue;
+      }
+      if ((op.name == "create_foreign_key" || op.name == "create_check_constraint") &&
+          flag_may_be_set(op, "postgresql_not_valid")) {
+        const Expr* name = op.call.keyword("constraint_name");
+        const std::string literal = lower(alembic_literal_name(name ? name : op.argument(0)));
+        if (!literal.empty()) added[literal] = op.name == "create_foreign_key" ? "FOREIGN KEY" : "CHECK";
+        continue;
+      }
+      std::string sql;
+      if (op.name != "execute" || !literal_sql(file.facts, executed_sql(op), sql)) continue;
+      for (const SqlConstraint& step : constraint_steps(sql)) {
+        if (step.kind != "VALIDATE") {
+          if (step.not_valid && !step.name.empty()) added[step.name] = step.kind;
+          continue;
+        }
+        const auto found = added.find(step.name);
+        if (found == added.end()) continue;
+        const bool check = found->second == "CHECK";
+        out.report(file, op.call.loc,
+                   "VALIDATE CONSTRAINT `" + step.name +
+                       "` runs in the transaction that added it NOT VALID: PostgreSQL holds the ADD's " +
+                       (check ? "ACCESS EXCLUSIVE lock" : "SHARE ROW EXCLUSIVE lock on both tables") +
+                       " until the migration commits, so the validation checks every row under it (" +
+                       (check ? "reads and writes wait" : "writes wait") + ") and NOT VALID gains nothing",
+                   "validate it in a later migration, once this one has committed, or inside `with "
+                   "op.get_context().autocommit_block():`, which commits the ADD first");
+        break;  // one finding per operation
+      }
+    }
+  }
+
   // `op.add_column("orders", sa.Column("customer_id", sa.ForeignKey("customers.id")))`: Alembic adds the
   // column, then the key (or an inline CheckConstraint) with its own validated ALTER TABLE ... ADD
   // CONSTRAINT, and add_column has no way to say NOT VALID.
