@@ -92,14 +92,17 @@ class StringWithoutLength final : public Rule {
  private:
   // A project TypeDecorator whose `impl` is the String class (`impl = types.String`, pgadmin's
   // PgAdminDbBinaryString): TypeDecorator builds its impl from the arguments it is given, so `HexString()` is
-  // a String() without a length, and `HexString(128)` a String(128).
+  // a String() without a length, and `HexString(128)` a String(128). Not one that overrides
+  // load_dialect_impl(): what MySQL gets is whatever that returns (nova's IPAddress: String(39)).
   static void check_decorated(const ProjectFile& file, const Project& project, const ColumnInfo& column,
                               Reporter& out) {
     const ColumnType& type = column.type;
     if (!type.expr || type.inferred || !lacks_length(*type.expr)) return;
     const DecoratedImpl decorated = decorated_impl(project, file, *type.expr);
-    if (!decorated.impl || !decorated.impl->is_name_like() || !kVarcharTypes.count(decorated.impl->resolved))
+    if (!decorated.impl || decorated.chooses_per_dialect || !decorated.impl->is_name_like() ||
+        !kVarcharTypes.count(decorated.impl->resolved)) {
       return;
+    }
     const Expr& name = type.expr->is_call() ? *type.expr->target : *type.expr;
     out.report(file, type.loc,
                column_label(column) + " is `" + name.text + "`, a TypeDecorator over `" +

@@ -89,18 +89,25 @@ DecoratedImpl decorated_impl(const Project& project, const ProjectFile& file, co
   const Expr* name = type.is_call() ? type.target.get() : &type;
   if (!name || !name->is_name_like() || name->resolved.starts_with("sqlalchemy.")) return {};
   const ClassInfo* cls = project.resolve_class(file, name->text);
-  // Breadth first: the class, then its bases in the order written, then theirs (a cycle ends the walk).
+  // Breadth first: the class, then its bases in the order written, then theirs (a cycle ends the walk). The
+  // nearest `impl` wins; load_dialect_impl() counts wherever it is defined, as any inherited method does.
   std::vector<const ClassInfo*> queue;
   if (cls) queue.push_back(cls);
   std::set<const ClassInfo*> seen(queue.begin(), queue.end());
+  DecoratedImpl found;
   for (size_t next = 0; next < queue.size(); ++next) {
-    const ClassAttribute* impl = queue[next]->def->attribute("impl");
-    if (impl && impl->value) return {&*impl->value, queue[next]->file};
+    const ClassDef& def = *queue[next]->def;
+    found.chooses_per_dialect = found.chooses_per_dialect || def.body_names.contains("load_dialect_impl");
+    const ClassAttribute* impl = def.attribute("impl");
+    if (!found.impl && impl && impl->value) {
+      found.impl = &*impl->value;
+      found.file = queue[next]->file;
+    }
     for (const ClassInfo* base : queue[next]->project_bases) {
       if (seen.insert(base).second) queue.push_back(base);
     }
   }
-  return {};
+  return found.impl ? found : DecoratedImpl{};
 }
 
 }  // namespace ormlint

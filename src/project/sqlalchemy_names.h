@@ -44,9 +44,14 @@ void for_each_sqlmodel_field(const ProjectFile& file, const Project& project, Fn
 // project class a type expression names (`JSONEncodedDict()`, `JSONEncodedDict`), its own or the nearest
 // inherited one (zun's types share a base's `impl = TEXT`), with the file that declares it (where its names
 // resolve). `impl` null when the type names no such class: SQLAlchemy's own types are not looked up.
+// `chooses_per_dialect`: the class or a project base defines load_dialect_impl(), which SQLAlchemy asks for
+// the type each database gets (DDL included): nova's IPAddress, `impl = String`, gives MySQL String(39) and
+// PostgreSQL INET, so the column is not known to be `impl` there. (Schema events such as an Enum's CREATE
+// TYPE still come from `impl`.)
 struct DecoratedImpl {
   const Expr* impl = nullptr;
   const ProjectFile* file = nullptr;
+  bool chooses_per_dialect = false;
 };
 DecoratedImpl decorated_impl(const Project& project, const ProjectFile& file, const Expr& type);
 
