@@ -89,7 +89,7 @@ class AlterColumnIgnoredKeyword final : public Rule {
     for (const OperationCall& op : file.facts.revision->operations) {
       if (op.name != "alter_column") continue;
       for (const Keyword& keyword : op.call.keywords) {
-        if (is_parameter(keyword.name)) continue;
+        if (keyword.is_list_splat() || is_parameter(keyword.name)) continue;
         const std::string call = std::string(op.receiver) + ".alter_column(...)";
         // The parameter meant, unless the call has it already (`server_default="f", default=False`: the
         // Python-side default only, which has no DDL to drop).

@@ -13,6 +13,7 @@
 #include "engine/rule.h"
 #include "facts/sql_literal.h"
 #include "facts/sql_statements.h"
+#include "project/assigned_value.h"
 #include "project/migration_ops.h"
 #include "project/sqlalchemy_names.h"
 
@@ -31,7 +32,7 @@ std::string render(const Expr& e, int depth = 0) {
     first = false;
   }
   for (const Keyword& kw : e.keywords) {
-    out += (first ? "" : ", ") + kw.name + "=" + render(kw.value, depth + 1);
+    out += (first ? "" : ", ") + kw.written_prefix() + render(kw.value, depth + 1);
     first = false;
   }
   return out + ")";
@@ -99,11 +100,28 @@ StringType string_type(const Expr& type) {
   }
 }
 
+// MySQL's own TEXT family (`mysql.MEDIUMTEXT()`): types only MySQL renders.
+bool mysql_text_family(const Expr& type) {
+  const FactText origin = type.origin();
+  return origin.rfind("sqlalchemy.dialects.mysql.", 0) == 0 && origin.ends_with("TEXT");
+}
+
+// SQLAlchemy's generic `Text` / `TEXT` / `UnicodeText` without a length: TEXT on MySQL (a length would make
+// MySQL pick the smallest type of the family that holds it).
+bool generic_text(const Expr& type) {
+  static const std::set<std::string, std::less<>> kGenericText = {"sqlalchemy.Text", "sqlalchemy.TEXT",
+                                                                  "sqlalchemy.UnicodeText"};
+  if (!kGenericText.count(type.origin())) return false;
+  return !type.is_call() || (type.items.empty() && !type.keyword("length"));
+}
+
 // VARCHAR(n) -> VARCHAR(m >= n) or TEXT changes only the catalog on PostgreSQL (no rewrite, no scan), and every
 // old value fits. Known only when existing_type says what the column was.
 bool widens_string(const Expr& from, const Expr& to) {
   StringType old_type = string_type(from), new_type = string_type(to);
   if (!old_type.is_string || !new_type.is_string || !new_type.length_known) return false;
+  // `sa.Text()` -> `mysql.MEDIUMTEXT()` (mistral) is TEXT -> MEDIUMTEXT: up the family, like mysql.TEXT's.
+  if (generic_text(from) && mysql_text_family(to)) old_type.length = 65535;
   if (!new_type.length) return true;  // to TEXT: whatever the old length was
   return old_type.length_known && old_type.length && *new_type.length >= *old_type.length;
 }
@@ -184,6 +202,15 @@ EnumType enum_type(const Expr& type) {
   return result;
 }
 
+// An enum whose values ormlint cannot read (`existing_type=sa.Enum`, the bare class, a common idiom;
+// `sa.Enum(*values_of(), name="t")`): it says only that the column is an enum, not which one.
+bool enum_of_unknown_values(const Expr& type) {
+  const FactText origin = type.origin();
+  const bool enum_class = origin == "sqlalchemy.Enum" || origin == "sqlalchemy.dialects.postgresql.ENUM" ||
+                          origin == "sqlalchemy.dialects.mysql.ENUM";
+  return enum_class && (!type.is_call() || type.items.empty());
+}
+
 // The same enum with values appended at the end: nothing to rewrite and every old value fits (PostgreSQL keeps
 // the named type, MySQL appends ENUM members in place).
 std::optional<EnumType> appended_enum(const Expr& from, const Expr& to) {
@@ -216,16 +243,81 @@ bool same_type(const Expr& a, const Expr& b) {
   return arguments(a) == arguments(b);
 }
 
+// A project function whose body only returns a type, called without arguments (mistral's `st.MediumText()`,
+// `return sa.Text().with_variant(mysql.MEDIUMTEXT(), "mysql")`): that type, and the module it is read in.
+const Expr* returned_type(const Project& project, const Expr& type, const ProjectFile** module) {
+  if (!type.is_call() || !type.items.empty() || !type.keywords.empty()) return nullptr;
+  const ProjectFile* found = nullptr;
+  const FunctionDef* function = project_function(project, type.origin(), &found);
+  if (!function || !function->returned_call || !function->parameters.empty()) return nullptr;
+  *module = found;
+  return &*function->returned_call;
+}
+
+// The strings a list or tuple of string literals holds, written out, bound to a module-level name, or the two
+// joined by `+` (designate's `OLD_SERVICE_STATES + ["STOPPED"]`); nullopt for anything else.
+std::optional<std::vector<Expr>> literal_strings(const Expr& e, const Project& project,
+                                                 const ProjectFile& file, int depth = 0) {
+  constexpr int kMaxHops = 8;  // names and imports followed, beyond which a cycle is assumed
+  if (depth > kMaxHops) return std::nullopt;
+  if (e.is(Expr::Kind::List) || e.is(Expr::Kind::Tuple)) {
+    if (!std::all_of(e.items.begin(), e.items.end(), [](const Expr& v) { return v.is_string(); }))
+      return std::nullopt;
+    return std::vector<Expr>(e.items.begin(), e.items.end());
+  }
+  if (e.is(Expr::Kind::BinaryOp) && e.name == "+" && e.items.size() == 2) {
+    auto left = literal_strings(e.items[0], project, file, depth + 1);
+    auto right = literal_strings(e.items[1], project, file, depth + 1);
+    if (!left || !right) return std::nullopt;
+    left->insert(left->end(), right->begin(), right->end());
+    return left;
+  }
+  if (!e.is_name_like()) return std::nullopt;
+  const ProjectFile* holder = &file;
+  const Expr* value = assigned_value(project, holder, std::string(e.text), kMaxHops);
+  return value ? literal_strings(*value, project, *holder, depth + 1) : std::nullopt;
+}
+
+// `sa.Enum(*RECORD_TYPES, name="t")` with `RECORD_TYPES = ["A", "AAAA"]` (designate; a local of the function
+// is written out by the facts): the values as if written. Only a splat that is the sole positional argument
+// (where others stood relative to it, the facts do not keep); any other stays unread.
+void spread_literal_values(Expr& type, const Project& project, const ProjectFile& file) {
+  const Expr* splat = type.is_call() && type.items.empty() ? type.keyword(Expr::kListSplat) : nullptr;
+  const auto values = splat ? literal_strings(*splat, project, file) : std::nullopt;
+  if (!values) return;
+  type.items.insert(type.items.end(), values->begin(), values->end());
+  FactList<Keyword> rest;
+  for (const Keyword& keyword : type.keywords) {
+    if (!keyword.is_list_splat()) rest.push_back(keyword);
+  }
+  type.keywords = std::move(rest);
+}
+
 // The type the database stores: a project TypeDecorator's `impl` (zun's `JSONEncodedDict()`, `impl = TEXT`),
 // through decorators of decorators, given the decorator's arguments when `impl` is a class (SQLAlchemy passes
-// them on: flaskbb's `UTCDateTime(timezone=True)` with `impl = DateTime` stores `DateTime(timezone=True)`);
-// any other type itself.
-Expr stored_type(const Expr& type, const Project& project, const ProjectFile& file) {
+// them on: flaskbb's `UTCDateTime(timezone=True)` with `impl = DateTime` stores `DateTime(timezone=True)`),
+// what a project function returning a type returns, and the type a `Mutable*.as_mutable(...)` wraps; any
+// other type itself, its literal values spread.
+// Not a decorator that overrides load_dialect_impl(): its `impl` is only a fallback, so it stays itself (a
+// type ormlint does not know). `*holder`, when given, is set to the file the result's names are read in.
+Expr stored_type(const Expr& type, const Project& project, const ProjectFile& file,
+                 const ProjectFile** holder = nullptr) {
   Expr stored = type;
   const ProjectFile* where = &file;
   for (int depth = 0; depth < 4; ++depth) {
+    if (const Expr* returned = returned_type(project, stored, &where)) {
+      stored = *returned;
+      continue;
+    }
+    // `MutableDict.as_mutable(JsonEncoded)` (mistral's JsonDictType()): the type given, tracked in Python
+    // only.
+    if (stored.is_call() && stored.callee_name() == "as_mutable" && stored.arg(0) &&
+        stored.origin().starts_with("sqlalchemy.ext.mutable.")) {
+      stored = Expr(*stored.arg(0));
+      continue;
+    }
     const DecoratedImpl decorated = decorated_impl(project, *where, stored);
-    if (!decorated.impl) break;
+    if (!decorated.impl || decorated.chooses_per_dialect) break;
     if (stored.is_call() && decorated.impl->is_name_like()) {
       *stored.target = *decorated.impl;  // the impl class called with the decorator's arguments
     } else {
@@ -233,7 +325,32 @@ Expr stored_type(const Expr& type, const Project& project, const ProjectFile& fi
     }
     where = decorated.file;
   }
+  spread_literal_values(stored, project, *where);
+  if (holder) *holder = where;
   return stored;
+}
+
+// `Text().with_variant(mysql.LONGTEXT(), "mysql")` (oslo.db's `mysql_as_long`, all over OpenStack; mistral's
+// helpers and TypeDecorators return it): the base type on every database but the variants' own, which get
+// theirs. A change that keeps or widens each of them is none. `to` is read in `file`.
+bool keeps_or_widens_each_variant(const Expr& was, const Expr& to, const Project& project,
+                                  const ProjectFile& file) {
+  if (!to.is_call() || to.callee_name() != "with_variant") return false;
+  const Expr* link = &to;
+  for (; link && link->is_call() && link->callee_name() == "with_variant"; link = link->receiver()) {
+    const Expr* variant = link->arg(0);
+    if (!variant) return false;
+    const Expr stored = stored_type(*variant, project, file);
+    if (!widens(was, stored) && !same_type(was, stored)) return false;
+  }
+  if (!link) return false;
+  const Expr base = stored_type(*link, project, file);
+  return widens(was, base) || same_type(was, base);
+}
+
+// `to` (stored, read in `file`) keeps or widens the type `was`, on every database.
+bool keeps_or_widens(const Expr& was, const Expr& to, const Project& project, const ProjectFile& file) {
+  return widens(was, to) || same_type(was, to) || keeps_or_widens_each_variant(was, to, project, file);
 }
 
 // The types the revision history gives the column before `op` (every create_table / add_column /
@@ -258,29 +375,12 @@ std::optional<std::vector<Expr>> history_types(const Project& project, const Pro
   return types;
 }
 
-// `Text().with_variant(mysql.LONGTEXT(), "mysql")` (oslo.db's `mysql_as_long`, all over OpenStack): the base
-// type on every database but the variants' own, which get theirs. A change that keeps or widens each of them
-// is none.
-bool keeps_or_widens_each_variant(const Expr& was, const Expr& type, const Project& project,
-                                  const ProjectFile& file) {
-  if (!type.is_call() || type.callee_name() != "with_variant") return false;
-  const Expr* link = &type;
-  for (; link && link->is_call() && link->callee_name() == "with_variant"; link = link->receiver()) {
-    const Expr* variant = link->arg(0);
-    if (!variant) return false;
-    const Expr stored = stored_type(*variant, project, file);
-    if (!widens(was, stored) && !same_type(was, stored)) return false;
-  }
-  if (!link) return false;
-  const Expr base = stored_type(*link, project, file);
-  return widens(was, base) || same_type(was, base);
-}
-
 // When `to` is each type of the history, or widens each string type, it keeps or widens the one `op`
 // replaces.
-bool keeps_or_widens_history(const std::optional<std::vector<Expr>>& history, const Expr& to) {
+bool keeps_or_widens_history(const std::optional<std::vector<Expr>>& history, const Expr& to,
+                             const Project& project, const ProjectFile& file) {
   return history && !history->empty() && std::all_of(history->begin(), history->end(), [&](const Expr& was) {
-           return widens(was, to) || same_type(was, to);
+           return keeps_or_widens(was, to, project, file);
          });
 }
 
@@ -329,6 +429,17 @@ const Expr* type_restored_by_downgrade(const RevisionInfo& revision, const Opera
   return nullptr;
 }
 
+// What an existing_type= (or the downgrade's type) says the column was, as stored; nullopt when it says
+// nothing ormlint can read: `existing_type=table.c.x.type` (reflected at run time, cinder), an enum of
+// unknown values
+// (`existing_type=sa.Enum`, designate). Then the types before it stand for it.
+std::optional<Expr> known_type(const Expr* type, const Project& project, const ProjectFile& file) {
+  if (!type) return std::nullopt;
+  Expr stored = stored_type(*type, project, file);
+  if (type_class(stored).empty() || enum_of_unknown_values(stored)) return std::nullopt;
+  return stored;
+}
+
 class ColumnTypeChange final : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -353,18 +464,14 @@ class ColumnTypeChange final : public Rule {
       if (!type || type->kind == Expr::Kind::None || revision.creates_table_before(op)) continue;
       // Compared as stored; shown as written.
       const Expr* existing = op.call.keyword("existing_type");
-      std::optional<Expr> stored_existing;
-      if (existing) stored_existing = stored_type(*existing, project, file);
-      // `existing_type=table.c.x.type` (reflected at run time, cinder) says nothing ormlint can read.
-      if (stored_existing && type_class(*stored_existing).empty()) {
-        existing = nullptr;
-        stored_existing.reset();
-      }
-      if (!existing) {
+      std::optional<Expr> stored_existing = known_type(existing, project, file);
+      if (!stored_existing) {
         existing = type_restored_by_downgrade(revision, op);
-        if (existing) stored_existing = stored_type(*existing, project, file);
+        stored_existing = known_type(existing, project, file);
+        if (!stored_existing) existing = nullptr;
       }
-      const Expr to = stored_type(*type, project, file);
+      const ProjectFile* to_file = &file;
+      const Expr to = stored_type(*type, project, file, &to_file);
       const Expr* was = stored_existing ? &*stored_existing : nullptr;
       // Names held in variables are shown as such: `<table_name>.<column_name>`.
       std::string table = written_table(revision, op).shown();
@@ -372,8 +479,10 @@ class ColumnTypeChange final : public Rule {
       const std::optional<std::vector<Expr>> history =
           !was && written_column(op).literal ? history_types(project, file, op, written_column(op).text)
                                              : std::nullopt;
-      if (was ? widens(*was, to) || same_type(*was, to) : keeps_or_widens_history(history, to)) continue;
-      if (was && keeps_or_widens_each_variant(*was, *type, project, file)) continue;
+      if (was ? keeps_or_widens(*was, to, project, *to_file)
+              : keeps_or_widens_history(history, to, project, *to_file)) {
+        continue;
+      }
       if (!was) was = enum_appended_to_history(history, to);
       if (const auto appended = was ? appended_enum(*was, to) : std::nullopt) {
         if (appended->mysql || !appended->native || appended->name.empty() ||

@@ -98,7 +98,7 @@ std::string written(const Expr& e) {
     first = false;
   }
   for (const Keyword& kw : e.keywords) {
-    out += (first ? "" : ", ") + kw.name + "=" + written(kw.value);
+    out += (first ? "" : ", ") + kw.written_prefix() + written(kw.value);
     first = false;
   }
   return out + ")";

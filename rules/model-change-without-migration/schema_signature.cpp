@@ -108,7 +108,7 @@ class Renderer {
     std::vector<std::string> keywords;
     for (const Keyword& keyword : call.keywords) {
       if (column && kPythonSideOptions.count(keyword.name)) continue;
-      keywords.push_back(keyword.name + "=" + render(keyword.value));
+      keywords.push_back(keyword.written_prefix() + render(keyword.value));
     }
     std::sort(keywords.begin(), keywords.end());
     std::string out = callee + "(" + join(call.items);

@@ -111,7 +111,7 @@ std::string written(const Expr& e) {
     first = false;
   };
   for (const Expr& arg : e.items) add(written(arg));
-  for (const Keyword& kw : e.keywords) add(kw.name + "=" + written(kw.value));
+  for (const Keyword& kw : e.keywords) add(kw.written_prefix() + written(kw.value));
   return out + ")";
 }
 

@@ -48,7 +48,9 @@ std::optional<CoreStatement> read_core_statement(const Expr& statement) {
     if (method == "where" || method == "filter") {
       found.filtered = true;
     } else if (method == "values") {
-      for (const Keyword& kw : link->keywords) found.set_columns.push_back(kw.name);
+      for (const Keyword& kw : link->keywords) {
+        if (!kw.is_list_splat()) found.set_columns.push_back(kw.name);
+      }
       if (const Expr* mapping = link->arg(0); mapping && mapping->is(Expr::Kind::Dict)) {
         for (size_t key = 0; key < mapping->items.size(); key += 2) {
           const Expr& column = mapping->items[key];

@@ -37,7 +37,10 @@ struct Expr {
   // Call: positional arguments. List/Tuple/Set: elements. Subscript: indices. Dict: key, value, key, value...
   // BinaryOp: left, right. Other: named sub-expressions.
   FactList<Expr> items;
-  FactList<Keyword> keywords;  // Call: keyword arguments (a `**kw` splat is skipped)
+  // Call: keyword arguments; a `*values` splat is the keyword named kListSplat (the first one only: where it
+  // stood among the positional arguments is not kept), a `**kw` splat is skipped.
+  FactList<Keyword> keywords;
+  static constexpr std::string_view kListSplat = "*";
 
   Expr() = default;
   Expr(Expr&&) noexcept = default;
@@ -81,6 +84,10 @@ struct Keyword {
   FactText name;
   Expr value;
   Location loc;
+
+  bool is_list_splat() const { return name == Expr::kListSplat; }
+  // What precedes the value where a call is shown again: `name=`, or `*` for a splat.
+  std::string written_prefix() const { return is_list_splat() ? "*" : std::string(name) + "="; }
 };
 
 template <class Fn>

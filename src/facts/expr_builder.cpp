@@ -68,9 +68,16 @@ void ExprBuilder::build_arguments(TSNode arguments, Expr& call, int depth) const
       TSNode value = field(arg, "value");
       if (ts_node_is_null(name) || ts_node_is_null(value)) return;
       call.keywords.push_back(Keyword{kept_text(name), build(value, depth + 1), locate(arg)});
-    } else if (is_kind(arg, NodeKind::Comment) || is_kind(arg, NodeKind::ListSplat) ||
-               is_kind(arg, NodeKind::DictionarySplat)) {
-      // `*args` / `**kwargs` carry nothing we can read statically.
+    } else if (is_kind(arg, NodeKind::ListSplat)) {
+      // `sa.Enum(*RECORD_TYPES, name="t")`: what is spread may be a module-level list a rule can read. Kept
+      // as the keyword `*` (not among the positional arguments, whose positions it would shift); the first
+      // only.
+      TSNode value = ts_node_named_child(arg, 0);
+      if (!ts_node_is_null(value) && !call.keyword(Expr::kListSplat)) {
+        call.keywords.push_back(Keyword{FactText(Expr::kListSplat), build(value, depth + 1), locate(arg)});
+      }
+    } else if (is_kind(arg, NodeKind::Comment) || is_kind(arg, NodeKind::DictionarySplat)) {
+      // `**kwargs` carries nothing we can read statically.
     } else {
       call.items.push_back(build(arg, depth + 1));
     }

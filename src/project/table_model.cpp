@@ -90,7 +90,7 @@ std::string render(const Expr& e, int depth = 0) {
         first = false;
       }
       for (const Keyword& kw : e.keywords) {
-        out += (first ? "" : ", ") + kw.name + "=" + render(kw.value, depth + 1);
+        out += (first ? "" : ", ") + kw.written_prefix() + render(kw.value, depth + 1);
         first = false;
       }
       return out + ")";
