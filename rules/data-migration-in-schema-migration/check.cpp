@@ -101,10 +101,10 @@ class Checker {
         if (!e.is_call() || !e.target) return;
         if (is_connection_execute(e)) check_statement(e.arg(0), e.loc, e.target->text);
         if (is_session_factory(e.origin())) {
-          report(e.loc, "opens an ORM session (`" + e.target->text + "(...)`)");
+          report(e.loc, "opens an ORM session (`" + file_.written(*e.target, 60) + "(...)`)");
         } else if (!flask_session_reported && e.origin().starts_with("flask_sqlalchemy.SQLAlchemy().session")) {
           flask_session_reported = true;  // db.session.add/commit/...: one finding for the session
-          report(e.loc, "uses the Flask-SQLAlchemy session (`" + e.target->text + "(...)`)");
+          report(e.loc, "uses the Flask-SQLAlchemy session (`" + file_.written(*e.target, 60) + "(...)`)");
         }
       });
     }

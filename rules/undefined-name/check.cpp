@@ -295,7 +295,9 @@ class UndefinedName final : public Rule {
     if (!file.is_revision() && !is_model_module(file, project)) return;
     Names module_names = bound_at_module_level(file);
     Check check{file, module_names, nullptr, file.is_revision(), out};
-    for (const Assignment& assignment : facts.assignments) check.expression(assignment.value);
+    for (const Assignment& assignment : facts.assignments) {
+      if (!assignment.set_in_function) check.expression(assignment.value);  // a function's names: its own
+    }
     for (const Expr& expression : facts.module_expressions) check.expression(expression);
     const bool lazy_annotations = has_future_annotations(facts);
     for (const ClassDef& def : facts.classes) {

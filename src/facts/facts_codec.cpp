@@ -31,7 +31,7 @@ void describe(A& a, S& x) {
 }
 template <class A, Is<Assignment> S>
 void describe(A& a, S& x) {
-  a(x.target, x.value, x.loc);
+  a(x.target, x.value, x.loc, x.set_in_function);
 }
 template <class A, Is<AttributeAssignment> S>
 void describe(A& a, S& x) {

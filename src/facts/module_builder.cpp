@@ -304,8 +304,10 @@ class ModuleBuilder {
             std::find_if(bindings_.begin(), bindings_.end(), [&](const auto& b) { return b.first == name; });
         if (binding == bindings_.end() || binding->second.kind != ModuleFacts::BindingKind::Assignment)
           continue;
-        Expr& held = facts_.assignments[binding->second.index].value;
-        if (held.kind == Expr::Kind::None) held = exprs_.build(value);
+        Assignment& held = facts_.assignments[binding->second.index];
+        if (held.value.kind != Expr::Kind::None) continue;
+        held.value = exprs_.build(value);
+        held.set_in_function = true;
       }
     }
   }

@@ -32,6 +32,9 @@ struct Assignment {
   FactText target;  // a plain name at module level
   Expr value;
   Location loc;  // the target's location
+  // `db = None`, then `def init_db(app): global db; db = SQLAlchemy(app)`: the value is the function's (its
+  // names are the function's: `app` is a parameter), written where the function assigns it.
+  bool set_in_function = false;
 };
 
 // A module-level assignment to an attribute: `db.Model.metadata.naming_convention = convention`.

@@ -40,7 +40,8 @@ template <> constexpr int kFields<Location> = 6;
 template <> constexpr int kFields<Keyword> = 3;
 template <> constexpr int kFields<Expr> = 9;
 template <> constexpr int kFields<Import> = 8;
-template <> constexpr int kFields<Assignment> = 3;
+template <>
+constexpr int kFields<Assignment> = 4;
 template <> constexpr int kFields<AttributeAssignment> = 2;
 template <>
 constexpr int kFields<ClassAttribute> = 6;
@@ -95,6 +96,9 @@ auto members(const T& x) {
   } else if constexpr (n == 3) {
     const auto& [a, b, c] = x;
     return std::tie(a, b, c);
+  } else if constexpr (n == 4) {
+    const auto& [a, b, c, d] = x;
+    return std::tie(a, b, c, d);
   } else if constexpr (n == 5) {
     const auto& [a, b, c, d, e] = x;
     return std::tie(a, b, c, d, e);
