@@ -102,6 +102,15 @@ bool is_package_file(const DiscoveredFile& found) {
   return found.path.stem() == "__init__";
 }
 
+// A folder with a packaging file of its own is the root of its own imports (ProjectFile::source_root).
+bool holds_packaging_file(const std::filesystem::path& folder) {
+  std::error_code ec;
+  for (const char* name : {"pyproject.toml", "setup.py", "setup.cfg"}) {
+    if (std::filesystem::exists(folder / name, ec)) return true;
+  }
+  return false;
+}
+
 // A file on disk whose stamp the cache knows: its facts without reading it (its bytes only if asked for),
 // else null. `stamp` is taken before any read, so a change during a read shows as a new stamp next time.
 std::unique_ptr<ProjectFile> cached_file(const DiscoveredFile& found, const FileStamp& stamp,
@@ -518,6 +527,8 @@ std::unique_ptr<Project> load_project(const ProjectSources& sources, const Confi
         loaded[i] = load_file(found[i], content, load_errors[i], cache_ptr, compared ? &tokens[i] : nullptr);
       }
       if (loaded[i] && sources.report_scope) loaded[i]->report = in_scope(display, *sources.report_scope);
+      if (loaded[i] && loaded[i]->is_package)
+        loaded[i]->source_root = holds_packaging_file(found[i].path.parent_path());
     });
   }
   std::vector<std::unique_ptr<ProjectFile>> files;

@@ -111,7 +111,7 @@ void Project::index_modules() {
   // and "app.models.user", so absolute imports resolve whatever folder the checked root is.
   for (const auto& file : files_) {
     const std::string& key = file->module_key;
-    if (file->is_package) package_keys_.insert(key);
+    if (file->is_package && !file->source_root) package_keys_.insert(key);
     size_t pos = 0;
     while (true) {
       modules_by_suffix_[key.substr(pos)].push_back(file.get());
@@ -127,10 +127,10 @@ const ProjectFile* Project::find_module(std::string_view dotted) const {
   if (it == modules_by_suffix_.end() || it->second.empty()) return nullptr;
   bool single_segment = dotted.find('.') == std::string_view::npos;
   if (single_segment && kExternalTopLevel.count(dotted)) return nullptr;
-  // Prefer the exact key, then the shortest (closest to a root). A suffix match drops a prefix of folders that
-  // must be a source root (`src.shop.models` answers to `shop.models`); a prefix that is a package of its own
-  // is not one: `packaging.utils` is the library, not the project's `shop.packaging.utils`, since Python 3
-  // imports a sub-package only by its full name.
+  // Prefer the exact key, then the shortest (closest to a root). A suffix match drops a prefix of folders
+  // that must be a source root (`src.shop.models` answers to `shop.models`); a prefix that is a package of
+  // its own is not one — `packaging.utils` is the library, not the project's `shop.packaging.utils`, since
+  // Python 3 imports a sub-package only by its full name — unless it has a packaging file of its own.
   const ProjectFile* best = nullptr;
   for (const ProjectFile* file : it->second) {
     const std::string& key = file->module_key;

@@ -34,6 +34,10 @@ struct ProjectFile {
   SourceFile source;
   std::string module_key;  // "app.models.user"
   bool is_package = false;  // __init__.py
+  // A package whose folder holds its own packaging file (pyproject.toml, setup.py, setup.cfg): a source root
+  // as well, whose imports name its sub-packages without it (OpenHands' enterprise/: `from storage.base
+  // import ...`).
+  bool source_root = false;
   ModuleFacts facts;
   std::optional<SyntaxProblem> syntax_problem;  // also: binary, invalid UTF-8, parser gave up
   bool report = true;  // diagnostics in this file are shown (false: read only as context for other files)
@@ -305,7 +309,8 @@ class Project {
   };
   std::unordered_map<std::string, std::vector<const ProjectFile*>, ViewHash, std::equal_to<>>
       modules_by_suffix_;
-  // Module keys of the project's packages (their __init__.py).
+  // Module keys of the project's packages (their __init__.py) that are no source root
+  // (ProjectFile::source_root).
   std::unordered_set<std::string, ViewHash, std::equal_to<>> package_keys_;
   std::vector<ClassInfo> classes_;
   std::unordered_map<const ClassDef*, size_t> class_index_;
