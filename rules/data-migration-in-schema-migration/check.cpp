@@ -186,13 +186,29 @@ class Checker {
     return "";
   }
 
-  // Rows for a table this upgrade() created before: reference data seeded into a new, empty table.
+  // Rows for a table this upgrade() created before — op.create_table, or CREATE TABLE in SQL through
+  // op.execute or the connection (mistral) —: reference data seeded into a new, empty table.
   bool created_before(const std::string& table, uint32_t byte) const {
     if (table.empty()) return false;
+    const std::string wanted = unqualified_name(lower(table));
+    auto creates = [&](const std::string& sql) {
+      for (const SqlStatement& statement : split_sql(sql)) {
+        if (unqualified_name(sql_created_table(statement.text)) == wanted) return true;
+      }
+      return false;
+    };
     for (const OperationCall& op : revision_.operations) {
-      if (op.function == "upgrade" && op.name == "create_table" && lower(op.table) == lower(table) &&
-          op.call.loc.start_byte < byte) {
+      if (op.function != "upgrade" || op.call.loc.start_byte >= byte) continue;
+      if (op.name == "create_table" && lower(op.table) == lower(table)) return true;
+      if (std::string sql;
+          op.name == "execute" && literal_sql(file_.facts, executed_sql(op), sql) && creates(sql)) {
         return true;
+      }
+    }
+    for (const RevisionCall& call : revision_.calls) {
+      if (call.function != "upgrade" || call.call.loc.start_byte >= byte) continue;
+      for (const ConnectionSql& sent : connection_sql(file_.facts, call)) {
+        if (sent.execute->loc.start_byte < byte && creates(sent.sql)) return true;
       }
     }
     return false;

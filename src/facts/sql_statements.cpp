@@ -264,6 +264,16 @@ void alter_table_drops(const std::vector<std::string>& words, size_t i, std::vec
 
 }  // namespace
 
+std::string sql_created_table(std::string_view statement) {
+  SqlWords words(statement);
+  if (!words.next_is("create")) return "";
+  while (words.next_is("temp") || words.next_is("temporary") || words.next_is("unlogged")) {
+  }
+  if (!words.next_is("table")) return "";
+  if (words.next_is("if") && !(words.next_is("not") && words.next_is("exists"))) return "";
+  return words.take();
+}
+
 std::vector<SqlDrop> sql_drops(std::string_view sql) {
   std::vector<SqlDrop> drops;
   for (const SqlStatement& statement : split_sql(sql)) {

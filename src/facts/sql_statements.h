@@ -98,6 +98,10 @@ std::vector<SqlColumnName> sql_set_not_nulls(std::string_view sql);
 // zone`, `datetime` (not `timestamptz`, `timestamp with time zone`, nor any other type).
 bool sql_type_is_naive_datetime(std::string_view type);
 
+// `CREATE [TEMP | TEMPORARY | UNLOGGED] TABLE [IF NOT EXISTS] <name>`: the name as written (lower case, as
+// sql_identifier_words gives it); "" when the statement creates no table.
+std::string sql_created_table(std::string_view statement);
+
 // `ALTER TYPE <name> ADD VALUE`, any case and spacing: the name as written (it may be quoted or schema-qualified);
 // "" when the SQL holds no such statement (the first one counts).
 std::string added_enum_type(const std::string& sql);

@@ -692,6 +692,10 @@ std::vector<SqlIndexBuild> sql_index_builds(const ModuleFacts& module, const Ope
   // Tables an earlier statement of the same SQL creates (a TEMPORARY one, indico): new, so no lock matters.
   std::set<std::string> created;
   for (const SqlStatement& statement : split_sql(sql)) {
+    if (std::string table = sql_created_table(statement.text); !table.empty()) {
+      created.insert(std::move(table));
+      continue;
+    }
     SqlWords words(statement.text);
     if (words.next_is("alter")) {
       if (auto build = unique_constraint_added(words, statement.text);
@@ -701,13 +705,6 @@ std::vector<SqlIndexBuild> sql_index_builds(const ModuleFacts& module, const Ope
       continue;
     }
     if (!words.next_is("create")) continue;
-    while (words.next_is("temp") || words.next_is("temporary") || words.next_is("unlogged")) {
-    }
-    if (words.next_is("table")) {
-      if (words.next_is("if") && !(words.next_is("not") && words.next_is("exists"))) continue;
-      if (!words.at_end()) created.insert(words.take());
-      continue;
-    }
     SqlIndexBuild build;
     build.unique = words.next_is("unique");
     if (!words.next_is("index")) continue;
