@@ -88,8 +88,7 @@ class DestructiveOperation final : public Rule {
         // Added earlier in this upgrade(): dropping it removes a temporary column, not existing data. Swapped
         // for a copy that takes its name: the column is there when the migration commits.
         if (column_added_before(revision, op) || column_swapped(file.facts, op)) continue;
-        report_column_drop(file, op, written_table(revision, op).shown() + "." + written_column(op).shown(),
-                           out);
+        report_column_drop(file, op, shown_column(revision, op), out);
       } else if (op.name == "drop_constraint" && drops_primary_key(op) &&
                  !primary_key_replaced(file.facts, revision, op)) {
         std::string constraint = alembic_literal_name(op.call.keyword("constraint_name"));

@@ -43,8 +43,8 @@ class UnguardedAddColumn final : public Rule {
   void check_file(const ProjectFile& file, const Project& project, Reporter& out) const override {
     if (!file.facts.revision) return;
     const RevisionInfo& revision = *file.facts.revision;
-    // A helper called from upgrade() and downgrade() is one finding, not two; a loop over table names is one
-    // finding for each table.
+    // A helper called from upgrade() and downgrade() is one finding, not two; a loop over table or column
+    // names is one finding for each value, as destructive-operation reports it.
     std::set<std::pair<uint32_t, std::string>> reported;
     for (const OperationCall& op : revision.operations) {
       // Alembic 1.16+: `op.add_column(..., if_not_exists=True)` renders ADD COLUMN IF NOT EXISTS.
@@ -58,9 +58,10 @@ class UnguardedAddColumn final : public Rule {
       if (made_safe_before(project, revision, op, table, column) ||
           column_operation_after(revision, op, "drop_column") || column_renamed_away(revision, op))
         continue;
-      if (!reported.insert({op.call.loc.start_byte, table.text}).second) continue;
+      const std::string shown = shown_column(revision, op);
+      if (!reported.insert({op.call.loc.start_byte, shown}).second) continue;
       out.report(file, op.call.loc,
-                 "`" + table.shown() + "." + column.shown() + "` is added in " + op.function +
+                 "`" + shown + "` is added in " + op.function +
                      "() without checking that it is missing: running this migration again fails with "
                      "DuplicateColumn",
                  "guard it: `if " + column.python() +

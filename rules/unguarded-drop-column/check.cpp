@@ -25,8 +25,8 @@ class UnguardedDropColumn final : public Rule {
   void check_file(const ProjectFile& file, const Project& project, Reporter& out) const override {
     if (!file.facts.revision) return;
     const RevisionInfo& revision = *file.facts.revision;
-    // A helper called from upgrade() and downgrade() is one finding, not two; a loop over table names is one
-    // finding for each table.
+    // A helper called from upgrade() and downgrade() is one finding, not two; a loop over table or column
+    // names is one finding for each value, as destructive-operation reports it.
     std::set<std::pair<uint32_t, std::string>> reported;
     for (const OperationCall& op : revision.operations) {
       // Alembic 1.16+: `op.drop_column(..., if_exists=True)` renders DROP COLUMN IF EXISTS.
@@ -40,13 +40,15 @@ class UnguardedDropColumn final : public Rule {
       if (column_added_before(revision, op) || column_operation_after(revision, op, "add_column") ||
           column_renamed_to(revision, op))
         continue;
-      if (!reported.insert({op.call.loc.start_byte, table.text}).second) continue;
+      const std::string shown = shown_column(revision, op);
+      if (!reported.insert({op.call.loc.start_byte, shown}).second) continue;
       out.report(file, op.call.loc,
-                 "`" + table.shown() + "." + column.shown() + "` is dropped in " + op.function +
+                 "`" + shown + "` is dropped in " + op.function +
                      "() without checking that it exists: running this migration again fails with "
                      "UndefinedColumn",
                  "guard it: `if " + column.python() +
-                     " in [c[\"name\"] for c in sa.inspect(op.get_bind()).get_columns(" + table.python() + ")]:`");
+                     " in [c[\"name\"] for c in sa.inspect(op.get_bind()).get_columns(" + table.python() +
+                     ")]:`");
     }
   }
 };

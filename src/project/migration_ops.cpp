@@ -49,6 +49,10 @@ WrittenName written_column(const OperationCall& op) {
   return written_name(column);
 }
 
+std::string shown_column(const RevisionInfo& revision, const OperationCall& op) {
+  return written_table(revision, op).shown() + "." + written_column(op).shown();
+}
+
 std::string alembic_literal_name(const Expr* e) {
   if (!e) return "";
   if (e->is_string()) return e->text;

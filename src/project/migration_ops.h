@@ -39,6 +39,11 @@ WrittenName written_table(const RevisionInfo& revision, const OperationCall& op)
 // The column of drop_column / alter_column (`column_name`) or add_column (the name given to its Column(...)).
 WrittenName written_column(const OperationCall& op);
 
+// `table.column` of an add_column / drop_column / alter_column as a message shows it (`users.email`,
+// `<table>.email`). A loop over literal names gives each run's operation its own (`for name in ("a", "b"):
+// op.drop_column("t", name)`: `t.a`, `t.b`), so a rule reporting per operation names every value.
+std::string shown_column(const RevisionInfo& revision, const OperationCall& op);
+
 // A literal name, also through Alembic's naming-convention marker `op.f("ix_users_email")`; "" otherwise.
 std::string alembic_literal_name(const Expr* e);
 
