@@ -450,18 +450,35 @@ class RevisionBuilder {
     }
   }
 
-  // `op.bulk_insert` (or `batch_op.drop_column`) as a whole statement: named, never called.
+  // `op.bulk_insert` (or `batch_op.drop_column`, or `conn.execute` with `conn = op.get_bind()`) as a whole
+  // statement: named, never called.
   void note_uncalled_operation(TSNode stmt, const Context& ctx, const std::string& function,
                                RevisionInfo& info) {
     if (ts_node_named_child_count(stmt) != 1) return;
     TSNode attribute = ts_node_named_child(stmt, 0);
     if (!is_kind(attribute, NodeKind::Attribute)) return;
     TSNode object = field(attribute, "object");
-    if (ts_node_is_null(object) || !is_kind(object, NodeKind::Identifier)) return;
-    const std::string receiver = exprs_.text(object);
-    if (!op_names_.count(receiver) && !ctx.batch_tables.count(receiver)) return;
-    if (kNotOperations.count(exprs_.text(field(attribute, "attribute")))) return;
+    if (ts_node_is_null(object)) return;
+    const std::string name = exprs_.text(field(attribute, "attribute"));
+    if (is_kind(object, NodeKind::Identifier)) {
+      const std::string receiver = exprs_.text(object);
+      const bool operation =
+          (op_names_.count(receiver) || ctx.batch_tables.count(receiver)) && !kNotOperations.count(name);
+      if (!operation && !(executes(name) && names_migration_connection(receiver, ctx))) return;
+    } else if (!(executes(name) && is_migration_connection(exprs_.build(object)))) {
+      return;  // `op.get_bind().execute` alone is the same mistake
+    }
     info.uncalled_operations.push_back({texts_.keep(function), exprs_.build(attribute)});
+  }
+
+  // The methods of the migration's connection that run a statement (sent_through_migration_connection).
+  static bool executes(std::string_view method) { return method == "execute" || method == "exec_driver_sql"; }
+
+  // `conn` holds the migration's connection for the whole function (`conn = op.get_bind()`).
+  bool names_migration_connection(const std::string& name, const Context& ctx) const {
+    if (!ctx.constants) return false;
+    const auto bound = ctx.constants->find(name);
+    return bound != ctx.constants->end() && is_migration_connection(bound->second);
   }
 
   // The part of `n` whose names it binds: an assignment's or a loop's target, a walrus's name; the whole node
@@ -1011,7 +1028,7 @@ class RevisionBuilder {
   // `<the migration's connection>.execute(...)` / `.exec_driver_sql(...)`, the receiver as
   // substitute_constants left it (`conn` bound to `op.get_bind()` is written as that).
   bool sent_through_migration_connection(const Expr& e) const {
-    if (!e.is_call() || (e.callee_name() != "execute" && e.callee_name() != "exec_driver_sql")) return false;
+    if (!e.is_call() || !executes(e.callee_name())) return false;
     const Expr* receiver = e.receiver();
     return receiver && is_migration_connection(*receiver);
   }
