@@ -2,7 +2,8 @@
 // not one of its parameters (`type=` for `type_=`, `default=` for `server_default=`). alter_column takes **kw
 // for dialect options and hands them to the dialect, which ignores the ones it does not know: the migration
 // runs, reports success, and the column is not changed (`name=` fails instead: it collides with the name
-// Alembic passes on). Dialect-prefixed options (`postgresql_using=`) are left alone.
+// Alembic passes on). Dialect-prefixed options (`postgresql_using=`) are left alone. Also a Column(...) given
+// where the column's name goes: Alembic reads none of its settings, so the call alters nothing.
 #include <array>
 #include <string>
 #include <string_view>
@@ -62,12 +63,32 @@ std::string meant(std::string_view keyword) {
   return "";
 }
 
-// Whether the call changes the column through one of its real parameters as well.
-bool changes_something(const OperationCall& op) {
-  for (const char* parameter : {"nullable", "type_", "server_default", "new_column_name", "comment"}) {
-    if (op.call.keyword(parameter)) return true;
-  }
-  return false;
+// `op.alter_column("settings", sa.Column("sound", sa.Boolean(), nullable=False))`: a Column where the
+// column's name goes. Without a keyword that changes something Alembic emits nothing (checked with
+// Alembic 1.8's SQL output); with one, quoting the Column as a name raises AttributeError.
+void report_column_given(const ProjectFile& file, const OperationCall& op, const Expr& column,
+                         Reporter& out) {
+  const RevisionInfo& revision = *file.facts.revision;
+  const WrittenName table = written_table(revision, op);
+  const WrittenName name = written_column(op);
+  const std::string call = std::string(op.receiver) + ".alter_column(...)";
+  // A batch that rebuilds the table (SQLite) looks the Column up among the table's columns instead.
+  const std::string effect =
+      alter_column_changes_nothing(op)
+          ? std::string(
+                "Alembic reads nothing from it (not its type, nullable= or default=) and is given "
+                "nothing to change, so no SQL is emitted: nothing is altered and the migration still "
+                "succeeds") +
+                (op.in_batch ? " (where the batch rebuilds the table, as on SQLite, it fails with KeyError)"
+                             : "")
+          : "Alembic quotes it as a name, which fails with AttributeError";
+  const std::string type = column.arg(1) ? file.written(*column.arg(1), 40) : "<type>";
+  out.report(file, column.loc,
+             "`" + call + "` is given a Column as its column_name (for `" + shown_column(revision, op) +
+                 "`): " + effect,
+             "name the column and say what changes: `" + std::string(op.receiver) + ".alter_column(" +
+                 (op.in_batch ? "" : table.python() + ", ") + name.python() + ", existing_type=" + type +
+                 ", nullable=..., server_default=...)`");
 }
 
 class AlterColumnIgnoredKeyword final : public Rule {
@@ -76,8 +97,8 @@ class AlterColumnIgnoredKeyword final : public Rule {
     static const RuleInfo info{
         "OL234",
         "alter-column-ignored-keyword",
-        "alter_column given a keyword it does not have (type= for type_=): Alembic passes it "
-        "to the dialect, which ignores it, and the column is not changed",
+        "alter_column given a keyword it does not have (type= for type_=), or a Column for the "
+        "column's name: Alembic ignores it, and the column is not changed",
         Severity::Error,
         Profile::Any,
         true};
@@ -88,6 +109,7 @@ class AlterColumnIgnoredKeyword final : public Rule {
     if (!file.facts.revision) return;
     for (const OperationCall& op : file.facts.revision->operations) {
       if (op.name != "alter_column") continue;
+      if (const Expr* column = alter_column_given_column(op)) report_column_given(file, op, *column, out);
       for (const Keyword& keyword : op.call.keywords) {
         if (keyword.is_list_splat() || is_parameter(keyword.name)) continue;
         const std::string call = std::string(op.receiver) + ".alter_column(...)";
@@ -100,13 +122,12 @@ class AlterColumnIgnoredKeyword final : public Rule {
             keyword.name == "name"
                 ? "Alembic passes its own `name` to the dialect too, so the migration fails with TypeError "
                   "(multiple values for keyword argument 'name')"
-            : changes_something(op)
+            : !alter_column_changes_nothing(op)
                 ? "Alembic hands it to the dialect, which ignores it: the rest of the call "
                   "is applied, this part of it never is"
                 : "Alembic hands it to the dialect, which ignores it, so the migration "
                   "succeeds and the column is not changed";
-        const std::string column =
-            written_table(*file.facts.revision, op).shown() + "." + written_column(op).shown();
+        const std::string column = shown_column(*file.facts.revision, op);
         out.report(
             file, keyword.loc,
             "`" + std::string(keyword.name) + "=` is not a parameter of `" + call + "` (for `" + column +

@@ -90,6 +90,21 @@ const Expr* added_column_call(const OperationCall& op) {
   return column && column->is_call() ? column : nullptr;
 }
 
+const Expr* alter_column_given_column(const OperationCall& op) {
+  if (op.name != "alter_column") return nullptr;
+  const Expr* column = op.argument(0);  // `column_name=` too: the facts put it at its position
+  return column && column->is_call() && column->origin() == "sqlalchemy.Column" ? column : nullptr;
+}
+
+bool alter_column_changes_nothing(const OperationCall& op) {
+  if (op.name != "alter_column") return false;
+  for (const char* parameter :
+       {"nullable", "type_", "server_default", "new_column_name", "comment", "autoincrement"}) {
+    if (op.call.keyword(parameter)) return false;
+  }
+  return true;
+}
+
 bool flag_may_be_set(const OperationCall& op, const std::string& flag) {
   const Expr* value = op.call.keyword(flag);
   return value && !value->is_false() && value->kind != Expr::Kind::None;

@@ -60,6 +60,14 @@ std::vector<std::string> index_columns(const OperationCall& op);
 // The Column(...) of an add_column when written in place (`column=` or the first argument), else null.
 const Expr* added_column_call(const OperationCall& op);
 
+// The Column(...) an alter_column is given as its column_name (`op.alter_column("settings",
+// sa.Column("sound", sa.Boolean(), nullable=False))`, OpenHands): Alembic reads nothing from it, not even its
+// name; else null.
+const Expr* alter_column_given_column(const OperationCall& op);
+// An alter_column given none of the parameters that change a column (nullable, type_, server_default,
+// new_column_name, comment, autoincrement): Alembic emits no SQL for it (`existing_*=` only describe).
+bool alter_column_changes_nothing(const OperationCall& op);
+
 // The keyword `flag` is given and is not the literal False or None: Alembic acts on it (`if_exists=True`, and
 // a variable gets the benefit of the doubt).
 bool flag_may_be_set(const OperationCall& op, const std::string& flag);
