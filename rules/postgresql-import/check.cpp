@@ -1,6 +1,7 @@
-// postgresql-import: a model module (mapped classes, mixins or abstract classes feeding them, a declarative base,
-// or Core Table objects) that imports from sqlalchemy.dialects.postgresql, in any spelling. Revision scripts and
-// plain modules (shared type modules, repositories using postgresql.insert) are left alone.
+// postgresql-import: a model module (mapped classes, mixins or abstract classes feeding them, a declarative
+// base, or Core Table objects) that imports from sqlalchemy.dialects.postgresql, in any spelling. Revision
+// scripts and plain modules (shared type modules, repositories using postgresql.insert) are left alone, and
+// so are imports read only in code SQLAlchemy runs per database (a TypeDecorator's load_dialect_impl()).
 #include <algorithm>
 #include <array>
 #include <string>
@@ -82,6 +83,10 @@ class PostgresqlImport final : public Rule {
     for (const Import& import : file.facts.imports) {
       if (import.is_relative || !(is_postgresql_path(import.module) || is_postgresql_path(import.origin))) continue;
       if (is_statement_construct(import)) continue;
+      // SQLAlchemy's "Backend-agnostic GUID Type" recipe (GNS3): `UUID()` only in load_dialect_impl() or
+      // under `if dialect.name == "postgresql":`, a portable type for the other databases. The tables work
+      // everywhere.
+      if (file.facts.dialect_chosen_imports.contains(import.bound_name)) continue;
       found.push_back(&import);
     }
     if (found.empty() || !defines_models(file, project)) return;

@@ -87,7 +87,7 @@ template <class A, Is<ModuleFacts> S>
 void describe(A& a, S& x) {
   a(x.imports, x.function_imports, x.assignments, x.classes, x.functions, x.comments, x.module_expressions,
     x.revision, x.docstring, x.bindings, x.has_star_import, x.module_names, x.dynamic_globals,
-    x.attribute_assignments, x.query_calls);
+    x.attribute_assignments, x.query_calls, x.dialect_chosen_imports);
 }
 template <class A, Is<SyntaxProblem> S>
 void describe(A& a, S& x) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/syntax_tree.h"
+#include "facts/dialect_chosen.h"
 #include "facts/existence_check.h"
 #include "facts/expr_builder.h"
 #include "facts/query_calls.h"
@@ -258,6 +259,7 @@ class ModuleBuilder {
     module_names(root);
     collect_comments(root);
     facts_.query_calls = query_calls(root, file_, exprs_);
+    facts_.dialect_chosen_imports = dialect_chosen_imports(root, facts_.imports, exprs_);
     if (auto revision = build_revision_info(root, file_, facts_, *texts_)) facts_.revision = std::move(revision);
     return std::move(facts_);
   }

@@ -243,6 +243,10 @@ struct ModuleFacts {
   NameSet module_names;
   // The module may bind names no statement shows (globals()/vars()/locals()/exec, sys.modules[__name__]).
   bool dynamic_globals = false;
+  // Module-level imports from `sqlalchemy.dialects` read only in code SQLAlchemy runs for chosen databases —
+  // a TypeDecorator's load_dialect_impl(), a branch under `if dialect.name == "postgresql":`
+  // (facts/dialect_chosen.h).
+  NameSet dialect_chosen_imports;
   // Holds the bytes of every FactText above (shared by copies of these facts; see core/fact_text.h).
   std::shared_ptr<TextStore> texts = std::make_shared<TextStore>();
 

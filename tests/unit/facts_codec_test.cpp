@@ -57,7 +57,8 @@ template <>
 constexpr int kFields<RevisionInfo> = 15;
 template <> constexpr int kFields<Comment> = 3;
 template <> constexpr int kFields<ModuleFacts::Binding> = 2;
-template <> constexpr int kFields<ModuleFacts> = 16;
+template <>
+constexpr int kFields<ModuleFacts> = 17;
 template <> constexpr int kFields<SyntaxProblem> = 2;
 template <> constexpr int kFields<FileFacts> = 2;
 
@@ -126,6 +127,9 @@ auto members(const T& x) {
   } else if constexpr (n == 16) {
     const auto& [a, b, c, d, e, f, g, h, i, j, k, l, m, n2, o, p] = x;
     return std::tie(a, b, c, d, e, f, g, h, i, j, k, l, m, n2, o, p);
+  } else if constexpr (n == 17) {
+    const auto& [a, b, c, d, e, f, g, h, i, j, k, l, m, n2, o, p, q] = x;
+    return std::tie(a, b, c, d, e, f, g, h, i, j, k, l, m, n2, o, p, q);
   } else if constexpr (n == 11) {
     const auto& [a, b, c, d, e, f, g, h, i, j, k] = x;
     return std::tie(a, b, c, d, e, f, g, h, i, j, k);
