@@ -300,11 +300,9 @@ void Project::collect_columns(unsigned jobs) {
     migration_columns_[std::string(column.table) + '\x1f' + std::string(column.name)].push_back(&column);
     if (column.operation->name != "create_table" || !column.type.expr) continue;
     column.type.expr->walk([&](const Expr& e) {
-      const FactText origin = e.is_call() ? e.origin() : FactText();
-      const Expr* name = origin == "sqlalchemy.Enum" || origin == "sqlalchemy.dialects.postgresql.ENUM"
-                             ? e.keyword("name")
-                             : nullptr;
-      if (name && name->is_string()) enum_type_columns_[std::string(name->text)].push_back(&column);
+      // Written out or implicit (`sa.Enum(Color)` is type `color`): the same helper as the rules that ask.
+      if (std::string name = enum_name(e); !name.empty())
+        enum_type_columns_[std::move(name)].push_back(&column);
     });
   }
 }

@@ -65,7 +65,15 @@ std::string enum_name(const Expr& e) {
   if (!e.is_call()) return "";
   const FactText origin = e.origin();
   if (origin != "sqlalchemy.Enum" && origin != "sqlalchemy.dialects.postgresql.ENUM") return "";
-  return alembic_literal_name(e.keyword("name"));
+  if (const Expr* name = e.keyword("name")) return alembic_literal_name(name);
+  // `sa.Enum(Color)`: given one enum class (one argument that is a name, not a value), SQLAlchemy names the
+  // type after the class, lower-cased (Enum._enum_init: `kw.setdefault("name",
+  // enum_class.__name__.lower())`), so `CREATE TYPE color` (flaskbb). Values (`sa.Enum("a", "b")`,
+  // `sa.Enum(*VALUES)`) give no name.
+  const Expr* only = e.items.size() == 1 ? e.arg(0) : nullptr;
+  if (!only || !only->is_name_like()) return "";
+  const std::string_view text = only->text;
+  return lower(text.substr(text.rfind('.') + 1));
 }
 
 std::string index_name(const OperationCall& op) {

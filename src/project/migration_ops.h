@@ -47,7 +47,9 @@ std::string shown_column(const RevisionInfo& revision, const OperationCall& op);
 // A literal name, also through Alembic's naming-convention marker `op.f("ix_users_email")`; "" otherwise.
 std::string alembic_literal_name(const Expr* e);
 
-// The literal name of an `sa.Enum(..., name="x")` / `postgresql.ENUM(..., name="x")` call; "" otherwise.
+// The literal name of an `sa.Enum(..., name="x")` / `postgresql.ENUM(..., name="x")` call, or the one
+// SQLAlchemy gives `sa.Enum(SomeEnumClass)` without name= (the class name lower-cased: "someenumclass"); ""
+// otherwise.
 std::string enum_name(const Expr& e);
 
 // The literal name of create_index / drop_index (`index_name=` or the first argument); "" when not a literal.
