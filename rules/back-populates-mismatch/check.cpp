@@ -52,6 +52,17 @@ class BackPopulatesMismatch final : public Rule {
   }
 
  private:
+  // `metadata` is reserved in a class body (reserved-attribute): that relationship is set after the body.
+  static std::string add_relationship_help(const std::string& target, const std::string& name,
+                                           const std::string& owner, const std::string& back) {
+    const std::string call = "relationship(\"" + owner + "\", back_populates=\"" + back + "\")";
+    if (name == "metadata") {
+      return "set it after the class body, where the name is allowed: `" + target + ".metadata = " + call +
+             "`, or fix the name in back_populates";
+    }
+    return "add `" + name + " = " + call + "` to `" + target + "`, or fix the name in back_populates";
+  }
+
   static void check(const TableModel& model, const RelationshipDef& rel, Reporter& out) {
     const std::string owner = class_name(rel.owner);
     const std::string target = class_name(rel.target);
@@ -63,8 +74,7 @@ class BackPopulatesMismatch final : public Rule {
                  "`" + shown + "` has back_populates=\"" + rel.back_populates + "\" but `" + target +
                      "` has no relationship `" + rel.back_populates +
                      "`: SQLAlchemy raises InvalidRequestError when the mappers configure",
-                 "add `" + rel.back_populates + " = relationship(\"" + owner + "\", back_populates=\"" + rel.attribute +
-                     "\")` to `" + target + "`, or fix the name in back_populates");
+                 add_relationship_help(target, rel.back_populates, owner, rel.attribute));
       return;
     }
     if (!other->target || other->target_ambiguous) return;  // cannot tell where it points
