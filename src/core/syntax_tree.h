@@ -170,6 +170,14 @@ inline TSNode field(TSNode node, const char* name) {
   return ts_node_child_by_field_name(node, name, static_cast<uint32_t>(std::strlen(name)));
 }
 
+// `((x))` -> `x`: the expression inside parentheses that hold one.
+inline TSNode without_parentheses(TSNode node) {
+  while (is_kind(node, NodeKind::ParenthesizedExpression) && ts_node_named_child_count(node) == 1) {
+    node = ts_node_named_child(node, 0);
+  }
+  return node;
+}
+
 // An `if` test without a leading `not`: `not upgrade` -> `upgrade`, with `negated` set. Any other test is itself.
 inline TSNode without_not(TSNode condition, bool& negated) {
   negated = is_type(condition, "not_operator");

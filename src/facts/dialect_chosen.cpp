@@ -17,13 +17,6 @@ namespace {
 
 using Range = std::pair<uint32_t, uint32_t>;  // [start, end) bytes
 
-TSNode unparenthesized(TSNode node) {
-  while (is_kind(node, NodeKind::ParenthesizedExpression) && ts_node_named_child_count(node) == 1) {
-    node = ts_node_named_child(node, 0);
-  }
-  return node;
-}
-
 // `"postgresql"`, or a tuple/list/set of string literals (`in ("postgresql", "cockroachdb")`).
 bool names_databases(TSNode node) {
   if (is_kind(node, NodeKind::String)) return true;
@@ -40,17 +33,13 @@ bool names_databases(TSNode node) {
 // `in (...)` (the branch runs on those databases only), false for `!=` / `not in` (the other branch does);
 // nullopt for any other test.
 std::optional<bool> dialect_test(TSNode condition, const ExprBuilder& exprs) {
-  condition = unparenthesized(condition);
+  condition = without_parentheses(condition);
   if (!is_type(condition, "comparison_operator") || ts_node_named_child_count(condition) != 2)
     return std::nullopt;
   const std::string_view subject = exprs.slice(ts_node_named_child(condition, 0));
   if (subject != "dialect.name" && !subject.ends_with(".dialect.name")) return std::nullopt;
-  if (!names_databases(unparenthesized(ts_node_named_child(condition, 1)))) return std::nullopt;
-  std::string op;  // `not in` is two tokens
-  for (uint32_t i = 0; i < ts_node_child_count(condition); ++i) {
-    TSNode child = ts_node_child(condition, i);
-    if (!ts_node_is_named(child)) op += (op.empty() ? "" : " ") + exprs.text(child);
-  }
+  if (!names_databases(without_parentheses(ts_node_named_child(condition, 1)))) return std::nullopt;
+  const std::string op = exprs.comparison_operator(condition);
   if (op == "==" || op == "in") return true;
   if (op == "!=" || op == "not in") return false;
   return std::nullopt;

@@ -14,6 +14,15 @@ std::string_view ExprBuilder::slice(TSNode node) const {
   return file_.slice(ts_node_start_byte(node), ts_node_end_byte(node));
 }
 
+std::string ExprBuilder::comparison_operator(TSNode comparison) const {
+  std::string op;
+  for (uint32_t i = 0; i < ts_node_child_count(comparison); ++i) {
+    TSNode child = ts_node_child(comparison, i);
+    if (!ts_node_is_named(child)) op += (op.empty() ? "" : " ") + text(child);
+  }
+  return op;
+}
+
 std::string ExprBuilder::string_content(TSNode node, bool& is_fstring) const {
   std::string content;
   if (is_kind(node, NodeKind::ConcatenatedString)) {

@@ -23,6 +23,8 @@ class ExprBuilder {
   std::string_view slice(TSNode node) const;  // the node's source text, as long as the source
   FactText kept_text(TSNode node) const { return texts_.keep(slice(node)); }
   FactText keep(std::string_view text) const { return texts_.keep(text); }
+  // A comparison's operator as written, its tokens joined by one space: `==`, `in`, `not in`, `is not`.
+  std::string comparison_operator(TSNode comparison) const;
   // The unquoted content of a string node, and whether it has interpolations (f-string).
   std::string string_content(TSNode node, bool& is_fstring) const;
 

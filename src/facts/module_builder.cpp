@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/syntax_tree.h"
@@ -302,11 +303,9 @@ class ModuleBuilder {
       });
       for (const auto& [name, value] : assigned) {
         if (!declared.count(name) || is_kind(value, NodeKind::None)) continue;
-        auto binding =
-            std::find_if(bindings_.begin(), bindings_.end(), [&](const auto& b) { return b.first == name; });
-        if (binding == bindings_.end() || binding->second.kind != ModuleFacts::BindingKind::Assignment)
-          continue;
-        Assignment& held = facts_.assignments[binding->second.index];
+        const ModuleFacts::Binding* binding = first_binding(name);
+        if (!binding || binding->kind != ModuleFacts::BindingKind::Assignment) continue;
+        Assignment& held = facts_.assignments[binding->index];
         if (held.value.kind != Expr::Kind::None) continue;
         held.value = exprs_.build(value);
         held.set_in_function = true;
@@ -343,6 +342,17 @@ class ModuleBuilder {
   // Statements bind in source order; the first binding of a name wins (ModuleFacts::bindings).
   void bind(FactText name, ModuleFacts::BindingKind kind, size_t index) {
     if (!name.empty()) bindings_.emplace_back(name, ModuleFacts::Binding{kind, index});
+  }
+
+  // The binding a name has so far (the first wins), or null. The index is brought up to date on demand: only
+  // modules that set attributes on classes or names through `global` ask, and a scan per question would make
+  // a huge module quadratic.
+  const ModuleFacts::Binding* first_binding(std::string_view name) {
+    for (; indexed_bindings_ < bindings_.size(); ++indexed_bindings_) {
+      first_binding_.try_emplace(bindings_[indexed_bindings_].first, indexed_bindings_);
+    }
+    auto found = first_binding_.find(name);
+    return found == first_binding_.end() ? nullptr : &bindings_[found->second].second;
   }
 
   // Statements at module level, and inside module-level if/try/with blocks (`if TYPE_CHECKING:` imports,
@@ -571,15 +581,14 @@ class ModuleBuilder {
       return;
     }
     const std::string_view name = exprs_.slice(object);
-    auto binding =
-        std::find_if(bindings_.begin(), bindings_.end(), [&](const auto& b) { return b.first == name; });
-    if (binding == bindings_.end() || binding->second.kind != ModuleFacts::BindingKind::Class) return;
+    const ModuleFacts::Binding* binding = first_binding(name);
+    if (!binding || binding->kind != ModuleFacts::BindingKind::Class) return;
     ClassAttribute attr;
     attr.name = exprs_.kept_text(attribute);
     attr.loc = exprs_.locate(attribute);
     attr.value = value;
     attr.added_after_class = true;
-    facts_.classes[binding->second.index].attributes.push_back(std::move(attr));
+    facts_.classes[binding->index].attributes.push_back(std::move(attr));
   }
 
   void function_definition(TSNode def) {
@@ -887,6 +896,8 @@ class ModuleBuilder {
   bool in_import_fallback_ = false;  // in a module-level `except ImportError:` handler (Import::is_fallback)
   ModuleFacts facts_;
   std::vector<std::pair<FactText, ModuleFacts::Binding>> bindings_;  // facts_.bindings, until module_statements ends
+  std::unordered_map<std::string_view, size_t> first_binding_;       // first_binding()'s index into bindings_
+  size_t indexed_bindings_ = 0;                                      // how many of bindings_ it holds
   std::vector<TSNode> function_bodies_;  // parallel to facts_.functions
 };
 

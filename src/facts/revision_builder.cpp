@@ -777,9 +777,7 @@ class RevisionBuilder {
   // such a test (`is_pg = ...; if is_pg:`), or a call of a function of this module that returns one (dify's
   // `if _is_pg(conn):`).
   std::optional<DatabaseTest> database_test(TSNode condition, const Context& ctx, int depth) const {
-    while (is_kind(condition, NodeKind::ParenthesizedExpression) && ts_node_named_child_count(condition) == 1) {
-      condition = ts_node_named_child(condition, 0);
-    }
+    condition = without_parentheses(condition);
     if (depth > 4 || ts_node_is_null(condition)) return std::nullopt;
     const std::string_view type = ts_node_type(condition);
     if (type == "not_operator") {
@@ -808,11 +806,7 @@ class RevisionBuilder {
     }
     const Expr right = exprs_.build(ts_node_named_child(condition, 1));
     if (!names_database(left_node)) return std::nullopt;
-    std::string op;  // `not in` is two tokens
-    for (uint32_t i = 0; i < ts_node_child_count(condition); ++i) {
-      TSNode child = ts_node_child(condition, i);
-      if (!ts_node_is_named(child)) op += (op.empty() ? "" : " ") + exprs_.text(child);
-    }
+    const std::string op = exprs_.comparison_operator(condition);
     if ((op == "==" || op == "!=") && right.is_string() && !right.text.empty()) {
       return DatabaseTest{std::string(right.text), op == "==", {right}};
     }
@@ -916,9 +910,7 @@ class RevisionBuilder {
       if (ts_node_is_null(value)) return false;
       // `with (op.batch_alter_table("t") as batch_op):` (Python 3.10's parenthesized form, black's for long
       // lines): the grammar reads one item in parentheses as a parenthesized as_pattern.
-      while (is_kind(value, NodeKind::ParenthesizedExpression) && ts_node_named_child_count(value) == 1) {
-        value = ts_node_named_child(value, 0);
-      }
+      value = without_parentheses(value);
       TSNode call = value;
       std::string alias;
       if (is_kind(value, NodeKind::AsPattern)) {
