@@ -3,10 +3,10 @@
 #include <map>
 #include <string>
 #include <tuple>
-#include <unordered_map>
 #include <vector>
 
 #include "engine/rule.h"
+#include "project/import_groups.h"
 #include "project/table_model.h"
 
 namespace ormlint {
@@ -14,42 +14,6 @@ namespace ormlint {
 namespace {
 
 std::string where(const TableDef& t) { return t.file->path() + ":" + std::to_string(t.loc.line); }
-
-// The project's modules grouped by the imports between them (either way, however indirectly): two definitions
-// meet in one MetaData only when one process loads both. A library's MetaData (SQLModel's, shared by every
-// SQLModel class) joins nothing, so stand-alone scripts each defining `class Hero(SQLModel, table=True)`
-// (SQLModel's docs_src, examples folders) never collide; an application's models do, through the modules that
-// import them or their base.
-class ImportGroups {
- public:
-  explicit ImportGroups(const Project& project) {
-    const auto& files = project.files();
-    for (size_t i = 0; i < files.size(); ++i) index_[files[i].get()] = i;
-    parent_.resize(files.size());
-    for (size_t i = 0; i < files.size(); ++i) parent_[i] = i;
-    for (size_t i = 0; i < files.size(); ++i) {
-      auto join_import = [&](const Import& import) {
-        for (std::string_view name : {std::string_view(import.origin), std::string_view(import.module)}) {
-          if (const ProjectFile* module = project.find_module(name)) join(i, index_.at(module));
-        }
-      };
-      for (const Import& import : files[i]->facts.imports) join_import(import);
-      for (const Import& import : files[i]->facts.function_imports) join_import(import);
-    }
-  }
-
-  size_t of(const ProjectFile* file) { return root(index_.at(file)); }
-
- private:
-  size_t root(size_t i) {
-    while (parent_[i] != i) i = parent_[i] = parent_[parent_[i]];
-    return i;
-  }
-  void join(size_t a, size_t b) { parent_[root(a)] = root(b); }
-
-  std::unordered_map<const ProjectFile*, size_t> index_;
-  std::vector<size_t> parent_;
-};
 
 class DuplicateTableName final : public Rule {
  public:

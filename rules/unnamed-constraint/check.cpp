@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "engine/rule.h"
-#include "project/assigned_value.h"
+#include "project/naming_convention.h"
 #include "project/table_model.h"
 
 namespace ormlint {
@@ -16,21 +16,13 @@ namespace ormlint {
 namespace {
 
 std::string kind_name(ConstraintDef::Kind kind) {
-  switch (kind) {
-    case ConstraintDef::Kind::Index: return "Index";
-    case ConstraintDef::Kind::Unique: return "UniqueConstraint";
-    case ConstraintDef::Kind::Check: return "CheckConstraint";
-    case ConstraintDef::Kind::ForeignKey: return "ForeignKeyConstraint";
-    case ConstraintDef::Kind::PrimaryKey: return "PrimaryKeyConstraint";
-  }
-  return "constraint";
+  return std::string(constraint_class(kind));
 }
 
-// What a MetaData's naming_convention needs from constraints: the kinds whose template uses
+// The kinds a MetaData's naming_convention cannot name unless the constraint has a name: their template uses
 // `%(constraint_name)s`, which SQLAlchemy fills from the constraint's own name — an unnamed one of those
 // kinds raises InvalidRequestError ("Naming convention including %(constraint_name)s token requires that
-// constraint is explicitly named") when its table is defined. Keys as SQLAlchemy looks them up: "uq" or the
-// class.
+// constraint is explicitly named") when its table is defined.
 struct NameRequirements {
   std::set<ConstraintDef::Kind> kinds;
   // The "pk" template, when it uses the token: every Table fails, since each creates its primary key
@@ -41,47 +33,15 @@ struct NameRequirements {
 
 NameRequirements name_requirements(const Project& project, const MetadataDef& metadata) {
   NameRequirements needs;
-  const Expr* convention = metadata.naming_convention;
-  const ProjectFile* where = metadata.file;
-  if (convention && where && convention->is_name_like())
-    convention = assigned_value(project, where, convention->text, 4);
-  if (!convention || !where || convention->kind != Expr::Kind::Dict) return needs;
-  static const std::map<std::string, ConstraintDef::Kind, std::less<>> kKeys = {
-      {"uq", ConstraintDef::Kind::Unique},     {"UniqueConstraint", ConstraintDef::Kind::Unique},
-      {"ck", ConstraintDef::Kind::Check},      {"CheckConstraint", ConstraintDef::Kind::Check},
-      {"fk", ConstraintDef::Kind::ForeignKey}, {"ForeignKeyConstraint", ConstraintDef::Kind::ForeignKey},
-      {"pk", ConstraintDef::Kind::PrimaryKey}, {"PrimaryKeyConstraint", ConstraintDef::Kind::PrimaryKey},
-      {"ix", ConstraintDef::Kind::Index},      {"Index", ConstraintDef::Kind::Index}};
-  for (size_t i = 0; i + 1 < convention->items.size(); i += 2) {
-    const Expr& key = convention->items[i];
-    const Expr& value = convention->items[i + 1];
-    if (!value.is_string() || value.text.find("%(constraint_name)s") == std::string_view::npos) continue;
-    const std::string_view name = key.is_string() ? std::string_view(key.text) : std::string_view(key.name);
-    auto it = kKeys.find(name);
-    if (it == kKeys.end()) continue;
-    needs.kinds.insert(it->second);
-    if (it->second == ConstraintDef::Kind::PrimaryKey) {
-      needs.primary_key_file = where;
-      needs.primary_key_loc = value.loc;
+  for (const auto& [kind, pattern] : naming_convention(project, metadata).templates) {
+    if (!uses_constraint_name(pattern.text)) continue;
+    needs.kinds.insert(kind);
+    if (kind == ConstraintDef::Kind::PrimaryKey) {
+      needs.primary_key_file = pattern.file;
+      needs.primary_key_loc = pattern.loc;
     }
   }
   return needs;
-}
-
-std::string convention_key(ConstraintDef::Kind kind) {
-  switch (kind) {
-    case ConstraintDef::Kind::Index:
-      return "ix";
-    case ConstraintDef::Kind::Unique:
-      return "uq";
-    case ConstraintDef::Kind::Check:
-      return "ck";
-    case ConstraintDef::Kind::ForeignKey:
-      return "fk";
-    case ConstraintDef::Kind::PrimaryKey:
-      return "pk";
-  }
-  return "";
 }
 
 std::string on_table(const ConstraintDef& c) { return c.table && !c.table->name.empty() ? " on `" + c.table->name + "`" : ""; }
@@ -146,7 +106,7 @@ class UnnamedConstraint final : public Rule {
     auto report = [&](const ProjectFile* file, const Location& loc, const std::string& what,
                       ConstraintDef::Kind kind, const std::string& table) {
       if (!file || !seen.insert({file, loc.start_byte}).second) return;
-      const std::string key = convention_key(kind);
+      const std::string key(convention_key(kind));
       out.report(
           *file, loc,
           what + " on `" + table + "` has no name, and its MetaData's naming_convention builds \"" + key +
