@@ -25,20 +25,28 @@ class UnresolvedModelBase final : public Rule {
       const ClassAttribute* name = cls ? cls->unmapped_table_name() : nullptr;
       if (!name) continue;
       const std::string installed = cls->likely_installed_base();
-      std::string help = "make the base's module part of the checked paths (or check the import of `" +
-                         std::string(def.bases.front().text) +
-                         "`); a base from an installed package is not read";
-      if (!installed.empty()) {
-        help += ": name it in the configuration, `declarative-bases = [\"" + installed + "\"]`";
+      const std::string via(def.bases.front().text);
+      std::string message = "`" + def.name + "` names its table `" + std::string(name->value->text) +
+                            "`, but ormlint cannot follow `" + via + "` to a declarative base";
+      std::string help;
+      if (installed.empty()) {
+        help = "make the base's module part of the checked paths (or check the import of `" + via +
+               "`); a base from an installed package is not read";
+      } else {
+        // Where the chain leaves the checked code (bitcart: the local `RecordModel` was named, while the base
+        // it could not read was advanced_alchemy's).
+        message += " (the classes it derives from lead to `" + installed + "`, outside the checked code)";
+        help =
+            "a base from an installed package is not read: name it in the configuration, `declarative-bases "
+            "= "
+            "[\"" +
+            installed + "\"]` (or make its module part of the checked paths)";
       }
       out.report(
           file, def.loc,
-          "`" + def.name + "` names its table `" + name->value->text + "`, but ormlint cannot follow `" +
-              def.bases.front().text +
-              "` to a declarative base: its columns are not in ormlint's model, so the rules that read "
-              "mapped "
-              "classes (column types and defaults, reserved names, foreign-key targets, relationships) skip "
-              "it",
+          message +
+              ": its columns are not in ormlint's model, so the rules that read mapped classes (column types "
+              "and defaults, reserved names, foreign-key targets, relationships) skip it",
           std::move(help));
     }
   }
