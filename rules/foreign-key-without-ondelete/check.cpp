@@ -164,17 +164,21 @@ class ForeignKeyWithoutOndelete final : public Rule {
     }
     if (!file.facts.revision) return;
     // A revision script: its operations are its DDL (the classes it may declare are snapshots for data work).
-    std::set<const Expr*> downgrade_only = downgrade_only_calls(file);
+    // A downgrade() restores the schema as it was: re-creating an old foreign key exactly is its job, so only
+    // upgrade()'s operations are judged. A helper both functions call is recorded once for each (the same
+    // call, two copies): its upgrade() copy is judged, with upgrade()'s exemptions (FlexMeasures'
+    // recreate_sensor_fks(), called from upgrade_data() and downgrade_data()); the downgrade() copy, which
+    // `settled` does not know, is not.
     const std::set<const Expr*> settled = settled_foreign_keys(file, project);
     for (const OperationCall& op : file.facts.revision->operations) {
-      if (downgrade_only.count(&op.call)) continue;
+      if (op.function != "upgrade") continue;
       op.call.walk([&](const Expr& e) {
         mark_not_null_keys(e, not_null);
         if (!settled.count(&e)) check_expression(file, project, e, not_null, seen, out);
       });
     }
     for (const OperationCall& op : file.facts.revision->operations) {
-      if (op.name != "create_foreign_key" || downgrade_only.count(&op.call) || op.call.keyword("ondelete") ||
+      if (op.function != "upgrade" || op.name != "create_foreign_key" || op.call.keyword("ondelete") ||
           settled.count(&op.call)) {
         continue;
       }
@@ -183,21 +187,6 @@ class ForeignKeyWithoutOndelete final : public Rule {
   }
 
  private:
-  // A downgrade() restores the schema as it was: re-creating an old foreign key exactly is its job, so only
-  // upgrade() operations are judged (an operation of a helper both functions call counts as upgrade's).
-  static std::set<const Expr*> downgrade_only_calls(const ProjectFile& file) {
-    std::set<const Expr*> result;
-    if (!file.facts.revision) return result;
-    std::set<uint32_t> in_upgrade;
-    for (const OperationCall& op : file.facts.revision->operations) {
-      if (op.function != "downgrade") in_upgrade.insert(op.call.loc.start_byte);
-    }
-    for (const OperationCall& op : file.facts.revision->operations) {
-      if (op.function == "downgrade" && !in_upgrade.count(op.call.loc.start_byte)) result.insert(&op.call);
-    }
-    return result;
-  }
-
   // The ForeignKey(...) arguments of a column that cannot hold NULL (primary_key=True, nullable=False): "SET
   // NULL" is no choice there (a joined-inheritance key, `id = mapped_column(ForeignKey("person.id"),
   // primary_key=True)`). Walks visit the column before its arguments.
