@@ -98,13 +98,20 @@ bool only_maintains(const ModuleFacts& module, const Expr* executed) {
 
 // `ALTER TYPE status ADD VALUE IF NOT EXISTS 'archived'`: PostgreSQL cannot drop an enum value, so no
 // downgrade undoes it, the older code never meets the extra value, and an upgrade run again skips it
-// (mealie). Without IF NOT EXISTS the next upgrade fails on it: still a finding.
-bool only_adds_enum_values_if_missing(const ModuleFacts& module, const Expr* executed) {
-  static const std::vector<std::string> kAddIfMissing = {"add", "value", "if", "not", "exists"};
-  return literal_sql_all(module, executed, [](const SqlStatement& s) {
+// (mealie). So does a plain ADD VALUE that upgrade() runs only under an `if` (`conditional`): the spelling of
+// IF NOT EXISTS before PostgreSQL 9.6, a pg_enum lookup then `if result.rowcount == 0:` (FlexMeasures).
+// Unconditional and without IF NOT EXISTS, the next upgrade fails on it: still a finding.
+bool only_adds_enum_values_if_missing(const ModuleFacts& module, const Expr* executed, bool conditional) {
+  static const std::vector<std::string> kAddValue = {"add", "value"};
+  static const std::vector<std::string> kIfNotExists = {"if", "not", "exists"};
+  return literal_sql_all(module, executed, [conditional](const SqlStatement& s) {
     const std::vector<std::string> words = sql_statement_words(s.text);
-    return words.size() >= 8 && words[0] == "alter" && words[1] == "type" &&
-           std::equal(kAddIfMissing.begin(), kAddIfMissing.end(), words.begin() + 3);
+    if (words.size() < 6 || words[0] != "alter" || words[1] != "type" ||
+        !std::equal(kAddValue.begin(), kAddValue.end(), words.begin() + 3)) {
+      return false;
+    }
+    return conditional ||
+           (words.size() >= 8 && std::equal(kIfNotExists.begin(), kIfNotExists.end(), words.begin() + 5));
   });
 }
 
@@ -138,9 +145,10 @@ bool only_reads(const ModuleFacts& module, const Expr* executed) {
 bool only_changes_existing_rows(const ProjectFile& file, const RevisionInfo& revision) {
   bool any = false;
   // Whether an execute's statement keeps to existing rows; `any` tells whether one changed some.
-  auto keeps_to_rows = [&](const Expr* statement) {
+  // `conditional`: upgrade() runs it only under an `if` (OperationCall::conditional).
+  auto keeps_to_rows = [&](const Expr* statement, bool conditional) {
     if (!only_updates_or_deletes(file.facts, statement) && !only_maintains(file.facts, statement) &&
-        !only_adds_enum_values_if_missing(file.facts, statement)) {
+        !only_adds_enum_values_if_missing(file.facts, statement, conditional)) {
       return only_reads(file.facts, statement);
     }
     any = true;
@@ -150,7 +158,7 @@ bool only_changes_existing_rows(const ProjectFile& file, const RevisionInfo& rev
     if (call.function != "upgrade" || builds_statement(call) || only_reports(call) || only_computes(call))
       continue;
     const Expr* execute = connection_execute_of(call.call);
-    if (!execute || !keeps_to_rows(execute->arg(0))) return false;
+    if (!execute || !keeps_to_rows(execute->arg(0), false)) return false;
   }
   // A constraint dropped around the data change and put back under its name (Mailu) leaves the schema as it
   // was.
@@ -162,7 +170,7 @@ bool only_changes_existing_rows(const ProjectFile& file, const RevisionInfo& rev
       continue;
     }
     if (op.name == "drop_constraint") continue;  // judged once its pair is known, below
-    if (op.name != "execute" || !keeps_to_rows(executed_sql(op))) return false;
+    if (op.name != "execute" || !keeps_to_rows(executed_sql(op), op.conditional)) return false;
   }
   for (const OperationCall& op : revision.operations) {
     if (op.function == "upgrade" && op.name == "drop_constraint" && !restored_drops.count(&op)) return false;

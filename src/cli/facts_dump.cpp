@@ -64,7 +64,8 @@ int dump_facts(const std::vector<std::string>& paths, std::ostream& out) {
       for (const auto& op : rev->operations) {
         out << "  op " << op.function << " " << op.receiver << "." << op.name << ":" << op.call.loc.line
             << " table=" << op.table << (op.guarded ? " guarded" : "") << (op.in_batch ? " batch" : "")
-            << (op.in_autocommit_block ? " autocommit" : "") << "\n";
+            << (op.conditional ? " conditional" : "") << (op.in_autocommit_block ? " autocommit" : "")
+            << "\n";
       }
     }
   }

@@ -58,8 +58,8 @@ void describe(A& a, S& x) {
 template <class A, Is<OperationCall> S>
 void describe(A& a, S& x) {
   a(x.function, x.name, x.receiver, x.in_batch, x.table, x.guarded, x.guard_candidates,
-    x.guard_checks_tables_only, x.in_autocommit_block, x.through_connection, x.dialect, x.table_position,
-    x.call, x.result_name);
+    x.guard_checks_tables_only, x.conditional, x.in_autocommit_block, x.through_connection, x.dialect,
+    x.table_position, x.call, x.result_name);
 }
 template <class A, Is<RevisionCall> S>
 void describe(A& a, S& x) {

@@ -127,6 +127,11 @@ struct OperationCall {
   // Guarded, but every check around it asks only which tables exist (`if "t" in insp.get_table_names():`,
   // `if not has_table("t"): return`): it proves nothing about a column (unguarded-add-column).
   bool guard_checks_tables_only = false;
+  // Runs only when a test says so: it stands under an `if` (any branch), or after an `if ...: return` of its
+  // block, whatever the test asks (`if result.rowcount == 0:` after a pg_enum lookup). A test of the
+  // database's name is no such test (its branch runs on every run on that database: OperationCall::dialect),
+  // nor a helper's literal direction flag (`if upgrade:`, whose branch is taken or left out).
+  bool conditional = false;
   bool in_autocommit_block = false;  // inside `with op.get_context().autocommit_block():`
   // An `execute` sent through the migration's own connection (`conn = op.get_bind()`, `conn.execute(...)`,
   // `op.get_bind().exec_driver_sql(...)`): the same as op.execute; `receiver` is the connection as written.

@@ -163,6 +163,7 @@ class RevisionBuilder {
     bool guarded = false;
     // Guarded by a check that asks about more than tables (OperationCall::guard_checks_tables_only).
     bool guarded_beyond_tables = false;
+    bool conditional = false;  // OperationCall::conditional
     bool autocommit = false;
     std::string dialect;  // OperationCall::dialect
     // Parameters of the helper being walked that its call sets to a literal True/False (`step(upgrade=True)`):
@@ -704,6 +705,7 @@ class RevisionBuilder {
     // Every branch stands under the test: the else branch runs when it found the opposite.
     Context tested = ctx;
     apply_guard(existence_of(field(stmt, "condition"), ctx, !ctx.guarded), tested);
+    tested.conditional = ctx.conditional || !database_test(field(stmt, "condition"), ctx, 0);
     // `if bind.dialect.name == "sqlite":`: the branches are for one database, and the rest for the others.
     std::string otherwise_dialect = ctx.dialect;
     Context inner = tested;
@@ -713,6 +715,7 @@ class RevisionBuilder {
       if (is_kind(clause, NodeKind::ElifClause)) {
         Context elif = tested;
         elif.dialect = otherwise_dialect;
+        elif.conditional = elif.conditional || !database_test(field(clause, "condition"), tested, 0);
         apply_guard(existence_of(field(clause, "condition"), tested, !tested.guarded), elif);
         narrow_dialect(field(clause, "condition"), elif, otherwise_dialect, info);
         walk_block(field(clause, "consequence"), elif, function, info);
@@ -729,6 +732,7 @@ class RevisionBuilder {
     if (block_exits(consequence)) {
       ctx.guarded = tested.guarded;
       ctx.guarded_beyond_tables = tested.guarded_beyond_tables;
+      ctx.conditional = tested.conditional;
       ctx.maybe_guards = tested.maybe_guards;
       // `if bind.dialect.name != "mysql": return` (keystone): the rest of the block runs only on MySQL.
       bool clauses = false;
@@ -1034,6 +1038,7 @@ class RevisionBuilder {
     op.in_batch = batch_table != nullptr;
     op.guarded = ctx.guarded;
     op.guard_checks_tables_only = ctx.guarded && !ctx.guarded_beyond_tables;
+    op.conditional = ctx.conditional;
     if (!op.guarded) op.guard_candidates.assign(ctx.maybe_guards.begin(), ctx.maybe_guards.end());
     op.in_autocommit_block = ctx.autocommit;
     op.dialect = texts_.keep(ctx.dialect);

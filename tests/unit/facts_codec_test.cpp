@@ -49,7 +49,7 @@ template <> constexpr int kFields<ClassDef> = 9;
 template <> constexpr int kFields<Parameter> = 3;
 template <> constexpr int kFields<FunctionDef> = 9;
 template <>
-constexpr int kFields<OperationCall> = 14;
+constexpr int kFields<OperationCall> = 15;
 template <> constexpr int kFields<RevisionCall> = 3;
 template <>
 constexpr int kFields<UncalledOperation> = 2;

@@ -406,6 +406,37 @@ def upgrade():
   CHECK_FALSE(drops[1]->guarded);
 }
 
+TEST_CASE("guards: operations that run only when a test says so (conditional)", "[guards]") {
+  Loaded p(std::string(kHeader) + R"(
+def step(upgrade):
+    if upgrade:
+        op.execute("ALTER TYPE kind ADD VALUE 'c'")
+
+
+def upgrade():
+    op.execute("ALTER TYPE kind ADD VALUE 'a'")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("ALTER TYPE kind ADD VALUE 'b'")
+    else:
+        op.execute("SELECT 1")
+    step(True)
+    found = op.get_bind().execute(sa.text("SELECT 1 FROM pg_enum WHERE enumlabel = 'd'"))
+    if found.rowcount == 0:
+        op.execute("ALTER TYPE kind ADD VALUE 'd'")
+    elif op.get_bind().dialect.name == "sqlite":
+        op.execute("SELECT 2")
+    if found.rowcount:
+        return
+    op.execute("ALTER TYPE kind ADD VALUE 'e'")
+)",
+           "rev.py");
+  std::vector<bool> conditional;
+  for (const auto* op : named(p, "execute")) conditional.push_back(op->conditional);
+  // A branch for one database, or a helper's literal direction flag, is not a condition; a test of anything
+  // else is, in every branch after it, and so is an early return for what follows it.
+  CHECK(conditional == std::vector<bool>{false, false, false, false, false, true, true, true});
+}
+
 TEST_CASE("guards: revision identifiers", "[guards]") {
   SECTION("plain template") {
     Loaded p(R"(
