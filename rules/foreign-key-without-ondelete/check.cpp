@@ -97,16 +97,48 @@ ForeignKeyShape field_shape(const Project& project, const ProjectFile& file, con
   return {callee_text(call) + "(foreign_key=" + render(&foreign_key) + ")", table};
 }
 
+// The name an operation's foreign key is created with, when literal: create_foreign_key's first argument, or
+// a ForeignKey(...) / ForeignKeyConstraint(...)'s name=.
+std::string key_name(const OperationCall& op, const OperationForeignKey& key) {
+  if (key.construct == &op.call) {
+    const Expr* name = op.call.keyword("constraint_name");
+    return alembic_literal_name(name ? name : op.argument(0));
+  }
+  return alembic_literal_name(key.construct->keyword("name"));
+}
+
+// Whether the upgrade() that creates `later` may also remove the old key `name` (lower-case `table`; "" when
+// unnamed) first: it re-creates the table, drops that constraint (or one whose name ormlint cannot read, or
+// any when the old one's name is unknown), drops the table, or runs SQL. A second key added beside the old
+// one leaves the old one refusing the delete (zun's revisions drop first; one that does not keeps the
+// finding).
+bool may_drop_old_key(const MigrationForeignKey& later, const std::string& table, const std::string& name) {
+  if (later.operation->name == "create_table") return true;
+  for (const OperationCall& op : later.file->facts.revision->operations) {
+    if (op.function != later.operation->function) continue;
+    if (op.name == "execute") return true;
+    if (op.name == "drop_table" && lower(op.table) == table) return true;
+    if (op.name != "drop_constraint" || (!op.table.empty() && lower(op.table) != table)) continue;
+    const Expr* dropped = op.call.keyword("constraint_name");
+    const std::string dropped_name = alembic_literal_name(dropped ? dropped : op.argument(0));
+    if (name.empty() || dropped_name.empty() || lower(dropped_name) == lower(name)) return true;
+  }
+  return false;
+}
+
 // Whether another revision's upgrade() (the history's order is not needed: a key re-created anywhere else is
 // the fix), or a later operation of the same one, creates `op.table`'s foreign key on `columns` again with an
-// ondelete: the key was dropped and re-created (mwdb), and the old revision, applied already, is not to be
-// edited (modified-applied-migration).
+// ondelete, after dropping the old one: the key was dropped and re-created (mwdb), and the old revision,
+// applied already, is not to be edited (modified-applied-migration).
 bool recreated_with_ondelete(const Project& project, const ProjectFile& file, const OperationCall& op,
-                             const std::vector<std::string>& columns) {
-  if (columns.empty()) return false;
+                             const OperationForeignKey& key) {
+  if (key.columns.empty()) return false;
+  const std::string table = lower(op.table);
+  const std::string name = key_name(op, key);
   for (const MigrationForeignKey& later : project.migration_foreign_keys(op.table)) {
-    if (!later.has_ondelete || later.columns != columns) continue;
-    if (later.file != &file || later.operation->call.loc.start_byte > op.call.loc.start_byte) return true;
+    if (!later.has_ondelete || later.columns != key.columns) continue;
+    if (later.file == &file && later.operation->call.loc.start_byte <= op.call.loc.start_byte) continue;
+    if (may_drop_old_key(later, table, name)) return true;
   }
   return false;
 }
@@ -127,8 +159,7 @@ std::set<const Expr*> settled_foreign_keys(const ProjectFile& file, const Projec
       if (!table_dropped) table_dropped = project.dropped_after(file, op, table);
       const bool column_dropped =
           key.columns.size() == 1 && project.dropped_after(file, op, table, lower(key.columns.front()));
-      if (*table_dropped || column_dropped || restored ||
-          recreated_with_ondelete(project, file, op, key.columns)) {
+      if (*table_dropped || column_dropped || restored || recreated_with_ondelete(project, file, op, key)) {
         settled.insert(key.construct);
       }
     }
