@@ -204,6 +204,11 @@ struct RevisionInfo {
   bool creates_table_before(const OperationCall& op) const;
   // The same for the table `table` names (any case: the name SQL gives an index or a type change).
   bool creates_table_before(const OperationCall& op, std::string_view table) const;
+  // In a root revision (down_revision = None and no depends_on: no other revision ran before it), whether the
+  // same function created a table earlier under a name that is not read (`op.create_table("shadow_" + name,
+  // ...)` over reflected names, nova's initial migration): `op`'s table may be one of them, so it is not
+  // known to exist.
+  bool creates_unread_table_in_root_before(const OperationCall& op) const;
   // Whether an earlier op.execute in the same function removed every row of `op`'s table (`DELETE FROM t` without
   // WHERE, `TRUNCATE t`): the table is empty, as a new one, for what needs existing rows (not for locks).
   bool empties_table_before(const OperationCall& op) const;

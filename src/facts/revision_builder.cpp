@@ -1536,6 +1536,19 @@ bool RevisionInfo::creates_table_before(const OperationCall& op, std::string_vie
   return false;
 }
 
+bool RevisionInfo::creates_unread_table_in_root_before(const OperationCall& op) const {
+  const auto none = [](const std::optional<Expr>& e) { return !e || e->kind == Expr::Kind::None; };
+  if (!none(down_revision) || !none(depends_on)) return false;
+  for (const OperationCall& earlier : operations) {
+    if (&earlier == &op) return false;
+    if (earlier.function == op.function && !excludes_dialect_of(earlier, op) &&
+        earlier.name == "create_table" && earlier.table.empty()) {
+      return true;
+    }
+  }
+  return false;
+}
+
 bool RevisionInfo::empties_table_before(const OperationCall& op) const {
   if (op.table.empty()) return false;
   for (const OperationCall& earlier : operations) {
