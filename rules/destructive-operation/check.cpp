@@ -62,6 +62,24 @@ bool primary_key_replaced(const ModuleFacts& module, const RevisionInfo& revisio
   return false;
 }
 
+// The same function creates a table of the dropped name after the drop (nova drops `share_mapping` and
+// creates it again with a unique key): the name is back when the migration commits, so the running
+// application finds an empty table, not a missing one.
+bool created_again(const RevisionInfo& revision, const OperationCall& drop, const std::string& table) {
+  if (drop.name == "drop_table" && table_operation_after(revision, drop, "create_table")) return true;
+  const std::string wanted = lower(table);
+  bool after = false;
+  for (const OperationCall& later : revision.operations) {
+    after = after || &later == &drop;
+    if (!after || &later == &drop || later.function != drop.function || excludes_dialect_of(later, drop))
+      continue;
+    if ((later.name == "create_table" && lower(later.table) == wanted) || sql_creates_table(later, wanted)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 class DestructiveOperation final : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -83,7 +101,8 @@ class DestructiveOperation final : public Rule {
         // A rebuild (the rows copied into a new table that takes the name) keeps the data and the name; a
         // tool's table holds none.
         if (table_rebuilt(file.facts, op) || is_tool_table(op.table)) continue;
-        report_table_drop(file, op, written_table(revision, op).shown(), out);
+        report_table_drop(file, op, written_table(revision, op).shown(),
+                          created_again(revision, op, op.table), out);
       } else if (op.name == "drop_column") {
         // Added earlier in this upgrade(): dropping it removes a temporary column, not existing data. Swapped
         // for a copy that takes its name: the column is there when the migration commits.
@@ -124,7 +143,7 @@ class DestructiveOperation final : public Rule {
       if (drop.kind == SqlDrop::Kind::Table && !revision.creates_table_before(op, drop.name) &&
           !sql_creates_table(op, drop.name) && !table_rebuilt(file.facts, op, drop.name) &&
           !is_tool_table(drop.name)) {
-        report_table_drop(file, op, drop.name, out);
+        report_table_drop(file, op, drop.name, created_again(revision, op, drop.name), out);
       } else if (drop.kind == SqlDrop::Kind::Column && !revision.creates_table_before(op, drop.table) &&
                  !column_added_before(revision, op, drop.table, drop.name) &&
                  !column_renamed_into_place(revision, op, drop.table, drop.name)) {
@@ -134,7 +153,20 @@ class DestructiveOperation final : public Rule {
   }
 
   static void report_table_drop(const ProjectFile& file, const OperationCall& op, const std::string& table,
-                                Reporter& out) {
+                                bool recreated, Reporter& out) {
+    if (recreated) {
+      out.report(
+          file, op.call.loc,
+          "upgrade() drops and re-creates table `" + table +
+              "`: every row it holds is lost, and the application finds it empty",
+          "alter the old table instead (add the column or constraint to it), or keep the rows: rename it "
+          "away first (`op.rename_table(\"" +
+              table + "\", \"" + table +
+              "_old\")`), create the new one, "
+              "copy the rows (`INSERT INTO " +
+              table + " (...) SELECT ... FROM " + table + "_old`), then drop the old one");
+      return;
+    }
     out.report(
         file, op.call.loc,
         "upgrade() drops table `" + table +
