@@ -1,10 +1,13 @@
-// revision-id-mismatch: the file name carries a revision id (Alembic's default template `%(rev)s_%(slug)s`, or a
-// date-prefixed one) that differs from the `revision` the script declares — typically a script copied from another
-// and edited, whose `revision` (and often down_revision) still belongs to the original. People and tools read the
-// id from the file name; Alembic reads the variable. The convention is learnt from the location's other files, so
-// locations whose names carry no ids (`20260110120000_create_tables.py`) are left alone.
+// revision-id-mismatch: the file name carries a revision id (Alembic's default template `%(rev)s_%(slug)s`,
+// or a date-prefixed one) that differs from the `revision` the script declares — typically a script copied
+// from another and edited, whose `revision` (and often down_revision) still belongs to the original. People
+// and tools read the id from the file name; Alembic reads the variable. The convention is learnt from the
+// location's other files, so locations whose names carry no ids (`20260110120000_create_tables.py`) are left
+// alone. A name that fits only a template few files follow holds no id (a slug where the id should be): it is
+// reported as naming none.
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -59,18 +62,15 @@ bool fits(const std::string& text, Alphabet alphabet, const std::set<char>& extr
   });
 }
 
-// How this location's files carry their ids, learnt from the files that do: what precedes the id (shape), what
-// follows it, and what the ids look like.
-struct Convention {
-  std::set<std::pair<std::string, char>> templates;  // prefix shape, separator after the id ('\0': id ends the name)
+// How the files that follow one template carry their ids: what the ids look like, and how many do.
+struct IdForm {
   Alphabet alphabet = Alphabet::Digits;
   std::set<char> extra_chars;  // characters of the ids besides letters and digits
   size_t min_length = std::string::npos, max_length = 0;
-  size_t followers = 0;  // files named after their own id
+  size_t followers = 0;
+  std::string example;  // the first file name that follows it
 
-  void learn(const std::string& stem, const std::string& id, size_t at) {
-    size_t end = at + id.size();
-    templates.emplace(shape(stem.substr(0, at)), end < stem.size() ? stem[end] : '\0');
+  void learn(const std::string& id, const std::string& file_name) {
     alphabet = std::max(alphabet, alphabet_of(id));
     for (char c : id) {
       if (!word_char(c)) {
@@ -80,27 +80,63 @@ struct Convention {
     }
     min_length = std::min(min_length, id.size());
     max_length = std::max(max_length, id.size());
+    if (followers++ == 0) example = file_name;
+  }
+
+  // Whether `candidate` looks like the ids of this form. Slug ids (`0078_add_status`) vary in length; hashes
+  // and numbers do not.
+  bool fits_id(const std::string& candidate) const {
+    const bool long_enough = candidate.size() >= min_length;
+    const bool short_enough = !extra_chars.empty() || candidate.size() <= max_length;
+    return fits(candidate, alphabet, extra_chars) && long_enough && short_enough;
+  }
+};
+
+// A template: the shape of what precedes the id, and the separator after it ('\0': the id ends the name).
+using Template = std::pair<std::string, char>;
+
+// How this location's files carry their ids, learnt from the files that do, per template: one script named
+// after a slug id (Skyvern's `2025_01_24_0000-add_task_credentials.py` among hex ids) must not make every
+// name's slug look like an id.
+struct Convention {
+  std::map<Template, IdForm> templates;
+  size_t followers = 0;  // files named after their own id
+
+  void learn(const std::string& stem, const std::string& id, size_t at, const std::string& file_name) {
+    size_t end = at + id.size();
+    templates[{shape(stem.substr(0, at)), end < stem.size() ? stem[end] : '\0'}].learn(id, file_name);
     ++followers;
   }
 
-  // Where the id sits in a file name that follows the convention: {start, length}; length 0 when it does not.
-  std::pair<size_t, size_t> id_in(const std::string& stem) const {
-    for (const auto& [prefix, separator] : templates) {
+  // The template most files follow.
+  const std::pair<const Template, IdForm>& usual() const {
+    return *std::max_element(templates.begin(), templates.end(), [](const auto& a, const auto& b) {
+      return a.second.followers < b.second.followers;
+    });
+  }
+
+  struct Found {
+    size_t start = 0, length = 0;  // length 0: the name follows no template
+    bool usual = false;            // through a template most files follow
+  };
+
+  // Where the id sits in a file name that follows the convention.
+  Found id_in(const std::string& stem) const {
+    Found found;
+    for (const auto& [key, form] : templates) {
+      const auto& [prefix, separator] = key;
       // Ids that hold the separator themselves (`0380_email_branding_cols_.py` of id
       // `0380_email_branding_cols`) say nothing about where another name's id ends.
-      if (separator && extra_chars.count(separator)) continue;
+      if (separator && form.extra_chars.count(separator)) continue;
       if (stem.size() <= prefix.size() || shape(stem.substr(0, prefix.size())) != prefix) continue;
       size_t end = separator ? stem.find(separator, prefix.size()) : stem.size();
       if (end == std::string::npos) continue;
       std::string candidate = stem.substr(prefix.size(), end - prefix.size());
-      // Slug ids (`0078_add_status`) vary in length; hashes and numbers do not.
-      const bool long_enough = candidate.size() >= min_length;
-      const bool short_enough = !extra_chars.empty() || candidate.size() <= max_length;
-      if (fits(candidate, alphabet, extra_chars) && long_enough && short_enough) {
-        return {prefix.size(), candidate.size()};
-      }
+      if (!form.fits_id(candidate)) continue;
+      const bool usual = 2 * form.followers >= followers;
+      if (found.length == 0 || (usual && !found.usual)) found = {prefix.size(), candidate.size(), usual};
     }
-    return {0, 0};
+    return found;
   }
 };
 
@@ -130,7 +166,7 @@ class RevisionIdMismatch final : public Rule {
         if (at == std::string::npos) {
           strays.push_back(i);
         } else {
-          convention.learn(stem, node.id, at);
+          convention.learn(stem, node.id, at, node.file->source.path().filename().string());
         }
       }
       // The location names files after their ids when most of the *other* files do (and at least one does).
@@ -144,11 +180,13 @@ class RevisionIdMismatch final : public Rule {
   static void check(const RevisionLocation& location, const Convention& convention, size_t index, Reporter& out) {
     const RevisionNode& node = location.nodes[index];
     std::string stem = stem_of(node);
-    auto [at, length] = convention.id_in(stem);
-    if (length == 0) return;
-    std::string named = stem.substr(at, length);
+    const Convention::Found found = convention.id_in(stem);
+    if (found.length == 0) return;
+    if (!found.usual) return report_no_id(location, convention, node, out);
     std::string file_name = node.file->source.path().filename().string();
-    std::string renamed = stem.substr(0, at) + node.id + stem.substr(at + length) + node.file->source.path().extension().string();
+    std::string named = stem.substr(found.start, found.length);
+    std::string renamed = stem.substr(0, found.start) + node.id + stem.substr(found.start + found.length) +
+                          node.file->source.path().extension().string();
     // A declared id that another script declares too, or a named id that belongs to another script: a copy.
     std::string owner;
     if (auto it = location.by_id.find(node.id); it != location.by_id.end() && it->second.size() > 1) {
@@ -162,6 +200,28 @@ class RevisionIdMismatch final : public Rule {
                    node.id + "'" + owner + "; the other scripts in " + location.name + " are named after their ids",
                "if `revision` is right, rename the file to " + renamed +
                    "; if the file name is right, fix `revision` (and the down_revision of the script after it)");
+  }
+
+  // A name that fits only a template few files follow (Skyvern's
+  // `2026_02_13_0000-add_2fa_waiting_state_fields.py` of revision 'a1b2c3d4e5f6', where the others are
+  // `<date>-<hex id>_<slug>.py`): its slug is no id, so the file name names no revision at all.
+  static void report_no_id(const RevisionLocation& location, const Convention& convention,
+                           const RevisionNode& node, Reporter& out) {
+    const auto& [usual, form] = convention.usual();
+    const auto& [prefix, separator] = usual;
+    const std::string stem = stem_of(node);
+    const std::string extension = node.file->source.path().extension().string();
+    std::string rename = "name the file after its id, as " + form.example;
+    if (stem.size() > prefix.size() && shape(stem.substr(0, prefix.size())) == prefix) {
+      std::string rest = separator ? std::string(1, separator) + stem.substr(prefix.size()) : std::string();
+      rename = "rename the file to " + stem.substr(0, prefix.size()) + node.id + rest + extension;
+    }
+    out.report(
+        *node.file, node.info->revision_loc,
+        "file name " + node.file->source.path().filename().string() +
+            " does not contain the script's revision id '" + node.id + "'; the other scripts in " +
+            location.name + " are named after their ids, as " + form.example,
+        rename + " (if `revision` is wrong instead, fix it and the down_revision of the script after it)");
   }
 };
 
