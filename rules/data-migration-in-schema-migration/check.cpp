@@ -128,17 +128,6 @@ class Checker {
     return false;
   }
 
-  // `Session(bind=...)`, `sessionmaker(bind=...)()`, and a module's `Session = sa.orm.sessionmaker()` called
-  // (meltano): the callee is a session class or a factory's instance ("sqlalchemy.orm.sessionmaker()").
-  static bool is_session_factory(std::string_view origin) {
-    static const std::set<std::string, std::less<>> kFactories = {"Session", "sessionmaker", "scoped_session",
-                                                                  "AsyncSession", "async_sessionmaker"};
-    if (!origin.starts_with("sqlalchemy.") && !origin.starts_with("sqlmodel.")) return false;
-    if (origin.ends_with("()")) origin.remove_suffix(2);
-    size_t dot = origin.rfind('.');
-    return kFactories.count(origin.substr(dot + 1)) > 0;
-  }
-
   // SQL as literals show it (facts/sql_literal.h: a string, sa.text(...), .bindparams(...), a module constant),
   // or a Core statement (`users.update()...`, `sa.delete(users)`).
   void check_statement(const Expr* statement, const Location& loc, const std::string& via) {

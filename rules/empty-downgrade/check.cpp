@@ -54,6 +54,17 @@ bool only_reports(const RevisionCall& call) {
   return kLevels.count(e.callee_name()) && receiver && lower(receiver->text).find("log") != std::string::npos;
 }
 
+// Opening, committing or closing an ORM session on the migration's connection (`session =
+// Session(bind=op.get_bind())`, `session.commit()`): what it executes is judged like a connection's execute
+// (Kotti's 57fecf5dbd62 updates rows through one).
+bool manages_session(const RevisionCall& call) {
+  if (is_session_factory(call.call.origin())) return true;
+  static const std::set<std::string, std::less<>> kHousekeeping = {"commit", "close", "flush"};
+  const Expr* receiver = call.call.receiver();
+  return receiver && receiver->is(Expr::Kind::Name) && kHousekeeping.count(call.call.callee_name()) > 0 &&
+         call.call.items.empty() && call.call.keywords.empty();
+}
+
 // One call that computes from values: a builtin (not shadowed), json, or a method of a value.
 bool computes(const Expr& e) {
   static const std::set<std::string, std::less<>> kBuiltins = {
@@ -155,7 +166,8 @@ bool only_changes_existing_rows(const ProjectFile& file, const RevisionInfo& rev
     return true;
   };
   for (const RevisionCall& call : revision.calls) {
-    if (call.function != "upgrade" || builds_statement(call) || only_reports(call) || only_computes(call))
+    if (call.function != "upgrade" || builds_statement(call) || only_reports(call) || only_computes(call) ||
+        manages_session(call))
       continue;
     const Expr* execute = connection_execute_of(call.call);
     if (!execute || !keeps_to_rows(execute->arg(0), false)) return false;

@@ -601,6 +601,15 @@ bool is_connection_execute(const Expr& e) {
          ((callee == "scalar" || callee == "scalars") && e.arg(0));
 }
 
+bool is_session_factory(std::string_view origin) {
+  static const std::set<std::string, std::less<>> kFactories = {"Session", "sessionmaker", "scoped_session",
+                                                                "AsyncSession", "async_sessionmaker"};
+  if (!origin.starts_with("sqlalchemy.") && !origin.starts_with("sqlmodel.")) return false;
+  if (origin.ends_with("()")) origin.remove_suffix(2);
+  size_t dot = origin.rfind('.');
+  return kFactories.count(origin.substr(dot + 1)) > 0;
+}
+
 std::vector<ConnectionSql> connection_sql(const ModuleFacts& module, const RevisionCall& call) {
   std::vector<ConnectionSql> found;
   call.call.walk([&](const Expr& e) {

@@ -178,6 +178,11 @@ bool literal_sql_only(const ModuleFacts& module, const Expr* executed,
 // sending a statement through a connection (or a session) instead of op.execute; the statement is argument 0.
 bool is_connection_execute(const Expr& e);
 
+// Whether a resolved callee opens an ORM session: `Session(bind=...)`, `sessionmaker(bind=...)()`, a module's
+// `Session = sa.orm.sessionmaker()` called (meltano): a session class or a factory's instance
+// ("sqlalchemy.orm.sessionmaker()").
+bool is_session_factory(std::string_view origin);
+
 // SQL a revision's other call (RevisionCall) sends through a connection: each such execute within it, with its
 // SQL as far as literals show it (see literal_sql); the executes whose SQL is not visible are left out.
 struct ConnectionSql {
