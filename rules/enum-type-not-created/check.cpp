@@ -6,11 +6,13 @@
 // `CREATE TYPE x` in SQL.
 #include <set>
 #include <string>
+#include <vector>
 
 #include "core/text.h"
 #include "engine/rule.h"
 #include "facts/sql_literal.h"
 #include "facts/sql_statements.h"
+#include "project/assigned_value.h"
 #include "project/column_label.h"
 #include "project/migration_ops.h"
 
@@ -18,16 +20,23 @@ namespace ormlint {
 
 namespace {
 
-// The native enum a type expression uses, with its name (`ARRAY(sa.Enum(..., name="x"))` too); null when
-// none.
-const Expr* named_native_enum(const Expr& type) {
-  const Expr* found = nullptr;
-  type.walk([&](const Expr& e) {
-    if (found || enum_name(e).empty()) return;
-    const Expr* native = e.keyword("native_enum");
-    if (!native || !native->is_false()) found = &e;
-  });
-  return found;
+// The native enum a type expression uses, with its name (`ARRAY(sa.Enum(..., name="x"))` too, or a
+// module-level variable holding it); none when none.
+EnumTypeUse named_native_enum(const Project& project, const ProjectFile& file, const Expr& type) {
+  const std::vector<EnumTypeUse> found = named_native_enums(project, file, type);
+  return found.empty() ? EnumTypeUse{} : found.front();
+}
+
+// What the help creates the type on: the variable the column names when it holds the enum itself
+// (`status_enum`; not `tags = ARRAY(sa.Enum(...))`), else a new Enum.
+std::string creator(const Project& project, const ProjectFile& file, const EnumTypeUse& use,
+                    const std::string& shown) {
+  constexpr int kMaxHops = 4;
+  const ProjectFile* holder = &file;
+  if (use.written != use.call && assigned_type(project, holder, *use.written, kMaxHops) == use.call) {
+    return std::string(use.written->text);
+  }
+  return "sa.Enum(..., name=\"" + shown + "\")";
 }
 
 // Whether some revision of the project creates the enum type `name` (lower case; `written` as written): see
@@ -110,20 +119,19 @@ class EnumTypeNotCreated final : public Rule {
       } else if (op.name == "alter_column") {
         type = op.call.keyword("type_");
       }
-      const Expr* enum_type = type ? named_native_enum(*type) : nullptr;
-      if (!enum_type) continue;
-      const std::string shown = enum_name(*enum_type);
+      const EnumTypeUse enum_type = type ? named_native_enum(project, file, *type) : EnumTypeUse{};
+      if (!enum_type.call) continue;
+      const std::string shown = enum_name(*enum_type.call);
       const std::string name = lower(shown);
       if (reported.count(name) || created_somewhere(project, name, shown)) continue;
       reported.insert(name);
-      out.report(
-          file, enum_type->loc,
-          std::string("op.") + std::string(op.name) + " uses the enum type `" + shown +
-              "`, which no revision creates: Alembic creates enum types only with create_table, so "
-              "PostgreSQL fails this ALTER (type \"" +
-              shown + "\" does not exist)",
-          "create it first: `sa.Enum(..., name=\"" + shown +
-              "\").create(op.get_bind(), checkfirst=True)`, and drop it in downgrade() after the column");
+      out.report(file, enum_type.written->loc,
+                 std::string("op.") + std::string(op.name) + " uses the enum type `" + shown +
+                     "`, which no revision creates: Alembic creates enum types only with create_table, so "
+                     "PostgreSQL fails this ALTER (type \"" +
+                     shown + "\" does not exist)",
+                 "create it first: `" + creator(project, file, enum_type, shown) +
+                     ".create(op.get_bind(), checkfirst=True)`, and drop it in downgrade() after the column");
     }
   }
 };

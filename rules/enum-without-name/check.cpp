@@ -78,9 +78,8 @@ const Expr* find_unnamed_enum(const Expr& type, const Project& project, const Pr
     }
     return nullptr;
   }
-  if (!type.is_name_like() || type.resolved.find('(') == std::string_view::npos) return nullptr;
   const ProjectFile* where = &file;
-  const Expr* value = assigned_value(project, where, type.text, kMaxDepth);
+  const Expr* value = assigned_type(project, where, type, kMaxDepth);
   return value && find_unnamed_enum(*value, project, *where, depth + 1) ? &type : nullptr;
 }
 

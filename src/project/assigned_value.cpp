@@ -1,5 +1,7 @@
 #include "project/assigned_value.h"
 
+#include "project/migration_ops.h"
+
 namespace ormlint {
 
 const Expr* assigned_value(const Project& project, const ProjectFile*& file, const std::string& dotted,
@@ -21,6 +23,37 @@ const Expr* assigned_value(const Project& project, const ProjectFile*& file, con
   if (!module || module == file) return nullptr;
   file = module;
   return assigned_value(project, file, origin.substr(dot + 1), max_hops, hops + 1);
+}
+
+const Expr* assigned_type(const Project& project, const ProjectFile*& file, const Expr& type, int max_hops) {
+  if (!type.is_name_like() || type.resolved.find('(') == std::string_view::npos) return nullptr;
+  return assigned_value(project, file, std::string(type.text), max_hops);
+}
+
+namespace {
+
+void collect_enums(const Project& project, const ProjectFile& file, const Expr& type, const Expr* written,
+                   int depth, std::vector<EnumTypeUse>& out) {
+  constexpr int kMaxDepth = 4;  // variables followed into variables (an import cycle ends here)
+  type.walk([&](const Expr& e) {
+    const ProjectFile* holder = &file;
+    if (const Expr* value = depth < kMaxDepth ? assigned_type(project, holder, e, kMaxDepth) : nullptr) {
+      collect_enums(project, *holder, *value, written ? written : &e, depth + 1, out);
+      return;
+    }
+    if (enum_name(e).empty()) return;
+    const Expr* native = e.keyword("native_enum");
+    if (!native || !native->is_false()) out.push_back({&e, &file, written ? written : &e});
+  });
+}
+
+}  // namespace
+
+std::vector<EnumTypeUse> named_native_enums(const Project& project, const ProjectFile& file,
+                                            const Expr& type) {
+  std::vector<EnumTypeUse> found;
+  collect_enums(project, file, type, nullptr, 0, found);
+  return found;
 }
 
 const Expr* string_literal(const Project& project, const ProjectFile& file, const Expr* e) {

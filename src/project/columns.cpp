@@ -299,11 +299,11 @@ void Project::collect_columns(unsigned jobs) {
     if (column.context != ColumnInfo::Context::Migration || !column.operation) continue;
     migration_columns_[std::string(column.table) + '\x1f' + std::string(column.name)].push_back(&column);
     if (column.operation->name != "create_table" || !column.type.expr) continue;
-    column.type.expr->walk([&](const Expr& e) {
-      // Written out or implicit (`sa.Enum(Color)` is type `color`): the same helper as the rules that ask.
-      if (std::string name = enum_name(e); !name.empty())
-        enum_type_columns_[std::move(name)].push_back(&column);
-    });
+    // Written out or implicit (`sa.Enum(Color)` is type `color`), in place or through a module-level
+    // variable: the same helpers as the rules that ask (not `native_enum=False`: no type).
+    for (const EnumTypeUse& use : named_native_enums(*this, *column.file, *column.type.expr)) {
+      enum_type_columns_[enum_name(*use.call)].push_back(&column);
+    }
   }
 }
 
