@@ -2,8 +2,9 @@
 // with `op.add_column` / `op.alter_column(type_=...)`, and no revision creates that type. Alembic creates
 // enum types only inside op.create_table: add_column and alter_column emit just the ALTER, which fails on
 // PostgreSQL with `type "x" does not exist` (Alembic issues #278, #1053). Created means: a create_table
-// column of that type in any revision, `.create(...)` on it (or on a variable ormlint cannot read), or
-// `CREATE TYPE x` in SQL.
+// column of that type in any revision (not `postgresql.ENUM(..., create_type=False)`, which creates none:
+// such a column is itself reported), `.create(...)` on it (or on a variable ormlint cannot read), or `CREATE
+// TYPE x` in SQL.
 #include <set>
 #include <string>
 #include <vector>
@@ -118,6 +119,9 @@ class EnumTypeNotCreated final : public Rule {
         }
       } else if (op.name == "alter_column") {
         type = op.call.keyword("type_");
+      } else if (op.name == "create_table") {
+        check_table(file, project, op, reported, out);
+        continue;
       }
       const EnumTypeUse enum_type = type ? named_native_enum(project, file, *type) : EnumTypeUse{};
       if (!enum_type.call) continue;
@@ -132,6 +136,32 @@ class EnumTypeNotCreated final : public Rule {
                      shown + "\" does not exist)",
                  "create it first: `" + creator(project, file, enum_type, shown) +
                      ".create(op.get_bind(), checkfirst=True)`, and drop it in downgrade() after the column");
+    }
+  }
+
+ private:
+  // A create_table column of `postgresql.ENUM(..., create_type=False)`: the table uses the type and creates
+  // none, so CREATE TABLE fails the same way when no revision creates it (its creator squashed away).
+  static void check_table(const ProjectFile& file, const Project& project, const OperationCall& op,
+                          std::set<std::string>& reported, Reporter& out) {
+    for (const ColumnInfo* column : project.columns_in(file)) {
+      if (column->operation != &op || !column->type.expr) continue;
+      for (const EnumTypeUse& use : named_native_enums(project, file, *column->type.expr)) {
+        if (enum_type_created_with_table(*use.call)) continue;
+        const std::string shown = enum_name(*use.call);
+        const std::string name = lower(shown);
+        // Keyed apart from the ALTERs': an add_column of the same type after this table fails too.
+        if (reported.count("table " + name) || created_somewhere(project, name, shown)) continue;
+        reported.insert("table " + name);
+        out.report(file, use.written->loc,
+                   "op.create_table uses the enum type `" + shown +
+                       "` with create_type=False, and no revision creates it: PostgreSQL fails the CREATE "
+                       "TABLE (type \"" +
+                       shown + "\" does not exist)",
+                   "create it first: `" + creator(project, file, use, shown) +
+                       ".create(op.get_bind(), checkfirst=True)`, or drop `create_type=False` so the table "
+                       "creates it");
+      }
     }
   }
 };

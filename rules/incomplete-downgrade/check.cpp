@@ -534,8 +534,8 @@ void follow_type_renames(const OperationCall& op, std::vector<Created>& created)
   }
 }
 
-// Enum types created with the tables: `sa.Enum(..., name="status")` in create_table (not `native_enum=False`, nor
-// `postgresql.ENUM(..., create_type=False)`; `sa.Enum` ignores create_type), and `.create(bind)` on an enum.
+// Enum types created with the tables: `sa.Enum(..., name="status")` in create_table (see
+// enum_type_created_with_table), and `.create(bind)` on an enum.
 // op.add_column creates no type: the type must exist already (or the ALTER fails with UndefinedObject).
 void enum_creations(const ProjectFile& file, const Project& project, std::vector<Created>& out) {
   std::set<std::string> seen;
@@ -551,12 +551,8 @@ void enum_creations(const ProjectFile& file, const Project& project, std::vector
     column->type.expr->walk([&](const Expr& written) {
       const Expr* call = written.is(Expr::Kind::Name) ? module_enum_call(file, written.text) : &written;
       if (!call) return;
-      const Expr& type = *call;
-      std::string name = enum_name(type);
-      const Expr* native = type.keyword("native_enum");
-      const Expr* create_type = type.origin() == "sqlalchemy.dialects.postgresql.ENUM" ? type.keyword("create_type")
-                                                                                         : nullptr;
-      if (name.empty() || (native && native->is_false()) || (create_type && create_type->is_false())) return;
+      if (!enum_type_created_with_table(*call)) return;
+      std::string name = enum_name(*call);
       if (seen.insert(name).second) {
         out.push_back({Kind::Type, "", name, {}, "", written.loc, op->call.loc.start_byte + 1, true});
       }

@@ -300,9 +300,10 @@ void Project::collect_columns(unsigned jobs) {
     migration_columns_[std::string(column.table) + '\x1f' + std::string(column.name)].push_back(&column);
     if (column.operation->name != "create_table" || !column.type.expr) continue;
     // Written out or implicit (`sa.Enum(Color)` is type `color`), in place or through a module-level
-    // variable: the same helpers as the rules that ask (not `native_enum=False`: no type).
+    // variable: the same helpers as the rules that ask. Only the enums whose type the table creates.
     for (const EnumTypeUse& use : named_native_enums(*this, *column.file, *column.type.expr)) {
-      enum_type_columns_[enum_name(*use.call)].push_back(&column);
+      if (enum_type_created_with_table(*use.call))
+        enum_type_columns_[enum_name(*use.call)].push_back(&column);
     }
   }
 }

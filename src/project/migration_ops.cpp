@@ -76,6 +76,15 @@ std::string enum_name(const Expr& e) {
   return lower(text.substr(text.rfind('.') + 1));
 }
 
+bool enum_type_created_with_table(const Expr& e) {
+  if (enum_name(e).empty()) return false;
+  const Expr* native = e.keyword("native_enum");
+  if (native && native->is_false()) return false;
+  const Expr* create_type =
+      e.origin() == "sqlalchemy.dialects.postgresql.ENUM" ? e.keyword("create_type") : nullptr;
+  return !create_type || !create_type->is_false();
+}
+
 std::string index_name(const OperationCall& op) {
   const Expr* name = op.call.keyword("index_name");
   return alembic_literal_name(name ? name : op.argument(0));

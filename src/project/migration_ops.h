@@ -51,6 +51,10 @@ std::string alembic_literal_name(const Expr* e);
 // SQLAlchemy gives `sa.Enum(SomeEnumClass)` without name= (the class name lower-cased: "someenumclass"); ""
 // otherwise.
 std::string enum_name(const Expr& e);
+// Whether a create_table column typed by the enum call `e` (see enum_name) creates its type with the table:
+// not with `native_enum=False` (no type at all), nor `postgresql.ENUM(..., create_type=False)` (the type is
+// used, and must exist already; `sa.Enum` ignores create_type).
+bool enum_type_created_with_table(const Expr& e);
 
 // The literal name of create_index / drop_index (`index_name=` or the first argument); "" when not a literal.
 std::string index_name(const OperationCall& op);

@@ -203,8 +203,9 @@ class Project {
   std::span<const ColumnInfo* const> migration_columns(std::string_view table, std::string_view column) const;
   // The create_table columns of revisions typed by a named enum (`sa.Enum(..., name="status")`,
   // `postgresql.ENUM(..., name="status")`, `sa.Enum(Status)` as "status" — see enum_name —, also inside
-  // another type, or held by a module-level variable; not `native_enum=False`): which revisions may create
-  // that type.
+  // another type, or held by a module-level variable) whose table creates the type (see
+  // enum_type_created_with_table: not `postgresql.ENUM(..., create_type=False)`): which revisions may create
+  // it.
   std::span<const ColumnInfo* const> enum_type_columns(std::string_view name) const;
   // Every foreign key revisions' upgrade() operations create on `table` (see foreign_keys_of), in project
   // order.
