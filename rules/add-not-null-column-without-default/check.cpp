@@ -1,7 +1,8 @@
-// add-not-null-column-without-default: op.add_column of a NOT NULL column with no server_default. The database
-// must give every existing row a value for the new column; without a server default that value is NULL, and the
-// ALTER TABLE fails (NotNullViolation on PostgreSQL, "Cannot add a NOT NULL column with default value NULL" on
-// SQLite, a silent 0/'' on MySQL outside strict mode) as soon as the table holds a row.
+// add-not-null-column-without-default: op.add_column of a NOT NULL column with no server_default. The
+// database must give every existing row a value for the new column; without a server default that value is
+// NULL, and the ALTER TABLE fails (NotNullViolation on PostgreSQL, "Cannot add a NOT NULL column with default
+// value NULL" on SQLite) as soon as the table holds a row; MySQL instead fills the rows with the type's
+// implicit 0 / ''.
 #include <map>
 #include <set>
 #include <string>
@@ -103,19 +104,40 @@ class AddNotNullColumnWithoutDefault final : public Rule {
   }
 
  private:
+  // What each database that runs `op` does with the existing rows. PostgreSQL gives them NULL and fails.
+  // SQLite refuses the ADD COLUMN once the table holds a row (checked with SQLite 3.40); batch mode's copy
+  // fails the same way. MySQL / MariaDB succeed in every sql_mode: existing rows get the type's implicit
+  // default (0,
+  // '', a zero date) — strict mode governs INSERT and UPDATE, not ALTER TABLE ADD (MySQL manual, "Data Type
+  // Default Values") — so openstack/zun's MySQL-only revisions ran fine, with values nobody chose.
+  static std::string what_happens(const OperationCall& op) {
+    const bool postgresql = op.runs_on("postgresql");
+    const bool mysql = op.runs_on("mysql");
+    const bool sqlite = op.runs_on("sqlite");
+    const std::string sqlite_refuses = op.in_batch ? "batch mode copies the table, and the copy fails (NOT "
+                                                     "NULL constraint failed) once it holds a row"
+                                                   : "SQLite refuses it once the table holds a row (`Cannot "
+                                                     "add a NOT NULL column with default value "
+                                                     "NULL`)";
+    const std::string mysql_fills =
+        "MySQL fills existing rows with the type's implicit default (0, '', a zero date): values nobody "
+        "chose "
+        "(a unique key on the column would fail on the second row)";
+    if (!postgresql) {
+      if (sqlite && !mysql) return sqlite_refuses;
+      if (mysql && !sqlite) return "the ALTER succeeds, but " + mysql_fills;
+    }
+    std::string text =
+        "on a table with rows, PostgreSQL gives them NULL and fails the ALTER (NotNullViolation)";
+    if (sqlite) text += op.in_batch ? "; on SQLite " + sqlite_refuses : "; SQLite refuses it too";
+    if (mysql) text += "; " + mysql_fills;
+    return text;
+  }
+
   static void report(const ProjectFile& file, const ColumnInfo& column, const OperationCall& op, Reporter& out) {
     const std::string label = column_label(column);
     // Said where it runs: downgrade() re-adding a dropped column fails the same way, on a rollback.
-    // Where only SQLite runs it (a sqlite/ location, an `if dialect.name == "sqlite":` branch), SQLite's own
-    // refusal: ADD COLUMN fails even on an empty table; batch mode's copy fails once a row is there.
-    const bool sqlite_only = !op.runs_on("postgresql") && !op.runs_on("mysql") && op.runs_on("sqlite");
-    const std::string failure =
-        !sqlite_only ? "existing rows get NULL and the ALTER fails with NotNullViolation on a populated table"
-        : op.in_batch
-            ? "batch mode copies the table, and the copy fails (NOT NULL constraint failed) once it "
-              "holds a row"
-            : "SQLite refuses it even on an empty table (`Cannot add a NOT NULL column with default "
-              "value NULL`)";
+    const std::string failure = what_happens(op);
     std::string message = "`" + label + "` is added as NOT NULL without a server_default in " +
                           std::string(op.function) + "(): " + failure;
     if (const Expr* python_default = column.keyword("default"); python_default && !is_none(python_default)) {
