@@ -56,6 +56,16 @@ void each_sql_part(const Expr& e, Fn&& fn) {
   for (const Keyword& keyword : e.keywords) each_sql_part(keyword.value, fn);
 }
 
+// What the constant does to the query: a filter keeps every row or none; a `case()` branch is taken by every
+// row or by none (Kotti triage: the query still returns every row, with the other branch's value).
+std::string consequence(std::string_view callee, bool always_true) {
+  if (callee == "case") {
+    return always_true ? "every row takes that branch's value"
+                       : "no row takes that branch: every row gets the next branch's value (or `else_`)";
+  }
+  return always_true ? "the query matches every row" : "the query matches no row";
+}
+
 class IdentityComparisonInQuery final : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -86,8 +96,8 @@ class IdentityComparisonInQuery final : public Rule {
             out.report(file, e.loc,
                        "`" + column + (negated ? " is not None" : " is None") +
                            "` is evaluated by Python, not SQL: it is always " + (negated ? "True" : "False") +
-                           ", so `" + std::string(call.callee_name()) + "()` gets the constant and the query " +
-                           (negated ? "matches every row" : "matches no row"),
+                           ", so `" + std::string(call.callee_name()) + "()` gets the constant and " +
+                           consequence(call.callee_name(), negated),
                        "write `" + column + (negated ? ".is_not(None)`" : ".is_(None)`") +
                            " (or `!= None` / `== None`), which SQLAlchemy turns into IS [NOT] NULL");
           });
