@@ -142,8 +142,7 @@ class ConstraintWithoutNotValid final : public Rule {
       }
       if ((op.name == "create_foreign_key" || op.name == "create_check_constraint") &&
           flag_may_be_set(op, "postgresql_not_valid")) {
-        const Expr* name = op.call.keyword("constraint_name");
-        const std::string literal = lower(alembic_literal_name(name ? name : op.argument(0)));
+        const std::string literal = lower(constraint_name(op));
         if (!literal.empty()) added[literal] = op.name == "create_foreign_key" ? "FOREIGN KEY" : "CHECK";
         continue;
       }

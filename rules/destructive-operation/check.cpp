@@ -66,18 +66,8 @@ bool primary_key_replaced(const ModuleFacts& module, const RevisionInfo& revisio
 // creates it again with a unique key): the name is back when the migration commits, so the running
 // application finds an empty table, not a missing one.
 bool created_again(const RevisionInfo& revision, const OperationCall& drop, const std::string& table) {
-  if (drop.name == "drop_table" && table_operation_after(revision, drop, "create_table")) return true;
-  const std::string wanted = lower(table);
-  bool after = false;
-  for (const OperationCall& later : revision.operations) {
-    after = after || &later == &drop;
-    if (!after || &later == &drop || later.function != drop.function || excludes_dialect_of(later, drop))
-      continue;
-    if ((later.name == "create_table" && lower(later.table) == wanted) || sql_creates_table(later, wanted)) {
-      return true;
-    }
-  }
-  return false;
+  return (drop.name == "drop_table" && table_operation_after(revision, drop, "create_table")) ||
+         revision.creates_table_after(drop, table);
 }
 
 class DestructiveOperation final : public Rule {
@@ -110,8 +100,7 @@ class DestructiveOperation final : public Rule {
         report_column_drop(file, op, shown_column(revision, op), out);
       } else if (op.name == "drop_constraint" && drops_primary_key(op) &&
                  !primary_key_replaced(file.facts, revision, op)) {
-        std::string constraint = alembic_literal_name(op.call.keyword("constraint_name"));
-        if (constraint.empty()) constraint = alembic_literal_name(op.argument(0));
+        std::string constraint = constraint_name(op);
         if (constraint.empty()) constraint = "<name>";
         out.report(file, op.call.loc,
                    "upgrade() drops the primary key `" + constraint + "` of `" + written_table(revision, op).shown() +

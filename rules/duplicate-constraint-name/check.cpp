@@ -73,7 +73,7 @@ bool is_identifier(std::string_view text) {
 // SQLAlchemy's tokens (sqlalchemy.sql.naming); null for one ormlint does not fill (or cannot: an expression
 // column, a missing value).
 std::optional<std::string> token_value(std::string_view token, const TemplateValues& v) {
-  auto columns_joined = [&](std::string_view separator, bool labels) -> std::optional<std::string> {
+  auto columns_joined = [&](std::string_view separator, bool labels) {
     std::string joined;
     for (std::string_view column : v.columns) {
       if (!joined.empty()) joined += separator;

@@ -82,8 +82,7 @@ ForeignKeyShape constraint_shape(const Project& project, const ProjectFile& file
 // batch_op.create_foreign_key(name, referent_table, local_cols, remote_cols).
 ForeignKeyShape create_foreign_key_shape(const OperationCall& op) {
   const Expr& call = op.call;
-  const Expr* name = call.keyword("constraint_name");
-  if (!name) name = call.arg(0);
+  const Expr* name = constraint_name_of(op);
   const Expr* referent = call.keyword("referent_table");
   if (!referent) referent = call.arg(op.in_batch ? 1 : 2);
   std::string table = referent && referent->is_string() ? referent->text : "";
@@ -100,10 +99,7 @@ ForeignKeyShape field_shape(const Project& project, const ProjectFile& file, con
 // The name an operation's foreign key is created with, when literal: create_foreign_key's first argument, or
 // a ForeignKey(...) / ForeignKeyConstraint(...)'s name=.
 std::string key_name(const OperationCall& op, const OperationForeignKey& key) {
-  if (key.construct == &op.call) {
-    const Expr* name = op.call.keyword("constraint_name");
-    return alembic_literal_name(name ? name : op.argument(0));
-  }
+  if (key.construct == &op.call) return constraint_name(op);
   return alembic_literal_name(key.construct->keyword("name"));
 }
 
@@ -119,8 +115,7 @@ bool may_drop_old_key(const MigrationForeignKey& later, const std::string& table
     if (op.name == "execute") return true;
     if (op.name == "drop_table" && lower(op.table) == table) return true;
     if (op.name != "drop_constraint" || (!op.table.empty() && lower(op.table) != table)) continue;
-    const Expr* dropped = op.call.keyword("constraint_name");
-    const std::string dropped_name = alembic_literal_name(dropped ? dropped : op.argument(0));
+    const std::string dropped_name = constraint_name(op);
     if (name.empty() || dropped_name.empty() || lower(dropped_name) == lower(name)) return true;
   }
   return false;

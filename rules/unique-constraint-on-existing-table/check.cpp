@@ -150,8 +150,7 @@ class UniqueConstraintOnExistingTable final : public Rule {
  private:
   static bool report_constraint(const ProjectFile& file, const OperationCall& op, bool duplicates,
                                 Reporter& out) {
-    const Expr* name_expr = op.call.keyword("constraint_name");
-    std::string name = alembic_literal_name(name_expr ? name_expr : op.argument(0));
+    std::string name = constraint_name(op);
     out.report(
         file, op.call.loc,
         "unique constraint " + backticked(name) + "on " + existing_table(op) +
@@ -168,8 +167,7 @@ class UniqueConstraintOnExistingTable final : public Rule {
   // KEY builds a unique index under the ALTER's lock, like a unique constraint. No exemption for a key the
   // models define: they describe the new key, not the one the rows were unique under.
   static bool report_primary_key(const ProjectFile& file, const OperationCall& op, Reporter& out) {
-    const Expr* name_expr = op.call.keyword("constraint_name");
-    const std::string name = alembic_literal_name(name_expr ? name_expr : op.argument(0));
+    const std::string name = constraint_name(op);
     out.report(file, op.call.loc,
                "primary key " + backticked(name) + "on " + existing_table(op) + kPrimaryKeyBuild,
                primary_key_help(table_sql(op), name));

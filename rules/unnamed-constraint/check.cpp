@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "engine/rule.h"
+#include "project/migration_ops.h"
 #include "project/naming_convention.h"
 #include "project/table_model.h"
 
@@ -146,8 +147,7 @@ class UnnamedConstraint final : public Rule {
     if (!file.facts.revision) return;
     for (const OperationCall& op : file.facts.revision->operations) {
       if (op.name != "drop_constraint") continue;
-      const Expr* name = op.call.keyword("constraint_name");
-      if (!name) name = op.call.arg(0);
+      const Expr* name = constraint_name_of(op);
       if (!name || name->kind != Expr::Kind::None) continue;
       out.report(file, op.call.loc,
                  op.function + "() drops a constraint named None: Alembic cannot emit DROP CONSTRAINT without a "

@@ -204,6 +204,10 @@ struct RevisionInfo {
   bool creates_table_before(const OperationCall& op) const;
   // The same for the table `table` names (any case: the name SQL gives an index or a type change).
   bool creates_table_before(const OperationCall& op, std::string_view table) const;
+  // Whether the same function creates the table `table` names (any case) again after `op`, with
+  // op.create_table or a literal CREATE TABLE, not in a branch for another database: a table dropped and
+  // created again.
+  bool creates_table_after(const OperationCall& op, std::string_view table) const;
   // In a root revision (down_revision = None and no depends_on: no other revision ran before it), whether the
   // same function created a table earlier under a name that is not read (`op.create_table("shadow_" + name,
   // ...)` over reflected names, nova's initial migration): `op`'s table may be one of them, so it is not

@@ -1500,6 +1500,13 @@ bool same_fstring_table(const OperationCall& a, const OperationCall& b) {
          y->is_fstring && x->text == y->text;
 }
 
+// `other`, run in the same function as `op` and on its databases, creates the table `wanted` (lower case):
+// op.create_table, or a literal CREATE TABLE.
+bool creates_named_table(const OperationCall& other, const OperationCall& op, const std::string& wanted) {
+  return other.function == op.function && !excludes_dialect_of(other, op) &&
+         ((other.name == "create_table" && lower(other.table) == wanted) || sql_creates_table(other, wanted));
+}
+
 }  // namespace
 
 bool RevisionInfo::creates_table_before(const OperationCall& op) const {
@@ -1519,10 +1526,7 @@ bool RevisionInfo::creates_table_before(const OperationCall& op, std::string_vie
   for (const OperationCall& earlier : operations) {
     if (&earlier == &op) return false;
     if (earlier.function != op.function || excludes_dialect_of(earlier, op)) continue;
-    if ((earlier.name == "create_table" && lower(earlier.table) == wanted) ||
-        sql_creates_table(earlier, wanted)) {
-      return true;
-    }
+    if (creates_named_table(earlier, op, wanted)) return true;
     // `op.rename_table("conda_package_tmp", "conda_package")` of a table created before it (conda-store's
     // rebuild): the table under its new name is as new.
     if (earlier.name == "rename_table" && !earlier.table.empty()) {
@@ -1532,6 +1536,16 @@ bool RevisionInfo::creates_table_before(const OperationCall& op, std::string_vie
         return true;
       }
     }
+  }
+  return false;
+}
+
+bool RevisionInfo::creates_table_after(const OperationCall& op, std::string_view table) const {
+  const std::string wanted = lower(table);
+  bool after = false;
+  for (const OperationCall& later : operations) {
+    if (after && creates_named_table(later, op, wanted)) return true;
+    after = after || &later == &op;
   }
   return false;
 }

@@ -90,6 +90,15 @@ std::string index_name(const OperationCall& op) {
   return alembic_literal_name(name ? name : op.argument(0));
 }
 
+const Expr* constraint_name_of(const OperationCall& op) {
+  const Expr* name = op.call.keyword("constraint_name");
+  return name ? name : op.argument(0);
+}
+
+std::string constraint_name(const OperationCall& op) {
+  return alembic_literal_name(constraint_name_of(op));
+}
+
 std::vector<std::string> index_columns(const OperationCall& op) {
   const Expr* list = op.call.keyword("columns");
   if (!list) list = op.argument(1);
@@ -200,17 +209,13 @@ bool any_statement_sent(const ModuleFacts& module, std::string_view function, co
 const OperationCall* restored_constraint(const RevisionInfo& revision, const OperationCall& op) {
   if (!op.name.starts_with("create_") || op.name == "create_table" || op.name == "create_index")
     return nullptr;
-  const Expr* name = op.call.keyword("constraint_name") ? op.call.keyword("constraint_name") : op.argument(0);
-  const std::string created = alembic_literal_name(name);
+  const std::string created = constraint_name(op);
   if (created.empty()) return nullptr;
   const WrittenName table = written_table(revision, op);
   const OperationCall* found = nullptr;
   any_earlier(revision, op, [&](const OperationCall& earlier) {
     if (earlier.name != "drop_constraint") return false;
-    const Expr* dropped = earlier.call.keyword("constraint_name") ? earlier.call.keyword("constraint_name")
-                                                                  : earlier.argument(0);
-    if (alembic_literal_name(dropped) == created && written_table(revision, earlier) == table)
-      found = &earlier;
+    if (constraint_name(earlier) == created && written_table(revision, earlier) == table) found = &earlier;
     return found != nullptr;
   });
   return found;

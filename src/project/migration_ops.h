@@ -59,6 +59,13 @@ bool enum_type_created_with_table(const Expr& e);
 // The literal name of create_index / drop_index (`index_name=` or the first argument); "" when not a literal.
 std::string index_name(const OperationCall& op);
 
+// The name a constraint operation gives (create_foreign_key, create_unique_constraint,
+// create_check_constraint, create_primary_key, drop_constraint: `constraint_name=` or the first argument), as
+// written; null when none.
+const Expr* constraint_name_of(const OperationCall& op);
+// The same as a literal (alembic_literal_name); "" when not a literal.
+std::string constraint_name(const OperationCall& op);
+
 // The literal column names of create_index (`columns=` or the second argument, a list or tuple): the ones
 // written as strings.
 std::vector<std::string> index_columns(const OperationCall& op);
