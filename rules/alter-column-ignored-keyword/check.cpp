@@ -71,7 +71,7 @@ void report_column_given(const ProjectFile& file, const OperationCall& op, const
   const RevisionInfo& revision = *file.facts.revision;
   const WrittenName table = written_table(revision, op);
   const WrittenName name = written_column(op);
-  const std::string call = std::string(op.receiver) + ".alter_column(...)";
+  const std::string call = op.written_callee() + "(...)";
   // A batch that rebuilds the table (SQLite) looks the Column up among the table's columns instead.
   const std::string effect =
       alter_column_changes_nothing(op)
@@ -86,7 +86,7 @@ void report_column_given(const ProjectFile& file, const OperationCall& op, const
   out.report(file, column.loc,
              "`" + call + "` is given a Column as its column_name (for `" + shown_column(revision, op) +
                  "`): " + effect,
-             "name the column and say what changes: `" + std::string(op.receiver) + ".alter_column(" +
+             "name the column and say what changes: `" + op.written_callee() + "(" +
                  (op.in_batch ? "" : table.python() + ", ") + name.python() + ", existing_type=" + type +
                  ", nullable=..., server_default=...)`");
 }
@@ -112,7 +112,7 @@ class AlterColumnIgnoredKeyword final : public Rule {
       if (const Expr* column = alter_column_given_column(op)) report_column_given(file, op, *column, out);
       for (const Keyword& keyword : op.call.keywords) {
         if (keyword.is_list_splat() || is_parameter(keyword.name)) continue;
-        const std::string call = std::string(op.receiver) + ".alter_column(...)";
+        const std::string call = op.written_callee() + "(...)";
         // The parameter meant, unless the call has it already (`server_default="f", default=False`: the
         // Python-side default only, which has no DDL to drop).
         std::string instead = meant(keyword.name);

@@ -117,6 +117,19 @@ void read_history(const Project& project, const ProjectFile& file, const Operati
   }
 }
 
+// Whether upgrade() adds or drops the column `column` of op's table, or changes whether it is nullable (by
+// its name before or after a rename): then the models, which show the schema after upgrade(), do not show
+// what the downgrade() operation `op` finds.
+bool upgrade_reshapes(const RevisionInfo& revision, const OperationCall& op, const std::string& column) {
+  return std::any_of(revision.operations.begin(), revision.operations.end(), [&](const OperationCall& other) {
+    if (other.function != "upgrade" || other.table != op.table) return false;
+    if (other.name == "add_column" || other.name == "drop_column") return other.column_name() == column;
+    if (other.name != "alter_column" || !other.call.keyword("nullable")) return false;
+    const Expr* renamed = other.call.keyword("new_column_name");
+    return other.column_name() == column || (renamed && renamed->is_string() && renamed->text == column);
+  });
+}
+
 class AlterColumnWithoutExisting final : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -161,12 +174,14 @@ class AlterColumnWithoutExisting final : public Rule {
     KnownColumn known;
     const std::string column = op.column_name();
     if (!op.table.empty() && !column.empty()) {
-      // The models describe the column as the upgrade leaves it: under its new name after a rename.
+      // The models describe the column as upgrade() leaves it: under its new name after upgrade()'s rename;
+      // as downgrade() finds it, unless upgrade() changed what they would say.
       const Expr* renamed = call.keyword("new_column_name");
-      const bool upgrade = op.function == "upgrade";
-      if (upgrade) {
+      if (op.function == "upgrade") {
         read_model(project, std::string(op.table),
                    renamed && renamed->is_string() ? std::string(renamed->text) : column, known);
+      } else if (!upgrade_reshapes(*file.facts.revision, op, column)) {
+        read_model(project, std::string(op.table), column, known);
       }
       read_history(project, file, op, column, known);
     }

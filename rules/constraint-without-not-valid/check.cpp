@@ -101,8 +101,8 @@ class ConstraintWithoutNotValid final : public Rule {
         const std::string table = written_table(revision, op).shown();
         out.report(
             file, op.call.loc,
-            std::string(op.receiver) + "." + std::string(op.name) + "(...) on existing table `" + table +
-                "` " + (foreign_key ? kForeignKeyLock : kCheckLock),
+            op.written_callee() + "(...) on existing table `" + table + "` " +
+                (foreign_key ? kForeignKeyLock : kCheckLock),
             "add `postgresql_not_valid=True` (new rows are checked at once), then validate it in a later "
             "migration: `op.execute(\"ALTER TABLE " +
                 table + " VALIDATE CONSTRAINT <name>\")`, which lets reads and writes through");

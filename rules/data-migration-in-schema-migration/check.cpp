@@ -91,7 +91,7 @@ class Checker {
         }
       } else if (op.name == "execute") {
         const Expr* sql = op.call.keyword("sqltext");
-        check_statement(sql ? sql : op.call.arg(0), op.call.loc, std::string(op.receiver) + ".execute");
+        check_statement(sql ? sql : op.call.arg(0), op.call.loc, op.written_callee());
       }
     }
     bool flask_session_reported = false;

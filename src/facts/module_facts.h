@@ -157,6 +157,11 @@ struct OperationCall {
   bool repeats_table() const;
   // Whether it runs on that database ("postgresql", "mysql", "sqlite", ...), as far as its branch shows.
   bool runs_on(std::string_view database) const;
+  // The operation as the script calls it, for messages: "op.add_column", "batch_op.add_column", or
+  // "add_column" for a function imported from alembic.op (then `receiver` is "").
+  std::string written_callee() const {
+    return receiver.empty() ? std::string(name) : std::string(receiver) + "." + std::string(name);
+  }
 };
 
 // Whether two operations stand in branches for different databases, so never run in the same migration.

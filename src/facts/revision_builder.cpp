@@ -110,6 +110,10 @@ class RevisionBuilder {
       : root_(root), file_(file), texts_(texts), exprs_(file, texts), module_(module) {
     for (const auto& import : module.imports) {
       if (import.origin == "alembic.op") op_names_.insert(import.bound_name);
+      // `from alembic.op import add_column` (rucio's style): alembic.op exposes each operation as a module
+      // function, so `add_column(...)` is `op.add_column(...)`.
+      std::string_view origin = import.origin;
+      if (origin.starts_with("alembic.op.")) op_functions_[import.bound_name] = origin.substr(11);
     }
     op_names_.insert("op");  // the name every Alembic template uses
     index_functions();
@@ -968,6 +972,10 @@ class RevisionBuilder {
         auto local = ctx.local_functions.find(name);
         auto helper = local != ctx.local_functions.end() ? local : functions_.find(name);
         const bool found = local != ctx.local_functions.end() || helper != functions_.end();
+        if (const std::string operation = imported_operation(name); !found && !operation.empty()) {
+          record(n, "", operation, nullptr, ctx, function, info);
+          return true;
+        }
         if (!found) record_call(n, stmt, ctx, function, info);
         if (found && !active_.count(name) && active_.size() < 4) {
           active_.insert(name);
@@ -1009,6 +1017,8 @@ class RevisionBuilder {
         return;
       }
     }
+    if (!ts_node_is_null(fn) && is_kind(fn, NodeKind::Identifier) && op_functions_.count(exprs_.text(fn)))
+      return;
     RevisionCall kept{texts_.keep(function), exprs_.build(call), ctx.autocommit};
     if (ctx.constants) substitute_constants(kept.call, *ctx.constants);
     // `conn.execute(sa.text("ALTER TABLE ..."))` with `conn = op.get_bind()`: the same statement on the same
@@ -1101,6 +1111,10 @@ class RevisionBuilder {
   bool is_migration_connection(const Expr& e) const {
     if (!e.is_call() || !e.items.empty() || !e.keywords.empty()) return false;
     if (e.callee_name() != "get_bind") return false;
+    if (e.target && e.target->is(Expr::Kind::Name)) {  // `get_bind()` imported from alembic.op
+      auto it = op_functions_.find(std::string(e.target->text));
+      return it != op_functions_.end() && it->second == "get_bind";
+    }
     const Expr* receiver = e.target ? e.target->target.get() : nullptr;
     return receiver && receiver->is(Expr::Kind::Name) && op_names_.count(receiver->text) > 0;
   }
@@ -1357,6 +1371,15 @@ class RevisionBuilder {
   ExprBuilder exprs_;
   const ModuleFacts& module_;
   std::set<std::string, std::less<>> op_names_;
+  // Names bound by `from alembic.op import <operation> [as name]`: name -> the operation.
+  std::map<std::string, std::string, std::less<>> op_functions_;
+
+  // The operation a bare call of `name` runs (`add_column` imported from alembic.op); "" for any other name
+  // and for alembic.op's functions that are no operation (`get_bind`).
+  std::string imported_operation(const std::string& name) const {
+    auto it = op_functions_.find(name);
+    return it == op_functions_.end() || kNotOperations.count(it->second) ? "" : it->second;
+  }
   std::map<std::string, TSNode, std::less<>> functions_;
   std::set<std::string, std::less<>> guard_helpers_;
   std::set<std::string> active_;  // helper functions being followed (no recursion)
