@@ -1431,11 +1431,15 @@ class TableModelBuilder {
   bool looks_like_column(const ConstraintContext& ctx, const Expr& e) {
     if (e.is_string() || e.kind == Expr::Kind::None) return false;
     if (e.is_call()) {
-      std::string_view callee = e.callee_name();
-      // `"{}_idx".format(table)` builds a name like a string does.
+      // SQL: `func.lower(User.email)`, `sa.text("...")`, `desc(...)`, and a column's method
+      // (`User.email.desc()`, `sa.column("x").lower()`). Any other call returns the name (`op.f("ix_...")`,
+      // `conv(...)`,
+      // `"{}_idx".format(table)`, `"_".join(parts)`, str(...), nyaa's mixin `cls._table_prefix("ix")`).
+      const FactText origin = e.origin();
+      if (origin.starts_with("sqlalchemy.") && !origin.ends_with(".conv")) return true;
       const Expr* receiver = e.receiver();
-      if (callee == "format" && receiver && receiver->is(Expr::Kind::String)) return false;
-      return callee != "f" && callee != "conv";  // op.f("ix_..."), conv("ix_...") are names
+      return receiver && (looks_like_column(ctx, *receiver) ||
+                          (receiver->is_call() && receiver->origin().starts_with("sqlalchemy.")));
     }
     if (e.kind == Expr::Kind::Name) {
       if (ctx.table && ctx.table->column_by_attribute(e.text)) return true;
