@@ -93,13 +93,19 @@ bool only_computes(const RevisionCall& call) {
 }
 
 // `ALTER TABLE t VALIDATE CONSTRAINT c` (the second step of the NOT VALID recipe, notifications-api),
-// `ANALYZE`, `VACUUM`, `REINDEX`: statements that change no schema and no row — nothing a downgrade could
-// undo.
+// `ANALYZE`, `VACUUM`, `REINDEX`, and a sequence set past the ids a bulk load wrote (`ALTER SEQUENCE s
+// RESTART WITH n`, `SELECT setval('s', ...)`, renku-data-services): statements that change no schema and no
+// row — nothing a downgrade could undo (putting the sequence back would bring back the duplicate keys).
 bool only_maintains(const ModuleFacts& module, const Expr* executed) {
   return literal_sql_all(module, executed, [](const SqlStatement& s) {
     const std::vector<std::string> words = sql_statement_words(s.text);
     if (words.empty()) return false;
     if (words[0] == "analyze" || words[0] == "vacuum" || words[0] == "reindex") return true;
+    if (words.size() >= 4 && words[0] == "alter" && words[1] == "sequence" &&
+        std::find(words.begin(), words.end(), "restart") != words.end()) {
+      return true;
+    }
+    if (words.size() >= 2 && words[0] == "select" && words[1].starts_with("setval")) return true;
     return words.size() >= 5 && words[0] == "alter" && words[1] == "table" &&
            std::adjacent_find(words.begin(), words.end(), [](const std::string& a, const std::string& b) {
              return a == "validate" && b == "constraint";
