@@ -24,6 +24,16 @@ namespace ormlint {
 namespace {
 
 // `op.<name>` helpers that are not schema operations.
+// Each database of a comma-separated list ("sqlite,mssql").
+template <class Fn>
+void for_each_database(std::string_view databases, Fn&& fn) {
+  while (!databases.empty()) {
+    const size_t comma = databases.find(',');
+    fn(databases.substr(0, comma));
+    databases = comma == std::string_view::npos ? std::string_view() : databases.substr(comma + 1);
+  }
+}
+
 const std::set<std::string, std::less<>> kNotOperations = {"f", "get_bind", "get_context", "inline_literal",
                                                             "implementation_for", "invoke", "run_async"};
 
@@ -713,16 +723,16 @@ class RevisionBuilder {
     // `if bind.dialect.name == "sqlite":`: the branches are for one database, and the rest for the others.
     std::string otherwise_dialect = ctx.dialect;
     Context inner = tested;
-    narrow_dialect(field(stmt, "condition"), inner, otherwise_dialect, info);
-    walk_block(consequence, inner, function, info);
+    if (narrow_dialect(field(stmt, "condition"), inner, otherwise_dialect, info))
+      walk_block(consequence, inner, function, info);
     for_each_named_child(stmt, [&](TSNode clause) {
       if (is_kind(clause, NodeKind::ElifClause)) {
         Context elif = tested;
         elif.dialect = otherwise_dialect;
         elif.conditional = elif.conditional || !database_test(field(clause, "condition"), tested, 0);
         apply_guard(existence_of(field(clause, "condition"), tested, !tested.guarded), elif);
-        narrow_dialect(field(clause, "condition"), elif, otherwise_dialect, info);
-        walk_block(field(clause, "consequence"), elif, function, info);
+        if (narrow_dialect(field(clause, "condition"), elif, otherwise_dialect, info))
+          walk_block(field(clause, "consequence"), elif, function, info);
         keep_taint(ctx, elif);
       } else if (is_kind(clause, NodeKind::ElseClause)) {
         Context otherwise = tested;
@@ -752,12 +762,26 @@ class RevisionBuilder {
     return dialect.empty() ? "!" + databases : dialect + "," + databases;
   }
 
+  // Those of `databases` ("c,d") a branch of `dialect` ("" or "!a,b") can still meet: "" when none.
+  static std::string still_possible(const std::string& dialect, const std::string& databases) {
+    if (dialect.empty() || dialect.front() != '!') return databases;
+    std::set<std::string, std::less<>> excluded;
+    for_each_database(std::string_view(dialect).substr(1), [&](std::string_view d) { excluded.emplace(d); });
+    std::string possible;
+    for_each_database(databases, [&](std::string_view d) {
+      if (!excluded.count(d)) possible += (possible.empty() ? "" : ",") + std::string(d);
+    });
+    return possible;
+  }
+
   // A test of the database's name — `<...>.dialect.name == "postgresql"` or `!=` — sets the branch's dialect
-  // (OperationCall::dialect) and what the later branches get, unless a test outside already chose one database.
-  void narrow_dialect(TSNode condition, Context& branch, std::string& later, RevisionInfo& info) {
-    if ((!branch.dialect.empty() && branch.dialect.front() != '!') || ts_node_is_null(condition)) return;
+  // (OperationCall::dialect) and what the later branches get, unless a test outside already chose one
+  // database. Returns false for a branch no database reaches (rucio's `elif dialect == "postgresql":` after
+  // `if dialect in ["oracle", "mysql", "postgresql"]:`): its operations never run.
+  bool narrow_dialect(TSNode condition, Context& branch, std::string& later, RevisionInfo& info) {
+    if ((!branch.dialect.empty() && branch.dialect.front() != '!') || ts_node_is_null(condition)) return true;
     const std::optional<DatabaseTest> test = database_test(condition, branch, 0);
-    if (!test) return;
+    if (!test) return true;
     for (const Expr& literal : test->literals) {  // once each: a helper's test may decide several branches
       auto& names = info.database_names;
       const bool seen = std::any_of(names.begin(), names.end(), [&](const Expr& e) {
@@ -766,12 +790,15 @@ class RevisionBuilder {
       if (!seen) names.push_back(literal);
     }
     if (test->equal) {
+      const std::string possible = still_possible(branch.dialect, test->databases);
       later = excluding(branch.dialect, test->databases);
-      branch.dialect = test->databases;
+      if (possible.empty()) return false;
+      branch.dialect = possible;
     } else {
       later = test->databases;
       branch.dialect = excluding(branch.dialect, test->databases);
     }
+    return true;
   }
 
   struct DatabaseTest {
@@ -1399,20 +1426,6 @@ const Expr* OperationCall::argument(size_t index) const {
   if (table_position >= 0 && index >= static_cast<size_t>(table_position)) ++index;
   return call.arg(index);
 }
-
-namespace {
-
-// Each database of a comma-separated list ("sqlite,mssql").
-template <class Fn>
-void for_each_database(std::string_view databases, Fn&& fn) {
-  while (!databases.empty()) {
-    const size_t comma = databases.find(',');
-    fn(databases.substr(0, comma));
-    databases = comma == std::string_view::npos ? std::string_view() : databases.substr(comma + 1);
-  }
-}
-
-}  // namespace
 
 bool excludes_dialect_of(const OperationCall& a, const OperationCall& b) {
   // Only a branch for one database can rule the other out: `if dialect == "sqlite": ... else: ...`.

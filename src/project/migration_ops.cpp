@@ -683,12 +683,31 @@ bool sql_interpolates(std::string_view sql, const std::string& word) {
          text.find("%(" + word) != std::string::npos;
 }
 
+namespace {
+
+// The table of a `"[schema.]table.column"` target (ForeignKey's, ForeignKeyConstraint's first refcolumn); ""
+// when not a literal.
+std::string table_of_target(const Expr* target) {
+  if (target && (target->is(Expr::Kind::List) || target->is(Expr::Kind::Tuple))) target = target->arg(0);
+  if (!target || !target->is_string()) return "";
+  const std::string_view text = target->text;
+  const size_t column_dot = text.rfind('.');
+  if (column_dot == std::string_view::npos) return "";
+  const std::string_view qualified = text.substr(0, column_dot);
+  return std::string(qualified.substr(qualified.rfind('.') + 1));  // npos + 1 == 0: no schema
+}
+
+}  // namespace
+
 std::vector<OperationForeignKey> foreign_keys_of(const OperationCall& op) {
   std::vector<OperationForeignKey> keys;
   if (op.name == "create_foreign_key") {
     const Expr* local = op.call.keyword("local_cols");
     if (!local) local = op.call.arg(op.in_batch ? 2 : 3);
-    keys.push_back({&op.call, literal_strings(local), op.call.keyword("ondelete") != nullptr});
+    const Expr* referent = op.call.keyword("referent_table");
+    if (!referent) referent = op.call.arg(op.in_batch ? 1 : 2);
+    keys.push_back({&op.call, literal_strings(local), op.call.keyword("ondelete") != nullptr,
+                    referent && referent->is_string() ? std::string(referent->text) : ""});
     return keys;
   }
   if (op.name != "create_table" && op.name != "add_column") return keys;
@@ -697,12 +716,16 @@ std::vector<OperationForeignKey> foreign_keys_of(const OperationCall& op) {
     const FactText origin = item.origin();
     if (origin == "sqlalchemy.ForeignKeyConstraint") {
       const Expr* local = item.keyword("columns");
-      keys.push_back(
-          {&item, literal_strings(local ? local : item.arg(0)), item.keyword("ondelete") != nullptr});
+      const Expr* referred = item.keyword("refcolumns");
+      keys.push_back({&item, literal_strings(local ? local : item.arg(0)),
+                      item.keyword("ondelete") != nullptr,
+                      table_of_target(referred ? referred : item.arg(1))});
     } else if (origin == "sqlalchemy.Column") {
       for (const Expr& part : item.items) {
         if (part.is_call() && part.origin() == "sqlalchemy.ForeignKey") {
-          keys.push_back({&part, literal_strings(item.arg(0)), part.keyword("ondelete") != nullptr});
+          const Expr* column = part.keyword("column");
+          keys.push_back({&part, literal_strings(item.arg(0)), part.keyword("ondelete") != nullptr,
+                          table_of_target(column ? column : part.arg(0))});
         }
       }
     }

@@ -222,6 +222,7 @@ struct OperationForeignKey {
       nullptr;  // the ForeignKey(...) / ForeignKeyConstraint(...) call, or the operation's call
   std::vector<std::string> columns;  // the source columns, when literal; else empty
   bool has_ondelete = false;         // ondelete= written (any value)
+  std::string referred_table;        // the table it refers to, as written (no schema); "" when not literal
 };
 std::vector<OperationForeignKey> foreign_keys_of(const OperationCall& op);
 
