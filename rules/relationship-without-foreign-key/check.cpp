@@ -76,8 +76,9 @@ class RelationshipWithoutForeignKey final : public Rule {
       std::vector<const TableDef*> owner_tables = mapped_tables(model, *rel.owner);
       std::vector<const TableDef*> target_tables = mapped_tables(model, *rel.target);
       if (owner_tables.empty() || target_tables.empty()) continue;
-      // A library mixin (a base from outside the project) may bring the foreign key ormlint cannot see.
-      auto unseen = [](const TableDef* t) { return t->external_columns; };
+      // A library mixin (a base from outside the project), or a computed __table_args__ (rucio's
+      // declared_attr returning `cls._table_args + (...)`), may bring the foreign key ormlint cannot see.
+      auto unseen = [](const TableDef* t) { return t->external_columns || t->constraints_unseen; };
       if (std::any_of(owner_tables.begin(), owner_tables.end(), unseen) ||
           std::any_of(target_tables.begin(), target_tables.end(), unseen)) {
         continue;

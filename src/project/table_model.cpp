@@ -464,6 +464,9 @@ class TableModelBuilder {
     const Expr* table_attr = nullptr;       // own `__table__` value
     const ClassAttribute* table_args = nullptr;
     const ClassInfo* table_args_class = nullptr;
+    // A `@declared_attr __table_args__` whose value ormlint cannot read (several returns: rucio's mixin):
+    // the table's constraints and schema are unknown.
+    bool table_args_unread = false;
     size_t table = kNone;
   };
 
@@ -995,6 +998,10 @@ class TableModelBuilder {
   void find_table_args(ClassPlan& plan) {
     for (const ClassInfo* c : plan.mro) {
       const ClassAttribute* a = c->def->attribute("__table_args__");
+      if (a && !a->value && a->from_declared_attr) {
+        plan.table_args_unread = true;
+        return;
+      }
       if (!a || !a->value) continue;
       if (c == plan.cls || a->from_declared_attr || !c->is_mapped()) {
         plan.table_args = a;
@@ -1142,6 +1149,7 @@ class TableModelBuilder {
     t.inherits = plan.parent;
     t.file = cls.file;
     t.loc = cls.def->loc;
+    t.schema_unknown = t.constraints_unseen = plan.table_args_unread;
     if (plan.table_args) {
       t.table_args = &*plan.table_args->value;
       t.table_args_file = plan.table_args_class->file;
@@ -1150,6 +1158,7 @@ class TableModelBuilder {
       t.schema = literal(table_option(args.options, "schema"));
       t.schema_explicit = !t.schema.empty();
       t.schema_unknown = !readable_table_args(*t.table_args) || unreadable_schema(table_option(args.options, "schema"));
+      t.constraints_unseen = !readable_table_args(*t.table_args);
       const Expr* extend = table_option(args.options, "extend_existing");
       const Expr* keep = table_option(args.options, "keep_existing");
       t.extend_existing = extend && extend->is_true();

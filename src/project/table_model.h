@@ -131,6 +131,9 @@ struct TableDef {
   // Model: a class it maps through derives from a class outside the project and SQLAlchemy (a library mixin such
   // as fastapi-users' SQLAlchemyBaseUserTable): it may add columns and foreign keys ormlint cannot see.
   bool external_columns = false;
+  // Its `__table_args__` cannot be read (computed: `cls._table_args + (...)`, a @declared_attr with several
+  // returns): it may hold constraints and foreign keys ormlint does not see.
+  bool constraints_unseen = false;
   // Own columns first, then inherited ones in MRO order (SQLAlchemy 2.0's order; SQLModel: base fields first),
   // then single-table subclasses' columns.
   std::vector<ColumnDef> columns;
