@@ -147,10 +147,40 @@ bool begins_transaction(std::string_view second_word) {
 
 std::vector<SqlStatement> split_sql(std::string_view sql) { return StatementSplitter(sql).split(); }
 
+namespace {
+
+// The length of a placeholder starting at `at` — `%s`, `%(name)s`, `{...}` — that prefixes an identifier
+// (`%srules`, `{schema}.rules`, rucio's schema prefix), its dot included; 0 for anything else.
+size_t placeholder_prefix(std::string_view sql, size_t at) {
+  size_t end = 0;  // one past the placeholder
+  if (sql.substr(at).starts_with("%s")) {
+    end = at + 2;
+  } else if (sql.substr(at).starts_with("%(")) {
+    const size_t close = sql.find(")s", at);
+    end = close == std::string_view::npos ? 0 : close + 2;
+  } else if (sql[at] == '{') {
+    const size_t close = sql.find('}', at);
+    end = close == std::string_view::npos ? 0 : close + 1;
+  }
+  if (end == 0 || end >= sql.size()) return 0;
+  if (sql[end] == '.') ++end;
+  const bool identifier_follows =
+      end < sql.size() && (std::isalpha(static_cast<unsigned char>(sql[end])) || sql[end] == '_');
+  return identifier_follows ? end - at : 0;
+}
+
+}  // namespace
+
 std::vector<std::string> sql_identifier_words(std::string_view sql) {
   std::vector<std::string> words;
   std::string word;
   for (size_t i = 0; i < sql.size(); ++i) {
+    if (word.empty()) {
+      if (const size_t prefix = placeholder_prefix(sql, i)) {  // the name after it is the word
+        i += prefix - 1;
+        continue;
+      }
+    }
     char c = sql[i];
     if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {  // `-- comment` to the end of the line
       while (i < sql.size() && sql[i] != '\n') ++i;

@@ -14,6 +14,21 @@ TEST_CASE("SQL words: quotes separate words, but the quoted parts of a dotted na
         std::vector<std::string>{"alter", "table", "shop.orders", "drop", "column", "note"});
 }
 
+TEST_CASE("SQL words: a placeholder prefixing a name (a schema filled in) is not part of it", "[sql]") {
+  // rucio's `'ALTER TABLE %srules ...' % schema`, `f"... {schema}.rules ..."`.
+  CHECK(sql_identifier_words("ALTER TABLE %srules ALTER COLUMN state") ==
+        std::vector<std::string>{"alter", "table", "rules", "alter", "column", "state"});
+  CHECK(sql_identifier_words("ALTER TABLE {schema}.rules DROP x") ==
+        std::vector<std::string>{"alter", "table", "rules", "drop", "x"});
+  CHECK(sql_identifier_words("UPDATE %(prefix)susers SET a = 1") ==
+        std::vector<std::string>{"update", "users", "set", "a", "1"});
+  // A placeholder standing for the whole name stays a word of its own: the name is unknown.
+  CHECK(sql_identifier_words("ALTER TABLE {table} DROP x") ==
+        std::vector<std::string>{"alter", "table", "table", "drop", "x"});
+  CHECK(sql_identifier_words("WHERE a = %s AND b = 1") ==
+        std::vector<std::string>{"where", "a", "s", "and", "b", "1"});
+}
+
 TEST_CASE("SQL identifiers in help texts are quoted when SQL needs it", "[sql]") {
   CHECK(sql_identifier("users") == "users");
   CHECK(sql_identifier("order_items2") == "order_items2");
