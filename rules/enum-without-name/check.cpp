@@ -49,7 +49,9 @@ const Expr* find_unnamed_enum(const Expr& type, const Project& project, const Pr
   if (type.is_call()) {
     if (is_native_enum_call(type)) {
       const Expr* first = type.arg(0);
-      const bool string_values = first && first->is_string();
+      // Two or more positional arguments are values whatever they are written as (`sa.Enum(ACTIVE, DELETED)`
+      // of constants, cyborg): SQLAlchemy takes a lone argument with `__members__` only as an enum class.
+      const bool string_values = (first && first->is_string()) || type.items.size() >= 2;
       const Expr* name = type.keyword("name");
       const bool named = name && name->kind != Expr::Kind::None;
       const std::string text = file.written(type, 400);
