@@ -209,21 +209,29 @@ class EmptyDowngrade final : public Rule {
   void check_file(const ProjectFile& file, const Project& /*project*/, Reporter& out) const override {
     if (!file.facts.revision || !file.facts.revision->upgrade) return;
     const RevisionInfo& revision = *file.facts.revision;
-    // A merge revision, or a revision that only moves the version table: nothing to undo. Also an upgrade() that
-    // runs no operation and calls nothing (`if legacy_engine(): return` then `pass`).
-    if (revision.upgrade->trivial_body || !changes_anything(revision)) return;
     std::string id = revision_id(revision);
     std::string which = id.empty() ? "this revision" : "revision " + id;
+    // Alembic reads `module.downgrade` for every revision a downgrade passes, a merge or placeholder revision
+    // too (cyborg): without one, the downgrade stops there.
+    const bool changes = !revision.upgrade->trivial_body && changes_anything(revision);
+    if (!revision.downgrade) {
+      out.report(
+          file, revision.upgrade->def_loc,
+          "this revision has no downgrade(): `alembic downgrade` through " + which +
+              " fails with AttributeError" + (changes ? " instead of undoing upgrade()" : ""),
+          changes ? "write the inverse of upgrade() (drop what it creates, restore what it drops), or `raise "
+                    "NotImplementedError(\"...\")` to document that it cannot be undone"
+                  : "add `def downgrade():` with `pass`: upgrade() changes nothing to undo");
+      return;
+    }
+    // A merge revision, or a revision that only moves the version table: nothing to undo. Also an upgrade()
+    // that runs no operation and calls nothing (`if legacy_engine(): return` then `pass`).
+    if (!changes) return;
     const std::string help =
         "write the inverse of upgrade() (drop what it creates, restore what it drops), or `raise "
         "NotImplementedError(\"...\")` to document that it cannot be undone";
-    if (!revision.downgrade) {
-      out.report(file, revision.upgrade->def_loc,
-                 "this revision has no downgrade(): `alembic downgrade` on " + which +
-                     " fails with AttributeError instead of undoing upgrade()",
-                 help);
-    } else if (revision.downgrade->trivial_body && !revision.downgrade->raises_only &&
-               !only_changes_existing_rows(file, revision)) {
+    if (revision.downgrade->trivial_body && !revision.downgrade->raises_only &&
+        !only_changes_existing_rows(file, revision)) {
       out.report(file, revision.downgrade->def_loc,
                  "downgrade() does nothing: `alembic downgrade` reports success and un-stamps " + which +
                      ", but every change upgrade() made stays, and the next `alembic upgrade` runs it again on top",
