@@ -4,8 +4,12 @@
 // existing rows get NULL, and the database has no default for new rows. (A NOT NULL column so added fails, which
 // add-not-null-column-without-default reports.)
 #include <string>
+#include <string_view>
 
+#include "core/text.h"
 #include "engine/rule.h"
+#include "facts/sql_literal.h"
+#include "facts/sql_statements.h"
 #include "project/migration_ops.h"
 
 namespace ormlint {
@@ -14,6 +18,33 @@ namespace {
 
 bool given(const Expr* e) {
   return e && e->kind != Expr::Kind::None;
+}
+
+// `UPDATE <table> SET ... <column> = ...` (the column among those SET assigns).
+bool sets_column(std::string_view sql, const std::string& table, const std::string& column) {
+  for (const SqlStatement& statement : split_sql(sql)) {
+    SqlWords words(statement.text);
+    if (!words.next_is("update") || !words.next_is(lower(table)) || !words.next_is("set")) continue;
+    while (!words.at_end() && words.peek() != "where" && words.peek() != "from" &&
+           words.peek() != "returning") {
+      if (words.take() == lower(column)) return true;
+    }
+  }
+  return false;
+}
+
+// Whether a later step of the function may give the existing rows a value for the added column: SQL that sets
+// it, SQL ormlint cannot read, or a connection or session call. An UPDATE of other columns fills nothing.
+bool may_fill(const ProjectFile& file, const RevisionInfo& revision, const OperationCall& added,
+              const std::string& table, const std::string& column) {
+  bool later = false;
+  for (const OperationCall& other : revision.operations) {
+    if (&other == &added) later = true;
+    if (!later || &other == &added || other.function != added.function || other.name != "execute") continue;
+    std::string sql;
+    if (!literal_sql(file.facts, executed_sql(other), sql) || sets_column(sql, table, column)) return true;
+  }
+  return calls_may_write_rows(revision, added.function);
 }
 
 class AddColumnPythonDefault final : public Rule {
@@ -36,8 +67,9 @@ class AddColumnPythonDefault final : public Rule {
       if (op.name != "add_column") continue;
       const Expr* column = added_column_call(op);
       if (!column) continue;
-      const Expr* python_default = column->keyword("default");
-      if (!python_default) python_default = column->keyword("insert_default");
+      std::string keyword = "default";
+      const Expr* python_default = column->keyword(keyword);
+      if (!python_default) python_default = column->keyword(keyword = "insert_default");
       if (!given(python_default) || given(column->keyword("server_default"))) continue;
       // NOT NULL without a server default fails outright: add-not-null-column-without-default's finding.
       const Expr* nullable = column->keyword("nullable");
@@ -49,15 +81,18 @@ class AddColumnPythonDefault final : public Rule {
       const std::string label = written_table(revision, op).shown() + "." + written_column(op).shown();
       const std::string value = file.written(*python_default, 60);
       // A backfill later in the function (manila's session.execute(update)) fills the existing rows.
-      const bool filled = rows_may_be_written(revision, op.function, &op, nullptr);
-      out.report(file, python_default->loc,
-                 "`" + label + "` is added with a Python-side `default=" + value +
-                     "` only: the migration writes no DEFAULT, so " +
-                     (filled ? "the database leaves NULL in every row not inserted through the model"
-                             : "every existing row gets NULL, and so does every row not inserted through the "
-                               "model"),
-                 "give it `server_default=` (a string, or `sa.text(\"...\")` for SQL), and fill the existing rows "
-                 "if NULL is not what they should hold");
+      const WrittenName table = written_table(revision, op), name = written_column(op);
+      const bool filled =
+          !table.literal || !name.literal || may_fill(file, revision, op, table.text, name.text);
+      out.report(
+          file, python_default->loc,
+          "`" + label + "` is added with a Python-side `" + keyword + "=" + value +
+              "` only: the migration writes no DEFAULT, so " +
+              (filled ? "the database leaves NULL in every row not inserted through the model"
+                      : "every existing row gets NULL, and so does every row not inserted through the "
+                        "model"),
+          "give it `server_default=` (a string, or `sa.text(\"...\")` for SQL), and fill the existing rows "
+          "if NULL is not what they should hold");
     }
   }
 };

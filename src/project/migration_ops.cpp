@@ -273,7 +273,10 @@ bool rows_may_be_written(const RevisionInfo& revision, std::string_view function
     if (inside && &other != after && other.function == function && writes_rows(other)) return true;
     if (&other == after) inside = true;
   }
-  // Calls are not ordered against the operations: any of the function's counts.
+  return calls_may_write_rows(revision, function);
+}
+
+bool calls_may_write_rows(const RevisionInfo& revision, std::string_view function) {
   return std::any_of(revision.calls.begin(), revision.calls.end(), [&](const RevisionCall& call) {
     return call.function == function && call_may_write_rows(call);
   });

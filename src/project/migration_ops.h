@@ -107,6 +107,9 @@ const OperationCall* column_addition_before(const RevisionInfo& revision, const 
 // connection or session in it (those are not ordered against the operations).
 bool rows_may_be_written(const RevisionInfo& revision, std::string_view function, const OperationCall* after,
                          const OperationCall* before);
+// Whether a call of a connection or a session in `function` may write rows (`conn.execute(...)`,
+// `session.add(...)`): calls are not ordered against the operations, so any of the function's counts.
+bool calls_may_write_rows(const RevisionInfo& revision, std::string_view function);
 // Every existing row holds NULL in `table`.`column` (lower case) when `op` runs: an add_column before it in
 // the same function added the column nullable, without a server default, identity or computed value, and
 // nothing between may have written rows (no op.execute or bulk_insert, no connection or session writes in
