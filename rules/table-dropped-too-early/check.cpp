@@ -3,13 +3,14 @@
 //  - an operation on the table after op.drop_table of it (`op.drop_index("ix_codebases_name")` once the table
 //    is gone: the index went with it, so PostgreSQL says it does not exist, SQLite "no such index", and
 //    MySQL's `DROP INDEX ... ON codebases` finds no table);
-//  - in downgrade(), op.drop_table of a table that another one, created by the same revision's upgrade() and
-//    dropped only later, still refers to by a foreign key (PostgreSQL: "cannot drop table ... because other
-//    objects depend on it"; MySQL: "referenced by a foreign key constraint"; ON DELETE CASCADE does not
-//    help).
+//  - op.drop_table of a table another one, dropped only later, still refers to by a foreign key (PostgreSQL:
+//    "cannot drop table ... because other objects depend on it"; MySQL: "referenced by a foreign key
+//    constraint"; ON DELETE CASCADE does not help): in downgrade(), keys the revision's upgrade() made; in
+//    upgrade(), keys made before it.
 // Alembic runs these in order, so the migration stops at that line and the database is left half-migrated
 // (MySQL and SQLite have no transactional DDL), every time it runs (buildbot's 060 and 067 downgrades).
 #include <algorithm>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -63,18 +64,45 @@ bool brings_table_back(const OperationCall& op, const std::string& table) {
   return renamed && renamed->is_string() && lower(renamed->text) == table;
 }
 
-// A table the same revision's upgrade() creates with a foreign key to `table` (in create_table, add_column
-// or create_foreign_key): the tables downgrade() must drop first. Each with the operation making the key.
-std::vector<std::pair<std::string, const OperationCall*>> referring_tables(const RevisionInfo& revision,
-                                                                           const std::string& table) {
-  std::vector<std::pair<std::string, const OperationCall*>> found;
-  for (const OperationCall& op : revision.operations) {
-    if (op.function != "upgrade" || op.table.empty() || lower(op.table) == table) continue;
+// A table with a foreign key to another (lower case), and the operation that made the key.
+struct ReferringTable {
+  std::string table;
+  const OperationCall* key_op;
+};
+
+// The tables with a foreign key to `table` when `drop` runs, as far as the revisions show: for a downgrade(),
+// those the same revision's upgrade() created with one (in create_table, add_column or create_foreign_key);
+// for an upgrade(), those its earlier operations or the revisions before it did — unless a revision before it
+// dropped that table or a constraint of it (the key may be gone: not judged).
+std::vector<ReferringTable> referring_tables(const Project& project, const ProjectFile& file,
+                                             const OperationCall& drop, const std::string& table) {
+  const RevisionInfo& revision = *file.facts.revision;
+  std::vector<ReferringTable> found;
+  auto add_keys_of = [&](const OperationCall& op) {
+    if (op.table.empty() || lower(op.table) == table) return;
     for (const OperationForeignKey& key : foreign_keys_of(op)) {
       if (lower(key.referred_table) == table) {
-        found.emplace_back(lower(op.table), &op);
-        break;
+        found.push_back({lower(op.table), &op});
+        return;
       }
+    }
+  };
+  for (const OperationCall& op : revision.operations) {
+    if (&op == &drop && drop.function == "upgrade") break;
+    if (op.function == "upgrade") add_keys_of(op);
+  }
+  if (drop.function != "upgrade") return found;
+  const std::set<const ProjectFile*> before = project.revisions_before(file);
+  std::set<std::string> released;  // tables a revision before dropped, or dropped a constraint of
+  for (const ProjectFile* earlier : before) {
+    for (const OperationCall& op : earlier->facts.revision->operations) {
+      if (op.function == "upgrade" && (op.name == "drop_table" || op.name == "drop_constraint"))
+        released.insert(lower(op.table));
+    }
+  }
+  for (const ProjectFile* earlier : before) {
+    for (const OperationCall& op : earlier->facts.revision->operations) {
+      if (op.function == "upgrade" && !released.count(lower(op.table))) add_keys_of(op);
     }
   }
   return found;
@@ -94,7 +122,7 @@ class TableDroppedTooEarly final : public Rule {
     return info;
   }
 
-  void check_file(const ProjectFile& file, const Project& /*project*/, Reporter& out) const override {
+  void check_file(const ProjectFile& file, const Project& project, Reporter& out) const override {
     if (!file.facts.revision) return;
     const RevisionInfo& revision = *file.facts.revision;
     const auto& ops = revision.operations;
@@ -103,7 +131,7 @@ class TableDroppedTooEarly final : public Rule {
       if (drop.name != "drop_table" || drop.table.empty() || !always_runs(drop)) continue;
       const std::string table = lower(drop.table);
       report_later_use(file, revision, i, table, out);
-      if (drop.function == "downgrade") report_still_referred(file, revision, i, table, out);
+      report_still_referred(file, revision, i, referring_tables(project, file, drop, table), out);
     }
   }
 
@@ -133,18 +161,18 @@ class TableDroppedTooEarly final : public Rule {
     }
   }
 
-  // ops[i] (a downgrade() drop_table of `table`) while a table with a foreign key to it, created by the
-  // revision's upgrade(), is dropped only later in downgrade().
+  // ops[i] (a drop_table) while a table with a foreign key to it (`referring_tables`) is dropped only later
+  // in the same function.
   static void report_still_referred(const ProjectFile& file, const RevisionInfo& revision, size_t i,
-                                    const std::string& table, Reporter& out) {
+                                    const std::vector<ReferringTable>& referring_tables, Reporter& out) {
     const auto& ops = revision.operations;
     const OperationCall& drop = ops[i];
-    for (const auto& [referring, key_op] : referring_tables(revision, table)) {
+    for (const auto& [referring, key_op] : referring_tables) {
       const OperationCall* later_drop = nullptr;
       bool released = false;  // the key, its column or its table is gone before ops[i]
       for (size_t j = 0; j < ops.size() && !later_drop && !released; ++j) {
         const OperationCall& other = ops[j];
-        if (other.function != "downgrade" || excludes_dialect_of(drop, other) ||
+        if (other.function != drop.function || excludes_dialect_of(drop, other) ||
             lower(other.table) != referring)
           continue;
         const bool removes = other.name == "drop_table" || other.name == "drop_constraint" ||
@@ -157,15 +185,15 @@ class TableDroppedTooEarly final : public Rule {
         }
       }
       if (!later_drop) continue;
-      out.report(file, drop.call.loc,
-                 "`" + drop.written_callee() + "(\"" + std::string(drop.table) + "\")` runs while table `" +
-                     referring + "` (dropped later, line " + std::to_string(later_drop->call.loc.line) +
-                     ") still has a foreign key to it: PostgreSQL and MySQL refuse to drop a referenced "
-                     "table, so the downgrade stops here every time",
-                 "drop the referring table first: move this drop_table after `" +
-                     later_drop->written_callee() + "(\"" + std::string(later_drop->table) +
-                     "\")` (downgrade() undoes upgrade() in reverse "
-                     "order)");
+      out.report(
+          file, drop.call.loc,
+          "`" + drop.written_callee() + "(\"" + std::string(drop.table) + "\")` runs while table `" +
+              referring + "` (dropped later, line " + std::to_string(later_drop->call.loc.line) +
+              ") still has a foreign key to it: PostgreSQL and MySQL refuse to drop a referenced "
+              "table, so the migration stops here every time",
+          "drop the referring table first: move this drop_table after `" + later_drop->written_callee() +
+              "(\"" + std::string(later_drop->table) + "\")`" +
+              (drop.function == "downgrade" ? " (downgrade() undoes upgrade() in reverse order)" : ""));
       return;
     }
   }

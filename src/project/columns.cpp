@@ -327,7 +327,7 @@ void Project::index_migration_history() {
       if (op.function != "upgrade" || op.table.empty()) continue;
       for (OperationForeignKey& key : foreign_keys_of(op)) {
         migration_foreign_keys_[std::string(op.table)].push_back(
-            {file.get(), &op, std::move(key.columns), key.has_ondelete});
+            {file.get(), &op, std::move(key.columns), key.has_ondelete, std::move(key.referred_table)});
       }
       const std::string column = op.name == "drop_column" ? lower(op.column_name()) : "";
       if (op.name == "drop_table" || (op.name == "drop_column" && !column.empty())) {

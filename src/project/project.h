@@ -137,6 +137,7 @@ struct MigrationForeignKey {
   const OperationCall* operation = nullptr;
   std::vector<std::string> columns;  // literal source columns; empty when not literal
   bool has_ondelete = false;
+  std::string referred_table;  // as written, without a schema; "" when not literal
 };
 
 struct ColumnInfo {
