@@ -107,6 +107,40 @@ class IdentityComparisonInQuery final : public Rule {
       });
     };
     for (const Expr& query : file.facts.query_calls) visit(query);
+    for (const ClassDef& cls : file.facts.classes) check_hybrids(file, project, cls, out);
+  }
+
+ private:
+  // `@hybrid_property def has_password(self): return self.hashed_password is not None` without an
+  // `.expression`: at class level SQLAlchemy calls the same function with the class, so `User.has_password`
+  // in a query is the constant Python made of `User.hashed_password is not None` (litestar-fullstack).
+  static void check_hybrids(const ProjectFile& file, const Project& project, const ClassDef& cls,
+                            Reporter& out) {
+    const ClassInfo* info = project.class_info(cls);
+    if (!info || !info->contributes_mapped_attributes()) return;
+    for (const HybridProperty& hybrid : cls.hybrids) {
+      if (hybrid.has_expression || !hybrid.returned) continue;
+      const Expr& test = *hybrid.returned;
+      bool negated = false;
+      if (!identity_test_of_attribute(test, negated)) continue;
+      const Expr& attribute = test.items[0];
+      if (!attribute.target || !attribute.target->is(Expr::Kind::Name) || attribute.target->text != "self" ||
+          !cls.attribute(attribute.name)) {
+        continue;
+      }
+      const std::string at_class = std::string(cls.name) + "." + std::string(attribute.name);
+      out.report(file, test.loc,
+                 "hybrid `" + std::string(hybrid.name) + "` has no `.expression`, so in a query `" +
+                     std::string(cls.name) + "." + std::string(hybrid.name) + "` is what Python makes of `" +
+                     at_class +
+                     (negated ? " is not None` at class level: always True, and a query filtering "
+                                "on it matches every row"
+                              : " is None` at class level: always False, and a query filtering on "
+                                "it matches no row"),
+                 "add `@" + std::string(hybrid.name) + ".expression` returning `cls." +
+                     std::string(attribute.name) + (negated ? ".is_not(None)`" : ".is_(None)`") +
+                     " (the instance-level test can stay)");
+    }
   }
 };
 

@@ -41,10 +41,14 @@ template <class A, Is<ClassAttribute> S>
 void describe(A& a, S& x) {
   a(x.name, x.loc, x.annotation, x.value, x.from_declared_attr, x.added_after_class);
 }
+template <class A, Is<HybridProperty> S>
+void describe(A& a, S& x) {
+  a(x.name, x.loc, x.returned, x.has_expression);
+}
 template <class A, Is<ClassDef> S>
 void describe(A& a, S& x) {
   a(x.name, x.loc, x.bases, x.class_keywords, x.decorators, x.attributes, x.module_level, x.body_names,
-    x.discarded_calls);
+    x.discarded_calls, x.hybrids);
 }
 template <class A, Is<Parameter> S>
 void describe(A& a, S& x) {

@@ -792,7 +792,11 @@ class ModuleBuilder {
         is_declared_attr = true;
       }
     });
-    if (!is_declared_attr || !is_kind(definition, NodeKind::FunctionDefinition)) return;
+    if (!is_kind(definition, NodeKind::FunctionDefinition)) return;
+    if (!is_declared_attr) {
+      hybrid_definition(stmt, definition, class_index);
+      return;
+    }
     TSNode name = field(definition, "name");
     TSNode body = field(definition, "body");
     ClassAttribute attr;
@@ -817,6 +821,30 @@ class ModuleBuilder {
       }
     }
     facts_.classes[class_index].attributes.push_back(std::move(attr));
+  }
+
+  // `@hybrid_property def has_password(self): return ...` (HybridProperty), and the
+  // `@has_password.expression` that gives it SQL of its own.
+  void hybrid_definition(TSNode stmt, TSNode definition, size_t class_index) {
+    std::vector<HybridProperty>& hybrids = facts_.classes[class_index].hybrids;
+    for_each_named_child(stmt, [&](TSNode child) {
+      if (!is_kind(child, NodeKind::Decorator)) return;
+      const std::string decorator = exprs_.text(ts_node_named_child(child, 0));
+      if (decorator.ends_with("hybrid_property") || decorator.ends_with("hybrid_method")) {
+        HybridProperty hybrid;
+        TSNode name = field(definition, "name");
+        hybrid.name = exprs_.kept_text(name);
+        hybrid.loc = exprs_.locate(name);
+        if (TSNode value = returned_value(field(definition, "body")); !ts_node_is_null(value))
+          hybrid.returned = exprs_.build(value);
+        hybrids.push_back(std::move(hybrid));
+      } else if (decorator.ends_with(".expression")) {
+        const std::string_view owner = std::string_view(decorator).substr(0, decorator.find('.'));
+        for (HybridProperty& hybrid : hybrids) {
+          if (hybrid.name == owner) hybrid.has_expression = true;
+        }
+      }
+    });
   }
 
   // The value of a function body's first top-level `return`; null when there is none.

@@ -54,6 +54,15 @@ struct ClassAttribute {
   bool added_after_class = false;  // `Cls.name = relationship(...)` at module level, after the class body
 };
 
+// A `@hybrid_property` (or `@hybrid_method`) of a class body: at class level SQLAlchemy calls the same
+// function with the class, so its body becomes SQL unless the class defines an expression for it.
+struct HybridProperty {
+  FactText name;
+  Location loc;                  // the name
+  std::optional<Expr> returned;  // the value of the body's first top-level `return`
+  bool has_expression = false;   // `@name.expression` / `@name.inplace.expression` in the same body
+};
+
 struct ClassDef {
   FactText name;
   Location loc;  // the class name
@@ -68,6 +77,7 @@ struct ClassDef {
   // Calls made as statements of the body, their results thrown away (`CheckConstraint("price >= 0")` on a line
   // of its own: built, and never attached to the table).
   std::vector<Expr> discarded_calls;
+  std::vector<HybridProperty> hybrids;  // in source order
 
   const ClassAttribute* attribute(std::string_view attr_name) const;
 };

@@ -45,7 +45,10 @@ constexpr int kFields<Assignment> = 4;
 template <> constexpr int kFields<AttributeAssignment> = 2;
 template <>
 constexpr int kFields<ClassAttribute> = 6;
-template <> constexpr int kFields<ClassDef> = 9;
+template <>
+constexpr int kFields<HybridProperty> = 4;
+template <>
+constexpr int kFields<ClassDef> = 10;
 template <> constexpr int kFields<Parameter> = 3;
 template <> constexpr int kFields<FunctionDef> = 9;
 template <>
@@ -71,6 +74,8 @@ const char* type_name() {
   else if constexpr (std::is_same_v<T, Assignment>) return "Assignment";
   else if constexpr (std::is_same_v<T, AttributeAssignment>) return "AttributeAssignment";
   else if constexpr (std::is_same_v<T, ClassAttribute>) return "ClassAttribute";
+  else if constexpr (std::is_same_v<T, HybridProperty>)
+    return "HybridProperty";
   else if constexpr (std::is_same_v<T, ClassDef>) return "ClassDef";
   else if constexpr (std::is_same_v<T, Parameter>) return "Parameter";
   else if constexpr (std::is_same_v<T, FunctionDef>) return "FunctionDef";
@@ -446,9 +451,10 @@ TEST_CASE("facts codec: every fixture file's facts decode to exactly what was bu
   // Every member of every fact type held a non-default value in some fixture file: otherwise a member lost by the
   // codec would go unnoticed here (default == default).
   std::set<std::string> all;
-  add_all_members<Location, Keyword, Expr, Import, Assignment, AttributeAssignment, ClassAttribute, ClassDef,
-                  Parameter, FunctionDef, OperationCall, RevisionCall, UncalledOperation, RevisionInfo,
-                  Comment, ModuleFacts::Binding, ModuleFacts, SyntaxProblem, FileFacts>(all);
+  add_all_members<Location, Keyword, Expr, Import, Assignment, AttributeAssignment, ClassAttribute,
+                  HybridProperty, ClassDef, Parameter, FunctionDef, OperationCall, RevisionCall,
+                  UncalledOperation, RevisionInfo, Comment, ModuleFacts::Binding, ModuleFacts, SyntaxProblem,
+                  FileFacts>(all);
   std::string never;
   for (const auto& member : all) {
     if (!exercised.count(member)) never += " " + member;
