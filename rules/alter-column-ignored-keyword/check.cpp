@@ -4,11 +4,18 @@
 // runs, reports success, and the column is not changed (`name=` fails instead: it collides with the name
 // Alembic passes on). Dialect-prefixed options (`postgresql_using=`) are left alone. Also a Column(...) given
 // where the column's name goes: Alembic reads none of its settings, so the call alters nothing.
+#include <algorithm>
 #include <array>
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "core/text.h"
 #include "engine/rule.h"
+#include "facts/sql_literal.h"
+#include "facts/sql_statements.h"
 #include "project/migration_ops.h"
 
 namespace ormlint {
@@ -91,6 +98,72 @@ void report_column_given(const ProjectFile& file, const OperationCall& op, const
                  ", nullable=..., server_default=...)`");
 }
 
+// The values of an enum type written with literal values (`sa.Enum("GPU", "FPGA", name="device_type")`,
+// `postgresql.ENUM(...)`); empty for anything else.
+std::vector<std::string> enum_values(const Expr* type) {
+  std::vector<std::string> values;
+  if (!type || !type->is_call()) return values;
+  const FactText origin = type->origin();
+  if (origin != "sqlalchemy.Enum" && origin != "sqlalchemy.dialects.postgresql.ENUM") return values;
+  for (const Expr& value : type->items) {
+    if (!value.is_string()) return {};
+    values.push_back(value.text);
+  }
+  return values;
+}
+
+// Whether some revision's SQL creates or alters the enum type `name` (`CREATE TYPE record_types AS ENUM
+// (...)`, `ALTER TYPE record_types ADD VALUE ...`, FitTrackee): its values are then not what the operations
+// show.
+bool enum_type_in_sql(const Project& project, const std::string& name) {
+  auto same = [&](std::string type) {
+    type.erase(std::remove(type.begin(), type.end(), '"'), type.end());
+    return lower(unqualified_name(type)) == lower(name);
+  };
+  for (const auto& file : project.files()) {
+    if (!file->facts.revision) continue;
+    for (const OperationCall& op : file->facts.revision->operations) {
+      std::string sql;
+      if (op.name != "execute" || !literal_sql(file->facts, executed_sql(op), sql)) continue;
+      if (same(added_enum_type(sql))) return true;
+      for (const std::string& created : created_enum_types(sql)) {
+        if (same(created)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+// `existing_type=sa.Enum("GPU", "FPGA", "SSD", ...)` and no `type_=` on a column whose enum, as an earlier
+// revision (or an earlier step of this one) made it, lacks some of those values (cyborg adds enum values
+// this way): existing_type= only describes the column, so outside MySQL (whose MODIFY restates the column
+// with it) nothing changes, and inserting a new value fails. The values it adds, or empty.
+std::vector<std::string> values_given_as_existing(const Project& project, const ProjectFile& file,
+                                                  const OperationCall& op) {
+  const Expr* existing = op.call.keyword("existing_type");
+  const std::vector<std::string> given = enum_values(existing);
+  const std::string column = op.column_name();
+  if (given.empty() || op.call.keyword("type_") || op.table.empty() || column.empty()) return {};
+  const Expr* name = existing->keyword("name");
+  if (name && name->is_string() && enum_type_in_sql(project, name->text)) return {};
+  std::optional<std::set<const ProjectFile*>> before;
+  for (const ColumnInfo* c : project.migration_columns(op.table, column)) {
+    if (c->operation == &op || c->operation->function != "upgrade") continue;
+    if (c->file == &file ? c->operation->call.loc.start_byte > op.call.loc.start_byte
+                         : !(before ? *before : *(before = project.revisions_before(file))).count(c->file)) {
+      continue;
+    }
+    const std::vector<std::string> had = enum_values(c->type.expr);
+    if (had.empty() || had.size() >= given.size()) continue;
+    std::vector<std::string> added;
+    for (const std::string& value : given) {
+      if (std::find(had.begin(), had.end(), value) == had.end()) added.push_back(value);
+    }
+    if (added.size() == given.size() - had.size()) return added;  // every old value kept: only additions
+  }
+  return {};
+}
+
 class AlterColumnIgnoredKeyword final : public Rule {
  public:
   const RuleInfo& info() const override {
@@ -105,11 +178,24 @@ class AlterColumnIgnoredKeyword final : public Rule {
     return info;
   }
 
-  void check_file(const ProjectFile& file, const Project& /*project*/, Reporter& out) const override {
+  void check_file(const ProjectFile& file, const Project& project, Reporter& out) const override {
     if (!file.facts.revision) return;
     for (const OperationCall& op : file.facts.revision->operations) {
       if (op.name != "alter_column") continue;
       if (const Expr* column = alter_column_given_column(op)) report_column_given(file, op, *column, out);
+      if (const auto added = values_given_as_existing(project, file, op); !added.empty()) {
+        std::string listed;
+        for (const std::string& value : added) listed += (listed.empty() ? "'" : ", '") + value + "'";
+        const Expr& existing = *op.call.keyword("existing_type");
+        out.report(
+            file, existing.loc,
+            "`existing_type=` only describes `" + shown_column(*file.facts.revision, op) +
+                "` as it is, yet it lists enum values the column does not have (" + listed +
+                "): nothing asks for a type change, so PostgreSQL keeps the old enum and inserting a new "
+                "value fails (only MySQL, which restates the column from existing_type, gets them)",
+            "pass the new enum as `type_=` and the old one as `existing_type=` (on PostgreSQL, add the "
+            "values with `ALTER TYPE ... ADD VALUE`)");
+      }
       for (const Keyword& keyword : op.call.keywords) {
         if (keyword.is_list_splat() || is_parameter(keyword.name)) continue;
         const std::string call = op.written_callee() + "(...)";

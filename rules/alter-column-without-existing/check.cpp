@@ -104,6 +104,7 @@ void read_history(const Project& project, const ProjectFile& file, const Operati
   const auto history = project.migration_columns(op.table, column);
   if (history.empty()) return;
   const std::set<const ProjectFile*> after = project.revisions_after(file);
+  bool created_nullable = false;  // some creation makes it nullable (nullable=True, or no nullable= at all)
   for (const ColumnInfo* c : history) {
     const OperationCall& created = *c->operation;
     if (created.function != "upgrade" || (created.name != "create_table" && created.name != "add_column"))
@@ -116,6 +117,8 @@ void read_history(const Project& project, const ProjectFile& file, const Operati
       known.not_null = true;
       known.nullable = false;
       if (known.source.empty()) known.source = "its " + std::string(created.name);
+    } else {
+      created_nullable = true;
     }
     if (!known.server_default && given(c->keyword("server_default"))) {
       known.server_default = c->keyword("server_default");
@@ -128,6 +131,9 @@ void read_history(const Project& project, const ProjectFile& file, const Operati
       known.autoincrement = true;
     }
   }
+  // Created nullable and nothing (models or history) says NOT NULL: MODIFY's NULL loses nothing (pybossa's
+  // columns no model maps any more).
+  if (created_nullable && !known.not_null) known.nullable = true;
 }
 
 // Whether upgrade() adds or drops the column `column` of op's table, or changes whether it is nullable (by
