@@ -85,7 +85,16 @@ bool is_mutable_extension(const Project& project, const ProjectFile& file, const
 // (`{"tags": []}`) is still shared: the copy is shallow.
 bool copied_by_mutable_extension(const Project& project, const ColumnInfo& column, const Expr& object) {
   const Expr* type = column.type.expr;
-  if (!type || !column.file || type->callee_name() != "as_mutable" || !type->receiver()) return false;
+  if (!type || !column.file) return false;
+  // The sqlalchemy-json package's types are built on the same extension (pybossa's `mutable_json_type(dbtype=
+  // JSONB, nested=True)`, NestedMutableJson): its coerce() copies a plain dict or list (the nested ones
+  // deeply; taken as copied either way).
+  const FactText origin = type->is_call() ? type->origin() : type->resolved;
+  if (origin == "sqlalchemy_json.mutable_json_type" || origin == "sqlalchemy_json.MutableJson" ||
+      origin == "sqlalchemy_json.NestedMutableJson") {
+    return true;
+  }
+  if (type->callee_name() != "as_mutable" || !type->receiver()) return false;
   if (!is_mutable_extension(project, *column.file, *type->receiver())) return false;
   for (size_t i = object.kind == Expr::Kind::Dict ? 1 : 0; i < object.items.size();
        i += object.kind == Expr::Kind::Dict ? 2 : 1) {
