@@ -416,6 +416,24 @@ bool sql_type_is_naive_datetime(std::string_view type) {
          type.find("without time zone") != std::string_view::npos;
 }
 
+std::vector<SqlRename> sql_renames(std::string_view sql) {
+  std::vector<SqlRename> renames;
+  for (const SqlStatement& statement : split_sql(sql)) {
+    SqlWords words(statement.text);
+    const std::string table = altered_table(words);
+    if (table.empty() || !words.next_is("rename")) continue;
+    if (words.next_is("to")) {
+      renames.push_back({table, "", words.take()});
+      continue;
+    }
+    if (words.peek() == "constraint") continue;
+    words.next_is("column");
+    std::string column = words.take();
+    if (!column.empty() && words.next_is("to")) renames.push_back({table, std::move(column), words.take()});
+  }
+  return renames;
+}
+
 std::string altered_table(SqlWords& words) {
   if (!words.next_is("alter") || !words.next_is("table")) return "";
   if (words.next_is("if") && !words.next_is("exists")) return "";

@@ -81,6 +81,15 @@ std::string sql_identifier(std::string_view name);
 // "" when the statement starts otherwise.
 std::string altered_table(SqlWords& words);
 
+// What SQL renames: `ALTER TABLE [IF EXISTS] [ONLY] t RENAME TO u` (a table: `column` empty) and `ALTER TABLE
+// ... t RENAME [COLUMN] c TO d`; names lower case, unquoted, as written (a schema kept). Statements in order.
+struct SqlRename {
+  std::string table;
+  std::string column;  // "" for a table rename
+  std::string to;
+};
+std::vector<SqlRename> sql_renames(std::string_view sql);
+
 // The type changes SQL spells: `ALTER TABLE [IF EXISTS] [ONLY] t ALTER [COLUMN] c [SET DATA] TYPE x [USING
 // ...]`, each clause of each statement. Names lower case; the type as its words, lower case, without its
 // length or precision (`TIMESTAMP(6) WITH TIME ZONE` -> "timestamp with time zone").

@@ -78,3 +78,13 @@ TEST_CASE("SQL statement verbs: the statement after a WITH clause", "[sql]") {
         std::vector<std::string>{"UPDATE"});
   CHECK(verbs("WITH broken AS (") == std::vector<std::string>{"WITH"});
 }
+
+TEST_CASE("SQL renames: tables and columns by ALTER TABLE, not constraints", "[sql]") {
+  const auto renames = sql_renames(
+      "ALTER TABLE app RENAME TO project; ALTER TABLE project RENAME COLUMN app_id TO project_id;"
+      "ALTER TABLE IF EXISTS ONLY task RENAME app_id TO project_id; ALTER TABLE t RENAME CONSTRAINT a TO b");
+  REQUIRE(renames.size() == 3);
+  CHECK((renames[0].table == "app" && renames[0].column.empty() && renames[0].to == "project"));
+  CHECK((renames[1].table == "project" && renames[1].column == "app_id" && renames[1].to == "project_id"));
+  CHECK((renames[2].table == "task" && renames[2].column == "app_id" && renames[2].to == "project_id"));
+}
