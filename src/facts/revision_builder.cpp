@@ -23,7 +23,6 @@ namespace ormlint {
 
 namespace {
 
-// `op.<name>` helpers that are not schema operations.
 // Each database of a comma-separated list ("sqlite,mssql").
 template <class Fn>
 void for_each_database(std::string_view databases, Fn&& fn) {
@@ -34,6 +33,7 @@ void for_each_database(std::string_view databases, Fn&& fn) {
   }
 }
 
+// `op.<name>` helpers that are not schema operations.
 const std::set<std::string, std::less<>> kNotOperations = {"f", "get_bind", "get_context", "inline_literal",
                                                             "implementation_for", "invoke", "run_async"};
 
