@@ -180,8 +180,11 @@ class AlterColumnIgnoredKeyword final : public Rule {
 
   void check_file(const ProjectFile& file, const Project& project, Reporter& out) const override {
     if (!file.facts.revision) return;
+    // A call in a loop over literal names is one operation per name (senlin's typo in a loop over four
+    // tables): reported once, at the call.
+    std::set<uint32_t> seen;
     for (const OperationCall& op : file.facts.revision->operations) {
-      if (op.name != "alter_column") continue;
+      if (op.name != "alter_column" || !seen.insert(op.call.loc.start_byte).second) continue;
       if (const Expr* column = alter_column_given_column(op)) report_column_given(file, op, *column, out);
       if (const auto added = values_given_as_existing(project, file, op); !added.empty()) {
         std::string listed;

@@ -214,7 +214,8 @@ class EmptyDowngrade final : public Rule {
     // Alembic reads `module.downgrade` for every revision a downgrade passes, a merge or placeholder revision
     // too (cyborg): without one, the downgrade stops there.
     const bool changes = !revision.upgrade->trivial_body && changes_anything(revision);
-    if (!revision.downgrade) {
+    // `downgrade = _drop_tables`, or a downgrade imported from elsewhere: Alembic finds the module attribute.
+    if (!revision.downgrade && !file.facts.module_names.contains("downgrade")) {
       out.report(
           file, revision.upgrade->def_loc,
           "this revision has no downgrade(): `alembic downgrade` through " + which +
@@ -226,7 +227,7 @@ class EmptyDowngrade final : public Rule {
     }
     // A merge revision, or a revision that only moves the version table: nothing to undo. Also an upgrade()
     // that runs no operation and calls nothing (`if legacy_engine(): return` then `pass`).
-    if (!changes) return;
+    if (!changes || !revision.downgrade) return;
     const std::string help =
         "write the inverse of upgrade() (drop what it creates, restore what it drops), or `raise "
         "NotImplementedError(\"...\")` to document that it cannot be undone";

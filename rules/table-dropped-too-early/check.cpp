@@ -64,10 +64,10 @@ bool brings_table_back(const OperationCall& op, const std::string& table) {
   return renamed && renamed->is_string() && lower(renamed->text) == table;
 }
 
-// A table with a foreign key to another (lower case), and the operation that made the key.
+// A table with a foreign key to another (lower case), and the key's columns.
 struct ReferringTable {
   std::string table;
-  const OperationCall* key_op;
+  std::vector<std::string> columns;  // lower case; empty when not literal
 };
 
 // The tables with a foreign key to `table` when `drop` runs, as far as the revisions show: for a downgrade(),
@@ -82,7 +82,9 @@ std::vector<ReferringTable> referring_tables(const Project& project, const Proje
     if (op.table.empty() || lower(op.table) == table) return;
     for (const OperationForeignKey& key : foreign_keys_of(op)) {
       if (lower(key.referred_table) == table) {
-        found.push_back({lower(op.table), &op});
+        std::vector<std::string> columns;
+        for (const std::string& column : key.columns) columns.push_back(lower(column));
+        found.push_back({lower(op.table), std::move(columns)});
         return;
       }
     }
@@ -167,7 +169,7 @@ class TableDroppedTooEarly final : public Rule {
                                     const std::vector<ReferringTable>& referring_tables, Reporter& out) {
     const auto& ops = revision.operations;
     const OperationCall& drop = ops[i];
-    for (const auto& [referring, key_op] : referring_tables) {
+    for (const auto& [referring, key_columns] : referring_tables) {
       const OperationCall* later_drop = nullptr;
       bool released = false;  // the key, its column or its table is gone before ops[i]
       for (size_t j = 0; j < ops.size() && !later_drop && !released; ++j) {
@@ -175,8 +177,12 @@ class TableDroppedTooEarly final : public Rule {
         if (other.function != drop.function || excludes_dialect_of(drop, other) ||
             lower(other.table) != referring)
           continue;
-        const bool removes = other.name == "drop_table" || other.name == "drop_constraint" ||
-                             (other.name == "drop_column" && key_op->name == "add_column");
+        // Dropping a column drops the keys on it (PostgreSQL; MySQL refuses it first).
+        const bool removes =
+            other.name == "drop_table" || other.name == "drop_constraint" ||
+            (other.name == "drop_column" &&
+             (key_columns.empty() || std::find(key_columns.begin(), key_columns.end(),
+                                               lower(other.column_name())) != key_columns.end()));
         if (!removes) continue;
         if (j < i) {
           released = true;
