@@ -824,7 +824,7 @@ class ModuleBuilder {
   }
 
   // `@hybrid_property def has_password(self): return ...` (HybridProperty), and the
-  // `@has_password.expression` that gives it SQL of its own.
+  // `@has_password.expression` (or `.comparator`) that gives it SQL of its own.
   void hybrid_definition(TSNode stmt, TSNode definition, size_t class_index) {
     std::vector<HybridProperty>& hybrids = facts_.classes[class_index].hybrids;
     for_each_named_child(stmt, [&](TSNode child) {
@@ -838,7 +838,7 @@ class ModuleBuilder {
         if (TSNode value = returned_value(field(definition, "body")); !ts_node_is_null(value))
           hybrid.returned = exprs_.build(value);
         hybrids.push_back(std::move(hybrid));
-      } else if (decorator.ends_with(".expression")) {
+      } else if (decorator.ends_with(".expression") || decorator.ends_with(".comparator")) {
         const std::string_view owner = std::string_view(decorator).substr(0, decorator.find('.'));
         for (HybridProperty& hybrid : hybrids) {
           if (hybrid.name == owner) hybrid.has_expression = true;

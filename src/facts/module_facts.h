@@ -60,7 +60,7 @@ struct HybridProperty {
   FactText name;
   Location loc;                  // the name
   std::optional<Expr> returned;  // the value of the body's first top-level `return`
-  bool has_expression = false;   // `@name.expression` / `@name.inplace.expression` in the same body
+  bool has_expression = false;   // `@name.expression` / `.inplace.expression` / `.comparator` in the body
 };
 
 struct ClassDef {
