@@ -98,20 +98,6 @@ void report_column_given(const ProjectFile& file, const OperationCall& op, const
                  ", nullable=..., server_default=...)`");
 }
 
-// The values of an enum type written with literal values (`sa.Enum("GPU", "FPGA", name="device_type")`,
-// `postgresql.ENUM(...)`); empty for anything else.
-std::vector<std::string> enum_values(const Expr* type) {
-  std::vector<std::string> values;
-  if (!type || !type->is_call()) return values;
-  const FactText origin = type->origin();
-  if (origin != "sqlalchemy.Enum" && origin != "sqlalchemy.dialects.postgresql.ENUM") return values;
-  for (const Expr& value : type->items) {
-    if (!value.is_string()) return {};
-    values.push_back(value.text);
-  }
-  return values;
-}
-
 // Whether some revision's SQL creates or alters the enum type `name` (`CREATE TYPE record_types AS ENUM
 // (...)`, `ALTER TYPE record_types ADD VALUE ...`, FitTrackee): its values are then not what the operations
 // show.
@@ -141,11 +127,13 @@ bool enum_type_in_sql(const Project& project, const std::string& name) {
 std::vector<std::string> values_given_as_existing(const Project& project, const ProjectFile& file,
                                                   const OperationCall& op) {
   const Expr* existing = op.call.keyword("existing_type");
-  const std::vector<std::string> given = enum_values(existing);
+  const EnumType given_enum = existing ? enum_type(*existing) : EnumType{};
+  const std::vector<std::string>& given = given_enum.values;
   const std::string column = op.column_name();
-  if (given.empty() || op.call.keyword("type_") || op.table.empty() || column.empty()) return {};
-  const Expr* name = existing->keyword("name");
-  if (name && name->is_string() && enum_type_in_sql(project, name->text)) return {};
+  // MySQL's own ENUM lives in the column, which MySQL's MODIFY restates from existing_type anyway.
+  if (given.empty() || given_enum.mysql || op.call.keyword("type_") || op.table.empty() || column.empty())
+    return {};
+  if (!given_enum.name.empty() && enum_type_in_sql(project, given_enum.name)) return {};
   std::optional<std::set<const ProjectFile*>> before;
   for (const ColumnInfo* c : project.migration_columns(op.table, column)) {
     if (c->operation == &op || c->operation->function != "upgrade") continue;
@@ -153,7 +141,8 @@ std::vector<std::string> values_given_as_existing(const Project& project, const 
                          : !(before ? *before : *(before = project.revisions_before(file))).count(c->file)) {
       continue;
     }
-    const std::vector<std::string> had = enum_values(c->type.expr);
+    const std::vector<std::string> had =
+        c->type.expr ? enum_type(*c->type.expr).values : std::vector<std::string>{};
     if (had.empty() || had.size() >= given.size()) continue;
     std::vector<std::string> added;
     for (const std::string& value : given) {

@@ -172,36 +172,6 @@ bool widens(const Expr& from, const Expr& to) {
   return widens_string(from, to) || widens_numeric(from, to);
 }
 
-// An enum type written with literal values: `sa.Enum("a", "b", name="status")`, `postgresql.ENUM(...)`,
-// `mysql.ENUM(...)`.
-struct EnumType {
-  bool is_enum = false;
-  bool mysql = false;  // MySQL's ENUM: the values are the column's, no type object
-  bool native = true;  // false: `native_enum=False`, a VARCHAR (and CHECK): no type object either
-  std::vector<std::string> values;
-  std::string name;
-};
-
-EnumType enum_type(const Expr& type) {
-  const FactText origin = type.origin();
-  const bool mysql = origin == "sqlalchemy.dialects.mysql.ENUM";
-  if (!type.is_call() || (origin != "sqlalchemy.Enum" && origin != "sqlalchemy.dialects.postgresql.ENUM" && !mysql)) {
-    return {};
-  }
-  EnumType result{true, mysql, true, {}, {}};
-  for (const Expr& value : type.items) {
-    if (!value.is_string()) return {};  // an enum class, a list splat: values unknown
-    result.values.push_back(value.text);
-  }
-  if (const Expr* native = type.keyword("native_enum"); native && native->is_false()) result.native = false;
-  if (const Expr* name = type.keyword("name")) {
-    if (!name->is_string()) return {};
-    result.name = name->text;
-  }
-  if (result.values.empty()) return {};
-  return result;
-}
-
 // An enum whose values ormlint cannot read (`existing_type=sa.Enum`, the bare class, a common idiom;
 // `sa.Enum(*values_of(), name="t")`): it says only that the column is an enum, not which one.
 bool enum_of_unknown_values(const Expr& type) {

@@ -702,6 +702,27 @@ std::string table_of_target(const Expr* target) {
 
 }  // namespace
 
+EnumType enum_type(const Expr& type) {
+  const FactText origin = type.origin();
+  const bool mysql = origin == "sqlalchemy.dialects.mysql.ENUM";
+  if (!type.is_call() ||
+      (origin != "sqlalchemy.Enum" && origin != "sqlalchemy.dialects.postgresql.ENUM" && !mysql)) {
+    return {};
+  }
+  EnumType result{true, mysql, true, {}, {}};
+  for (const Expr& value : type.items) {
+    if (!value.is_string()) return {};  // an enum class, a list splat: values unknown
+    result.values.push_back(value.text);
+  }
+  if (const Expr* native = type.keyword("native_enum"); native && native->is_false()) result.native = false;
+  if (const Expr* name = type.keyword("name")) {
+    if (!name->is_string()) return {};
+    result.name = name->text;
+  }
+  if (result.values.empty()) return {};
+  return result;
+}
+
 std::vector<OperationForeignKey> foreign_keys_of(const OperationCall& op) {
   std::vector<OperationForeignKey> keys;
   if (op.name == "create_foreign_key") {

@@ -56,6 +56,19 @@ std::string enum_name(const Expr& e);
 // used, and must exist already; `sa.Enum` ignores create_type).
 bool enum_type_created_with_table(const Expr& e);
 
+// An enum type written with literal values: `sa.Enum("a", "b", name="status")`, `postgresql.ENUM(...)`,
+// `mysql.ENUM(...)`.
+struct EnumType {
+  bool is_enum = false;
+  bool mysql = false;  // MySQL's ENUM: the values are the column's, no type object
+  bool native = true;  // false: `native_enum=False`, a VARCHAR (and CHECK): no type object either
+  std::vector<std::string> values;
+  std::string name;
+};
+// `type` as such an enum; is_enum false for any other type, and for an enum whose values or name= are not
+// literals (an enum class, a `*values` splat).
+EnumType enum_type(const Expr& type);
+
 // The literal name of create_index / drop_index (`index_name=` or the first argument); "" when not a literal.
 std::string index_name(const OperationCall& op);
 
