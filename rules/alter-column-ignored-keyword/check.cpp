@@ -6,7 +6,6 @@
 // where the column's name goes: Alembic reads none of its settings, so the call alters nothing.
 #include <algorithm>
 #include <array>
-#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -102,10 +101,7 @@ void report_column_given(const ProjectFile& file, const OperationCall& op, const
 // (...)`, `ALTER TYPE record_types ADD VALUE ...`, FitTrackee): its values are then not what the operations
 // show.
 bool enum_type_in_sql(const Project& project, const std::string& name) {
-  auto same = [&](std::string type) {
-    type.erase(std::remove(type.begin(), type.end(), '"'), type.end());
-    return lower(unqualified_name(type)) == lower(name);
-  };
+  auto same = [&](const std::string& type) { return sql_type_name(type) == lower(name); };
   for (const auto& file : project.files()) {
     if (!file->facts.revision) continue;
     for (const OperationCall& op : file->facts.revision->operations) {
@@ -134,11 +130,11 @@ std::vector<std::string> values_given_as_existing(const Project& project, const 
   if (given.empty() || given_enum.mysql || op.call.keyword("type_") || op.table.empty() || column.empty())
     return {};
   if (!given_enum.name.empty() && enum_type_in_sql(project, given_enum.name)) return {};
-  std::optional<std::set<const ProjectFile*>> before;
+  RevisionsAround around(project, file);
   for (const ColumnInfo* c : project.migration_columns(op.table, column)) {
     if (c->operation == &op || c->operation->function != "upgrade") continue;
     if (c->file == &file ? c->operation->call.loc.start_byte > op.call.loc.start_byte
-                         : !(before ? *before : *(before = project.revisions_before(file))).count(c->file)) {
+                         : !around.before(c->file)) {
       continue;
     }
     const std::vector<std::string> had =

@@ -10,8 +10,6 @@
 // revisions that created it.
 #include <algorithm>
 #include <cctype>
-#include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -98,26 +96,10 @@ void read_model(const Project& project, const std::string& table, const std::str
   known.comment = col->construct && given(col->construct->keyword("comment"));
 }
 
-// The revisions after a file, worked out once per file and only when asked (a long chain makes each set
-// costly).
-class LaterRevisions {
- public:
-  LaterRevisions(const Project& project, const ProjectFile& file) : project_(project), file_(file) {}
-  bool contain(const ProjectFile* other) {
-    if (!after_) after_ = project_.revisions_after(file_);
-    return after_->count(other) > 0;
-  }
-
- private:
-  const Project& project_;
-  const ProjectFile& file_;
-  std::optional<std::set<const ProjectFile*>> after_;
-};
-
 // The create_table / add_column of the column in revisions not after this one (what later revisions do is no
 // history of `op`).
 void read_history(const Project& project, const ProjectFile& file, const OperationCall& op,
-                  const std::string& column, LaterRevisions& later, KnownColumn& known) {
+                  const std::string& column, RevisionsAround& around, KnownColumn& known) {
   const auto history = project.migration_columns(op.table, column);
   if (history.empty()) return;
   bool created_nullable = false;  // some creation makes it nullable (nullable=True, or no nullable= at all)
@@ -125,7 +107,7 @@ void read_history(const Project& project, const ProjectFile& file, const Operati
     const OperationCall& created = *c->operation;
     if (created.function != "upgrade" || (created.name != "create_table" && created.name != "add_column"))
       continue;
-    if (c->file == &file ? created.call.loc.start_byte > op.call.loc.start_byte : later.contain(c->file))
+    if (c->file == &file ? created.call.loc.start_byte > op.call.loc.start_byte : around.after(c->file))
       continue;
     const Expr* nullable = c->keyword("nullable");
     const Expr* primary_key = c->keyword("primary_key");
@@ -182,7 +164,7 @@ class AlterColumnWithoutExisting final : public Rule {
   void check_file(const ProjectFile& file, const Project& project, Reporter& out) const override {
     if (!file.facts.revision) return;
     const RevisionInfo& revision = *file.facts.revision;
-    LaterRevisions later(project, file);
+    RevisionsAround around(project, file);
     for (const OperationCall& op : revision.operations) {
       // MariaDB connections mostly say "mysql" too: a branch that excludes "mysql" is taken for not MySQL.
       if (op.name != "alter_column" || !op.runs_on("mysql")) continue;
@@ -201,13 +183,13 @@ class AlterColumnWithoutExisting final : public Rule {
             "`existing_server_default=` as the column has them");
         continue;
       }
-      report_lost_attributes(file, project, op, label, later, out);
+      report_lost_attributes(file, project, op, label, around, out);
     }
   }
 
  private:
   static void report_lost_attributes(const ProjectFile& file, const Project& project, const OperationCall& op,
-                                     const std::string& label, LaterRevisions& later, Reporter& out) {
+                                     const std::string& label, RevisionsAround& around, Reporter& out) {
     const Expr& call = op.call;
     KnownColumn known;
     const std::string column = op.column_name();
@@ -221,7 +203,7 @@ class AlterColumnWithoutExisting final : public Rule {
       } else if (!upgrade_reshapes(*file.facts.revision, op, column)) {
         read_model(project, std::string(op.table), column, known);
       }
-      read_history(project, file, op, column, later, known);
+      read_history(project, file, op, column, around, known);
     }
     std::vector<std::string> lost;
     std::vector<std::string> keywords;

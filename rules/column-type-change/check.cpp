@@ -331,13 +331,10 @@ std::optional<std::vector<Expr>> history_types(const Project& project, const Pro
   std::vector<Expr> types;
   // What later revisions do to the column is not its history here (mistral widens String(80) to 200, then
   // 250, then 255: each step widens what came before it).
-  std::optional<std::set<const ProjectFile*>> after;
+  RevisionsAround around(project, file);
   for (const ColumnInfo* c : project.migration_columns(op.table, column)) {
     if (c->operation == &op || c->operation->function != "upgrade") continue;
-    if (c->file != &file) {
-      if (!after) after = project.revisions_after(file);
-      if (after->count(c->file)) continue;
-    }
+    if (c->file != &file && around.after(c->file)) continue;
     if (c->file == &file && c->operation->call.loc.start_byte > op.call.loc.start_byte) continue;
     if (!c->type.expr) return std::nullopt;
     types.push_back(stored_type(*c->type.expr, project, *c->file));

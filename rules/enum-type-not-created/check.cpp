@@ -76,11 +76,7 @@ bool created_somewhere(const Project& project, const std::string& name, const st
       std::string sql;
       if (op.name != "execute" || !literal_sql(file->facts, executed_sql(op), sql)) continue;
       for (const std::string& created : created_enum_types(sql)) {
-        std::string bare;
-        for (char c : created) {
-          if (c != '"') bare += c;
-        }
-        if (unqualified_name(lower(bare)) == name) return true;
+        if (sql_type_name(created) == name) return true;
       }
     }
   }

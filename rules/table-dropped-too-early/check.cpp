@@ -59,8 +59,7 @@ std::string needed_table(const RevisionInfo& revision, const OperationCall& op) 
 bool brings_table_back(const OperationCall& op, const std::string& table) {
   if (op.name == "create_table") return lower(op.table) == table;
   if (op.name != "rename_table") return false;
-  const Expr* renamed = op.call.keyword("new_table_name");
-  if (!renamed) renamed = op.argument(0);
+  const Expr* renamed = op.argument(0);  // new_table_name (a keyword is moved to its position by the facts)
   return renamed && renamed->is_string() && lower(renamed->text) == table;
 }
 

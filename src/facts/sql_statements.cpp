@@ -254,6 +254,14 @@ std::string unqualified_name(const std::string& name) {
   return dot == std::string::npos ? name : name.substr(dot + 1);
 }
 
+std::string sql_type_name(std::string_view written) {
+  std::string bare;
+  for (char c : written) {
+    if (c != '"') bare += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return unqualified_name(bare);
+}
+
 namespace {
 
 // Skips optional words (`if exists`, `concurrently`, `only`) at `i`.

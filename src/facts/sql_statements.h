@@ -59,6 +59,9 @@ class SqlWords {
 std::vector<std::string> sql_statement_words(std::string_view statement);
 // `public.status` -> `status`.
 std::string unqualified_name(const std::string& name);
+// A type's name as SQL wrote it, as the database finds it: double quotes dropped, lower case, no schema
+// (`"public"."Status"` -> `status`): what a CREATE TYPE / ALTER TYPE is compared by.
+std::string sql_type_name(std::string_view written);
 
 // What SQL drops: each name of `DROP TABLE / INDEX / TYPE [CONCURRENTLY] [IF EXISTS] a, b`, and each `DROP
 // [COLUMN] [IF EXISTS] c` / `DROP CONSTRAINT [IF EXISTS] n` clause of `ALTER TABLE [IF EXISTS] [ONLY] t`.

@@ -346,6 +346,28 @@ class Project {
   mutable PackageVersions package_versions_;
 };
 
+// The revisions before and after one revision script (Project::revisions_before / revisions_after), each
+// worked out on first use and then kept: a rule asking for every operation of a file pays for each set once
+// (a long chain makes them costly).
+class RevisionsAround {
+ public:
+  RevisionsAround(const Project& project, const ProjectFile& file) : project_(project), file_(file) {}
+  bool before(const ProjectFile* other) {
+    if (!before_) before_ = project_.revisions_before(file_);
+    return before_->count(other) > 0;
+  }
+  bool after(const ProjectFile* other) {
+    if (!after_) after_ = project_.revisions_after(file_);
+    return after_->count(other) > 0;
+  }
+
+ private:
+  const Project& project_;
+  const ProjectFile& file_;
+  std::optional<std::set<const ProjectFile*>> before_;
+  std::optional<std::set<const ProjectFile*>> after_;
+};
+
 // Maps the many public spellings of one SQLAlchemy object to one name: "sqlalchemy.sql.sqltypes.DateTime" and
 // "sqlalchemy.types.DateTime" become "sqlalchemy.DateTime"; Flask-SQLAlchemy's `db.Column` becomes
 // "sqlalchemy.Column"; dialect submodules collapse to "sqlalchemy.dialects.postgresql.X".
